@@ -1,0 +1,87 @@
+# Jarvis: one Makefile, pkg-config for every library, objects under build/.
+#   make            build ./jarvis
+#   make deps       install the Debian packages the build and the tests need
+#   make test       unit tests (check) then end-to-end tests (pytest, tmux)
+#   make sanitize   the same tests against an ASan+UBSan build
+#   make lint       clang-format check and the banned-call grep
+#   make install    PREFIX, DESTDIR, MANPREFIX honoured
+
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+MANPREFIX ?= $(PREFIX)/share/man
+BUILD     ?= build
+PYTHON    ?= /usr/bin/python3
+CC        ?= cc
+
+PKGS   = ncursesw libcurl libmongoc-1.0 libcjson libjwt libxcrypt libmagic sqlite3 md4c inih
+WARN   = -std=c11 -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes \
+         -Wstrict-prototypes -Wno-unused-parameter
+CFLAGS ?= -O2 -g
+ALL_CFLAGS   = $(WARN) $(CFLAGS) $(EXTRA_CFLAGS)
+ALL_CPPFLAGS = -D_GNU_SOURCE -Iinclude $(shell pkg-config --cflags $(PKGS)) $(CPPFLAGS)
+LIBS         = $(shell pkg-config --libs $(PKGS)) -lpthread -lm
+
+DEB_PACKAGES = build-essential pkg-config libncursesw5-dev libcurl4-openssl-dev \
+  libmongoc-dev libcjson-dev libjwt-dev libcrypt-dev libmagic-dev libsqlite3-dev \
+  libmd4c-dev libinih-dev check tmux python3 python3-pytest clang clang-format \
+  golang-go man-db groff-base ca-certificates
+
+SRC      = $(sort $(wildcard src/*.c src/*/*.c))
+OBJ      = $(SRC:%.c=$(BUILD)/%.o)
+LIB_OBJ  = $(filter-out $(BUILD)/src/main.o,$(OBJ))
+UNIT_SRC = $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+BIN      = $(if $(filter build,$(BUILD)),jarvis,$(BUILD)/jarvis)
+
+.PHONY: all deps test unit e2e sanitize lint fuzz bench install uninstall clean
+
+all: $(BIN)
+
+$(BIN): $(OBJ)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(LIBS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(shell pkg-config --cflags check) \
+	  -o $@ $< $(LIB_OBJ) $(LIBS) $(shell pkg-config --libs check)
+
+-include $(OBJ:.o=.d)
+
+deps:
+	apt-get update
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(DEB_PACKAGES)
+
+unit: $(UNIT_BIN)
+	@fail=0; for t in $(UNIT_BIN); do $$t || fail=1; done; exit $$fail
+
+e2e: $(BIN)
+	JARVIS_BIN=$(abspath $(BIN)) $(PYTHON) -m pytest -q tests/e2e
+
+test: unit e2e
+
+sanitize:
+	$(MAKE) BUILD=build/san EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -O1" \
+	  LDFLAGS="-fsanitize=address,undefined" test
+
+lint:
+	@clang-format --dry-run --Werror $(SRC) $(wildcard include/jarvis/*.h)
+	@! grep -nE '\b(strcpy|strcat|sprintf|vsprintf|gets|atoi|atol|strtok)\s*\(' $(SRC) \
+	  || { echo "lint: banned call above"; exit 1; }
+	@! grep -nE '#include <(curses|ncurses|mongoc|bson|curl)' src/core/*.c \
+	  || { echo "lint: src/core must stay free of terminal, network and store headers"; exit 1; }
+	@echo "lint: ok"
+
+install: $(BIN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANPREFIX)/man1
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/jarvis
+	install -m 644 man/jarvis.1 $(DESTDIR)$(MANPREFIX)/man1/jarvis.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/jarvis $(DESTDIR)$(MANPREFIX)/man1/jarvis.1
+
+clean:
+	rm -rf build jarvis
