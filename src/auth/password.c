@@ -1,0 +1,262 @@
+/*
+ * password.c: bcrypt hashing through libxcrypt's reentrant calls, and the
+ * validation of passwords, e-mail addresses and names typed at signup.
+ *
+ * It must not keep any state between calls (callers hash on worker
+ * threads), must not truncate a password bcrypt would cut at 72 bytes, and
+ * must leave no copy of a password or its hash work area in memory it frees.
+ */
+#include "jarvis/password.h"
+
+#include <crypt.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jarvis/util.h"
+
+/* Length in code points of a UTF-8 string (continuation bytes not counted). */
+static size_t utf8_count(const char *s, size_t n)
+{
+	size_t count = 0;
+	for (size_t i = 0; i < n; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80)
+			count++;
+	return count;
+}
+
+/*
+ * Decodes one UTF-8 sequence at s[0..n); returns its length and the code
+ * point in *cp, or 0 for an invalid, overlong or surrogate sequence.
+ */
+static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	size_t len;
+	uint32_t c, min;
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	} else if ((s[0] & 0xE0) == 0xC0) {
+		len = 2, c = s[0] & 0x1F, min = 0x80;
+	} else if ((s[0] & 0xF0) == 0xE0) {
+		len = 3, c = s[0] & 0x0F, min = 0x800;
+	} else if ((s[0] & 0xF8) == 0xF0) {
+		len = 4, c = s[0] & 0x07, min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3F);
+	}
+	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+static int is_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+/* Sets *start and *len to the part of s without surrounding ASCII white space. */
+static void trim(const char *s, const char **start, size_t *len)
+{
+	size_t n = strlen(s);
+	while (n > 0 && is_space((unsigned char)*s))
+		s++, n--;
+	while (n > 0 && is_space((unsigned char)s[n - 1]))
+		n--;
+	*start = s;
+	*len = n;
+}
+
+int password_hash(const char *pw, char **hash_out, char **cause)
+{
+	return password_hash_cost(pw, PASSWORD_COST, hash_out, cause);
+}
+
+int password_hash_cost(const char *pw, int cost, char **hash_out, char **cause)
+{
+	*hash_out = NULL;
+	if (password_check(pw, cause) != 0)
+		return -1;
+	if (cost < 4 || cost > 31)
+		return set_cause(cause, "bcrypt cost %d is out of range (4 to 31)", cost);
+
+	char salt[CRYPT_GENSALT_OUTPUT_SIZE];
+	/* NULL random bytes: libxcrypt reads the operating system's generator. */
+	if (crypt_gensalt_rn("$2b$", (unsigned long)cost, NULL, 0, salt, sizeof salt) == NULL)
+		return set_cause(cause, "cannot make a bcrypt salt: %s", strerror(errno));
+
+	/* struct crypt_data is about 32 KiB: keep it off worker-thread stacks. */
+	struct crypt_data *cd = xcalloc(1, sizeof *cd);
+	const char *out = crypt_rn(pw, salt, cd, (int)sizeof *cd);
+	int rc;
+	if (out == NULL || strncmp(out, "$2b$", 4) != 0) {
+		rc = set_cause(cause, "bcrypt hashing failed: %s", strerror(errno));
+	} else {
+		*hash_out = xstrdup(out);
+		rc = 0;
+	}
+	explicit_bzero(cd, sizeof *cd);
+	free(cd);
+	explicit_bzero(salt, sizeof salt);
+	return rc;
+}
+
+int password_verify(const char *pw, const char *hash)
+{
+	if (pw == NULL || hash == NULL)
+		return 0;
+	/* Only bcrypt hashes are ever stored; anything else is refused. */
+	if (strncmp(hash, "$2b$", 4) != 0 && strncmp(hash, "$2a$", 4) != 0 &&
+	    strncmp(hash, "$2y$", 4) != 0)
+		return 0;
+	/* bcrypt would compare only the first 72 bytes of a longer password. */
+	if (strlen(pw) > PASSWORD_MAX_BYTES)
+		return 0;
+
+	struct crypt_data *cd = xcalloc(1, sizeof *cd);
+	const char *out = crypt_rn(pw, hash, cd, (int)sizeof *cd);
+	int match = 0;
+	if (out != NULL && out[0] != '*') {
+		size_t n = strlen(hash);
+		if (strlen(out) == n) {
+			/* Constant time over the whole hash: no early exit on a mismatch. */
+			unsigned char diff = 0;
+			for (size_t i = 0; i < n; i++)
+				diff |= (unsigned char)(out[i] ^ hash[i]);
+			match = diff == 0;
+		}
+	}
+	explicit_bzero(cd, sizeof *cd);
+	free(cd);
+	return match;
+}
+
+int password_check(const char *pw, char **cause)
+{
+	if (pw == NULL)
+		return set_cause(cause, "a password is needed");
+	size_t n = strlen(pw);
+	if (n > PASSWORD_MAX_BYTES)
+		return set_cause(cause,
+		                 "password is %zu bytes long; bcrypt uses at most %d bytes, so "
+		                 "choose a shorter one (accented letters and emoji take 2-4 bytes)",
+		                 n, PASSWORD_MAX_BYTES);
+	if (utf8_count(pw, n) < PASSWORD_MIN_CHARS)
+		return set_cause(cause, "password is too short; use at least %d characters",
+		                 PASSWORD_MIN_CHARS);
+	return 0;
+}
+
+/* Checks the shape of the domain part: dot-separated non-empty labels. */
+static int domain_ok(const char *d, size_t n)
+{
+	if (n == 0 || memchr(d, '.', n) == NULL)
+		return 0;
+	size_t label = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (d[i] == '.') {
+			if (label == 0 || (i > 0 && d[i - 1] == '-'))
+				return 0;
+			label = 0;
+			continue;
+		}
+		if (label == 0 && d[i] == '-')
+			return 0;
+		if (++label > 63)
+			return 0;
+	}
+	return label > 0 && d[n - 1] != '-';
+}
+
+int email_normalize(const char *in, char **out, char **cause)
+{
+	*out = NULL;
+	if (in == NULL)
+		return set_cause(cause, "an e-mail address is needed");
+	const char *s;
+	size_t n;
+	trim(in, &s, &n);
+	if (n == 0)
+		return set_cause(cause, "an e-mail address is needed");
+	if (n > EMAIL_MAX_BYTES)
+		return set_cause(cause, "e-mail address is longer than %d bytes; use a shorter one",
+		                 EMAIL_MAX_BYTES);
+	const char *at = NULL;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c <= 0x20 || c == 0x7F)
+			return set_cause(cause, "e-mail address must not contain spaces or "
+			                        "control characters");
+		if (c == '@') {
+			if (at != NULL)
+				return set_cause(cause,
+				                 "e-mail address must contain exactly one @");
+			at = s + i;
+		}
+	}
+	if (at == NULL)
+		return set_cause(cause, "e-mail address needs an @, as in name@example.com");
+	size_t local = (size_t)(at - s);
+	if (local == 0)
+		return set_cause(cause, "e-mail address needs a name before the @");
+	if (local > 64)
+		return set_cause(cause, "the part of the e-mail address before the @ is longer "
+		                        "than 64 bytes");
+	if (!domain_ok(at + 1, n - local - 1))
+		return set_cause(cause, "e-mail address needs a domain after the @, "
+		                        "as in name@example.com");
+
+	char *r = xstrndup(s, n);
+	for (char *p = r; *p != '\0'; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	*out = r;
+	return 0;
+}
+
+int name_normalize(const char *in, char **out, char **cause)
+{
+	*out = NULL;
+	if (in == NULL)
+		return set_cause(cause, "a name is needed");
+	const char *s;
+	size_t n;
+	trim(in, &s, &n);
+	if (n == 0)
+		return set_cause(cause, "a name is needed; use 1 to %d characters", NAME_MAX_CHARS);
+	size_t chars = 0;
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t len = utf8_decode((const unsigned char *)s + i, n - i, &cp);
+		if (len == 0)
+			return set_cause(cause, "name is not valid UTF-8; retype it");
+		if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0) || cp == 0x2028 || cp == 0x2029)
+			return set_cause(cause, "name must not contain control characters or "
+			                        "line breaks");
+		i += len;
+		chars++;
+	}
+	if (chars > NAME_MAX_CHARS)
+		return set_cause(cause, "name is %zu characters long; use at most %d", chars,
+		                 NAME_MAX_CHARS);
+	*out = xstrndup(s, n);
+	return 0;
+}
+
+int name_check(const char *name, char **cause)
+{
+	char *out;
+	if (name_normalize(name, &out, cause) != 0)
+		return -1;
+	free(out);
+	return 0;
+}
