@@ -37,17 +37,22 @@ BIN      = $(if $(filter build,$(BUILD)),jarvis,$(BUILD)/jarvis)
 
 all: $(BIN)
 
-$(BIN): $(OBJ)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(LIBS)
+# Everything but main.o goes in an archive, so a program links only what it uses.
+$(BUILD)/libjarvis.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $(LIB_OBJ)
+
+$(BIN): $(BUILD)/src/main.o $(BUILD)/libjarvis.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ)
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libjarvis.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(shell pkg-config --cflags check) \
-	  -o $@ $< $(LIB_OBJ) $(LIBS) $(shell pkg-config --libs check)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(shell pkg-config --cflags check) $(LDFLAGS) \
+	  -o $@ $< $(BUILD)/libjarvis.a $(LIBS) $(shell pkg-config --libs check)
 
 -include $(OBJ:.o=.d)
 

@@ -1,0 +1,125 @@
+/*
+ * attach.c: image attachments (see attach.h). libmagic's database is
+ * loaded once, on the first attachment, so starting Jarvis never pays for it.
+ */
+#include "jarvis/attach.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <magic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "jarvis/base64.h"
+#include "jarvis/util.h"
+
+static const char *const accepted[] = {"image/png", "image/jpeg", "image/webp", "image/heic",
+				       "image/heif"};
+
+int attach_mime_ok(const char *mime)
+{
+	for (size_t i = 0; i < ARRAY_LEN(accepted); i++)
+		if (strcmp(mime, accepted[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static magic_t cookie(char **cause)
+{
+	static magic_t m;
+	if (m != NULL)
+		return m;
+	m = magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR);
+	if (m == NULL || magic_load(m, NULL) == -1) {
+		set_cause(cause, "attach: cannot load the file-type database: %s",
+			  m ? magic_error(m) : strerror(errno));
+		if (m != NULL)
+			magic_close(m);
+		m = NULL;
+	}
+	return m;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
+static int read_all(int fd, unsigned char *p, size_t n)
+{
+	size_t got = 0;
+	while (got < n) {
+		ssize_t r = read(fd, p + got, n - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		got += (size_t)r;
+	}
+	return 0;
+}
+
+int attach_load(const char *path, size_t max_bytes, struct image *img, char **cause)
+{
+	memset(img, 0, sizeof(*img));
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd == -1)
+		return set_cause(cause, "attach: cannot open %s: %s", path, strerror(errno));
+	struct stat st;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return set_cause(cause, "attach: %s is not a regular file", path);
+	}
+	size_t size = (size_t)st.st_size;
+	if (size == 0) {
+		close(fd);
+		return set_cause(cause, "attach: %s is empty", path);
+	}
+	if (size > max_bytes) {
+		close(fd);
+		return set_cause(cause,
+				 "attach: %s is %zu bytes, over the %zu-byte limit "
+				 "([limits] max_image_bytes)",
+				 path, size, max_bytes);
+	}
+	unsigned char *data = xmalloc(size);
+	if (read_all(fd, data, size) == -1) {
+		close(fd);
+		free(data);
+		return set_cause(cause, "attach: cannot read %s: %s", path, strerror(errno));
+	}
+	close(fd);
+
+	magic_t m = cookie(cause);
+	if (m == NULL) {
+		free(data);
+		return -1;
+	}
+	const char *mime = magic_buffer(m, data, size);
+	if (mime == NULL || !attach_mime_ok(mime)) {
+		set_cause(cause,
+			  "attach: %s is %s; Gemini takes PNG, JPEG, WebP, HEIC or HEIF images",
+			  path, mime ? mime : "of an unknown type");
+		free(data);
+		return -1;
+	}
+	char *b64 = base64_encode(data, size);
+	free(data);
+	img->name = xstrdup(base_name(path));
+	img->mime = xstrdup(mime);
+	img->size = size;
+	img->data_uri = xasprintf("data:%s;base64,%s", mime, b64);
+	free(b64);
+	return 0;
+}
+
+void attach_image_free(struct image *img)
+{
+	free(img->name);
+	free(img->mime);
+	free(img->data_uri);
+	memset(img, 0, sizeof(*img));
+}
