@@ -1,0 +1,338 @@
+/*
+ * gemini_reply.c: folds the JSON events of one streamed Gemini answer into
+ * struct gemini_reply, reports what each event added, classifies how the
+ * answer ended, and (struct gemini_parser) joins the SSE framer to all of
+ * this. Only candidates[0] is read; unknown fields, enum values and part
+ * kinds are tolerated. It must not talk to the network, the terminal or
+ * the store, and cJSON objects never leave this file.
+ */
+#include "jarvis/gemini_reply.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "jarvis/sse.h"
+#include "jarvis/util.h"
+
+void gemini_reply_init(struct gemini_reply *r)
+{
+	memset(r, 0, sizeof *r);
+	buf_init(&r->text, GEMINI_REPLY_MAX_BYTES);
+	buf_init(&r->thoughts, GEMINI_REPLY_MAX_BYTES);
+	r->error.retry_delay_ms = -1;
+}
+
+void gemini_reply_free(struct gemini_reply *r)
+{
+	if (r == NULL)
+		return;
+	buf_free(&r->text);
+	buf_free(&r->thoughts);
+	free(r->finish_reason);
+	free(r->finish_message);
+	free(r->block_reason);
+	free(r->block_message);
+	free(r->model_version);
+	free(r->response_id);
+	gemini_error_free(&r->error);
+	r->finish_reason = r->finish_message = r->block_reason = r->block_message = NULL;
+	r->model_version = r->response_id = NULL;
+	r->has_error = false;
+}
+
+static const char *json_str(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* Replaces *dst with a copy of v unless they are equal (most chunks repeat the value). */
+static void keep_str(char **dst, const char *v)
+{
+	if (v == NULL || (*dst != NULL && strcmp(*dst, v) == 0))
+		return;
+	free(*dst);
+	*dst = xstrdup(v);
+}
+
+static void keep_count(long *dst, const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	if (cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble < 1e15)
+		*dst = (long)v->valuedouble;
+}
+
+/* A short, control-free start of a bad payload for an error message. */
+static char *payload_excerpt(const char *p, size_t n)
+{
+	struct buf b;
+	buf_init(&b, 0);
+	buf_puts(&b, "");
+	for (size_t i = 0; i < n && b.len < 60; i++) {
+		unsigned char c = (unsigned char)p[i];
+		buf_append(&b, c < 0x20 || c == 0x7f ? " " : &p[i], 1);
+	}
+	if (n > 60)
+		buf_puts(&b, "...");
+	return buf_steal(&b);
+}
+
+/* Whether a part carries something other than text and thought markers. */
+static bool part_is_other(const cJSON *part)
+{
+	const cJSON *k;
+	cJSON_ArrayForEach(k, part)
+	{
+		if (k->string != NULL && strcmp(k->string, "thought") != 0 &&
+		    strcmp(k->string, "thoughtSignature") != 0)
+			return true;
+	}
+	return false;
+}
+
+static int reply_candidate(struct gemini_reply *r, const cJSON *cand, char **cause)
+{
+	const cJSON *content = cJSON_GetObjectItemCaseSensitive(cand, "content");
+	const cJSON *parts = cJSON_GetObjectItemCaseSensitive(content, "parts");
+	const cJSON *part;
+	if (!cJSON_IsArray(parts))
+		parts = NULL;
+	cJSON_ArrayForEach(part, parts)
+	{
+		const cJSON *text = cJSON_GetObjectItemCaseSensitive(part, "text");
+		if (!cJSON_IsString(text)) {
+			if (cJSON_IsObject(part) && part_is_other(part))
+				r->other_parts++;
+			continue;
+		}
+		bool thought = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(part, "thought"));
+		struct buf *b = thought ? &r->thoughts : &r->text;
+		if (buf_puts(b, text->valuestring) == -1)
+			return set_cause(cause,
+			                 "gemini: the %s passed %zu bytes; the rest was dropped",
+			                 thought ? "thoughts" : "answer", b->max);
+	}
+	keep_str(&r->finish_reason, json_str(cand, "finishReason"));
+	keep_str(&r->finish_message, json_str(cand, "finishMessage"));
+	return 0;
+}
+
+static void reply_usage(struct gemini_reply *r, const cJSON *u)
+{
+	if (!cJSON_IsObject(u))
+		return;
+	r->has_usage = true;
+	keep_count(&r->usage.prompt_tokens, u, "promptTokenCount");
+	keep_count(&r->usage.candidates_tokens, u, "candidatesTokenCount");
+	keep_count(&r->usage.thoughts_tokens, u, "thoughtsTokenCount");
+	keep_count(&r->usage.total_tokens, u, "totalTokenCount");
+}
+
+int gemini_reply_event(struct gemini_reply *r, const char *json, size_t len,
+                       struct gemini_delta *delta, char **cause)
+{
+	if (delta != NULL)
+		memset(delta, 0, sizeof *delta);
+	cJSON *root = cJSON_ParseWithLength(json, len);
+	if (!cJSON_IsObject(root)) {
+		cJSON_Delete(root);
+		char *ex = payload_excerpt(json, len);
+		set_cause(cause,
+		          "gemini: a streamed event is not a JSON object (it starts \"%s\"); the "
+		          "response was cut or did not come from the Gemini API",
+		          ex);
+		free(ex);
+		return -1;
+	}
+	r->events++;
+	if (cJSON_GetObjectItemCaseSensitive(root, "error") != NULL) {
+		/* Some proxies send the error as a data: event; the stream is over. */
+		cJSON_Delete(root);
+		gemini_error_free(&r->error);
+		gemini_error_parse(200, json, len, &r->error);
+		r->has_error = true;
+		return 0;
+	}
+	size_t text0 = r->text.len, thought0 = r->thoughts.len;
+	int rc = 0;
+	const cJSON *cands = cJSON_GetObjectItemCaseSensitive(root, "candidates");
+	const cJSON *cand = cJSON_IsArray(cands) ? cJSON_GetArrayItem(cands, 0) : NULL;
+	if (cJSON_IsObject(cand))
+		rc = reply_candidate(r, cand, cause);
+	const cJSON *fb = cJSON_GetObjectItemCaseSensitive(root, "promptFeedback");
+	keep_str(&r->block_reason, json_str(fb, "blockReason"));
+	keep_str(&r->block_message, json_str(fb, "blockReasonMessage"));
+	reply_usage(r, cJSON_GetObjectItemCaseSensitive(root, "usageMetadata"));
+	keep_str(&r->model_version, json_str(root, "modelVersion"));
+	keep_str(&r->response_id, json_str(root, "responseId"));
+	cJSON_Delete(root);
+	if (delta != NULL) {
+		delta->text = r->text.data ? r->text.data + text0 : "";
+		delta->text_len = r->text.len - text0;
+		delta->thought = r->thoughts.data ? r->thoughts.data + thought0 : "";
+		delta->thought_len = r->thoughts.len - thought0;
+	}
+	return rc;
+}
+
+static bool reason_is(const char *reason, const char *name)
+{
+	return reason != NULL && strcmp(reason, name) == 0;
+}
+
+enum gemini_outcome gemini_reply_outcome(const struct gemini_reply *r)
+{
+	if (r->has_error)
+		return GEMINI_ERROR;
+	if (r->block_reason != NULL || r->block_message != NULL)
+		return GEMINI_BLOCKED_PROMPT;
+	const char *f = r->finish_reason;
+	if (f == NULL || reason_is(f, "STOP") || reason_is(f, "FINISH_REASON_UNSPECIFIED"))
+		return r->text.len > 0 || r->other_parts > 0 ? GEMINI_COMPLETE : GEMINI_EMPTY;
+	if (reason_is(f, "MAX_TOKENS"))
+		return GEMINI_CUT;
+	/* SAFETY, RECITATION, LANGUAGE, OTHER, BLOCKLIST, ..., and values not known yet. */
+	return GEMINI_STOPPED;
+}
+
+const char *gemini_outcome_name(enum gemini_outcome o)
+{
+	switch (o) {
+	case GEMINI_COMPLETE:
+		return "complete";
+	case GEMINI_CUT:
+		return "cut";
+	case GEMINI_BLOCKED_PROMPT:
+		return "blocked";
+	case GEMINI_STOPPED:
+		return "stopped";
+	case GEMINI_ERROR:
+		return "error";
+	case GEMINI_EMPTY:
+		return "empty";
+	}
+	return "unknown";
+}
+
+/* Network text made safe for one terminal line. */
+static char *one_line(const char *s)
+{
+	struct buf b;
+	buf_init(&b, 0);
+	buf_puts(&b, "");
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		buf_append(&b, c < 0x20 || c == 0x7f ? " " : s, 1);
+	}
+	return buf_steal(&b);
+}
+
+char *gemini_reply_notice(const struct gemini_reply *r, const char *model)
+{
+	const char *why;
+	char *line = NULL;
+	switch (gemini_reply_outcome(r)) {
+	case GEMINI_COMPLETE:
+		return NULL;
+	case GEMINI_ERROR:
+		return gemini_error_describe(&r->error, model);
+	case GEMINI_CUT:
+		return xstrdup("gemini: the answer was cut off at the output token limit "
+		               "(MAX_TOKENS); raise max_output_tokens or ask it to go on");
+	case GEMINI_EMPTY:
+		return xstrdup(
+		    r->thoughts.len > 0
+		        ? "gemini: the model only sent its thoughts, no answer; try again"
+		        : "gemini: the model sent no answer; try again");
+	case GEMINI_BLOCKED_PROMPT:
+		why = r->block_message ? r->block_message : "";
+		line = one_line(why);
+		char *out = xasprintf("gemini: the prompt was blocked (%s)%s%s; rephrase it and "
+		                      "try again",
+		                      r->block_reason ? r->block_reason : "no reason given",
+		                      *line ? ": " : "", line);
+		free(line);
+		return out;
+	case GEMINI_STOPPED:
+		why = r->finish_message ? r->finish_message : "";
+		line = one_line(why);
+		char *stop = xasprintf("gemini: the model stopped the answer early (%s)%s%s",
+		                       r->finish_reason, *line ? ": " : "", line);
+		free(line);
+		return stop;
+	}
+	return NULL;
+}
+
+struct gemini_parser {
+	struct sse *sse;
+	struct gemini_reply reply;
+	gemini_delta_fn on_delta;
+	void *ud;
+};
+
+static int parser_event(void *ud, const char *data, size_t len, char **cause)
+{
+	struct gemini_parser *p = ud;
+	struct gemini_delta d;
+	if (gemini_reply_event(&p->reply, data, len, &d, cause) == -1)
+		return -1;
+	if (p->on_delta != NULL && (d.text_len > 0 || d.thought_len > 0))
+		return p->on_delta(p->ud, &d, cause);
+	return 0;
+}
+
+struct gemini_parser *gemini_parser_new(size_t max_event_bytes, gemini_delta_fn on_delta, void *ud)
+{
+	struct gemini_parser *p = xcalloc(1, sizeof *p);
+	p->sse = sse_new(max_event_bytes);
+	gemini_reply_init(&p->reply);
+	p->on_delta = on_delta;
+	p->ud = ud;
+	return p;
+}
+
+void gemini_parser_free(struct gemini_parser *p)
+{
+	if (p == NULL)
+		return;
+	sse_free(p->sse);
+	gemini_reply_free(&p->reply);
+	free(p);
+}
+
+int gemini_parser_feed(struct gemini_parser *p, const char *bytes, size_t n, char **cause)
+{
+	return sse_feed(p->sse, bytes, n, parser_event, p, cause);
+}
+
+int gemini_parser_finish(struct gemini_parser *p, char **cause)
+{
+	if (sse_finish(p->sse, parser_event, p, cause) == -1)
+		return -1;
+	const char *stray = sse_stray(p->sse);
+	if (*stray == '\0' || p->reply.has_error)
+		return 0;
+	/*
+	 * Text outside data: lines is how the API reports an error after a 200:
+	 * a raw error JSON at the end of the body. With no event at all, any
+	 * text is the reply, and it is not one Gemini sends.
+	 */
+	struct gemini_error e;
+	gemini_error_parse(200, stray, strlen(stray), &e);
+	if (e.rpc || (p->reply.events == 0 && e.message != NULL)) {
+		gemini_error_free(&p->reply.error);
+		p->reply.error = e;
+		p->reply.has_error = true;
+	} else {
+		gemini_error_free(&e);
+	}
+	return 0;
+}
+
+struct gemini_reply *gemini_parser_reply(struct gemini_parser *p)
+{
+	return &p->reply;
+}
