@@ -1,0 +1,25 @@
+/*
+ * session.h: the file that keeps the login token between runs,
+ * STATE_DIR/session where STATE_DIR is normally $XDG_STATE_HOME/jarvis.
+ * Loading never fails hard: a file that cannot be trusted means
+ * "logged out", with a notice saying why.
+ */
+#ifndef JARVIS_SESSION_H
+#define JARVIS_SESSION_H
+
+/* Largest session file read; a token is a few hundred bytes. */
+#define SESSION_MAX_BYTES 8192
+
+/* Writes token to state_dir/session (0600, directory 0700) atomically; refuses symlinks. */
+int session_save(const char *state_dir, const char *token, char **cause);
+/*
+ * Returns 0 with a new string *token_out, or 1 (logged out) when there is no
+ * usable session file; then *notice may say why (missing file: no notice).
+ */
+int session_load(const char *state_dir, char **token_out, char **notice);
+/* Removes the session file; a missing file is not an error. */
+int session_clear(const char *state_dir, char **cause);
+/* Creates path and any missing parents with mode 0700. */
+int session_dir_make(const char *path, char **cause);
+
+#endif

@@ -1,0 +1,349 @@
+/*
+ * token.c: issuing and verifying the login JWT with libjwt 1.x, and the
+ * signing key kept beside the embedded store.
+ *
+ * It must accept no algorithm but HS256: libjwt 1.x's jwt_decode() checks
+ * a signature with whatever HMAC algorithm the token's own header names,
+ * so the header is checked here before and after the signature. It must
+ * not read the clock (the caller passes it) and must not replace a key
+ * file it cannot trust: doing so would silently log everyone out.
+ */
+#include "jarvis/token.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jwt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "jarvis/session.h"
+#include "jarvis/util.h"
+
+/* Longer than any token this program issues by far; anything bigger is garbage. */
+#define TOKEN_MAX_BYTES 4096
+#define JTI_BYTES 16
+
+int random_bytes(void *buf, size_t n, char **cause)
+{
+	unsigned char *p = buf;
+	while (n > 0) {
+		ssize_t got = getrandom(p, n, 0);
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			return set_cause(cause, "cannot read random bytes from the kernel: %s",
+			                 strerror(errno));
+		}
+		p += got;
+		n -= (size_t)got;
+	}
+	return 0;
+}
+
+/* Writes n bytes as 2n lower-case hex digits and a NUL into out. */
+static void hex_encode(const unsigned char *in, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[in[i] >> 4];
+		out[2 * i + 1] = digits[in[i] & 0x0F];
+	}
+	out[2 * n] = '\0';
+}
+
+int token_issue(const unsigned char *secret, size_t secret_len, const char *user_id,
+                long long now_s, long long ttl_s, char **token_out, char **jti_out, char **cause)
+{
+	*token_out = NULL;
+	if (jti_out != NULL)
+		*jti_out = NULL;
+	if (secret == NULL || secret_len == 0 || secret_len > INT_MAX)
+		return set_cause(cause, "no usable signing key for the login token");
+	if (user_id == NULL || *user_id == '\0')
+		return set_cause(cause, "cannot issue a login token without a user id");
+	if (ttl_s <= 0)
+		return set_cause(cause, "token lifetime must be positive; check [auth] token_ttl");
+
+	unsigned char raw[JTI_BYTES];
+	char jti[2 * JTI_BYTES + 1];
+	if (random_bytes(raw, sizeof raw, cause) != 0)
+		return -1;
+	hex_encode(raw, sizeof raw, jti);
+
+	jwt_t *j = NULL;
+	int rc = -1;
+	char *enc = NULL;
+	if (jwt_new(&j) != 0) {
+		set_cause(cause, "cannot create a login token: %s", strerror(errno));
+		goto out;
+	}
+	if (jwt_set_alg(j, JWT_ALG_HS256, secret, (int)secret_len) != 0 ||
+	    jwt_add_grant(j, "sub", user_id) != 0 ||
+	    jwt_add_grant_int(j, "iat", (long)now_s) != 0 ||
+	    jwt_add_grant_int(j, "exp", (long)(now_s + ttl_s)) != 0 ||
+	    jwt_add_grant(j, "jti", jti) != 0) {
+		set_cause(cause, "cannot fill in the login token");
+		goto out;
+	}
+	enc = jwt_encode_str(j);
+	if (enc == NULL) {
+		set_cause(cause, "cannot sign the login token: %s", strerror(errno));
+		goto out;
+	}
+	*token_out = xstrdup(enc);
+	if (jti_out != NULL)
+		*jti_out = xstrdup(jti);
+	rc = 0;
+out:
+	free(enc);
+	jwt_free(j);
+	return rc;
+}
+
+int token_verify(const unsigned char *secret, size_t secret_len, const char *token, long long now_s,
+                 struct token_claims *out, char **cause)
+{
+	memset(out, 0, sizeof *out);
+	if (secret == NULL || secret_len == 0 || secret_len > INT_MAX)
+		return set_cause(cause, "no usable signing key to check the login token");
+	if (token == NULL || *token == '\0')
+		return set_cause(cause, "no login token; log in");
+	if (strlen(token) > TOKEN_MAX_BYTES)
+		return set_cause(cause, "login token is too long to be one of ours; log in again");
+
+	/* First parse without a key, only to read the algorithm the header names. */
+	jwt_t *j = NULL;
+	if (jwt_decode(&j, token, NULL, 0) != 0 || j == NULL)
+		return set_cause(cause, "login token is not a valid JWT; log in again");
+	/* Without a key libjwt reports every token as "none": read the header itself. */
+	const char *alg = jwt_get_header(j, "alg");
+	if (alg == NULL || strcmp(alg, "HS256") != 0) {
+		/* The name comes from the token: show it only when it is short and plain. */
+		int plain =
+		    alg != NULL && strlen(alg) <= 16 &&
+		    strspn(alg, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") ==
+		        strlen(alg);
+		set_cause(cause,
+		          "login token uses algorithm %s, only HS256 is accepted; log in again",
+		          plain ? alg : "(unreadable)");
+		jwt_free(j);
+		return -1;
+	}
+	jwt_free(j);
+	j = NULL;
+
+	if (jwt_decode(&j, token, secret, (int)secret_len) != 0 || j == NULL)
+		return set_cause(cause, "login token signature does not match (tampered, or the "
+		                        "signing key changed); log in again");
+	int rc = -1;
+	const char *alg2 = jwt_get_header(j, "alg");
+	if (jwt_get_alg(j) != JWT_ALG_HS256 || alg2 == NULL || strcmp(alg2, "HS256") != 0) {
+		set_cause(cause, "login token is not HS256; log in again");
+		goto out;
+	}
+
+	const char *sub = jwt_get_grant(j, "sub");
+	const char *jti = jwt_get_grant(j, "jti");
+	errno = 0;
+	long exp = jwt_get_grant_int(j, "exp");
+	int have_exp = errno == 0;
+	errno = 0;
+	long iat = jwt_get_grant_int(j, "iat");
+	if (errno != 0)
+		iat = 0;
+	if (sub == NULL || *sub == '\0' || jti == NULL || *jti == '\0' || !have_exp) {
+		set_cause(cause, "login token lacks its user, expiry or id; log in again");
+		goto out;
+	}
+	if ((long long)exp <= now_s) {
+		set_cause(cause, "login session has expired; log in again");
+		goto out;
+	}
+	out->sub = xstrdup(sub);
+	out->jti = xstrdup(jti);
+	out->exp = exp;
+	out->iat = iat;
+	rc = 0;
+out:
+	jwt_free(j);
+	return rc;
+}
+
+void token_claims_free(struct token_claims *c)
+{
+	if (c == NULL)
+		return;
+	free(c->sub);
+	free(c->jti);
+	c->sub = NULL;
+	c->jti = NULL;
+}
+
+void secret_free(unsigned char *key, size_t len)
+{
+	if (key == NULL)
+		return;
+	explicit_bzero(key, len);
+	free(key);
+}
+
+/* Reads a key file: 0 with the key, 1 when it does not exist, -1 when it cannot be trusted. */
+static int secret_read(const char *path, unsigned char **key, size_t *len, char **cause)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 1;
+		if (errno == ELOOP)
+			return set_cause(cause,
+			                 "%s is a symbolic link; replace it with the key file "
+			                 "itself, or delete it to make a new key (this logs "
+			                 "everyone out)",
+			                 path);
+		return set_cause(cause, "cannot open the signing key %s: %s", path,
+		                 strerror(errno));
+	}
+	struct stat st;
+	int rc = -1;
+	if (fstat(fd, &st) != 0) {
+		set_cause(cause, "cannot inspect the signing key %s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		set_cause(cause, "%s is not a regular file; delete it to make a new key", path);
+		goto out;
+	}
+	if (st.st_uid != geteuid()) {
+		set_cause(cause,
+		          "the signing key %s belongs to another user; delete it to make "
+		          "a new key (this logs everyone out)",
+		          path);
+		goto out;
+	}
+	if ((st.st_mode & 077) != 0) {
+		set_cause(cause,
+		          "the signing key %s can be read by other users; run chmod 600 %s "
+		          "(or delete it to make a new key, which logs everyone out)",
+		          path, path);
+		goto out;
+	}
+	if (st.st_size != SECRET_BYTES) {
+		set_cause(cause,
+		          "the signing key %s holds %lld bytes instead of %d; delete it to "
+		          "make a new key (this logs everyone out)",
+		          path, (long long)st.st_size, SECRET_BYTES);
+		goto out;
+	}
+	unsigned char *k = xmalloc(SECRET_BYTES);
+	size_t got = 0;
+	while (got < SECRET_BYTES) {
+		ssize_t n = read(fd, k + got, SECRET_BYTES - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			secret_free(k, SECRET_BYTES);
+			set_cause(cause, "cannot read the signing key %s: %s", path,
+			          n < 0 ? strerror(errno) : "file shrank while reading");
+			goto out;
+		}
+		got += (size_t)n;
+	}
+	*key = k;
+	*len = SECRET_BYTES;
+	rc = 0;
+out:
+	close(fd);
+	return rc;
+}
+
+/*
+ * Makes a new key file without ever showing a half-written one: the bytes
+ * go to a private temporary file that is then hard-linked into place.
+ * link() fails with EEXIST when another process won the race, exactly like
+ * O_EXCL, and then both use the winner's key.
+ */
+static int secret_create(const char *dir, const char *path, char **cause)
+{
+	unsigned char key[SECRET_BYTES], tag[8];
+	char hex[2 * sizeof tag + 1];
+	if (random_bytes(key, sizeof key, cause) != 0 || random_bytes(tag, sizeof tag, cause) != 0)
+		return -1;
+	hex_encode(tag, sizeof tag, hex);
+	char *tmp = xasprintf("%s/.jwt_secret.%s", dir, hex);
+	int rc = -1;
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		set_cause(cause, "cannot create the signing key in %s: %s", dir, strerror(errno));
+		goto out;
+	}
+	(void)fchmod(fd, 0600);
+	ssize_t n = write(fd, key, sizeof key);
+	if (n != (ssize_t)sizeof key || fsync(fd) != 0) {
+		set_cause(cause, "cannot write the signing key in %s: %s", dir,
+		          n < 0 ? strerror(errno) : "short write");
+		close(fd);
+		unlink(tmp);
+		goto out;
+	}
+	close(fd);
+	if (link(tmp, path) != 0 && errno != EEXIST) {
+		set_cause(cause, "cannot put the signing key in place at %s: %s", path,
+		          strerror(errno));
+		unlink(tmp);
+		goto out;
+	}
+	unlink(tmp);
+	rc = 0;
+out:
+	explicit_bzero(key, sizeof key);
+	free(tmp);
+	return rc;
+}
+
+int secret_load(const char *configured, const char *data_dir, unsigned char **key, size_t *len,
+                char **warning, char **cause)
+{
+	*key = NULL;
+	*len = 0;
+	if (warning != NULL)
+		*warning = NULL;
+	if (configured != NULL && *configured != '\0') {
+		size_t n = strlen(configured);
+		*key = xmalloc(n);
+		memcpy(*key, configured, n);
+		*len = n;
+		if (n < SECRET_BYTES && warning != NULL)
+			*warning =
+			    xasprintf("the configured JWT secret is only %zu bytes; use at least "
+			              "%d random bytes (for example the output of: openssl rand "
+			              "-base64 32)",
+			              n, SECRET_BYTES);
+		return 0;
+	}
+	if (data_dir == NULL || *data_dir == '\0')
+		return set_cause(cause, "no place to keep the signing key; set JWT_SECRET_KEY or "
+		                        "XDG_DATA_HOME");
+	if (session_dir_make(data_dir, cause) != 0)
+		return -1;
+	char *path = xasprintf("%s/jwt_secret", data_dir);
+	int rc = -1;
+	/* Three rounds: read; create (or lose a race); read what is there now. */
+	for (int round = 0; round < 3; round++) {
+		rc = secret_read(path, key, len, cause);
+		if (rc != 1)
+			break;
+		if (secret_create(data_dir, path, cause) != 0) {
+			rc = -1;
+			break;
+		}
+	}
+	if (rc == 1)
+		rc = set_cause(
+		    cause, "the signing key %s keeps disappearing; check what deletes it", path);
+	free(path);
+	return rc;
+}
