@@ -24,7 +24,7 @@ LIBS         = $(shell pkg-config --libs $(PKGS)) -lpthread -lm
 DEB_PACKAGES = build-essential pkg-config libncursesw5-dev libcurl4-openssl-dev \
   libmongoc-dev libcjson-dev libjwt-dev libcrypt-dev libmagic-dev libsqlite3-dev \
   libmd4c-dev libinih-dev check tmux python3 python3-pytest clang clang-format \
-  golang-go man-db groff-base ca-certificates
+  man-db groff-base ca-certificates procps
 
 SRC      = $(sort $(wildcard src/*.c src/*/*.c))
 OBJ      = $(SRC:%.c=$(BUILD)/%.o)
@@ -56,9 +56,12 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libjarvis.a
 
 -include $(OBJ:.o=.d)
 
+# Debian packages, then FerretDB (a Go program) for the MongoDB store tests.
 deps:
 	apt-get update
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(DEB_PACKAGES)
+	command -v go >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y golang-go
+	sh tests/install-ferretdb.sh
 
 unit: $(UNIT_BIN)
 	@fail=0; for t in $(UNIT_BIN); do $$t || fail=1; done; exit $$fail
