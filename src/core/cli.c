@@ -1,0 +1,409 @@
+/*
+ * cli.c: the command line (see cli.h). getopt_long does the splitting; this
+ * file adds the rules getopt cannot express (one mode at a time, options
+ * that belong to -p, the extra words after --signup and --export) and words
+ * every complaint as one line a user can act on. It must not read files or
+ * the environment and must not print anything but the help and version.
+ */
+#include "jarvis/cli.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jarvis/config.h"
+#include "jarvis/util.h"
+
+enum {
+	OPT_STORE = 256,
+	OPT_NO_SAVE,
+	OPT_PASSWORD_STDIN,
+	OPT_LIST_MODELS,
+	OPT_SIGNUP,
+	OPT_LOGIN,
+	OPT_LOGOUT,
+	OPT_CONVS,
+	OPT_EXPORT,
+};
+
+static const struct option long_options[] = {
+	{"model", required_argument, NULL, 'm'},
+	{"config", required_argument, NULL, 'c'},
+	{"attach", required_argument, NULL, 'a'},
+	{"conversation", required_argument, NULL, 'C'},
+	{"store", required_argument, NULL, OPT_STORE},
+	{"no-save", no_argument, NULL, OPT_NO_SAVE},
+	{"password-stdin", no_argument, NULL, OPT_PASSWORD_STDIN},
+	{"version", no_argument, NULL, 'V'},
+	{"help", no_argument, NULL, 'h'},
+	{"prompt", required_argument, NULL, 'p'},
+	{"list-models", no_argument, NULL, OPT_LIST_MODELS},
+	{"signup", required_argument, NULL, OPT_SIGNUP},
+	{"login", required_argument, NULL, OPT_LOGIN},
+	{"logout", no_argument, NULL, OPT_LOGOUT},
+	{"convs", no_argument, NULL, OPT_CONVS},
+	{"export", required_argument, NULL, OPT_EXPORT},
+	{NULL, 0, NULL, 0},
+};
+
+/* '-' first: words that are not options come back in order as 1, whatever
+ * POSIXLY_CORRECT says; ':' next: we word the complaints ourselves. */
+static const char short_options[] = "-:m:c:a:C:p:Vh";
+
+static const char *long_name(int val)
+{
+	for (const struct option *o = long_options; o->name != NULL; o++) {
+		if (o->val == val)
+			return o->name;
+	}
+	return NULL;
+}
+
+/* How a mode option is called in messages. */
+static const char *mode_name(enum cli_mode mode)
+{
+	switch (mode) {
+	case CLI_PROMPT:
+		return "-p";
+	case CLI_LIST_MODELS:
+		return "--list-models";
+	case CLI_SIGNUP:
+		return "--signup";
+	case CLI_LOGIN:
+		return "--login";
+	case CLI_LOGOUT:
+		return "--logout";
+	case CLI_CONVS:
+		return "--convs";
+	case CLI_EXPORT:
+		return "--export";
+	default:
+		return "";
+	}
+}
+
+static int set_mode(struct cli *out, enum cli_mode mode, char **cause)
+{
+	if (out->mode == mode)
+		return set_cause(cause, "%s was given twice; give it once", mode_name(mode));
+	if (out->mode != CLI_TUI)
+		return set_cause(cause, "%s and %s cannot be used together", mode_name(out->mode),
+				 mode_name(mode));
+	out->mode = mode;
+	return 0;
+}
+
+/* Replaces *slot with a copy of value (a later -m beats an earlier one). */
+static void set_string(char **slot, const char *value)
+{
+	free(*slot);
+	*slot = xstrdup(value);
+}
+
+/* The complaint for an unknown or ambiguous --name[=value]. */
+static int bad_long_option(const char *arg, char **cause)
+{
+	const char *name = arg + 2;
+	size_t len = strcspn(name, "=");
+	char *matches = NULL;
+	int n = 0;
+	for (const struct option *o = long_options; o->name != NULL; o++) {
+		if (len == 0 || strncmp(o->name, name, len) != 0)
+			continue;
+		char *more = matches ? xasprintf("%s or --%s", matches, o->name)
+				     : xasprintf("--%s", o->name);
+		free(matches);
+		matches = more;
+		n++;
+	}
+	int rc;
+	if (n > 1)
+		rc = set_cause(cause, "option '--%.*s' is ambiguous; it could be %s", (int)len,
+			       name, matches);
+	else
+		rc = set_cause(cause, "unknown option '--%.*s'", (int)len, name);
+	free(matches);
+	return rc;
+}
+
+/* The complaint for getopt's '?': unknown, ambiguous or unwanted argument. */
+static int bad_option(int optopt_val, const char *arg, char **cause)
+{
+	const char *name = optopt_val != 0 ? long_name(optopt_val) : NULL;
+	if (name != NULL && arg != NULL && strncmp(arg, "--", 2) == 0)
+		return set_cause(cause, "option '--%s' takes no argument", name);
+	if (optopt_val != 0)
+		return set_cause(cause, "unknown option '-%c'", optopt_val);
+	if (arg != NULL && strncmp(arg, "--", 2) == 0)
+		return bad_long_option(arg, cause);
+	return set_cause(cause, "unknown option '%s'", arg ? arg : "?");
+}
+
+/* The complaint for getopt's ':': an option at the end without its argument. */
+static int missing_argument(int val, const char *arg, char **cause)
+{
+	const char *name = long_name(val);
+	if (val >= 256 || (arg != NULL && strncmp(arg, "--", 2) == 0))
+		return set_cause(cause, "option '--%s' needs an argument", name ? name : "?");
+	return set_cause(cause, "option '-%c' needs an argument", val);
+}
+
+/* Checks the words that are not options against what the mode takes. */
+static int take_operands(struct cli *out, char **words, size_t n, char **cause)
+{
+	size_t used = 0;
+	if (out->mode == CLI_SIGNUP) {
+		if (n == 0)
+			return set_cause(cause, "--signup needs a NAME and an EMAIL, as in "
+						"--signup 'Ada Lovelace' ada@example.com");
+		out->signup_email = xstrdup(words[0]);
+		used = 1;
+	} else if (out->mode == CLI_EXPORT && n > 0) {
+		out->export_file = xstrdup(words[0]);
+		used = 1;
+	}
+	if (used < n) {
+		if (out->mode == CLI_PROMPT)
+			return set_cause(cause,
+					 "unexpected argument '%s'; quote a prompt of several words",
+					 words[used]);
+		if (out->mode == CLI_TUI)
+			return set_cause(cause, "unexpected argument '%s'; to ask one question, use -p",
+					 words[used]);
+		return set_cause(cause, "unexpected argument '%s'", words[used]);
+	}
+	return 0;
+}
+
+/* The rules getopt cannot check: options that belong to one mode. */
+static int check_fit(const struct cli *out, char **cause)
+{
+	if (out->mode != CLI_PROMPT) {
+		if (out->nattach > 0)
+			return set_cause(cause, "-a/--attach works only with -p (in the chat, use "
+						"/attach)");
+		if (out->conversation != NULL)
+			return set_cause(cause, "-C/--conversation works only with -p (in the chat, "
+						"use /select)");
+		if (out->no_save)
+			return set_cause(cause, "--no-save works only with -p");
+	}
+	if (out->password_stdin && out->mode != CLI_SIGNUP && out->mode != CLI_LOGIN)
+		return set_cause(cause, "--password-stdin works only with --signup or --login");
+	if (out->mode == CLI_PROMPT && out->prompt[0] == '\0')
+		return set_cause(cause, "the prompt given to -p is empty; use -p - to read it from "
+					"standard input");
+	return 0;
+}
+
+int cli_parse(int argc, char **argv, struct cli *out, char **cause)
+{
+	memset(out, 0, sizeof(*out));
+	char **words = xcalloc((size_t)argc + 1, sizeof(*words));
+	size_t nwords = 0;
+	bool help = false, version = false;
+	int rc = 0;
+
+	optind = 0; /* glibc: start afresh, so cli_parse may run more than once */
+	opterr = 0;
+	for (;;) {
+		int prev = optind ? optind : 1;
+		int c = getopt_long(argc, argv, short_options, long_options, NULL);
+		if (c == -1)
+			break;
+		/* The word getopt just looked at, for messages. */
+		const char *arg = prev < argc ? argv[prev] : NULL;
+		switch (c) {
+		case 1:
+			words[nwords++] = optarg;
+			break;
+		case 'm':
+			set_string(&out->model, optarg);
+			break;
+		case 'c':
+			set_string(&out->config_path, optarg);
+			break;
+		case 'a':
+			out->attach = xrealloc(out->attach, (out->nattach + 1) * sizeof(char *));
+			out->attach[out->nattach++] = xstrdup(optarg);
+			break;
+		case 'C':
+			set_string(&out->conversation, optarg);
+			break;
+		case OPT_STORE:
+			set_string(&out->store_uri, optarg);
+			break;
+		case OPT_NO_SAVE:
+			out->no_save = true;
+			break;
+		case OPT_PASSWORD_STDIN:
+			out->password_stdin = true;
+			break;
+		case 'V':
+			version = true;
+			break;
+		case 'h':
+			help = true;
+			break;
+		case 'p':
+			rc = set_mode(out, CLI_PROMPT, cause);
+			if (rc == 0)
+				out->prompt = xstrdup(optarg);
+			break;
+		case OPT_LIST_MODELS:
+			rc = set_mode(out, CLI_LIST_MODELS, cause);
+			break;
+		case OPT_SIGNUP:
+			rc = set_mode(out, CLI_SIGNUP, cause);
+			if (rc == 0)
+				out->signup_name = xstrdup(optarg);
+			break;
+		case OPT_LOGIN:
+			rc = set_mode(out, CLI_LOGIN, cause);
+			if (rc == 0)
+				out->login_email = xstrdup(optarg);
+			break;
+		case OPT_LOGOUT:
+			rc = set_mode(out, CLI_LOGOUT, cause);
+			break;
+		case OPT_CONVS:
+			rc = set_mode(out, CLI_CONVS, cause);
+			break;
+		case OPT_EXPORT:
+			rc = set_mode(out, CLI_EXPORT, cause);
+			if (rc == 0)
+				out->export_id = xstrdup(optarg);
+			break;
+		case ':':
+			rc = missing_argument(optopt, arg, cause);
+			break;
+		default:
+			rc = bad_option(optopt, arg, cause);
+			break;
+		}
+		if (rc < 0)
+			goto fail;
+	}
+	/* After "--" getopt stops; the rest are words too. */
+	while (optind < argc)
+		words[nwords++] = argv[optind++];
+
+	if (help || version) {
+		/* --help and --version win over everything else, as is usual. */
+		cli_free(out);
+		out->mode = help ? CLI_HELP : CLI_VERSION;
+		free(words);
+		return 0;
+	}
+	if (take_operands(out, words, nwords, cause) < 0 || check_fit(out, cause) < 0)
+		goto fail;
+	free(words);
+	return 0;
+
+fail:
+	free(words);
+	cli_free(out);
+	return -1;
+}
+
+void cli_free(struct cli *cli)
+{
+	if (cli == NULL)
+		return;
+	free(cli->prompt);
+	free(cli->model);
+	free(cli->config_path);
+	for (size_t i = 0; i < cli->nattach; i++)
+		free(cli->attach[i]);
+	free(cli->attach);
+	free(cli->conversation);
+	free(cli->store_uri);
+	free(cli->signup_name);
+	free(cli->signup_email);
+	free(cli->login_email);
+	free(cli->export_id);
+	free(cli->export_file);
+	memset(cli, 0, sizeof(*cli));
+}
+
+void cli_print_version(FILE *out)
+{
+	fputs("jarvis " JARVIS_VERSION "\n", out);
+}
+
+static const char help_head[] =
+	"Usage: jarvis [OPTIONS]                interactive chat\n"
+	"       jarvis [OPTIONS] -p PROMPT      one shot: stream the answer to stdout\n"
+	"       jarvis [OPTIONS] -p -           one shot, prompt read from stdin\n"
+	"       jarvis --list-models            models with id, RPM, RPD, description\n"
+	"       jarvis --signup NAME EMAIL      create an account\n"
+	"       jarvis --login EMAIL            log in and keep the session\n"
+	"       jarvis --logout                 revoke and forget the session\n"
+	"       jarvis --convs                  your conversations: id, updated, title\n"
+	"       jarvis --export ID [FILE]       a conversation as Markdown\n"
+	"\n"
+	"A terminal chat client for Google Gemini.\n"
+	"\n"
+	"Options:\n"
+	"  -m, --model ID           model id for this run (see --list-models)\n"
+	"  -c, --config FILE        read this configuration file\n"
+	"  -a, --attach FILE        attach an image (repeatable; with -p)\n"
+	"  -C, --conversation ID    continue a stored conversation (with -p)\n"
+	"      --store URI          mongodb://... or mongodb+srv://... for MongoDB,\n"
+	"                           a path or sqlite:PATH for the embedded store\n"
+	"      --no-save            do not store this exchange (with -p)\n"
+	"      --password-stdin     read the password from standard input\n"
+	"                           (with --signup and --login; never from argv)\n"
+	"  -h, --help               show this help and exit\n"
+	"  -V, --version            show the version and exit\n"
+	"\n"
+	"Environment:\n"
+	"  JARVIS_CONFIG            the config file; default\n"
+	"                           $XDG_CONFIG_HOME/jarvis/config.ini, else\n"
+	"                           ~/.config/jarvis/config.ini\n";
+
+static const char help_tail[] =
+	"\n"
+	"Keys in the chat:\n"
+	"  Enter send, Alt-Enter or Ctrl-J new line, Up/Down input history,\n"
+	"  PgUp/PgDn scroll, F1 help, F2 models, F3 conversations, Esc or Ctrl-C\n"
+	"  stop an answer, Ctrl-D or /quit leave. Type /help for the commands.\n"
+	"\n"
+	"Exit status:\n"
+	"  0 success, 1 API or network failure, 2 usage or configuration error,\n"
+	"  3 storage error, 4 authentication error, 130 interrupted.\n"
+	"\n"
+	"See jarvis(1) for the commands, keys and configuration in full.\n";
+
+void cli_print_help(FILE *out)
+{
+	size_t n;
+	const struct config_option *opts = config_options(&n);
+
+	fputs(help_head, out);
+	/* The variables and the keys come from the one option table. */
+	for (size_t i = 0; i < n; i++) {
+		const struct config_option *o = &opts[i];
+		if (o->env == NULL)
+			continue;
+		char *key = xasprintf("[%s] %s", o->section, o->key);
+		if (o->env_kind == CONFIG_ENV_SET_OFF)
+			fprintf(out, "  %-24s %s: any non-empty value turns it off\n", o->env, key);
+		else if (o->env_alt != NULL)
+			fprintf(out, "  %-24s %s (else %s)\n", o->env, key, o->env_alt);
+		else
+			fprintf(out, "  %-24s %s\n", o->env, key);
+		free(key);
+	}
+
+	fputs("\nConfiguration keys and defaults (command line > environment > file):\n", out);
+	for (size_t i = 0; i < n; i++) {
+		const struct config_option *o = &opts[i];
+		char *key = strcmp(o->section, "model") == 0
+				    ? xasprintf("[model \"ID\"] %s", o->key)
+				    : xasprintf("[%s] %s", o->section, o->key);
+		fprintf(out, "  %-28s %s\n", key, o->def_doc ? o->def_doc : o->def);
+		free(key);
+	}
+	fputs(help_tail, out);
+}
