@@ -1,0 +1,185 @@
+/*
+ * store.h: the one persistence interface of Jarvis. Users, sessions, login
+ * throttling, conversations, messages and usage records, kept either in an
+ * embedded SQLite file (the default) or in MongoDB; both engines pass the
+ * same contract test suite (tests/unit/test_store.c).
+ *
+ * What it must not do: hand out library objects (sqlite3, bson_t, mongoc
+ * types never leave src/store/), build SQL or queries from strings of user
+ * data, or let one user see or change another user's conversations. Every
+ * conversation and message call takes the logged-in user's id and filters
+ * by it; a foreign id and an unknown id give the same STORE_NOTFOUND
+ * "no such conversation" error, so ids cannot be probed.
+ *
+ * Ids are strings (SQLite rowids or MongoDB ObjectId hex). Times are
+ * milliseconds since the epoch (wall_ms()). Every fallible call returns 0 on
+ * success and a negative enum store_rc on failure, filling *cause; callers
+ * that only care about success test `< 0`. A store handle is for one thread
+ * at a time; after fork() the child must open its own handle.
+ */
+#ifndef JARVIS_STORE_H
+#define JARVIS_STORE_H
+
+#include <stddef.h>
+
+#include "jarvis/conv.h"
+
+struct store;
+
+/* Return codes: all failures are negative so that `rc < 0` tests for any. */
+enum store_rc {
+	STORE_OK = 0,
+	STORE_ERROR = -1,    /* the engine failed (I/O, network, corrupt data) */
+	STORE_EXISTS = -2,   /* a unique key is taken (an account's e-mail) */
+	STORE_NOTFOUND = -3, /* no such account / conversation / message / session */
+	STORE_INVALID = -4,  /* the caller passed something the contract forbids */
+};
+
+struct store_user {
+	char *id;
+	char *name;
+	char *email; /* lower-case, trimmed */
+	char *password_hash;
+	long long created_ms;
+};
+
+/* One row of the conversation listing: no messages are loaded for it. */
+struct store_conv_info {
+	char *id;
+	char *title;
+	char *model;
+	long long created_ms;
+	long long updated_ms;
+	long nmessages;
+};
+
+struct store_conv_list {
+	struct store_conv_info *items;
+	size_t n;
+};
+
+/* A run of messages in ascending seq order; the caller owns every message. */
+struct store_msgs {
+	struct msg **items;
+	size_t n;
+};
+
+/*
+ * Opens a store. uri NULL or "" means SQLite at data_dir/jarvis.db (the
+ * directory is made 0700 when missing, the file 0600); "sqlite:PATH" or a
+ * plain path means SQLite at PATH; "mongodb://..." or "mongodb+srv://..."
+ * means MongoDB, database `database` (NULL or "": "jarvis"). Creates the
+ * schema or indexes and migrates an older SQLite schema forward.
+ */
+struct store *store_open(const char *uri, const char *database, const char *data_dir,
+			 char **cause);
+/* Closes the store; NULL is a no-op. */
+void store_close(struct store *st);
+/* "sqlite" or "mongodb". */
+const char *store_engine(const struct store *st);
+/* Drops every collection of a MongoDB database or deletes an SQLite file: tests only. */
+int store_destroy(struct store *st, char **cause);
+
+/* Lower-cases (ASCII) and trims an e-mail address; the caller frees it. The store applies it. */
+char *store_email_normalize(const char *email);
+
+/*
+ * Creates an account; email is normalised here. *id_out (optional) gets the
+ * new id. STORE_EXISTS with "an account with that e-mail already exists".
+ */
+int store_user_create(struct store *st, const char *name, const char *email,
+		      const char *password_hash, char **id_out, char **cause);
+/* Finds an account by e-mail (normalised here); STORE_NOTFOUND when none. */
+int store_user_find_email(struct store *st, const char *email, struct store_user **out,
+			  char **cause);
+/* Finds an account by id; STORE_NOTFOUND when none. */
+int store_user_find_id(struct store *st, const char *id, struct store_user **out, char **cause);
+/* Frees an account record; NULL is a no-op. */
+void store_user_free(struct store_user *u);
+
+/* Records a login session (a JWT's jti) valid until expires_ms. */
+int store_session_add(struct store *st, const char *jti, const char *user_id,
+		      long long expires_ms, char **cause);
+/*
+ * 0 when the session exists, is not revoked and has not expired at now_ms;
+ * *user_id_out (optional) gets its user. STORE_NOTFOUND otherwise, with a
+ * cause that says which ("session revoked", "session expired", ...).
+ */
+int store_session_check(struct store *st, const char *jti, long long now_ms, char **user_id_out,
+			char **cause);
+/* Revokes a session; revoking an unknown one is not an error. */
+int store_session_revoke(struct store *st, const char *jti, char **cause);
+
+/* Records a failed login for an e-mail (normalised here) at at_ms. */
+int store_login_fail_add(struct store *st, const char *email, long long at_ms, char **cause);
+/* Counts the failed logins for an e-mail at or after since_ms. */
+int store_login_fail_count(struct store *st, const char *email, long long since_ms, long *count,
+			   char **cause);
+/* Forgets every failed login of an e-mail (after a good login). */
+int store_login_fail_clear(struct store *st, const char *email, char **cause);
+
+/* Creates a conversation (model and system_prompt may be NULL); *id_out gets its id. */
+int store_conv_create(struct store *st, const char *user_id, const char *title, const char *model,
+		      const char *system_prompt, char **id_out, char **cause);
+/*
+ * One page of the user's conversations, most recently updated first (ties:
+ * newest first), skipping `offset` and returning at most `limit`.
+ */
+int store_conv_list(struct store *st, const char *user_id, size_t offset, size_t limit,
+		    struct store_conv_list *out, char **cause);
+/* Frees a listing's contents (the struct itself is the caller's). */
+void store_conv_list_free(struct store_conv_list *l);
+/*
+ * Loads a conversation's metadata (no messages: see store_msg_last) into a
+ * new struct conv. STORE_NOTFOUND "no such conversation" when unknown or foreign.
+ */
+int store_conv_get(struct store *st, const char *user_id, const char *conv_id, struct conv **out,
+		   char **cause);
+/* The same, by 1-based position in store_conv_list's order. */
+int store_conv_get_index(struct store *st, const char *user_id, size_t index, struct conv **out,
+			 char **cause);
+/* Renames a conversation. */
+int store_conv_rename(struct store *st, const char *user_id, const char *conv_id,
+		      const char *title, char **cause);
+/* Sets a conversation's model. */
+int store_conv_set_model(struct store *st, const char *user_id, const char *conv_id,
+			 const char *model, char **cause);
+/* Sets (or with NULL clears) a conversation's system prompt. */
+int store_conv_set_system(struct store *st, const char *user_id, const char *conv_id,
+			  const char *system_prompt, char **cause);
+/* Deletes a conversation and all its messages. */
+int store_conv_delete(struct store *st, const char *user_id, const char *conv_id, char **cause);
+
+/*
+ * Appends a message to a conversation: assigns m->id and the next m->seq
+ * (unique and increasing even when several processes append at once) and
+ * moves the conversation's updated_at to now. Notices cannot be stored.
+ */
+int store_msg_append(struct store *st, const char *user_id, const char *conv_id, struct msg *m,
+		     char **cause);
+/*
+ * Rewrites a stored message's text, thoughts, model, status, finish reason
+ * and usage (a streaming checkpoint or the final state), found by m->id.
+ */
+int store_msg_update(struct store *st, const char *user_id, const char *conv_id,
+		     const struct msg *m, char **cause);
+/* Sets a message's feedback: +1, -1 or 0. */
+int store_msg_feedback(struct store *st, const char *user_id, const char *conv_id,
+		       const char *msg_id, int feedback, char **cause);
+/* The last `limit` messages of a conversation, oldest first; the rest stay unread. */
+int store_msg_last(struct store *st, const char *user_id, const char *conv_id, size_t limit,
+		   struct store_msgs *out, char **cause);
+/* The `limit` messages just before seq `before_seq`, oldest first (scrolling up). */
+int store_msg_before(struct store *st, const char *user_id, const char *conv_id, long before_seq,
+		     size_t limit, struct store_msgs *out, char **cause);
+/* Frees every message of a run and its array (the struct itself is the caller's). */
+void store_msgs_free(struct store_msgs *v);
+
+/* Records one model request of a user at at_ms (for RPM/RPD quotas). */
+int store_usage_add(struct store *st, const char *user_id, const char *model, long long at_ms,
+		    char **cause);
+/* Counts a user's requests to a model at or after since_ms. */
+int store_usage_count(struct store *st, const char *user_id, const char *model,
+		      long long since_ms, long *count, char **cause);
+
+#endif

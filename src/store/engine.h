@@ -1,0 +1,75 @@
+/*
+ * engine.h: the table of operations each storage engine (sqlite.c,
+ * mongo.c) fills in, and the store.c dispatcher calls. Private to
+ * src/store/: nothing outside it may include this. Arguments reaching an
+ * engine are already checked by store.c (non-NULL ids, normalised e-mail,
+ * limits in range); engines only translate them into their own queries.
+ */
+#ifndef JARVIS_STORE_ENGINE_H
+#define JARVIS_STORE_ENGINE_H
+
+#include "jarvis/store.h"
+
+struct store_engine {
+	const char *name;
+	void (*close)(void *h);
+	int (*destroy)(void *h, char **cause);
+
+	int (*user_create)(void *h, const char *name, const char *email, const char *hash,
+			   long long now, char **id_out, char **cause);
+	/* by_email selects the lookup key; key is the e-mail or the id. */
+	int (*user_find)(void *h, int by_email, const char *key, struct store_user **out,
+			 char **cause);
+
+	int (*session_add)(void *h, const char *jti, const char *user_id, long long expires,
+			   char **cause);
+	int (*session_check)(void *h, const char *jti, long long now, char **user_id_out,
+			     char **cause);
+	int (*session_revoke)(void *h, const char *jti, char **cause);
+
+	int (*fail_add)(void *h, const char *email, long long at, char **cause);
+	int (*fail_count)(void *h, const char *email, long long since, long *count, char **cause);
+	int (*fail_clear)(void *h, const char *email, char **cause);
+
+	int (*conv_create)(void *h, const char *user_id, const char *title, const char *model,
+			   const char *system_prompt, long long now, char **id_out, char **cause);
+	int (*conv_list)(void *h, const char *user_id, size_t offset, size_t limit,
+			 struct store_conv_list *out, char **cause);
+	int (*conv_get)(void *h, const char *user_id, const char *conv_id, struct conv **out,
+			char **cause);
+	/* field: "title", "model" or "system_prompt"; value may be NULL. */
+	int (*conv_set)(void *h, const char *user_id, const char *conv_id, const char *field,
+			const char *value, char **cause);
+	int (*conv_delete)(void *h, const char *user_id, const char *conv_id, char **cause);
+
+	int (*msg_append)(void *h, const char *user_id, const char *conv_id, struct msg *m,
+			  long long now, char **cause);
+	int (*msg_update)(void *h, const char *user_id, const char *conv_id, const struct msg *m,
+			  char **cause);
+	int (*msg_feedback)(void *h, const char *user_id, const char *conv_id, const char *msg_id,
+			    int feedback, char **cause);
+	/* before_seq <= 0 means from the end. Fills out oldest first. */
+	int (*msg_page)(void *h, const char *user_id, const char *conv_id, long before_seq,
+			size_t limit, struct store_msgs *out, char **cause);
+
+	int (*usage_add)(void *h, const char *user_id, const char *model, long long at,
+			 char **cause);
+	int (*usage_count)(void *h, const char *user_id, const char *model, long long since,
+			   long *count, char **cause);
+};
+
+extern const struct store_engine store_sqlite_engine;
+extern const struct store_engine store_mongo_engine;
+
+/* Opens (creating and migrating) the SQLite file at path. */
+void *store_sqlite_open(const char *path, char **cause);
+/* Connects to MongoDB at uri, database db, and makes the contract's indexes. */
+void *store_mongo_open(const char *uri, const char *db, char **cause);
+
+/* The message every engine gives for an unknown or foreign conversation. */
+#define STORE_NO_CONV "no such conversation"
+
+/* Appends m to a run, which then owns it (used by the engines while reading). */
+void store_msgs_push(struct store_msgs *v, struct msg *m);
+
+#endif

@@ -1,0 +1,1038 @@
+/*
+ * sqlite.c: the embedded storage engine, one SQLite file (WAL mode) that
+ * several Jarvis processes may share. The schema is versioned with PRAGMA
+ * user_version and moved forward by the steps in `migrations`; the file is
+ * created 0600 in a 0700 directory because it holds password hashes.
+ *
+ * What it must not do: build SQL from user data (every value is bound to a
+ * prepared statement), let a sqlite3 type leave this file, or return rows
+ * of a conversation without checking that it belongs to the caller.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "engine.h"
+#include "jarvis/util.h"
+
+#define BUSY_TIMEOUT_MS 5000
+
+/*
+ * Forward-only schema steps: step i takes user_version i to i + 1. Never
+ * edit a step that has shipped; add a new one.
+ */
+static const char *const migrations[] = {
+	/* 0 -> 1: the contract's tables and indexes. */
+	"CREATE TABLE users ("
+	" id INTEGER PRIMARY KEY,"
+	" name TEXT NOT NULL,"
+	" email TEXT NOT NULL UNIQUE,"
+	" password_hash TEXT NOT NULL,"
+	" created_at INTEGER NOT NULL);"
+	"CREATE TABLE conversations ("
+	" id INTEGER PRIMARY KEY,"
+	" user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	" title TEXT NOT NULL,"
+	" model TEXT,"
+	" system_prompt TEXT,"
+	" created_at INTEGER NOT NULL,"
+	" updated_at INTEGER NOT NULL);"
+	"CREATE INDEX conversations_user_updated ON conversations(user_id, updated_at DESC, id DESC);"
+	"CREATE TABLE messages ("
+	" id INTEGER PRIMARY KEY,"
+	" conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,"
+	" user_id INTEGER NOT NULL,"
+	" seq INTEGER NOT NULL,"
+	" role TEXT NOT NULL,"
+	" text TEXT NOT NULL,"
+	" thoughts TEXT,"
+	" model TEXT,"
+	" status TEXT NOT NULL,"
+	" finish_reason TEXT,"
+	" prompt_tokens INTEGER NOT NULL DEFAULT 0,"
+	" candidates_tokens INTEGER NOT NULL DEFAULT 0,"
+	" thoughts_tokens INTEGER NOT NULL DEFAULT 0,"
+	" total_tokens INTEGER NOT NULL DEFAULT 0,"
+	" feedback INTEGER NOT NULL DEFAULT 0,"
+	" created_at INTEGER NOT NULL);"
+	"CREATE UNIQUE INDEX messages_conv_seq ON messages(conversation_id, seq);"
+	"CREATE TABLE images ("
+	" message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,"
+	" idx INTEGER NOT NULL,"
+	" name TEXT NOT NULL,"
+	" mime TEXT NOT NULL,"
+	" size INTEGER NOT NULL,"
+	" data_uri TEXT NOT NULL,"
+	" PRIMARY KEY (message_id, idx));"
+	"CREATE TABLE sessions ("
+	" jti TEXT PRIMARY KEY,"
+	" user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	" expires_at INTEGER NOT NULL,"
+	" revoked INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE usage ("
+	" id INTEGER PRIMARY KEY,"
+	" user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	" model TEXT NOT NULL,"
+	" at INTEGER NOT NULL);"
+	"CREATE INDEX usage_user_model_at ON usage(user_id, model, at);"
+	"CREATE TABLE login_failures ("
+	" id INTEGER PRIMARY KEY,"
+	" email TEXT NOT NULL,"
+	" at INTEGER NOT NULL);"
+	"CREATE INDEX login_failures_email_at ON login_failures(email, at);",
+};
+
+/* Prepared statements are kept per SQL text (the pointer of a literal). */
+struct cached {
+	const char *sql;
+	sqlite3_stmt *stmt;
+};
+
+struct sq {
+	sqlite3 *db;
+	char *path;
+	struct cached cache[48];
+	size_t ncache;
+};
+
+static int fail(struct sq *s, const char *what, char **cause)
+{
+	set_cause(cause, "store: %s failed in %s: %s", what, s->path, sqlite3_errmsg(s->db));
+	return STORE_ERROR;
+}
+
+/* A cached, reset statement for a constant SQL string, or NULL with cause. */
+static sqlite3_stmt *prep(struct sq *s, const char *sql, char **cause)
+{
+	for (size_t i = 0; i < s->ncache; i++) {
+		if (s->cache[i].sql == sql) {
+			sqlite3_reset(s->cache[i].stmt);
+			sqlite3_clear_bindings(s->cache[i].stmt);
+			return s->cache[i].stmt;
+		}
+	}
+	sqlite3_stmt *stmt = NULL;
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) !=
+	    SQLITE_OK) {
+		fail(s, "preparing a query", cause);
+		return NULL;
+	}
+	if (s->ncache < ARRAY_LEN(s->cache)) {
+		s->cache[s->ncache].sql = sql;
+		s->cache[s->ncache].stmt = stmt;
+		s->ncache++;
+	}
+	/* With a full cache the statement still works; it is just never reused or freed
+	 * until close (sqlite3_close_v2 finalises stragglers). The cache is sized so
+	 * that never happens. */
+	return stmt;
+}
+
+/* Ends a statement's use so that it holds no read transaction open. */
+static void done(sqlite3_stmt *stmt)
+{
+	sqlite3_reset(stmt);
+}
+
+static void bind_str(sqlite3_stmt *stmt, int i, const char *v)
+{
+	if (v == NULL)
+		sqlite3_bind_null(stmt, i);
+	else
+		sqlite3_bind_text(stmt, i, v, -1, SQLITE_STATIC);
+}
+
+static char *col_str(sqlite3_stmt *stmt, int i)
+{
+	if (sqlite3_column_type(stmt, i) == SQLITE_NULL)
+		return NULL;
+	const unsigned char *t = sqlite3_column_text(stmt, i);
+	int n = sqlite3_column_bytes(stmt, i);
+	return xstrndup(t ? (const char *)t : "", (size_t)n);
+}
+
+/* Parses a decimal rowid; anything else is "no such" row. */
+static int parse_id(const char *s, sqlite3_int64 *out)
+{
+	if (s == NULL || *s == '\0' || strlen(s) > 18)
+		return -1;
+	sqlite3_int64 v = 0;
+	for (const char *p = s; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		v = v * 10 + (*p - '0');
+	}
+	if (v <= 0)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static sqlite3_int64 clamp64(size_t v)
+{
+	return v > (size_t)INT64_MAX ? INT64_MAX : (sqlite3_int64)v;
+}
+
+static char *id_str(sqlite3_int64 v)
+{
+	return xasprintf("%lld", (long long)v);
+}
+
+/* Runs a statement that returns no rows. */
+static int run(struct sq *s, sqlite3_stmt *stmt, const char *what, char **cause)
+{
+	int rc = sqlite3_step(stmt);
+	done(stmt);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return fail(s, what, cause);
+	return STORE_OK;
+}
+
+static int exec(struct sq *s, const char *sql, const char *what, char **cause)
+{
+	char *err = NULL;
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		set_cause(cause, "store: %s failed in %s: %s", what, s->path,
+			  err ? err : sqlite3_errmsg(s->db));
+		sqlite3_free(err);
+		return STORE_ERROR;
+	}
+	return STORE_OK;
+}
+
+static void rollback(struct sq *s)
+{
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* Creates the missing directories of path's parent, each 0700. */
+static int make_parent(const char *path, char **cause)
+{
+	char *dir = xstrdup(path);
+	char *slash = strrchr(dir, '/');
+	if (slash == NULL || slash == dir) {
+		free(dir);
+		return 0;
+	}
+	*slash = '\0';
+	for (char *p = dir + 1;; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char c = *p;
+		*p = '\0';
+		if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+			set_cause(cause, "store: cannot create the directory %s: %s", dir,
+				  strerror(errno));
+			free(dir);
+			return -1;
+		}
+		*p = c;
+		if (c == '\0')
+			break;
+	}
+	free(dir);
+	return 0;
+}
+
+static int migrate(struct sq *s, char **cause)
+{
+	sqlite3_stmt *stmt = NULL;
+	int version = 0;
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &stmt, NULL) != SQLITE_OK)
+		return fail(s, "reading the schema version", cause);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		version = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	int latest = (int)ARRAY_LEN(migrations);
+	if (version > latest)
+		return set_cause(cause,
+				 "store: %s has schema version %d but this Jarvis knows only %d; "
+				 "upgrade Jarvis or use another --store",
+				 s->path, version, latest),
+		       STORE_ERROR;
+	if (version == latest)
+		return STORE_OK;
+	if (exec(s, "BEGIN IMMEDIATE", "starting the schema upgrade", cause) < 0)
+		return STORE_ERROR;
+	/* Re-read under the write lock: another process may have migrated meanwhile. */
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &stmt, NULL) != SQLITE_OK) {
+		rollback(s);
+		return fail(s, "reading the schema version", cause);
+	}
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		version = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	for (int v = version; v < latest; v++) {
+		if (exec(s, migrations[v], "upgrading the schema", cause) < 0) {
+			rollback(s);
+			return STORE_ERROR;
+		}
+	}
+	/* PRAGMA takes no bound parameters; the value is our own integer. */
+	char pragma[64];
+	snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", latest);
+	if (exec(s, pragma, "recording the schema version", cause) < 0 ||
+	    exec(s, "COMMIT", "committing the schema upgrade", cause) < 0) {
+		rollback(s);
+		return STORE_ERROR;
+	}
+	return STORE_OK;
+}
+
+static void sq_close(void *h)
+{
+	struct sq *s = h;
+	if (s == NULL)
+		return;
+	for (size_t i = 0; i < s->ncache; i++)
+		sqlite3_finalize(s->cache[i].stmt);
+	sqlite3_close_v2(s->db);
+	free(s->path);
+	free(s);
+}
+
+void *store_sqlite_open(const char *path, char **cause)
+{
+	if (make_parent(path, cause) < 0)
+		return NULL;
+	/* Create the file ourselves so it is 0600 from the first byte; SQLite gives its
+	 * -wal and -shm files the same mode. */
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		set_cause(cause, "store: cannot open %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	close(fd);
+	struct sq *s = xcalloc(1, sizeof(*s));
+	s->path = xstrdup(path);
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
+	    SQLITE_OK) {
+		set_cause(cause, "store: cannot open %s: %s", path,
+			  s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		sq_close(s);
+		return NULL;
+	}
+	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+	sqlite3_extended_result_codes(s->db, 1);
+	if (exec(s, "PRAGMA journal_mode = WAL", "switching to WAL", cause) < 0 ||
+	    exec(s, "PRAGMA foreign_keys = ON", "enabling foreign keys", cause) < 0 ||
+	    exec(s, "PRAGMA synchronous = NORMAL", "setting synchronous", cause) < 0 ||
+	    migrate(s, cause) < 0) {
+		sq_close(s);
+		return NULL;
+	}
+	return s;
+}
+
+static int sq_destroy(void *h, char **cause)
+{
+	struct sq *s = h;
+	const char *sfx[] = {"", "-wal", "-shm"};
+	for (size_t i = 0; i < ARRAY_LEN(sfx); i++) {
+		char *p = xasprintf("%s%s", s->path, sfx[i]);
+		if (unlink(p) != 0 && errno != ENOENT) {
+			set_cause(cause, "store: cannot remove %s: %s", p, strerror(errno));
+			free(p);
+			return STORE_ERROR;
+		}
+		free(p);
+	}
+	return STORE_OK;
+}
+
+/* ---- users ---- */
+
+static int sq_user_create(void *h, const char *name, const char *email, const char *hash,
+			  long long now, char **id_out, char **cause)
+{
+	struct sq *s = h;
+	sqlite3_stmt *st = prep(s,
+				"INSERT INTO users(name, email, password_hash, created_at) "
+				"VALUES (?, ?, ?, ?)",
+				cause);
+	if (st == NULL)
+		return STORE_ERROR;
+	bind_str(st, 1, name);
+	bind_str(st, 2, email);
+	bind_str(st, 3, hash);
+	sqlite3_bind_int64(st, 4, now);
+	int rc = sqlite3_step(st);
+	done(st);
+	if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+		return set_cause(cause, "an account with that e-mail already exists"), STORE_EXISTS;
+	if (rc != SQLITE_DONE)
+		return fail(s, "creating an account", cause);
+	*id_out = id_str(sqlite3_last_insert_rowid(s->db));
+	return STORE_OK;
+}
+
+static int sq_user_find(void *h, int by_email, const char *key, struct store_user **out,
+			char **cause)
+{
+	struct sq *s = h;
+	sqlite3_stmt *st;
+	if (by_email) {
+		st = prep(s,
+			  "SELECT id, name, email, password_hash, created_at FROM users "
+			  "WHERE email = ?",
+			  cause);
+		if (st == NULL)
+			return STORE_ERROR;
+		bind_str(st, 1, key);
+	} else {
+		sqlite3_int64 id;
+		if (parse_id(key, &id) < 0)
+			return set_cause(cause, "no such account"), STORE_NOTFOUND;
+		st = prep(s,
+			  "SELECT id, name, email, password_hash, created_at FROM users "
+			  "WHERE id = ?",
+			  cause);
+		if (st == NULL)
+			return STORE_ERROR;
+		sqlite3_bind_int64(st, 1, id);
+	}
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		done(st);
+		return set_cause(cause, by_email ? "no account with that e-mail" : "no such account"),
+		       STORE_NOTFOUND;
+	}
+	if (rc != SQLITE_ROW) {
+		done(st);
+		return fail(s, "looking up an account", cause);
+	}
+	struct store_user *u = xcalloc(1, sizeof(*u));
+	u->id = id_str(sqlite3_column_int64(st, 0));
+	u->name = col_str(st, 1);
+	u->email = col_str(st, 2);
+	u->password_hash = col_str(st, 3);
+	u->created_ms = sqlite3_column_int64(st, 4);
+	done(st);
+	*out = u;
+	return STORE_OK;
+}
+
+/* ---- sessions ---- */
+
+static int sq_session_add(void *h, const char *jti, const char *user_id, long long expires,
+			  char **cause)
+{
+	struct sq *s = h;
+	sqlite3_int64 uid;
+	if (parse_id(user_id, &uid) < 0)
+		return set_cause(cause, "no such account"), STORE_NOTFOUND;
+	sqlite3_stmt *st =
+		prep(s, "INSERT INTO sessions(jti, user_id, expires_at) VALUES (?, ?, ?)", cause);
+	if (st == NULL)
+		return STORE_ERROR;
+	bind_str(st, 1, jti);
+	sqlite3_bind_int64(st, 2, uid);
+	sqlite3_bind_int64(st, 3, expires);
+	int rc = sqlite3_step(st);
+	done(st);
+	if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+		return set_cause(cause, "no such account"), STORE_NOTFOUND;
+	if (rc == SQLITE_CONSTRAINT_PRIMARYKEY || rc == SQLITE_CONSTRAINT_UNIQUE)
+		return set_cause(cause, "store: session id already recorded"), STORE_EXISTS;
+	if (rc != SQLITE_DONE)
+		return fail(s, "recording a session", cause);
+	return STORE_OK;
+}
+
+static int sq_session_check(void *h, const char *jti, long long now, char **user_id_out,
+			    char **cause)
+{
+	struct sq *s = h;
+	sqlite3_stmt *st =
+		prep(s, "SELECT user_id, expires_at, revoked FROM sessions WHERE jti = ?", cause);
+	if (st == NULL)
+		return STORE_ERROR;
+	bind_str(st, 1, jti);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		done(st);
+		return set_cause(cause, "no such session; log in again"), STORE_NOTFOUND;
+	}
+	if (rc != SQLITE_ROW) {
+		done(st);
+		return fail(s, "checking a session", cause);
+	}
+	sqlite3_int64 uid = sqlite3_column_int64(st, 0);
+	long long exp = sqlite3_column_int64(st, 1);
+	int revoked = sqlite3_column_int(st, 2);
+	done(st);
+	if (revoked)
+		return set_cause(cause, "session revoked; log in again"), STORE_NOTFOUND;
+	if (exp <= now)
+		return set_cause(cause, "session expired; log in again"), STORE_NOTFOUND;
+	*user_id_out = id_str(uid);
+	return STORE_OK;
+}
+
+static int sq_session_revoke(void *h, const char *jti, char **cause)
+{
+	struct sq *s = h;
+	sqlite3_stmt *st = prep(s, "UPDATE sessions SET revoked = 1 WHERE jti = ?", cause);
+	if (st == NULL)
+		return STORE_ERROR;
+	bind_str(st, 1, jti);
+	return run(s, st, "revoking a session", cause);
+}
+
+/* ---- login throttling ---- */
+
+static int sq_fail_add(void *h, const char *email, long long at, char **cause)
+{
+	struct sq *s = h;
+	sqlite3_stmt *st = prep(s, "INSERT INTO login_failures(email, at) VALUES (?, ?)", cause);
+	if (st == NULL)
+		return STORE_ERROR;
+	bind_str(st, 1, email);
+	sqlite3_bind_int64(st, 2, at);
+	return run(s, st, "recording a failed login", cause);
+}
+
+static int count_rows(struct sq *s, sqlite3_stmt *st, long *count, const char *what, char **cause)
+{
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*count = (long)sqlite3_column_int64(st, 0);
+	done(st);
+	if (rc != SQLITE_ROW)
+		return fail(s, what, cause);
+	return STORE_OK;
+}
+
+static int sq_fail_count(void *h, const char *email, long long since, long *count, char **cause)
+{
+	struct sq *s = h;
+	sqlite3_stmt *st =
+		prep(s, "SELECT COUNT(*) FROM login_failures WHERE email = ? AND at >= ?", cause);
+	if (st == NULL)
+		return STORE_ERROR;
+	bind_str(st, 1, email);
+	sqlite3_bind_int64(st, 2, since);
+	return count_rows(s, st, count, "counting failed logins", cause);
+}
+
+static int sq_fail_clear(void *h, const char *email, char **cause)
+{
+	struct sq *s = h;
+	sqlite3_stmt *st = prep(s, "DELETE FROM login_failures WHERE email = ?", cause);
+	if (st == NULL)
+		return STORE_ERROR;
+	bind_str(st, 1, email);
+	return run(s, st, "clearing failed logins", cause);
+}
+
+/* ---- conversations ---- */
+
+static int no_conv(char **cause)
+{
+	set_cause(cause, STORE_NO_CONV);
+	return STORE_NOTFOUND;
+}
+
+static int sq_conv_create(void *h, const char *user_id, const char *title, const char *model,
+			  const char *system_prompt, long long now, char **id_out, char **cause)
+{
+	struct sq *s = h;
+	sqlite3_int64 uid;
+	if (parse_id(user_id, &uid) < 0)
+		return set_cause(cause, "no such account"), STORE_NOTFOUND;
+	sqlite3_stmt *st = prep(s,
+				"INSERT INTO conversations(user_id, title, model, system_prompt, "
+				"created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+				cause);
+	if (st == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(st, 1, uid);
+	bind_str(st, 2, title);
+	bind_str(st, 3, model);
+	bind_str(st, 4, system_prompt);
+	sqlite3_bind_int64(st, 5, now);
+	sqlite3_bind_int64(st, 6, now);
+	int rc = sqlite3_step(st);
+	done(st);
+	if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+		return set_cause(cause, "no such account"), STORE_NOTFOUND;
+	if (rc != SQLITE_DONE)
+		return fail(s, "creating a conversation", cause);
+	*id_out = id_str(sqlite3_last_insert_rowid(s->db));
+	return STORE_OK;
+}
+
+static int sq_conv_list(void *h, const char *user_id, size_t offset, size_t limit,
+			struct store_conv_list *out, char **cause)
+{
+	struct sq *s = h;
+	sqlite3_int64 uid;
+	if (parse_id(user_id, &uid) < 0)
+		return STORE_OK;
+	sqlite3_stmt *st = prep(s,
+				"SELECT c.id, c.title, c.model, c.created_at, c.updated_at, "
+				"(SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id) "
+				"FROM conversations c WHERE c.user_id = ? "
+				"ORDER BY c.updated_at DESC, c.id DESC LIMIT ? OFFSET ?",
+				cause);
+	if (st == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(st, 1, uid);
+	sqlite3_bind_int64(st, 2, clamp64(limit));
+	sqlite3_bind_int64(st, 3, clamp64(offset));
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		out->items = xrealloc(out->items, (out->n + 1) * sizeof(*out->items));
+		struct store_conv_info *ci = &out->items[out->n++];
+		ci->id = id_str(sqlite3_column_int64(st, 0));
+		ci->title = col_str(st, 1);
+		ci->model = col_str(st, 2);
+		ci->created_ms = sqlite3_column_int64(st, 3);
+		ci->updated_ms = sqlite3_column_int64(st, 4);
+		ci->nmessages = (long)sqlite3_column_int64(st, 5);
+	}
+	done(st);
+	if (rc != SQLITE_DONE)
+		return fail(s, "listing conversations", cause);
+	return STORE_OK;
+}
+
+static int sq_conv_get(void *h, const char *user_id, const char *conv_id, struct conv **out,
+		       char **cause)
+{
+	struct sq *s = h;
+	sqlite3_int64 uid, cid;
+	if (parse_id(user_id, &uid) < 0 || parse_id(conv_id, &cid) < 0)
+		return no_conv(cause);
+	sqlite3_stmt *st = prep(s,
+				"SELECT id, title, model, system_prompt, created_at, updated_at "
+				"FROM conversations WHERE id = ? AND user_id = ?",
+				cause);
+	if (st == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(st, 1, cid);
+	sqlite3_bind_int64(st, 2, uid);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		done(st);
+		return rc == SQLITE_DONE ? no_conv(cause) : fail(s, "reading a conversation", cause);
+	}
+	struct conv *c = conv_new();
+	c->id = id_str(sqlite3_column_int64(st, 0));
+	c->title = col_str(st, 1);
+	c->model = col_str(st, 2);
+	c->system_prompt = col_str(st, 3);
+	c->created_ms = sqlite3_column_int64(st, 4);
+	c->updated_ms = sqlite3_column_int64(st, 5);
+	done(st);
+	*out = c;
+	return STORE_OK;
+}
+
+static int sq_conv_set(void *h, const char *user_id, const char *conv_id, const char *field,
+		       const char *value, char **cause)
+{
+	struct sq *s = h;
+	sqlite3_int64 uid, cid;
+	if (parse_id(user_id, &uid) < 0 || parse_id(conv_id, &cid) < 0)
+		return no_conv(cause);
+	const char *sql;
+	if (strcmp(field, "title") == 0)
+		sql = "UPDATE conversations SET title = ? WHERE id = ? AND user_id = ?";
+	else if (strcmp(field, "model") == 0)
+		sql = "UPDATE conversations SET model = ? WHERE id = ? AND user_id = ?";
+	else
+		sql = "UPDATE conversations SET system_prompt = ? WHERE id = ? AND user_id = ?";
+	sqlite3_stmt *st = prep(s, sql, cause);
+	if (st == NULL)
+		return STORE_ERROR;
+	bind_str(st, 1, value);
+	sqlite3_bind_int64(st, 2, cid);
+	sqlite3_bind_int64(st, 3, uid);
+	if (run(s, st, "changing a conversation", cause) < 0)
+		return STORE_ERROR;
+	return sqlite3_changes(s->db) == 0 ? no_conv(cause) : STORE_OK;
+}
+
+static int sq_conv_delete(void *h, const char *user_id, const char *conv_id, char **cause)
+{
+	struct sq *s = h;
+	sqlite3_int64 uid, cid;
+	if (parse_id(user_id, &uid) < 0 || parse_id(conv_id, &cid) < 0)
+		return no_conv(cause);
+	/* Messages and their images go with it through ON DELETE CASCADE. */
+	sqlite3_stmt *st = prep(s, "DELETE FROM conversations WHERE id = ? AND user_id = ?", cause);
+	if (st == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(st, 1, cid);
+	sqlite3_bind_int64(st, 2, uid);
+	if (run(s, st, "deleting a conversation", cause) < 0)
+		return STORE_ERROR;
+	return sqlite3_changes(s->db) == 0 ? no_conv(cause) : STORE_OK;
+}
+
+/* ---- messages ---- */
+
+/* 0 when the conversation exists and is the user's, else NOTFOUND or ERROR. */
+static int owns(struct sq *s, sqlite3_int64 uid, sqlite3_int64 cid, char **cause)
+{
+	sqlite3_stmt *st =
+		prep(s, "SELECT 1 FROM conversations WHERE id = ? AND user_id = ?", cause);
+	if (st == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(st, 1, cid);
+	sqlite3_bind_int64(st, 2, uid);
+	int rc = sqlite3_step(st);
+	done(st);
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	return rc == SQLITE_DONE ? no_conv(cause) : fail(s, "reading a conversation", cause);
+}
+
+static int append_locked(struct sq *s, sqlite3_int64 uid, sqlite3_int64 cid, struct msg *m,
+			 long long now, char **cause)
+{
+	int rc = owns(s, uid, cid, cause);
+	if (rc < 0)
+		return rc;
+	sqlite3_stmt *st = prep(
+		s, "SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE conversation_id = ?", cause);
+	if (st == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(st, 1, cid);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		done(st);
+		return fail(s, "numbering a message", cause);
+	}
+	long seq = (long)sqlite3_column_int64(st, 0);
+	done(st);
+
+	st = prep(s,
+		  "INSERT INTO messages(conversation_id, user_id, seq, role, text, thoughts, model, "
+		  "status, finish_reason, prompt_tokens, candidates_tokens, thoughts_tokens, "
+		  "total_tokens, feedback, created_at) "
+		  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		  cause);
+	if (st == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(st, 1, cid);
+	sqlite3_bind_int64(st, 2, uid);
+	sqlite3_bind_int64(st, 3, seq);
+	bind_str(st, 4, msg_role_name(m->role));
+	sqlite3_bind_text64(st, 5, m->text.data ? m->text.data : "", m->text.len, SQLITE_STATIC,
+			    SQLITE_UTF8);
+	if (m->thoughts.len > 0)
+		sqlite3_bind_text64(st, 6, m->thoughts.data, m->thoughts.len, SQLITE_STATIC,
+				    SQLITE_UTF8);
+	bind_str(st, 7, m->model);
+	bind_str(st, 8, msg_status_name(m->status));
+	bind_str(st, 9, m->finish_reason);
+	sqlite3_bind_int64(st, 10, m->usage.prompt_tokens);
+	sqlite3_bind_int64(st, 11, m->usage.candidates_tokens);
+	sqlite3_bind_int64(st, 12, m->usage.thoughts_tokens);
+	sqlite3_bind_int64(st, 13, m->usage.total_tokens);
+	sqlite3_bind_int(st, 14, m->feedback);
+	sqlite3_bind_int64(st, 15, m->created_ms ? m->created_ms : now);
+	if (run(s, st, "storing a message", cause) < 0)
+		return STORE_ERROR;
+	sqlite3_int64 mid = sqlite3_last_insert_rowid(s->db);
+
+	for (size_t i = 0; i < m->nimages; i++) {
+		const struct image *img = &m->images[i];
+		st = prep(s,
+			  "INSERT INTO images(message_id, idx, name, mime, size, data_uri) "
+			  "VALUES (?, ?, ?, ?, ?, ?)",
+			  cause);
+		if (st == NULL)
+			return STORE_ERROR;
+		sqlite3_bind_int64(st, 1, mid);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
+		bind_str(st, 3, img->name ? img->name : "");
+		bind_str(st, 4, img->mime ? img->mime : "");
+		sqlite3_bind_int64(st, 5, (sqlite3_int64)img->size);
+		const char *uri = img->data_uri ? img->data_uri : "";
+		sqlite3_bind_text64(st, 6, uri, strlen(uri), SQLITE_STATIC, SQLITE_UTF8);
+		if (run(s, st, "storing an image", cause) < 0)
+			return STORE_ERROR;
+	}
+
+	st = prep(s, "UPDATE conversations SET updated_at = MAX(updated_at, ?) WHERE id = ?",
+		  cause);
+	if (st == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, cid);
+	if (run(s, st, "touching a conversation", cause) < 0)
+		return STORE_ERROR;
+	free(m->id);
+	m->id = id_str(mid);
+	m->seq = seq;
+	if (m->created_ms == 0)
+		m->created_ms = now;
+	return STORE_OK;
+}
+
+static int sq_msg_append(void *h, const char *user_id, const char *conv_id, struct msg *m,
+			 long long now, char **cause)
+{
+	struct sq *s = h;
+	sqlite3_int64 uid, cid;
+	if (parse_id(user_id, &uid) < 0 || parse_id(conv_id, &cid) < 0)
+		return no_conv(cause);
+	/* IMMEDIATE takes the write lock before reading MAX(seq), so two processes
+	 * cannot both pick the same next seq. */
+	if (exec(s, "BEGIN IMMEDIATE", "starting to store a message", cause) < 0)
+		return STORE_ERROR;
+	int rc = append_locked(s, uid, cid, m, now, cause);
+	if (rc == 0 && exec(s, "COMMIT", "committing a message", cause) < 0)
+		rc = STORE_ERROR;
+	if (rc < 0)
+		rollback(s);
+	return rc;
+}
+
+static int sq_msg_update(void *h, const char *user_id, const char *conv_id, const struct msg *m,
+			 char **cause)
+{
+	struct sq *s = h;
+	sqlite3_int64 uid, cid, mid;
+	if (parse_id(user_id, &uid) < 0 || parse_id(conv_id, &cid) < 0)
+		return no_conv(cause);
+	if (parse_id(m->id, &mid) < 0)
+		return set_cause(cause, "no such message"), STORE_NOTFOUND;
+	sqlite3_stmt *st = prep(s,
+				"UPDATE messages SET text = ?, thoughts = ?, model = ?, status = ?, "
+				"finish_reason = ?, prompt_tokens = ?, candidates_tokens = ?, "
+				"thoughts_tokens = ?, total_tokens = ? "
+				"WHERE id = ? AND conversation_id = ? AND user_id = ?",
+				cause);
+	if (st == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_text64(st, 1, m->text.data ? m->text.data : "", m->text.len, SQLITE_STATIC,
+			    SQLITE_UTF8);
+	if (m->thoughts.len > 0)
+		sqlite3_bind_text64(st, 2, m->thoughts.data, m->thoughts.len, SQLITE_STATIC,
+				    SQLITE_UTF8);
+	bind_str(st, 3, m->model);
+	bind_str(st, 4, msg_status_name(m->status));
+	bind_str(st, 5, m->finish_reason);
+	sqlite3_bind_int64(st, 6, m->usage.prompt_tokens);
+	sqlite3_bind_int64(st, 7, m->usage.candidates_tokens);
+	sqlite3_bind_int64(st, 8, m->usage.thoughts_tokens);
+	sqlite3_bind_int64(st, 9, m->usage.total_tokens);
+	sqlite3_bind_int64(st, 10, mid);
+	sqlite3_bind_int64(st, 11, cid);
+	sqlite3_bind_int64(st, 12, uid);
+	if (run(s, st, "updating a message", cause) < 0)
+		return STORE_ERROR;
+	if (sqlite3_changes(s->db) == 0) {
+		int rc = owns(s, uid, cid, cause);
+		return rc < 0 ? rc : (set_cause(cause, "no such message"), STORE_NOTFOUND);
+	}
+	return STORE_OK;
+}
+
+static int sq_msg_feedback(void *h, const char *user_id, const char *conv_id, const char *msg_id,
+			   int feedback, char **cause)
+{
+	struct sq *s = h;
+	sqlite3_int64 uid, cid, mid;
+	if (parse_id(user_id, &uid) < 0 || parse_id(conv_id, &cid) < 0)
+		return no_conv(cause);
+	if (parse_id(msg_id, &mid) < 0)
+		return set_cause(cause, "no such message"), STORE_NOTFOUND;
+	sqlite3_stmt *st = prep(s,
+				"UPDATE messages SET feedback = ? "
+				"WHERE id = ? AND conversation_id = ? AND user_id = ?",
+				cause);
+	if (st == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int(st, 1, feedback);
+	sqlite3_bind_int64(st, 2, mid);
+	sqlite3_bind_int64(st, 3, cid);
+	sqlite3_bind_int64(st, 4, uid);
+	if (run(s, st, "recording feedback", cause) < 0)
+		return STORE_ERROR;
+	if (sqlite3_changes(s->db) == 0) {
+		int rc = owns(s, uid, cid, cause);
+		return rc < 0 ? rc : (set_cause(cause, "no such message"), STORE_NOTFOUND);
+	}
+	return STORE_OK;
+}
+
+static enum msg_role role_parse(const char *r)
+{
+	return r != NULL && strcmp(r, "user") == 0 ? ROLE_USER : ROLE_MODEL;
+}
+
+static int load_images(struct sq *s, sqlite3_int64 mid, struct msg *m, char **cause)
+{
+	sqlite3_stmt *st = prep(s,
+				"SELECT name, mime, size, data_uri FROM images "
+				"WHERE message_id = ? ORDER BY idx",
+				cause);
+	if (st == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(st, 1, mid);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		/* Borrow the column memory for the copy msg_add_image makes. */
+		struct image img = {
+			.name = (char *)sqlite3_column_text(st, 0),
+			.mime = (char *)sqlite3_column_text(st, 1),
+			.size = (size_t)sqlite3_column_int64(st, 2),
+			.data_uri = (char *)sqlite3_column_text(st, 3),
+		};
+		msg_add_image(m, &img);
+	}
+	done(st);
+	if (rc != SQLITE_DONE)
+		return fail(s, "reading images", cause);
+	return STORE_OK;
+}
+
+static int sq_msg_page(void *h, const char *user_id, const char *conv_id, long before_seq,
+		       size_t limit, struct store_msgs *out, char **cause)
+{
+	struct sq *s = h;
+	sqlite3_int64 uid, cid;
+	if (parse_id(user_id, &uid) < 0 || parse_id(conv_id, &cid) < 0)
+		return no_conv(cause);
+	/* One read transaction, so the page is one consistent snapshot. */
+	if (exec(s, "BEGIN", "starting to read messages", cause) < 0)
+		return STORE_ERROR;
+	int rc = owns(s, uid, cid, cause);
+	if (rc < 0 || limit == 0)
+		goto out;
+	sqlite3_stmt *st = prep(s,
+				"SELECT id, seq, role, text, thoughts, model, status, finish_reason, "
+				"prompt_tokens, candidates_tokens, thoughts_tokens, total_tokens, "
+				"feedback, created_at FROM messages "
+				"WHERE conversation_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?",
+				cause);
+	if (st == NULL) {
+		rc = STORE_ERROR;
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, cid);
+	sqlite3_bind_int64(st, 2, before_seq > 0 ? before_seq : INT64_MAX);
+	sqlite3_bind_int64(st, 3, clamp64(limit));
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		char *role = col_str(st, 2);
+		struct msg *m = msg_new(role_parse(role), NULL);
+		free(role);
+		m->id = id_str(sqlite3_column_int64(st, 0));
+		m->seq = (long)sqlite3_column_int64(st, 1);
+		const void *t = sqlite3_column_text(st, 3);
+		buf_append(&m->text, t ? t : "", (size_t)sqlite3_column_bytes(st, 3));
+		t = sqlite3_column_text(st, 4);
+		if (t != NULL)
+			buf_append(&m->thoughts, t, (size_t)sqlite3_column_bytes(st, 4));
+		m->model = col_str(st, 5);
+		char *status = col_str(st, 6);
+		if (status == NULL || msg_status_parse(status, &m->status) < 0)
+			m->status = MSG_ERROR;
+		free(status);
+		m->finish_reason = col_str(st, 7);
+		m->usage.prompt_tokens = (long)sqlite3_column_int64(st, 8);
+		m->usage.candidates_tokens = (long)sqlite3_column_int64(st, 9);
+		m->usage.thoughts_tokens = (long)sqlite3_column_int64(st, 10);
+		m->usage.total_tokens = (long)sqlite3_column_int64(st, 11);
+		m->feedback = sqlite3_column_int(st, 12);
+		m->created_ms = sqlite3_column_int64(st, 13);
+		store_msgs_push(out, m);
+	}
+	done(st);
+	if (step != SQLITE_DONE) {
+		rc = fail(s, "reading messages", cause);
+		goto out;
+	}
+	/* Read newest first to use the index from the end; hand back oldest first. */
+	for (size_t i = 0; i < out->n / 2; i++) {
+		struct msg *tmp = out->items[i];
+		out->items[i] = out->items[out->n - 1 - i];
+		out->items[out->n - 1 - i] = tmp;
+	}
+	for (size_t i = 0; i < out->n && rc == 0; i++) {
+		sqlite3_int64 mid;
+		parse_id(out->items[i]->id, &mid);
+		rc = load_images(s, mid, out->items[i], cause);
+	}
+out:
+	sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+	return rc;
+}
+
+/* ---- usage ---- */
+
+static int sq_usage_add(void *h, const char *user_id, const char *model, long long at,
+			char **cause)
+{
+	struct sq *s = h;
+	sqlite3_int64 uid;
+	if (parse_id(user_id, &uid) < 0)
+		return set_cause(cause, "no such account"), STORE_NOTFOUND;
+	sqlite3_stmt *st = prep(s, "INSERT INTO usage(user_id, model, at) VALUES (?, ?, ?)", cause);
+	if (st == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(st, 1, uid);
+	bind_str(st, 2, model);
+	sqlite3_bind_int64(st, 3, at);
+	int rc = sqlite3_step(st);
+	done(st);
+	if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+		return set_cause(cause, "no such account"), STORE_NOTFOUND;
+	if (rc != SQLITE_DONE)
+		return fail(s, "recording usage", cause);
+	return STORE_OK;
+}
+
+static int sq_usage_count(void *h, const char *user_id, const char *model, long long since,
+			  long *count, char **cause)
+{
+	struct sq *s = h;
+	sqlite3_int64 uid;
+	if (parse_id(user_id, &uid) < 0)
+		return STORE_OK;
+	sqlite3_stmt *st = prep(
+		s, "SELECT COUNT(*) FROM usage WHERE user_id = ? AND model = ? AND at >= ?", cause);
+	if (st == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(st, 1, uid);
+	bind_str(st, 2, model);
+	sqlite3_bind_int64(st, 3, since);
+	return count_rows(s, st, count, "counting usage", cause);
+}
+
+const struct store_engine store_sqlite_engine = {
+	.name = "sqlite",
+	.close = sq_close,
+	.destroy = sq_destroy,
+	.user_create = sq_user_create,
+	.user_find = sq_user_find,
+	.session_add = sq_session_add,
+	.session_check = sq_session_check,
+	.session_revoke = sq_session_revoke,
+	.fail_add = sq_fail_add,
+	.fail_count = sq_fail_count,
+	.fail_clear = sq_fail_clear,
+	.conv_create = sq_conv_create,
+	.conv_list = sq_conv_list,
+	.conv_get = sq_conv_get,
+	.conv_set = sq_conv_set,
+	.conv_delete = sq_conv_delete,
+	.msg_append = sq_msg_append,
+	.msg_update = sq_msg_update,
+	.msg_feedback = sq_msg_feedback,
+	.msg_page = sq_msg_page,
+	.usage_add = sq_usage_add,
+	.usage_count = sq_usage_count,
+};

@@ -1,0 +1,450 @@
+/*
+ * store.c: picks the storage engine from the URI and dispatches every
+ * store.h call to it, after checking the arguments that both engines must
+ * treat alike (missing ids, e-mail normalisation, feedback values, notices).
+ * It must not know how either engine stores anything: no SQL, no BSON here.
+ */
+#include "jarvis/store.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "jarvis/util.h"
+
+struct store {
+	const struct store_engine *e;
+	void *h;
+};
+
+static int has_prefix(const char *s, const char *p)
+{
+	return strncmp(s, p, strlen(p)) == 0;
+}
+
+struct store *store_open(const char *uri, const char *database, const char *data_dir,
+			 char **cause)
+{
+	const struct store_engine *e;
+	void *h;
+
+	if (uri != NULL && (has_prefix(uri, "mongodb://") || has_prefix(uri, "mongodb+srv://"))) {
+		e = &store_mongo_engine;
+		h = store_mongo_open(uri, database && *database ? database : "jarvis", cause);
+	} else {
+		char *path;
+		if (uri == NULL || *uri == '\0') {
+			if (data_dir == NULL || *data_dir == '\0') {
+				set_cause(cause, "store: no data directory for the embedded store; "
+						 "set XDG_DATA_HOME or HOME, or give --store PATH");
+				return NULL;
+			}
+			path = xasprintf("%s/jarvis.db", data_dir);
+		} else if (has_prefix(uri, "sqlite:")) {
+			path = xstrdup(uri + strlen("sqlite:"));
+		} else if (strstr(uri, "://") != NULL) {
+			set_cause(cause,
+				  "store: unknown store URI scheme in '%s'; use mongodb://, "
+				  "mongodb+srv://, sqlite:PATH or a file path",
+				  uri);
+			return NULL;
+		} else {
+			path = xstrdup(uri);
+		}
+		if (*path == '\0') {
+			free(path);
+			set_cause(cause, "store: empty path after 'sqlite:'; give a file path");
+			return NULL;
+		}
+		e = &store_sqlite_engine;
+		h = store_sqlite_open(path, cause);
+		free(path);
+	}
+	if (h == NULL)
+		return NULL;
+	struct store *st = xmalloc(sizeof(*st));
+	st->e = e;
+	st->h = h;
+	return st;
+}
+
+void store_close(struct store *st)
+{
+	if (st == NULL)
+		return;
+	st->e->close(st->h);
+	free(st);
+}
+
+const char *store_engine(const struct store *st)
+{
+	return st->e->name;
+}
+
+int store_destroy(struct store *st, char **cause)
+{
+	return st->e->destroy(st->h, cause);
+}
+
+char *store_email_normalize(const char *email)
+{
+	if (email == NULL)
+		return xstrdup("");
+	while (*email != '\0' && isspace((unsigned char)*email))
+		email++;
+	size_t n = strlen(email);
+	while (n > 0 && isspace((unsigned char)email[n - 1]))
+		n--;
+	char *s = xstrndup(email, n);
+	/* ASCII only: the domain is case-insensitive and the local part is treated so by
+	 * every provider users meet; non-ASCII bytes are kept as they are. */
+	for (char *p = s; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return s;
+}
+
+static int need(const char *what, const char *v, char **cause)
+{
+	if (v == NULL || *v == '\0')
+		return set_cause(cause, "store: missing %s", what), STORE_INVALID;
+	return STORE_OK;
+}
+
+static int need_conv(const char *user_id, const char *conv_id, char **cause)
+{
+	if (user_id == NULL || *user_id == '\0')
+		return set_cause(cause, "store: not logged in; use /login first"), STORE_INVALID;
+	if (conv_id == NULL || *conv_id == '\0')
+		return set_cause(cause, STORE_NO_CONV), STORE_NOTFOUND;
+	return STORE_OK;
+}
+
+int store_user_create(struct store *st, const char *name, const char *email,
+		      const char *password_hash, char **id_out, char **cause)
+{
+	int rc;
+	if ((rc = need("name", name, cause)) < 0 || (rc = need("e-mail", email, cause)) < 0 ||
+	    (rc = need("password hash", password_hash, cause)) < 0)
+		return rc;
+	char *norm = store_email_normalize(email);
+	char *id = NULL;
+	if (*norm == '\0' || strchr(norm, '@') == NULL) {
+		rc = STORE_INVALID;
+		set_cause(cause, "store: '%s' is not an e-mail address", norm);
+	} else {
+		rc = st->e->user_create(st->h, name, norm, password_hash, wall_ms(), &id, cause);
+	}
+	free(norm);
+	if (rc == 0 && id_out != NULL)
+		*id_out = id;
+	else
+		free(id);
+	return rc;
+}
+
+int store_user_find_email(struct store *st, const char *email, struct store_user **out,
+			  char **cause)
+{
+	int rc;
+	*out = NULL;
+	if ((rc = need("e-mail", email, cause)) < 0)
+		return rc;
+	char *norm = store_email_normalize(email);
+	rc = st->e->user_find(st->h, 1, norm, out, cause);
+	free(norm);
+	return rc;
+}
+
+int store_user_find_id(struct store *st, const char *id, struct store_user **out, char **cause)
+{
+	*out = NULL;
+	if (id == NULL || *id == '\0')
+		return set_cause(cause, "no such account"), STORE_NOTFOUND;
+	return st->e->user_find(st->h, 0, id, out, cause);
+}
+
+void store_user_free(struct store_user *u)
+{
+	if (u == NULL)
+		return;
+	free(u->id);
+	free(u->name);
+	free(u->email);
+	free_secret(u->password_hash);
+	free(u);
+}
+
+int store_session_add(struct store *st, const char *jti, const char *user_id,
+		      long long expires_ms, char **cause)
+{
+	int rc;
+	if ((rc = need("session id", jti, cause)) < 0 || (rc = need("user id", user_id, cause)) < 0)
+		return rc;
+	return st->e->session_add(st->h, jti, user_id, expires_ms, cause);
+}
+
+int store_session_check(struct store *st, const char *jti, long long now_ms, char **user_id_out,
+			char **cause)
+{
+	if (user_id_out != NULL)
+		*user_id_out = NULL;
+	if (jti == NULL || *jti == '\0')
+		return set_cause(cause, "no such session; log in again"), STORE_NOTFOUND;
+	char *uid = NULL;
+	int rc = st->e->session_check(st->h, jti, now_ms, &uid, cause);
+	if (rc == 0 && user_id_out != NULL)
+		*user_id_out = uid;
+	else
+		free(uid);
+	return rc;
+}
+
+int store_session_revoke(struct store *st, const char *jti, char **cause)
+{
+	int rc;
+	if ((rc = need("session id", jti, cause)) < 0)
+		return rc;
+	return st->e->session_revoke(st->h, jti, cause);
+}
+
+int store_login_fail_add(struct store *st, const char *email, long long at_ms, char **cause)
+{
+	char *norm = store_email_normalize(email);
+	int rc = st->e->fail_add(st->h, norm, at_ms, cause);
+	free(norm);
+	return rc;
+}
+
+int store_login_fail_count(struct store *st, const char *email, long long since_ms, long *count,
+			   char **cause)
+{
+	*count = 0;
+	char *norm = store_email_normalize(email);
+	int rc = st->e->fail_count(st->h, norm, since_ms, count, cause);
+	free(norm);
+	return rc;
+}
+
+int store_login_fail_clear(struct store *st, const char *email, char **cause)
+{
+	char *norm = store_email_normalize(email);
+	int rc = st->e->fail_clear(st->h, norm, cause);
+	free(norm);
+	return rc;
+}
+
+int store_conv_create(struct store *st, const char *user_id, const char *title, const char *model,
+		      const char *system_prompt, char **id_out, char **cause)
+{
+	int rc;
+	if ((rc = need_conv(user_id, "-", cause)) < 0)
+		return rc;
+	char *id = NULL;
+	rc = st->e->conv_create(st->h, user_id, title ? title : "", model, system_prompt,
+				wall_ms(), &id, cause);
+	if (rc == 0 && id_out != NULL)
+		*id_out = id;
+	else
+		free(id);
+	return rc;
+}
+
+int store_conv_list(struct store *st, const char *user_id, size_t offset, size_t limit,
+		    struct store_conv_list *out, char **cause)
+{
+	int rc;
+	out->items = NULL;
+	out->n = 0;
+	if ((rc = need_conv(user_id, "-", cause)) < 0)
+		return rc;
+	if (limit == 0)
+		return STORE_OK;
+	rc = st->e->conv_list(st->h, user_id, offset, limit, out, cause);
+	if (rc < 0)
+		store_conv_list_free(out);
+	return rc;
+}
+
+void store_conv_list_free(struct store_conv_list *l)
+{
+	if (l == NULL)
+		return;
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->items[i].id);
+		free(l->items[i].title);
+		free(l->items[i].model);
+	}
+	free(l->items);
+	l->items = NULL;
+	l->n = 0;
+}
+
+int store_conv_get(struct store *st, const char *user_id, const char *conv_id, struct conv **out,
+		   char **cause)
+{
+	int rc;
+	*out = NULL;
+	if ((rc = need_conv(user_id, conv_id, cause)) < 0)
+		return rc;
+	return st->e->conv_get(st->h, user_id, conv_id, out, cause);
+}
+
+int store_conv_get_index(struct store *st, const char *user_id, size_t index, struct conv **out,
+			 char **cause)
+{
+	*out = NULL;
+	if (index == 0)
+		return set_cause(cause, STORE_NO_CONV), STORE_NOTFOUND;
+	struct store_conv_list l;
+	int rc = store_conv_list(st, user_id, index - 1, 1, &l, cause);
+	if (rc < 0)
+		return rc;
+	if (l.n == 0) {
+		store_conv_list_free(&l);
+		return set_cause(cause, STORE_NO_CONV), STORE_NOTFOUND;
+	}
+	rc = store_conv_get(st, user_id, l.items[0].id, out, cause);
+	store_conv_list_free(&l);
+	return rc;
+}
+
+static int conv_set(struct store *st, const char *user_id, const char *conv_id, const char *field,
+		    const char *value, char **cause)
+{
+	int rc;
+	if ((rc = need_conv(user_id, conv_id, cause)) < 0)
+		return rc;
+	return st->e->conv_set(st->h, user_id, conv_id, field, value, cause);
+}
+
+int store_conv_rename(struct store *st, const char *user_id, const char *conv_id,
+		      const char *title, char **cause)
+{
+	return conv_set(st, user_id, conv_id, "title", title ? title : "", cause);
+}
+
+int store_conv_set_model(struct store *st, const char *user_id, const char *conv_id,
+			 const char *model, char **cause)
+{
+	return conv_set(st, user_id, conv_id, "model", model, cause);
+}
+
+int store_conv_set_system(struct store *st, const char *user_id, const char *conv_id,
+			  const char *system_prompt, char **cause)
+{
+	return conv_set(st, user_id, conv_id, "system_prompt", system_prompt, cause);
+}
+
+int store_conv_delete(struct store *st, const char *user_id, const char *conv_id, char **cause)
+{
+	int rc;
+	if ((rc = need_conv(user_id, conv_id, cause)) < 0)
+		return rc;
+	return st->e->conv_delete(st->h, user_id, conv_id, cause);
+}
+
+int store_msg_append(struct store *st, const char *user_id, const char *conv_id, struct msg *m,
+		     char **cause)
+{
+	int rc;
+	if ((rc = need_conv(user_id, conv_id, cause)) < 0)
+		return rc;
+	if (m->role != ROLE_USER && m->role != ROLE_MODEL)
+		return set_cause(cause, "store: only user and model messages are stored"),
+		       STORE_INVALID;
+	return st->e->msg_append(st->h, user_id, conv_id, m, wall_ms(), cause);
+}
+
+int store_msg_update(struct store *st, const char *user_id, const char *conv_id,
+		     const struct msg *m, char **cause)
+{
+	int rc;
+	if ((rc = need_conv(user_id, conv_id, cause)) < 0)
+		return rc;
+	if (m->id == NULL || *m->id == '\0')
+		return set_cause(cause, "store: the message was never stored; append it first"),
+		       STORE_INVALID;
+	return st->e->msg_update(st->h, user_id, conv_id, m, cause);
+}
+
+int store_msg_feedback(struct store *st, const char *user_id, const char *conv_id,
+		       const char *msg_id, int feedback, char **cause)
+{
+	int rc;
+	if ((rc = need_conv(user_id, conv_id, cause)) < 0)
+		return rc;
+	if (feedback < -1 || feedback > 1)
+		return set_cause(cause, "store: feedback must be +1, -1 or 0"), STORE_INVALID;
+	if (msg_id == NULL || *msg_id == '\0')
+		return set_cause(cause, "no such message"), STORE_NOTFOUND;
+	return st->e->msg_feedback(st->h, user_id, conv_id, msg_id, feedback, cause);
+}
+
+static int msg_page(struct store *st, const char *user_id, const char *conv_id, long before_seq,
+		    size_t limit, struct store_msgs *out, char **cause)
+{
+	int rc;
+	out->items = NULL;
+	out->n = 0;
+	if ((rc = need_conv(user_id, conv_id, cause)) < 0)
+		return rc;
+	rc = st->e->msg_page(st->h, user_id, conv_id, before_seq, limit, out, cause);
+	if (rc < 0)
+		store_msgs_free(out);
+	return rc;
+}
+
+int store_msg_last(struct store *st, const char *user_id, const char *conv_id, size_t limit,
+		   struct store_msgs *out, char **cause)
+{
+	return msg_page(st, user_id, conv_id, 0, limit, out, cause);
+}
+
+int store_msg_before(struct store *st, const char *user_id, const char *conv_id, long before_seq,
+		     size_t limit, struct store_msgs *out, char **cause)
+{
+	if (before_seq <= 1) {
+		/* Nothing comes before the first message; still check the conversation. */
+		int rc = msg_page(st, user_id, conv_id, 0, 0, out, cause);
+		return rc;
+	}
+	return msg_page(st, user_id, conv_id, before_seq, limit, out, cause);
+}
+
+void store_msgs_push(struct store_msgs *v, struct msg *m)
+{
+	v->items = xrealloc(v->items, (v->n + 1) * sizeof(*v->items));
+	v->items[v->n++] = m;
+}
+
+void store_msgs_free(struct store_msgs *v)
+{
+	if (v == NULL)
+		return;
+	for (size_t i = 0; i < v->n; i++)
+		msg_free(v->items[i]);
+	free(v->items);
+	v->items = NULL;
+	v->n = 0;
+}
+
+int store_usage_add(struct store *st, const char *user_id, const char *model, long long at_ms,
+		    char **cause)
+{
+	int rc;
+	if ((rc = need("user id", user_id, cause)) < 0 || (rc = need("model", model, cause)) < 0)
+		return rc;
+	return st->e->usage_add(st->h, user_id, model, at_ms, cause);
+}
+
+int store_usage_count(struct store *st, const char *user_id, const char *model,
+		      long long since_ms, long *count, char **cause)
+{
+	int rc;
+	*count = 0;
+	if ((rc = need("user id", user_id, cause)) < 0 || (rc = need("model", model, cause)) < 0)
+		return rc;
+	return st->e->usage_count(st->h, user_id, model, since_ms, count, cause);
+}
