@@ -732,9 +732,8 @@ class _Handler(BaseHTTPRequestHandler):
         except Exception as e:  # a broken spec must show up in the test, not hang it
             resp = Response(500, JSON_TYPE, error_body(500, "INTERNAL",
                 "fake_gemini: cannot build response: %s" % e))
-            spec = {"kind": "spec-error", "error": str(e)}
-        rec["response"] = spec if spec is not None and spec.get("kind") == "spec-error" \
-            else self._used_spec
+            self._used_spec = {"kind": "spec-error", "error": str(e)}
+        rec["response"] = self._used_spec
         rec["status"] = resp.status
         self._send(fake, resp, rec)
         rec["finished"] = time.time()
