@@ -1,12 +1,155 @@
-/* app.c: placeholder until the frame lands (replaced in the next commit). */
+/*
+ * app.c: the program as a whole (see app.h). It reads the command line and
+ * the configuration, reports problems with them in one place, and hands
+ * over to the chosen mode. Modes own their own loops and resources.
+ */
 #include "jarvis/app.h"
 
+#include <locale.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "jarvis/cli.h"
+#include "jarvis/config.h"
+#include "jarvis/gemini.h"
+#include "jarvis/loop.h"
+#include "jarvis/models.h"
+#include "jarvis/oneshot.h"
+#include "jarvis/util.h"
+
+static void warn_stderr(void *ud, const char *msg)
+{
+	fprintf(stderr, "jarvis: warning: %s\n", msg);
+}
+
+static void usage_error(const char *cause)
+{
+	fprintf(stderr, "jarvis: %s\nTry 'jarvis --help' for more information.\n", cause);
+}
+
+struct list_models {
+	bool done;
+	char *error;
+};
+
+static void models_fetched(void *ud, const char *error)
+{
+	struct list_models *lm = ud;
+	lm->done = true;
+	if (error != NULL)
+		lm->error = xstrdup(error);
+}
+
+static void print_limit(long v)
+{
+	if (v > 0)
+		printf("%6ld", v);
+	else
+		printf("%6s", "-");
+}
+
+/* --list-models: the built-in table, the config's overrides and the API's list. */
+static int list_models(const struct config *cfg)
+{
+	struct model_list list;
+	models_init(&list);
+	int status = EXIT_OK;
+	if (cfg->api_key != NULL && cfg->api_key[0] != '\0') {
+		char *cause = NULL;
+		struct loop *l = loop_new(&cause);
+		struct list_models lm = {0};
+		struct gemini_target t = {.base_url = cfg->base_url, .api_key = cfg->api_key};
+		if (l == NULL || gemini_fetch_models(l, &t, &list, models_fetched, &lm, &cause) == -1) {
+			fprintf(stderr, "jarvis: %s\n", cause);
+			free(cause);
+			status = EXIT_API;
+		} else {
+			while (!lm.done)
+				loop_run_once(l, -1);
+			if (lm.error != NULL) {
+				fprintf(stderr, "jarvis: %s; showing the built-in list\n", lm.error);
+				free(lm.error);
+				status = EXIT_API;
+			}
+		}
+		loop_free(l);
+	} else {
+		fputs("jarvis: no API key set: showing the built-in list only\n", stderr);
+	}
+	for (size_t i = 0; i < cfg->nmodels; i++) {
+		const struct config_model *m = &cfg->models[i];
+		models_override(&list, m->id, m->has_rpm ? m->rpm : -1, m->has_rpd ? m->rpd : -1,
+				m->description);
+	}
+	models_sort(&list);
+	printf("%-32s %6s %6s  %s\n", "MODEL", "RPM", "RPD", "DESCRIPTION");
+	for (size_t i = 0; i < list.n; i++) {
+		const struct model_info *m = &list.v[i];
+		printf("%-32s ", m->id);
+		print_limit(m->rpm);
+		putchar(' ');
+		print_limit(m->rpd);
+		printf("  %s%s\n", m->description, strcmp(m->id, cfg->model) == 0 ? " (current)" : "");
+	}
+	models_free(&list);
+	return status;
+}
+
+static int run_mode(const struct cli *cli, const struct config *cfg)
+{
+	switch (cli->mode) {
+	case CLI_PROMPT:
+		return oneshot_run(cli, cfg);
+	case CLI_LIST_MODELS:
+		return list_models(cfg);
+	case CLI_TUI:
+		if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+			fputs("jarvis: the chat needs a terminal; for scripts use "
+			      "jarvis -p PROMPT\n",
+			      stderr);
+			return EXIT_USAGE;
+		}
+		fputs("jarvis: the interactive chat is not built yet; use jarvis -p PROMPT\n",
+		      stderr);
+		return EXIT_USAGE;
+	default:
+		fputs("jarvis: accounts and stored conversations are not built yet\n", stderr);
+		return EXIT_USAGE;
+	}
+}
 
 int app_run(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fputs("jarvis: not built yet\n", stderr);
-	return EXIT_USAGE;
+	setlocale(LC_ALL, "");
+	struct cli cli;
+	char *cause = NULL;
+	if (cli_parse(argc, argv, &cli, &cause) == -1) {
+		usage_error(cause);
+		free(cause);
+		return EXIT_USAGE;
+	}
+	if (cli.mode == CLI_HELP) {
+		cli_print_help(stdout);
+		cli_free(&cli);
+		return EXIT_OK;
+	}
+	if (cli.mode == CLI_VERSION) {
+		cli_print_version(stdout);
+		cli_free(&cli);
+		return EXIT_OK;
+	}
+	struct config cfg;
+	if (config_load(&cfg, &cli, warn_stderr, NULL, &cause) == -1) {
+		fprintf(stderr, "jarvis: %s\n", cause);
+		free(cause);
+		cli_free(&cli);
+		return EXIT_USAGE;
+	}
+	int status = run_mode(&cli, &cfg);
+	config_free(&cfg);
+	cli_free(&cli);
+	fflush(stdout);
+	return status;
 }
