@@ -342,7 +342,8 @@ char *gemini_error_describe(const struct gemini_error *e, const char *model)
 	}
 	struct buf b;
 	buf_init(&b, 0);
-	if (num != 0)
+	/* A mid-stream error came with HTTP 200: that number says nothing. */
+	if (num != 0 && (num < 200 || num >= 300))
 		buf_printf(&b, "%ld", num);
 	if (e->status != NULL)
 		buf_printf(&b, "%s%s", b.len ? " " : "", e->status);
