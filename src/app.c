@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "jarvis/accountcli.h"
 #include "jarvis/cli.h"
 #include "jarvis/config.h"
 #include "jarvis/gemini.h"
@@ -115,8 +116,7 @@ static int run_mode(const struct cli *cli, const struct config *cfg)
 		      stderr);
 		return EXIT_USAGE;
 	default:
-		fputs("jarvis: accounts and stored conversations are not built yet\n", stderr);
-		return EXIT_USAGE;
+		return accountcli_run(cli, cfg);
 	}
 }
 
