@@ -1,0 +1,65 @@
+/*
+ * account.h: signing up, logging in and out, and finding out who is logged
+ * in, on top of the store, the password hash, the login token and the
+ * session file. Every call blocks (a bcrypt hash takes about 250 ms, the
+ * store may be remote): run them on a worker thread, never on the loop.
+ * Passwords stay the caller's: wipe them with free_secret() afterwards.
+ */
+#ifndef JARVIS_ACCOUNT_H
+#define JARVIS_ACCOUNT_H
+
+#include <stddef.h>
+
+struct store;
+
+/* Failed logins allowed for one e-mail within the window before tries are refused. */
+#define ACCOUNT_FAIL_LIMIT 5
+#define ACCOUNT_FAIL_WINDOW_S (15 * 60)
+/* Token lifetime when the configuration does not say ([auth] token_ttl = 7d). */
+#define ACCOUNT_DEFAULT_TTL_S (7 * 24 * 60 * 60)
+
+/* What the account calls need; all borrowed, none freed by them. */
+struct account_env {
+	struct store *store;
+	const char *state_dir;       /* holds the session file: $XDG_STATE_HOME/jarvis */
+	const unsigned char *secret; /* signing key from secret_load() */
+	size_t secret_len;
+	long long token_ttl_s; /* 0: ACCOUNT_DEFAULT_TTL_S */
+	int bcrypt_cost;       /* 0: PASSWORD_COST; only tests set a lower one */
+};
+
+/* The logged-in user; fields are owned by the struct (account_user_clear). */
+struct account_user {
+	char *id;
+	char *name;
+	char *email;
+	char *jti;           /* the session's token id */
+	long long expires_s; /* when the session's token expires */
+};
+
+/*
+ * Checks the input, creates the account, logs it in and saves the session
+ * file. "an account with that e-mail already exists; use /login" when taken.
+ */
+int account_signup(const struct account_env *env, const char *name, const char *email,
+                   const char *password, long long now_s, struct account_user *out, char **cause);
+/*
+ * Checks the password, logs in and saves the session file. A wrong password
+ * and an unknown e-mail give the same "wrong e-mail or password"; after
+ * ACCOUNT_FAIL_LIMIT failures within ACCOUNT_FAIL_WINDOW_S tries are refused.
+ */
+int account_login(const struct account_env *env, const char *email, const char *password,
+                  long long now_s, struct account_user *out, char **cause);
+/* Revokes the saved session in the store and removes the session file. */
+int account_logout(const struct account_env *env, long long now_s, char **cause);
+/*
+ * Who is logged in: 0 with *out filled; 1 when nobody is (then *notice may
+ * say why, e.g. an expired or revoked session); -1 when the store failed
+ * (*notice says how).
+ */
+int account_current(const struct account_env *env, long long now_s, struct account_user *out,
+                    char **notice);
+/* Frees the fields of a user filled by the calls above; the struct is the caller's. */
+void account_user_clear(struct account_user *u);
+
+#endif

@@ -1,0 +1,336 @@
+/*
+ * account.c: the signup, login, logout and "who is logged in" flows, with
+ * login throttling kept in the store so it holds across processes.
+ *
+ * It must not tell anyone whether an e-mail has an account: a wrong
+ * password and an unknown e-mail give the same message and take the same
+ * time (a bcrypt verify against a dummy hash). It must not keep passwords
+ * or tokens in memory it frees, must not read the clock (callers pass
+ * now_s), and must not be called on the event loop: everything here blocks.
+ */
+#include "jarvis/account.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "jarvis/password.h"
+#include "jarvis/session.h"
+#include "jarvis/store.h"
+#include "jarvis/token.h"
+#include "jarvis/util.h"
+
+/*
+ * A cost-12 bcrypt hash of a password nobody types: verifying against it
+ * takes as long as verifying against a real account's hash.
+ */
+static const char dummy_hash[] = "$2b$12$J9YEvDI31vb8jPw3er1Zs.JSLabQTl1j8w22i.a6yy3tEDGSr7B4u";
+
+static const char wrong_login[] = "wrong e-mail or password";
+
+void account_user_clear(struct account_user *u)
+{
+	if (u == NULL)
+		return;
+	free(u->id);
+	free(u->name);
+	free(u->email);
+	free(u->jti);
+	memset(u, 0, sizeof *u);
+}
+
+static int env_check(const struct account_env *env, char **cause)
+{
+	if (env == NULL || env->store == NULL)
+		return set_cause(cause, "accounts need a store; check [store] uri or --store");
+	if (env->secret == NULL || env->secret_len == 0)
+		return set_cause(cause, "no signing key for login tokens; set JWT_SECRET_KEY");
+	if (env->state_dir == NULL || *env->state_dir == '\0')
+		return set_cause(cause,
+		                 "no place for the session file; set XDG_STATE_HOME or HOME");
+	return 0;
+}
+
+/*
+ * Issues a token for user_id, records its jti in the store and saves the
+ * session file; fills out->jti and out->expires_s.
+ */
+static int session_start(const struct account_env *env, const char *user_id, long long now_s,
+                         struct account_user *out, char **cause)
+{
+	long long ttl = env->token_ttl_s > 0 ? env->token_ttl_s : ACCOUNT_DEFAULT_TTL_S;
+	char *token = NULL, *jti = NULL, *why = NULL;
+	if (token_issue(env->secret, env->secret_len, user_id, now_s, ttl, &token, &jti, cause) !=
+	    0)
+		return -1;
+	int rc = -1;
+	if (store_session_add(env->store, jti, user_id, (now_s + ttl) * 1000, &why) < 0) {
+		set_cause(cause, "cannot record the login session: %s", why);
+		goto out;
+	}
+	if (session_save(env->state_dir, token, &why) != 0) {
+		/* An unsaved token must not stay valid: nobody could log it out. */
+		char *ignored = NULL;
+		store_session_revoke(env->store, jti, &ignored);
+		free(ignored);
+		set_cause(cause, "cannot save the login session: %s", why);
+		goto out;
+	}
+	out->jti = jti;
+	jti = NULL;
+	out->expires_s = now_s + ttl;
+	rc = 0;
+out:
+	free_secret(token);
+	free(jti);
+	free(why);
+	return rc;
+}
+
+static void user_fill(struct account_user *out, const char *id, const char *name, const char *email)
+{
+	out->id = xstrdup(id);
+	out->name = xstrdup(name != NULL ? name : "");
+	out->email = xstrdup(email != NULL ? email : "");
+}
+
+int account_signup(const struct account_env *env, const char *name, const char *email,
+                   const char *password, long long now_s, struct account_user *out, char **cause)
+{
+	memset(out, 0, sizeof *out);
+	if (env_check(env, cause) != 0)
+		return -1;
+	char *nname = NULL, *nemail = NULL, *hash = NULL, *id = NULL, *why = NULL;
+	int rc = -1;
+	if (name_normalize(name, &nname, cause) != 0 ||
+	    email_normalize(email, &nemail, cause) != 0 || password_check(password, cause) != 0)
+		goto out;
+	int cost = env->bcrypt_cost > 0 ? env->bcrypt_cost : PASSWORD_COST;
+	if (password_hash_cost(password, cost, &hash, cause) != 0)
+		goto out;
+	int src = store_user_create(env->store, nname, nemail, hash, &id, &why);
+	if (src == STORE_EXISTS) {
+		set_cause(cause, "an account with that e-mail already exists; use /login");
+		goto out;
+	}
+	if (src < 0) {
+		set_cause(cause, "cannot create the account: %s", why);
+		goto out;
+	}
+	if (session_start(env, id, now_s, out, &why) != 0) {
+		set_cause(cause, "the account was created, but %s; log in with /login", why);
+		goto out;
+	}
+	user_fill(out, id, nname, nemail);
+	rc = 0;
+out:
+	free(nname);
+	free(nemail);
+	free_secret(hash);
+	free(id);
+	free(why);
+	return rc;
+}
+
+/*
+ * Seconds until a throttled e-mail may try again: until the
+ * ACCOUNT_FAIL_LIMIT-th most recent failure leaves the window. The store
+ * only counts, so the time of that failure is found by bisection (about
+ * ten counts, and only when a login is being refused anyway).
+ */
+static long long throttle_wait(struct store *st, const char *email, long long now_s)
+{
+	long long lo = now_s - ACCOUNT_FAIL_WINDOW_S, hi = now_s + 1;
+	while (hi - lo > 1) {
+		long long mid = lo + (hi - lo) / 2;
+		long count = 0;
+		char *why = NULL;
+		int rc = store_login_fail_count(st, email, mid * 1000, &count, &why);
+		free(why);
+		if (rc < 0)
+			return ACCOUNT_FAIL_WINDOW_S;
+		if (count >= ACCOUNT_FAIL_LIMIT)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	long long wait = lo + ACCOUNT_FAIL_WINDOW_S + 1 - now_s;
+	return wait > 0 ? wait : 1;
+}
+
+static int login_failed(const struct account_env *env, const char *email, long long now_s,
+                        char **cause)
+{
+	char *why = NULL;
+	if (store_login_fail_add(env->store, email, now_s * 1000, &why) < 0) {
+		/* Without the record throttling would not hold: say so rather than hide it. */
+		set_cause(cause, "%s (and the failed try could not be recorded: %s)", wrong_login,
+		          why);
+		free(why);
+		return -1;
+	}
+	return set_cause(cause, "%s", wrong_login);
+}
+
+int account_login(const struct account_env *env, const char *email, const char *password,
+                  long long now_s, struct account_user *out, char **cause)
+{
+	memset(out, 0, sizeof *out);
+	if (env_check(env, cause) != 0)
+		return -1;
+	if (password == NULL || *password == '\0')
+		return set_cause(cause, "a password is needed");
+	char *nemail = NULL, *why = NULL;
+	struct store_user *u = NULL;
+	int rc = -1;
+	if (email_normalize(email, &nemail, cause) != 0)
+		goto out;
+
+	long fails = 0;
+	if (store_login_fail_count(env->store, nemail, (now_s - ACCOUNT_FAIL_WINDOW_S) * 1000,
+	                           &fails, &why) < 0) {
+		set_cause(cause, "cannot check recent failed logins: %s", why);
+		goto out;
+	}
+	if (fails >= ACCOUNT_FAIL_LIMIT) {
+		long long wait = throttle_wait(env->store, nemail, now_s);
+		long long minutes = (wait + 59) / 60;
+		set_cause(cause,
+		          "too many failed logins for this e-mail; try again in %lld minute%s",
+		          minutes, minutes == 1 ? "" : "s");
+		goto out;
+	}
+
+	int src = store_user_find_email(env->store, nemail, &u, &why);
+	if (src == STORE_NOTFOUND) {
+		/* Spend the same time as a real check so timing does not tell. */
+		(void)password_verify(password, dummy_hash);
+		login_failed(env, nemail, now_s, cause);
+		goto out;
+	}
+	if (src < 0) {
+		set_cause(cause, "cannot look up the account: %s", why);
+		goto out;
+	}
+	if (!password_verify(password, u->password_hash)) {
+		login_failed(env, nemail, now_s, cause);
+		goto out;
+	}
+	free(why);
+	why = NULL;
+	if (store_login_fail_clear(env->store, nemail, &why) < 0) {
+		set_cause(cause, "cannot reset the failed-login count: %s", why);
+		goto out;
+	}
+	if (session_start(env, u->id, now_s, out, cause) != 0)
+		goto out;
+	user_fill(out, u->id, u->name, u->email);
+	rc = 0;
+out:
+	store_user_free(u);
+	free(nemail);
+	free(why);
+	return rc;
+}
+
+int account_logout(const struct account_env *env, long long now_s, char **cause)
+{
+	if (env_check(env, cause) != 0)
+		return -1;
+	char *token = NULL, *notice = NULL, *why = NULL;
+	int rc = 0;
+	if (session_load(env->state_dir, &token, &notice) == 0) {
+		struct token_claims c;
+		/*
+		 * Revoke even an expired token (it is dead anyway) but only one
+		 * we signed: a forged jti must not revoke someone else's session.
+		 */
+		if (token_verify(env->secret, env->secret_len, token, 0, &c, NULL) == 0) {
+			if (store_session_revoke(env->store, c.jti, &why) < 0)
+				rc = set_cause(cause,
+				               "the session file was removed, but the session "
+				               "could not be revoked in the store: %s",
+				               why);
+			token_claims_free(&c);
+		}
+	}
+	char *cleared = NULL;
+	if (session_clear(env->state_dir, &cleared) != 0) {
+		rc = set_cause(cause, "%s", cleared);
+		free(cleared);
+	}
+	free_secret(token);
+	free(notice);
+	free(why);
+	return rc;
+}
+
+int account_current(const struct account_env *env, long long now_s, struct account_user *out,
+                    char **notice)
+{
+	memset(out, 0, sizeof *out);
+	if (notice != NULL)
+		*notice = NULL;
+	char *why = NULL;
+	if (env_check(env, &why) != 0) {
+		if (notice != NULL)
+			*notice = why;
+		else
+			free(why);
+		return 1;
+	}
+	char *token = NULL, *user_id = NULL;
+	struct token_claims c = {0};
+	struct store_user *u = NULL;
+	int rc = 1;
+	if (session_load(env->state_dir, &token, &why) != 0)
+		goto out;
+	char *bad = NULL;
+	if (token_verify(env->secret, env->secret_len, token, now_s, &c, &bad) != 0) {
+		why = xasprintf("not logged in: %s", bad);
+		free(bad);
+		goto out;
+	}
+	int src = store_session_check(env->store, c.jti, now_s * 1000, &user_id, &bad);
+	if (src == STORE_NOTFOUND) {
+		why = xasprintf("not logged in: %s", bad);
+		free(bad);
+		goto out;
+	}
+	if (src < 0) {
+		why = xasprintf("cannot check the login session: %s", bad);
+		free(bad);
+		rc = -1;
+		goto out;
+	}
+	if (user_id != NULL && strcmp(user_id, c.sub) != 0) {
+		why = xstrdup("not logged in: the saved session does not match its account; log in "
+		              "again");
+		goto out;
+	}
+	src = store_user_find_id(env->store, c.sub, &u, &bad);
+	if (src == STORE_NOTFOUND) {
+		why = xstrdup("not logged in: the account of the saved session no longer exists");
+		free(bad);
+		goto out;
+	}
+	if (src < 0) {
+		why = xasprintf("cannot load the logged-in account: %s", bad);
+		free(bad);
+		rc = -1;
+		goto out;
+	}
+	user_fill(out, u->id, u->name, u->email);
+	out->jti = xstrdup(c.jti);
+	out->expires_s = c.exp;
+	rc = 0;
+out:
+	store_user_free(u);
+	token_claims_free(&c);
+	free_secret(token);
+	free(user_id);
+	if (notice != NULL)
+		*notice = why;
+	else
+		free(why);
+	return rc;
+}

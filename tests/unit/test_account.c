@@ -1,0 +1,324 @@
+/* Unit tests for signup, login, throttling, logout and the current user, on a temp SQLite store. */
+#include "jarvis/account.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "jarvis/password.h"
+#include "jarvis/session.h"
+#include "jarvis/store.h"
+#include "jarvis/util.h"
+#include "unit.h"
+
+#define T0 1700000000LL
+
+static const unsigned char key[] = "0123456789abcdef0123456789abcdef";
+static char top[64], db[128], state[128];
+static struct store *st;
+static struct account_env env;
+
+static void setup(void)
+{
+	snprintf(top, sizeof top, "/tmp/jarvis-account-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(top));
+	snprintf(db, sizeof db, "%s/jarvis.db", top);
+	snprintf(state, sizeof state, "%s/state/jarvis", top);
+	char *cause = NULL;
+	st = store_open(db, NULL, top, &cause);
+	ck_assert_msg(st != NULL, "store_open: %s", cause);
+	memset(&env, 0, sizeof env);
+	env.store = st;
+	env.state_dir = state;
+	env.secret = key;
+	env.secret_len = sizeof key - 1;
+	env.token_ttl_s = 3600;
+	env.bcrypt_cost = 4; /* cost 12 takes ~250 ms per hash */
+}
+
+static void teardown(void)
+{
+	store_close(st);
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", top);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static void signup_ok(const char *name, const char *email, const char *pw)
+{
+	struct account_user u;
+	char *cause = NULL;
+	ck_assert_msg(account_signup(&env, name, email, pw, T0, &u, &cause) == 0, "signup: %s",
+	              cause);
+	account_user_clear(&u);
+}
+
+/* Logs in and returns the message (NULL on success). */
+static char *login_msg(const char *email, const char *pw, long long now)
+{
+	struct account_user u;
+	char *cause = NULL;
+	int rc = account_login(&env, email, pw, now, &u, &cause);
+	if (rc == 0) {
+		ck_assert_ptr_nonnull(u.id);
+		account_user_clear(&u);
+		return NULL;
+	}
+	ck_assert_int_eq(rc, -1);
+	ck_assert_ptr_null(u.id);
+	ck_assert_ptr_nonnull(cause);
+	return cause;
+}
+
+static void assert_login_fails(const char *email, const char *pw, long long now, const char *msg)
+{
+	char *m = login_msg(email, pw, now);
+	ck_assert_msg(m != NULL, "login of %s succeeded", email);
+	ck_assert_str_eq(m, msg);
+	free(m);
+}
+
+START_TEST(signup_logs_in_and_saves_the_session)
+{
+	struct account_user u;
+	char *cause = NULL, *notice = NULL;
+	ck_assert_int_eq(account_current(&env, T0, &u, &notice), 1);
+	ck_assert_ptr_null(notice);
+	ck_assert_int_eq(account_signup(&env, "  Ada Lovelace ", " Ada@Example.COM ", "analytical",
+	                                T0, &u, &cause),
+	                 0);
+	ck_assert_str_eq(u.name, "Ada Lovelace");
+	ck_assert_str_eq(u.email, "ada@example.com");
+	ck_assert_int_eq(u.expires_s, T0 + 3600);
+	char *id = xstrdup(u.id);
+	account_user_clear(&u);
+
+	char path[200];
+	struct stat sb;
+	snprintf(path, sizeof path, "%s/session", state);
+	ck_assert_int_eq(stat(path, &sb), 0);
+	ck_assert_int_eq(sb.st_mode & 0777, 0600);
+
+	/* The next start finds the user logged in. */
+	ck_assert_int_eq(account_current(&env, T0 + 60, &u, &notice), 0);
+	ck_assert_str_eq(u.id, id);
+	ck_assert_str_eq(u.name, "Ada Lovelace");
+	ck_assert_str_eq(u.email, "ada@example.com");
+	account_user_clear(&u);
+
+	/* The stored hash is bcrypt, never the password. */
+	struct store_user *su = NULL;
+	ck_assert_int_eq(store_user_find_email(st, "ada@example.com", &su, &cause), 0);
+	ck_assert_msg(strncmp(su->password_hash, "$2b$", 4) == 0, "%s", su->password_hash);
+	ck_assert_ptr_null(strstr(su->password_hash, "analytical"));
+	store_user_free(su);
+	free(id);
+}
+END_TEST
+
+START_TEST(duplicate_email_is_refused)
+{
+	signup_ok("Ada", "ada@example.com", "analytical");
+	struct account_user u;
+	char *cause = NULL;
+	ck_assert_int_eq(
+	    account_signup(&env, "Other Ada", "ADA@example.com", "different1", T0, &u, &cause), -1);
+	ck_assert_str_eq(cause, "an account with that e-mail already exists; use /login");
+	free(cause);
+	/* The first account's password still works; the second one's does not. */
+	ck_assert_ptr_null(login_msg("ada@example.com", "analytical", T0 + 1));
+	assert_login_fails("ada@example.com", "different1", T0 + 2, "wrong e-mail or password");
+}
+END_TEST
+
+START_TEST(bad_signup_input_creates_nothing)
+{
+	struct account_user u;
+	char *cause = NULL;
+	ck_assert_int_eq(account_signup(&env, "Bob", "bob@example.com", "short", T0, &u, &cause),
+	                 -1);
+	ck_assert_ptr_nonnull(strstr(cause, "at least 8 characters"));
+	free(cause), cause = NULL;
+	ck_assert_int_eq(
+	    account_signup(&env, "Bob", "bob-at-example.com", "long enough", T0, &u, &cause), -1);
+	ck_assert_ptr_nonnull(strstr(cause, "@"));
+	free(cause), cause = NULL;
+	ck_assert_int_eq(account_signup(&env, "", "bob@example.com", "long enough", T0, &u, &cause),
+	                 -1);
+	ck_assert_ptr_nonnull(strstr(cause, "name"));
+	free(cause), cause = NULL;
+	struct store_user *su = NULL;
+	ck_assert_int_eq(store_user_find_email(st, "bob@example.com", &su, &cause), STORE_NOTFOUND);
+	free(cause);
+	char *notice = NULL;
+	ck_assert_int_eq(account_current(&env, T0, &u, &notice), 1);
+}
+END_TEST
+
+START_TEST(login_right_and_wrong)
+{
+	signup_ok("Ada", "ada@example.com", "analytical");
+	char *cause = NULL;
+	ck_assert_int_eq(session_clear(state, &cause), 0);
+
+	struct account_user u;
+	ck_assert_int_eq(account_login(&env, " ADA@example.com", "analytical", T0 + 10, &u, &cause),
+	                 0);
+	ck_assert_str_eq(u.email, "ada@example.com");
+	ck_assert_str_eq(u.name, "Ada");
+	ck_assert_int_eq(u.expires_s, T0 + 10 + 3600);
+	char *id = xstrdup(u.id);
+	account_user_clear(&u);
+	char *notice = NULL;
+	ck_assert_int_eq(account_current(&env, T0 + 20, &u, &notice), 0);
+	ck_assert_str_eq(u.id, id);
+	account_user_clear(&u);
+	free(id);
+
+	/* Wrong password and unknown e-mail read exactly the same. */
+	assert_login_fails("ada@example.com", "analyticaL", T0 + 30, "wrong e-mail or password");
+	assert_login_fails("nobody@example.com", "analytical", T0 + 31, "wrong e-mail or password");
+}
+END_TEST
+
+START_TEST(five_failures_lock_the_email_for_fifteen_minutes)
+{
+	signup_ok("Ada", "ada@example.com", "analytical");
+	for (int i = 0; i < ACCOUNT_FAIL_LIMIT; i++)
+		assert_login_fails("ada@example.com", "guess", T0 + 100 + i,
+		                   "wrong e-mail or password");
+	/* Now even the right password is refused, and the message says how long. */
+	assert_login_fails("ada@example.com", "analytical", T0 + 105,
+	                   "too many failed logins for this e-mail; try again in 15 minutes");
+	assert_login_fails("Ada@Example.com", "analytical", T0 + 100 + 600,
+	                   "too many failed logins for this e-mail; try again in 6 minutes");
+	/* Another process (another store handle on the same file) sees the lock too. */
+	char *cause = NULL;
+	struct store *st2 = store_open(db, NULL, top, &cause);
+	ck_assert_ptr_nonnull(st2);
+	struct account_env env2 = env;
+	env2.store = st2;
+	struct account_user u;
+	ck_assert_int_eq(
+	    account_login(&env2, "ada@example.com", "analytical", T0 + 700, &u, &cause), -1);
+	ck_assert_ptr_nonnull(strstr(cause, "too many failed logins"));
+	free(cause), cause = NULL;
+	store_close(st2);
+	/* Other e-mails are not affected. */
+	signup_ok("Bob", "bob@example.com", "babbage1");
+	ck_assert_ptr_null(login_msg("bob@example.com", "babbage1", T0 + 700));
+
+	/* The window passes once the oldest of the five failures is 15 minutes old. */
+	assert_login_fails("ada@example.com", "analytical", T0 + 100 + ACCOUNT_FAIL_WINDOW_S,
+	                   "too many failed logins for this e-mail; try again in 1 minute");
+	ck_assert_ptr_null(
+	    login_msg("ada@example.com", "analytical", T0 + 100 + ACCOUNT_FAIL_WINDOW_S + 1));
+	/* Success cleared the count: four new failures do not lock the e-mail. */
+	long long t = T0 + 2000;
+	for (int i = 0; i < ACCOUNT_FAIL_LIMIT - 1; i++)
+		assert_login_fails("ada@example.com", "guess", t + i, "wrong e-mail or password");
+	ck_assert_ptr_null(login_msg("ada@example.com", "analytical", t + 10));
+}
+END_TEST
+
+START_TEST(unknown_emails_are_throttled_too)
+{
+	for (int i = 0; i < ACCOUNT_FAIL_LIMIT; i++)
+		assert_login_fails("ghost@example.com", "whatever1", T0 + i,
+		                   "wrong e-mail or password");
+	assert_login_fails("ghost@example.com", "whatever1", T0 + 10,
+	                   "too many failed logins for this e-mail; try again in 15 minutes");
+}
+END_TEST
+
+START_TEST(logout_revokes_a_saved_copy_of_the_token)
+{
+	signup_ok("Ada", "ada@example.com", "analytical");
+	char *cause = NULL, *old = NULL, *notice = NULL;
+	ck_assert_int_eq(session_load(state, &old, &notice), 0);
+
+	ck_assert_int_eq(account_logout(&env, T0 + 5, &cause), 0);
+	ck_assert_ptr_null(cause);
+	struct account_user u;
+	ck_assert_int_eq(account_current(&env, T0 + 6, &u, &notice), 1);
+	ck_assert_ptr_null(notice); /* no file: plainly logged out */
+
+	/* Someone kept a copy of the token and puts it back: it no longer works. */
+	ck_assert_int_eq(session_save(state, old, &cause), 0);
+	ck_assert_int_eq(account_current(&env, T0 + 7, &u, &notice), 1);
+	ck_assert_ptr_null(u.id);
+	ck_assert_ptr_nonnull(notice);
+	ck_assert_msg(strstr(notice, "revoked") != NULL, "notice: %s", notice);
+	free(notice);
+	free(old);
+
+	/* Logging out again (nothing saved) is fine. */
+	ck_assert_int_eq(account_logout(&env, T0 + 8, &cause), 0);
+	ck_assert_int_eq(account_logout(&env, T0 + 9, &cause), 0);
+}
+END_TEST
+
+START_TEST(expired_or_foreign_session_is_logged_out)
+{
+	signup_ok("Ada", "ada@example.com", "analytical");
+	struct account_user u;
+	char *notice = NULL;
+	ck_assert_int_eq(account_current(&env, T0 + 3599, &u, &notice), 0);
+	account_user_clear(&u);
+	ck_assert_int_eq(account_current(&env, T0 + 3600, &u, &notice), 1);
+	ck_assert_ptr_nonnull(strstr(notice, "expired"));
+	free(notice);
+
+	/* A different signing key (JWT_SECRET_KEY changed) does not crash; it logs out. */
+	static const unsigned char other[] = "another signing key of 32 bytes!";
+	struct account_env env2 = env;
+	env2.secret = other;
+	env2.secret_len = sizeof other - 1;
+	ck_assert_int_eq(account_current(&env2, T0 + 1, &u, &notice), 1);
+	ck_assert_ptr_nonnull(strstr(notice, "signature"));
+	free(notice);
+}
+END_TEST
+
+/* Time of one failed login in ms. */
+static long long timed_failure(const char *email, long long now)
+{
+	long long t = now_ms();
+	assert_login_fails(email, "not the password", now, "wrong e-mail or password");
+	return now_ms() - t;
+}
+
+START_TEST(unknown_email_takes_as_long_as_a_wrong_password)
+{
+	env.bcrypt_cost = 0; /* the production cost, as the dummy hash uses */
+	signup_ok("Ada", "ada@example.com", "analytical");
+	long long wrong = timed_failure("ada@example.com", T0 + 1);
+	long long unknown = timed_failure("nobody@example.com", T0 + 2);
+	ck_assert_msg(wrong > 50 && unknown > 50, "wrong %lld ms, unknown %lld ms", wrong, unknown);
+	ck_assert_msg(unknown * 2 > wrong && wrong * 2 > unknown, "wrong %lld ms, unknown %lld ms",
+	              wrong, unknown);
+}
+END_TEST
+
+static Suite *account_suite(void)
+{
+	Suite *s = suite_create("account");
+	TCase *tc = tcase_create("flows");
+	tcase_set_timeout(tc, 60);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, signup_logs_in_and_saves_the_session);
+	tcase_add_test(tc, duplicate_email_is_refused);
+	tcase_add_test(tc, bad_signup_input_creates_nothing);
+	tcase_add_test(tc, login_right_and_wrong);
+	tcase_add_test(tc, five_failures_lock_the_email_for_fifteen_minutes);
+	tcase_add_test(tc, unknown_emails_are_throttled_too);
+	tcase_add_test(tc, logout_revokes_a_saved_copy_of_the_token);
+	tcase_add_test(tc, expired_or_foreign_session_is_logged_out);
+	tcase_add_test(tc, unknown_email_takes_as_long_as_a_wrong_password);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+UNIT_MAIN(account_suite)
