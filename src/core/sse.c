@@ -175,6 +175,9 @@ int sse_feed(struct sse *s, const char *p, size_t n, sse_event_fn on_event, void
 		const char *lp = p;
 		size_t ln = (size_t)(eol - p);
 		bool carried = s->line.len > 0;
+		/* The same limit as for carried lines, so the cuts never change the outcome. */
+		if (!carried && ln > s->max + SSE_LINE_SLACK)
+			return sse_too_big(s, cause);
 		if (carried) {
 			if (sse_carry(s, p, ln, cause) == -1)
 				return -1;

@@ -178,6 +178,9 @@ START_TEST(an_event_over_the_limit_is_refused)
 	    "data: 0123456789\ndata: abcdef\n\n",
 	    "data: 0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz"
 	    "0123456789abcdefghijklmnopqrstuvwxyz",
+	    /* A stray line far over the limit fails whether or not a cut falls in it. */
+	    "{\"error\": \"0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstu"
+	    "vwxyz0123456789\"}\n\n",
 	};
 	size_t chunks[] = {1, 3, 1000};
 	for (size_t c = 0; c < ARRAY_LEN(chunks); c++) {
