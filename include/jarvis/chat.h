@@ -1,0 +1,102 @@
+/*
+ * chat.h: the interactive session as data and actions, with no drawing:
+ * the conversation on screen, the model, the answer streaming in, the
+ * images waiting to be sent, the account and the store. Slash commands and
+ * keys call these actions; the TUI reads the state after each loop round
+ * and repaints what changed. Actions never block: store work and password
+ * hashing run on a worker thread and come back through the loop.
+ */
+#ifndef JARVIS_CHAT_H
+#define JARVIS_CHAT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "jarvis/conv.h"
+#include "jarvis/models.h"
+
+struct loop;
+struct config;
+struct chat;
+
+/* What changed since the TUI last looked (chat_take_dirty). */
+#define CHAT_DIRTY_HISTORY 0x01u /* messages added, removed or replaced */
+#define CHAT_DIRTY_STATUS 0x02u  /* anything on the status line */
+#define CHAT_DIRTY_CONVS 0x04u   /* the conversation list (F3) was reloaded */
+#define CHAT_DIRTY_MODELS 0x08u  /* the model list was merged with the API's */
+#define CHAT_DIRTY_QUIT 0x10u    /* /quit */
+
+/* Conversation list rows for F3 and /convs. */
+struct chat_conv_row {
+	char *id;
+	char *title;
+	long long updated_ms;
+	long nmessages;
+};
+
+struct chat *chat_new(struct loop *l, const struct config *cfg, char **cause);
+/* Stops any answer (kept, marked interrupted), waits for pending store writes, frees. */
+void chat_free(struct chat *ch);
+
+/* ---- state for the screen ---- */
+const struct conv *chat_conv(const struct chat *ch);
+const char *chat_model(const struct chat *ch);
+const struct model_list *chat_models(const struct chat *ch);
+/* The logged-in user's name, or NULL for a guest. */
+const char *chat_user(const struct chat *ch);
+bool chat_streaming(const struct chat *ch);
+/* Tokens (estimated from bytes) per second of the answer streaming now; 0 when idle. */
+double chat_rate(const struct chat *ch);
+/* "RPM 3/5 RPD 7/20" or "" when the model has no known limits. */
+char *chat_quota_line(const struct chat *ch);
+/* Store state: "" when fine or guest, else e.g. "store offline, 3 writes waiting". */
+const char *chat_store_state(const struct chat *ch);
+/* The last error, shown until the next key (chat_clear_error). */
+const char *chat_error(const struct chat *ch);
+void chat_clear_error(struct chat *ch);
+/* Images attached for the next message. */
+size_t chat_pending_images(const struct chat *ch);
+/* Conversation list from the last chat_load_convs. */
+const struct chat_conv_row *chat_conv_rows(const struct chat *ch, size_t *n);
+/* Takes and clears the CHAT_DIRTY_* bits. */
+unsigned chat_take_dirty(struct chat *ch);
+
+/* ---- actions (0, or -1 with *cause for the status line) ---- */
+/* Sends text (with pending images) to the model; refused while streaming. */
+int chat_send(struct chat *ch, const char *text, char **cause);
+/* Stops the answer streaming now; what arrived stays, marked interrupted. */
+int chat_stop(struct chat *ch, char **cause);
+/* Sends the last question again (the failed or unwanted answer is dropped from the context). */
+int chat_retry(struct chat *ch, char **cause);
+/* Adds a notice (a local system line) to the history. */
+void chat_notice(struct chat *ch, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Empties the screen's history (the stored conversation is untouched). */
+void chat_clear(struct chat *ch);
+/* Starts a new conversation (title may be NULL). */
+int chat_new_conv(struct chat *ch, const char *title, char **cause);
+/* Opens a stored conversation by id or by 1-based index of the list. */
+int chat_select(struct chat *ch, const char *id_or_index, char **cause);
+int chat_rename(struct chat *ch, const char *title, char **cause);
+/* Deletes a stored conversation (id NULL: the current one). */
+int chat_delete(struct chat *ch, const char *id, char **cause);
+/* Reloads the conversation list (arrives later: CHAT_DIRTY_CONVS). */
+int chat_load_convs(struct chat *ch, char **cause);
+int chat_set_model(struct chat *ch, const char *id, char **cause);
+/* Sets or (with NULL) clears the system prompt of this conversation. */
+int chat_set_system(struct chat *ch, const char *prompt, char **cause);
+const char *chat_system(const struct chat *ch);
+int chat_attach(struct chat *ch, const char *path, char **cause);
+void chat_detach(struct chat *ch);
+/* Feedback on the last answer: +1 like, -1 dislike. */
+int chat_feedback(struct chat *ch, int value, char **cause);
+/* Writes the conversation as Markdown to path. */
+int chat_export(struct chat *ch, const char *path, char **cause);
+/* Account actions; the password is wiped by the caller after the call returns. */
+int chat_signup(struct chat *ch, const char *name, const char *email, const char *password,
+		char **cause);
+int chat_login(struct chat *ch, const char *email, const char *password, char **cause);
+int chat_logout(struct chat *ch, char **cause);
+void chat_whoami(struct chat *ch);
+void chat_quit(struct chat *ch);
+
+#endif

@@ -1,0 +1,24 @@
+/*
+ * worker.h: one background thread for the slow calls (the store, bcrypt)
+ * so typing never freezes. Jobs run in the order given; each job's done
+ * callback runs afterwards on the loop (through loop_post), where it may
+ * touch the screen's state. A job's work function must touch only what it
+ * was handed and the worker-side state it owns.
+ */
+#ifndef JARVIS_WORKER_H
+#define JARVIS_WORKER_H
+
+#include <stddef.h>
+
+struct loop;
+struct worker;
+
+struct worker *worker_new(struct loop *l, char **cause);
+/* Queues work(ud) for the thread; done(ud) (may be NULL) then runs on the loop. */
+void worker_submit(struct worker *w, void (*work)(void *ud), void (*done)(void *ud), void *ud);
+/* Jobs queued or running whose done has not run yet. */
+size_t worker_pending(const struct worker *w);
+/* Runs the jobs still queued, joins the thread, runs their done callbacks, frees. */
+void worker_free(struct worker *w);
+
+#endif

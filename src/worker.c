@@ -1,0 +1,116 @@
+/*
+ * worker.c: the background thread (see worker.h). A mutex-guarded FIFO;
+ * the thread sleeps on a condition variable, never the loop.
+ */
+#include "jarvis/worker.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+
+#include "jarvis/loop.h"
+#include "jarvis/util.h"
+
+struct job {
+	void (*work)(void *ud);
+	void (*done)(void *ud);
+	void *ud;
+	struct worker *w;
+	struct job *next;
+};
+
+struct worker {
+	struct loop *loop;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	struct job *head, *tail;
+	bool stopping;
+	size_t pending; /* touched on the loop thread only */
+};
+
+static void job_done(void *ud)
+{
+	struct job *j = ud;
+	j->w->pending--;
+	if (j->done != NULL)
+		j->done(j->ud);
+	free(j);
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	for (;;) {
+		pthread_mutex_lock(&w->lock);
+		while (w->head == NULL && !w->stopping)
+			pthread_cond_wait(&w->wake, &w->lock);
+		struct job *j = w->head;
+		if (j == NULL) {
+			pthread_mutex_unlock(&w->lock);
+			return NULL;
+		}
+		w->head = j->next;
+		if (w->head == NULL)
+			w->tail = NULL;
+		pthread_mutex_unlock(&w->lock);
+		j->work(j->ud);
+		loop_post(w->loop, job_done, j);
+	}
+}
+
+struct worker *worker_new(struct loop *l, char **cause)
+{
+	struct worker *w = xcalloc(1, sizeof(*w));
+	w->loop = l;
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->wake, NULL);
+	if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
+		pthread_mutex_destroy(&w->lock);
+		pthread_cond_destroy(&w->wake);
+		free(w);
+		set_cause(cause, "cannot start the background thread");
+		return NULL;
+	}
+	return w;
+}
+
+void worker_submit(struct worker *w, void (*work)(void *ud), void (*done)(void *ud), void *ud)
+{
+	struct job *j = xcalloc(1, sizeof(*j));
+	j->work = work;
+	j->done = done;
+	j->ud = ud;
+	j->w = w;
+	w->pending++;
+	pthread_mutex_lock(&w->lock);
+	if (w->tail != NULL)
+		w->tail->next = j;
+	else
+		w->head = j;
+	w->tail = j;
+	pthread_cond_signal(&w->wake);
+	pthread_mutex_unlock(&w->lock);
+}
+
+size_t worker_pending(const struct worker *w)
+{
+	return w->pending;
+}
+
+void worker_free(struct worker *w)
+{
+	if (w == NULL)
+		return;
+	pthread_mutex_lock(&w->lock);
+	w->stopping = true;
+	pthread_cond_signal(&w->wake);
+	pthread_mutex_unlock(&w->lock);
+	pthread_join(w->thread, NULL);
+	/* The done callbacks were posted to the loop; run them now. */
+	while (w->pending > 0)
+		loop_run_once(w->loop, 0);
+	pthread_mutex_destroy(&w->lock);
+	pthread_cond_destroy(&w->wake);
+	free(w);
+}
