@@ -93,3 +93,35 @@ uninstall:
 
 clean:
 	rm -rf build jarvis
+
+# Gemini stream parser: libFuzzer harness and throughput benchmark.
+#   make fuzz            FUZZ_SECONDS (60) of clang libFuzzer + ASan + UBSan
+#   make bench-parser    10 MiB synthetic stream through framer + reply parser
+PARSER_SRC   = src/core/sse.c src/core/gemini_reply.c src/core/gemini_error.c \
+               src/core/buf.c src/core/util.c
+PARSER_DEPS  = $(PARSER_SRC) include/jarvis/sse.h include/jarvis/gemini_reply.h \
+               include/jarvis/gemini_error.h include/jarvis/buf.h include/jarvis/util.h
+FUZZ_SECONDS ?= 60
+FUZZ_CC      ?= clang
+
+.PHONY: bench-parser
+
+fuzz: $(BUILD)/fuzz/fuzz_sse
+	@mkdir -p $(BUILD)/fuzz/corpus
+	$(BUILD)/fuzz/fuzz_sse -max_total_time=$(FUZZ_SECONDS) -max_len=16384 -timeout=10 \
+	  $(BUILD)/fuzz/corpus tests/fuzz/corpus
+
+$(BUILD)/fuzz/fuzz_sse: tests/fuzz/fuzz_sse.c $(PARSER_DEPS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
+	  -fno-sanitize-recover=undefined -D_GNU_SOURCE -Iinclude \
+	  $(shell pkg-config --cflags libcjson) -o $@ tests/fuzz/fuzz_sse.c $(PARSER_SRC) \
+	  $(shell pkg-config --libs libcjson)
+
+bench-parser: $(BUILD)/bench/parser_bench
+	$(BUILD)/bench/parser_bench
+
+$(BUILD)/bench/parser_bench: bench/parser_bench.c $(PARSER_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(WARN) -O2 -D_GNU_SOURCE -Iinclude $(shell pkg-config --cflags libcjson) \
+	  -o $@ bench/parser_bench.c $(PARSER_SRC) $(shell pkg-config --libs libcjson)
