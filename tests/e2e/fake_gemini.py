@@ -96,8 +96,10 @@ FIXTURE_DIR = os.path.normpath(os.path.join(HERE, "..", "fixtures", "gemini"))
 
 DEFAULT_STREAM = "googleai/streaming-success-basic-reply-short.txt"
 DEFAULT_GENERATE = "googleai/unary-success-basic-reply-short.json"
-# The text the two default fixtures answer with.
-DEFAULT_ANSWER = "The capital of Wyoming is **Cheyenne**."
+# The answer texts of the two defaults (streaming, unary).
+DEFAULT_ANSWER = "The capital of Wyoming is **Cheyenne**.\n"
+DEFAULT_UNARY_ANSWER = ("Google's headquarters, also known as the Googleplex, is located in "
+                        "**Mountain View, California**.\n")
 
 SSE_TYPE = "text/event-stream"
 JSON_TYPE = "application/json; charset=UTF-8"

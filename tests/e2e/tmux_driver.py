@@ -292,11 +292,10 @@ class Tmux:
 
 
 def _pid_alive(pid):
+    """Whether pid runs (a zombie waiting for a reaper counts as gone)."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        with open("/proc/%d/stat" % pid) as f:
+            state = f.read().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
         return False
-    except PermissionError:
-        return True
-    # a zombie child of ours would count as alive; the server is not our child
-    return True
+    return state not in ("Z", "X")
