@@ -11,7 +11,9 @@
  * Message numbering: each conversation holds a counter (last_seq) that
  * findAndModify $inc hands out; the unique index {conversation_id, seq} is
  * the real guard, and a conflicting insert takes the next number. So seqs
- * are unique and increasing; a lost race can leave a gap.
+ * are unique and increasing; a lost race can leave a gap. (FerretDB's
+ * findAndModify is not atomic between clients, so there the index does
+ * the work: tested with two processes appending at once.)
  *
  * What it must not do: let a bson_t or mongoc type leave this file, or
  * touch a conversation without the caller's user_id in the filter.
@@ -21,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "engine.h"
 #include "jarvis/util.h"
@@ -37,8 +40,20 @@ struct mg {
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 
+/*
+ * The driver logs to stderr by default, which would scribble over the
+ * terminal (FerretDB alone draws an "endSessions" warning at every close).
+ * Every failure that matters comes back as a bson_error_t, so the log is
+ * dropped.
+ */
+static void quiet_log(mongoc_log_level_t level, const char *domain, const char *message,
+		      void *data)
+{
+}
+
 static void mongo_init(void)
 {
+	mongoc_log_set_handler(quiet_log, NULL);
 	mongoc_init();
 }
 
@@ -531,7 +546,6 @@ static int mg_conv_create(void *h, const char *user_id, const char *title, const
 	BSON_APPEND_DATE_TIME(&doc, "created_at", now);
 	BSON_APPEND_DATE_TIME(&doc, "updated_at", now);
 	BSON_APPEND_INT64(&doc, "last_seq", 0);
-	BSON_APPEND_INT64(&doc, "message_count", 0);
 	bool ok = mongoc_collection_insert_one(g->convs, &doc, NULL, NULL, &err);
 	bson_destroy(&doc);
 	if (!ok)
@@ -558,7 +572,6 @@ static int mg_conv_list(void *h, const char *user_id, size_t offset, size_t limi
 	BSON_APPEND_INT32(&proj, "model", 1);
 	BSON_APPEND_INT32(&proj, "created_at", 1);
 	BSON_APPEND_INT32(&proj, "updated_at", 1);
-	BSON_APPEND_INT32(&proj, "message_count", 1);
 	bson_append_document_end(&opts, &proj);
 	BSON_APPEND_INT64(&opts, "skip", offset > INT64_MAX ? INT64_MAX : (int64_t)offset);
 	BSON_APPEND_INT64(&opts, "limit", limit > INT64_MAX ? INT64_MAX : (int64_t)limit);
@@ -574,7 +587,6 @@ static int mg_conv_list(void *h, const char *user_id, size_t offset, size_t limi
 		ci->model = get_str(doc, "model");
 		ci->created_ms = get_num(doc, "created_at");
 		ci->updated_ms = get_num(doc, "updated_at");
-		ci->nmessages = (long)get_num(doc, "message_count");
 		if (ci->id == NULL)
 			ci->id = xstrdup("");
 		if (ci->title == NULL)
@@ -585,6 +597,19 @@ static int mg_conv_list(void *h, const char *user_id, size_t offset, size_t limi
 	if (mongoc_cursor_error(cur, &err))
 		rc = mfail(g, "listing conversations", &err, cause);
 	mongoc_cursor_destroy(cur);
+	/* Counted, not kept in a field: FerretDB's $inc is not atomic between clients,
+	 * so a stored counter drifts when two processes append at once. One count per
+	 * listed conversation, served by the {conversation_id, seq} index on MongoDB. */
+	for (size_t i = 0; i < out->n && rc == 0; i++) {
+		bson_oid_t cid;
+		if (oid_parse(out->items[i].id, &cid) < 0)
+			continue;
+		bson_t q = BSON_INITIALIZER;
+		BSON_APPEND_OID(&q, "conversation_id", &cid);
+		rc = count_cmd(g, g->msgs, &q, &out->items[i].nmessages, "counting messages",
+			       cause);
+		bson_destroy(&q);
+	}
 	return rc;
 }
 
@@ -682,7 +707,7 @@ static int mg_conv_delete(void *h, const char *user_id, const char *conv_id, cha
 static int next_seq(struct mg *g, const bson_oid_t *uid, const bson_oid_t *cid, long *seq,
 		    char **cause)
 {
-	bson_t cmd = BSON_INITIALIZER, q, upd, inc, fields, reply;
+	bson_t cmd = BSON_INITIALIZER, q, upd, inc, reply;
 	bson_error_t err;
 	BSON_APPEND_UTF8(&cmd, "findAndModify", mongoc_collection_get_name(g->convs));
 	BSON_APPEND_DOCUMENT_BEGIN(&cmd, "query", &q);
@@ -694,10 +719,8 @@ static int next_seq(struct mg *g, const bson_oid_t *uid, const bson_oid_t *cid, 
 	BSON_APPEND_INT64(&inc, "last_seq", 1);
 	bson_append_document_end(&upd, &inc);
 	bson_append_document_end(&cmd, &upd);
+	/* No "fields" projection: FerretDB v1 rejects it; the document is small. */
 	BSON_APPEND_BOOL(&cmd, "new", true);
-	BSON_APPEND_DOCUMENT_BEGIN(&cmd, "fields", &fields);
-	BSON_APPEND_INT32(&fields, "last_seq", 1);
-	bson_append_document_end(&cmd, &fields);
 	bool ok = mongoc_collection_command_simple(g->convs, &cmd, NULL, &reply, &err);
 	bson_destroy(&cmd);
 	if (!ok) {
@@ -716,6 +739,30 @@ static int next_seq(struct mg *g, const bson_oid_t *uid, const bson_oid_t *cid, 
 	}
 	bson_destroy(&reply);
 	return rc;
+}
+
+/* The highest seq stored in a conversation (0 when empty). */
+static int max_seq(struct mg *g, const bson_oid_t *cid, long *seq, char **cause)
+{
+	bson_t filter = BSON_INITIALIZER, opts = BSON_INITIALIZER, sub, doc;
+	bson_error_t err;
+	BSON_APPEND_OID(&filter, "conversation_id", cid);
+	BSON_APPEND_DOCUMENT_BEGIN(&opts, "sort", &sub);
+	BSON_APPEND_INT32(&sub, "seq", -1);
+	bson_append_document_end(&opts, &sub);
+	BSON_APPEND_DOCUMENT_BEGIN(&opts, "projection", &sub);
+	BSON_APPEND_INT32(&sub, "seq", 1);
+	bson_append_document_end(&opts, &sub);
+	BSON_APPEND_INT64(&opts, "limit", 1);
+	int found = find_one(g->msgs, &filter, &opts, &doc, &err);
+	bson_destroy(&filter);
+	bson_destroy(&opts);
+	if (found < 0)
+		return mfail(g, "numbering a message", &err, cause);
+	*seq = found ? (long)get_num(&doc, "seq") : 0;
+	if (found)
+		bson_destroy(&doc);
+	return STORE_OK;
 }
 
 static void put_usage(bson_t *doc, const struct usage *u)
@@ -779,21 +826,26 @@ static int mg_msg_append(void *h, const char *user_id, const char *conv_id, stru
 	long long created = m->created_ms ? m->created_ms : now;
 	bson_oid_init(&mid, NULL);
 	long seq = 0;
-	int tries;
+	int tries, rc = next_seq(g, &uid, &cid, &seq, cause);
+	if (rc < 0)
+		return rc;
 	for (tries = 0; tries < APPEND_TRIES; tries++) {
-		int rc = next_seq(g, &uid, &cid, &seq, cause);
-		if (rc < 0)
-			return rc;
 		bson_t doc = BSON_INITIALIZER;
 		msg_doc(&doc, &mid, &cid, &uid, seq, m, created);
 		bool ok = mongoc_collection_insert_one(g->msgs, &doc, NULL, NULL, &err);
 		bson_destroy(&doc);
 		if (ok)
 			break;
-		/* A counter behind the messages (a server without atomic findAndModify, or
-		 * messages written by another tool): take the next number. */
 		if (err.code != DUPLICATE_KEY)
 			return mfail(g, "storing a message", &err, cause);
+		/* The counter is behind the messages (a server whose findAndModify is not
+		 * atomic, or messages written by another tool): number from the highest
+		 * stored seq instead, after a short pause that breaks lock-step races. */
+		struct timespec ts = {0, (long)(tries + 1) * 150000L * (1 + getpid() % 3)};
+		nanosleep(&ts, NULL);
+		if ((rc = max_seq(g, &cid, &seq, cause)) < 0)
+			return rc;
+		seq++;
 	}
 	if (tries == APPEND_TRIES)
 		return set_cause(cause, "store: could not number a message after %d tries; "
@@ -805,9 +857,7 @@ static int mg_msg_append(void *h, const char *user_id, const char *conv_id, stru
 	BSON_APPEND_OID(&filter, "_id", &cid);
 	BSON_APPEND_DOCUMENT_BEGIN(&update, "$max", &sub);
 	BSON_APPEND_DATE_TIME(&sub, "updated_at", now);
-	bson_append_document_end(&update, &sub);
-	BSON_APPEND_DOCUMENT_BEGIN(&update, "$inc", &sub);
-	BSON_APPEND_INT64(&sub, "message_count", 1);
+	BSON_APPEND_INT64(&sub, "last_seq", seq); /* catch the counter up after a conflict */
 	bson_append_document_end(&update, &sub);
 	int matched = update_matched(g->convs, &filter, &update, &err);
 	bson_destroy(&filter);
