@@ -327,8 +327,8 @@ size_t utf8_cluster_next(const char *s, size_t n, size_t off)
 	return pos;
 }
 
-/* The start of the code point that ends at q (q > 0), as a forward decode sees it. */
-static size_t cp_prev(const char *s, size_t q)
+/* The start of the code point that ends at, or runs across, q (0 < q <= n). */
+static size_t cp_prev(const char *s, size_t n, size_t q)
 {
 	size_t p = q - 1;
 	int k = 0;
@@ -337,7 +337,7 @@ static size_t cp_prev(const char *s, size_t q)
 		k++;
 	}
 	uint32_t cp;
-	if (p + utf8_decode(s + p, q - p, &cp) == q)
+	if (p + utf8_decode(s + p, n - p, &cp) >= q)
 		return p;
 	return q - 1;
 }
@@ -351,16 +351,17 @@ size_t utf8_cluster_prev(const char *s, size_t n, size_t off)
 	/* Walk back to a code point that surely starts a cluster... */
 	size_t start = off;
 	for (;;) {
-		size_t p = cp_prev(s, start);
+		size_t p = cp_prev(s, n, start);
 		uint32_t cp;
-		utf8_decode(s + p, off - p, &cp);
+		utf8_decode(s + p, n - p, &cp);
 		start = p;
 		if (p == 0 || cp == '\n')
 			break;
 		if (utf8_cp_extends(cp) || is_regional(cp))
 			continue;
+		size_t pp = cp_prev(s, n, p);
 		uint32_t before;
-		utf8_decode(s + cp_prev(s, p), p - cp_prev(s, p), &before);
+		utf8_decode(s + pp, n - pp, &before);
 		if (before != 0x200D)
 			break;
 	}

@@ -1,0 +1,617 @@
+/*
+ * editor.c: the input line editor and the input history (see editor.h).
+ * It must not read keys, draw, or know about curses: the TUI maps keys to
+ * these calls and draws editor_layout(). Every edit leaves the cursor on a
+ * cluster boundary.
+ */
+#include "jarvis/editor.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <wctype.h>
+
+#include "jarvis/buf.h"
+#include "jarvis/utf8.h"
+#include "jarvis/util.h"
+
+enum kill_dir { KILL_NONE, KILL_FORWARD, KILL_BACKWARD };
+
+struct editor {
+	char *s; /* NUL-terminated */
+	size_t len, cap;
+	size_t cur;
+	char *kill;
+	size_t kill_len;
+	enum kill_dir last_kill; /* the previous command was a kill this way */
+	int goal;                /* display column kept by up/down; -1 unset */
+};
+
+struct editor *editor_new(void)
+{
+	struct editor *e = xcalloc(1, sizeof(*e));
+	e->cap = 64;
+	e->s = xmalloc(e->cap);
+	e->s[0] = '\0';
+	e->goal = -1;
+	return e;
+}
+
+void editor_free(struct editor *e)
+{
+	if (e == NULL)
+		return;
+	free(e->s);
+	free(e->kill);
+	free(e);
+}
+
+/* Every command but a kill ends a run of kills; every one but up/down drops the goal column. */
+static void command(struct editor *e, bool is_kill, bool vertical)
+{
+	if (!is_kill)
+		e->last_kill = KILL_NONE;
+	if (!vertical)
+		e->goal = -1;
+}
+
+static void raw_insert(struct editor *e, size_t at, const char *p, size_t n)
+{
+	if (e->len + n + 1 > e->cap) {
+		while (e->len + n + 1 > e->cap)
+			e->cap *= 2;
+		e->s = xrealloc(e->s, e->cap);
+	}
+	memmove(e->s + at + n, e->s + at, e->len - at + 1);
+	memcpy(e->s + at, p, n);
+	e->len += n;
+}
+
+static void raw_delete(struct editor *e, size_t a, size_t b)
+{
+	memmove(e->s + a, e->s + b, e->len - b + 1);
+	e->len -= b - a;
+}
+
+/* Moves the cursor off the inside of a cluster: forward after inserts, else back. */
+static void snap(struct editor *e, bool forward)
+{
+	if (utf8_is_boundary(e->s, e->len, e->cur))
+		return;
+	size_t start = utf8_cluster_prev(e->s, e->len, e->cur);
+	e->cur = forward ? utf8_cluster_next(e->s, e->len, start) : start;
+}
+
+/* s[0..n) with line breaks normalised, tabs expanded and controls sanitised. */
+static char *clean_input(const char *s, size_t n)
+{
+	struct buf b;
+	buf_init(&b, 0);
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\r') {
+			if (i + 1 < n && s[i + 1] == '\n')
+				i++;
+			buf_append(&b, "\n", 1);
+		} else if (s[i] == '\t') {
+			buf_append(&b, "    ", 4);
+		} else {
+			buf_append(&b, &s[i], 1);
+		}
+	}
+	char *clean = utf8_sanitize(b.data ? b.data : "", b.len);
+	buf_free(&b);
+	return clean;
+}
+
+void editor_insert(struct editor *e, const char *s, size_t n)
+{
+	command(e, false, false);
+	char *clean = clean_input(s, n);
+	size_t l = strlen(clean);
+	raw_insert(e, e->cur, clean, l);
+	e->cur += l;
+	snap(e, true);
+	free(clean);
+}
+
+void editor_insert_str(struct editor *e, const char *s)
+{
+	editor_insert(e, s, strlen(s));
+}
+
+void editor_newline(struct editor *e)
+{
+	editor_insert(e, "\n", 1);
+}
+
+bool editor_delete_back(struct editor *e)
+{
+	command(e, false, false);
+	if (e->cur == 0)
+		return false;
+	size_t a = utf8_cluster_prev(e->s, e->len, e->cur);
+	raw_delete(e, a, e->cur);
+	e->cur = a;
+	snap(e, false);
+	return true;
+}
+
+bool editor_delete_forward(struct editor *e)
+{
+	command(e, false, false);
+	if (e->cur >= e->len)
+		return false;
+	raw_delete(e, e->cur, utf8_cluster_next(e->s, e->len, e->cur));
+	snap(e, false);
+	return true;
+}
+
+bool editor_left(struct editor *e)
+{
+	command(e, false, false);
+	if (e->cur == 0)
+		return false;
+	e->cur = utf8_cluster_prev(e->s, e->len, e->cur);
+	return true;
+}
+
+bool editor_right(struct editor *e)
+{
+	command(e, false, false);
+	if (e->cur >= e->len)
+		return false;
+	e->cur = utf8_cluster_next(e->s, e->len, e->cur);
+	return true;
+}
+
+/* Whether the cluster starting at off is part of a word (letters, digits, any script). */
+static bool is_word(const struct editor *e, size_t off)
+{
+	uint32_t cp;
+	utf8_decode(e->s + off, e->len - off, &cp);
+	if (cp < 0x80)
+		return iswalnum((wint_t)cp) || cp == '_';
+	return !iswspace((wint_t)cp) && !iswpunct((wint_t)cp);
+}
+
+static bool is_space(const struct editor *e, size_t off)
+{
+	return e->s[off] == ' ' || e->s[off] == '\n' || e->s[off] == '\t';
+}
+
+void editor_word_left(struct editor *e)
+{
+	command(e, false, false);
+	while (e->cur > 0) {
+		size_t p = utf8_cluster_prev(e->s, e->len, e->cur);
+		if (is_word(e, p))
+			break;
+		e->cur = p;
+	}
+	while (e->cur > 0) {
+		size_t p = utf8_cluster_prev(e->s, e->len, e->cur);
+		if (!is_word(e, p))
+			break;
+		e->cur = p;
+	}
+}
+
+void editor_word_right(struct editor *e)
+{
+	command(e, false, false);
+	while (e->cur < e->len && !is_word(e, e->cur))
+		e->cur = utf8_cluster_next(e->s, e->len, e->cur);
+	while (e->cur < e->len && is_word(e, e->cur))
+		e->cur = utf8_cluster_next(e->s, e->len, e->cur);
+}
+
+static size_t line_start(const struct editor *e, size_t off)
+{
+	while (off > 0 && e->s[off - 1] != '\n')
+		off--;
+	return off;
+}
+
+static size_t line_end(const struct editor *e, size_t off)
+{
+	const char *nl = memchr(e->s + off, '\n', e->len - off);
+	return nl ? (size_t)(nl - e->s) : e->len;
+}
+
+void editor_home(struct editor *e)
+{
+	command(e, false, false);
+	e->cur = line_start(e, e->cur);
+}
+
+void editor_end(struct editor *e)
+{
+	command(e, false, false);
+	e->cur = line_end(e, e->cur);
+}
+
+/* The cursor's row and column in rows (as editor_layout reports them, before the extra row). */
+static void locate(const struct editor *e, const struct wrap_row *rows, size_t n, size_t *row,
+		   int *col)
+{
+	size_t r = 0;
+	while (r + 1 < n && rows[r + 1].off <= e->cur)
+		r++;
+	*row = r;
+	*col = (int)utf8_width(e->s + rows[r].off, e->cur - rows[r].off);
+}
+
+/* The offset in row r whose column is the largest not past goal. */
+static size_t column_in_row(const struct editor *e, const struct wrap_row *rows, size_t n, size_t r,
+			    int goal)
+{
+	size_t end = rows[r].off + rows[r].len;
+	/* At a hard break the row's end is the next row's start: stay before it. */
+	if (r + 1 < n && rows[r + 1].cont && rows[r + 1].off == end && end > rows[r].off)
+		end = utf8_cluster_prev(e->s, e->len, end);
+	size_t x = rows[r].off;
+	int col = 0;
+	while (x < end) {
+		size_t nx = utf8_cluster_next(e->s, end, x);
+		int w = utf8_cluster_width(e->s, end, x, nx);
+		if (col + w > goal)
+			break;
+		col += w;
+		x = nx;
+	}
+	return x;
+}
+
+static bool vertical(struct editor *e, int width, int dir)
+{
+	command(e, false, true);
+	struct wrap_row *rows;
+	size_t n = wrap_text(e->s, e->len, width, &rows), r;
+	int col;
+	locate(e, rows, n, &r, &col);
+	if (e->goal < 0)
+		e->goal = col;
+	bool moved = false;
+	if ((dir < 0 && r > 0) || (dir > 0 && r + 1 < n)) {
+		e->cur = column_in_row(e, rows, n, dir < 0 ? r - 1 : r + 1, e->goal);
+		moved = true;
+	}
+	free(rows);
+	return moved;
+}
+
+bool editor_up(struct editor *e, int width)
+{
+	return vertical(e, width, -1);
+}
+
+bool editor_down(struct editor *e, int width)
+{
+	return vertical(e, width, 1);
+}
+
+/* Cuts [a, b) into the kill buffer, joining a run of kills. */
+static void kill_range(struct editor *e, size_t a, size_t b, enum kill_dir dir)
+{
+	command(e, true, false);
+	size_t n = b - a;
+	if (e->last_kill == KILL_NONE) {
+		free(e->kill);
+		e->kill = xstrndup(e->s + a, n);
+		e->kill_len = n;
+	} else {
+		char *k = xmalloc(e->kill_len + n + 1);
+		if (dir == KILL_BACKWARD) {
+			memcpy(k, e->s + a, n);
+			memcpy(k + n, e->kill, e->kill_len);
+		} else {
+			memcpy(k, e->kill, e->kill_len);
+			memcpy(k + e->kill_len, e->s + a, n);
+		}
+		k[e->kill_len + n] = '\0';
+		free(e->kill);
+		e->kill = k;
+		e->kill_len += n;
+	}
+	e->last_kill = dir;
+	raw_delete(e, a, b);
+	e->cur = a;
+	snap(e, false);
+}
+
+void editor_kill_eol(struct editor *e)
+{
+	size_t end = line_end(e, e->cur);
+	if (end == e->cur && end < e->len)
+		end++;
+	kill_range(e, e->cur, end, KILL_FORWARD);
+}
+
+void editor_kill_bol(struct editor *e)
+{
+	size_t start = line_start(e, e->cur);
+	if (start == e->cur && start > 0)
+		start--;
+	kill_range(e, start, e->cur, KILL_BACKWARD);
+}
+
+void editor_kill_word_back(struct editor *e)
+{
+	size_t a = e->cur;
+	while (a > 0 && is_space(e, a - 1))
+		a--;
+	while (a > 0 && !is_space(e, a - 1))
+		a = utf8_cluster_prev(e->s, e->len, a);
+	kill_range(e, a, e->cur, KILL_BACKWARD);
+}
+
+void editor_yank(struct editor *e)
+{
+	command(e, false, false);
+	if (e->kill == NULL)
+		return;
+	raw_insert(e, e->cur, e->kill, e->kill_len);
+	e->cur += e->kill_len;
+	snap(e, true);
+}
+
+void editor_clear(struct editor *e)
+{
+	command(e, false, false);
+	e->len = 0;
+	e->s[0] = '\0';
+	e->cur = 0;
+}
+
+void editor_set_text(struct editor *e, const char *s)
+{
+	editor_clear(e);
+	editor_insert_str(e, s);
+}
+
+const char *editor_text(const struct editor *e)
+{
+	return e->s;
+}
+
+char *editor_get_text(const struct editor *e)
+{
+	return xstrndup(e->s, e->len);
+}
+
+size_t editor_len(const struct editor *e)
+{
+	return e->len;
+}
+
+size_t editor_cursor(const struct editor *e)
+{
+	return e->cur;
+}
+
+void editor_set_cursor(struct editor *e, size_t off)
+{
+	command(e, false, false);
+	e->cur = off > e->len ? e->len : off;
+	snap(e, false);
+}
+
+void editor_layout(const struct editor *e, int width, struct editor_layout *out)
+{
+	if (width < 1)
+		width = 1;
+	out->nrows = wrap_text(e->s, e->len, width, &out->rows);
+	locate(e, out->rows, out->nrows, &out->cur_row, &out->cur_col);
+	if (out->cur_col >= width) {
+		if (out->cur_row + 1 == out->nrows) {
+			/* Past a full last row: an empty row for the cursor. */
+			out->rows = xrealloc(out->rows, (out->nrows + 1) * sizeof(*out->rows));
+			out->rows[out->nrows] = (struct wrap_row){
+				.off = e->len, .line = out->rows[out->nrows - 1].line, .cont = true};
+			out->nrows++;
+			out->cur_row++;
+			out->cur_col = 0;
+		} else {
+			/* Inside spaces hanging past the margin. */
+			out->cur_col = width - 1;
+		}
+	}
+}
+
+void editor_layout_free(struct editor_layout *l)
+{
+	free(l->rows);
+	l->rows = NULL;
+	l->nrows = 0;
+}
+
+struct history {
+	char **items;
+	size_t n, max;
+	size_t pos;   /* the entry shown while recalling; n when not recalling */
+	char *draft;  /* what the editor held before the first Up */
+};
+
+struct history *history_new(size_t max)
+{
+	struct history *h = xcalloc(1, sizeof(*h));
+	h->max = max ? max : 1000;
+	h->items = xcalloc(h->max, sizeof(*h->items));
+	return h;
+}
+
+void history_free(struct history *h)
+{
+	if (h == NULL)
+		return;
+	for (size_t i = 0; i < h->n; i++)
+		free(h->items[i]);
+	free(h->items);
+	free(h->draft);
+	free(h);
+}
+
+void history_reset(struct history *h)
+{
+	h->pos = h->n;
+	free(h->draft);
+	h->draft = NULL;
+}
+
+void history_add(struct history *h, const char *line)
+{
+	history_reset(h);
+	if (line[strspn(line, " \t\r\n")] == '\0')
+		return;
+	if (h->n > 0 && strcmp(h->items[h->n - 1], line) == 0)
+		return;
+	if (h->n == h->max) {
+		free(h->items[0]);
+		memmove(h->items, h->items + 1, (h->n - 1) * sizeof(*h->items));
+		h->n--;
+	}
+	h->items[h->n++] = xstrdup(line);
+	h->pos = h->n;
+}
+
+size_t history_count(const struct history *h)
+{
+	return h->n;
+}
+
+const char *history_get(const struct history *h, size_t i)
+{
+	return i < h->n ? h->items[i] : NULL;
+}
+
+const char *history_up(struct history *h, const char *current)
+{
+	if (h->pos == 0 || h->n == 0)
+		return NULL;
+	if (h->pos >= h->n) {
+		free(h->draft);
+		h->draft = xstrdup(current ? current : "");
+		h->pos = h->n;
+	}
+	return h->items[--h->pos];
+}
+
+const char *history_down(struct history *h, const char *current)
+{
+	if (h->pos >= h->n)
+		return NULL;
+	h->pos++;
+	if (h->pos < h->n)
+		return h->items[h->pos];
+	return h->draft ? h->draft : "";
+}
+
+int history_load(struct history *h, const char *path, char **cause)
+{
+	FILE *f = fopen(path, "r");
+	if (f == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		return set_cause(cause, "cannot read input history %s: %s", path, strerror(errno));
+	}
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t got;
+	while ((got = getline(&line, &cap, f)) != -1) {
+		size_t n = (size_t)got;
+		if (n > 0 && line[n - 1] == '\n')
+			n--;
+		/* Undo the escapes in place: the result is never longer. */
+		size_t o = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (line[i] == '\\' && i + 1 < n) {
+				i++;
+				line[o++] = line[i] == 'n' ? '\n' : line[i] == 'r' ? '\r' : line[i];
+			} else {
+				line[o++] = line[i];
+			}
+		}
+		line[o] = '\0';
+		history_add(h, line);
+	}
+	bool failed = ferror(f);
+	free(line);
+	fclose(f);
+	if (failed)
+		return set_cause(cause, "cannot read input history %s", path);
+	return 0;
+}
+
+/* Makes every missing directory above path, mode 0700. */
+static int make_parents(const char *path, char **cause)
+{
+	char *dir = xstrdup(path);
+	for (char *p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
+			set_cause(cause, "cannot create directory %s: %s", dir, strerror(errno));
+			free(dir);
+			return -1;
+		}
+		*p = '/';
+	}
+	free(dir);
+	return 0;
+}
+
+int history_save(const struct history *h, const char *path, char **cause)
+{
+	if (make_parents(path, cause) == -1)
+		return -1;
+	struct buf b;
+	buf_init(&b, 0);
+	for (size_t i = 0; i < h->n; i++) {
+		for (const char *p = h->items[i]; *p; p++) {
+			if (*p == '\n')
+				buf_append(&b, "\\n", 2);
+			else if (*p == '\r')
+				buf_append(&b, "\\r", 2);
+			else if (*p == '\\')
+				buf_append(&b, "\\\\", 2);
+			else
+				buf_append(&b, p, 1);
+		}
+		buf_append(&b, "\n", 1);
+	}
+	char *tmp = xasprintf("%s.tmp", path);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	int rc = 0;
+	if (fd == -1) {
+		rc = set_cause(cause, "cannot write input history %s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	size_t done = 0;
+	while (done < b.len) {
+		ssize_t w = write(fd, b.data + done, b.len - done);
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w == -1) {
+			rc = set_cause(cause, "cannot write input history %s: %s", tmp, strerror(errno));
+			break;
+		}
+		done += (size_t)w;
+	}
+	if (fchmod(fd, 0600) == -1 && rc == 0)
+		rc = set_cause(cause, "cannot set mode 0600 on %s: %s", tmp, strerror(errno));
+	if (close(fd) == -1 && rc == 0)
+		rc = set_cause(cause, "cannot write input history %s: %s", tmp, strerror(errno));
+	if (rc == 0 && rename(tmp, path) == -1)
+		rc = set_cause(cause, "cannot replace input history %s: %s", path, strerror(errno));
+	if (rc != 0)
+		unlink(tmp);
+out:
+	free(tmp);
+	buf_free(&b);
+	return rc;
+}

@@ -1,0 +1,296 @@
+/* Unit tests for the line editor and the input history. */
+#include "jarvis/editor.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "unit.h"
+
+static void setup(void)
+{
+	setlocale(LC_ALL, "C.UTF-8");
+}
+
+#define ASSERT_STATE(e, text, cursor)                                                              \
+	do {                                                                                       \
+		ck_assert_str_eq(editor_text(e), text);                                            \
+		ck_assert_uint_eq(editor_cursor(e), cursor);                                       \
+	} while (0)
+
+START_TEST(emacs_keys)
+{
+	struct editor *e = editor_new();
+	editor_insert_str(e, "hello world");
+	editor_home(e);        /* Ctrl-A */
+	editor_word_right(e);  /* Alt-F */
+	ASSERT_STATE(e, "hello world", 5);
+	editor_kill_eol(e);    /* Ctrl-K */
+	ASSERT_STATE(e, "hello", 5);
+	editor_home(e);
+	editor_yank(e);        /* Ctrl-Y */
+	ASSERT_STATE(e, " worldhello", 6);
+	editor_end(e);         /* Ctrl-E */
+	editor_word_left(e);   /* Alt-B */
+	ASSERT_STATE(e, " worldhello", 1);
+	editor_clear(e);
+
+	/* Two Ctrl-W in a row make one kill that Ctrl-Y puts back whole. */
+	editor_insert_str(e, "one two three");
+	editor_kill_word_back(e);
+	ASSERT_STATE(e, "one two ", 8);
+	editor_kill_word_back(e);
+	ASSERT_STATE(e, "one ", 4);
+	editor_yank(e);
+	ASSERT_STATE(e, "one two three", 13);
+
+	/* Ctrl-U kills to the line start, then the line break before it. */
+	editor_set_text(e, "first\nsecond");
+	editor_kill_bol(e);
+	ASSERT_STATE(e, "first\n", 6);
+	editor_kill_bol(e);
+	ASSERT_STATE(e, "first", 5);
+	editor_yank(e);
+	ASSERT_STATE(e, "first\nsecond", 12);
+
+	/* Ctrl-K at a line end joins the next line. */
+	editor_set_cursor(e, 5);
+	editor_kill_eol(e);
+	ASSERT_STATE(e, "firstsecond", 5);
+
+	/* Backspace, Delete, Left, Right at the edges. */
+	editor_set_text(e, "ab");
+	ck_assert(!editor_right(e));
+	ck_assert(editor_delete_back(e));
+	ASSERT_STATE(e, "a", 1);
+	editor_home(e);
+	ck_assert(!editor_left(e));
+	ck_assert(!editor_delete_back(e));
+	ck_assert(editor_delete_forward(e));
+	ASSERT_STATE(e, "", 0);
+	editor_free(e);
+}
+END_TEST
+
+START_TEST(cursor_moves_by_what_is_seen)
+{
+	struct editor *e = editor_new();
+	/* Persian with a ZWNJ (U+200C): 7 letters, 7 cursor stops. */
+	editor_insert_str(e, "می\u200cخواهم");
+	int lefts = 0;
+	while (editor_left(e))
+		lefts++;
+	ck_assert_int_eq(lefts, 7);
+	editor_right(e);
+	editor_right(e); /* past "ی" and the ZWNJ that belongs to it */
+	ck_assert_uint_eq(editor_cursor(e), strlen("می\u200c"));
+	editor_delete_back(e);
+	ASSERT_STATE(e, "مخواهم", strlen("م"));
+
+	editor_set_text(e, "你好");
+	editor_left(e);
+	ASSERT_STATE(e, "你好", 3);
+	struct editor_layout l;
+	editor_layout(e, 80, &l);
+	ck_assert_uint_eq(l.cur_row, 0);
+	ck_assert_int_eq(l.cur_col, 2);
+	editor_layout_free(&l);
+
+	editor_set_text(e, "a👍🏽b");
+	editor_left(e);
+	editor_left(e);
+	ck_assert_uint_eq(editor_cursor(e), 1);
+	editor_right(e);
+	ck_assert_uint_eq(editor_cursor(e), 1 + strlen("👍🏽"));
+	editor_delete_back(e);
+	ASSERT_STATE(e, "ab", 1);
+
+	editor_set_text(e, "👨\u200d👩\u200d👧!");
+	editor_left(e);
+	editor_left(e);
+	ck_assert_uint_eq(editor_cursor(e), 0);
+	editor_delete_forward(e);
+	ASSERT_STATE(e, "!", 0);
+
+	/* A combining mark typed after its base stays with it. */
+	editor_set_text(e, "e");
+	editor_insert_str(e, "\u0301");
+	ck_assert(editor_left(e));
+	ck_assert_uint_eq(editor_cursor(e), 0);
+	editor_set_cursor(e, 2); /* inside "é": moved back to its start */
+	ck_assert_uint_eq(editor_cursor(e), 0);
+	editor_free(e);
+}
+END_TEST
+
+START_TEST(paste_is_cleaned)
+{
+	struct editor *e = editor_new();
+	const char paste[] = "a\r\nb\rc\td\x1b[31m\xff";
+	editor_insert(e, paste, sizeof(paste) - 1);
+	ASSERT_STATE(e, "a\nb\nc    d\u241b[31m\uFFFD", strlen("a\nb\nc    d\u241b[31m\uFFFD"));
+	char *t = editor_get_text(e);
+	ck_assert_str_eq(t, editor_text(e));
+	free(t);
+	editor_free(e);
+}
+END_TEST
+
+START_TEST(up_down_keep_the_display_column)
+{
+	struct editor *e = editor_new();
+	editor_set_text(e, "你好abc\nabcdef");
+	ck_assert(!editor_down(e, 80)); /* last row: history takes over */
+	ck_assert(editor_up(e, 80));    /* from column 6 */
+	ck_assert_uint_eq(editor_cursor(e), strlen("你好ab"));
+	ck_assert(!editor_up(e, 80));
+	ck_assert(editor_down(e, 80));
+	ck_assert_uint_eq(editor_cursor(e), strlen("你好abc\nabcdef"));
+	/* Column 3 is the right half of 好: the cursor goes before it. */
+	editor_set_cursor(e, strlen("你好abc\nabc"));
+	ck_assert(editor_up(e, 80));
+	ck_assert_uint_eq(editor_cursor(e), strlen("你"));
+	/* Rows of a wrapped line count too. */
+	editor_set_text(e, "aaaa bbbb cccc");
+	ck_assert(editor_up(e, 5));
+	ck_assert_uint_eq(editor_cursor(e), strlen("aaaa bbbb"));
+	ck_assert(editor_up(e, 5));
+	ck_assert_uint_eq(editor_cursor(e), 4);
+	editor_free(e);
+}
+END_TEST
+
+START_TEST(layout_for_the_input_pane)
+{
+	struct editor *e = editor_new();
+	struct editor_layout l;
+	editor_layout(e, 10, &l);
+	ck_assert_uint_eq(l.nrows, 1);
+	ck_assert_uint_eq(l.cur_row, 0);
+	ck_assert_int_eq(l.cur_col, 0);
+	editor_layout_free(&l);
+
+	editor_set_text(e, "abcd");
+	editor_layout(e, 4, &l); /* a full row: the cursor gets a new row */
+	ck_assert_uint_eq(l.nrows, 2);
+	ck_assert_uint_eq(l.cur_row, 1);
+	ck_assert_int_eq(l.cur_col, 0);
+	editor_layout_free(&l);
+
+	editor_set_text(e, "ab你好\nx");
+	editor_layout(e, 4, &l); /* "ab你" | "好" | "x" */
+	ck_assert_uint_eq(l.nrows, 3);
+	ck_assert_uint_eq(l.rows[1].off, strlen("ab你"));
+	ck_assert_int_eq(l.rows[1].width, 2);
+	ck_assert_uint_eq(l.cur_row, 2);
+	ck_assert_int_eq(l.cur_col, 1);
+	editor_layout_free(&l);
+	editor_left(e);
+	editor_left(e);
+	editor_layout(e, 4, &l);
+	ck_assert_uint_eq(l.cur_row, 1);
+	ck_assert_int_eq(l.cur_col, 2);
+	editor_layout_free(&l);
+	editor_free(e);
+}
+END_TEST
+
+START_TEST(history_recall_keeps_the_draft)
+{
+	struct history *h = history_new(0);
+	ck_assert_ptr_null(history_up(h, "x"));
+	history_add(h, "first");
+	history_add(h, "first"); /* duplicate of the previous: skipped */
+	history_add(h, "");
+	history_add(h, "  \n ");
+	history_add(h, "second");
+	ck_assert_uint_eq(history_count(h), 2);
+	ck_assert_str_eq(history_up(h, "my draft"), "second");
+	ck_assert_str_eq(history_up(h, "second"), "first");
+	ck_assert_ptr_null(history_up(h, "first"));
+	ck_assert_str_eq(history_down(h, "first"), "second");
+	ck_assert_str_eq(history_down(h, "second"), "my draft");
+	ck_assert_ptr_null(history_down(h, "my draft"));
+	history_free(h);
+
+	h = history_new(3);
+	history_add(h, "1");
+	history_add(h, "2");
+	history_add(h, "3");
+	history_add(h, "4");
+	ck_assert_uint_eq(history_count(h), 3);
+	ck_assert_str_eq(history_get(h, 0), "2");
+	ck_assert_str_eq(history_get(h, 2), "4");
+	history_free(h);
+}
+END_TEST
+
+START_TEST(history_round_trip_through_a_file)
+{
+	char dir[] = "/tmp/jarvis-hist-XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	char path[256];
+	snprintf(path, sizeof(path), "%s/state/jarvis/history", dir);
+	struct history *h = history_new(10);
+	history_add(h, "plain");
+	history_add(h, "two\nlines");
+	history_add(h, "back\\slash and \\n literal");
+	history_add(h, "trailing newline\n");
+	char *cause = NULL;
+	ck_assert_int_eq(history_save(h, path, &cause), 0);
+	struct stat st;
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0600);
+	char sub[256];
+	snprintf(sub, sizeof(sub), "%s/state/jarvis", dir);
+	ck_assert_int_eq(stat(sub, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0700);
+
+	struct history *back = history_new(10);
+	ck_assert_int_eq(history_load(back, path, &cause), 0);
+	ck_assert_uint_eq(history_count(back), 4);
+	for (size_t i = 0; i < 4; i++)
+		ck_assert_str_eq(history_get(back, i), history_get(h, i));
+	/* One record per entry in the file. */
+	FILE *f = fopen(path, "r");
+	int lines = 0, c;
+	while ((c = fgetc(f)) != EOF)
+		lines += c == '\n';
+	fclose(f);
+	ck_assert_int_eq(lines, 4);
+	/* A missing file is an empty history, not an error. */
+	struct history *none = history_new(10);
+	snprintf(sub, sizeof(sub), "%s/nope", dir);
+	ck_assert_int_eq(history_load(none, sub, &cause), 0);
+	ck_assert_uint_eq(history_count(none), 0);
+	history_free(none);
+	history_free(back);
+	history_free(h);
+	unlink(path);
+	snprintf(sub, sizeof(sub), "%s/state/jarvis", dir);
+	rmdir(sub);
+	snprintf(sub, sizeof(sub), "%s/state", dir);
+	rmdir(sub);
+	rmdir(dir);
+}
+END_TEST
+
+static Suite *editor_suite(void)
+{
+	Suite *s = suite_create("editor");
+	TCase *tc = tcase_create("core");
+	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_add_test(tc, emacs_keys);
+	tcase_add_test(tc, cursor_moves_by_what_is_seen);
+	tcase_add_test(tc, paste_is_cleaned);
+	tcase_add_test(tc, up_down_keep_the_display_column);
+	tcase_add_test(tc, layout_for_the_input_pane);
+	tcase_add_test(tc, history_recall_keeps_the_draft);
+	tcase_add_test(tc, history_round_trip_through_a_file);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+UNIT_MAIN(editor_suite)
