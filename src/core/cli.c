@@ -84,6 +84,8 @@ static const char *mode_name(enum cli_mode mode)
 
 static int set_mode(struct cli *out, enum cli_mode mode, char **cause)
 {
+	if (*cause != NULL)
+		return -1; /* the first conflict is the one reported */
 	if (out->mode == mode)
 		return set_cause(cause, "%s was given twice; give it once", mode_name(mode));
 	if (out->mode != CLI_TUI)
@@ -202,6 +204,7 @@ int cli_parse(int argc, char **argv, struct cli *out, char **cause)
 	char **words = xcalloc((size_t)argc + 1, sizeof(*words));
 	size_t nwords = 0;
 	bool help = false, version = false;
+	char *conflict = NULL; /* two modes: reported unless --help or --version came */
 	int rc = 0;
 
 	optind = 0; /* glibc: start afresh, so cli_parse may run more than once */
@@ -246,32 +249,28 @@ int cli_parse(int argc, char **argv, struct cli *out, char **cause)
 			help = true;
 			break;
 		case 'p':
-			rc = set_mode(out, CLI_PROMPT, cause);
-			if (rc == 0)
+			if (set_mode(out, CLI_PROMPT, &conflict) == 0)
 				out->prompt = xstrdup(optarg);
 			break;
 		case OPT_LIST_MODELS:
-			rc = set_mode(out, CLI_LIST_MODELS, cause);
+			set_mode(out, CLI_LIST_MODELS, &conflict);
 			break;
 		case OPT_SIGNUP:
-			rc = set_mode(out, CLI_SIGNUP, cause);
-			if (rc == 0)
+			if (set_mode(out, CLI_SIGNUP, &conflict) == 0)
 				out->signup_name = xstrdup(optarg);
 			break;
 		case OPT_LOGIN:
-			rc = set_mode(out, CLI_LOGIN, cause);
-			if (rc == 0)
+			if (set_mode(out, CLI_LOGIN, &conflict) == 0)
 				out->login_email = xstrdup(optarg);
 			break;
 		case OPT_LOGOUT:
-			rc = set_mode(out, CLI_LOGOUT, cause);
+			set_mode(out, CLI_LOGOUT, &conflict);
 			break;
 		case OPT_CONVS:
-			rc = set_mode(out, CLI_CONVS, cause);
+			set_mode(out, CLI_CONVS, &conflict);
 			break;
 		case OPT_EXPORT:
-			rc = set_mode(out, CLI_EXPORT, cause);
-			if (rc == 0)
+			if (set_mode(out, CLI_EXPORT, &conflict) == 0)
 				out->export_id = xstrdup(optarg);
 			break;
 		case ':':
@@ -292,8 +291,13 @@ int cli_parse(int argc, char **argv, struct cli *out, char **cause)
 		/* --help and --version win over everything else, as is usual. */
 		cli_free(out);
 		out->mode = help ? CLI_HELP : CLI_VERSION;
+		free(conflict);
 		free(words);
 		return 0;
+	}
+	if (conflict != NULL) {
+		set_cause(cause, "%s", conflict);
+		goto fail;
 	}
 	if (take_operands(out, words, nwords, cause) < 0 || check_fit(out, cause) < 0)
 		goto fail;
@@ -301,6 +305,7 @@ int cli_parse(int argc, char **argv, struct cli *out, char **cause)
 	return 0;
 
 fail:
+	free(conflict);
 	free(words);
 	cli_free(out);
 	return -1;
