@@ -1,0 +1,158 @@
+/*
+ * export.c: a conversation as Markdown (see export.h). The text of every
+ * message is kept exactly as it was written or received; only the title is
+ * flattened to one line so that it stays a heading.
+ *
+ * What it must not do: read the store, a file or the terminal, or include
+ * curses, curl or store headers: it is a pure function of its arguments
+ * (and of the local time zone, for the times it prints).
+ */
+#include "jarvis/export.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "jarvis/buf.h"
+#include "jarvis/util.h"
+
+void export_local_time(long long ms, char *out, size_t size)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+	if (size == 0)
+		return;
+	if (ms <= 0 || localtime_r(&t, &tm) == NULL ||
+	    strftime(out, size, "%Y-%m-%d %H:%M", &tm) == 0)
+		snprintf(out, size, "%s", "unknown time");
+}
+
+void export_size(size_t bytes, char *out, size_t size)
+{
+	if (bytes < 1024)
+		snprintf(out, size, "%zu byte%s", bytes, bytes == 1 ? "" : "s");
+	else if (bytes < 1024 * 1024)
+		snprintf(out, size, "%.1f KiB", (double)bytes / 1024.0);
+	else
+		snprintf(out, size, "%.1f MiB", (double)bytes / (1024.0 * 1024.0));
+}
+
+/* Appends s with every run of line breaks and tabs turned into one space. */
+static void put_one_line(struct buf *b, const char *s)
+{
+	int space = 0;
+	for (; *s != '\0'; s++) {
+		if (*s == '\n' || *s == '\r' || *s == '\t') {
+			space = 1;
+			continue;
+		}
+		if (space && b->len > 0)
+			buf_append(b, " ", 1);
+		space = 0;
+		buf_append(b, s, 1);
+	}
+}
+
+static void put_status(struct buf *b, const struct msg *m)
+{
+	const char *fr = m->finish_reason;
+	switch (m->status) {
+	case MSG_COMPLETE:
+		if (fr != NULL && *fr != '\0' && strcmp(fr, "STOP") != 0)
+			buf_printf(b, "*Finish reason: %s.*\n\n", fr);
+		return;
+	case MSG_STREAMING:
+	case MSG_INTERRUPTED:
+		buf_puts(b, "*Status: interrupted; the answer is incomplete.*\n\n");
+		return;
+	case MSG_ERROR:
+		buf_puts(b, "*Status: error; the answer failed");
+		if (fr != NULL && *fr != '\0')
+			buf_printf(b, " (%s)", fr);
+		buf_puts(b, ".*\n\n");
+		return;
+	case MSG_BLOCKED:
+		buf_puts(b, "*Status: blocked");
+		if (fr != NULL && *fr != '\0')
+			buf_printf(b, " (%s)", fr);
+		buf_puts(b, ".*\n\n");
+		return;
+	}
+}
+
+static void put_msg(struct buf *b, const struct conv *c, const struct msg *m)
+{
+	char when[32];
+	export_local_time(m->created_ms, when, sizeof when);
+	const char *who = "You";
+	if (m->role == ROLE_MODEL) {
+		who = m->model != NULL && *m->model != '\0'   ? m->model
+		      : c->model != NULL && *c->model != '\0' ? c->model
+		                                              : "Gemini";
+	}
+	buf_printf(b, "## %s · %s\n\n", who, when);
+	if (m->text.len > 0) {
+		buf_append(b, m->text.data, m->text.len);
+		buf_puts(b, m->text.data[m->text.len - 1] == '\n' ? "\n" : "\n\n");
+	} else if (m->nimages == 0) {
+		buf_puts(b, "*(no text)*\n\n");
+	}
+	for (size_t i = 0; i < m->nimages; i++) {
+		const struct image *img = &m->images[i];
+		char size[32];
+		export_size(img->size, size, sizeof size);
+		buf_puts(b, "[image: ");
+		put_one_line(b, img->name != NULL && *img->name != '\0' ? img->name : "unnamed");
+		buf_printf(b, ", %s, %s]\n\n",
+		           img->mime != NULL && *img->mime ? img->mime : "unknown type", size);
+	}
+	put_status(b, m);
+}
+
+char *export_markdown(const struct conv *c, const struct msg *const *msgs, size_t n)
+{
+	struct buf b;
+	buf_init(&b, 0);
+	buf_puts(&b, "# ");
+	size_t before = b.len;
+	if (c->title != NULL)
+		put_one_line(&b, c->title);
+	if (b.len == before)
+		buf_puts(&b, "Untitled conversation");
+	buf_puts(&b, "\n\n");
+
+	size_t shown = 0;
+	for (size_t i = 0; i < n; i++)
+		if (msgs[i]->role != ROLE_NOTICE)
+			shown++;
+	char created[32], updated[32];
+	export_local_time(c->created_ms, created, sizeof created);
+	export_local_time(c->updated_ms, updated, sizeof updated);
+	buf_printf(&b, "*%zu message%s", shown, shown == 1 ? "" : "s");
+	if (c->model != NULL && *c->model != '\0')
+		buf_printf(&b, " · model %s", c->model);
+	buf_printf(&b, " · created %s · updated %s*\n\n", created, updated);
+	if (c->system_prompt != NULL && *c->system_prompt != '\0') {
+		buf_puts(&b, "System prompt:\n\n");
+		for (const char *p = c->system_prompt; *p != '\0';) {
+			const char *nl = strchr(p, '\n');
+			size_t len = nl != NULL ? (size_t)(nl - p) : strlen(p);
+			buf_puts(&b, "> ");
+			buf_append(&b, p, len);
+			buf_puts(&b, "\n");
+			p += len + (nl != NULL);
+		}
+		buf_puts(&b, "\n");
+	}
+
+	for (size_t i = 0; i < n; i++) {
+		if (msgs[i]->role == ROLE_NOTICE)
+			continue;
+		buf_puts(&b, "---\n\n");
+		put_msg(&b, c, msgs[i]);
+	}
+	/* Exactly one newline at the end. */
+	while (b.len > 1 && b.data[b.len - 1] == '\n' && b.data[b.len - 2] == '\n')
+		b.data[--b.len] = '\0';
+	return buf_steal(&b);
+}
