@@ -157,7 +157,8 @@ def run_jarvis(jarvis_bin, jarvis_env):
 def _ferretdb_missing(reason):
     msg = "%s: %s" % (ferretdb_mod.NOT_FOUND_LINE, reason)
     if ferretdb_mod.in_ci():
-        pytest.fail("CI=true and " + msg, pytrace=False)
+        pytest.fail("FERRETDB NOT FOUND, and CI=true makes that a failure: " + reason,
+                    pytrace=False)
     _ferretdb_skips.append(reason)
     pytest.skip(msg)
 
@@ -166,11 +167,14 @@ def _ferretdb_missing(reason):
 def ferretdb_server():
     """A running FerretDB with fresh data (kill()/restart() keep port and data)."""
     db = ferretdb_mod.FerretDB()
+    missing = None
     try:
         db.start()
     except ferretdb_mod.FerretDBNotFound as e:
+        missing = str(e)
+    if missing is not None:
         db.stop()
-        _ferretdb_missing(str(e))
+        _ferretdb_missing(missing)
     try:
         yield db
     finally:

@@ -487,3 +487,5 @@ def test_tmux_driver_paste_keys_and_exit_status(tmux):
     # bracketed paste markers around the text, LF kept inside the paste
     assert "033 [ 2 0 0 ~ a b \\n c d 033 [ 2 0 1 ~" in screen, tmux.show()
     assert tmux.wait_exit(timeout=10) == 4
+    assert not tmux.is_alive()
+    assert "done" in tmux.capture(history=True)

@@ -170,11 +170,18 @@ class Tmux:
         self.cmd(*args)
 
     # -------------------------------------------------------------- output
-    def capture(self, escapes=False):
-        """The visible screen as a list of lines (trailing spaces trimmed)."""
+    def capture(self, escapes=False, history=False):
+        """The visible screen as a list of lines (trailing spaces trimmed).
+
+        history=True puts the scrollback first. When the program exits, tmux
+        scrolls one line to print "Pane is dead", so its last screen's first
+        line is only in the scrollback.
+        """
         args = ["capture-pane", "-p", "-t", self.target]
         if escapes:
             args.append("-e")
+        if history:
+            args += ["-S", "-"]
         out = self.cmd(*args)
         lines = out.split("\n")
         if lines and lines[-1] == "":
@@ -186,8 +193,8 @@ class Tmux:
         return "\n".join(self.capture())
 
     def show(self):
-        """The screen framed for an error message."""
-        lines = self.capture()
+        """The screen framed for an error message (with scrollback once the program exited)."""
+        lines = self.capture(history=not self.is_alive())
         w = max([len(ln) for ln in lines] + [10])
         bar = "+" + "-" * w + "+"
         return "\n".join([bar] + ["|" + ln.ljust(w) + "|" for ln in lines] + [bar])
