@@ -30,20 +30,20 @@ enum cli_mode {
 /* The parsed command line. Strings are owned copies; NULL means not given. */
 struct cli {
 	enum cli_mode mode;
-	char *prompt;       /* -p; "-" means read the prompt from standard input */
-	char *model;        /* -m */
-	char *config_path;  /* -c */
-	char **attach;      /* -a, in the order given */
+	char *prompt;      /* -p; "-" means read the prompt from standard input */
+	char *model;       /* -m */
+	char *config_path; /* -c */
+	char **attach;     /* -a, in the order given */
 	size_t nattach;
-	char *conversation; /* -C */
-	char *store_uri;    /* --store */
-	bool no_save;       /* --no-save */
+	char *conversation;  /* -C */
+	char *store_uri;     /* --store */
+	bool no_save;        /* --no-save */
 	bool password_stdin; /* --password-stdin */
-	char *signup_name;  /* --signup NAME EMAIL */
+	char *signup_name;   /* --signup NAME EMAIL */
 	char *signup_email;
-	char *login_email;  /* --login EMAIL */
-	char *export_id;    /* --export ID [FILE] */
-	char *export_file;  /* NULL: standard output */
+	char *login_email; /* --login EMAIL */
+	char *export_id;   /* --export ID [FILE] */
+	char *export_file; /* NULL: standard output */
 };
 
 /*

@@ -55,7 +55,7 @@ struct config_option {
 	const char *(*check)(char *value);
 };
 
-#define CONFIG_NO_FLAG ((size_t)-1)
+#define CONFIG_NO_FLAG 0 /* no field of either struct has a flag at offset 0 */
 
 /* Overrides for one model, from a [model "ID"] section. */
 struct config_model {
@@ -123,7 +123,7 @@ const struct config_option *config_options(size_t *n);
  * that others can read. On -1, cfg holds nothing that needs freeing.
  */
 int config_load(struct config *cfg, const struct cli *cli, config_warn_fn warn, void *ud,
-		char **cause);
+                char **cause);
 
 /* Releases everything cfg holds; secrets are wiped first. */
 void config_free(struct config *cfg);

@@ -27,23 +27,23 @@ enum {
 };
 
 static const struct option long_options[] = {
-	{"model", required_argument, NULL, 'm'},
-	{"config", required_argument, NULL, 'c'},
-	{"attach", required_argument, NULL, 'a'},
-	{"conversation", required_argument, NULL, 'C'},
-	{"store", required_argument, NULL, OPT_STORE},
-	{"no-save", no_argument, NULL, OPT_NO_SAVE},
-	{"password-stdin", no_argument, NULL, OPT_PASSWORD_STDIN},
-	{"version", no_argument, NULL, 'V'},
-	{"help", no_argument, NULL, 'h'},
-	{"prompt", required_argument, NULL, 'p'},
-	{"list-models", no_argument, NULL, OPT_LIST_MODELS},
-	{"signup", required_argument, NULL, OPT_SIGNUP},
-	{"login", required_argument, NULL, OPT_LOGIN},
-	{"logout", no_argument, NULL, OPT_LOGOUT},
-	{"convs", no_argument, NULL, OPT_CONVS},
-	{"export", required_argument, NULL, OPT_EXPORT},
-	{NULL, 0, NULL, 0},
+    {"model", required_argument, NULL, 'm'},
+    {"config", required_argument, NULL, 'c'},
+    {"attach", required_argument, NULL, 'a'},
+    {"conversation", required_argument, NULL, 'C'},
+    {"store", required_argument, NULL, OPT_STORE},
+    {"no-save", no_argument, NULL, OPT_NO_SAVE},
+    {"password-stdin", no_argument, NULL, OPT_PASSWORD_STDIN},
+    {"version", no_argument, NULL, 'V'},
+    {"help", no_argument, NULL, 'h'},
+    {"prompt", required_argument, NULL, 'p'},
+    {"list-models", no_argument, NULL, OPT_LIST_MODELS},
+    {"signup", required_argument, NULL, OPT_SIGNUP},
+    {"login", required_argument, NULL, OPT_LOGIN},
+    {"logout", no_argument, NULL, OPT_LOGOUT},
+    {"convs", no_argument, NULL, OPT_CONVS},
+    {"export", required_argument, NULL, OPT_EXPORT},
+    {NULL, 0, NULL, 0},
 };
 
 /* '-' first: words that are not options come back in order as 1, whatever
@@ -90,7 +90,7 @@ static int set_mode(struct cli *out, enum cli_mode mode, char **cause)
 		return set_cause(cause, "%s was given twice; give it once", mode_name(mode));
 	if (out->mode != CLI_TUI)
 		return set_cause(cause, "%s and %s cannot be used together", mode_name(out->mode),
-				 mode_name(mode));
+		                 mode_name(mode));
 	out->mode = mode;
 	return 0;
 }
@@ -113,7 +113,7 @@ static int bad_long_option(const char *arg, char **cause)
 		if (len == 0 || strncmp(o->name, name, len) != 0)
 			continue;
 		char *more = matches ? xasprintf("%s or --%s", matches, o->name)
-				     : xasprintf("--%s", o->name);
+		                     : xasprintf("--%s", o->name);
 		free(matches);
 		matches = more;
 		n++;
@@ -121,7 +121,7 @@ static int bad_long_option(const char *arg, char **cause)
 	int rc;
 	if (n > 1)
 		rc = set_cause(cause, "option '--%.*s' is ambiguous; it could be %s", (int)len,
-			       name, matches);
+		               name, matches);
 	else
 		rc = set_cause(cause, "unknown option '--%.*s'", (int)len, name);
 	free(matches);
@@ -157,7 +157,7 @@ static int take_operands(struct cli *out, char **words, size_t n, char **cause)
 	if (out->mode == CLI_SIGNUP) {
 		if (n == 0)
 			return set_cause(cause, "--signup needs a NAME and an EMAIL, as in "
-						"--signup 'Ada Lovelace' ada@example.com");
+			                        "--signup 'Ada Lovelace' ada@example.com");
 		out->signup_email = xstrdup(words[0]);
 		used = 1;
 	} else if (out->mode == CLI_EXPORT && n > 0) {
@@ -166,12 +166,13 @@ static int take_operands(struct cli *out, char **words, size_t n, char **cause)
 	}
 	if (used < n) {
 		if (out->mode == CLI_PROMPT)
-			return set_cause(cause,
-					 "unexpected argument '%s'; quote a prompt of several words",
-					 words[used]);
+			return set_cause(
+			    cause, "unexpected argument '%s'; quote a prompt of several words",
+			    words[used]);
 		if (out->mode == CLI_TUI)
-			return set_cause(cause, "unexpected argument '%s'; to ask one question, use -p",
-					 words[used]);
+			return set_cause(cause,
+			                 "unexpected argument '%s'; to ask one question, use -p",
+			                 words[used]);
 		return set_cause(cause, "unexpected argument '%s'", words[used]);
 	}
 	return 0;
@@ -183,10 +184,11 @@ static int check_fit(const struct cli *out, char **cause)
 	if (out->mode != CLI_PROMPT) {
 		if (out->nattach > 0)
 			return set_cause(cause, "-a/--attach works only with -p (in the chat, use "
-						"/attach)");
+			                        "/attach)");
 		if (out->conversation != NULL)
-			return set_cause(cause, "-C/--conversation works only with -p (in the chat, "
-						"use /select)");
+			return set_cause(cause,
+			                 "-C/--conversation works only with -p (in the chat, "
+			                 "use /select)");
 		if (out->no_save)
 			return set_cause(cause, "--no-save works only with -p");
 	}
@@ -194,7 +196,7 @@ static int check_fit(const struct cli *out, char **cause)
 		return set_cause(cause, "--password-stdin works only with --signup or --login");
 	if (out->mode == CLI_PROMPT && out->prompt[0] == '\0')
 		return set_cause(cause, "the prompt given to -p is empty; use -p - to read it from "
-					"standard input");
+		                        "standard input");
 	return 0;
 }
 
@@ -337,48 +339,48 @@ void cli_print_version(FILE *out)
 }
 
 static const char help_head[] =
-	"Usage: jarvis [OPTIONS]                interactive chat\n"
-	"       jarvis [OPTIONS] -p PROMPT      one shot: stream the answer to stdout\n"
-	"       jarvis [OPTIONS] -p -           one shot, prompt read from stdin\n"
-	"       jarvis --list-models            models with id, RPM, RPD, description\n"
-	"       jarvis --signup NAME EMAIL      create an account\n"
-	"       jarvis --login EMAIL            log in and keep the session\n"
-	"       jarvis --logout                 revoke and forget the session\n"
-	"       jarvis --convs                  your conversations: id, updated, title\n"
-	"       jarvis --export ID [FILE]       a conversation as Markdown\n"
-	"\n"
-	"A terminal chat client for Google Gemini.\n"
-	"\n"
-	"Options:\n"
-	"  -m, --model ID           model id for this run (see --list-models)\n"
-	"  -c, --config FILE        read this configuration file\n"
-	"  -a, --attach FILE        attach an image (repeatable; with -p)\n"
-	"  -C, --conversation ID    continue a stored conversation (with -p)\n"
-	"      --store URI          mongodb://... or mongodb+srv://... for MongoDB,\n"
-	"                           a path or sqlite:PATH for the embedded store\n"
-	"      --no-save            do not store this exchange (with -p)\n"
-	"      --password-stdin     read the password from standard input\n"
-	"                           (with --signup and --login; never from argv)\n"
-	"  -h, --help               show this help and exit\n"
-	"  -V, --version            show the version and exit\n"
-	"\n"
-	"Environment:\n"
-	"  JARVIS_CONFIG            the config file; default\n"
-	"                           $XDG_CONFIG_HOME/jarvis/config.ini, else\n"
-	"                           ~/.config/jarvis/config.ini\n";
+    "Usage: jarvis [OPTIONS]                interactive chat\n"
+    "       jarvis [OPTIONS] -p PROMPT      one shot: stream the answer to stdout\n"
+    "       jarvis [OPTIONS] -p -           one shot, prompt read from stdin\n"
+    "       jarvis --list-models            models with id, RPM, RPD, description\n"
+    "       jarvis --signup NAME EMAIL      create an account\n"
+    "       jarvis --login EMAIL            log in and keep the session\n"
+    "       jarvis --logout                 revoke and forget the session\n"
+    "       jarvis --convs                  your conversations: id, updated, title\n"
+    "       jarvis --export ID [FILE]       a conversation as Markdown\n"
+    "\n"
+    "A terminal chat client for Google Gemini.\n"
+    "\n"
+    "Options:\n"
+    "  -m, --model ID           model id for this run (see --list-models)\n"
+    "  -c, --config FILE        read this configuration file\n"
+    "  -a, --attach FILE        attach an image (repeatable; with -p)\n"
+    "  -C, --conversation ID    continue a stored conversation (with -p)\n"
+    "      --store URI          mongodb://... or mongodb+srv://... for MongoDB,\n"
+    "                           a path or sqlite:PATH for the embedded store\n"
+    "      --no-save            do not store this exchange (with -p)\n"
+    "      --password-stdin     read the password from standard input\n"
+    "                           (with --signup and --login; never from argv)\n"
+    "  -h, --help               show this help and exit\n"
+    "  -V, --version            show the version and exit\n"
+    "\n"
+    "Environment:\n"
+    "  JARVIS_CONFIG            the config file; default\n"
+    "                           $XDG_CONFIG_HOME/jarvis/config.ini, else\n"
+    "                           ~/.config/jarvis/config.ini\n";
 
 static const char help_tail[] =
-	"\n"
-	"Keys in the chat:\n"
-	"  Enter send, Alt-Enter or Ctrl-J new line, Up/Down input history,\n"
-	"  PgUp/PgDn scroll, F1 help, F2 models, F3 conversations, Esc or Ctrl-C\n"
-	"  stop an answer, Ctrl-D or /quit leave. Type /help for the commands.\n"
-	"\n"
-	"Exit status:\n"
-	"  0 success, 1 API or network failure, 2 usage or configuration error,\n"
-	"  3 storage error, 4 authentication error, 130 interrupted.\n"
-	"\n"
-	"See jarvis(1) for the commands, keys and configuration in full.\n";
+    "\n"
+    "Keys in the chat:\n"
+    "  Enter send, Alt-Enter or Ctrl-J new line, Up/Down input history,\n"
+    "  PgUp/PgDn scroll, F1 help, F2 models, F3 conversations, Esc or Ctrl-C\n"
+    "  stop an answer, Ctrl-D or /quit leave. Type /help for the commands.\n"
+    "\n"
+    "Exit status:\n"
+    "  0 success, 1 API or network failure, 2 usage or configuration error,\n"
+    "  3 storage error, 4 authentication error, 130 interrupted.\n"
+    "\n"
+    "See jarvis(1) for the commands, keys and configuration in full.\n";
 
 void cli_print_help(FILE *out)
 {
@@ -405,8 +407,8 @@ void cli_print_help(FILE *out)
 	for (size_t i = 0; i < n; i++) {
 		const struct config_option *o = &opts[i];
 		char *key = strcmp(o->section, "model") == 0
-				    ? xasprintf("[model \"ID\"] %s", o->key)
-				    : xasprintf("[%s] %s", o->section, o->key);
+		                ? xasprintf("[model \"ID\"] %s", o->key)
+		                : xasprintf("[%s] %s", o->section, o->key);
 		fprintf(out, "  %-28s %s\n", key, o->def_doc ? o->def_doc : o->def);
 		free(key);
 	}

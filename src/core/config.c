@@ -36,65 +36,192 @@ static const char *check_api_key(char *value);
 #define MDL(field) offsetof(struct config_model, field)
 
 static const struct config_option options[] = {
-	{"gemini", "api_key", "GEMINI_API_KEY", "GOOGLE_API_KEY", CONFIG_ENV_VALUE, CONFIG_STRING,
-	 NULL, "none: chatting says how to set it",
-	 "Gemini API key; sent only in the x-goog-api-key header", true, 0, 0, CFG(api_key),
-	 CONFIG_NO_FLAG, NULL, check_api_key},
-	{"gemini", "base_url", "GEMINI_BASE_URL", NULL, CONFIG_ENV_VALUE, CONFIG_STRING,
-	 CONFIG_DEFAULT_BASE_URL, NULL, "address of the Gemini API (a proxy or a test server)", false,
-	 0, 0, CFG(base_url), CONFIG_NO_FLAG, NULL, check_base_url},
-	{"gemini", "model", "JARVIS_MODEL", NULL, CONFIG_ENV_VALUE, CONFIG_STRING,
-	 CONFIG_DEFAULT_MODEL, NULL, "model used for new conversations", false, 0, 0, CFG(model),
-	 CONFIG_NO_FLAG, NULL, check_model},
-	{"gemini", "system_prompt", NULL, NULL, CONFIG_ENV_VALUE, CONFIG_STRING, NULL,
-	 "unset", "system instruction sent with every request (indented lines continue it)", false,
-	 0, 0, CFG(system_prompt), CONFIG_NO_FLAG, "\n", NULL},
-	{"gemini", "temperature", NULL, NULL, CONFIG_ENV_VALUE, CONFIG_NUMBER, NULL,
-	 "unset (the model's own)", "sampling temperature, 0 to 2", false, 0, 2, CFG(temperature),
-	 CFG(has_temperature), NULL, NULL},
-	{"gemini", "max_output_tokens", NULL, NULL, CONFIG_ENV_VALUE, CONFIG_INTEGER, NULL,
-	 "unset (the model's own)", "longest answer in tokens", false, 1, INT_MAX,
-	 CFG(max_output_tokens), CFG(has_max_output_tokens), NULL, NULL},
-	{"gemini", "timeout", NULL, NULL, CONFIG_ENV_VALUE, CONFIG_DURATION, "300", "300 seconds",
-	 "give up on a request after this long (seconds, or 30s, 5m, 1h)", false, 1, YEAR_SECONDS,
-	 CFG(timeout), CONFIG_NO_FLAG, NULL, NULL},
-	{"store", "uri", "MONGO_URI", NULL, CONFIG_ENV_VALUE, CONFIG_STRING, NULL,
-	 "empty: SQLite at $XDG_DATA_HOME/jarvis/jarvis.db",
-	 "mongodb:// or mongodb+srv:// URI, or a path or sqlite:PATH", false, 0, 0, CFG(store_uri),
-	 CONFIG_NO_FLAG, NULL, NULL},
-	{"store", "database", NULL, NULL, CONFIG_ENV_VALUE, CONFIG_STRING, "jarvis", NULL,
-	 "MongoDB database name", false, 0, 0, CFG(database), CONFIG_NO_FLAG, NULL, check_database},
-	{"auth", "jwt_secret", "JWT_SECRET_KEY", NULL, CONFIG_ENV_VALUE, CONFIG_STRING, NULL,
-	 "random, kept 0600 beside the SQLite file",
-	 "key that signs login tokens (HS256); keep it secret", true, 0, 0, CFG(jwt_secret),
-	 CONFIG_NO_FLAG, NULL, NULL},
-	{"auth", "token_ttl", NULL, NULL, CONFIG_ENV_VALUE, CONFIG_DURATION, "7d", NULL,
-	 "how long a login lasts (3600, 3600s, 30m, 12h, 7d)", false, 60, YEAR_SECONDS,
-	 CFG(token_ttl), CONFIG_NO_FLAG, NULL, NULL},
-	{"ui", "color", "NO_COLOR", NULL, CONFIG_ENV_SET_OFF, CONFIG_BOOL, "on", NULL,
-	 "colours on screen (any non-empty NO_COLOR turns them off)", false, 0, 0, CFG(color),
-	 CONFIG_NO_FLAG, NULL, NULL},
-	{"ui", "mouse", NULL, NULL, CONFIG_ENV_VALUE, CONFIG_BOOL, "on", NULL,
-	 "the mouse wheel scrolls the history (off: the terminal selects text)", false, 0, 0,
-	 CFG(mouse), CONFIG_NO_FLAG, NULL, NULL},
-	{"ui", "markdown", NULL, NULL, CONFIG_ENV_VALUE, CONFIG_BOOL, "on", NULL,
-	 "render Markdown in answers (off: show the raw text)", false, 0, 0, CFG(markdown),
-	 CONFIG_NO_FLAG, NULL, NULL},
-	{"limits", "max_image_bytes", NULL, NULL, CONFIG_ENV_VALUE, CONFIG_SIZE, "5MiB", NULL,
-	 "largest image file that may be attached", false, 1, GIB, CFG(max_image_bytes),
-	 CONFIG_NO_FLAG, NULL, NULL},
-	{"limits", "max_message_bytes", NULL, NULL, CONFIG_ENV_VALUE, CONFIG_SIZE, "12MiB", NULL,
-	 "largest message, text and encoded images together", false, 1, GIB,
-	 CFG(max_message_bytes), CONFIG_NO_FLAG, NULL, NULL},
-	{"model", "rpm", NULL, NULL, CONFIG_ENV_VALUE, CONFIG_INTEGER, NULL,
-	 "built-in table of Gemini models", "requests per minute allowed for this model", false, 0,
-	 INT_MAX, MDL(rpm), MDL(has_rpm), NULL, NULL},
-	{"model", "rpd", NULL, NULL, CONFIG_ENV_VALUE, CONFIG_INTEGER, NULL,
-	 "built-in table of Gemini models", "requests per day allowed for this model", false, 0,
-	 INT_MAX, MDL(rpd), MDL(has_rpd), NULL, NULL},
-	{"model", "description", NULL, NULL, CONFIG_ENV_VALUE, CONFIG_STRING, NULL,
-	 "built-in table of Gemini models", "one line shown by --list-models and the F2 picker",
-	 false, 0, 0, MDL(description), CONFIG_NO_FLAG, " ", NULL},
+    {
+        .section = "gemini",
+        .key = "api_key",
+        .env = "GEMINI_API_KEY",
+        .env_alt = "GOOGLE_API_KEY",
+        .type = CONFIG_STRING,
+        .def_doc = "none: chatting says how to set it",
+        .help = "Gemini API key; sent only in the x-goog-api-key header",
+        .secret = true,
+        .offset = CFG(api_key),
+        .check = check_api_key,
+    },
+    {
+        .section = "gemini",
+        .key = "base_url",
+        .env = "GEMINI_BASE_URL",
+        .type = CONFIG_STRING,
+        .def = CONFIG_DEFAULT_BASE_URL,
+        .help = "address of the Gemini API (a proxy or a test server)",
+        .offset = CFG(base_url),
+        .check = check_base_url,
+    },
+    {
+        .section = "gemini",
+        .key = "model",
+        .env = "JARVIS_MODEL",
+        .type = CONFIG_STRING,
+        .def = CONFIG_DEFAULT_MODEL,
+        .help = "model used for new conversations",
+        .offset = CFG(model),
+        .check = check_model,
+    },
+    {
+        .section = "gemini",
+        .key = "system_prompt",
+        .type = CONFIG_STRING,
+        .def_doc = "unset",
+        .help = "system instruction sent with every request (indented lines continue it)",
+        .offset = CFG(system_prompt),
+        .join = "\n",
+    },
+    {
+        .section = "gemini",
+        .key = "temperature",
+        .type = CONFIG_NUMBER,
+        .def_doc = "unset (the model's own)",
+        .help = "sampling temperature, 0 to 2",
+        .max = 2,
+        .offset = CFG(temperature),
+        .has_offset = CFG(has_temperature),
+    },
+    {
+        .section = "gemini",
+        .key = "max_output_tokens",
+        .type = CONFIG_INTEGER,
+        .def_doc = "unset (the model's own)",
+        .help = "longest answer in tokens",
+        .min = 1,
+        .max = INT_MAX,
+        .offset = CFG(max_output_tokens),
+        .has_offset = CFG(has_max_output_tokens),
+    },
+    {
+        .section = "gemini",
+        .key = "timeout",
+        .type = CONFIG_DURATION,
+        .def = "300",
+        .def_doc = "300 seconds",
+        .help = "give up on a request after this long (seconds, or 30s, 5m, 1h)",
+        .min = 1,
+        .max = YEAR_SECONDS,
+        .offset = CFG(timeout),
+    },
+    {
+        .section = "store",
+        .key = "uri",
+        .env = "MONGO_URI",
+        .type = CONFIG_STRING,
+        .def_doc = "empty: SQLite at $XDG_DATA_HOME/jarvis/jarvis.db",
+        .help = "mongodb:// or mongodb+srv:// URI, or a path or sqlite:PATH",
+        .offset = CFG(store_uri),
+    },
+    {
+        .section = "store",
+        .key = "database",
+        .type = CONFIG_STRING,
+        .def = "jarvis",
+        .help = "MongoDB database name",
+        .offset = CFG(database),
+        .check = check_database,
+    },
+    {
+        .section = "auth",
+        .key = "jwt_secret",
+        .env = "JWT_SECRET_KEY",
+        .type = CONFIG_STRING,
+        .def_doc = "random, kept 0600 beside the SQLite file",
+        .help = "key that signs login tokens (HS256); keep it secret",
+        .secret = true,
+        .offset = CFG(jwt_secret),
+    },
+    {
+        .section = "auth",
+        .key = "token_ttl",
+        .type = CONFIG_DURATION,
+        .def = "7d",
+        .help = "how long a login lasts (3600, 3600s, 30m, 12h, 7d)",
+        .min = 60,
+        .max = YEAR_SECONDS,
+        .offset = CFG(token_ttl),
+    },
+    {
+        .section = "ui",
+        .key = "color",
+        .env = "NO_COLOR",
+        .env_kind = CONFIG_ENV_SET_OFF,
+        .type = CONFIG_BOOL,
+        .def = "on",
+        .help = "colours on screen (any non-empty NO_COLOR turns them off)",
+        .offset = CFG(color),
+    },
+    {
+        .section = "ui",
+        .key = "mouse",
+        .type = CONFIG_BOOL,
+        .def = "on",
+        .help = "the mouse wheel scrolls the history (off: the terminal selects text)",
+        .offset = CFG(mouse),
+    },
+    {
+        .section = "ui",
+        .key = "markdown",
+        .type = CONFIG_BOOL,
+        .def = "on",
+        .help = "render Markdown in answers (off: show the raw text)",
+        .offset = CFG(markdown),
+    },
+    {
+        .section = "limits",
+        .key = "max_image_bytes",
+        .type = CONFIG_SIZE,
+        .def = "5MiB",
+        .help = "largest image file that may be attached",
+        .min = 1,
+        .max = GIB,
+        .offset = CFG(max_image_bytes),
+    },
+    {
+        .section = "limits",
+        .key = "max_message_bytes",
+        .type = CONFIG_SIZE,
+        .def = "12MiB",
+        .help = "largest message, text and encoded images together",
+        .min = 1,
+        .max = GIB,
+        .offset = CFG(max_message_bytes),
+    },
+    {
+        .section = "model",
+        .key = "rpm",
+        .type = CONFIG_INTEGER,
+        .def_doc = "built-in table of Gemini models",
+        .help = "requests per minute allowed for this model",
+        .max = INT_MAX,
+        .offset = MDL(rpm),
+        .has_offset = MDL(has_rpm),
+    },
+    {
+        .section = "model",
+        .key = "rpd",
+        .type = CONFIG_INTEGER,
+        .def_doc = "built-in table of Gemini models",
+        .help = "requests per day allowed for this model",
+        .max = INT_MAX,
+        .offset = MDL(rpd),
+        .has_offset = MDL(has_rpd),
+    },
+    {
+        .section = "model",
+        .key = "description",
+        .type = CONFIG_STRING,
+        .def_doc = "built-in table of Gemini models",
+        .help = "one line shown by --list-models and the F2 picker",
+        .offset = MDL(description),
+        .join = " ",
+    },
 };
 
 const struct config_option *config_options(size_t *n)
@@ -263,20 +390,20 @@ int config_parse_size(const char *s, size_t *out)
 		const char *name;
 		unsigned long long factor;
 	} units[] = {
-		{"", 1},
-		{"b", 1},
-		{"k", 1ULL << 10},
-		{"ki", 1ULL << 10},
-		{"kib", 1ULL << 10},
-		{"kb", 1000ULL},
-		{"m", 1ULL << 20},
-		{"mi", 1ULL << 20},
-		{"mib", 1ULL << 20},
-		{"mb", 1000000ULL},
-		{"g", 1ULL << 30},
-		{"gi", 1ULL << 30},
-		{"gib", 1ULL << 30},
-		{"gb", 1000000000ULL},
+	    {"", 1},
+	    {"b", 1},
+	    {"k", 1ULL << 10},
+	    {"ki", 1ULL << 10},
+	    {"kib", 1ULL << 10},
+	    {"kb", 1000ULL},
+	    {"m", 1ULL << 20},
+	    {"mi", 1ULL << 20},
+	    {"mib", 1ULL << 20},
+	    {"mb", 1000000ULL},
+	    {"g", 1ULL << 30},
+	    {"gi", 1ULL << 30},
+	    {"gib", 1ULL << 30},
+	    {"gb", 1000000000ULL},
 	};
 	for (size_t i = 0; i < ARRAY_LEN(units); i++) {
 		if (strcmp(unit, units[i].name) != 0)
@@ -329,7 +456,7 @@ static void option_clear(void *base, const struct config_option *o)
  * key, the environment variable or the command-line option.
  */
 static int option_set(void *base, const struct config_option *o, const char *value,
-		      const char *label, char **cause)
+                      const char *label, char **cause)
 {
 	/* An empty value means "the built-in default", so a commented example
 	 * line can be uncommented as it stands. */
@@ -360,7 +487,7 @@ static int option_set(void *base, const struct config_option *o, const char *val
 		double v;
 		if (parse_number(value, &v) < 0 || v < o->min || v > o->max)
 			return set_cause(cause, "%s must be a number between %g and %g", label,
-					 o->min, o->max);
+			                 o->min, o->max);
 		*(double *)(void *)p = v;
 		break;
 	}
@@ -369,7 +496,7 @@ static int option_set(void *base, const struct config_option *o, const char *val
 		if (parse_integer(value, &v) < 0 || v < o->min || v > o->max) {
 			if (o->min == 1)
 				return set_cause(cause, "%s must be a whole number greater than 0",
-						 label);
+				                 label);
 			return set_cause(cause, "%s must be a whole number, 0 or more", label);
 		}
 		*(long *)(void *)p = v;
@@ -378,20 +505,22 @@ static int option_set(void *base, const struct config_option *o, const char *val
 	case CONFIG_DURATION: {
 		long v;
 		if (config_parse_duration(value, &v) < 0 || v < o->min || v > o->max)
-			return set_cause(cause,
-					 "%s must be a duration from %gs to 366d, such as 300, 90s, "
-					 "30m, 12h or 7d",
-					 label, o->min);
+			return set_cause(
+			    cause,
+			    "%s must be a duration from %gs to 366d, such as 300, 90s, "
+			    "30m, 12h or 7d",
+			    label, o->min);
 		*(long *)(void *)p = v;
 		break;
 	}
 	case CONFIG_SIZE: {
 		size_t v;
 		if (config_parse_size(value, &v) < 0 || (double)v < o->min || (double)v > o->max)
-			return set_cause(cause,
-					 "%s must be a size from 1 byte to 1GiB, such as 5MiB, 512KiB "
-					 "or 1000000",
-					 label);
+			return set_cause(
+			    cause,
+			    "%s must be a size from 1 byte to 1GiB, such as 5MiB, 512KiB "
+			    "or 1000000",
+			    label);
 		*(size_t *)(void *)p = v;
 		break;
 	}
@@ -399,7 +528,7 @@ static int option_set(void *base, const struct config_option *o, const char *val
 		bool v;
 		if (config_parse_bool(value, &v) < 0)
 			return set_cause(cause, "%s must be on or off (or true/false, yes/no, 1/0)",
-					 label);
+			                 label);
 		*(bool *)(void *)p = v;
 		break;
 	}
@@ -462,7 +591,8 @@ static int section_parse(const char *name, char **id, char **cause)
 		if (strcmp(name, plain[i]) == 0)
 			return 0;
 	}
-	if (strncmp(name, "model", 5) == 0 && (name[5] == ' ' || name[5] == '\t' || name[5] == '"')) {
+	if (strncmp(name, "model", 5) == 0 &&
+	    (name[5] == ' ' || name[5] == '\t' || name[5] == '"')) {
 		const char *p = name + 5;
 		while (*p == ' ' || *p == '\t')
 			p++;
@@ -480,9 +610,9 @@ static int section_parse(const char *name, char **id, char **cause)
 		return 1;
 	}
 	return set_cause(cause,
-			 "unknown section [%s]; the sections are [gemini], [store], [auth], [ui], "
-			 "[limits] and [model \"ID\"]",
-			 name);
+	                 "unknown section [%s]; the sections are [gemini], [store], [auth], [ui], "
+	                 "[limits] and [model \"ID\"]",
+	                 name);
 }
 
 /* --- the file ---------------------------------------------------------- */
@@ -527,8 +657,8 @@ static char *load_read(char *str, int num, void *stream)
 		text--;
 	if (text > num - 3) {
 		char *msg = xasprintf("line is longer than %d characters; split a long value "
-				      "over indented continuation lines",
-				      num - 3);
+		                      "over indented continuation lines",
+		                      num - 3);
 		load_fail(ld, ld->lineno, msg);
 		free(msg);
 		str[0] = '\0';
@@ -589,12 +719,12 @@ static int load_handler(void *user, const char *section, const char *name, const
 	}
 
 	bool continues = ld->indented && ld->prev_key != NULL &&
-			 strcmp(ld->prev_section, section) == 0 && strcmp(ld->prev_key, name) == 0;
+	                 strcmp(ld->prev_section, section) == 0 && strcmp(ld->prev_key, name) == 0;
 	if (continues) {
 		if (o->join == NULL) {
 			char *msg = xasprintf("this indented line would continue the value of %s, "
-					      "which takes one line; remove the indent",
-					      name);
+			                      "which takes one line; remove the indent",
+			                      name);
 			load_fail(ld, ld->lineno, msg);
 			free(msg);
 		} else if (*value != '\0') {
@@ -631,7 +761,7 @@ static const char *errno_words(int err, char *buf, size_t size)
  * missing) or says who named it ("-c", "JARVIS_CONFIG").
  */
 static int load_file(struct config *cfg, const char *path, const char *named_by,
-		     config_warn_fn warn, void *ud, char **cause)
+                     config_warn_fn warn, void *ud, char **cause)
 {
 	char ebuf[128];
 	FILE *fp = fopen(path, "r");
@@ -640,10 +770,10 @@ static int load_file(struct config *cfg, const char *path, const char *named_by,
 		if (err == ENOENT && named_by == NULL)
 			return 0;
 		if (named_by != NULL)
-			return set_cause(cause, "cannot read config file %s (named by %s): %s", path,
-					 named_by, errno_words(err, ebuf, sizeof(ebuf)));
+			return set_cause(cause, "cannot read config file %s (named by %s): %s",
+			                 path, named_by, errno_words(err, ebuf, sizeof(ebuf)));
 		return set_cause(cause, "cannot read config file %s: %s", path,
-				 errno_words(err, ebuf, sizeof(ebuf)));
+		                 errno_words(err, ebuf, sizeof(ebuf)));
 	}
 	struct stat st;
 	if (fstat(fileno(fp), &st) < 0 || !S_ISREG(st.st_mode)) {
@@ -677,8 +807,8 @@ static int load_file(struct config *cfg, const char *path, const char *named_by,
 
 	if (ld.has_secret && (st.st_mode & (S_IRGRP | S_IROTH)) != 0 && warn != NULL) {
 		char *msg = xasprintf("%s is readable by other users and holds a secret; "
-				      "run: chmod 600 %s",
-				      path, path);
+		                      "run: chmod 600 %s",
+		                      path, path);
 		warn(ud, msg);
 		free(msg);
 	}
@@ -709,7 +839,7 @@ static int xdg_dir(const char *var, const char *rel, char **out, char **cause)
 	const char *home = home_dir();
 	if (home == NULL)
 		return set_cause(cause, "cannot tell where the home directory is; set HOME or %s",
-				 var);
+		                 var);
 	*out = xasprintf("%s/%s/jarvis", strcmp(home, "/") == 0 ? "" : home, rel);
 	return 0;
 }
@@ -769,7 +899,7 @@ static int load_cli(struct config *cfg, const struct cli *cli, char **cause)
 }
 
 int config_load(struct config *cfg, const struct cli *cli, config_warn_fn warn, void *ud,
-		char **cause)
+                char **cause)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	load_defaults(cfg);

@@ -59,17 +59,15 @@ END_TEST
 
 START_TEST(tui_options)
 {
-	ck_assert_int_eq(parse("-m", "gemini-3-pro", "-c", "/etc/j.ini", "--store", "sqlite:/x.db",
-			       NULL),
-			 0);
+	ck_assert_int_eq(
+	    parse("-m", "gemini-3-pro", "-c", "/etc/j.ini", "--store", "sqlite:/x.db", NULL), 0);
 	ck_assert_int_eq(cli.mode, CLI_TUI);
 	ck_assert_str_eq(cli.model, "gemini-3-pro");
 	ck_assert_str_eq(cli.config_path, "/etc/j.ini");
 	ck_assert_str_eq(cli.store_uri, "sqlite:/x.db");
 
-	ck_assert_int_eq(parse("--model=a", "--config", "b", "--store=mongodb://h/", "--model", "c",
-			       NULL),
-			 0);
+	ck_assert_int_eq(
+	    parse("--model=a", "--config", "b", "--store=mongodb://h/", "--model", "c", NULL), 0);
 	/* The last -m wins. */
 	ck_assert_str_eq(cli.model, "c");
 	ck_assert_str_eq(cli.config_path, "b");
@@ -106,8 +104,8 @@ END_TEST
 START_TEST(one_shot_options)
 {
 	ck_assert_int_eq(parse("-a", "a.png", "-p", "what is this?", "--attach", "b.jpg",
-			       "--attach=c.webp", "-C", "66f1", "--no-save", NULL),
-			 0);
+	                       "--attach=c.webp", "-C", "66f1", "--no-save", NULL),
+	                 0);
 	ck_assert_int_eq(cli.mode, CLI_PROMPT);
 	ck_assert_uint_eq(cli.nattach, 3);
 	ck_assert_str_eq(cli.attach[0], "a.png");
@@ -204,8 +202,8 @@ START_TEST(missing_arguments)
 	ASSERT_REFUSED("option '--login' needs an argument", "--login");
 	ASSERT_REFUSED("option '--export' needs an argument", "--export");
 	ASSERT_REFUSED("--signup needs a NAME and an EMAIL, as in --signup 'Ada Lovelace' "
-		       "ada@example.com",
-		       "--signup", "Ada");
+	               "ada@example.com",
+	               "--signup", "Ada");
 }
 END_TEST
 
@@ -213,9 +211,9 @@ START_TEST(stray_arguments)
 {
 	ASSERT_REFUSED("unexpected argument 'hello'; to ask one question, use -p", "hello");
 	ASSERT_REFUSED("unexpected argument 'there'; quote a prompt of several words", "-p",
-		       "hello", "there");
+	               "hello", "there");
 	ASSERT_REFUSED("unexpected argument 'extra'", "--signup", "Ada", "ada@example.com",
-		       "extra");
+	               "extra");
 	ASSERT_REFUSED("unexpected argument 'more.md'", "--export", "66f1", "out.md", "more.md");
 	ASSERT_REFUSED("unexpected argument 'x'", "--login", "ada@example.com", "x");
 	ASSERT_REFUSED("unexpected argument 'now'", "--logout", "now");
@@ -227,9 +225,10 @@ END_TEST
 START_TEST(modes_do_not_mix)
 {
 	ASSERT_REFUSED("-p and --convs cannot be used together", "-p", "x", "--convs");
-	ASSERT_REFUSED("--login and --logout cannot be used together", "--login", "a@b", "--logout");
+	ASSERT_REFUSED("--login and --logout cannot be used together", "--login", "a@b",
+	               "--logout");
 	ASSERT_REFUSED("--list-models and --export cannot be used together", "--list-models",
-		       "--export", "1");
+	               "--export", "1");
 	ASSERT_REFUSED("-p was given twice; give it once", "-p", "a", "-p", "b");
 	ASSERT_REFUSED("--convs was given twice; give it once", "--convs", "--convs");
 }
@@ -239,15 +238,15 @@ START_TEST(one_shot_options_need_p)
 {
 	ASSERT_REFUSED("-a/--attach works only with -p (in the chat, use /attach)", "-a", "x.png");
 	ASSERT_REFUSED("-a/--attach works only with -p (in the chat, use /attach)", "--convs",
-		       "--attach", "x.png");
+	               "--attach", "x.png");
 	ASSERT_REFUSED("-C/--conversation works only with -p (in the chat, use /select)", "-C",
-		       "66f1");
+	               "66f1");
 	ASSERT_REFUSED("--no-save works only with -p", "--no-save");
 	ASSERT_REFUSED("--password-stdin works only with --signup or --login", "--password-stdin");
 	ASSERT_REFUSED("--password-stdin works only with --signup or --login", "-p", "x",
-		       "--password-stdin");
+	               "--password-stdin");
 	ASSERT_REFUSED("the prompt given to -p is empty; use -p - to read it from standard input",
-		       "-p", "");
+	               "-p", "");
 }
 END_TEST
 
@@ -278,12 +277,34 @@ START_TEST(help_lists_everything_within_80_columns)
 	char *text = help_text();
 	/* Every option, the usage forms, the exit codes and the pointer to the man page. */
 	static const char *const want[] = {
-		"Usage: jarvis [OPTIONS]", "-p PROMPT", "-p -", "--list-models", "--signup NAME EMAIL",
-		"--login EMAIL", "--logout", "--convs", "--export ID [FILE]", "-m, --model ID",
-		"-c, --config FILE", "-a, --attach FILE", "-C, --conversation ID", "--store URI",
-		"--no-save", "--password-stdin", "-h, --help", "-V, --version", "JARVIS_CONFIG",
-		"GEMINI_API_KEY", "GOOGLE_API_KEY", "NO_COLOR", "https://generativelanguage.googleapis.com",
-		"gemini-3.5-flash", "F2", "Ctrl-C", "130 interrupted", "See jarvis(1)",
+	    "Usage: jarvis [OPTIONS]",
+	    "-p PROMPT",
+	    "-p -",
+	    "--list-models",
+	    "--signup NAME EMAIL",
+	    "--login EMAIL",
+	    "--logout",
+	    "--convs",
+	    "--export ID [FILE]",
+	    "-m, --model ID",
+	    "-c, --config FILE",
+	    "-a, --attach FILE",
+	    "-C, --conversation ID",
+	    "--store URI",
+	    "--no-save",
+	    "--password-stdin",
+	    "-h, --help",
+	    "-V, --version",
+	    "JARVIS_CONFIG",
+	    "GEMINI_API_KEY",
+	    "GOOGLE_API_KEY",
+	    "NO_COLOR",
+	    "https://generativelanguage.googleapis.com",
+	    "gemini-3.5-flash",
+	    "F2",
+	    "Ctrl-C",
+	    "130 interrupted",
+	    "See jarvis(1)",
 	};
 	for (size_t i = 0; i < ARRAY_LEN(want); i++)
 		ck_assert_msg(strstr(text, want[i]) != NULL, "--help lacks \"%s\"", want[i]);

@@ -175,11 +175,11 @@ START_TEST(example_documents_every_key_of_the_table)
 		if (!example_key(lines[i], key, sizeof(key), &value))
 			continue;
 		size_t k = 0;
-		while (k < n && !(strcmp(opts[k].section, section) == 0 &&
-				  strcmp(opts[k].key, key) == 0))
+		while (k < n &&
+		       !(strcmp(opts[k].section, section) == 0 && strcmp(opts[k].key, key) == 0))
 			k++;
 		ck_assert_msg(k < n, "config.example.ini:%zu documents [%s] %s, not in the table",
-			      i + 1, section, key);
+		              i + 1, section, key);
 		seen[k]++;
 		/* The paragraph above the key starts with the table's help line. */
 		size_t first = i;
@@ -188,19 +188,20 @@ START_TEST(example_documents_every_key_of_the_table)
 			first--;
 		char *want_help = xasprintf("# %s", opts[k].help);
 		ck_assert_msg(first < i && strcmp(lines[first], want_help) == 0,
-			      "config.example.ini:%zu: [%s] %s should be explained by \"%s\"", i + 1,
-			      section, key, want_help);
+		              "config.example.ini:%zu: [%s] %s should be explained by \"%s\"",
+		              i + 1, section, key, want_help);
 		free(want_help);
 		if (strcmp(section, "model") != 0) {
 			const char *def = opts[k].def ? opts[k].def : "";
-			ck_assert_msg(strcmp(value, def) == 0,
-				      "config.example.ini:%zu: [%s] %s shows \"%s\", default is \"%s\"",
-				      i + 1, section, key, value, def);
+			ck_assert_msg(
+			    strcmp(value, def) == 0,
+			    "config.example.ini:%zu: [%s] %s shows \"%s\", default is \"%s\"",
+			    i + 1, section, key, value, def);
 		}
 	}
 	for (size_t k = 0; k < n; k++)
 		ck_assert_msg(seen[k] == 1, "config.example.ini documents [%s] %s %d times",
-			      opts[k].section, opts[k].key, seen[k]);
+		              opts[k].section, opts[k].key, seen[k]);
 	free(seen);
 	free(text);
 }
@@ -258,8 +259,8 @@ START_TEST(man_page_and_help_name_every_key_and_variable)
 		/* groff escapes the underscore nowhere, so the key appears verbatim. */
 		ck_assert_msg(strstr(man, o[i].key) != NULL, "man page lacks %s", o[i].key);
 		char *key = strcmp(o[i].section, "model") == 0
-				    ? xasprintf("[model \"ID\"] %s", o[i].key)
-				    : xasprintf("[%s] %s", o[i].section, o[i].key);
+		                ? xasprintf("[model \"ID\"] %s", o[i].key)
+		                : xasprintf("[%s] %s", o[i].section, o[i].key);
 		ck_assert_msg(strstr(help, key) != NULL, "--help lacks %s", key);
 		free(key);
 		if (o[i].env != NULL) {
@@ -268,7 +269,7 @@ START_TEST(man_page_and_help_name_every_key_and_variable)
 		}
 		if (o[i].env_alt != NULL)
 			ck_assert_msg(strstr(help, o[i].env_alt) != NULL, "--help lacks %s",
-				      o[i].env_alt);
+			              o[i].env_alt);
 	}
 	free(help);
 	free(man);
@@ -335,7 +336,8 @@ START_TEST(xdg_dirs_fall_back_to_home)
 	dir = xasprintf("%s/.config/jarvis", tmpdir);
 	mkdir(dir, 0700);
 	free(dir);
-	char *path = write_file(".config/jarvis/config.ini", "[gemini]\nmodel = from-default\n", 0600);
+	char *path =
+	    write_file(".config/jarvis/config.ini", "[gemini]\nmodel = from-default\n", 0600);
 	ck_assert_int_eq(config_load(&cfg, NULL, NULL, NULL, &cause), 0);
 	ck_assert_str_eq(cfg.model, "from-default");
 	ck_assert_str_eq(cfg.config_path, path);
@@ -349,9 +351,9 @@ END_TEST
 START_TEST(command_line_beats_environment_beats_file)
 {
 	char *path = write_file("p.ini",
-				"[gemini]\nmodel = from-file\napi_key = file-key\n"
-				"[store]\nuri = /file/store.db\n",
-				0600);
+	                        "[gemini]\nmodel = from-file\napi_key = file-key\n"
+	                        "[store]\nuri = /file/store.db\n",
+	                        0600);
 	struct cli cli = {0};
 	cli.config_path = path;
 	struct config cfg;
@@ -449,13 +451,13 @@ START_TEST(a_named_file_must_exist)
 	char *cause = NULL;
 	ck_assert_int_eq(load(&cfg, "/nonexistent/jarvis.ini", &cause), -1);
 	ck_assert_str_eq(cause, "cannot read config file /nonexistent/jarvis.ini (named by -c): "
-				"no such file or directory");
+	                        "no such file or directory");
 	free(cause);
 	cause = NULL;
 	setenv("JARVIS_CONFIG", "/nonexistent/env.ini", 1);
 	ck_assert_int_eq(config_load(&cfg, NULL, NULL, NULL, &cause), -1);
 	ck_assert_str_eq(cause, "cannot read config file /nonexistent/env.ini (named by "
-				"JARVIS_CONFIG): no such file or directory");
+	                        "JARVIS_CONFIG): no such file or directory");
 	free(cause);
 	cause = NULL;
 	ck_assert_int_eq(load(&cfg, tmpdir, &cause), -1);
@@ -471,63 +473,66 @@ END_TEST
 START_TEST(unknown_keys_and_sections_name_file_and_line)
 {
 	assert_file_error("[gemini]\nmodel = x\n\nmodle = y\n", 4,
-			  "unknown key \"modle\" in [gemini]");
+	                  "unknown key \"modle\" in [gemini]");
 	assert_file_error("# hi\n[gemeni]\nmodel = x\n", 2,
-			  "unknown section [gemeni]; the sections are [gemini], [store], [auth], "
-			  "[ui], [limits] and [model \"ID\"]");
+	                  "unknown section [gemeni]; the sections are [gemini], [store], [auth], "
+	                  "[ui], [limits] and [model \"ID\"]");
 	assert_file_error("[ui]\n[extra]\n", 2,
-			  "unknown section [extra]; the sections are [gemini], [store], [auth], "
-			  "[ui], [limits] and [model \"ID\"]");
+	                  "unknown section [extra]; the sections are [gemini], [store], [auth], "
+	                  "[ui], [limits] and [model \"ID\"]");
 	assert_file_error("model = x\n", 1, "key \"model\" comes before any [section]");
 	assert_file_error("[model \"g-1\"]\nrpm = 1\ntemperature = 1\n", 3,
-			  "unknown key \"temperature\" in [model \"g-1\"]");
-	assert_file_error("[model g-1]\nrpm = 1\n", 1, "bad section [model g-1]; write [model \"ID\"]");
+	                  "unknown key \"temperature\" in [model \"g-1\"]");
+	assert_file_error("[model g-1]\nrpm = 1\n", 1,
+	                  "bad section [model g-1]; write [model \"ID\"]");
 	assert_file_error("[gemini]\nthis line has no equals sign\n", 2,
-			  "expected \"key = value\", a [section] or a # comment");
+	                  "expected \"key = value\", a [section] or a # comment");
 	/* The first problem is the one reported. */
 	assert_file_error("[gemini]\ntemperature = 9\nbogus = 1\n", 2,
-			  "temperature must be a number between 0 and 2");
+	                  "temperature must be a number between 0 and 2");
 }
 END_TEST
 
 START_TEST(bad_values_are_explained)
 {
 	assert_file_error("[gemini]\ntemperature = 2.5\n", 2,
-			  "temperature must be a number between 0 and 2");
+	                  "temperature must be a number between 0 and 2");
 	assert_file_error("[gemini]\ntemperature = warm\n", 2,
-			  "temperature must be a number between 0 and 2");
+	                  "temperature must be a number between 0 and 2");
 	assert_file_error("[gemini]\nmax_output_tokens = 0\n", 2,
-			  "max_output_tokens must be a whole number greater than 0");
+	                  "max_output_tokens must be a whole number greater than 0");
 	assert_file_error("[gemini]\nmax_output_tokens = 12.5\n", 2,
-			  "max_output_tokens must be a whole number greater than 0");
+	                  "max_output_tokens must be a whole number greater than 0");
 	assert_file_error("[gemini]\ntimeout = 5 minutes\n", 2,
-			  "timeout must be a duration from 1s to 366d, such as 300, 90s, 30m, 12h "
-			  "or 7d");
+	                  "timeout must be a duration from 1s to 366d, such as 300, 90s, 30m, 12h "
+	                  "or 7d");
 	assert_file_error("[gemini]\ntimeout = 0\n", 2,
-			  "timeout must be a duration from 1s to 366d, such as 300, 90s, 30m, 12h "
-			  "or 7d");
+	                  "timeout must be a duration from 1s to 366d, such as 300, 90s, 30m, 12h "
+	                  "or 7d");
 	assert_file_error("[auth]\ntoken_ttl = 10s\n", 2,
-			  "token_ttl must be a duration from 60s to 366d, such as 300, 90s, 30m, "
-			  "12h or 7d");
+	                  "token_ttl must be a duration from 60s to 366d, such as 300, 90s, 30m, "
+	                  "12h or 7d");
 	assert_file_error("[ui]\ncolor = maybe\n", 2,
-			  "color must be on or off (or true/false, yes/no, 1/0)");
-	assert_file_error("[limits]\nmax_image_bytes = 5TB\n", 2,
-			  "max_image_bytes must be a size from 1 byte to 1GiB, such as 5MiB, 512KiB "
-			  "or 1000000");
+	                  "color must be on or off (or true/false, yes/no, 1/0)");
+	assert_file_error(
+	    "[limits]\nmax_image_bytes = 5TB\n", 2,
+	    "max_image_bytes must be a size from 1 byte to 1GiB, such as 5MiB, 512KiB "
+	    "or 1000000");
 	assert_file_error("[limits]\nmax_message_bytes = 2GiB\n", 2,
-			  "max_message_bytes must be a size from 1 byte to 1GiB, such as 5MiB, "
-			  "512KiB or 1000000");
+	                  "max_message_bytes must be a size from 1 byte to 1GiB, such as 5MiB, "
+	                  "512KiB or 1000000");
 	assert_file_error("[gemini]\nbase_url = ftp://example.com\n", 2,
-			  "base_url must start with https:// or http://");
-	assert_file_error("[gemini]\nmodel = gemini 3\n", 2,
-			  "model must be a model id such as gemini-3.5-flash (letters, digits, '-', "
-			  "'.', '_'); see jarvis --list-models");
+	                  "base_url must start with https:// or http://");
+	assert_file_error(
+	    "[gemini]\nmodel = gemini 3\n", 2,
+	    "model must be a model id such as gemini-3.5-flash (letters, digits, '-', "
+	    "'.', '_'); see jarvis --list-models");
 	assert_file_error("[store]\ndatabase = my.db\n", 2,
-			  "database must not contain spaces or any of / \\ . \" $");
+	                  "database must not contain spaces or any of / \\ . \" $");
 	assert_file_error("[model \"x\"]\nrpm = -1\n", 2, "rpm must be a whole number, 0 or more");
 	assert_file_error("[gemini]\napi_key = abc def\n", 2,
-			  "api_key must be one word of printable characters; check for a stray "
-			  "space or newline");
+	                  "api_key must be one word of printable characters; check for a stray "
+	                  "space or newline");
 }
 END_TEST
 
@@ -537,14 +542,15 @@ START_TEST(bad_values_from_environment_and_command_line)
 	char *cause = NULL;
 	setenv("JARVIS_MODEL", "a/b", 1);
 	ck_assert_int_eq(config_load(&cfg, NULL, NULL, NULL, &cause), -1);
-	ck_assert_str_eq(cause, "JARVIS_MODEL must be a model id such as gemini-3.5-flash (letters, "
-				"digits, '-', '.', '_'); see jarvis --list-models");
+	ck_assert_str_eq(cause,
+	                 "JARVIS_MODEL must be a model id such as gemini-3.5-flash (letters, "
+	                 "digits, '-', '.', '_'); see jarvis --list-models");
 	unsetenv("JARVIS_MODEL");
 	struct cli cli = {0};
 	cli.model = "bad id";
 	ck_assert_int_eq(config_load(&cfg, &cli, NULL, NULL, &cause), -1);
 	ck_assert_str_eq(cause, "--model must be a model id such as gemini-3.5-flash (letters, "
-				"digits, '-', '.', '_'); see jarvis --list-models");
+	                        "digits, '-', '.', '_'); see jarvis --list-models");
 	setenv("GEMINI_BASE_URL", "generativelanguage.googleapis.com", 1);
 	ck_assert_int_eq(config_load(&cfg, NULL, NULL, NULL, &cause), -1);
 	ck_assert_str_eq(cause, "GEMINI_BASE_URL must start with https:// or http://");
@@ -555,26 +561,26 @@ END_TEST
 START_TEST(values_are_read)
 {
 	char *path = write_file("v.ini",
-				"; a comment\n"
-				"[gemini]\n"
-				"model = models/gemini-3-pro ; the API's own form\n"
-				"temperature = 0.25\n"
-				"max_output_tokens = 2048\n"
-				"timeout = 2m\n"
-				"system_prompt = You are terse.\n"
-				"  Answer in English.\n"
-				"[store]\n"
-				"database = chat\n"
-				"[auth]\n"
-				"token_ttl = 12h\n"
-				"[ui]\n"
-				"color = no\n"
-				"mouse = FALSE\n"
-				"markdown = 0\n"
-				"[limits]\n"
-				"max_image_bytes = 512KiB\n"
-				"max_message_bytes = 2M\n",
-				0644);
+	                        "; a comment\n"
+	                        "[gemini]\n"
+	                        "model = models/gemini-3-pro ; the API's own form\n"
+	                        "temperature = 0.25\n"
+	                        "max_output_tokens = 2048\n"
+	                        "timeout = 2m\n"
+	                        "system_prompt = You are terse.\n"
+	                        "  Answer in English.\n"
+	                        "[store]\n"
+	                        "database = chat\n"
+	                        "[auth]\n"
+	                        "token_ttl = 12h\n"
+	                        "[ui]\n"
+	                        "color = no\n"
+	                        "mouse = FALSE\n"
+	                        "markdown = 0\n"
+	                        "[limits]\n"
+	                        "max_image_bytes = 512KiB\n"
+	                        "max_message_bytes = 2M\n",
+	                        0644);
 	struct config cfg;
 	char *cause = NULL;
 	ck_assert_msg(load(&cfg, path, &cause) == 0, "%s", cause);
@@ -615,15 +621,15 @@ END_TEST
 START_TEST(continuation_and_long_lines)
 {
 	assert_file_error("[gemini]\nmodel = a\n  b\n", 3,
-			  "this indented line would continue the value of model, which takes one "
-			  "line; remove the indent");
+	                  "this indented line would continue the value of model, which takes one "
+	                  "line; remove the indent");
 	char *long_line = xmalloc(400);
 	memset(long_line, 'x', 399);
 	long_line[399] = '\0';
 	char *text = xasprintf("[gemini]\nsystem_prompt = %s\n", long_line);
 	assert_file_error(text, 2,
-			  "line is longer than 197 characters; split a long value over indented "
-			  "continuation lines");
+	                  "line is longer than 197 characters; split a long value over indented "
+	                  "continuation lines");
 	free(text);
 	free(long_line);
 }
@@ -638,8 +644,8 @@ START_TEST(secret_in_a_readable_file_draws_a_warning)
 	char *cause = NULL;
 	ck_assert_int_eq(load(&cfg, path, &cause), 0);
 	ck_assert_str_eq(cfg.api_key, "AIzaSyExample");
-	char *want = xasprintf("%s is readable by other users and holds a secret; run: chmod 600 %s\n",
-			       path, path);
+	char *want = xasprintf(
+	    "%s is readable by other users and holds a secret; run: chmod 600 %s\n", path, path);
 	ck_assert_str_eq(warnings.data, want);
 	free(want);
 	config_free(&cfg);
@@ -678,17 +684,17 @@ END_TEST
 START_TEST(model_sections_override_the_table)
 {
 	char *path = write_file("models.ini",
-				"[model \"gemini-3.5-flash\"]\n"
-				"rpm = 15\n"
-				"description = fast\n"
-				"  and cheap\n"
-				"[gemini]\n"
-				"model = my-tuned\n"
-				"[model \"my-tuned\"]\n"
-				"rpd = 0\n"
-				"[model \"gemini-3.5-flash\"]\n"
-				"rpd = 500\n",
-				0600);
+	                        "[model \"gemini-3.5-flash\"]\n"
+	                        "rpm = 15\n"
+	                        "description = fast\n"
+	                        "  and cheap\n"
+	                        "[gemini]\n"
+	                        "model = my-tuned\n"
+	                        "[model \"my-tuned\"]\n"
+	                        "rpd = 0\n"
+	                        "[model \"gemini-3.5-flash\"]\n"
+	                        "rpd = 500\n",
+	                        0600);
 	struct config cfg;
 	char *cause = NULL;
 	ck_assert_msg(load(&cfg, path, &cause) == 0, "%s", cause);
@@ -718,15 +724,16 @@ START_TEST(durations)
 		const char *text;
 		long seconds;
 	} ok[] = {
-		{"7d", 604800}, {"12h", 43200}, {"30m", 1800}, {"3600", 3600}, {"3600s", 3600}, {"0", 0},
+	    {"7d", 604800}, {"12h", 43200},  {"30m", 1800},
+	    {"3600", 3600}, {"3600s", 3600}, {"0", 0},
 	};
 	for (size_t i = 0; i < ARRAY_LEN(ok); i++) {
 		long v = -1;
 		ck_assert_msg(config_parse_duration(ok[i].text, &v) == 0, "%s", ok[i].text);
 		ck_assert_int_eq(v, ok[i].seconds);
 	}
-	static const char *const bad[] = {"", "7 d", "-5", "5x", "1h30m", "d", "1.5h",
-					  "99999999999999999999"};
+	static const char *const bad[] = {"",      "7 d", "-5",   "5x",
+	                                  "1h30m", "d",   "1.5h", "99999999999999999999"};
 	for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
 		long v;
 		ck_assert_msg(config_parse_duration(bad[i], &v) == -1, "'%s' accepted", bad[i]);
@@ -740,17 +747,17 @@ START_TEST(sizes)
 		const char *text;
 		size_t bytes;
 	} ok[] = {
-		{"5MiB", 5242880}, {"5M", 5242880},     {"512KiB", 524288}, {"1000000", 1000000},
-		{"2GiB", 2147483648u}, {"5 MiB", 5242880}, {"3kB", 3000},       {"7MB", 7000000},
-		{"12b", 12},
+	    {"5MiB", 5242880},    {"5M", 5242880},       {"512KiB", 524288},
+	    {"1000000", 1000000}, {"2GiB", 2147483648u}, {"5 MiB", 5242880},
+	    {"3kB", 3000},        {"7MB", 7000000},      {"12b", 12},
 	};
 	for (size_t i = 0; i < ARRAY_LEN(ok); i++) {
 		size_t v = 0;
 		ck_assert_msg(config_parse_size(ok[i].text, &v) == 0, "%s", ok[i].text);
 		ck_assert_uint_eq(v, ok[i].bytes);
 	}
-	static const char *const bad[] = {"", "MiB", "-1", "5 TiB", "5.5M", "5MiBs",
-					  "99999999999999999999G"};
+	static const char *const bad[] = {
+	    "", "MiB", "-1", "5 TiB", "5.5M", "5MiBs", "99999999999999999999G"};
 	for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
 		size_t v;
 		ck_assert_msg(config_parse_size(bad[i], &v) == -1, "'%s' accepted", bad[i]);
