@@ -125,3 +125,13 @@ $(BUILD)/bench/parser_bench: bench/parser_bench.c $(PARSER_DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(WARN) -O2 -D_GNU_SOURCE -Iinclude $(shell pkg-config --cflags libcjson) \
 	  -o $@ bench/parser_bench.c $(PARSER_SRC) $(shell pkg-config --libs libcjson)
+
+# The store benchmark (bench/store_bench.c): SQLite always, MongoDB when
+# JARVIS_TEST_MONGO_URI is set. Prints median and p95 per engine.
+.PHONY: bench-store
+bench-store: $(BUILD)/bench/store_bench
+	$(BUILD)/bench/store_bench
+
+$(BUILD)/bench/store_bench: bench/store_bench.c $(BUILD)/libjarvis.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libjarvis.a $(LIBS)
