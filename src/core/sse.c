@@ -145,8 +145,10 @@ int sse_feed(struct sse *s, const char *p, size_t n, sse_event_fn on_event, void
 		return set_cause(cause, "gemini: the event stream cannot go on after an error");
 	if (s->finished)
 		return set_cause(cause, "gemini: the event stream was already finished");
+	if (n == 0)
+		return 0; /* p may be NULL then */
 	const char *end = p + n;
-	if (s->skip_lf && p < end) {
+	if (s->skip_lf) {
 		s->skip_lf = false;
 		if (*p == '\n')
 			p++;

@@ -112,6 +112,17 @@ START_TEST(crlf_cut_between_cr_and_lf_is_one_line_end)
 	char *got = frame_cuts(s, 64, &cut, 1, NULL);
 	ck_assert_str_eq(got, "[a\nb]");
 	free(got);
+	/* An empty feed in between (curl may pass one, even with no buffer) changes nothing. */
+	struct events ev = {0};
+	buf_init(&ev.all, 0);
+	struct sse *f = sse_new(64);
+	ck_assert_int_eq(sse_feed(f, s, cut, collect, &ev, NULL), 0);
+	ck_assert_int_eq(sse_feed(f, NULL, 0, collect, &ev, NULL), 0);
+	ck_assert_int_eq(sse_feed(f, s + cut, strlen(s) - cut, collect, &ev, NULL), 0);
+	ck_assert_int_eq(sse_finish(f, collect, &ev, NULL), 0);
+	ck_assert_str_eq(ev.all.data, "[a\nb]");
+	sse_free(f);
+	buf_free(&ev.all);
 }
 END_TEST
 
