@@ -63,11 +63,15 @@ deps:
 	command -v go >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y golang-go
 	sh tests/install-ferretdb.sh
 
+# Both run beside a FerretDB of their own (tests/ferretdb.py), so the
+# store's contract suite and the end-to-end tests reach a real MongoDB peer.
 unit: $(UNIT_BIN)
-	@fail=0; for t in $(UNIT_BIN); do $$t || fail=1; done; exit $$fail
+	@$(PYTHON) tests/ferretdb.py run -- sh -c \
+	  'fail=0; for t in $(UNIT_BIN); do $$t || fail=1; done; exit $$fail'
 
 e2e: $(BIN)
-	JARVIS_BIN=$(abspath $(BIN)) $(PYTHON) -m pytest -q tests/e2e
+	JARVIS_BIN=$(abspath $(BIN)) $(PYTHON) tests/ferretdb.py run -- \
+	  $(PYTHON) -m pytest -q -p no:cacheprovider tests/e2e
 
 test: unit e2e
 

@@ -9,15 +9,17 @@ if [ -x "$gobin/ferretdb" ] && "$gobin/ferretdb" --version 2>/dev/null | grep -q
 	echo "ferretdb $version already installed in $gobin"
 	exit 0
 fi
-if go install "github.com/FerretDB/FerretDB/cmd/ferretdb@$version"; then
-	exit 0
+here=$(cd "$(dirname "$0")" && pwd)
+if ! go install "github.com/FerretDB/FerretDB/cmd/ferretdb@$version"; then
+	# Some proxies refuse the @version form's deprecation lookup; a scratch
+	# module that records the tool works through the same proxy.
+	scratch=$(mktemp -d)
+	trap 'rm -rf "$scratch"' EXIT
+	(cd "$scratch" && go mod init jarvis-ferretdb-install >/dev/null 2>&1 &&
+		go get -tool "github.com/FerretDB/FerretDB/cmd/ferretdb@$version" &&
+		go install github.com/FerretDB/FerretDB/cmd/ferretdb)
 fi
-# Some proxies refuse the @version form's deprecation lookup; a scratch
-# module that records the tool works through the same proxy.
-scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
-cd "$scratch"
-go mod init jarvis-ferretdb-install >/dev/null 2>&1
-go get -tool "github.com/FerretDB/FerretDB/cmd/ferretdb@$version"
-go install github.com/FerretDB/FerretDB/cmd/ferretdb
-echo "ferretdb $version installed in $gobin"
+# `go install` leaves out build/version/version.txt and that binary stops
+# at start; rebuild it from the module cache with the file in place.
+python3 "$here/ferretdb.py" build
+"$gobin/ferretdb" --version | head -1

@@ -81,6 +81,8 @@ void conv_clear(struct conv *c);
 /* A new standalone message (for stores that read messages outside a conversation). */
 struct msg *msg_new(enum msg_role role, const char *text);
 void msg_free(struct msg *m);
+/* A deep copy of a message (for handing to another thread). */
+struct msg *msg_clone(const struct msg *m);
 /* Appends an image (copies every field). */
 void msg_add_image(struct msg *m, const struct image *img);
 

@@ -67,6 +67,25 @@ void msg_free(struct msg *m)
 	free(m);
 }
 
+struct msg *msg_clone(const struct msg *m)
+{
+	struct msg *c = msg_new(m->role, NULL);
+	buf_append(&c->text, m->text.data ? m->text.data : "", m->text.len);
+	buf_append(&c->thoughts, m->thoughts.data ? m->thoughts.data : "", m->thoughts.len);
+	for (size_t i = 0; i < m->nimages; i++)
+		msg_add_image(c, &m->images[i]);
+	c->id = m->id ? xstrdup(m->id) : NULL;
+	c->seq = m->seq;
+	c->model = m->model ? xstrdup(m->model) : NULL;
+	c->status = m->status;
+	c->finish_reason = m->finish_reason ? xstrdup(m->finish_reason) : NULL;
+	c->usage = m->usage;
+	c->feedback = m->feedback;
+	c->created_ms = m->created_ms;
+	c->generation = m->generation;
+	return c;
+}
+
 void msg_add_image(struct msg *m, const struct image *img)
 {
 	m->images = xrealloc(m->images, (m->nimages + 1) * sizeof(*m->images));

@@ -1,0 +1,1256 @@
+/*
+ * chat.c: the interactive session (see chat.h). The loop thread owns the
+ * conversation on screen; the worker thread owns the store and everything
+ * in struct persist. They meet only through jobs: a job carries copies in,
+ * its work runs on the worker, its done callback brings results back on
+ * the loop. A done callback checks `serial` so that results for a
+ * conversation that has since been replaced are dropped.
+ */
+#include "jarvis/chat.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jarvis/account.h"
+#include "jarvis/attach.h"
+#include "jarvis/config.h"
+#include "jarvis/export.h"
+#include "jarvis/gemini.h"
+#include "jarvis/gemini_request.h"
+#include "jarvis/loop.h"
+#include "jarvis/ratelimit.h"
+#include "jarvis/session.h"
+#include "jarvis/store.h"
+#include "jarvis/token.h"
+#include "jarvis/util.h"
+#include "jarvis/worker.h"
+
+/* Messages read when a stored conversation is opened. */
+#define CHAT_LOAD_MESSAGES 500
+#define CHAT_LIST_LIMIT 200
+#define CHECKPOINT_MS 1000
+
+/* Worker-side state: only jobs running on the worker touch it. */
+struct persist {
+	const struct config *cfg;
+	struct store *store;
+	unsigned char *secret;
+	size_t secret_len;
+	char *user_id;
+	unsigned conv_serial; /* the conversation conv_id belongs to */
+	char *conv_id;
+	char *answer_id; /* the stored answer being streamed */
+};
+
+struct model_rate {
+	char *model;
+	struct ratelimit window;
+};
+
+struct chat {
+	struct loop *loop;
+	const struct config *cfg;
+	struct worker *worker;
+	struct persist ps;
+
+	struct conv *conv;
+	unsigned serial;
+	struct model_list models;
+	char *model;
+	char *system_prompt; /* this conversation's; NULL: the config's */
+
+	struct gemini_call *call;
+	struct msg *answer;
+	long long stream_started_ms;
+	size_t stream_bytes;
+	unsigned checkpoint_timer;
+	bool awaiting_store; /* the question is being stored; the request waits */
+
+	struct image *pending;
+	size_t npending;
+
+	char *user_name; /* NULL: guest */
+	char *error;
+	char *store_state;
+	size_t store_failures;
+
+	struct model_rate *rates;
+	size_t nrates;
+
+	struct chat_conv_row *rows;
+	size_t nrows;
+	unsigned dirty;
+};
+
+enum job_kind {
+	JOB_WHOAMI,
+	JOB_SIGNUP,
+	JOB_LOGIN,
+	JOB_LOGOUT,
+	JOB_ADOPT,
+	JOB_APPEND_USER,
+	JOB_APPEND_ANSWER,
+	JOB_UPDATE_ANSWER,
+	JOB_USAGE,
+	JOB_LIST,
+	JOB_SELECT,
+	JOB_RENAME,
+	JOB_DELETE,
+	JOB_FEEDBACK,
+	JOB_SET_MODEL,
+	JOB_SET_SYSTEM,
+};
+
+struct job {
+	struct chat *ch;
+	enum job_kind kind;
+	unsigned serial;
+	char *a, *b;    /* string arguments, per kind */
+	char *password; /* wiped */
+	struct msg **msgs; /* copies handed to the worker */
+	size_t nmsgs;
+	size_t index; /* position of msgs[0] in the conversation (loop side) */
+	int value;
+
+	/* results */
+	int rc;
+	int who; /* JOB_WHOAMI: account_current's answer */
+	char *cause;
+	char *conv_id;
+	struct account_user user;
+	struct conv *conv;
+	struct store_msgs loaded;
+	struct store_conv_list list;
+};
+
+static void dirty(struct chat *ch, unsigned bits)
+{
+	ch->dirty |= bits;
+}
+
+static void set_error(struct chat *ch, const char *msg)
+{
+	free(ch->error);
+	ch->error = msg ? xstrdup(msg) : NULL;
+	dirty(ch, CHAT_DIRTY_STATUS);
+}
+
+void chat_notice(struct chat *ch, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = xvasprintf(fmt, ap);
+	va_end(ap);
+	conv_add(ch->conv, ROLE_NOTICE, s);
+	free(s);
+	dirty(ch, CHAT_DIRTY_HISTORY);
+}
+
+/* ---- the worker side --------------------------------------------------- */
+
+static int ps_store(struct persist *ps, char **cause)
+{
+	if (ps->store != NULL)
+		return 0;
+	ps->store = store_open(ps->cfg->store_uri, ps->cfg->database, ps->cfg->data_dir, cause);
+	return ps->store ? 0 : -1;
+}
+
+static int ps_env(struct persist *ps, struct account_env *env, char **cause)
+{
+	if (ps_store(ps, cause) == -1)
+		return -1;
+	if (ps->secret == NULL) {
+		char *warning = NULL;
+		if (secret_load(ps->cfg->jwt_secret, ps->cfg->data_dir, &ps->secret,
+				&ps->secret_len, &warning, cause) == -1)
+			return -1;
+		free(warning); /* shown by the one-shot modes; the TUI stays quiet */
+	}
+	memset(env, 0, sizeof(*env));
+	env->store = ps->store;
+	env->state_dir = ps->cfg->state_dir;
+	env->secret = ps->secret;
+	env->secret_len = ps->secret_len;
+	env->token_ttl_s = ps->cfg->token_ttl;
+	return 0;
+}
+
+static void ps_set_user(struct persist *ps, const char *id)
+{
+	free(ps->user_id);
+	ps->user_id = id ? xstrdup(id) : NULL;
+	free(ps->conv_id);
+	ps->conv_id = NULL;
+}
+
+/* The stored conversation for this job's serial, created on first need. */
+static const char *ps_conv(struct persist *ps, struct job *j, const char *title, const char *model)
+{
+	if (j->a != NULL && j->a[0] != '\0') {
+		ps->conv_serial = j->serial;
+		free(ps->conv_id);
+		ps->conv_id = xstrdup(j->a);
+	}
+	if (ps->conv_id != NULL && ps->conv_serial == j->serial)
+		return ps->conv_id;
+	char *id = NULL;
+	if (store_conv_create(ps->store, ps->user_id, title, model, NULL, &id, &j->cause) < 0) {
+		j->rc = -1;
+		return NULL;
+	}
+	free(ps->conv_id);
+	ps->conv_id = id;
+	ps->conv_serial = j->serial;
+	j->conv_id = xstrdup(id);
+	return id;
+}
+
+/* A short title from the first line of a prompt, cut on a character boundary. */
+static char *title_from(const char *text)
+{
+	size_t n = strcspn(text, "\n");
+	if (n > 60) {
+		n = 60;
+		while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
+			n--;
+	}
+	char *t = xstrndup(text, n);
+	return t[0] ? t : (free(t), xstrdup("untitled"));
+}
+
+static void job_work(void *ud)
+{
+	struct job *j = ud;
+	struct persist *ps = &j->ch->ps;
+	struct account_env env;
+	j->rc = 0;
+
+	if (j->kind == JOB_WHOAMI) {
+		/* A guest with no session file never creates the store. */
+		char *token = NULL, *notice = NULL;
+		if (session_load(ps->cfg->state_dir, &token, &notice) != 0) {
+			j->who = 1;
+			j->cause = notice;
+			return;
+		}
+		free_secret(token);
+		free(notice);
+		if (ps_env(ps, &env, &j->cause) == -1) {
+			j->who = -1;
+			return;
+		}
+		j->who = account_current(&env, wall_ms() / 1000, &j->user, &j->cause);
+		if (j->who == 0)
+			ps_set_user(ps, j->user.id);
+		return;
+	}
+	if (j->kind == JOB_SIGNUP || j->kind == JOB_LOGIN || j->kind == JOB_LOGOUT) {
+		if (ps_env(ps, &env, &j->cause) == -1) {
+			j->rc = -1;
+			return;
+		}
+		long long now = wall_ms() / 1000;
+		if (j->kind == JOB_SIGNUP)
+			j->rc = account_signup(&env, j->a, j->b, j->password, now, &j->user, &j->cause);
+		else if (j->kind == JOB_LOGIN)
+			j->rc = account_login(&env, j->a, j->password, now, &j->user, &j->cause);
+		else
+			j->rc = account_logout(&env, now, &j->cause);
+		if (j->rc == 0)
+			ps_set_user(ps, j->kind == JOB_LOGOUT ? NULL : j->user.id);
+		return;
+	}
+	if (ps->user_id == NULL)
+		return; /* a guest: nothing is stored */
+	if (ps_store(ps, &j->cause) == -1) {
+		j->rc = -1;
+		return;
+	}
+	struct store *st = ps->store;
+	const char *uid = ps->user_id;
+	const char *conv_id;
+	switch (j->kind) {
+	case JOB_ADOPT:
+	case JOB_APPEND_USER:
+		if (j->nmsgs == 0)
+			return;
+		{
+			char *title = title_from(j->msgs[0]->text.data ? j->msgs[0]->text.data : "");
+			conv_id = ps_conv(ps, j, title, j->b);
+			free(title);
+		}
+		for (size_t i = 0; conv_id != NULL && i < j->nmsgs && j->rc == 0; i++)
+			if (store_msg_append(st, uid, conv_id, j->msgs[i], &j->cause) < 0)
+				j->rc = -1;
+		return;
+	case JOB_APPEND_ANSWER:
+		conv_id = ps_conv(ps, j, "untitled", j->b);
+		if (conv_id == NULL)
+			return;
+		free(ps->answer_id);
+		ps->answer_id = NULL;
+		if (store_msg_append(st, uid, conv_id, j->msgs[0], &j->cause) < 0) {
+			j->rc = -1;
+			return;
+		}
+		ps->answer_id = xstrdup(j->msgs[0]->id);
+		return;
+	case JOB_UPDATE_ANSWER:
+		if (ps->answer_id == NULL || ps->conv_id == NULL || ps->conv_serial != j->serial)
+			return;
+		free(j->msgs[0]->id);
+		j->msgs[0]->id = xstrdup(ps->answer_id);
+		if (store_msg_update(st, uid, ps->conv_id, j->msgs[0], &j->cause) < 0)
+			j->rc = -1;
+		return;
+	case JOB_USAGE:
+		if (store_usage_add(st, uid, j->b, wall_ms(), &j->cause) < 0)
+			j->rc = -1;
+		return;
+	case JOB_LIST:
+		j->rc = store_conv_list(st, uid, 0, CHAT_LIST_LIMIT, &j->list, &j->cause);
+		return;
+	case JOB_SELECT: {
+		char *end = NULL;
+		unsigned long idx = strtoul(j->a, &end, 10);
+		if (end != j->a && *end == '\0' && idx > 0 && strlen(j->a) < 7)
+			j->rc = store_conv_get_index(st, uid, idx, &j->conv, &j->cause);
+		else
+			j->rc = store_conv_get(st, uid, j->a, &j->conv, &j->cause);
+		if (j->rc == 0)
+			j->rc = store_msg_last(st, uid, j->conv->id, CHAT_LOAD_MESSAGES, &j->loaded,
+					       &j->cause);
+		if (j->rc == 0) {
+			free(ps->conv_id);
+			ps->conv_id = xstrdup(j->conv->id);
+			ps->conv_serial = j->serial;
+		}
+		return;
+	}
+	case JOB_RENAME:
+		j->rc = store_conv_rename(st, uid, j->a, j->b, &j->cause);
+		return;
+	case JOB_DELETE:
+		j->rc = store_conv_delete(st, uid, j->a, &j->cause);
+		if (j->rc == 0 && ps->conv_id != NULL && strcmp(ps->conv_id, j->a) == 0) {
+			free(ps->conv_id);
+			ps->conv_id = NULL;
+		}
+		return;
+	case JOB_FEEDBACK:
+		j->rc = store_msg_feedback(st, uid, j->a, j->b, j->value, &j->cause);
+		return;
+	case JOB_SET_MODEL:
+		j->rc = store_conv_set_model(st, uid, j->a, j->b, &j->cause);
+		return;
+	case JOB_SET_SYSTEM:
+		j->rc = store_conv_set_system(st, uid, j->a, j->b, &j->cause);
+		return;
+	default:
+		return;
+	}
+}
+
+/* ---- the loop side of jobs --------------------------------------------- */
+
+static void job_free(struct job *j)
+{
+	free(j->a);
+	free(j->b);
+	free_secret(j->password);
+	for (size_t i = 0; i < j->nmsgs; i++)
+		msg_free(j->msgs[i]);
+	free(j->msgs);
+	free(j->cause);
+	free(j->conv_id);
+	account_user_clear(&j->user);
+	conv_free(j->conv);
+	store_msgs_free(&j->loaded);
+	store_conv_list_free(&j->list);
+	free(j);
+}
+
+static void set_user(struct chat *ch, const struct account_user *u)
+{
+	free(ch->user_name);
+	ch->user_name = u ? xstrdup(u->name) : NULL;
+	dirty(ch, CHAT_DIRTY_STATUS);
+}
+
+static void store_failed(struct chat *ch, struct job *j)
+{
+	ch->store_failures++;
+	free(ch->store_state);
+	ch->store_state = xasprintf("store failing: %zu write%s not saved", ch->store_failures,
+				    ch->store_failures == 1 ? "" : "s");
+	char *line = xasprintf("store: %s", j->cause ? j->cause : "the store failed");
+	set_error(ch, line);
+	free(line);
+}
+
+static struct job *job_new(struct chat *ch, enum job_kind kind)
+{
+	struct job *j = xcalloc(1, sizeof(*j));
+	j->ch = ch;
+	j->kind = kind;
+	j->serial = ch->serial;
+	return j;
+}
+
+static void adopt_conv(struct chat *ch);
+static void start_after_store(struct chat *ch);
+
+static void replace_conv(struct chat *ch, struct conv *c)
+{
+	if (ch->call != NULL)
+		gemini_stream_cancel(ch->call);
+	conv_free(ch->conv);
+	ch->conv = c;
+	ch->serial++;
+	ch->awaiting_store = false;
+	free(ch->system_prompt);
+	ch->system_prompt = c->system_prompt ? xstrdup(c->system_prompt) : NULL;
+	if (c->model != NULL && c->model[0] != '\0') {
+		free(ch->model);
+		ch->model = xstrdup(c->model);
+	}
+	dirty(ch, CHAT_DIRTY_HISTORY | CHAT_DIRTY_STATUS);
+}
+
+static void job_done(void *ud)
+{
+	struct job *j = ud;
+	struct chat *ch = j->ch;
+	bool current = j->serial == ch->serial;
+
+	switch (j->kind) {
+	case JOB_WHOAMI:
+		if (j->who == 0) {
+			set_user(ch, &j->user);
+		} else if (j->cause != NULL) {
+			chat_notice(ch, "%s", j->cause);
+		}
+		break;
+	case JOB_SIGNUP:
+	case JOB_LOGIN:
+		if (j->rc < 0) {
+			set_error(ch, j->cause ? j->cause : "that did not work");
+			break;
+		}
+		set_user(ch, &j->user);
+		chat_notice(ch, "%s as %s <%s>", j->kind == JOB_SIGNUP ? "signed up" : "logged in",
+			    j->user.name, j->user.email);
+		adopt_conv(ch);
+		break;
+	case JOB_LOGOUT:
+		if (j->rc < 0)
+			set_error(ch, j->cause);
+		set_user(ch, NULL);
+		replace_conv(ch, conv_new());
+		chat_notice(ch, "logged out; chatting as a guest (nothing is stored)");
+		break;
+	case JOB_LIST:
+		if (j->rc < 0) {
+			store_failed(ch, j);
+			break;
+		}
+		for (size_t i = 0; i < ch->nrows; i++) {
+			free(ch->rows[i].id);
+			free(ch->rows[i].title);
+		}
+		free(ch->rows);
+		ch->nrows = j->list.n;
+		ch->rows = xcalloc(j->list.n ? j->list.n : 1, sizeof(*ch->rows));
+		for (size_t i = 0; i < j->list.n; i++) {
+			ch->rows[i].id = xstrdup(j->list.items[i].id);
+			ch->rows[i].title = xstrdup(j->list.items[i].title ? j->list.items[i].title
+									  : "");
+			ch->rows[i].updated_ms = j->list.items[i].updated_ms;
+			ch->rows[i].nmessages = j->list.items[i].nmessages;
+		}
+		dirty(ch, CHAT_DIRTY_CONVS);
+		if (j->value) {
+			if (ch->nrows == 0)
+				chat_notice(ch, "no stored conversations yet");
+			for (size_t i = 0; i < ch->nrows; i++)
+				chat_notice(ch, "%zu. %s  %s (%ld messages)", i + 1, ch->rows[i].id,
+					    ch->rows[i].title, ch->rows[i].nmessages);
+		}
+		break;
+	case JOB_SELECT:
+		if (j->rc < 0) {
+			set_error(ch, j->cause ? j->cause : "no such conversation");
+			break;
+		}
+		if (!current)
+			break;
+		{
+			struct conv *c = j->conv;
+			j->conv = NULL;
+			for (size_t i = 0; i < j->loaded.n; i++) {
+				struct msg *m = j->loaded.items[i];
+				if (c->n == c->cap) {
+					c->cap = c->cap ? c->cap * 2 : 16;
+					c->msgs = xrealloc(c->msgs, c->cap * sizeof(*c->msgs));
+				}
+				c->msgs[c->n++] = m;
+			}
+			free(j->loaded.items);
+			j->loaded.items = NULL;
+			j->loaded.n = 0;
+			/* The worker already points at this conversation for the new serial. */
+			replace_conv(ch, c);
+			chat_notice(ch, "opened \"%s\"", c->title ? c->title : "untitled");
+		}
+		break;
+	case JOB_DELETE:
+		if (j->rc < 0)
+			set_error(ch, j->cause);
+		else
+			chat_notice(ch, "conversation deleted");
+		break;
+	case JOB_RENAME:
+		if (j->rc < 0)
+			set_error(ch, j->cause);
+		break;
+	default:
+		if (j->rc < 0) {
+			store_failed(ch, j);
+			if (j->kind == JOB_APPEND_USER && j->value && current)
+				start_after_store(ch);
+			break;
+		}
+		if (current && j->conv_id != NULL && ch->conv->id == NULL) {
+			ch->conv->id = xstrdup(j->conv_id);
+			dirty(ch, CHAT_DIRTY_STATUS);
+		}
+		/* Give the screen's messages their store ids (for /like and /dislike). */
+		if (current && (j->kind == JOB_APPEND_USER || j->kind == JOB_APPEND_ANSWER ||
+				j->kind == JOB_ADOPT)) {
+			for (size_t i = 0; i < j->nmsgs; i++) {
+				size_t at = j->index + i;
+				if (at < ch->conv->n && j->msgs[i]->id != NULL &&
+				    ch->conv->msgs[at]->id == NULL) {
+					ch->conv->msgs[at]->id = xstrdup(j->msgs[i]->id);
+					ch->conv->msgs[at]->seq = j->msgs[i]->seq;
+				}
+			}
+		}
+		if (j->kind == JOB_APPEND_USER && j->value && current)
+			start_after_store(ch);
+		break;
+	}
+	job_free(j);
+}
+
+static void submit(struct chat *ch, struct job *j)
+{
+	worker_submit(ch->worker, job_work, job_done, j);
+}
+
+static void job_add_msg(struct job *j, const struct msg *m)
+{
+	j->msgs = xrealloc(j->msgs, (j->nmsgs + 1) * sizeof(*j->msgs));
+	j->msgs[j->nmsgs++] = msg_clone(m);
+}
+
+/* After a login: keep the guest conversation on screen under the account. */
+static void adopt_conv(struct chat *ch)
+{
+	if (ch->conv->id != NULL)
+		return;
+	struct job *j = job_new(ch, JOB_ADOPT);
+	j->b = xstrdup(ch->model);
+	bool first = true;
+	for (size_t i = 0; i < ch->conv->n; i++) {
+		const struct msg *m = ch->conv->msgs[i];
+		if (m->role == ROLE_NOTICE || m->status == MSG_STREAMING)
+			continue;
+		if (first)
+			j->index = i;
+		/* Only a contiguous run maps back by index; notices break it. */
+		if (!first && i != j->index + j->nmsgs)
+			break;
+		job_add_msg(j, m);
+		first = false;
+	}
+	if (j->nmsgs == 0) {
+		job_free(j);
+		return;
+	}
+	submit(ch, j);
+}
+
+/* ---- creating and freeing ---------------------------------------------- */
+
+struct chat *chat_new(struct loop *l, const struct config *cfg, char **cause)
+{
+	struct chat *ch = xcalloc(1, sizeof(*ch));
+	ch->loop = l;
+	ch->cfg = cfg;
+	ch->ps.cfg = cfg;
+	ch->worker = worker_new(l, cause);
+	if (ch->worker == NULL) {
+		free(ch);
+		return NULL;
+	}
+	ch->conv = conv_new();
+	ch->model = xstrdup(cfg->model);
+	models_init(&ch->models);
+	for (size_t i = 0; i < cfg->nmodels; i++) {
+		const struct config_model *m = &cfg->models[i];
+		models_override(&ch->models, m->id, m->has_rpm ? m->rpm : -1,
+				m->has_rpd ? m->rpd : -1, m->description);
+	}
+	models_sort(&ch->models);
+	submit(ch, job_new(ch, JOB_WHOAMI));
+	dirty(ch, CHAT_DIRTY_HISTORY | CHAT_DIRTY_STATUS);
+	return ch;
+}
+
+static void models_fetched(void *ud, const char *error)
+{
+	struct chat *ch = ud;
+	models_sort(&ch->models);
+	dirty(ch, CHAT_DIRTY_MODELS);
+	/* A failed list is not worth an alarm: the built-in table still works. */
+}
+
+/* Merges the API's model list in the background (F2 shows it when it lands). */
+void chat_fetch_models(struct chat *ch);
+void chat_fetch_models(struct chat *ch)
+{
+	if (ch->cfg->api_key == NULL || ch->cfg->api_key[0] == '\0')
+		return;
+	struct gemini_target t = {.base_url = ch->cfg->base_url, .api_key = ch->cfg->api_key};
+	gemini_fetch_models(ch->loop, &t, &ch->models, models_fetched, ch, NULL);
+}
+
+void chat_free(struct chat *ch)
+{
+	if (ch == NULL)
+		return;
+	if (ch->call != NULL)
+		gemini_stream_cancel(ch->call);
+	worker_free(ch->worker);
+	store_close(ch->ps.store);
+	if (ch->ps.secret != NULL)
+		secret_free(ch->ps.secret, ch->ps.secret_len);
+	free(ch->ps.user_id);
+	free(ch->ps.conv_id);
+	free(ch->ps.answer_id);
+	conv_free(ch->conv);
+	models_free(&ch->models);
+	free(ch->model);
+	free(ch->system_prompt);
+	chat_detach(ch);
+	free(ch->user_name);
+	free(ch->error);
+	free(ch->store_state);
+	for (size_t i = 0; i < ch->nrates; i++) {
+		free(ch->rates[i].model);
+		ratelimit_free(&ch->rates[i].window);
+	}
+	free(ch->rates);
+	for (size_t i = 0; i < ch->nrows; i++) {
+		free(ch->rows[i].id);
+		free(ch->rows[i].title);
+	}
+	free(ch->rows);
+	free(ch);
+}
+
+/* ---- state ------------------------------------------------------------- */
+
+const struct conv *chat_conv(const struct chat *ch)
+{
+	return ch->conv;
+}
+
+const char *chat_model(const struct chat *ch)
+{
+	return ch->model;
+}
+
+const struct model_list *chat_models(const struct chat *ch)
+{
+	return &ch->models;
+}
+
+const char *chat_user(const struct chat *ch)
+{
+	return ch->user_name;
+}
+
+bool chat_streaming(const struct chat *ch)
+{
+	return ch->call != NULL || ch->awaiting_store;
+}
+
+double chat_rate(const struct chat *ch)
+{
+	if (ch->call == NULL)
+		return 0;
+	long long ms = now_ms() - ch->stream_started_ms;
+	if (ms < 200)
+		return 0;
+	/* About four bytes a token for the languages Gemini mostly sees. */
+	return (double)ch->stream_bytes / 4.0 / ((double)ms / 1000.0);
+}
+
+static struct ratelimit *rate_for(struct chat *ch, const char *model)
+{
+	for (size_t i = 0; i < ch->nrates; i++)
+		if (strcmp(ch->rates[i].model, model) == 0)
+			return &ch->rates[i].window;
+	ch->rates = xrealloc(ch->rates, (ch->nrates + 1) * sizeof(*ch->rates));
+	struct model_rate *r = &ch->rates[ch->nrates++];
+	r->model = xstrdup(model);
+	ratelimit_init(&r->window);
+	return &r->window;
+}
+
+char *chat_quota_line(const struct chat *ch)
+{
+	const struct model_info *m = models_find(&ch->models, ch->model);
+	if (m == NULL || (m->rpm <= 0 && m->rpd <= 0))
+		return xstrdup("");
+	struct ratelimit *r = rate_for((struct chat *)ch, ch->model);
+	long long now = now_ms();
+	struct buf b;
+	buf_init(&b, 0);
+	if (m->rpm > 0)
+		buf_printf(&b, "RPM %ld/%ld", m->rpm - (long)ratelimit_count(r, now, RATELIMIT_MINUTE_MS),
+			   m->rpm);
+	if (m->rpd > 0)
+		buf_printf(&b, "%sRPD %ld/%ld", b.len ? " " : "",
+			   m->rpd - (long)ratelimit_count(r, now, RATELIMIT_DAY_MS), m->rpd);
+	return buf_steal(&b);
+}
+
+const char *chat_store_state(const struct chat *ch)
+{
+	return ch->store_state ? ch->store_state : "";
+}
+
+const char *chat_error(const struct chat *ch)
+{
+	return ch->error;
+}
+
+void chat_clear_error(struct chat *ch)
+{
+	if (ch->error != NULL)
+		set_error(ch, NULL);
+}
+
+size_t chat_pending_images(const struct chat *ch)
+{
+	return ch->npending;
+}
+
+const struct chat_conv_row *chat_conv_rows(const struct chat *ch, size_t *n)
+{
+	*n = ch->nrows;
+	return ch->rows;
+}
+
+unsigned chat_take_dirty(struct chat *ch)
+{
+	unsigned d = ch->dirty;
+	ch->dirty = 0;
+	return d;
+}
+
+/* ---- streaming --------------------------------------------------------- */
+
+static void persist_answer(struct chat *ch)
+{
+	if (ch->user_name == NULL || ch->answer == NULL)
+		return;
+	struct job *j = job_new(ch, JOB_UPDATE_ANSWER);
+	job_add_msg(j, ch->answer);
+	if (j->msgs[0]->status == MSG_STREAMING)
+		j->msgs[0]->status = MSG_INTERRUPTED; /* what a crash would leave */
+	submit(ch, j);
+}
+
+static void checkpoint(void *ud)
+{
+	struct chat *ch = ud;
+	ch->checkpoint_timer = 0;
+	if (ch->call == NULL)
+		return;
+	persist_answer(ch);
+	ch->checkpoint_timer = loop_timer_add(ch->loop, CHECKPOINT_MS, checkpoint, ch);
+}
+
+static void on_delta(void *ud, const struct gemini_delta *d)
+{
+	struct chat *ch = ud;
+	struct msg *m = ch->answer;
+	if (d->text_len > 0)
+		buf_append(&m->text, d->text, d->text_len);
+	if (d->thought_len > 0)
+		buf_append(&m->thoughts, d->thought, d->thought_len);
+	ch->stream_bytes += d->text_len + d->thought_len;
+	m->generation++;
+	dirty(ch, CHAT_DIRTY_HISTORY | CHAT_DIRTY_STATUS);
+}
+
+static void on_notice(void *ud, const char *line)
+{
+	set_error(ud, line);
+}
+
+static void on_done(void *ud, const struct gemini_result *r)
+{
+	struct chat *ch = ud;
+	struct msg *m = ch->answer;
+	ch->call = NULL;
+	ch->answer = NULL;
+	if (ch->checkpoint_timer != 0) {
+		loop_timer_cancel(ch->loop, ch->checkpoint_timer);
+		ch->checkpoint_timer = 0;
+	}
+	const struct gemini_reply *reply = r->reply;
+	if (reply->finish_reason != NULL)
+		m->finish_reason = xstrdup(reply->finish_reason);
+	m->usage = reply->usage;
+	switch (r->end) {
+	case GEMINI_END_INTERRUPTED:
+		m->status = MSG_INTERRUPTED;
+		break;
+	case GEMINI_END_FAILED:
+		m->status = MSG_ERROR;
+		break;
+	case GEMINI_END_REPLY:
+		switch (r->outcome) {
+		case GEMINI_COMPLETE:
+		case GEMINI_CUT:
+			m->status = MSG_COMPLETE;
+			break;
+		case GEMINI_BLOCKED_PROMPT:
+		case GEMINI_STOPPED:
+			m->status = MSG_BLOCKED;
+			break;
+		case GEMINI_ERROR:
+		case GEMINI_EMPTY:
+			m->status = MSG_ERROR;
+			break;
+		}
+		break;
+	}
+	m->generation++;
+	if (ch->user_name != NULL) {
+		ch->answer = m;
+		persist_answer(ch);
+		ch->answer = NULL;
+	}
+	if (r->error != NULL)
+		chat_notice(ch, "%s", r->error);
+	else if (r->end == GEMINI_END_INTERRUPTED)
+		chat_notice(ch, "stopped; the answer above is incomplete");
+	else if (m->status == MSG_ERROR && m->text.len == 0)
+		chat_notice(ch, "gemini: the API sent an empty answer; try /retry");
+	set_error(ch, NULL);
+	dirty(ch, CHAT_DIRTY_HISTORY | CHAT_DIRTY_STATUS);
+}
+
+static bool blank(const char *s)
+{
+	return s == NULL || s[strspn(s, " \t\r\n")] == '\0';
+}
+
+/* Streams an answer to the conversation as it stands (its last turn is the user's). */
+static int start_answer(struct chat *ch, char **cause)
+{
+	struct ratelimit *rate = rate_for(ch, ch->model);
+	struct gemini_gen gen = {
+		.system_prompt = ch->system_prompt ? ch->system_prompt : ch->cfg->system_prompt,
+		.has_temperature = ch->cfg->has_temperature,
+		.temperature = ch->cfg->temperature,
+		.max_output_tokens =
+			ch->cfg->has_max_output_tokens ? ch->cfg->max_output_tokens : 0,
+	};
+	char *body = gemini_request_json(ch->conv, &gen, cause);
+	if (body == NULL)
+		return -1;
+	struct gemini_target t = {
+		.base_url = ch->cfg->base_url,
+		.api_key = ch->cfg->api_key,
+		.timeout_s = ch->cfg->timeout,
+	};
+	static const struct gemini_events events = {on_delta, on_notice, on_done};
+	ch->answer = conv_add(ch->conv, ROLE_MODEL, NULL);
+	ch->answer->status = MSG_STREAMING;
+	ch->answer->model = xstrdup(ch->model);
+	ch->call = gemini_stream_start(ch->loop, &t, ch->model, body, &events, ch, cause);
+	free(body);
+	if (ch->call == NULL) {
+		/* Nothing went out: drop the empty answer again. */
+		msg_free(ch->answer);
+		ch->conv->n--;
+		ch->answer = NULL;
+		return -1;
+	}
+	ratelimit_add(rate, now_ms());
+	ch->stream_started_ms = now_ms();
+	ch->stream_bytes = 0;
+	if (ch->user_name != NULL) {
+		struct job *j = job_new(ch, JOB_APPEND_ANSWER);
+		j->b = xstrdup(ch->model);
+		j->a = ch->conv->id ? xstrdup(ch->conv->id) : NULL;
+		j->index = ch->conv->n - 1;
+		job_add_msg(j, ch->answer);
+		j->msgs[0]->status = MSG_INTERRUPTED;
+		submit(ch, j);
+		struct job *u = job_new(ch, JOB_USAGE);
+		u->b = xstrdup(ch->model);
+		submit(ch, u);
+		ch->checkpoint_timer = loop_timer_add(ch->loop, CHECKPOINT_MS, checkpoint, ch);
+	}
+	dirty(ch, CHAT_DIRTY_HISTORY | CHAT_DIRTY_STATUS);
+	return 0;
+}
+
+/* The checks that must pass before a message is taken from the input. */
+static int check_send(struct chat *ch, const char *text, char **cause)
+{
+	if (ch->call != NULL || ch->awaiting_store)
+		return set_cause(cause, "an answer is still coming; press Esc to stop it first");
+	if (blank(text) && ch->npending == 0)
+		return set_cause(cause, "type a message first");
+	if (strlen(text) > ch->cfg->max_message_bytes)
+		return set_cause(cause, "the message is over %zu bytes ([limits] max_message_bytes)",
+				 ch->cfg->max_message_bytes);
+	if (ch->cfg->api_key == NULL || ch->cfg->api_key[0] == '\0')
+		return set_cause(cause, "no API key: set GEMINI_API_KEY or [gemini] api_key in "
+					"the config (get one at https://aistudio.google.com/apikey)");
+	const struct model_info *mi = models_find(&ch->models, ch->model);
+	long long wait = 0;
+	if (mi != NULL && ratelimit_check(rate_for(ch, ch->model), now_ms(), mi->rpm, mi->rpd,
+					  &wait) == -1)
+		return set_cause(cause,
+				 "quota: %s allows %ld requests a minute and %ld a day; "
+				 "the next is free in %lld s (F2 picks another model)",
+				 ch->model, mi->rpm, mi->rpd, (wait + 999) / 1000);
+	return 0;
+}
+
+/* Called when the user's message is safely stored (or the store failed). */
+static void start_after_store(struct chat *ch)
+{
+	ch->awaiting_store = false;
+	char *cause = NULL;
+	if (start_answer(ch, &cause) == -1) {
+		chat_notice(ch, "%s", cause);
+		free(cause);
+	}
+}
+
+int chat_send(struct chat *ch, const char *text, char **cause)
+{
+	if (check_send(ch, text, cause) == -1)
+		return -1;
+	struct msg *m = conv_add(ch->conv, ROLE_USER, text);
+	m->model = xstrdup(ch->model);
+	for (size_t i = 0; i < ch->npending; i++)
+		msg_add_image(m, &ch->pending[i]);
+	if (ch->user_name == NULL) {
+		if (start_answer(ch, cause) == -1) {
+			/* Nothing was sent: take the message back so the input keeps it. */
+			msg_free(m);
+			ch->conv->n--;
+			dirty(ch, CHAT_DIRTY_HISTORY);
+			return -1;
+		}
+		chat_detach(ch);
+		return 0;
+	}
+	/* Logged in: the request goes out once the question is stored. */
+	struct job *j = job_new(ch, JOB_APPEND_USER);
+	j->b = xstrdup(ch->model);
+	j->a = ch->conv->id ? xstrdup(ch->conv->id) : NULL;
+	j->index = ch->conv->n - 1;
+	j->value = 1;
+	job_add_msg(j, m);
+	submit(ch, j);
+	ch->awaiting_store = true;
+	chat_detach(ch);
+	dirty(ch, CHAT_DIRTY_HISTORY | CHAT_DIRTY_STATUS);
+	return 0;
+}
+
+int chat_stop(struct chat *ch, char **cause)
+{
+	if (ch->call == NULL)
+		return set_cause(cause, "nothing is streaming");
+	gemini_stream_cancel(ch->call);
+	return 0;
+}
+
+int chat_retry(struct chat *ch, char **cause)
+{
+	if (ch->call != NULL || ch->awaiting_store)
+		return set_cause(cause, "an answer is still coming; press Esc to stop it first");
+	size_t last_user = ch->conv->n;
+	for (size_t i = ch->conv->n; i-- > 0;) {
+		if (ch->conv->msgs[i]->role == ROLE_USER) {
+			last_user = i;
+			break;
+		}
+	}
+	if (last_user == ch->conv->n)
+		return set_cause(cause, "there is no question to send again");
+	/* The old answer stays in the store; the context drops it. */
+	while (ch->conv->n > last_user + 1)
+		msg_free(ch->conv->msgs[--ch->conv->n]);
+	dirty(ch, CHAT_DIRTY_HISTORY);
+	return start_answer(ch, cause);
+}
+
+void chat_clear(struct chat *ch)
+{
+	if (ch->call != NULL)
+		gemini_stream_cancel(ch->call);
+	conv_clear(ch->conv);
+	dirty(ch, CHAT_DIRTY_HISTORY);
+}
+
+int chat_new_conv(struct chat *ch, const char *title, char **cause)
+{
+	struct conv *c = conv_new();
+	if (title != NULL && !blank(title))
+		c->title = xstrdup(title);
+	replace_conv(ch, c);
+	chat_notice(ch, "new conversation%s%s", c->title ? ": " : "", c->title ? c->title : "");
+	return 0;
+}
+
+static int need_login(struct chat *ch, char **cause)
+{
+	if (ch->user_name == NULL)
+		return set_cause(cause, "log in first (/login EMAIL): guests' chats are not stored");
+	return 0;
+}
+
+int chat_select(struct chat *ch, const char *id_or_index, char **cause)
+{
+	if (need_login(ch, cause) == -1)
+		return -1;
+	if (ch->call != NULL)
+		gemini_stream_cancel(ch->call);
+	/* The new serial makes answers for the old conversation drop on arrival. */
+	ch->serial++;
+	struct job *j = job_new(ch, JOB_SELECT);
+	j->a = xstrdup(id_or_index);
+	submit(ch, j);
+	return 0;
+}
+
+int chat_rename(struct chat *ch, const char *title, char **cause)
+{
+	if (blank(title))
+		return set_cause(cause, "give the new title: /rename TITLE");
+	free(ch->conv->title);
+	ch->conv->title = xstrdup(title);
+	dirty(ch, CHAT_DIRTY_STATUS);
+	if (ch->user_name == NULL || ch->conv->id == NULL)
+		return 0;
+	struct job *j = job_new(ch, JOB_RENAME);
+	j->a = xstrdup(ch->conv->id);
+	j->b = xstrdup(title);
+	submit(ch, j);
+	return 0;
+}
+
+int chat_delete(struct chat *ch, const char *id, char **cause)
+{
+	if (need_login(ch, cause) == -1)
+		return -1;
+	const char *target = id ? id : ch->conv->id;
+	if (target == NULL)
+		return set_cause(cause, "this conversation is not stored; /delete ID deletes another");
+	/* An index from /convs works here too. */
+	char *end = NULL;
+	unsigned long idx = strtoul(target, &end, 10);
+	if (id != NULL && end != target && *end == '\0' && idx >= 1 && idx <= ch->nrows)
+		target = ch->rows[idx - 1].id;
+	struct job *j = job_new(ch, JOB_DELETE);
+	j->a = xstrdup(target);
+	bool current = ch->conv->id != NULL && strcmp(ch->conv->id, target) == 0;
+	submit(ch, j);
+	if (current)
+		replace_conv(ch, conv_new());
+	return 0;
+}
+
+int chat_load_convs(struct chat *ch, char **cause)
+{
+	if (need_login(ch, cause) == -1)
+		return -1;
+	submit(ch, job_new(ch, JOB_LIST));
+	return 0;
+}
+
+/* /convs: the list, printed as notices when it arrives. */
+int chat_list_convs(struct chat *ch, char **cause);
+int chat_list_convs(struct chat *ch, char **cause)
+{
+	if (need_login(ch, cause) == -1)
+		return -1;
+	struct job *j = job_new(ch, JOB_LIST);
+	j->value = 1;
+	submit(ch, j);
+	return 0;
+}
+
+int chat_set_model(struct chat *ch, const char *id, char **cause)
+{
+	if (!gemini_model_id_ok(id))
+		return set_cause(cause, "\"%s\" is not a model id; F2 lists them", id);
+	free(ch->model);
+	ch->model = xstrdup(id);
+	dirty(ch, CHAT_DIRTY_STATUS);
+	if (models_find(&ch->models, id) == NULL)
+		chat_notice(ch, "model %s is not in the known list; the API will say if it exists",
+			    id);
+	if (ch->user_name != NULL && ch->conv->id != NULL) {
+		struct job *j = job_new(ch, JOB_SET_MODEL);
+		j->a = xstrdup(ch->conv->id);
+		j->b = xstrdup(id);
+		submit(ch, j);
+	}
+	return 0;
+}
+
+int chat_set_system(struct chat *ch, const char *prompt, char **cause)
+{
+	free(ch->system_prompt);
+	ch->system_prompt = prompt && !blank(prompt) ? xstrdup(prompt) : NULL;
+	if (ch->user_name != NULL && ch->conv->id != NULL) {
+		struct job *j = job_new(ch, JOB_SET_SYSTEM);
+		j->a = xstrdup(ch->conv->id);
+		j->b = ch->system_prompt ? xstrdup(ch->system_prompt) : NULL;
+		submit(ch, j);
+	}
+	return 0;
+}
+
+const char *chat_system(const struct chat *ch)
+{
+	return ch->system_prompt ? ch->system_prompt : ch->cfg->system_prompt;
+}
+
+int chat_attach(struct chat *ch, const char *path, char **cause)
+{
+	struct image img;
+	if (attach_load(path, ch->cfg->max_image_bytes, &img, cause) == -1)
+		return -1;
+	ch->pending = xrealloc(ch->pending, (ch->npending + 1) * sizeof(*ch->pending));
+	ch->pending[ch->npending++] = img;
+	dirty(ch, CHAT_DIRTY_STATUS);
+	return 0;
+}
+
+void chat_detach(struct chat *ch)
+{
+	for (size_t i = 0; i < ch->npending; i++)
+		attach_image_free(&ch->pending[i]);
+	free(ch->pending);
+	ch->pending = NULL;
+	ch->npending = 0;
+	dirty(ch, CHAT_DIRTY_STATUS);
+}
+
+int chat_feedback(struct chat *ch, int value, char **cause)
+{
+	struct msg *m = NULL;
+	for (size_t i = ch->conv->n; i-- > 0;) {
+		if (ch->conv->msgs[i]->role == ROLE_MODEL) {
+			m = ch->conv->msgs[i];
+			break;
+		}
+	}
+	if (m == NULL)
+		return set_cause(cause, "there is no answer to rate yet");
+	m->feedback = value;
+	m->generation++;
+	dirty(ch, CHAT_DIRTY_HISTORY);
+	if (ch->user_name == NULL || ch->conv->id == NULL || m->id == NULL)
+		return 0;
+	struct job *j = job_new(ch, JOB_FEEDBACK);
+	j->a = xstrdup(ch->conv->id);
+	j->b = xstrdup(m->id);
+	j->value = value;
+	submit(ch, j);
+	return 0;
+}
+
+int chat_export(struct chat *ch, const char *path, char **cause)
+{
+	char *md = export_markdown(ch->conv, (const struct msg *const *)ch->conv->msgs,
+				   ch->conv->n);
+	FILE *f = fopen(path, "wx");
+	if (f == NULL) {
+		free(md);
+		return set_cause(cause, "export: cannot create %s: %s%s", path, strerror(errno),
+				 errno == EEXIST ? " (choose another name)" : "");
+	}
+	bool ok = fputs(md, f) >= 0;
+	ok = fclose(f) == 0 && ok;
+	free(md);
+	if (!ok)
+		return set_cause(cause, "export: writing %s failed: %s", path, strerror(errno));
+	chat_notice(ch, "exported to %s", path);
+	return 0;
+}
+
+int chat_signup(struct chat *ch, const char *name, const char *email, const char *password,
+		char **cause)
+{
+	struct job *j = job_new(ch, JOB_SIGNUP);
+	j->a = xstrdup(name);
+	j->b = xstrdup(email);
+	j->password = xstrdup(password);
+	submit(ch, j);
+	chat_notice(ch, "creating the account…");
+	return 0;
+}
+
+int chat_login(struct chat *ch, const char *email, const char *password, char **cause)
+{
+	struct job *j = job_new(ch, JOB_LOGIN);
+	j->a = xstrdup(email);
+	j->password = xstrdup(password);
+	submit(ch, j);
+	chat_notice(ch, "logging in…");
+	return 0;
+}
+
+int chat_logout(struct chat *ch, char **cause)
+{
+	if (ch->user_name == NULL)
+		return set_cause(cause, "nobody is logged in");
+	submit(ch, job_new(ch, JOB_LOGOUT));
+	return 0;
+}
+
+void chat_whoami(struct chat *ch)
+{
+	if (ch->user_name == NULL)
+		chat_notice(ch, "guest: nothing is stored; /login or /signup to keep your chats");
+	else
+		chat_notice(ch, "logged in as %s (store: %s)", ch->user_name,
+			    ch->cfg->store_uri && ch->cfg->store_uri[0] ? "MongoDB" : "SQLite");
+}
+
+void chat_quit(struct chat *ch)
+{
+	dirty(ch, CHAT_DIRTY_QUIT);
+}
