@@ -1,12 +1,461 @@
-/* accountcli.c: placeholder; the account modes land with the persistence work. */
+/*
+ * accountcli.c: the command-line modes that need the store and an account
+ * (see accountcli.h): --signup, --login, --logout, --convs and --export.
+ *
+ * Conventions: what the user asked for (a confirmation such as "logged in
+ * as NAME <email>", the conversation list, the export) goes to stdout;
+ * diagnostics go to stderr as "jarvis: ...". Exit codes: 2 for input that
+ * is wrong (a bad e-mail, a short password, an unknown conversation id, an
+ * export file that already exists), 3 when the store (or the export file)
+ * cannot be read or written, 4 for authentication: not logged in, a wrong
+ * password, too many tries, and an e-mail that already has an account.
+ *
+ * What it must not do: take a password from argv, echo it, or keep it in
+ * memory freed unwiped; overwrite a file or follow a symlink when exporting;
+ * show a conversation of another user (the store filters by user id).
+ */
 #include "jarvis/accountcli.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
+#include "jarvis/account.h"
 #include "jarvis/app.h"
+#include "jarvis/cli.h"
+#include "jarvis/config.h"
+#include "jarvis/export.h"
+#include "jarvis/passprompt.h"
+#include "jarvis/password.h"
+#include "jarvis/profile.h"
+#include "jarvis/session.h"
+#include "jarvis/store.h"
+#include "jarvis/utf8.h"
+#include "jarvis/util.h"
+
+/* Messages per store read while exporting, and rows per page while listing. */
+#define PAGE 500
+
+static int fail(int status, const char *fmt, ...) PRINTF_LIKE(2, 3);
+
+static int fail(int status, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "jarvis: %s\n", msg);
+	free(msg);
+	return status;
+}
+
+/* Prints cause (and frees it), returning status. */
+static int fail_cause(int status, char *cause)
+{
+	int rc = fail(status, "%s", cause != NULL ? cause : "failed");
+	free(cause);
+	return rc;
+}
+
+static int starts_with(const char *s, const char *prefix)
+{
+	return s != NULL && strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static long long now_s(void)
+{
+	return wall_ms() / 1000;
+}
+
+/* The logged-in user, or an exit status (4 when nobody is, 3 when the store failed). */
+static int need_user(struct profile *p, const struct account_user **u)
+{
+	char *cause = NULL;
+	int rc = profile_user(p, u, &cause);
+	if (rc < 0)
+		return fail_cause(EXIT_STORE, cause);
+	if (rc > 0)
+		return fail(EXIT_AUTH, "not logged in; run jarvis --login EMAIL");
+	return EXIT_OK;
+}
+
+static int signup(const struct cli *cli, struct profile *p)
+{
+	char *name = NULL, *email = NULL, *cause = NULL, *pw = NULL;
+	int status;
+	/* Check what was typed before asking for anything. */
+	if (name_normalize(cli->signup_name, &name, &cause) != 0 ||
+	    email_normalize(cli->signup_email, &email, &cause) != 0) {
+		status = fail_cause(EXIT_USAGE, cause);
+		goto out;
+	}
+	const struct account_env *env = profile_env(p, &cause);
+	if (env == NULL) {
+		status = fail_cause(EXIT_STORE, cause);
+		goto out;
+	}
+	struct store_user *existing = NULL;
+	int frc = store_user_find_email(env->store, email, &existing, &cause);
+	store_user_free(existing);
+	if (frc == 0) {
+		status = fail(EXIT_AUTH,
+		              "an account with that e-mail already exists; run jarvis "
+		              "--login %s",
+		              email);
+		goto out;
+	}
+	if (frc != STORE_NOTFOUND) {
+		status = fail_cause(EXIT_STORE, cause);
+		goto out;
+	}
+	free(cause);
+	cause = NULL;
+
+	char *prompt =
+	    xasprintf("New password for %s (at least %d characters): ", email, PASSWORD_MIN_CHARS);
+	pw = passprompt_read(prompt, cli->password_stdin, &cause);
+	free(prompt);
+	if (pw == NULL || password_check(pw, &cause) != 0) {
+		status = fail_cause(EXIT_USAGE, cause);
+		goto out;
+	}
+	if (!cli->password_stdin) {
+		char *again = passprompt_read("Repeat the password: ", false, &cause);
+		if (again == NULL) {
+			status = fail_cause(EXIT_USAGE, cause);
+			goto out;
+		}
+		int same = strcmp(pw, again) == 0;
+		free_secret(again);
+		if (!same) {
+			status = fail(EXIT_USAGE, "the two passwords do not match; nothing was "
+			                          "created, try again");
+			goto out;
+		}
+	}
+
+	struct account_user u;
+	if (account_signup(env, name, email, pw, now_s(), &u, &cause) != 0) {
+		if (starts_with(cause, "an account with that e-mail already exists")) {
+			free(cause);
+			status = fail(EXIT_AUTH,
+			              "an account with that e-mail already exists; run jarvis "
+			              "--login %s",
+			              email);
+		} else {
+			status = fail_cause(EXIT_STORE, cause);
+		}
+		goto out;
+	}
+	printf("signed up and logged in as %s <%s>\n", u.name, u.email);
+	account_user_clear(&u);
+	status = EXIT_OK;
+out:
+	free_secret(pw);
+	free(name);
+	free(email);
+	return status;
+}
+
+/* Which exit status a failed account_login() deserves, from its message. */
+static int login_status(const char *cause)
+{
+	if (starts_with(cause, "wrong e-mail or password") ||
+	    starts_with(cause, "too many failed logins"))
+		return EXIT_AUTH;
+	if (starts_with(cause, "a password is needed"))
+		return EXIT_USAGE;
+	return EXIT_STORE;
+}
+
+static int login(const struct cli *cli, struct profile *p)
+{
+	char *email = NULL, *cause = NULL, *pw = NULL, *old_jti = NULL;
+	int status;
+	if (email_normalize(cli->login_email, &email, &cause) != 0) {
+		status = fail_cause(EXIT_USAGE, cause);
+		goto out;
+	}
+	const struct account_env *env = profile_env(p, &cause);
+	if (env == NULL) {
+		status = fail_cause(EXIT_STORE, cause);
+		goto out;
+	}
+	/* A session being replaced is revoked once the new one is in place. */
+	const struct account_user *cur = NULL;
+	if (profile_user(p, &cur, &cause) < 0) {
+		status = fail_cause(EXIT_STORE, cause);
+		goto out;
+	}
+	if (cur != NULL)
+		old_jti = xstrdup(cur->jti);
+
+	char *prompt = xasprintf("Password for %s: ", email);
+	pw = passprompt_read(prompt, cli->password_stdin, &cause);
+	free(prompt);
+	if (pw == NULL) {
+		status = fail_cause(EXIT_USAGE, cause);
+		goto out;
+	}
+	struct account_user u;
+	if (account_login(env, email, pw, now_s(), &u, &cause) != 0) {
+		status = fail_cause(login_status(cause), cause);
+		goto out;
+	}
+	if (old_jti != NULL && strcmp(old_jti, u.jti) != 0) {
+		char *why = NULL;
+		if (store_session_revoke(env->store, old_jti, &why) < 0)
+			fprintf(stderr,
+			        "jarvis: warning: the previous session could not be "
+			        "revoked: %s\n",
+			        why);
+		free(why);
+	}
+	printf("logged in as %s <%s>\n", u.name, u.email);
+	account_user_clear(&u);
+	status = EXIT_OK;
+out:
+	free_secret(pw);
+	free(email);
+	free(old_jti);
+	return status;
+}
+
+static int logout(const struct config *cfg, struct profile *p)
+{
+	char *token = NULL, *notice = NULL, *cause = NULL;
+	int has = cfg->state_dir != NULL && session_load(cfg->state_dir, &token, &notice) == 0;
+	free_secret(token);
+	free(notice);
+	if (!has) {
+		/* A session file that cannot be trusted is still removed. */
+		if (cfg->state_dir != NULL && session_clear(cfg->state_dir, &cause) != 0)
+			return fail_cause(EXIT_STORE, cause);
+		puts("not logged in");
+		return EXIT_OK;
+	}
+	const struct account_env *env = profile_env(p, &cause);
+	if (env == NULL)
+		return fail_cause(EXIT_STORE, cause);
+	const struct account_user *u = NULL;
+	char *who = NULL;
+	if (profile_user(p, &u, &cause) == 0)
+		who = xasprintf(" %s <%s>", u->name, u->email);
+	free(cause);
+	cause = NULL;
+	if (account_logout(env, now_s(), &cause) != 0) {
+		free(who);
+		return fail_cause(EXIT_STORE, cause);
+	}
+	printf("logged out%s\n", who != NULL ? who : "");
+	free(who);
+	return EXIT_OK;
+}
+
+/* A title on one line, safe for the terminal; the caller frees it. */
+static char *title_line(const char *title)
+{
+	if (title == NULL || *title == '\0')
+		return xstrdup("(untitled)");
+	char *flat = xstrdup(title);
+	for (char *s = flat; *s; s++)
+		if (*s == '\n' || *s == '\r' || *s == '\t')
+			*s = ' ';
+	char *safe = utf8_sanitize(flat, strlen(flat));
+	free(flat);
+	return safe;
+}
+
+static int convs(struct profile *p)
+{
+	const struct account_user *u = NULL;
+	int status = need_user(p, &u);
+	if (status != EXIT_OK)
+		return status;
+	char *cause = NULL;
+	struct store *st = profile_store(p, &cause);
+	struct store_conv_list all = {0};
+	for (size_t off = 0;; off += PAGE) {
+		struct store_conv_list page = {0};
+		if (store_conv_list(st, u->id, off, PAGE, &page, &cause) < 0) {
+			store_conv_list_free(&all);
+			return fail_cause(EXIT_STORE, cause);
+		}
+		all.items = xrealloc(all.items, (all.n + page.n + 1) * sizeof *all.items);
+		memcpy(all.items + all.n, page.items, page.n * sizeof *page.items);
+		all.n += page.n;
+		size_t got = page.n;
+		free(page.items);
+		if (got < PAGE)
+			break;
+	}
+	if (all.n == 0) {
+		puts("no conversations yet");
+		store_conv_list_free(&all);
+		return EXIT_OK;
+	}
+	int idw = 2, nw = 8;
+	for (size_t i = 0; i < all.n; i++) {
+		int l = (int)strlen(all.items[i].id);
+		if (l > idw)
+			idw = l;
+		char num[32];
+		l = snprintf(num, sizeof num, "%ld", all.items[i].nmessages);
+		if (l > nw)
+			nw = l;
+	}
+	printf("%-*s  %-16s  %*s  %s\n", idw, "ID", "UPDATED", nw, "MESSAGES", "TITLE");
+	for (size_t i = 0; i < all.n; i++) {
+		const struct store_conv_info *ci = &all.items[i];
+		char when[32];
+		export_local_time(ci->updated_ms, when, sizeof when);
+		char *title = title_line(ci->title);
+		printf("%-*s  %-16s  %*ld  %s\n", idw, ci->id, when, nw, ci->nmessages, title);
+		free(title);
+	}
+	store_conv_list_free(&all);
+	return EXIT_OK;
+}
+
+/* Every message of a conversation, oldest first, into *out. */
+static int load_all(struct store *st, const char *user_id, const char *conv_id,
+                    struct store_msgs *out, char **cause)
+{
+	memset(out, 0, sizeof *out);
+	if (store_msg_last(st, user_id, conv_id, PAGE, out, cause) < 0)
+		return -1;
+	size_t got = out->n;
+	while (got == PAGE) {
+		struct store_msgs older = {0};
+		if (store_msg_before(st, user_id, conv_id, out->items[0]->seq, PAGE, &older,
+		                     cause) < 0) {
+			store_msgs_free(out);
+			return -1;
+		}
+		got = older.n;
+		struct msg **v = xmalloc((older.n + out->n + 1) * sizeof *v);
+		memcpy(v, older.items, older.n * sizeof *v);
+		memcpy(v + older.n, out->items, out->n * sizeof *v);
+		free(older.items);
+		free(out->items);
+		out->items = v;
+		out->n += older.n;
+	}
+	return 0;
+}
+
+static int write_all(int fd, const char *s, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, s, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		s += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/*
+ * Writes md to a new file: an existing file (or a symlink, even a dangling
+ * one) is never replaced, so an export cannot clobber a document or be
+ * redirected through a link.
+ */
+static int export_to_file(const char *path, const char *md)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0 && errno == EEXIST)
+		return fail(EXIT_USAGE,
+		            "%s already exists; choose another file name or remove it "
+		            "first",
+		            path);
+	if (fd < 0)
+		return fail(EXIT_STORE, "cannot create %s: %s", path, strerror(errno));
+	int err = write_all(fd, md, strlen(md)) != 0 ? errno : 0;
+	if (close(fd) != 0 && err == 0)
+		err = errno;
+	if (err != 0) {
+		unlink(path);
+		return fail(EXIT_STORE, "cannot write %s: %s; nothing was exported", path,
+		            strerror(err));
+	}
+	return EXIT_OK;
+}
+
+static int export_conv(const struct cli *cli, struct profile *p)
+{
+	const struct account_user *u = NULL;
+	int status = need_user(p, &u);
+	if (status != EXIT_OK)
+		return status;
+	char *cause = NULL;
+	struct store *st = profile_store(p, &cause);
+	struct conv *c = NULL;
+	int rc = store_conv_get(st, u->id, cli->export_id, &c, &cause);
+	if (rc == STORE_NOTFOUND) {
+		free(cause);
+		return fail(EXIT_USAGE, "no such conversation: %s; see jarvis --convs",
+		            cli->export_id);
+	}
+	if (rc < 0)
+		return fail_cause(EXIT_STORE, cause);
+	struct store_msgs msgs;
+	if (load_all(st, u->id, c->id, &msgs, &cause) != 0) {
+		conv_free(c);
+		return fail_cause(EXIT_STORE, cause);
+	}
+	char *md = export_markdown(c, (const struct msg *const *)msgs.items, msgs.n);
+	if (cli->export_file != NULL && strcmp(cli->export_file, "-") != 0) {
+		status = export_to_file(cli->export_file, md);
+		if (status == EXIT_OK)
+			printf("exported %zu message%s to %s\n", msgs.n, msgs.n == 1 ? "" : "s",
+			       cli->export_file);
+	} else if (isatty(STDOUT_FILENO)) {
+		char *safe = utf8_neutralize_for_terminal(md, strlen(md));
+		fflush(stdout);
+		write_all(STDOUT_FILENO, safe, strlen(safe));
+		free(safe);
+	} else {
+		fflush(stdout);
+		if (write_all(STDOUT_FILENO, md, strlen(md)) != 0 && errno != EPIPE)
+			status = fail(EXIT_STORE, "cannot write the export: %s", strerror(errno));
+	}
+	free(md);
+	store_msgs_free(&msgs);
+	conv_free(c);
+	return status;
+}
 
 int accountcli_run(const struct cli *cli, const struct config *cfg)
 {
-	fputs("jarvis: accounts and stored conversations are not built yet\n", stderr);
-	return EXIT_USAGE;
+	struct profile *p = profile_new(cfg);
+	int status;
+	switch (cli->mode) {
+	case CLI_SIGNUP:
+		status = signup(cli, p);
+		break;
+	case CLI_LOGIN:
+		status = login(cli, p);
+		break;
+	case CLI_LOGOUT:
+		status = logout(cfg, p);
+		break;
+	case CLI_CONVS:
+		status = convs(p);
+		break;
+	case CLI_EXPORT:
+		status = export_conv(cli, p);
+		break;
+	default:
+		status = fail(EXIT_USAGE, "this mode is not an account mode");
+		break;
+	}
+	profile_free(p);
+	return status;
 }

@@ -1,0 +1,48 @@
+/*
+ * profile.h: the user's context that every mode shares: the store named by
+ * the configuration, the login-token signing key, the account environment
+ * built from them and the logged-in user. Everything is opened lazily, on
+ * first need: asking who is logged in when no session file exists opens
+ * nothing, so a guest's `jarvis -p` never creates or touches the store.
+ */
+#ifndef JARVIS_PROFILE_H
+#define JARVIS_PROFILE_H
+
+struct config;
+struct store;
+struct account_env;
+struct account_user;
+
+struct profile;
+
+/* A profile for cfg (borrowed for the profile's life); opens nothing yet. */
+struct profile *profile_new(const struct config *cfg);
+/* Closes whatever was opened; NULL is a no-op. */
+void profile_free(struct profile *p);
+
+/*
+ * The store (cfg->store_uri, else SQLite in cfg->data_dir), opened on the
+ * first call. NULL with *cause ("store: ...", saying what to do) when it
+ * cannot be opened; later calls fail the same way without retrying.
+ */
+struct store *profile_store(struct profile *p, char **cause);
+
+/*
+ * The account environment (store, signing key, state dir, token lifetime),
+ * ready for account_*() calls. A warning from the key loader is printed to
+ * stderr once. NULL with *cause when the store or the key cannot be had.
+ */
+const struct account_env *profile_env(struct profile *p, char **cause);
+
+/*
+ * Who is logged in: 0 with *out (owned by the profile); 1 when nobody is
+ * (a notice such as "session expired" is printed to stderr, once); -1 with
+ * *cause when the store or the key failed. With no session file it returns
+ * 1 without opening anything.
+ */
+int profile_user(struct profile *p, const struct account_user **out, char **cause);
+
+/* True once the store has been opened (tests and callers that want to know). */
+int profile_store_opened(const struct profile *p);
+
+#endif
