@@ -56,11 +56,11 @@ static void append_or_die(struct store *st, const char *uid, const char *cid, lo
 	char text[400];
 	/* A few lines of ordinary chat text, different every time. */
 	snprintf(text, sizeof(text),
-		 "message %ld: the quick brown fox jumps over the lazy dog; "
-		 "\xd9\x85\xdb\x8c\xe2\x80\x8c\xd8\xae\xd9\x88\xd8\xa7\xd9\x87\xd9\x85 "
-		 "\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x92\xbb lorem ipsum dolor sit amet, "
-		 "consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore.",
-		 i);
+	         "message %ld: the quick brown fox jumps over the lazy dog; "
+	         "\xd9\x85\xdb\x8c\xe2\x80\x8c\xd8\xae\xd9\x88\xd8\xa7\xd9\x87\xd9\x85 "
+	         "\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x92\xbb lorem ipsum dolor sit amet, "
+	         "consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore.",
+	         i);
 	struct msg *m = msg_new(i % 2 ? ROLE_MODEL : ROLE_USER, text);
 	if (i % 2) {
 		m->model = xstrdup("gemini-3.5-flash");
@@ -80,7 +80,8 @@ static void bench(const char *engine, const char *uri, const char *db, long nmsg
 	struct store *st = open_or_die(uri, db);
 	char *email = xasprintf("bench.%d@example.org", (int)getpid());
 	if (store_user_create(st, "Bench", email, "$2b$12$x", &uid, &cause) < 0 ||
-	    store_conv_create(st, uid, "ten thousand", "gemini-3.5-flash", NULL, &cid, &cause) < 0) {
+	    store_conv_create(st, uid, "ten thousand", "gemini-3.5-flash", NULL, &cid, &cause) <
+	        0) {
 		fprintf(stderr, "store_bench: %s\n", cause);
 		exit(1);
 	}

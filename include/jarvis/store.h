@@ -71,8 +71,7 @@ struct store_msgs {
  * means MongoDB, database `database` (NULL or "": "jarvis"). Creates the
  * schema or indexes and migrates an older SQLite schema forward.
  */
-struct store *store_open(const char *uri, const char *database, const char *data_dir,
-			 char **cause);
+struct store *store_open(const char *uri, const char *database, const char *data_dir, char **cause);
 /* Closes the store; NULL is a no-op. */
 void store_close(struct store *st);
 /* "sqlite" or "mongodb". */
@@ -88,25 +87,25 @@ char *store_email_normalize(const char *email);
  * new id. STORE_EXISTS with "an account with that e-mail already exists".
  */
 int store_user_create(struct store *st, const char *name, const char *email,
-		      const char *password_hash, char **id_out, char **cause);
+                      const char *password_hash, char **id_out, char **cause);
 /* Finds an account by e-mail (normalised here); STORE_NOTFOUND when none. */
 int store_user_find_email(struct store *st, const char *email, struct store_user **out,
-			  char **cause);
+                          char **cause);
 /* Finds an account by id; STORE_NOTFOUND when none. */
 int store_user_find_id(struct store *st, const char *id, struct store_user **out, char **cause);
 /* Frees an account record; NULL is a no-op. */
 void store_user_free(struct store_user *u);
 
 /* Records a login session (a JWT's jti) valid until expires_ms. */
-int store_session_add(struct store *st, const char *jti, const char *user_id,
-		      long long expires_ms, char **cause);
+int store_session_add(struct store *st, const char *jti, const char *user_id, long long expires_ms,
+                      char **cause);
 /*
  * 0 when the session exists, is not revoked and has not expired at now_ms;
  * *user_id_out (optional) gets its user. STORE_NOTFOUND otherwise, with a
  * cause that says which ("session revoked", "session expired", ...).
  */
 int store_session_check(struct store *st, const char *jti, long long now_ms, char **user_id_out,
-			char **cause);
+                        char **cause);
 /* Revokes a session; revoking an unknown one is not an error. */
 int store_session_revoke(struct store *st, const char *jti, char **cause);
 
@@ -114,19 +113,19 @@ int store_session_revoke(struct store *st, const char *jti, char **cause);
 int store_login_fail_add(struct store *st, const char *email, long long at_ms, char **cause);
 /* Counts the failed logins for an e-mail at or after since_ms. */
 int store_login_fail_count(struct store *st, const char *email, long long since_ms, long *count,
-			   char **cause);
+                           char **cause);
 /* Forgets every failed login of an e-mail (after a good login). */
 int store_login_fail_clear(struct store *st, const char *email, char **cause);
 
 /* Creates a conversation (model and system_prompt may be NULL); *id_out gets its id. */
 int store_conv_create(struct store *st, const char *user_id, const char *title, const char *model,
-		      const char *system_prompt, char **id_out, char **cause);
+                      const char *system_prompt, char **id_out, char **cause);
 /*
  * One page of the user's conversations, most recently updated first (ties:
  * newest first), skipping `offset` and returning at most `limit`.
  */
 int store_conv_list(struct store *st, const char *user_id, size_t offset, size_t limit,
-		    struct store_conv_list *out, char **cause);
+                    struct store_conv_list *out, char **cause);
 /* Frees a listing's contents (the struct itself is the caller's). */
 void store_conv_list_free(struct store_conv_list *l);
 /*
@@ -134,19 +133,19 @@ void store_conv_list_free(struct store_conv_list *l);
  * new struct conv. STORE_NOTFOUND "no such conversation" when unknown or foreign.
  */
 int store_conv_get(struct store *st, const char *user_id, const char *conv_id, struct conv **out,
-		   char **cause);
+                   char **cause);
 /* The same, by 1-based position in store_conv_list's order. */
 int store_conv_get_index(struct store *st, const char *user_id, size_t index, struct conv **out,
-			 char **cause);
+                         char **cause);
 /* Renames a conversation. */
-int store_conv_rename(struct store *st, const char *user_id, const char *conv_id,
-		      const char *title, char **cause);
+int store_conv_rename(struct store *st, const char *user_id, const char *conv_id, const char *title,
+                      char **cause);
 /* Sets a conversation's model. */
 int store_conv_set_model(struct store *st, const char *user_id, const char *conv_id,
-			 const char *model, char **cause);
+                         const char *model, char **cause);
 /* Sets (or with NULL clears) a conversation's system prompt. */
 int store_conv_set_system(struct store *st, const char *user_id, const char *conv_id,
-			  const char *system_prompt, char **cause);
+                          const char *system_prompt, char **cause);
 /* Deletes a conversation and all its messages. */
 int store_conv_delete(struct store *st, const char *user_id, const char *conv_id, char **cause);
 
@@ -156,30 +155,30 @@ int store_conv_delete(struct store *st, const char *user_id, const char *conv_id
  * moves the conversation's updated_at to now. Notices cannot be stored.
  */
 int store_msg_append(struct store *st, const char *user_id, const char *conv_id, struct msg *m,
-		     char **cause);
+                     char **cause);
 /*
  * Rewrites a stored message's text, thoughts, model, status, finish reason
  * and usage (a streaming checkpoint or the final state), found by m->id.
  */
 int store_msg_update(struct store *st, const char *user_id, const char *conv_id,
-		     const struct msg *m, char **cause);
+                     const struct msg *m, char **cause);
 /* Sets a message's feedback: +1, -1 or 0. */
 int store_msg_feedback(struct store *st, const char *user_id, const char *conv_id,
-		       const char *msg_id, int feedback, char **cause);
+                       const char *msg_id, int feedback, char **cause);
 /* The last `limit` messages of a conversation, oldest first; the rest stay unread. */
 int store_msg_last(struct store *st, const char *user_id, const char *conv_id, size_t limit,
-		   struct store_msgs *out, char **cause);
+                   struct store_msgs *out, char **cause);
 /* The `limit` messages just before seq `before_seq`, oldest first (scrolling up). */
 int store_msg_before(struct store *st, const char *user_id, const char *conv_id, long before_seq,
-		     size_t limit, struct store_msgs *out, char **cause);
+                     size_t limit, struct store_msgs *out, char **cause);
 /* Frees every message of a run and its array (the struct itself is the caller's). */
 void store_msgs_free(struct store_msgs *v);
 
 /* Records one model request of a user at at_ms (for RPM/RPD quotas). */
 int store_usage_add(struct store *st, const char *user_id, const char *model, long long at_ms,
-		    char **cause);
+                    char **cause);
 /* Counts a user's requests to a model at or after since_ms. */
-int store_usage_count(struct store *st, const char *user_id, const char *model,
-		      long long since_ms, long *count, char **cause);
+int store_usage_count(struct store *st, const char *user_id, const char *model, long long since_ms,
+                      long *count, char **cause);
 
 #endif

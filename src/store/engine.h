@@ -16,15 +16,15 @@ struct store_engine {
 	int (*destroy)(void *h, char **cause);
 
 	int (*user_create)(void *h, const char *name, const char *email, const char *hash,
-			   long long now, char **id_out, char **cause);
+	                   long long now, char **id_out, char **cause);
 	/* by_email selects the lookup key; key is the e-mail or the id. */
 	int (*user_find)(void *h, int by_email, const char *key, struct store_user **out,
-			 char **cause);
+	                 char **cause);
 
 	int (*session_add)(void *h, const char *jti, const char *user_id, long long expires,
-			   char **cause);
+	                   char **cause);
 	int (*session_check)(void *h, const char *jti, long long now, char **user_id_out,
-			     char **cause);
+	                     char **cause);
 	int (*session_revoke)(void *h, const char *jti, char **cause);
 
 	int (*fail_add)(void *h, const char *email, long long at, char **cause);
@@ -32,30 +32,30 @@ struct store_engine {
 	int (*fail_clear)(void *h, const char *email, char **cause);
 
 	int (*conv_create)(void *h, const char *user_id, const char *title, const char *model,
-			   const char *system_prompt, long long now, char **id_out, char **cause);
+	                   const char *system_prompt, long long now, char **id_out, char **cause);
 	int (*conv_list)(void *h, const char *user_id, size_t offset, size_t limit,
-			 struct store_conv_list *out, char **cause);
+	                 struct store_conv_list *out, char **cause);
 	int (*conv_get)(void *h, const char *user_id, const char *conv_id, struct conv **out,
-			char **cause);
+	                char **cause);
 	/* field: "title", "model" or "system_prompt"; value may be NULL. */
 	int (*conv_set)(void *h, const char *user_id, const char *conv_id, const char *field,
-			const char *value, char **cause);
+	                const char *value, char **cause);
 	int (*conv_delete)(void *h, const char *user_id, const char *conv_id, char **cause);
 
 	int (*msg_append)(void *h, const char *user_id, const char *conv_id, struct msg *m,
-			  long long now, char **cause);
+	                  long long now, char **cause);
 	int (*msg_update)(void *h, const char *user_id, const char *conv_id, const struct msg *m,
-			  char **cause);
+	                  char **cause);
 	int (*msg_feedback)(void *h, const char *user_id, const char *conv_id, const char *msg_id,
-			    int feedback, char **cause);
+	                    int feedback, char **cause);
 	/* before_seq <= 0 means from the end. Fills out oldest first. */
 	int (*msg_page)(void *h, const char *user_id, const char *conv_id, long before_seq,
-			size_t limit, struct store_msgs *out, char **cause);
+	                size_t limit, struct store_msgs *out, char **cause);
 
 	int (*usage_add)(void *h, const char *user_id, const char *model, long long at,
-			 char **cause);
+	                 char **cause);
 	int (*usage_count)(void *h, const char *user_id, const char *model, long long since,
-			   long *count, char **cause);
+	                   long *count, char **cause);
 };
 
 extern const struct store_engine store_sqlite_engine;

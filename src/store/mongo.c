@@ -46,8 +46,7 @@ static pthread_once_t init_once = PTHREAD_ONCE_INIT;
  * Every failure that matters comes back as a bson_error_t, so the log is
  * dropped.
  */
-static void quiet_log(mongoc_log_level_t level, const char *domain, const char *message,
-		      void *data)
+static void quiet_log(mongoc_log_level_t level, const char *domain, const char *message, void *data)
 {
 }
 
@@ -66,7 +65,7 @@ static int mfail(struct mg *g, const char *what, const bson_error_t *e, char **c
 {
 	if (server_unreachable(e))
 		set_cause(cause, "store: cannot reach MongoDB at %s: %s; is it running?", g->host,
-			  e->message);
+		          e->message);
 	else
 		set_cause(cause, "store: %s failed: %s", what, e->message);
 	return STORE_ERROR;
@@ -140,7 +139,7 @@ static char *get_oid(const bson_t *doc, const char *key)
  * when found). 1 found, 0 none, -1 error.
  */
 static int find_one(mongoc_collection_t *c, const bson_t *filter, const bson_t *opts, bson_t *out,
-		    bson_error_t *err)
+                    bson_error_t *err)
 {
 	mongoc_cursor_t *cur = mongoc_collection_find_with_opts(c, filter, opts, NULL);
 	const bson_t *doc;
@@ -157,7 +156,7 @@ static int find_one(mongoc_collection_t *c, const bson_t *filter, const bson_t *
 
 /* Runs the count command (not countDocuments, which needs aggregate). */
 static int count_cmd(struct mg *g, mongoc_collection_t *c, const bson_t *query, long *count,
-		     const char *what, char **cause)
+                     const char *what, char **cause)
 {
 	bson_t cmd = BSON_INITIALIZER, reply;
 	bson_error_t err;
@@ -175,7 +174,7 @@ static int count_cmd(struct mg *g, mongoc_collection_t *c, const bson_t *query, 
 }
 
 static int create_index(struct mg *g, mongoc_collection_t *c, const char *name, const bson_t *keys,
-			bool unique, char **cause)
+                        bool unique, char **cause)
 {
 	bson_t cmd = BSON_INITIALIZER, indexes, index, reply;
 	bson_error_t err;
@@ -310,7 +309,7 @@ void *store_mongo_open(const char *uristr, const char *dbname, char **cause)
 	bson_destroy(&reply);
 	if (!ok) {
 		set_cause(cause, "store: cannot reach MongoDB at %s: %s; is it running?", g->host,
-			  err.message);
+		          err.message);
 		mg_close(g);
 		return NULL;
 	}
@@ -333,7 +332,7 @@ static int mg_destroy(void *h, char **cause)
 /* ---- users ---- */
 
 static int mg_user_create(void *h, const char *name, const char *email, const char *hash,
-			  long long now, char **id_out, char **cause)
+                          long long now, char **id_out, char **cause)
 {
 	struct mg *g = h;
 	bson_oid_t oid;
@@ -358,7 +357,7 @@ static int mg_user_create(void *h, const char *name, const char *email, const ch
 }
 
 static int mg_user_find(void *h, int by_email, const char *key, struct store_user **out,
-			char **cause)
+                        char **cause)
 {
 	struct mg *g = h;
 	bson_t filter = BSON_INITIALIZER, doc;
@@ -378,7 +377,8 @@ static int mg_user_find(void *h, int by_email, const char *key, struct store_use
 	if (found < 0)
 		return mfail(g, "looking up an account", &err, cause);
 	if (found == 0)
-		return set_cause(cause, by_email ? "no account with that e-mail" : "no such account"),
+		return set_cause(cause,
+		                 by_email ? "no account with that e-mail" : "no such account"),
 		       STORE_NOTFOUND;
 	struct store_user *u = xcalloc(1, sizeof(*u));
 	u->id = get_oid(&doc, "_id");
@@ -401,7 +401,7 @@ static int mg_user_find(void *h, int by_email, const char *key, struct store_use
 /* ---- sessions ---- */
 
 static int mg_session_add(void *h, const char *jti, const char *user_id, long long expires,
-			  char **cause)
+                          char **cause)
 {
 	struct mg *g = h;
 	bson_oid_t uid;
@@ -424,7 +424,7 @@ static int mg_session_add(void *h, const char *jti, const char *user_id, long lo
 }
 
 static int mg_session_check(void *h, const char *jti, long long now, char **user_id_out,
-			    char **cause)
+                            char **cause)
 {
 	struct mg *g = h;
 	bson_t filter = BSON_INITIALIZER, doc;
@@ -443,7 +443,7 @@ static int mg_session_check(void *h, const char *jti, long long now, char **user
 	if (revoked || exp <= now || uid == NULL) {
 		free(uid);
 		return set_cause(cause, revoked ? "session revoked; log in again"
-						: "session expired; log in again"),
+		                                : "session expired; log in again"),
 		       STORE_NOTFOUND;
 	}
 	*user_id_out = uid;
@@ -518,7 +518,7 @@ static int conv_filter(bson_t *f, const char *user_id, const char *conv_id)
 }
 
 static int mg_conv_create(void *h, const char *user_id, const char *title, const char *model,
-			  const char *system_prompt, long long now, char **id_out, char **cause)
+                          const char *system_prompt, long long now, char **id_out, char **cause)
 {
 	struct mg *g = h;
 	bson_oid_t uid, cid;
@@ -555,7 +555,7 @@ static int mg_conv_create(void *h, const char *user_id, const char *title, const
 }
 
 static int mg_conv_list(void *h, const char *user_id, size_t offset, size_t limit,
-			struct store_conv_list *out, char **cause)
+                        struct store_conv_list *out, char **cause)
 {
 	struct mg *g = h;
 	bson_oid_t uid;
@@ -606,15 +606,15 @@ static int mg_conv_list(void *h, const char *user_id, size_t offset, size_t limi
 			continue;
 		bson_t q = BSON_INITIALIZER;
 		BSON_APPEND_OID(&q, "conversation_id", &cid);
-		rc = count_cmd(g, g->msgs, &q, &out->items[i].nmessages, "counting messages",
-			       cause);
+		rc =
+		    count_cmd(g, g->msgs, &q, &out->items[i].nmessages, "counting messages", cause);
 		bson_destroy(&q);
 	}
 	return rc;
 }
 
 static int mg_conv_get(void *h, const char *user_id, const char *conv_id, struct conv **out,
-		       char **cause)
+                       char **cause)
 {
 	struct mg *g = h;
 	bson_t filter, doc;
@@ -643,7 +643,7 @@ static int mg_conv_get(void *h, const char *user_id, const char *conv_id, struct
 
 /* Runs update_one and says whether a document matched: 1, 0, or -1 on error. */
 static int update_matched(mongoc_collection_t *c, const bson_t *filter, const bson_t *update,
-			  bson_error_t *err)
+                          bson_error_t *err)
 {
 	bson_t reply;
 	bool ok = mongoc_collection_update_one(c, filter, update, NULL, &reply, err);
@@ -655,7 +655,7 @@ static int update_matched(mongoc_collection_t *c, const bson_t *filter, const bs
 }
 
 static int mg_conv_set(void *h, const char *user_id, const char *conv_id, const char *field,
-		       const char *value, char **cause)
+                       const char *value, char **cause)
 {
 	struct mg *g = h;
 	bson_t filter, update = BSON_INITIALIZER, set;
@@ -705,7 +705,7 @@ static int mg_conv_delete(void *h, const char *user_id, const char *conv_id, cha
  * owner in the same step. 0 with *seq set, or NOTFOUND / ERROR.
  */
 static int next_seq(struct mg *g, const bson_oid_t *uid, const bson_oid_t *cid, long *seq,
-		    char **cause)
+                    char **cause)
 {
 	bson_t cmd = BSON_INITIALIZER, q, upd, inc, reply;
 	bson_error_t err;
@@ -782,7 +782,7 @@ static void put_text(bson_t *doc, const char *key, const struct buf *b)
 }
 
 static void msg_doc(bson_t *doc, const bson_oid_t *mid, const bson_oid_t *cid,
-		    const bson_oid_t *uid, long seq, const struct msg *m, long long created)
+                    const bson_oid_t *uid, long seq, const struct msg *m, long long created)
 {
 	bson_t arr, img;
 	BSON_APPEND_OID(doc, "_id", mid);
@@ -803,7 +803,7 @@ static void msg_doc(bson_t *doc, const bson_oid_t *mid, const bson_oid_t *cid,
 		BSON_APPEND_UTF8(&img, "mime", m->images[i].mime ? m->images[i].mime : "");
 		BSON_APPEND_INT64(&img, "size", (int64_t)m->images[i].size);
 		BSON_APPEND_UTF8(&img, "data_uri",
-				 m->images[i].data_uri ? m->images[i].data_uri : "");
+		                 m->images[i].data_uri ? m->images[i].data_uri : "");
 		bson_append_document_end(&arr, &img);
 	}
 	bson_append_array_end(doc, &arr);
@@ -816,7 +816,7 @@ static void msg_doc(bson_t *doc, const bson_oid_t *mid, const bson_oid_t *cid,
 }
 
 static int mg_msg_append(void *h, const char *user_id, const char *conv_id, struct msg *m,
-			 long long now, char **cause)
+                         long long now, char **cause)
 {
 	struct mg *g = h;
 	bson_oid_t uid, cid, mid;
@@ -848,9 +848,10 @@ static int mg_msg_append(void *h, const char *user_id, const char *conv_id, stru
 		seq++;
 	}
 	if (tries == APPEND_TRIES)
-		return set_cause(cause, "store: could not number a message after %d tries; "
-					"try again",
-				 APPEND_TRIES),
+		return set_cause(cause,
+		                 "store: could not number a message after %d tries; "
+		                 "try again",
+		                 APPEND_TRIES),
 		       STORE_ERROR;
 
 	bson_t filter = BSON_INITIALIZER, update = BSON_INITIALIZER, sub;
@@ -896,7 +897,7 @@ static int owns(struct mg *g, const char *user_id, const char *conv_id, char **c
 
 /* Updates one message of the user's conversation; NOTFOUND when none matched. */
 static int msg_set(struct mg *g, const char *user_id, const char *conv_id, const char *msg_id,
-		   const bson_t *update, const char *what, char **cause)
+                   const bson_t *update, const char *what, char **cause)
 {
 	bson_oid_t uid, cid, mid;
 	bson_error_t err;
@@ -922,7 +923,7 @@ static int msg_set(struct mg *g, const char *user_id, const char *conv_id, const
 }
 
 static int mg_msg_update(void *h, const char *user_id, const char *conv_id, const struct msg *m,
-			 char **cause)
+                         char **cause)
 {
 	bson_t update = BSON_INITIALIZER, set;
 	BSON_APPEND_DOCUMENT_BEGIN(&update, "$set", &set);
@@ -939,7 +940,7 @@ static int mg_msg_update(void *h, const char *user_id, const char *conv_id, cons
 }
 
 static int mg_msg_feedback(void *h, const char *user_id, const char *conv_id, const char *msg_id,
-			   int feedback, char **cause)
+                           int feedback, char **cause)
 {
 	bson_t update = BSON_INITIALIZER, set;
 	BSON_APPEND_DOCUMENT_BEGIN(&update, "$set", &set);
@@ -1013,7 +1014,7 @@ static struct msg *msg_from_doc(const bson_t *doc)
 }
 
 static int mg_msg_page(void *h, const char *user_id, const char *conv_id, long before_seq,
-		       size_t limit, struct store_msgs *out, char **cause)
+                       size_t limit, struct store_msgs *out, char **cause)
 {
 	struct mg *g = h;
 	int rc = owns(g, user_id, conv_id, cause);
@@ -1052,8 +1053,7 @@ static int mg_msg_page(void *h, const char *user_id, const char *conv_id, long b
 
 /* ---- usage ---- */
 
-static int mg_usage_add(void *h, const char *user_id, const char *model, long long at,
-			char **cause)
+static int mg_usage_add(void *h, const char *user_id, const char *model, long long at, char **cause)
 {
 	struct mg *g = h;
 	bson_oid_t uid;
@@ -1070,7 +1070,7 @@ static int mg_usage_add(void *h, const char *user_id, const char *model, long lo
 }
 
 static int mg_usage_count(void *h, const char *user_id, const char *model, long long since,
-			  long *count, char **cause)
+                          long *count, char **cause)
 {
 	struct mg *g = h;
 	bson_oid_t uid;
@@ -1088,26 +1088,26 @@ static int mg_usage_count(void *h, const char *user_id, const char *model, long 
 }
 
 const struct store_engine store_mongo_engine = {
-	.name = "mongodb",
-	.close = mg_close,
-	.destroy = mg_destroy,
-	.user_create = mg_user_create,
-	.user_find = mg_user_find,
-	.session_add = mg_session_add,
-	.session_check = mg_session_check,
-	.session_revoke = mg_session_revoke,
-	.fail_add = mg_fail_add,
-	.fail_count = mg_fail_count,
-	.fail_clear = mg_fail_clear,
-	.conv_create = mg_conv_create,
-	.conv_list = mg_conv_list,
-	.conv_get = mg_conv_get,
-	.conv_set = mg_conv_set,
-	.conv_delete = mg_conv_delete,
-	.msg_append = mg_msg_append,
-	.msg_update = mg_msg_update,
-	.msg_feedback = mg_msg_feedback,
-	.msg_page = mg_msg_page,
-	.usage_add = mg_usage_add,
-	.usage_count = mg_usage_count,
+    .name = "mongodb",
+    .close = mg_close,
+    .destroy = mg_destroy,
+    .user_create = mg_user_create,
+    .user_find = mg_user_find,
+    .session_add = mg_session_add,
+    .session_check = mg_session_check,
+    .session_revoke = mg_session_revoke,
+    .fail_add = mg_fail_add,
+    .fail_count = mg_fail_count,
+    .fail_clear = mg_fail_clear,
+    .conv_create = mg_conv_create,
+    .conv_list = mg_conv_list,
+    .conv_get = mg_conv_get,
+    .conv_set = mg_conv_set,
+    .conv_delete = mg_conv_delete,
+    .msg_append = mg_msg_append,
+    .msg_update = mg_msg_update,
+    .msg_feedback = mg_msg_feedback,
+    .msg_page = mg_msg_page,
+    .usage_add = mg_usage_add,
+    .usage_count = mg_usage_count,
 };

@@ -29,64 +29,64 @@
  * edit a step that has shipped; add a new one.
  */
 static const char *const migrations[] = {
-	/* 0 -> 1: the contract's tables and indexes. */
-	"CREATE TABLE users ("
-	" id INTEGER PRIMARY KEY,"
-	" name TEXT NOT NULL,"
-	" email TEXT NOT NULL UNIQUE,"
-	" password_hash TEXT NOT NULL,"
-	" created_at INTEGER NOT NULL);"
-	"CREATE TABLE conversations ("
-	" id INTEGER PRIMARY KEY,"
-	" user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
-	" title TEXT NOT NULL,"
-	" model TEXT,"
-	" system_prompt TEXT,"
-	" created_at INTEGER NOT NULL,"
-	" updated_at INTEGER NOT NULL);"
-	"CREATE INDEX conversations_user_updated ON conversations(user_id, updated_at DESC, id DESC);"
-	"CREATE TABLE messages ("
-	" id INTEGER PRIMARY KEY,"
-	" conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,"
-	" user_id INTEGER NOT NULL,"
-	" seq INTEGER NOT NULL,"
-	" role TEXT NOT NULL,"
-	" text TEXT NOT NULL,"
-	" thoughts TEXT,"
-	" model TEXT,"
-	" status TEXT NOT NULL,"
-	" finish_reason TEXT,"
-	" prompt_tokens INTEGER NOT NULL DEFAULT 0,"
-	" candidates_tokens INTEGER NOT NULL DEFAULT 0,"
-	" thoughts_tokens INTEGER NOT NULL DEFAULT 0,"
-	" total_tokens INTEGER NOT NULL DEFAULT 0,"
-	" feedback INTEGER NOT NULL DEFAULT 0,"
-	" created_at INTEGER NOT NULL);"
-	"CREATE UNIQUE INDEX messages_conv_seq ON messages(conversation_id, seq);"
-	"CREATE TABLE images ("
-	" message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,"
-	" idx INTEGER NOT NULL,"
-	" name TEXT NOT NULL,"
-	" mime TEXT NOT NULL,"
-	" size INTEGER NOT NULL,"
-	" data_uri TEXT NOT NULL,"
-	" PRIMARY KEY (message_id, idx));"
-	"CREATE TABLE sessions ("
-	" jti TEXT PRIMARY KEY,"
-	" user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
-	" expires_at INTEGER NOT NULL,"
-	" revoked INTEGER NOT NULL DEFAULT 0);"
-	"CREATE TABLE usage ("
-	" id INTEGER PRIMARY KEY,"
-	" user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
-	" model TEXT NOT NULL,"
-	" at INTEGER NOT NULL);"
-	"CREATE INDEX usage_user_model_at ON usage(user_id, model, at);"
-	"CREATE TABLE login_failures ("
-	" id INTEGER PRIMARY KEY,"
-	" email TEXT NOT NULL,"
-	" at INTEGER NOT NULL);"
-	"CREATE INDEX login_failures_email_at ON login_failures(email, at);",
+    /* 0 -> 1: the contract's tables and indexes. */
+    "CREATE TABLE users ("
+    " id INTEGER PRIMARY KEY,"
+    " name TEXT NOT NULL,"
+    " email TEXT NOT NULL UNIQUE,"
+    " password_hash TEXT NOT NULL,"
+    " created_at INTEGER NOT NULL);"
+    "CREATE TABLE conversations ("
+    " id INTEGER PRIMARY KEY,"
+    " user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    " title TEXT NOT NULL,"
+    " model TEXT,"
+    " system_prompt TEXT,"
+    " created_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL);"
+    "CREATE INDEX conversations_user_updated ON conversations(user_id, updated_at DESC, id DESC);"
+    "CREATE TABLE messages ("
+    " id INTEGER PRIMARY KEY,"
+    " conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,"
+    " user_id INTEGER NOT NULL,"
+    " seq INTEGER NOT NULL,"
+    " role TEXT NOT NULL,"
+    " text TEXT NOT NULL,"
+    " thoughts TEXT,"
+    " model TEXT,"
+    " status TEXT NOT NULL,"
+    " finish_reason TEXT,"
+    " prompt_tokens INTEGER NOT NULL DEFAULT 0,"
+    " candidates_tokens INTEGER NOT NULL DEFAULT 0,"
+    " thoughts_tokens INTEGER NOT NULL DEFAULT 0,"
+    " total_tokens INTEGER NOT NULL DEFAULT 0,"
+    " feedback INTEGER NOT NULL DEFAULT 0,"
+    " created_at INTEGER NOT NULL);"
+    "CREATE UNIQUE INDEX messages_conv_seq ON messages(conversation_id, seq);"
+    "CREATE TABLE images ("
+    " message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,"
+    " idx INTEGER NOT NULL,"
+    " name TEXT NOT NULL,"
+    " mime TEXT NOT NULL,"
+    " size INTEGER NOT NULL,"
+    " data_uri TEXT NOT NULL,"
+    " PRIMARY KEY (message_id, idx));"
+    "CREATE TABLE sessions ("
+    " jti TEXT PRIMARY KEY,"
+    " user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    " expires_at INTEGER NOT NULL,"
+    " revoked INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE usage ("
+    " id INTEGER PRIMARY KEY,"
+    " user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    " model TEXT NOT NULL,"
+    " at INTEGER NOT NULL);"
+    "CREATE INDEX usage_user_model_at ON usage(user_id, model, at);"
+    "CREATE TABLE login_failures ("
+    " id INTEGER PRIMARY KEY,"
+    " email TEXT NOT NULL,"
+    " at INTEGER NOT NULL);"
+    "CREATE INDEX login_failures_email_at ON login_failures(email, at);",
 };
 
 /* Prepared statements are kept per SQL text (the pointer of a literal). */
@@ -200,7 +200,7 @@ static int exec(struct sq *s, const char *sql, const char *what, char **cause)
 	char *err = NULL;
 	if (sqlite3_exec(s->db, sql, NULL, NULL, &err) != SQLITE_OK) {
 		set_cause(cause, "store: %s failed in %s: %s", what, s->path,
-			  err ? err : sqlite3_errmsg(s->db));
+		          err ? err : sqlite3_errmsg(s->db));
 		sqlite3_free(err);
 		return STORE_ERROR;
 	}
@@ -229,7 +229,7 @@ static int make_parent(const char *path, char **cause)
 		*p = '\0';
 		if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
 			set_cause(cause, "store: cannot create the directory %s: %s", dir,
-				  strerror(errno));
+			          strerror(errno));
 			free(dir);
 			return -1;
 		}
@@ -253,9 +253,9 @@ static int migrate(struct sq *s, char **cause)
 	int latest = (int)ARRAY_LEN(migrations);
 	if (version > latest)
 		return set_cause(cause,
-				 "store: %s has schema version %d but this Jarvis knows only %d; "
-				 "upgrade Jarvis or use another --store",
-				 s->path, version, latest),
+		                 "store: %s has schema version %d but this Jarvis knows only %d; "
+		                 "upgrade Jarvis or use another --store",
+		                 s->path, version, latest),
 		       STORE_ERROR;
 	if (version == latest)
 		return STORE_OK;
@@ -315,7 +315,7 @@ void *store_sqlite_open(const char *path, char **cause)
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
 	    SQLITE_OK) {
 		set_cause(cause, "store: cannot open %s: %s", path,
-			  s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		          s->db ? sqlite3_errmsg(s->db) : "out of memory");
 		sq_close(s);
 		return NULL;
 	}
@@ -350,13 +350,13 @@ static int sq_destroy(void *h, char **cause)
 /* ---- users ---- */
 
 static int sq_user_create(void *h, const char *name, const char *email, const char *hash,
-			  long long now, char **id_out, char **cause)
+                          long long now, char **id_out, char **cause)
 {
 	struct sq *s = h;
 	sqlite3_stmt *st = prep(s,
-				"INSERT INTO users(name, email, password_hash, created_at) "
-				"VALUES (?, ?, ?, ?)",
-				cause);
+	                        "INSERT INTO users(name, email, password_hash, created_at) "
+	                        "VALUES (?, ?, ?, ?)",
+	                        cause);
 	if (st == NULL)
 		return STORE_ERROR;
 	bind_str(st, 1, name);
@@ -374,15 +374,15 @@ static int sq_user_create(void *h, const char *name, const char *email, const ch
 }
 
 static int sq_user_find(void *h, int by_email, const char *key, struct store_user **out,
-			char **cause)
+                        char **cause)
 {
 	struct sq *s = h;
 	sqlite3_stmt *st;
 	if (by_email) {
 		st = prep(s,
-			  "SELECT id, name, email, password_hash, created_at FROM users "
-			  "WHERE email = ?",
-			  cause);
+		          "SELECT id, name, email, password_hash, created_at FROM users "
+		          "WHERE email = ?",
+		          cause);
 		if (st == NULL)
 			return STORE_ERROR;
 		bind_str(st, 1, key);
@@ -391,9 +391,9 @@ static int sq_user_find(void *h, int by_email, const char *key, struct store_use
 		if (parse_id(key, &id) < 0)
 			return set_cause(cause, "no such account"), STORE_NOTFOUND;
 		st = prep(s,
-			  "SELECT id, name, email, password_hash, created_at FROM users "
-			  "WHERE id = ?",
-			  cause);
+		          "SELECT id, name, email, password_hash, created_at FROM users "
+		          "WHERE id = ?",
+		          cause);
 		if (st == NULL)
 			return STORE_ERROR;
 		sqlite3_bind_int64(st, 1, id);
@@ -401,7 +401,8 @@ static int sq_user_find(void *h, int by_email, const char *key, struct store_use
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_DONE) {
 		done(st);
-		return set_cause(cause, by_email ? "no account with that e-mail" : "no such account"),
+		return set_cause(cause,
+		                 by_email ? "no account with that e-mail" : "no such account"),
 		       STORE_NOTFOUND;
 	}
 	if (rc != SQLITE_ROW) {
@@ -422,14 +423,14 @@ static int sq_user_find(void *h, int by_email, const char *key, struct store_use
 /* ---- sessions ---- */
 
 static int sq_session_add(void *h, const char *jti, const char *user_id, long long expires,
-			  char **cause)
+                          char **cause)
 {
 	struct sq *s = h;
 	sqlite3_int64 uid;
 	if (parse_id(user_id, &uid) < 0)
 		return set_cause(cause, "no such account"), STORE_NOTFOUND;
 	sqlite3_stmt *st =
-		prep(s, "INSERT INTO sessions(jti, user_id, expires_at) VALUES (?, ?, ?)", cause);
+	    prep(s, "INSERT INTO sessions(jti, user_id, expires_at) VALUES (?, ?, ?)", cause);
 	if (st == NULL)
 		return STORE_ERROR;
 	bind_str(st, 1, jti);
@@ -447,11 +448,11 @@ static int sq_session_add(void *h, const char *jti, const char *user_id, long lo
 }
 
 static int sq_session_check(void *h, const char *jti, long long now, char **user_id_out,
-			    char **cause)
+                            char **cause)
 {
 	struct sq *s = h;
 	sqlite3_stmt *st =
-		prep(s, "SELECT user_id, expires_at, revoked FROM sessions WHERE jti = ?", cause);
+	    prep(s, "SELECT user_id, expires_at, revoked FROM sessions WHERE jti = ?", cause);
 	if (st == NULL)
 		return STORE_ERROR;
 	bind_str(st, 1, jti);
@@ -514,7 +515,7 @@ static int sq_fail_count(void *h, const char *email, long long since, long *coun
 {
 	struct sq *s = h;
 	sqlite3_stmt *st =
-		prep(s, "SELECT COUNT(*) FROM login_failures WHERE email = ? AND at >= ?", cause);
+	    prep(s, "SELECT COUNT(*) FROM login_failures WHERE email = ? AND at >= ?", cause);
 	if (st == NULL)
 		return STORE_ERROR;
 	bind_str(st, 1, email);
@@ -541,16 +542,16 @@ static int no_conv(char **cause)
 }
 
 static int sq_conv_create(void *h, const char *user_id, const char *title, const char *model,
-			  const char *system_prompt, long long now, char **id_out, char **cause)
+                          const char *system_prompt, long long now, char **id_out, char **cause)
 {
 	struct sq *s = h;
 	sqlite3_int64 uid;
 	if (parse_id(user_id, &uid) < 0)
 		return set_cause(cause, "no such account"), STORE_NOTFOUND;
 	sqlite3_stmt *st = prep(s,
-				"INSERT INTO conversations(user_id, title, model, system_prompt, "
-				"created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-				cause);
+	                        "INSERT INTO conversations(user_id, title, model, system_prompt, "
+	                        "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+	                        cause);
 	if (st == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(st, 1, uid);
@@ -570,18 +571,18 @@ static int sq_conv_create(void *h, const char *user_id, const char *title, const
 }
 
 static int sq_conv_list(void *h, const char *user_id, size_t offset, size_t limit,
-			struct store_conv_list *out, char **cause)
+                        struct store_conv_list *out, char **cause)
 {
 	struct sq *s = h;
 	sqlite3_int64 uid;
 	if (parse_id(user_id, &uid) < 0)
 		return STORE_OK;
 	sqlite3_stmt *st = prep(s,
-				"SELECT c.id, c.title, c.model, c.created_at, c.updated_at, "
-				"(SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id) "
-				"FROM conversations c WHERE c.user_id = ? "
-				"ORDER BY c.updated_at DESC, c.id DESC LIMIT ? OFFSET ?",
-				cause);
+	                        "SELECT c.id, c.title, c.model, c.created_at, c.updated_at, "
+	                        "(SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id) "
+	                        "FROM conversations c WHERE c.user_id = ? "
+	                        "ORDER BY c.updated_at DESC, c.id DESC LIMIT ? OFFSET ?",
+	                        cause);
 	if (st == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(st, 1, uid);
@@ -605,16 +606,16 @@ static int sq_conv_list(void *h, const char *user_id, size_t offset, size_t limi
 }
 
 static int sq_conv_get(void *h, const char *user_id, const char *conv_id, struct conv **out,
-		       char **cause)
+                       char **cause)
 {
 	struct sq *s = h;
 	sqlite3_int64 uid, cid;
 	if (parse_id(user_id, &uid) < 0 || parse_id(conv_id, &cid) < 0)
 		return no_conv(cause);
 	sqlite3_stmt *st = prep(s,
-				"SELECT id, title, model, system_prompt, created_at, updated_at "
-				"FROM conversations WHERE id = ? AND user_id = ?",
-				cause);
+	                        "SELECT id, title, model, system_prompt, created_at, updated_at "
+	                        "FROM conversations WHERE id = ? AND user_id = ?",
+	                        cause);
 	if (st == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(st, 1, cid);
@@ -622,7 +623,8 @@ static int sq_conv_get(void *h, const char *user_id, const char *conv_id, struct
 	int rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
 		done(st);
-		return rc == SQLITE_DONE ? no_conv(cause) : fail(s, "reading a conversation", cause);
+		return rc == SQLITE_DONE ? no_conv(cause)
+		                         : fail(s, "reading a conversation", cause);
 	}
 	struct conv *c = conv_new();
 	c->id = id_str(sqlite3_column_int64(st, 0));
@@ -637,7 +639,7 @@ static int sq_conv_get(void *h, const char *user_id, const char *conv_id, struct
 }
 
 static int sq_conv_set(void *h, const char *user_id, const char *conv_id, const char *field,
-		       const char *value, char **cause)
+                       const char *value, char **cause)
 {
 	struct sq *s = h;
 	sqlite3_int64 uid, cid;
@@ -684,7 +686,7 @@ static int sq_conv_delete(void *h, const char *user_id, const char *conv_id, cha
 static int owns(struct sq *s, sqlite3_int64 uid, sqlite3_int64 cid, char **cause)
 {
 	sqlite3_stmt *st =
-		prep(s, "SELECT 1 FROM conversations WHERE id = ? AND user_id = ?", cause);
+	    prep(s, "SELECT 1 FROM conversations WHERE id = ? AND user_id = ?", cause);
 	if (st == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(st, 1, cid);
@@ -697,13 +699,13 @@ static int owns(struct sq *s, sqlite3_int64 uid, sqlite3_int64 cid, char **cause
 }
 
 static int append_locked(struct sq *s, sqlite3_int64 uid, sqlite3_int64 cid, struct msg *m,
-			 long long now, char **cause)
+                         long long now, char **cause)
 {
 	int rc = owns(s, uid, cid, cause);
 	if (rc < 0)
 		return rc;
 	sqlite3_stmt *st = prep(
-		s, "SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE conversation_id = ?", cause);
+	    s, "SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE conversation_id = ?", cause);
 	if (st == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(st, 1, cid);
@@ -714,12 +716,13 @@ static int append_locked(struct sq *s, sqlite3_int64 uid, sqlite3_int64 cid, str
 	long seq = (long)sqlite3_column_int64(st, 0);
 	done(st);
 
-	st = prep(s,
-		  "INSERT INTO messages(conversation_id, user_id, seq, role, text, thoughts, model, "
-		  "status, finish_reason, prompt_tokens, candidates_tokens, thoughts_tokens, "
-		  "total_tokens, feedback, created_at) "
-		  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		  cause);
+	st =
+	    prep(s,
+	         "INSERT INTO messages(conversation_id, user_id, seq, role, text, thoughts, model, "
+	         "status, finish_reason, prompt_tokens, candidates_tokens, thoughts_tokens, "
+	         "total_tokens, feedback, created_at) "
+	         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	         cause);
 	if (st == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(st, 1, cid);
@@ -727,10 +730,10 @@ static int append_locked(struct sq *s, sqlite3_int64 uid, sqlite3_int64 cid, str
 	sqlite3_bind_int64(st, 3, seq);
 	bind_str(st, 4, msg_role_name(m->role));
 	sqlite3_bind_text64(st, 5, m->text.data ? m->text.data : "", m->text.len, SQLITE_STATIC,
-			    SQLITE_UTF8);
+	                    SQLITE_UTF8);
 	if (m->thoughts.len > 0)
 		sqlite3_bind_text64(st, 6, m->thoughts.data, m->thoughts.len, SQLITE_STATIC,
-				    SQLITE_UTF8);
+		                    SQLITE_UTF8);
 	bind_str(st, 7, m->model);
 	bind_str(st, 8, msg_status_name(m->status));
 	bind_str(st, 9, m->finish_reason);
@@ -747,9 +750,9 @@ static int append_locked(struct sq *s, sqlite3_int64 uid, sqlite3_int64 cid, str
 	for (size_t i = 0; i < m->nimages; i++) {
 		const struct image *img = &m->images[i];
 		st = prep(s,
-			  "INSERT INTO images(message_id, idx, name, mime, size, data_uri) "
-			  "VALUES (?, ?, ?, ?, ?, ?)",
-			  cause);
+		          "INSERT INTO images(message_id, idx, name, mime, size, data_uri) "
+		          "VALUES (?, ?, ?, ?, ?, ?)",
+		          cause);
 		if (st == NULL)
 			return STORE_ERROR;
 		sqlite3_bind_int64(st, 1, mid);
@@ -763,8 +766,8 @@ static int append_locked(struct sq *s, sqlite3_int64 uid, sqlite3_int64 cid, str
 			return STORE_ERROR;
 	}
 
-	st = prep(s, "UPDATE conversations SET updated_at = MAX(updated_at, ?) WHERE id = ?",
-		  cause);
+	st =
+	    prep(s, "UPDATE conversations SET updated_at = MAX(updated_at, ?) WHERE id = ?", cause);
 	if (st == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(st, 1, now);
@@ -780,7 +783,7 @@ static int append_locked(struct sq *s, sqlite3_int64 uid, sqlite3_int64 cid, str
 }
 
 static int sq_msg_append(void *h, const char *user_id, const char *conv_id, struct msg *m,
-			 long long now, char **cause)
+                         long long now, char **cause)
 {
 	struct sq *s = h;
 	sqlite3_int64 uid, cid;
@@ -799,7 +802,7 @@ static int sq_msg_append(void *h, const char *user_id, const char *conv_id, stru
 }
 
 static int sq_msg_update(void *h, const char *user_id, const char *conv_id, const struct msg *m,
-			 char **cause)
+                         char **cause)
 {
 	struct sq *s = h;
 	sqlite3_int64 uid, cid, mid;
@@ -807,19 +810,20 @@ static int sq_msg_update(void *h, const char *user_id, const char *conv_id, cons
 		return no_conv(cause);
 	if (parse_id(m->id, &mid) < 0)
 		return set_cause(cause, "no such message"), STORE_NOTFOUND;
-	sqlite3_stmt *st = prep(s,
-				"UPDATE messages SET text = ?, thoughts = ?, model = ?, status = ?, "
-				"finish_reason = ?, prompt_tokens = ?, candidates_tokens = ?, "
-				"thoughts_tokens = ?, total_tokens = ? "
-				"WHERE id = ? AND conversation_id = ? AND user_id = ?",
-				cause);
+	sqlite3_stmt *st =
+	    prep(s,
+	         "UPDATE messages SET text = ?, thoughts = ?, model = ?, status = ?, "
+	         "finish_reason = ?, prompt_tokens = ?, candidates_tokens = ?, "
+	         "thoughts_tokens = ?, total_tokens = ? "
+	         "WHERE id = ? AND conversation_id = ? AND user_id = ?",
+	         cause);
 	if (st == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_text64(st, 1, m->text.data ? m->text.data : "", m->text.len, SQLITE_STATIC,
-			    SQLITE_UTF8);
+	                    SQLITE_UTF8);
 	if (m->thoughts.len > 0)
 		sqlite3_bind_text64(st, 2, m->thoughts.data, m->thoughts.len, SQLITE_STATIC,
-				    SQLITE_UTF8);
+		                    SQLITE_UTF8);
 	bind_str(st, 3, m->model);
 	bind_str(st, 4, msg_status_name(m->status));
 	bind_str(st, 5, m->finish_reason);
@@ -840,7 +844,7 @@ static int sq_msg_update(void *h, const char *user_id, const char *conv_id, cons
 }
 
 static int sq_msg_feedback(void *h, const char *user_id, const char *conv_id, const char *msg_id,
-			   int feedback, char **cause)
+                           int feedback, char **cause)
 {
 	struct sq *s = h;
 	sqlite3_int64 uid, cid, mid;
@@ -849,9 +853,9 @@ static int sq_msg_feedback(void *h, const char *user_id, const char *conv_id, co
 	if (parse_id(msg_id, &mid) < 0)
 		return set_cause(cause, "no such message"), STORE_NOTFOUND;
 	sqlite3_stmt *st = prep(s,
-				"UPDATE messages SET feedback = ? "
-				"WHERE id = ? AND conversation_id = ? AND user_id = ?",
-				cause);
+	                        "UPDATE messages SET feedback = ? "
+	                        "WHERE id = ? AND conversation_id = ? AND user_id = ?",
+	                        cause);
 	if (st == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int(st, 1, feedback);
@@ -875,9 +879,9 @@ static enum msg_role role_parse(const char *r)
 static int load_images(struct sq *s, sqlite3_int64 mid, struct msg *m, char **cause)
 {
 	sqlite3_stmt *st = prep(s,
-				"SELECT name, mime, size, data_uri FROM images "
-				"WHERE message_id = ? ORDER BY idx",
-				cause);
+	                        "SELECT name, mime, size, data_uri FROM images "
+	                        "WHERE message_id = ? ORDER BY idx",
+	                        cause);
 	if (st == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(st, 1, mid);
@@ -885,10 +889,10 @@ static int load_images(struct sq *s, sqlite3_int64 mid, struct msg *m, char **ca
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		/* Borrow the column memory for the copy msg_add_image makes. */
 		struct image img = {
-			.name = (char *)sqlite3_column_text(st, 0),
-			.mime = (char *)sqlite3_column_text(st, 1),
-			.size = (size_t)sqlite3_column_int64(st, 2),
-			.data_uri = (char *)sqlite3_column_text(st, 3),
+		    .name = (char *)sqlite3_column_text(st, 0),
+		    .mime = (char *)sqlite3_column_text(st, 1),
+		    .size = (size_t)sqlite3_column_int64(st, 2),
+		    .data_uri = (char *)sqlite3_column_text(st, 3),
 		};
 		msg_add_image(m, &img);
 	}
@@ -899,7 +903,7 @@ static int load_images(struct sq *s, sqlite3_int64 mid, struct msg *m, char **ca
 }
 
 static int sq_msg_page(void *h, const char *user_id, const char *conv_id, long before_seq,
-		       size_t limit, struct store_msgs *out, char **cause)
+                       size_t limit, struct store_msgs *out, char **cause)
 {
 	struct sq *s = h;
 	sqlite3_int64 uid, cid;
@@ -911,12 +915,13 @@ static int sq_msg_page(void *h, const char *user_id, const char *conv_id, long b
 	int rc = owns(s, uid, cid, cause);
 	if (rc < 0 || limit == 0)
 		goto out;
-	sqlite3_stmt *st = prep(s,
-				"SELECT id, seq, role, text, thoughts, model, status, finish_reason, "
-				"prompt_tokens, candidates_tokens, thoughts_tokens, total_tokens, "
-				"feedback, created_at FROM messages "
-				"WHERE conversation_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?",
-				cause);
+	sqlite3_stmt *st =
+	    prep(s,
+	         "SELECT id, seq, role, text, thoughts, model, status, finish_reason, "
+	         "prompt_tokens, candidates_tokens, thoughts_tokens, total_tokens, "
+	         "feedback, created_at FROM messages "
+	         "WHERE conversation_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?",
+	         cause);
 	if (st == NULL) {
 		rc = STORE_ERROR;
 		goto out;
@@ -973,8 +978,7 @@ out:
 
 /* ---- usage ---- */
 
-static int sq_usage_add(void *h, const char *user_id, const char *model, long long at,
-			char **cause)
+static int sq_usage_add(void *h, const char *user_id, const char *model, long long at, char **cause)
 {
 	struct sq *s = h;
 	sqlite3_int64 uid;
@@ -996,14 +1000,14 @@ static int sq_usage_add(void *h, const char *user_id, const char *model, long lo
 }
 
 static int sq_usage_count(void *h, const char *user_id, const char *model, long long since,
-			  long *count, char **cause)
+                          long *count, char **cause)
 {
 	struct sq *s = h;
 	sqlite3_int64 uid;
 	if (parse_id(user_id, &uid) < 0)
 		return STORE_OK;
 	sqlite3_stmt *st = prep(
-		s, "SELECT COUNT(*) FROM usage WHERE user_id = ? AND model = ? AND at >= ?", cause);
+	    s, "SELECT COUNT(*) FROM usage WHERE user_id = ? AND model = ? AND at >= ?", cause);
 	if (st == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(st, 1, uid);
@@ -1013,26 +1017,26 @@ static int sq_usage_count(void *h, const char *user_id, const char *model, long 
 }
 
 const struct store_engine store_sqlite_engine = {
-	.name = "sqlite",
-	.close = sq_close,
-	.destroy = sq_destroy,
-	.user_create = sq_user_create,
-	.user_find = sq_user_find,
-	.session_add = sq_session_add,
-	.session_check = sq_session_check,
-	.session_revoke = sq_session_revoke,
-	.fail_add = sq_fail_add,
-	.fail_count = sq_fail_count,
-	.fail_clear = sq_fail_clear,
-	.conv_create = sq_conv_create,
-	.conv_list = sq_conv_list,
-	.conv_get = sq_conv_get,
-	.conv_set = sq_conv_set,
-	.conv_delete = sq_conv_delete,
-	.msg_append = sq_msg_append,
-	.msg_update = sq_msg_update,
-	.msg_feedback = sq_msg_feedback,
-	.msg_page = sq_msg_page,
-	.usage_add = sq_usage_add,
-	.usage_count = sq_usage_count,
+    .name = "sqlite",
+    .close = sq_close,
+    .destroy = sq_destroy,
+    .user_create = sq_user_create,
+    .user_find = sq_user_find,
+    .session_add = sq_session_add,
+    .session_check = sq_session_check,
+    .session_revoke = sq_session_revoke,
+    .fail_add = sq_fail_add,
+    .fail_count = sq_fail_count,
+    .fail_clear = sq_fail_clear,
+    .conv_create = sq_conv_create,
+    .conv_list = sq_conv_list,
+    .conv_get = sq_conv_get,
+    .conv_set = sq_conv_set,
+    .conv_delete = sq_conv_delete,
+    .msg_append = sq_msg_append,
+    .msg_update = sq_msg_update,
+    .msg_feedback = sq_msg_feedback,
+    .msg_page = sq_msg_page,
+    .usage_add = sq_usage_add,
+    .usage_count = sq_usage_count,
 };

@@ -23,8 +23,7 @@ static int has_prefix(const char *s, const char *p)
 	return strncmp(s, p, strlen(p)) == 0;
 }
 
-struct store *store_open(const char *uri, const char *database, const char *data_dir,
-			 char **cause)
+struct store *store_open(const char *uri, const char *database, const char *data_dir, char **cause)
 {
 	const struct store_engine *e;
 	void *h;
@@ -37,7 +36,7 @@ struct store *store_open(const char *uri, const char *database, const char *data
 		if (uri == NULL || *uri == '\0') {
 			if (data_dir == NULL || *data_dir == '\0') {
 				set_cause(cause, "store: no data directory for the embedded store; "
-						 "set XDG_DATA_HOME or HOME, or give --store PATH");
+				                 "set XDG_DATA_HOME or HOME, or give --store PATH");
 				return NULL;
 			}
 			path = xasprintf("%s/jarvis.db", data_dir);
@@ -45,9 +44,9 @@ struct store *store_open(const char *uri, const char *database, const char *data
 			path = xstrdup(uri + strlen("sqlite:"));
 		} else if (strstr(uri, "://") != NULL) {
 			set_cause(cause,
-				  "store: unknown store URI scheme in '%s'; use mongodb://, "
-				  "mongodb+srv://, sqlite:PATH or a file path",
-				  uri);
+			          "store: unknown store URI scheme in '%s'; use mongodb://, "
+			          "mongodb+srv://, sqlite:PATH or a file path",
+			          uri);
 			return NULL;
 		} else {
 			path = xstrdup(uri);
@@ -122,7 +121,7 @@ static int need_conv(const char *user_id, const char *conv_id, char **cause)
 }
 
 int store_user_create(struct store *st, const char *name, const char *email,
-		      const char *password_hash, char **id_out, char **cause)
+                      const char *password_hash, char **id_out, char **cause)
 {
 	int rc;
 	if ((rc = need("name", name, cause)) < 0 || (rc = need("e-mail", email, cause)) < 0 ||
@@ -145,7 +144,7 @@ int store_user_create(struct store *st, const char *name, const char *email,
 }
 
 int store_user_find_email(struct store *st, const char *email, struct store_user **out,
-			  char **cause)
+                          char **cause)
 {
 	int rc;
 	*out = NULL;
@@ -176,8 +175,8 @@ void store_user_free(struct store_user *u)
 	free(u);
 }
 
-int store_session_add(struct store *st, const char *jti, const char *user_id,
-		      long long expires_ms, char **cause)
+int store_session_add(struct store *st, const char *jti, const char *user_id, long long expires_ms,
+                      char **cause)
 {
 	int rc;
 	if ((rc = need("session id", jti, cause)) < 0 || (rc = need("user id", user_id, cause)) < 0)
@@ -186,7 +185,7 @@ int store_session_add(struct store *st, const char *jti, const char *user_id,
 }
 
 int store_session_check(struct store *st, const char *jti, long long now_ms, char **user_id_out,
-			char **cause)
+                        char **cause)
 {
 	if (user_id_out != NULL)
 		*user_id_out = NULL;
@@ -218,7 +217,7 @@ int store_login_fail_add(struct store *st, const char *email, long long at_ms, c
 }
 
 int store_login_fail_count(struct store *st, const char *email, long long since_ms, long *count,
-			   char **cause)
+                           char **cause)
 {
 	*count = 0;
 	char *norm = store_email_normalize(email);
@@ -236,14 +235,14 @@ int store_login_fail_clear(struct store *st, const char *email, char **cause)
 }
 
 int store_conv_create(struct store *st, const char *user_id, const char *title, const char *model,
-		      const char *system_prompt, char **id_out, char **cause)
+                      const char *system_prompt, char **id_out, char **cause)
 {
 	int rc;
 	if ((rc = need_conv(user_id, "-", cause)) < 0)
 		return rc;
 	char *id = NULL;
-	rc = st->e->conv_create(st->h, user_id, title ? title : "", model, system_prompt,
-				wall_ms(), &id, cause);
+	rc = st->e->conv_create(st->h, user_id, title ? title : "", model, system_prompt, wall_ms(),
+	                        &id, cause);
 	if (rc == 0 && id_out != NULL)
 		*id_out = id;
 	else
@@ -252,7 +251,7 @@ int store_conv_create(struct store *st, const char *user_id, const char *title, 
 }
 
 int store_conv_list(struct store *st, const char *user_id, size_t offset, size_t limit,
-		    struct store_conv_list *out, char **cause)
+                    struct store_conv_list *out, char **cause)
 {
 	int rc;
 	out->items = NULL;
@@ -282,7 +281,7 @@ void store_conv_list_free(struct store_conv_list *l)
 }
 
 int store_conv_get(struct store *st, const char *user_id, const char *conv_id, struct conv **out,
-		   char **cause)
+                   char **cause)
 {
 	int rc;
 	*out = NULL;
@@ -292,7 +291,7 @@ int store_conv_get(struct store *st, const char *user_id, const char *conv_id, s
 }
 
 int store_conv_get_index(struct store *st, const char *user_id, size_t index, struct conv **out,
-			 char **cause)
+                         char **cause)
 {
 	*out = NULL;
 	if (index == 0)
@@ -311,7 +310,7 @@ int store_conv_get_index(struct store *st, const char *user_id, size_t index, st
 }
 
 static int conv_set(struct store *st, const char *user_id, const char *conv_id, const char *field,
-		    const char *value, char **cause)
+                    const char *value, char **cause)
 {
 	int rc;
 	if ((rc = need_conv(user_id, conv_id, cause)) < 0)
@@ -319,20 +318,20 @@ static int conv_set(struct store *st, const char *user_id, const char *conv_id, 
 	return st->e->conv_set(st->h, user_id, conv_id, field, value, cause);
 }
 
-int store_conv_rename(struct store *st, const char *user_id, const char *conv_id,
-		      const char *title, char **cause)
+int store_conv_rename(struct store *st, const char *user_id, const char *conv_id, const char *title,
+                      char **cause)
 {
 	return conv_set(st, user_id, conv_id, "title", title ? title : "", cause);
 }
 
 int store_conv_set_model(struct store *st, const char *user_id, const char *conv_id,
-			 const char *model, char **cause)
+                         const char *model, char **cause)
 {
 	return conv_set(st, user_id, conv_id, "model", model, cause);
 }
 
 int store_conv_set_system(struct store *st, const char *user_id, const char *conv_id,
-			  const char *system_prompt, char **cause)
+                          const char *system_prompt, char **cause)
 {
 	return conv_set(st, user_id, conv_id, "system_prompt", system_prompt, cause);
 }
@@ -346,7 +345,7 @@ int store_conv_delete(struct store *st, const char *user_id, const char *conv_id
 }
 
 int store_msg_append(struct store *st, const char *user_id, const char *conv_id, struct msg *m,
-		     char **cause)
+                     char **cause)
 {
 	int rc;
 	if ((rc = need_conv(user_id, conv_id, cause)) < 0)
@@ -358,7 +357,7 @@ int store_msg_append(struct store *st, const char *user_id, const char *conv_id,
 }
 
 int store_msg_update(struct store *st, const char *user_id, const char *conv_id,
-		     const struct msg *m, char **cause)
+                     const struct msg *m, char **cause)
 {
 	int rc;
 	if ((rc = need_conv(user_id, conv_id, cause)) < 0)
@@ -370,7 +369,7 @@ int store_msg_update(struct store *st, const char *user_id, const char *conv_id,
 }
 
 int store_msg_feedback(struct store *st, const char *user_id, const char *conv_id,
-		       const char *msg_id, int feedback, char **cause)
+                       const char *msg_id, int feedback, char **cause)
 {
 	int rc;
 	if ((rc = need_conv(user_id, conv_id, cause)) < 0)
@@ -383,7 +382,7 @@ int store_msg_feedback(struct store *st, const char *user_id, const char *conv_i
 }
 
 static int msg_page(struct store *st, const char *user_id, const char *conv_id, long before_seq,
-		    size_t limit, struct store_msgs *out, char **cause)
+                    size_t limit, struct store_msgs *out, char **cause)
 {
 	int rc;
 	out->items = NULL;
@@ -397,13 +396,13 @@ static int msg_page(struct store *st, const char *user_id, const char *conv_id, 
 }
 
 int store_msg_last(struct store *st, const char *user_id, const char *conv_id, size_t limit,
-		   struct store_msgs *out, char **cause)
+                   struct store_msgs *out, char **cause)
 {
 	return msg_page(st, user_id, conv_id, 0, limit, out, cause);
 }
 
 int store_msg_before(struct store *st, const char *user_id, const char *conv_id, long before_seq,
-		     size_t limit, struct store_msgs *out, char **cause)
+                     size_t limit, struct store_msgs *out, char **cause)
 {
 	if (before_seq <= 1) {
 		/* Nothing comes before the first message; still check the conversation. */
@@ -431,7 +430,7 @@ void store_msgs_free(struct store_msgs *v)
 }
 
 int store_usage_add(struct store *st, const char *user_id, const char *model, long long at_ms,
-		    char **cause)
+                    char **cause)
 {
 	int rc;
 	if ((rc = need("user id", user_id, cause)) < 0 || (rc = need("model", model, cause)) < 0)
@@ -439,8 +438,8 @@ int store_usage_add(struct store *st, const char *user_id, const char *model, lo
 	return st->e->usage_add(st->h, user_id, model, at_ms, cause);
 }
 
-int store_usage_count(struct store *st, const char *user_id, const char *model,
-		      long long since_ms, long *count, char **cause)
+int store_usage_count(struct store *st, const char *user_id, const char *model, long long since_ms,
+                      long *count, char **cause)
 {
 	int rc;
 	*count = 0;

@@ -3,8 +3,8 @@
  * against the SQLite engine (always, on a temporary file) and the MongoDB
  * engine (when JARVIS_TEST_MONGO_URI is set; each run uses a fresh random
  * database and drops it at the end). Every test makes its own accounts,
- * so tests sharing the database cannot see each other's rows. Without that variable the MongoDB half is
- * skipped loudly, and under CI=true its absence is a failure.
+ * so tests sharing the database cannot see each other's rows. Without that variable the MongoDB
+ * half is skipped loudly, and under CI=true its absence is a failure.
  *
  * The raw-row checks (messages really gone after a delete) read the
  * engines' own files and collections directly, on purpose.
@@ -139,8 +139,8 @@ static char *mkconv(const char *uid, const char *title)
 	return id;
 }
 
-static struct msg *append(struct store *st, const char *uid, const char *cid,
-			  enum msg_role role, const char *text)
+static struct msg *append(struct store *st, const char *uid, const char *cid, enum msg_role role,
+                          const char *text)
 {
 	char *cause = NULL;
 	struct msg *m = msg_new(role, text);
@@ -177,9 +177,8 @@ static void expect_no_conv(int rc, char *cause)
 START_TEST(email_is_unique_and_lower_cased)
 {
 	char *id = NULL, *cause = NULL;
-	ck_assert_int_eq(store_user_create(S, "Ada", "  Ada.Lovelace@Example.COM ", "$2b$12$x",
-					   &id, &cause),
-			 0);
+	ck_assert_int_eq(
+	    store_user_create(S, "Ada", "  Ada.Lovelace@Example.COM ", "$2b$12$x", &id, &cause), 0);
 	struct store_user *u = NULL;
 	ck_assert_int_eq(store_user_find_email(S, "ada.lovelace@example.com", &u, &cause), 0);
 	ck_assert_str_eq(u->email, "ada.lovelace@example.com");
@@ -193,8 +192,8 @@ START_TEST(email_is_unique_and_lower_cased)
 	store_user_free(u);
 
 	char *id2 = NULL;
-	int rc = store_user_create(S, "Other", "ADA.LOVELACE@example.com", "$2b$12$y", &id2,
-				   &cause);
+	int rc =
+	    store_user_create(S, "Other", "ADA.LOVELACE@example.com", "$2b$12$y", &id2, &cause);
 	ck_assert_int_eq(rc, STORE_EXISTS);
 	ck_assert_str_eq(cause, "an account with that e-mail already exists");
 	ck_assert_ptr_null(id2);
@@ -202,7 +201,7 @@ START_TEST(email_is_unique_and_lower_cased)
 	cause = NULL;
 
 	ck_assert_int_eq(store_user_find_email(S, "nobody@example.com", &u, &cause),
-			 STORE_NOTFOUND);
+	                 STORE_NOTFOUND);
 	ck_assert_ptr_null(u);
 	free(cause);
 	cause = NULL;
@@ -376,12 +375,12 @@ static long raw_message_count(const char *conv_id)
 		sqlite3_stmt *st = NULL;
 		ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
 		ck_assert_int_eq(sqlite3_prepare_v2(db,
-						    "SELECT (SELECT COUNT(*) FROM messages WHERE "
-						    "conversation_id = ?1) + (SELECT COUNT(*) FROM "
-						    "images WHERE message_id NOT IN "
-						    "(SELECT id FROM messages))",
-						    -1, &st, NULL),
-				 SQLITE_OK);
+		                                    "SELECT (SELECT COUNT(*) FROM messages WHERE "
+		                                    "conversation_id = ?1) + (SELECT COUNT(*) FROM "
+		                                    "images WHERE message_id NOT IN "
+		                                    "(SELECT id FROM messages))",
+		                                    -1, &st, NULL),
+		                 SQLITE_OK);
 		sqlite3_bind_int64(st, 1, strtoll(conv_id, NULL, 10));
 		if (sqlite3_step(st) == SQLITE_ROW)
 			n = (long)sqlite3_column_int64(st, 0);
@@ -561,16 +560,16 @@ START_TEST(unicode_round_trips_byte_for_byte)
 	/* Persian with ZWNJ, emoji with ZWJ and skin tone and flags, CJK, combining marks,
 	 * right-to-left mark, a 4-byte CJK extension character. */
 	static const char *const texts[] = {
-		"\xd9\x85\xdb\x8c\xe2\x80\x8c\xd8\xae\xd9\x88\xd8\xa7\xd9\x87\xd9\x85 "
-		"\xd9\x86\xd9\x85\xdb\x8c\xe2\x80\x8c\xd8\xb4\xd9\x88\xd8\xaf",
-		"\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x92\xbb \xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f"
-		"\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa7\xe2\x80\x8d\xf0\x9f\x91\xa6 \xf0\x9f\x91\x8d"
-		"\xf0\x9f\x8f\xbd \xf0\x9f\x8f\xb3\xef\xb8\x8f\xe2\x80\x8d\xf0\x9f\x8c\x88 "
-		"\xf0\x9f\x87\xae\xf0\x9f\x87\xb7",
-		"\xe6\xbc\xa2\xe5\xad\x97\xe3\x81\x8b\xe3\x81\xaa\xed\x95\x9c\xea\xb5\xad\xec\x96"
-		"\xb4 \xf0\xa0\x80\x8b",
-		"e\xcc\x81 a\xcc\x88\xcc\xa3 \xe1\x84\x80\xe1\x85\xa1\xe1\x86\xa8 \xe2\x80\x8f"
-		"\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d\t\"quoted\" 'single' \\ back",
+	    "\xd9\x85\xdb\x8c\xe2\x80\x8c\xd8\xae\xd9\x88\xd8\xa7\xd9\x87\xd9\x85 "
+	    "\xd9\x86\xd9\x85\xdb\x8c\xe2\x80\x8c\xd8\xb4\xd9\x88\xd8\xaf",
+	    "\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x92\xbb \xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f"
+	    "\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa7\xe2\x80\x8d\xf0\x9f\x91\xa6 \xf0\x9f\x91\x8d"
+	    "\xf0\x9f\x8f\xbd \xf0\x9f\x8f\xb3\xef\xb8\x8f\xe2\x80\x8d\xf0\x9f\x8c\x88 "
+	    "\xf0\x9f\x87\xae\xf0\x9f\x87\xb7",
+	    "\xe6\xbc\xa2\xe5\xad\x97\xe3\x81\x8b\xe3\x81\xaa\xed\x95\x9c\xea\xb5\xad\xec\x96"
+	    "\xb4 \xf0\xa0\x80\x8b",
+	    "e\xcc\x81 a\xcc\x88\xcc\xa3 \xe1\x84\x80\xe1\x85\xa1\xe1\x86\xa8 \xe2\x80\x8f"
+	    "\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d\t\"quoted\" 'single' \\ back",
 	};
 	char *u = mkuser("hafez"), *cause = NULL;
 	for (size_t i = 0; i < ARRAY_LEN(texts); i++) {
@@ -613,7 +612,7 @@ START_TEST(large_images_round_trip)
 	char *id = mkconv(u, "pictures");
 	/* 6 MiB of base64 (4.5 MiB of raw image), in a pattern that shows misplaced bytes. */
 	static const char b64[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	const char *prefix = "data:image/png;base64,";
 	size_t body = 6u * 1024 * 1024, plen = strlen(prefix);
 	char *big = xmalloc(plen + body + 1);
@@ -689,7 +688,7 @@ START_TEST(two_processes_appending_get_distinct_seqs)
 		int status = 0;
 		ck_assert_int_eq(waitpid(kids[k], &status, 0), kids[k]);
 		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-			      "child %d failed (status %d)", k, status);
+		              "child %d failed (status %d)", k, status);
 	}
 	struct store_msgs v;
 	ck_assert_int_eq(store_msg_last(S, u, id, 1000, &v, &cause), 0);
@@ -698,7 +697,7 @@ START_TEST(two_processes_appending_get_distinct_seqs)
 	for (size_t i = 0; i < v.n; i++) {
 		if (i > 0)
 			ck_assert_msg(v.items[i]->seq > v.items[i - 1]->seq, "seq %ld after %ld",
-				      v.items[i]->seq, v.items[i - 1]->seq);
+			              v.items[i]->seq, v.items[i - 1]->seq);
 		/* Each child's messages keep their own order. */
 		int k = v.items[i]->text.data[0] == 'B';
 		char want[32];
@@ -731,7 +730,7 @@ START_TEST(sessions_expire_and_revoke)
 	free(cause), cause = NULL;
 
 	ck_assert_int_eq(store_session_check(S, "jti-1", now + 60000, &who, &cause),
-			 STORE_NOTFOUND);
+	                 STORE_NOTFOUND);
 	ck_assert_ptr_null(who);
 	ck_assert_str_eq(cause, "session expired; log in again");
 	free(cause), cause = NULL;
@@ -743,8 +742,7 @@ START_TEST(sessions_expire_and_revoke)
 	/* Revoking one session leaves the other. */
 	ck_assert_int_eq(store_session_check(S, "jti-2", now, NULL, &cause), 0);
 
-	ck_assert_int_eq(store_session_check(S, "jti-unknown", now, &who, &cause),
-			 STORE_NOTFOUND);
+	ck_assert_int_eq(store_session_check(S, "jti-unknown", now, &who, &cause), STORE_NOTFOUND);
 	free(cause), cause = NULL;
 	ck_assert_int_eq(store_session_revoke(S, "jti-unknown", &cause), 0);
 	free(u);
@@ -835,7 +833,7 @@ START_TEST(sqlite_file_is_private_and_versioned)
 	st = store_open(path, NULL, NULL, &cause);
 	ck_assert_ptr_null(st);
 	ck_assert_msg(strstr(cause, "schema version 99") && strstr(cause, "upgrade Jarvis"), "%s",
-		      cause);
+	              cause);
 	free(cause);
 	cause = NULL;
 
@@ -857,12 +855,12 @@ START_TEST(unreachable_mongodb_says_so)
 {
 	char *cause = NULL;
 	long long t0 = now_ms();
-	struct store *st = store_open("mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=1500", NULL,
-				      NULL, &cause);
+	struct store *st =
+	    store_open("mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=1500", NULL, NULL, &cause);
 	ck_assert_ptr_null(st);
 	ck_assert_msg(strstr(cause, "store: cannot reach MongoDB at 127.0.0.1:1: ") != NULL &&
-			      strstr(cause, "is it running?") != NULL,
-		      "%s", cause);
+	                  strstr(cause, "is it running?") != NULL,
+	              "%s", cause);
 	ck_assert_int_lt(now_ms() - t0, 5000);
 	free(cause);
 }
@@ -871,7 +869,7 @@ END_TEST
 START_TEST(mongodb_contract_required_in_ci)
 {
 	ck_abort_msg("CI=true but JARVIS_TEST_MONGO_URI is unset: run the tests under "
-		     "`python3 tests/ferretdb.py run -- make unit`");
+	             "`python3 tests/ferretdb.py run -- make unit`");
 }
 END_TEST
 
