@@ -181,4 +181,36 @@ int store_usage_add(struct store *st, const char *user_id, const char *model, lo
 int store_usage_count(struct store *st, const char *user_id, const char *model, long long since_ms,
                       long *count, char **cause);
 
+/*
+ * NOT BUILT YET: the outbox, so that nothing typed or received is lost while
+ * MongoDB cannot be reached. The design, for whoever builds it:
+ *
+ *   struct store_outbox;
+ *   struct store_outbox *store_outbox_open(const char *state_dir, char **cause);
+ *   void store_outbox_close(struct store_outbox *ob);
+ *   size_t store_outbox_pending(const struct store_outbox *ob);
+ *   int store_outbox_replay(struct store_outbox *ob, struct store *st, char **cause);
+ *
+ * - The journal is state_dir/outbox.jsonl (0600, directory 0700): one JSON
+ *   line per write (conv_create, conv_set, conv_delete, msg_append,
+ *   msg_update, msg_feedback, usage_add), appended with O_APPEND and
+ *   fdatasync'd before the call returns, so it survives a crash or restart.
+ *   A torn last line (crash mid-write) is ignored on open.
+ * - Ids are made by the client, not the server: conversation and message
+ *   ids are ObjectIds generated locally (mongo.c already makes every _id
+ *   itself), so an offline-created conversation can be referenced by later
+ *   journal lines before it exists on the server. SQLite would need a
+ *   migration adding a unique `uid` column for the same guarantee.
+ * - Replay applies lines strictly in order and stops at the first failure
+ *   that is not "already applied". Every operation is idempotent: inserts
+ *   carry their client id, so a duplicate-key error on _id means it was
+ *   applied before a crash and is skipped; updates set absolute values;
+ *   deletes of something gone succeed. A message's seq is assigned at
+ *   replay, and replay order keeps each conversation's order.
+ * - The journal is compacted (rewritten without applied lines, then
+ *   renamed over) after a replay; it is never edited in place.
+ * - Reads while offline show the journal's writes merged after the
+ *   store's rows for the open conversation only.
+ */
+
 #endif
