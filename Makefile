@@ -24,7 +24,7 @@ LIBS         = $(shell pkg-config --libs $(PKGS)) -lpthread -lm
 DEB_PACKAGES = build-essential pkg-config libncursesw5-dev libcurl4-openssl-dev \
   libmongoc-dev libcjson-dev libjwt-dev libcrypt-dev libmagic-dev libsqlite3-dev \
   libmd4c-dev libinih-dev check tmux python3 python3-pytest clang clang-format \
-  man-db groff-base ca-certificates procps
+  man-db groff-base ca-certificates procps libclang-rt-14-dev
 
 SRC      = $(sort $(wildcard src/*.c src/*/*.c))
 OBJ      = $(SRC:%.c=$(BUILD)/%.o)

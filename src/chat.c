@@ -620,8 +620,6 @@ static void models_fetched(void *ud, const char *error)
 	/* A failed list is not worth an alarm: the built-in table still works. */
 }
 
-/* Merges the API's model list in the background (F2 shows it when it lands). */
-void chat_fetch_models(struct chat *ch);
 void chat_fetch_models(struct chat *ch)
 {
 	if (ch->cfg->api_key == NULL || ch->cfg->api_key[0] == '\0')
@@ -1098,8 +1096,6 @@ int chat_load_convs(struct chat *ch, char **cause)
 	return 0;
 }
 
-/* /convs: the list, printed as notices when it arrives. */
-int chat_list_convs(struct chat *ch, char **cause);
 int chat_list_convs(struct chat *ch, char **cause)
 {
 	if (need_login(ch, cause) == -1)

@@ -79,6 +79,10 @@ int chat_select(struct chat *ch, const char *id_or_index, char **cause);
 int chat_rename(struct chat *ch, const char *title, char **cause);
 /* Deletes a stored conversation (id NULL: the current one). */
 int chat_delete(struct chat *ch, const char *id, char **cause);
+/* Lists the conversations as notices when they arrive (/convs). */
+int chat_list_convs(struct chat *ch, char **cause);
+/* Merges the API's model list in the background (CHAT_DIRTY_MODELS when it lands). */
+void chat_fetch_models(struct chat *ch);
 /* Reloads the conversation list (arrives later: CHAT_DIRTY_CONVS). */
 int chat_load_convs(struct chat *ch, char **cause);
 int chat_set_model(struct chat *ch, const char *id, char **cause);

@@ -1,0 +1,78 @@
+/*
+ * cmd.h: slash commands. One table (src/cmd/cmd.c) holds every command's
+ * name, alias, usage, help line, argument counts and flags; /help, F1, Tab
+ * completion and the man page's list come from it. A command changes the
+ * chat and returns 0, or -1 with a cause for the status line; it never
+ * draws. A command that needs more from the user (a password) says so in
+ * struct cmd_ctx and gets the answer through its `then` continuation.
+ */
+#ifndef JARVIS_CMD_H
+#define JARVIS_CMD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct chat;
+
+#define CMD_NEEDS_LOGIN 0x01u /* refused for a guest */
+#define CMD_SECRET 0x02u      /* the line may hold a password: masked, never in history */
+#define CMD_REST 0x04u        /* the last argument takes the rest of the line as typed */
+
+struct cmd_ctx;
+
+struct cmd_entry {
+	const char *name;
+	const char *alias; /* or NULL */
+	const char *usage; /* arguments, e.g. "[NAME EMAIL]" */
+	const char *help;  /* one line */
+	int min_args;
+	int max_args; /* -1: any number */
+	unsigned flags;
+	/* Which argument (0-based) starts a password on the seed's one-line form; -1: none. */
+	int secret_arg;
+	int (*exec)(struct cmd_ctx *c, int argc, char **argv, char **cause);
+};
+
+/* What a command may ask of the screen. */
+struct cmd_ctx {
+	struct chat *chat;
+	/* Set by a command to ask for one more line (a password when ask_secret). */
+	char *ask_label;
+	bool ask_secret;
+	int (*then)(struct cmd_ctx *c, const char *answer, char **cause);
+	char *state[3]; /* what the continuation needs (name, e-mail, first password) */
+	/* Set by /help to open the help overlay at a topic (NULL: all). */
+	bool show_help;
+	char *help_topic;
+	/* Set by /model without an argument to open the model picker. */
+	bool show_models;
+};
+
+/* The table, in the order /help shows it. */
+const struct cmd_entry *cmd_table(size_t *n);
+/* Exact name, then alias, then unique prefix; NULL with a cause otherwise. */
+const struct cmd_entry *cmd_find(const char *name, char **cause);
+/*
+ * Splits a line into words (spaces separate; "double quotes" group; a
+ * backslash escapes the next character). Returns the count and a new
+ * NULL-terminated array (cmd_words_free). rest_from >= 0 keeps everything
+ * from that word on as one word, as typed.
+ */
+int cmd_split(const char *line, int rest_from, char ***words);
+void cmd_words_free(char **words);
+/* Runs a line that starts with '/'. */
+int cmd_run(struct cmd_ctx *c, const char *line, char **cause);
+/* Feeds the answer to a pending ask; the caller wipes the answer afterwards. */
+int cmd_answer(struct cmd_ctx *c, const char *answer, char **cause);
+/* Clears any pending ask (Esc) and wipes what it held. */
+void cmd_ctx_reset(struct cmd_ctx *c);
+/* True when the line must be masked from this byte on and kept out of history. */
+bool cmd_secret_offset(const char *line, size_t *offset);
+/*
+ * Completion candidates for the word being typed at the end of line (a
+ * command name, or a path after /attach): up to max new strings in out,
+ * each the whole completed word. Returns how many.
+ */
+size_t cmd_complete(const char *line, char **out, size_t max);
+
+#endif
