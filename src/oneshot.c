@@ -3,6 +3,19 @@
  * write(2) as each event arrives, so a pipe sees it unbuffered; when
  * standard output is a terminal, control characters and escape sequences
  * from the model are neutralised first. Thoughts are never printed.
+ *
+ * When a user is logged in (and not --no-save) the exchange is stored: the
+ * question before the request goes out, the answer as a message marked
+ * "interrupted" from the moment the stream starts (so a crash leaves it
+ * so), its text checkpointed at most once a second, and its final status,
+ * finish reason and usage when the stream ends. With -C the conversation's
+ * earlier turns are sent as context. A store failure never costs the user
+ * the answer: it is still printed, and the run exits 3 afterwards.
+ *
+ * What it must not do: touch the store for a guest (no session file: the
+ * profile opens nothing), write to the store from a libcurl callback (the
+ * callbacks only note what happened; the store is written between loop
+ * rounds), or print anything but the answer on stdout.
  */
 #include "jarvis/oneshot.h"
 
@@ -21,7 +34,10 @@
 #include "jarvis/conv.h"
 #include "jarvis/gemini.h"
 #include "jarvis/gemini_request.h"
+#include "jarvis/account.h"
 #include "jarvis/loop.h"
+#include "jarvis/profile.h"
+#include "jarvis/store.h"
 #include "jarvis/utf8.h"
 #include "jarvis/util.h"
 
@@ -33,11 +49,27 @@ struct oneshot {
 	int status;
 	bool tty;
 	struct utf8_stream neutral;
-	struct buf out;      /* neutralised text waiting to be written */
-	char last_byte;      /* the last byte written, to end with a newline */
+	struct buf out; /* neutralised text waiting to be written */
+	char last_byte; /* the last byte written, to end with a newline */
 	bool wrote;
 	bool output_broken; /* stdout closed (EPIPE): stop quietly */
+
+	/* Saving the exchange; store is NULL for a guest or --no-save. */
+	struct store *store;
+	const char *user_id;
+	const char *conv_id;
+	struct msg *answer;  /* the stored answer, kept up to date by the events */
+	size_t saved_len;    /* answer text length at the last checkpoint */
+	bool checkpoint_due; /* the timer fired: write between loop rounds */
+	unsigned timer;
+	char *store_error; /* the first store failure; saving stops there */
 };
+
+/* Title length, in characters, of a new conversation. */
+#define TITLE_CHARS 60
+/* Earlier messages sent as context with -C. */
+#define CONTEXT_MSGS 1000
+#define CHECKPOINT_MS 1000
 
 static void write_all(struct oneshot *o, const char *p, size_t n)
 {
@@ -72,6 +104,60 @@ static void on_delta(void *ud, const struct gemini_delta *d)
 	struct oneshot *o = ud;
 	if (d->text_len > 0)
 		show_text(o, d->text, d->text_len);
+	if (o->answer != NULL && d->text_len > 0)
+		buf_append(&o->answer->text, d->text, d->text_len);
+	if (o->answer != NULL && d->thought_len > 0)
+		buf_append(&o->answer->thoughts, d->thought, d->thought_len);
+}
+
+/* Safety and policy stops are "blocked"; any other early stop is an error. */
+static bool blocking_reason(const char *r)
+{
+	static const char *const reasons[] = {
+	    "SAFETY", "RECITATION",   "BLOCKLIST", "PROHIBITED_CONTENT",
+	    "SPII",   "IMAGE_SAFETY", "LANGUAGE"};
+	for (size_t i = 0; r != NULL && i < ARRAY_LEN(reasons); i++)
+		if (strcmp(r, reasons[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Sets the stored answer's final state from the result (no store call here). */
+static void answer_finish(struct msg *a, const struct gemini_result *r)
+{
+	const struct gemini_reply *rep = r->reply;
+	if (rep->finish_reason != NULL)
+		a->finish_reason = xstrdup(rep->finish_reason);
+	else if (rep->block_reason != NULL)
+		a->finish_reason = xstrdup(rep->block_reason);
+	if (rep->has_usage)
+		a->usage = rep->usage;
+	switch (r->end) {
+	case GEMINI_END_INTERRUPTED:
+		a->status = MSG_INTERRUPTED;
+		return;
+	case GEMINI_END_FAILED:
+		a->status = MSG_ERROR;
+		return;
+	case GEMINI_END_REPLY:
+		break;
+	}
+	switch (r->outcome) {
+	case GEMINI_COMPLETE:
+	case GEMINI_CUT: /* complete as far as the API goes; the finish reason says MAX_TOKENS */
+		a->status = MSG_COMPLETE;
+		return;
+	case GEMINI_BLOCKED_PROMPT:
+		a->status = MSG_BLOCKED;
+		return;
+	case GEMINI_STOPPED:
+		a->status = blocking_reason(rep->finish_reason) ? MSG_BLOCKED : MSG_ERROR;
+		return;
+	case GEMINI_ERROR:
+	case GEMINI_EMPTY:
+		a->status = MSG_ERROR;
+		return;
+	}
 }
 
 static void on_notice(void *ud, const char *line)
@@ -84,6 +170,8 @@ static void on_done(void *ud, const struct gemini_result *r)
 	struct oneshot *o = ud;
 	o->call = NULL;
 	o->done = true;
+	if (o->answer != NULL)
+		answer_finish(o->answer, r);
 	if (o->tty) {
 		buf_reset(&o->out);
 		utf8_stream_finish(&o->neutral, &o->out);
@@ -112,12 +200,12 @@ static void on_done(void *ud, const struct gemini_result *r)
 	case GEMINI_CUT:
 		/* The answer is usable; the note says it is not all of it. */
 		fprintf(stderr, "jarvis: %s\n",
-			r->error ? r->error : "the answer was cut at the output token limit");
+		        r->error ? r->error : "the answer was cut at the output token limit");
 		o->status = EXIT_OK;
 		return;
 	case GEMINI_EMPTY:
 		fprintf(stderr, "jarvis: %s\n",
-			r->error ? r->error : "gemini: the API sent an empty answer; try again");
+		        r->error ? r->error : "gemini: the API sent an empty answer; try again");
 		o->status = EXIT_API;
 		return;
 	case GEMINI_BLOCKED_PROMPT:
@@ -150,7 +238,7 @@ static char *read_stdin(size_t max, char **cause)
 		if (n < 0) {
 			buf_free(&b);
 			set_cause(cause, "cannot read the prompt from standard input: %s",
-				  strerror(errno));
+			          strerror(errno));
 			return NULL;
 		}
 		if (n == 0)
@@ -158,9 +246,9 @@ static char *read_stdin(size_t max, char **cause)
 		if (buf_append(&b, chunk, (size_t)n) == -1) {
 			buf_free(&b);
 			set_cause(cause,
-				  "the prompt on standard input is over %zu bytes "
-				  "([limits] max_message_bytes)",
-				  max);
+			          "the prompt on standard input is over %zu bytes "
+			          "([limits] max_message_bytes)",
+			          max);
 			return NULL;
 		}
 	}
@@ -172,11 +260,12 @@ static bool blank(const char *s)
 	return s[strspn(s, " \t\r\n")] == '\0';
 }
 
-/* Builds the one-question conversation; returns an exit status (0: ready). */
-static int build_conv(const struct cli *cli, const struct config *cfg, struct conv *c)
+/* Builds the user's message (*out); returns an exit status (0: ready). */
+static int build_prompt(const struct cli *cli, const struct config *cfg, struct msg **out)
 {
 	char *cause = NULL;
 	char *prompt = NULL;
+	*out = NULL;
 	if (strcmp(cli->prompt, "-") == 0) {
 		prompt = read_stdin(cfg->max_message_bytes, &cause);
 		if (prompt == NULL) {
@@ -195,39 +284,236 @@ static int build_conv(const struct cli *cli, const struct config *cfg, struct co
 		return EXIT_USAGE;
 	}
 	if (strlen(prompt) > cfg->max_message_bytes) {
-		fprintf(stderr, "jarvis: the prompt is over %zu bytes ([limits] max_message_bytes)\n",
-			cfg->max_message_bytes);
+		fprintf(stderr,
+		        "jarvis: the prompt is over %zu bytes ([limits] max_message_bytes)\n",
+		        cfg->max_message_bytes);
 		free(prompt);
 		return EXIT_USAGE;
 	}
-	struct msg *m = conv_add(c, ROLE_USER, prompt);
+	struct msg *m = msg_new(ROLE_USER, prompt);
 	free(prompt);
 	for (size_t i = 0; i < cli->nattach; i++) {
 		struct image img;
 		if (attach_load(cli->attach[i], cfg->max_image_bytes, &img, &cause) == -1) {
 			fprintf(stderr, "jarvis: %s\n", cause);
 			free(cause);
+			msg_free(m);
 			return EXIT_USAGE;
 		}
 		msg_add_image(m, &img);
 		attach_image_free(&img);
 	}
+	*out = m;
 	return EXIT_OK;
+}
+
+/* Appends a message the caller made to c, which then owns it. */
+static void conv_push(struct conv *c, struct msg *m)
+{
+	if (c->n == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 16;
+		c->msgs = xrealloc(c->msgs, c->cap * sizeof(*c->msgs));
+	}
+	c->msgs[c->n++] = m;
+}
+
+/*
+ * A new conversation's title: the prompt's first non-blank line, made safe
+ * to show, cut to TITLE_CHARS characters (never inside one) with an
+ * ellipsis; an image's name when there is no text.
+ */
+static char *make_title(const struct msg *m)
+{
+	const char *p = m->text.data != NULL ? m->text.data : "";
+	p += strspn(p, " \t\r\n");
+	size_t len = strcspn(p, "\r\n");
+	while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+		len--;
+	if (len == 0)
+		return m->nimages > 0 ? xasprintf("image: %s", m->images[0].name)
+		                      : xstrdup("untitled");
+	char *safe = utf8_sanitize(p, len);
+	size_t n = strlen(safe), off = 0;
+	for (int chars = 0; off < n && chars < TITLE_CHARS; chars++)
+		off = utf8_cluster_next(safe, n, off);
+	if (off < n) {
+		while (off > 0 && safe[off - 1] == ' ')
+			off--;
+		safe[off] = '\0';
+		char *t = xasprintf("%s…", safe);
+		free(safe);
+		return t;
+	}
+	return safe;
+}
+
+/* Notes the first store failure and stops saving; later ones are dropped. */
+static void store_failed(struct oneshot *o, char *cause)
+{
+	if (o->store_error == NULL)
+		o->store_error = cause != NULL ? cause : xstrdup("store: failed");
+	else
+		free(cause);
+	o->store = NULL;
+}
+
+static void checkpoint_tick(void *ud)
+{
+	struct oneshot *o = ud;
+	o->timer = 0;
+	o->checkpoint_due = true;
+}
+
+/* Writes the partial answer when it grew since the last write; re-arms the timer. */
+static void checkpoint(struct oneshot *o)
+{
+	o->checkpoint_due = false;
+	if (o->store == NULL || o->answer == NULL || o->done)
+		return;
+	if (o->answer->text.len != o->saved_len) {
+		char *cause = NULL;
+		if (store_msg_update(o->store, o->user_id, o->conv_id, o->answer, &cause) < 0) {
+			store_failed(o, cause);
+			return;
+		}
+		o->saved_len = o->answer->text.len;
+	}
+	o->timer = loop_timer_add(o->loop, CHECKPOINT_MS, checkpoint_tick, o);
+}
+
+/*
+ * Finds out whether the exchange is stored and, with -C, loads the
+ * conversation into *out. Returns an exit status; on EXIT_OK *out is the
+ * conversation to send (new and empty without -C) and o->store is set
+ * when saving.
+ */
+static int open_conv(const struct cli *cli, struct profile *p, struct oneshot *o,
+                     const struct account_user **user, struct conv **out)
+{
+	char *cause = NULL;
+	*out = NULL;
+	*user = NULL;
+	if (cli->conversation == NULL && cli->no_save) {
+		*out = conv_new();
+		return EXIT_OK;
+	}
+	int rc = profile_user(p, user, &cause);
+	if (cli->conversation == NULL) {
+		/* Nothing the user asks for depends on the store: answer anyway. */
+		if (rc < 0)
+			store_failed(o, cause);
+		*out = conv_new();
+		return EXIT_OK;
+	}
+	if (rc < 0) {
+		fprintf(stderr, "jarvis: %s\n", cause);
+		free(cause);
+		return EXIT_STORE;
+	}
+	if (rc > 0) {
+		fputs("jarvis: not logged in; run jarvis --login EMAIL\n", stderr);
+		return EXIT_AUTH;
+	}
+	struct store *st = profile_store(p, &cause);
+	struct conv *c = NULL;
+	rc = store_conv_get(st, (*user)->id, cli->conversation, &c, &cause);
+	if (rc == STORE_NOTFOUND) {
+		free(cause);
+		fprintf(stderr, "jarvis: no such conversation: %s; see jarvis --convs\n",
+		        cli->conversation);
+		return EXIT_USAGE;
+	}
+	struct store_msgs earlier = {0};
+	if (rc == 0)
+		rc = store_msg_last(st, (*user)->id, c->id, CONTEXT_MSGS, &earlier, &cause);
+	if (rc < 0) {
+		fprintf(stderr, "jarvis: %s\n", cause);
+		free(cause);
+		conv_free(c);
+		return EXIT_STORE;
+	}
+	for (size_t i = 0; i < earlier.n; i++)
+		conv_push(c, earlier.items[i]);
+	free(earlier.items);
+	*out = c;
+	return EXIT_OK;
+}
+
+/* Stores the conversation (when new) and the question; called before the request goes out. */
+static void save_question(struct oneshot *o, struct conv *c, struct msg *q, const char *model,
+                          const char *system_prompt)
+{
+	char *cause = NULL;
+	if (c->id == NULL) {
+		char *title = make_title(q);
+		int rc = store_conv_create(o->store, o->user_id, title, model, system_prompt,
+		                           &c->id, &cause);
+		free(title);
+		if (rc < 0) {
+			store_failed(o, cause);
+			return;
+		}
+	}
+	o->conv_id = c->id;
+	if (store_msg_append(o->store, o->user_id, c->id, q, &cause) < 0)
+		store_failed(o, cause);
+}
+
+/* Stores the answer as "interrupted" (so a crash leaves it so) and the usage record. */
+static void save_answer_start(struct oneshot *o, const char *model)
+{
+	char *cause = NULL;
+	o->answer = msg_new(ROLE_MODEL, NULL);
+	o->answer->model = xstrdup(model);
+	o->answer->status = MSG_INTERRUPTED;
+	if (store_msg_append(o->store, o->user_id, o->conv_id, o->answer, &cause) < 0 ||
+	    store_usage_add(o->store, o->user_id, model, wall_ms(), &cause) < 0) {
+		store_failed(o, cause);
+		return;
+	}
+	o->timer = loop_timer_add(o->loop, CHECKPOINT_MS, checkpoint_tick, o);
+}
+
+/* Writes the answer's final state. */
+static void save_answer_end(struct oneshot *o)
+{
+	if (o->store == NULL || o->answer == NULL || o->answer->id == NULL)
+		return;
+	char *cause = NULL;
+	if (store_msg_update(o->store, o->user_id, o->conv_id, o->answer, &cause) < 0)
+		store_failed(o, cause);
 }
 
 int oneshot_run(const struct cli *cli, const struct config *cfg)
 {
-	struct conv *c = conv_new();
-	int status = build_conv(cli, cfg, c);
+	struct msg *question = NULL;
+	int status = build_prompt(cli, cfg, &question);
+	if (status != EXIT_OK)
+		return status;
+
+	struct oneshot o = {0};
+	struct profile *p = profile_new(cfg);
+	const struct account_user *user = NULL;
+	struct conv *c = NULL;
+	status = open_conv(cli, p, &o, &user, &c);
 	if (status != EXIT_OK) {
-		conv_free(c);
+		msg_free(question);
+		profile_free(p);
 		return status;
 	}
+	conv_push(c, question);
+	/* -m wins; then the stored conversation's model; then the configuration's. */
+	const char *model =
+	    cli->model == NULL && c->model != NULL && *c->model != '\0' ? c->model : cfg->model;
+	const char *system_prompt = c->system_prompt != NULL && *c->system_prompt != '\0'
+	                                ? c->system_prompt
+	                                : cfg->system_prompt;
+
 	struct gemini_gen gen = {
-		.system_prompt = cfg->system_prompt,
-		.has_temperature = cfg->has_temperature,
-		.temperature = cfg->temperature,
-		.max_output_tokens = cfg->has_max_output_tokens ? cfg->max_output_tokens : 0,
+	    .system_prompt = system_prompt,
+	    .has_temperature = cfg->has_temperature,
+	    .temperature = cfg->temperature,
+	    .max_output_tokens = cfg->has_max_output_tokens ? cfg->max_output_tokens : 0,
 	};
 	char *cause = NULL;
 	char *body = gemini_request_json(c, &gen, &cause);
@@ -235,10 +521,11 @@ int oneshot_run(const struct cli *cli, const struct config *cfg)
 		fprintf(stderr, "jarvis: %s\n", cause);
 		free(cause);
 		conv_free(c);
+		profile_free(p);
+		free(o.store_error);
 		return EXIT_USAGE;
 	}
 
-	struct oneshot o = {0};
 	o.tty = isatty(STDOUT_FILENO);
 	utf8_stream_init(&o.neutral);
 	buf_init(&o.out, 0);
@@ -248,6 +535,8 @@ int oneshot_run(const struct cli *cli, const struct config *cfg)
 		free(cause);
 		free(body);
 		conv_free(c);
+		profile_free(p);
+		free(o.store_error);
 		return EXIT_API;
 	}
 	signal(SIGPIPE, SIG_IGN);
@@ -255,24 +544,48 @@ int oneshot_run(const struct cli *cli, const struct config *cfg)
 	loop_catch_signal(o.loop, SIGTERM, on_interrupt, &o);
 
 	struct gemini_target target = {
-		.base_url = cfg->base_url,
-		.api_key = cfg->api_key,
-		.timeout_s = cfg->timeout,
+	    .base_url = cfg->base_url,
+	    .api_key = cfg->api_key,
+	    .timeout_s = cfg->timeout,
 	};
 	static const struct gemini_events events = {on_delta, on_notice, on_done};
-	o.call = gemini_stream_start(o.loop, &target, cfg->model, body, &events, &o, &cause);
+	/* The first try leaves from the loop, so what is saved below precedes it. */
+	o.call = gemini_stream_start(o.loop, &target, model, body, &events, &o, &cause);
 	free(body);
 	if (o.call == NULL) {
 		fprintf(stderr, "jarvis: %s\n", cause);
 		free(cause);
 		o.status = cfg->api_key == NULL || cfg->api_key[0] == '\0' ? EXIT_USAGE : EXIT_API;
 		o.done = true;
+	} else if (user != NULL && !cli->no_save && o.store_error == NULL) {
+		o.store = profile_store(p, &cause);
+		o.user_id = user->id;
+		if (o.store == NULL)
+			store_failed(&o, cause);
+		else
+			save_question(&o, c, question, model, cfg->system_prompt);
+		if (o.store != NULL)
+			save_answer_start(&o, model);
 	}
-	while (!o.done)
+	while (!o.done) {
 		loop_run_once(o.loop, -1);
+		if (o.checkpoint_due)
+			checkpoint(&o);
+	}
+	loop_timer_cancel(o.loop, o.timer);
+	save_answer_end(&o);
 
+	if (o.store_error != NULL) {
+		fprintf(stderr, "jarvis: %s; the exchange above was not (fully) saved\n",
+		        o.store_error);
+		if (o.status == EXIT_OK)
+			o.status = EXIT_STORE;
+		free(o.store_error);
+	}
 	loop_free(o.loop);
 	buf_free(&o.out);
+	msg_free(o.answer);
 	conv_free(c);
+	profile_free(p);
 	return o.status;
 }
