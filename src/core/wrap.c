@@ -358,7 +358,8 @@ size_t wrap_cache_update(struct wrap_cache *wc, const char *text, size_t len,
 		old = xmalloc(oldn * sizeof(*old));
 		memcpy(old, wc->rows + r, oldn * sizeof(*old));
 		oldp = xmalloc((oldnp ? oldnp : 1) * sizeof(*oldp));
-		memcpy(oldp, wc->pieces + p0, oldnp * sizeof(*oldp));
+		if (oldnp > 0)
+			memcpy(oldp, wc->pieces + p0, oldnp * sizeof(*oldp));
 	}
 	size_t pos = 0, line = 0;
 	bool cont = false;

@@ -1,0 +1,61 @@
+/*
+ * markdown.h: a message's markdown rendered to styled text for the wrapper
+ * (wrap.h): plain UTF-8 lines plus spans that say how each byte is drawn.
+ * Pure data: nothing here draws; md4c does the parsing.
+ *
+ * What a message looks like rendered: headings bold (span level = 1..6);
+ * emphasis, strong, strikethrough and inline code as styles; fenced and
+ * indented code blocks indented by 2, lines verbatim (tabs as 4 spaces),
+ * broken hard at the margin; "• " and "1. " list markers with a hanging
+ * indent; "│ " before block quote lines; links as their text plus
+ * " (URL)" (not when the text is the URL); images as "[image: ALT]";
+ * horizontal rules as a "─" that fills the row; tables as columns aligned
+ * by display width, separated by " │ ", with a "─┼─" line under the header;
+ * blocks separated by one blank line. Raw HTML is shown as text.
+ *
+ * Streaming: the source may end anywhere (an unclosed ``` fence renders as
+ * a code block so far). The source is cut into top-level segments at blank
+ * lines that surely end a block (outside fences, before a line that cannot
+ * continue a list or a quote); finished segments are rendered once, and
+ * each update re-renders only the last one. Reference-style link
+ * definitions are resolved within their own segment only.
+ *
+ * The source should already be sanitised (utf8_sanitize): control
+ * characters are passed through as they are.
+ */
+#ifndef JARVIS_MARKDOWN_H
+#define JARVIS_MARKDOWN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "jarvis/wrap.h"
+
+struct md;
+
+/* A new renderer; markdown false means plain text: one unstyled span. */
+struct md *md_new(bool markdown);
+/* Frees it; NULL is a no-op. */
+void md_free(struct md *m);
+/* Forgets everything rendered (the message was replaced, not appended to). */
+void md_reset(struct md *m);
+/* Switches markdown on or off, and resets. */
+void md_set_markdown(struct md *m, bool markdown);
+
+/*
+ * Renders src[0..n), which must extend the source of the previous update
+ * (md_reset otherwise). Returns the rendered offset before which nothing
+ * changed since the previous update: pass it to wrap_cache_update().
+ */
+size_t md_update(struct md *m, const char *src, size_t n);
+/* The rendered text (NUL-terminated, borrowed until the next update). */
+const char *md_text(const struct md *m);
+size_t md_len(const struct md *m);
+/* The spans over md_text(), in order and without gaps. */
+const struct span *md_spans(const struct md *m, size_t *nspans);
+/* What the last md_update() returned. */
+size_t md_stable(const struct md *m);
+/* The source offset where the segment that is re-rendered on each update starts. */
+size_t md_source_stable(const struct md *m);
+
+#endif

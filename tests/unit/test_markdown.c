@@ -1,0 +1,243 @@
+/* Unit tests for markdown-to-spans, whole and streaming. */
+#include "jarvis/markdown.h"
+
+#include <locale.h>
+#include <string.h>
+
+#include "jarvis/buf.h"
+#include "jarvis/wrap.h"
+#include "unit.h"
+
+static void setup(void)
+{
+	setlocale(LC_ALL, "C.UTF-8");
+}
+
+static struct md *render(const char *src)
+{
+	struct md *m = md_new(true);
+	md_update(m, src, strlen(src));
+	return m;
+}
+
+static struct md *render_n(const char *src, size_t n)
+{
+	struct md *m = md_new(true);
+	md_update(m, src, n);
+	return m;
+}
+
+/* The span covering the first occurrence of needle, which must lie inside one span. */
+static const struct span *span_of(const struct md *m, const char *needle)
+{
+	const char *hit = strstr(md_text(m), needle);
+	ck_assert_msg(hit != NULL, "\"%s\" not rendered in \"%s\"", needle, md_text(m));
+	size_t off = (size_t)(hit - md_text(m)), n;
+	const struct span *sp = md_spans(m, &n);
+	for (size_t i = 0; i < n; i++)
+		if (sp[i].off <= off && off + strlen(needle) <= sp[i].off + sp[i].len)
+			return &sp[i];
+	ck_abort_msg("\"%s\" crosses a span boundary", needle);
+	return NULL;
+}
+
+#define ASSERT_RENDER(m, expect) ck_assert_str_eq(md_text(m), expect)
+
+START_TEST(heading_and_inline_styles)
+{
+	struct md *m = render("# Hello *world*\n\nSome **bold**, `code` and ~~gone~~.");
+	ASSERT_RENDER(m, "Hello world\n\nSome bold, code and gone.");
+	ck_assert_uint_eq(span_of(m, "Hello")->style, STYLE_BOLD | STYLE_HEADING);
+	ck_assert_uint_eq(span_of(m, "Hello")->level, 1);
+	ck_assert_uint_eq(span_of(m, "world")->style, STYLE_BOLD | STYLE_HEADING | STYLE_ITALIC);
+	ck_assert_uint_eq(span_of(m, "bold")->style, STYLE_BOLD);
+	ck_assert_uint_eq(span_of(m, "code")->style, STYLE_CODE);
+	ck_assert_uint_eq(span_of(m, "gone")->style, STYLE_STRIKE);
+	ck_assert_uint_eq(span_of(m, "Some")->style, 0);
+	md_free(m);
+	m = render("### Third");
+	ck_assert_uint_eq(span_of(m, "Third")->level, 3);
+	md_free(m);
+}
+END_TEST
+
+START_TEST(lists_get_markers_and_hanging_indent)
+{
+	struct md *m = render("Intro:\n\n- one\n- two\n  - nested\n\n7. seven\n8. eight\n");
+	ASSERT_RENDER(m, "Intro:\n\n• one\n• two\n  • nested\n\n7. seven\n8. eight");
+	const struct span *mk = span_of(m, "• ");
+	ck_assert_uint_eq(mk->style, STYLE_MARKER);
+	ck_assert_uint_eq(mk->flags, SPAN_PREFIX_BLANK);
+	ck_assert_uint_eq(span_of(m, "8. ")->style, STYLE_MARKER);
+	md_free(m);
+	/* A long item wraps under its text, not under the bullet. */
+	m = render("- alpha beta gamma delta");
+	size_t n;
+	const struct span *sp = md_spans(m, &n);
+	struct wrap_cache *wc = wrap_cache_new();
+	wrap_cache_update(wc, md_text(m), md_len(m), sp, n, 0, 12);
+	ck_assert_uint_eq(wrap_cache_nrows(wc), 3);
+	const struct wrap_row *r = wrap_cache_row(wc, 1);
+	const struct wrap_piece *p = wrap_cache_pieces(wc, r);
+	ck_assert_int_eq(p[0].kind, WRAP_PIECE_BLANK);
+	ck_assert_int_eq(p[0].width, 2);
+	ck_assert(strncmp(md_text(m) + p[1].off, "gamma", 5) == 0);
+	wrap_cache_free(wc);
+	md_free(m);
+}
+END_TEST
+
+START_TEST(code_fence_kept_verbatim)
+{
+	struct md *m = render("Run:\n\n```sh\nls  -l *.c\n\tindented\n\nlast\n```\nafter");
+	ASSERT_RENDER(m, "Run:\n\n  ls  -l *.c\n      indented\n\n  last\n\nafter");
+	const struct span *c = span_of(m, "ls  -l *.c");
+	ck_assert_uint_eq(c->style, STYLE_CODE_BLOCK);
+	ck_assert_uint_eq(c->flags, SPAN_HARD);
+	ck_assert_uint_eq(span_of(m, "after")->style, 0);
+	md_free(m);
+}
+END_TEST
+
+START_TEST(unclosed_fence_is_code_so_far)
+{
+	struct md *m = render("Intro\n\n```python\nprint('hi')\nx = 1");
+	ASSERT_RENDER(m, "Intro\n\n  print('hi')\n  x = 1");
+	ck_assert_uint_eq(span_of(m, "x = 1")->style, STYLE_CODE_BLOCK);
+	md_free(m);
+}
+END_TEST
+
+START_TEST(table_columns_align_by_display_width)
+{
+	struct md *m = render("| Name | Qty |\n|:-----|----:|\n| 你好 | 1 |\n| apple | 200 |\n");
+	ASSERT_RENDER(m, "Name  │ Qty\n"
+			 "──────┼────\n"
+			 "你好  │   1\n"
+			 "apple │ 200");
+	ck_assert_uint_eq(span_of(m, "Name")->style, STYLE_BOLD);
+	ck_assert_uint_eq(span_of(m, " │ ")->style, STYLE_TABLE);
+	ck_assert_uint_eq(span_of(m, "──────┼────")->style, STYLE_TABLE);
+	md_free(m);
+}
+END_TEST
+
+START_TEST(links_show_their_url)
+{
+	struct md *m = render("See [the docs](https://example.com/d) or https://x.org.");
+	ASSERT_RENDER(m, "See the docs (https://example.com/d) or https://x.org.");
+	ck_assert_uint_eq(span_of(m, "the docs")->style, STYLE_LINK);
+	ck_assert_uint_eq(span_of(m, " (https://example.com/d)")->style, STYLE_URL);
+	ck_assert_uint_eq(span_of(m, "https://x.org")->style, STYLE_LINK);
+	md_free(m);
+}
+END_TEST
+
+START_TEST(quotes_rules_and_entities)
+{
+	struct md *m = render("> first\n>\n> second\n\n---\n\nA &amp; B &#x4F60;");
+	ASSERT_RENDER(m, "│ first\n│\n│ second\n\n─\n\nA & B 你");
+	const struct span *bar = span_of(m, "│ ");
+	ck_assert_uint_eq(bar->style, STYLE_QUOTE);
+	ck_assert_uint_eq(bar->flags, SPAN_PREFIX_REPEAT);
+	ck_assert_uint_eq(span_of(m, "─")->flags, SPAN_FILL);
+	md_free(m);
+}
+END_TEST
+
+START_TEST(plain_text_mode)
+{
+	struct md *m = md_new(false);
+	const char *src = "# not *markdown*\n- x";
+	md_update(m, src, 10);
+	ck_assert_uint_eq(md_update(m, src, strlen(src)), 10);
+	ASSERT_RENDER(m, src);
+	size_t n;
+	const struct span *sp = md_spans(m, &n);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_uint_eq(sp[0].style, 0);
+	ck_assert_uint_eq(sp[0].len, strlen(src));
+	md_free(m);
+}
+END_TEST
+
+static const char *sample =
+	"# Streaming answer\n\nHere is **some** text with `code` and a [link](https://e.com).\n"
+	"It wraps over lines 你好世界 and emoji 👍🏽.\n\n"
+	"- item one\n- item two\n  continued\n\n"
+	"1. first\n2. second\n\n"
+	"> a quote\n> over two lines\n\n"
+	"```c\nint main(void)\n{\n\treturn 0;\n}\n```\n\n"
+	"| a | b |\n|---|---|\n| 1 | 2 |\n\n"
+	"Final paragraph after everything.\n\n---\n\nThe end.";
+
+START_TEST(streaming_equals_whole_after_every_byte)
+{
+	size_t len = strlen(sample);
+	struct md *inc = md_new(true);
+	struct wrap_cache *wc = wrap_cache_new();
+	char *prev = xstrdup("");
+	for (size_t n = 1; n <= len; n++) {
+		size_t stable = md_update(inc, sample, n);
+		/* Nothing before the stable offset changed. */
+		ck_assert_uint_le(stable, strlen(prev));
+		ck_assert(strncmp(prev, md_text(inc), stable) == 0);
+		struct md *whole = render_n(sample, n);
+		ck_assert_msg(strcmp(md_text(inc), md_text(whole)) == 0,
+			      "at %zu: \"%s\" != \"%s\"", n, md_text(inc), md_text(whole));
+		size_t na, nb;
+		const struct span *a = md_spans(inc, &na), *b = md_spans(whole, &nb);
+		ck_assert_uint_eq(na, nb);
+		for (size_t i = 0; i < na; i++)
+			ck_assert_msg(a[i].off == b[i].off && a[i].len == b[i].len &&
+					      a[i].style == b[i].style && a[i].level == b[i].level &&
+					      a[i].flags == b[i].flags,
+				      "span %zu differs at %zu", i, n);
+		/* The wrap cache fed the stable offset agrees with a fresh wrap. */
+		wrap_cache_update(wc, md_text(inc), md_len(inc), a, na, stable, 30);
+		struct wrap_cache *fresh = wrap_cache_new();
+		wrap_cache_update(fresh, md_text(whole), md_len(whole), b, nb, 0, 30);
+		ck_assert_uint_eq(wrap_cache_nrows(wc), wrap_cache_nrows(fresh));
+		for (size_t i = 0; i < wrap_cache_nrows(wc); i++) {
+			const struct wrap_row *x = wrap_cache_row(wc, i), *y = wrap_cache_row(fresh, i);
+			ck_assert_uint_eq(x->off, y->off);
+			ck_assert_uint_eq(x->len, y->len);
+			ck_assert_uint_eq(x->npieces, y->npieces);
+			ck_assert(x->npieces == 0 ||
+				  memcmp(wrap_cache_pieces(wc, x), wrap_cache_pieces(fresh, y),
+					 x->npieces * sizeof(struct wrap_piece)) == 0);
+		}
+		wrap_cache_free(fresh);
+		md_free(whole);
+		free(prev);
+		prev = xstrdup(md_text(inc));
+	}
+	/* By the end only the last paragraph was being re-rendered. */
+	ck_assert_str_eq(sample + md_source_stable(inc), "The end.");
+	ck_assert_uint_gt(md_stable(inc), md_len(inc) / 2);
+	free(prev);
+	wrap_cache_free(wc);
+	md_free(inc);
+}
+END_TEST
+
+static Suite *markdown_suite(void)
+{
+	Suite *s = suite_create("markdown");
+	TCase *tc = tcase_create("core");
+	tcase_set_timeout(tc, 60);
+	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_add_test(tc, heading_and_inline_styles);
+	tcase_add_test(tc, lists_get_markers_and_hanging_indent);
+	tcase_add_test(tc, code_fence_kept_verbatim);
+	tcase_add_test(tc, unclosed_fence_is_code_so_far);
+	tcase_add_test(tc, table_columns_align_by_display_width);
+	tcase_add_test(tc, links_show_their_url);
+	tcase_add_test(tc, quotes_rules_and_entities);
+	tcase_add_test(tc, plain_text_mode);
+	tcase_add_test(tc, streaming_equals_whole_after_every_byte);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+UNIT_MAIN(markdown_suite)
