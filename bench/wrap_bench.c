@@ -24,15 +24,16 @@
 
 /* A mix of what answers hold: prose, lists, code, a table, CJK and emoji. */
 static const char *blocks[] = {
-	"## Section heading\n\n",
-	"Some prose with **bold**, *emphasis*, `inline code` and a [link](https://example.com/a). "
-	"It goes on for a while so that it wraps over several rows at eighty columns, "
-	"with mixed scripts 你好世界 and emoji 👍🏽 and a ZWJ family 👨\u200d👩\u200d👧 in it.\n\n",
-	"- first item of a list\n- second item that is a good deal longer and so wraps "
-	"under its own text rather than under the bullet\n  - nested item\n\n",
-	"```c\nint main(void)\n{\n\tprintf(\"hello, world\\n\");\n\treturn 0;\n}\n```\n\n",
-	"| Column | Value |\n|:-------|------:|\n| alpha | 1 |\n| 世界 | 22 |\n\n",
-	"> A quotation that spans\n> two lines of the source.\n\n",
+    "## Section heading\n\n",
+    "Some prose with **bold**, *emphasis*, `inline code` and a [link](https://example.com/a). "
+    "It goes on for a while so that it wraps over several rows at eighty columns, "
+    "with mixed scripts 你好世界 and emoji 👍🏽 and a ZWJ family 👨\u200d👩\u200d👧 in "
+    "it.\n\n",
+    "- first item of a list\n- second item that is a good deal longer and so wraps "
+    "under its own text rather than under the bullet\n  - nested item\n\n",
+    "```c\nint main(void)\n{\n\tprintf(\"hello, world\\n\");\n\treturn 0;\n}\n```\n\n",
+    "| Column | Value |\n|:-------|------:|\n| alpha | 1 |\n| 世界 | 22 |\n\n",
+    "> A quotation that spans\n> two lines of the source.\n\n",
 };
 
 static double cpu_ms(void)

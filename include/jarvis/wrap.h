@@ -34,8 +34,8 @@
 /* Span flags that steer the wrapper. */
 #define SPAN_PREFIX_REPEAT 0x01u /* at a line's start: repeated on its continuation rows */
 #define SPAN_PREFIX_BLANK 0x02u  /* at a line's start: blanks of its width on continuation rows */
-#define SPAN_HARD 0x04u          /* spaces inside are not break points (code): break at the margin */
-#define SPAN_FILL 0x08u          /* one glyph drawn repeatedly to the end of the row (rules) */
+#define SPAN_HARD 0x04u /* spaces inside are not break points (code): break at the margin */
+#define SPAN_FILL 0x08u /* one glyph drawn repeatedly to the end of the row (rules) */
 
 struct span {
 	size_t off; /* byte offset into the text */
@@ -61,12 +61,12 @@ struct wrap_piece {
 };
 
 struct wrap_row {
-	size_t off;    /* the source bytes this row shows, prefix copies excluded */
-	size_t len;    /* (spaces swallowed at a soft break and '\n' are not in it) */
-	int width;     /* display columns of all its pieces, <= the width */
-	size_t line;   /* offset of the start of the line (after '\n') it belongs to */
-	bool cont;     /* a continuation row of a wrapped line */
-	size_t piece;  /* index of its first piece (wrap_cache_pieces) */
+	size_t off;   /* the source bytes this row shows, prefix copies excluded */
+	size_t len;   /* (spaces swallowed at a soft break and '\n' are not in it) */
+	int width;    /* display columns of all its pieces, <= the width */
+	size_t line;  /* offset of the start of the line (after '\n') it belongs to */
+	bool cont;    /* a continuation row of a wrapped line */
+	size_t piece; /* index of its first piece (wrap_cache_pieces) */
 	size_t npieces;
 };
 
@@ -95,7 +95,7 @@ void wrap_cache_invalidate(struct wrap_cache *wc);
  * count when nothing changed), from which the TUI must repaint.
  */
 size_t wrap_cache_update(struct wrap_cache *wc, const char *text, size_t len,
-			 const struct span *spans, size_t nspans, size_t stable, int width);
+                         const struct span *spans, size_t nspans, size_t stable, int width);
 /* The number of rows. */
 size_t wrap_cache_nrows(const struct wrap_cache *wc);
 /* Row i (i < wrap_cache_nrows). */

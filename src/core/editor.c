@@ -236,7 +236,7 @@ void editor_end(struct editor *e)
 
 /* The cursor's row and column in rows (as editor_layout reports them, before the extra row). */
 static void locate(const struct editor *e, const struct wrap_row *rows, size_t n, size_t *row,
-		   int *col)
+                   int *col)
 {
 	size_t r = 0;
 	while (r + 1 < n && rows[r + 1].off <= e->cur)
@@ -247,7 +247,7 @@ static void locate(const struct editor *e, const struct wrap_row *rows, size_t n
 
 /* The offset in row r whose column is the largest not past goal. */
 static size_t column_in_row(const struct editor *e, const struct wrap_row *rows, size_t n, size_t r,
-			    int goal)
+                            int goal)
 {
 	size_t end = rows[r].off + rows[r].len;
 	/* At a hard break the row's end is the next row's start: stay before it. */
@@ -411,7 +411,7 @@ void editor_layout(const struct editor *e, int width, struct editor_layout *out)
 			/* Past a full last row: an empty row for the cursor. */
 			out->rows = xrealloc(out->rows, (out->nrows + 1) * sizeof(*out->rows));
 			out->rows[out->nrows] = (struct wrap_row){
-				.off = e->len, .line = out->rows[out->nrows - 1].line, .cont = true};
+			    .off = e->len, .line = out->rows[out->nrows - 1].line, .cont = true};
 			out->nrows++;
 			out->cur_row++;
 			out->cur_col = 0;
@@ -432,8 +432,8 @@ void editor_layout_free(struct editor_layout *l)
 struct history {
 	char **items;
 	size_t n, max;
-	size_t pos;   /* the entry shown while recalling; n when not recalling */
-	char *draft;  /* what the editor held before the first Up */
+	size_t pos;  /* the entry shown while recalling; n when not recalling */
+	char *draft; /* what the editor held before the first Up */
 };
 
 struct history *history_new(size_t max)
@@ -597,7 +597,8 @@ int history_save(const struct history *h, const char *path, char **cause)
 		if (w == -1 && errno == EINTR)
 			continue;
 		if (w == -1) {
-			rc = set_cause(cause, "cannot write input history %s: %s", tmp, strerror(errno));
+			rc = set_cause(cause, "cannot write input history %s: %s", tmp,
+			               strerror(errno));
 			break;
 		}
 		done += (size_t)w;

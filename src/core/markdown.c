@@ -48,7 +48,7 @@ static void out_truncate(struct out *o, size_t len, size_t nspans)
 }
 
 static void out_emit(struct out *o, const char *s, size_t n, unsigned style, unsigned level,
-		     unsigned flags)
+                     unsigned flags)
 {
 	if (n == 0)
 		return;
@@ -66,9 +66,11 @@ static void out_emit(struct out *o, const char *s, size_t n, unsigned style, uns
 		o->cap = o->cap ? o->cap * 2 : 32;
 		o->spans = xrealloc(o->spans, o->cap * sizeof(*o->spans));
 	}
-	o->spans[o->n++] = (struct span){
-		.off = off, .len = n, .style = style, .level = (unsigned char)level,
-		.flags = (unsigned char)flags};
+	o->spans[o->n++] = (struct span){.off = off,
+	                                 .len = n,
+	                                 .style = style,
+	                                 .level = (unsigned char)level,
+	                                 .flags = (unsigned char)flags};
 }
 
 enum cont_kind { CONT_QUOTE, CONT_ITEM, CONT_CODE };
@@ -157,7 +159,7 @@ static void open_line(struct render *r)
 			out_emit(r->doc, "  ", 2, 0, 0, SPAN_PREFIX_BLANK);
 		} else if (c->marker_pending) {
 			out_emit(r->doc, c->marker, strlen(c->marker), STYLE_MARKER, 0,
-				 SPAN_PREFIX_BLANK);
+			         SPAN_PREFIX_BLANK);
 			c->marker_pending = false;
 		} else {
 			char sp[16];
@@ -172,7 +174,7 @@ static void open_line(struct render *r)
 
 /* Text in the current style, to the current cell or line. */
 static void content_styled(struct render *r, const char *s, size_t n, unsigned style,
-			   unsigned level, unsigned flags)
+                           unsigned level, unsigned flags)
 {
 	if (n == 0)
 		return;
@@ -267,7 +269,7 @@ static void table_emit(struct render *r)
 	size_t *w = xcalloc(cols, sizeof(*w));
 	for (size_t i = 0; i < t->ncells; i++) {
 		size_t cw = utf8_width(t->cells[i].o.text.data ? t->cells[i].o.text.data : "",
-				       t->cells[i].o.text.len);
+		                       t->cells[i].o.text.len);
 		if (cw > w[i % cols])
 			w[i % cols] = cw;
 	}
@@ -278,8 +280,8 @@ static void table_emit(struct render *r)
 				content_styled(r, " │ ", strlen(" │ "), STYLE_TABLE, 0, 0);
 			struct cell *cell = i < t->ncells ? &t->cells[i] : NULL;
 			size_t cw = cell ? utf8_width(cell->o.text.data ? cell->o.text.data : "",
-						      cell->o.text.len)
-					 : 0;
+			                              cell->o.text.len)
+			                 : 0;
 			size_t pad = w[c] - cw, left = 0;
 			if (cell && cell->align == MD_ALIGN_RIGHT)
 				left = pad;
@@ -290,8 +292,8 @@ static void table_emit(struct render *r)
 				for (size_t k = 0; k < cell->o.n; k++) {
 					const struct span *sp = &cell->o.spans[k];
 					content_styled(r, cell->o.text.data + sp->off, sp->len,
-						       sp->style | (row == 0 ? STYLE_BOLD : 0),
-						       sp->level, sp->flags);
+					               sp->style | (row == 0 ? STYLE_BOLD : 0),
+					               sp->level, sp->flags);
 				}
 			if (c + 1 < cols)
 				emit_spaces(r, pad - left);
@@ -335,7 +337,7 @@ static int on_enter_block(MD_BLOCKTYPE type, void *detail, void *user)
 			struct list *l = &r->lists[r->nlists];
 			l->ordered = type == MD_BLOCK_OL;
 			l->tight = l->ordered ? ((MD_BLOCK_OL_DETAIL *)detail)->is_tight
-					      : ((MD_BLOCK_UL_DETAIL *)detail)->is_tight;
+			                      : ((MD_BLOCK_UL_DETAIL *)detail)->is_tight;
 			l->next = l->ordered ? ((MD_BLOCK_OL_DETAIL *)detail)->start : 1;
 		}
 		r->nlists++;
@@ -417,7 +419,8 @@ static int on_leave_block(MD_BLOCKTYPE type, void *detail, void *user)
 		block_end(r);
 		break;
 	case MD_BLOCK_LI: {
-		bool tight = r->nlists > 0 && r->nlists <= MAX_DEPTH && r->lists[r->nlists - 1].tight;
+		bool tight =
+		    r->nlists > 0 && r->nlists <= MAX_DEPTH && r->lists[r->nlists - 1].tight;
 		block_end(r);
 		pop_cont(r);
 		r->need_blank = !tight;
@@ -519,12 +522,13 @@ static int on_leave_span(MD_SPANTYPE type, void *detail, void *user)
 	pop_style(r);
 	if (type == MD_SPAN_A && r->link_href != NULL) {
 		const char *h = r->link_href;
-		size_t start = r->link_start <= r->sink->text.len ? r->link_start : r->sink->text.len;
+		size_t start =
+		    r->link_start <= r->sink->text.len ? r->link_start : r->sink->text.len;
 		const char *shown = r->sink->text.data ? r->sink->text.data + start : "";
 		size_t n = r->sink->text.len - start;
 		bool same = (strlen(h) == n && memcmp(h, shown, n) == 0) ||
-			    (strncmp(h, "mailto:", 7) == 0 && strlen(h + 7) == n &&
-			     memcmp(h + 7, shown, n) == 0);
+		            (strncmp(h, "mailto:", 7) == 0 && strlen(h + 7) == n &&
+		             memcmp(h + 7, shown, n) == 0);
 		if (!same && h[0] != '\0') {
 			content_styled(r, " (", 2, STYLE_URL, 0, 0);
 			content_styled(r, h, strlen(h), STYLE_URL, 0, 0);
@@ -541,10 +545,9 @@ static size_t entity_decode(const char *s, size_t n, char *out, const char **use
 {
 	static const struct {
 		const char *name, *text;
-	} named[] = {{"&amp;", "&"},    {"&lt;", "<"},    {"&gt;", ">"},
-		     {"&quot;", "\""},  {"&apos;", "'"},  {"&nbsp;", "\u00a0"},
-		     {"&mdash;", "—"},  {"&ndash;", "–"}, {"&hellip;", "…"},
-		     {"&copy;", "©"}};
+	} named[] = {{"&amp;", "&"},    {"&lt;", "<"},        {"&gt;", ">"},    {"&quot;", "\""},
+	             {"&apos;", "'"},   {"&nbsp;", "\u00a0"}, {"&mdash;", "—"}, {"&ndash;", "–"},
+	             {"&hellip;", "…"}, {"&copy;", "©"}};
 	for (size_t i = 0; i < ARRAY_LEN(named); i++)
 		if (strlen(named[i].name) == n && memcmp(named[i].name, s, n) == 0) {
 			*use = named[i].text;
@@ -555,10 +558,10 @@ static size_t entity_decode(const char *s, size_t n, char *out, const char **use
 		bool hex = s[2] == 'x' || s[2] == 'X';
 		for (size_t i = hex ? 3 : 2; i + 1 < n; i++) {
 			char c = s[i];
-			int d = c >= '0' && c <= '9'   ? c - '0'
-				: hex && c >= 'a' && c <= 'f' ? c - 'a' + 10
-				: hex && c >= 'A' && c <= 'F' ? c - 'A' + 10
-							      : -1;
+			int d = c >= '0' && c <= '9'          ? c - '0'
+			        : hex && c >= 'a' && c <= 'f' ? c - 'a' + 10
+			        : hex && c >= 'A' && c <= 'F' ? c - 'A' + 10
+			                                      : -1;
 			if (d < 0 || v > 0x10FFFF)
 				break;
 			v = v * (hex ? 16 : 10) + (unsigned long)d;
@@ -625,8 +628,8 @@ struct md {
 	bool markdown;
 	struct out doc;
 	size_t committed_len, committed_spans; /* output of finished segments */
-	size_t seg_src;                         /* source start of the last segment */
-	size_t scan;                            /* start of the first unscanned line */
+	size_t seg_src;                        /* source start of the last segment */
+	size_t scan;                           /* start of the first unscanned line */
 	bool prev_blank, in_fence;
 	char fence_ch;
 	size_t fence_len;
@@ -674,14 +677,14 @@ static void render_segment(struct md *m, const char *src, size_t n)
 	r.any = m->doc.text.len > 0;
 	r.pending_nl = r.any ? 2 : 0;
 	MD_PARSER p = {
-		.abi_version = 0,
-		.flags = MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH | MD_FLAG_NOHTML |
-			 MD_FLAG_PERMISSIVEURLAUTOLINKS | MD_FLAG_PERMISSIVEWWWAUTOLINKS,
-		.enter_block = on_enter_block,
-		.leave_block = on_leave_block,
-		.enter_span = on_enter_span,
-		.leave_span = on_leave_span,
-		.text = on_text,
+	    .abi_version = 0,
+	    .flags = MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH | MD_FLAG_NOHTML |
+	             MD_FLAG_PERMISSIVEURLAUTOLINKS | MD_FLAG_PERMISSIVEWWWAUTOLINKS,
+	    .enter_block = on_enter_block,
+	    .leave_block = on_leave_block,
+	    .enter_span = on_enter_span,
+	    .leave_span = on_leave_span,
+	    .text = on_text,
 	};
 	/*
 	 * md4c 0.4.8 reads the byte after the input (a link destination cut

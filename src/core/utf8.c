@@ -161,11 +161,12 @@ static int sanitize_into(struct buf *out, const char *s, size_t n, bool final, s
 			l = 1;
 		} else {
 			l = utf8_decode(s + i, n - i, &cp);
-			if (cp == UTF8_REPLACEMENT && l == 1 && !final && utf8_incomplete(s + i, n - i))
+			if (cp == UTF8_REPLACEMENT && l == 1 && !final &&
+			    utf8_incomplete(s + i, n - i))
 				break;
 		}
 		bool keep = cp == '\n' || cp == '\t' ||
-			    (cp >= 0xA0 && !(cp == UTF8_REPLACEMENT && l == 1 && c >= 0x80));
+		            (cp >= 0xA0 && !(cp == UTF8_REPLACEMENT && l == 1 && c >= 0x80));
 		if (keep) {
 			i += l;
 			continue;

@@ -150,7 +150,7 @@ static void prefix_find(struct wrap_src *src, size_t ls, size_t le, struct prefi
 
 /* Appends the row [start, end) drawn in width columns, with its pieces. */
 static void row_emit(struct wrap_cache *wc, struct wrap_src *src, const struct prefix *pf,
-		     size_t line, bool cont, size_t start, size_t end)
+                     size_t line, bool cont, size_t start, size_t end)
 {
 	if (wc->nrows == wc->caprows) {
 		wc->caprows = wc->caprows ? wc->caprows * 2 : 64;
@@ -211,7 +211,7 @@ static void row_emit(struct wrap_cache *wc, struct wrap_src *src, const struct p
 
 /* Wraps the line [ls, le) from pos (ls, or a row start inside it when cont). */
 static void wrap_line(struct wrap_cache *wc, struct wrap_src *src, size_t ls, size_t le, size_t pos,
-		      bool cont)
+                      bool cont)
 {
 	struct prefix pf;
 	const char *t = src->text;
@@ -285,7 +285,7 @@ static void wrap_line(struct wrap_cache *wc, struct wrap_src *src, size_t ls, si
 
 /* Wraps from pos (a row start recorded as line/cont) to the end of the text. */
 static void wrap_from(struct wrap_cache *wc, struct wrap_src *src, size_t pos, size_t line,
-		      bool cont)
+                      bool cont)
 {
 	size_t ls = line;
 	for (;;) {
@@ -301,7 +301,7 @@ static void wrap_from(struct wrap_cache *wc, struct wrap_src *src, size_t pos, s
 }
 
 static bool rows_equal(const struct wrap_row *a, const struct wrap_piece *pa,
-		       const struct wrap_row *b, const struct wrap_piece *pb)
+                       const struct wrap_row *b, const struct wrap_piece *pb)
 {
 	if (a->off != b->off || a->len != b->len || a->width != b->width ||
 	    a->npieces != b->npieces || a->cont != b->cont)
@@ -316,10 +316,10 @@ static bool rows_equal(const struct wrap_row *a, const struct wrap_piece *pa,
 }
 
 size_t wrap_cache_update(struct wrap_cache *wc, const char *text, size_t len,
-			 const struct span *spans, size_t nspans, size_t stable, int width)
+                         const struct span *spans, size_t nspans, size_t stable, int width)
 {
 	struct wrap_src src = {
-		.text = text, .len = len, .spans = spans, .nspans = nspans, .width = width};
+	    .text = text, .len = len, .spans = spans, .nspans = nspans, .width = width};
 	if (src.width < 1)
 		src.width = 1;
 	if (spans == NULL || nspans == 0) {
@@ -377,7 +377,7 @@ size_t wrap_cache_update(struct wrap_cache *wc, const char *text, size_t len,
 	size_t first = r;
 	while (first - r < oldn && first < wc->nrows &&
 	       rows_equal(&old[first - r], oldp + (old[first - r].piece - p0), &wc->rows[first],
-			  wc->pieces + wc->rows[first].piece))
+	                  wc->pieces + wc->rows[first].piece))
 		first++;
 	if (first - r == oldn && first == wc->nrows)
 		first = wc->nrows; /* nothing changed */

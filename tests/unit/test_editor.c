@@ -24,16 +24,16 @@ START_TEST(emacs_keys)
 {
 	struct editor *e = editor_new();
 	editor_insert_str(e, "hello world");
-	editor_home(e);        /* Ctrl-A */
-	editor_word_right(e);  /* Alt-F */
+	editor_home(e);       /* Ctrl-A */
+	editor_word_right(e); /* Alt-F */
 	ASSERT_STATE(e, "hello world", 5);
-	editor_kill_eol(e);    /* Ctrl-K */
+	editor_kill_eol(e); /* Ctrl-K */
 	ASSERT_STATE(e, "hello", 5);
 	editor_home(e);
-	editor_yank(e);        /* Ctrl-Y */
+	editor_yank(e); /* Ctrl-Y */
 	ASSERT_STATE(e, " worldhello", 6);
-	editor_end(e);         /* Ctrl-E */
-	editor_word_left(e);   /* Alt-B */
+	editor_end(e);       /* Ctrl-E */
+	editor_word_left(e); /* Alt-B */
 	ASSERT_STATE(e, " worldhello", 1);
 	editor_clear(e);
 

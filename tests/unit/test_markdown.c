@@ -112,9 +112,9 @@ START_TEST(table_columns_align_by_display_width)
 {
 	struct md *m = render("| Name | Qty |\n|:-----|----:|\n| 你好 | 1 |\n| apple | 200 |\n");
 	ASSERT_RENDER(m, "Name  │ Qty\n"
-			 "──────┼────\n"
-			 "你好  │   1\n"
-			 "apple │ 200");
+	                 "──────┼────\n"
+	                 "你好  │   1\n"
+	                 "apple │ 200");
 	ck_assert_uint_eq(span_of(m, "Name")->style, STYLE_BOLD);
 	ck_assert_uint_eq(span_of(m, " │ ")->style, STYLE_TABLE);
 	ck_assert_uint_eq(span_of(m, "──────┼────")->style, STYLE_TABLE);
@@ -162,14 +162,14 @@ START_TEST(plain_text_mode)
 END_TEST
 
 static const char *sample =
-	"# Streaming answer\n\nHere is **some** text with `code` and a [link](https://e.com).\n"
-	"It wraps over lines 你好世界 and emoji 👍🏽.\n\n"
-	"- item one\n- item two\n  continued\n\n"
-	"1. first\n2. second\n\n"
-	"> a quote\n> over two lines\n\n"
-	"```c\nint main(void)\n{\n\treturn 0;\n}\n```\n\n"
-	"| a | b |\n|---|---|\n| 1 | 2 |\n\n"
-	"Final paragraph after everything.\n\n---\n\nThe end.";
+    "# Streaming answer\n\nHere is **some** text with `code` and a [link](https://e.com).\n"
+    "It wraps over lines 你好世界 and emoji 👍🏽.\n\n"
+    "- item one\n- item two\n  continued\n\n"
+    "1. first\n2. second\n\n"
+    "> a quote\n> over two lines\n\n"
+    "```c\nint main(void)\n{\n\treturn 0;\n}\n```\n\n"
+    "| a | b |\n|---|---|\n| 1 | 2 |\n\n"
+    "Final paragraph after everything.\n\n---\n\nThe end.";
 
 START_TEST(streaming_equals_whole_after_every_byte)
 {
@@ -183,29 +183,30 @@ START_TEST(streaming_equals_whole_after_every_byte)
 		ck_assert_uint_le(stable, strlen(prev));
 		ck_assert(strncmp(prev, md_text(inc), stable) == 0);
 		struct md *whole = render_n(sample, n);
-		ck_assert_msg(strcmp(md_text(inc), md_text(whole)) == 0,
-			      "at %zu: \"%s\" != \"%s\"", n, md_text(inc), md_text(whole));
+		ck_assert_msg(strcmp(md_text(inc), md_text(whole)) == 0, "at %zu: \"%s\" != \"%s\"",
+		              n, md_text(inc), md_text(whole));
 		size_t na, nb;
 		const struct span *a = md_spans(inc, &na), *b = md_spans(whole, &nb);
 		ck_assert_uint_eq(na, nb);
 		for (size_t i = 0; i < na; i++)
 			ck_assert_msg(a[i].off == b[i].off && a[i].len == b[i].len &&
-					      a[i].style == b[i].style && a[i].level == b[i].level &&
-					      a[i].flags == b[i].flags,
-				      "span %zu differs at %zu", i, n);
+			                  a[i].style == b[i].style && a[i].level == b[i].level &&
+			                  a[i].flags == b[i].flags,
+			              "span %zu differs at %zu", i, n);
 		/* The wrap cache fed the stable offset agrees with a fresh wrap. */
 		wrap_cache_update(wc, md_text(inc), md_len(inc), a, na, stable, 30);
 		struct wrap_cache *fresh = wrap_cache_new();
 		wrap_cache_update(fresh, md_text(whole), md_len(whole), b, nb, 0, 30);
 		ck_assert_uint_eq(wrap_cache_nrows(wc), wrap_cache_nrows(fresh));
 		for (size_t i = 0; i < wrap_cache_nrows(wc); i++) {
-			const struct wrap_row *x = wrap_cache_row(wc, i), *y = wrap_cache_row(fresh, i);
+			const struct wrap_row *x = wrap_cache_row(wc, i),
+			                      *y = wrap_cache_row(fresh, i);
 			ck_assert_uint_eq(x->off, y->off);
 			ck_assert_uint_eq(x->len, y->len);
 			ck_assert_uint_eq(x->npieces, y->npieces);
 			ck_assert(x->npieces == 0 ||
-				  memcmp(wrap_cache_pieces(wc, x), wrap_cache_pieces(fresh, y),
-					 x->npieces * sizeof(struct wrap_piece)) == 0);
+			          memcmp(wrap_cache_pieces(wc, x), wrap_cache_pieces(fresh, y),
+			                 x->npieces * sizeof(struct wrap_piece)) == 0);
 		}
 		wrap_cache_free(fresh);
 		md_free(whole);

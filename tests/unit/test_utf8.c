@@ -33,11 +33,11 @@ START_TEST(widths)
 	ck_assert_uint_eq(W("hello"), 5);
 	ck_assert_uint_eq(W("你好"), 4);
 	ck_assert_uint_eq(W("👍"), 2);
-	ck_assert_uint_eq(W("👍🏽"), 2);                   /* skin tone joins */
-	ck_assert_uint_eq(W("👨\u200d👩\u200d👧"), 2);   /* ZWJ family */
-	ck_assert_uint_eq(W("e\u0301"), 1);              /* combining acute */
-	ck_assert_uint_eq(W("می\u200cخواهم"), 7);        /* ZWNJ is zero width */
-	ck_assert_uint_eq(W("🇺🇸"), 2);                   /* flag */
+	ck_assert_uint_eq(W("👍🏽"), 2);        /* skin tone joins */
+	ck_assert_uint_eq(W("👨\u200d👩\u200d👧"), 2); /* ZWJ family */
+	ck_assert_uint_eq(W("e\u0301"), 1);         /* combining acute */
+	ck_assert_uint_eq(W("می\u200cخواهم"), 7);   /* ZWNJ is zero width */
+	ck_assert_uint_eq(W("🇺🇸"), 2);              /* flag */
 	ck_assert_uint_eq(W("\u2764\ufe0f"), 1);
 	ck_assert_int_eq(utf8_cp_width(0x200C), 0);
 	ck_assert_int_eq(utf8_cp_width(0x200D), 0);
@@ -84,7 +84,10 @@ START_TEST(invalid_bytes_become_replacement)
 	ck_assert_uint_eq(utf8_decode("\xe4\xbd", 2, &cp), 1); /* truncated */
 	ck_assert_uint_eq(utf8_decode("\xe4\xbd\xa0", 3, &cp), 3);
 	ck_assert_uint_eq(cp, 0x4F60);
-	char *s = utf8_sanitize("a\xff" "b\xe4\xbd" "c", 6);
+	char *s = utf8_sanitize("a\xff"
+	                        "b\xe4\xbd"
+	                        "c",
+	                        6);
 	/* each byte that cannot be decoded is one U+FFFD */
 	ck_assert_str_eq(s, "a\uFFFDb\uFFFD\uFFFDc");
 	ck_assert(utf8_valid(s, strlen(s)));
@@ -117,7 +120,8 @@ START_TEST(neutralize_escape_sequences)
 	ck_assert_str_eq(s, "\u241b]52;c;aGk=\u2407 and \u241b]52;c;aGk=\u241b\\");
 	free(s);
 	/* C1 CSI (U+009B) encoded in UTF-8, and as a raw byte. */
-	const char c1[] = "x\xc2\x9b" "31my\x9bz";
+	const char c1[] = "x\xc2\x9b"
+	                  "31my\x9bz";
 	s = utf8_neutralize_for_terminal(c1, sizeof(c1) - 1);
 	ck_assert_str_eq(s, "x\uFFFD31my\uFFFDz");
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++)

@@ -79,7 +79,7 @@ START_TEST(breaks_at_spaces_and_hard_breaks_long_words)
 	ASSERT_WRAP("   indented words here", 10, "   indente|d words|here");
 	ASSERT_WRAP("spaces     hang past the margin", 10, "spaces|hang past|the margin");
 	ASSERT_WRAP("The quick brown fox jumps over the lazy dog", 20,
-		    "The quick brown fox|jumps over the lazy|dog");
+	            "The quick brown fox|jumps over the lazy|dog");
 }
 END_TEST
 
@@ -126,28 +126,29 @@ END_TEST
 static void assert_same(const struct wrap_cache *a, const struct wrap_cache *b, size_t at)
 {
 	ck_assert_msg(wrap_cache_nrows(a) == wrap_cache_nrows(b), "row count differs at byte %zu",
-		      at);
+	              at);
 	for (size_t i = 0; i < wrap_cache_nrows(a); i++) {
 		const struct wrap_row *x = wrap_cache_row(a, i), *y = wrap_cache_row(b, i);
 		ck_assert_msg(x->off == y->off && x->len == y->len && x->width == y->width &&
-				      x->npieces == y->npieces,
-			      "row %zu differs at byte %zu", i, at);
-		ck_assert(x->npieces == 0 || memcmp(wrap_cache_pieces(a, x), wrap_cache_pieces(b, y),
-				 x->npieces * sizeof(struct wrap_piece)) == 0);
+		                  x->npieces == y->npieces,
+		              "row %zu differs at byte %zu", i, at);
+		ck_assert(x->npieces == 0 ||
+		          memcmp(wrap_cache_pieces(a, x), wrap_cache_pieces(b, y),
+		                 x->npieces * sizeof(struct wrap_piece)) == 0);
 	}
 }
 
 START_TEST(incremental_equals_full_after_every_byte)
 {
 	static const char *parts[] = {
-		"Streaming text with English words, ",
-		"中文字符混在一起，",
-		"emoji 👍🏽 and 👨\u200d👩\u200d👧 families, ",
-		"Persian می\u200cخواهم بروم, ",
-		"a verylongwordthatmustbebrokenhardatthemargin, ",
-		"combining e\u0301 marks.\n",
-		"\n",
-		"   indented line after a blank one ",
+	    "Streaming text with English words, ",
+	    "中文字符混在一起，",
+	    "emoji 👍🏽 and 👨\u200d👩\u200d👧 families, ",
+	    "Persian می\u200cخواهم بروم, ",
+	    "a verylongwordthatmustbebrokenhardatthemargin, ",
+	    "combining e\u0301 marks.\n",
+	    "\n",
+	    "   indented line after a blank one ",
 	};
 	struct buf text;
 	buf_init(&text, 0);
@@ -186,7 +187,7 @@ START_TEST(first_changed_row_is_reported)
 	ck_assert_uint_eq(wrap_cache_nrows(wc), 2);
 	ck_assert_uint_eq(wrap_cache_update(wc, t, 19, NULL, 0, 11, 8), 1);
 	ck_assert_uint_eq(wrap_cache_nrows(wc), 3); /* aaa bbb|ccc ddd|eee */
-	ck_assert_uint_eq(wrap_cache_update(wc, t, 19, NULL, 0, 19, 8), 3); /* nothing new */
+	ck_assert_uint_eq(wrap_cache_update(wc, t, 19, NULL, 0, 19, 8), 3);  /* nothing new */
 	ck_assert_uint_eq(wrap_cache_update(wc, t, 19, NULL, 0, 19, 12), 0); /* resize */
 	wrap_cache_free(wc);
 }
@@ -201,19 +202,19 @@ START_TEST(styled_prefixes_repeat_or_blank)
 	size_t l2 = l1 + strlen("• item text wraps too\n");
 	size_t l3 = l2 + strlen("  x = 1 + 2 + 3\n");
 	struct span sp[] = {
-		{0, q, STYLE_QUOTE, 0, SPAN_PREFIX_REPEAT},
-		{q, l1 - q, STYLE_ITALIC, 0, 0},
-		{l1, b, STYLE_MARKER, 0, SPAN_PREFIX_BLANK},
-		{l1 + b, l2 - l1 - b, 0, 0, 0},
-		{l2, 2, 0, 0, SPAN_PREFIX_BLANK},
-		{l2 + 2, l3 - l2 - 2, STYLE_CODE_BLOCK, 0, SPAN_HARD},
-		{l3, strlen(t) - l3, STYLE_RULE, 0, SPAN_FILL},
+	    {0, q, STYLE_QUOTE, 0, SPAN_PREFIX_REPEAT},
+	    {q, l1 - q, STYLE_ITALIC, 0, 0},
+	    {l1, b, STYLE_MARKER, 0, SPAN_PREFIX_BLANK},
+	    {l1 + b, l2 - l1 - b, 0, 0, 0},
+	    {l2, 2, 0, 0, SPAN_PREFIX_BLANK},
+	    {l2 + 2, l3 - l2 - 2, STYLE_CODE_BLOCK, 0, SPAN_HARD},
+	    {l3, strlen(t) - l3, STYLE_RULE, 0, SPAN_FILL},
 	};
 	struct wrap_cache *wc = wrap_cache_new();
 	wrap_cache_update(wc, t, strlen(t), sp, ARRAY_LEN(sp), 0, 10);
 	char *s = screen(wc, t);
 	ck_assert_str_eq(s, "│ quoted|│ words|│ wrap|│ here|• item|  text|  wraps|  too|"
-			    "  x = 1 + |  2 + 3|──────────");
+	                    "  x = 1 + |  2 + 3|──────────");
 	free(s);
 	/* The styles reach the pieces: row 0 is a quote bar then italic text. */
 	const struct wrap_row *r = wrap_cache_row(wc, 0);
