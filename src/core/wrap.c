@@ -331,7 +331,7 @@ size_t wrap_cache_update(struct wrap_cache *wc, const char *text, size_t len,
 		wrap_cache_invalidate(wc);
 	size_t r = 0;
 	if (wc->nrows > 0) {
-		size_t p = stable;
+		size_t p = stable < len ? stable : len; /* the text may have shrunk */
 		if (wc->rows[wc->nrows - 1].off < p)
 			p = wc->rows[wc->nrows - 1].off;
 		/* The last row starting at or before p... */
