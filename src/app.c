@@ -18,6 +18,7 @@
 #include "jarvis/loop.h"
 #include "jarvis/models.h"
 #include "jarvis/oneshot.h"
+#include "jarvis/tui.h"
 #include "jarvis/util.h"
 
 static void warn_stderr(void *ud, const char *msg)
@@ -112,9 +113,7 @@ static int run_mode(const struct cli *cli, const struct config *cfg)
 			      stderr);
 			return EXIT_USAGE;
 		}
-		fputs("jarvis: the interactive chat is not built yet; use jarvis -p PROMPT\n",
-		      stderr);
-		return EXIT_USAGE;
+		return tui_run(cfg);
 	default:
 		return accountcli_run(cli, cfg);
 	}

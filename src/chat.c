@@ -1051,6 +1051,22 @@ int chat_select(struct chat *ch, const char *id_or_index, char **cause)
 	return 0;
 }
 
+int chat_rename_id(struct chat *ch, const char *id, const char *title, char **cause)
+{
+	if (need_login(ch, cause) == -1)
+		return -1;
+	if (blank(title))
+		return set_cause(cause, "the title is empty");
+	if (ch->conv->id != NULL && strcmp(ch->conv->id, id) == 0)
+		return chat_rename(ch, title, cause);
+	struct job *j = job_new(ch, JOB_RENAME);
+	j->a = xstrdup(id);
+	j->b = xstrdup(title);
+	submit(ch, j);
+	submit(ch, job_new(ch, JOB_LIST));
+	return 0;
+}
+
 int chat_rename(struct chat *ch, const char *title, char **cause)
 {
 	if (blank(title))
@@ -1083,6 +1099,7 @@ int chat_delete(struct chat *ch, const char *id, char **cause)
 	j->a = xstrdup(target);
 	bool current = ch->conv->id != NULL && strcmp(ch->conv->id, target) == 0;
 	submit(ch, j);
+	submit(ch, job_new(ch, JOB_LIST));
 	if (current)
 		replace_conv(ch, conv_new());
 	return 0;

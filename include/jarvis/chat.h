@@ -77,6 +77,8 @@ int chat_new_conv(struct chat *ch, const char *title, char **cause);
 /* Opens a stored conversation by id or by 1-based index of the list. */
 int chat_select(struct chat *ch, const char *id_or_index, char **cause);
 int chat_rename(struct chat *ch, const char *title, char **cause);
+/* Renames any of the user's stored conversations. */
+int chat_rename_id(struct chat *ch, const char *id, const char *title, char **cause);
 /* Deletes a stored conversation (id NULL: the current one). */
 int chat_delete(struct chat *ch, const char *id, char **cause);
 /* Lists the conversations as notices when they arrive (/convs). */

@@ -57,7 +57,8 @@ char *xvasprintf(const char *fmt, va_list ap)
 {
 	va_list aq;
 	va_copy(aq, ap);
-	int n = vsnprintf(NULL, 0, fmt, aq);
+	char probe[1];
+	int n = vsnprintf(probe, sizeof probe, fmt, aq);
 	va_end(aq);
 	if (n < 0)
 		return xstrdup("(unformattable message)");

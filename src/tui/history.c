@@ -1,0 +1,416 @@
+/*
+ * history.c: the history pane. Each message keeps its own render cache:
+ * the sanitised source, the markdown renderer and the wrap cache at the
+ * current width. A streaming token extends the source, markdown re-renders
+ * only its last block and the wrapper re-wraps only from there. The view
+ * is an anchor (message, row) when scrolled, so new text below never
+ * moves what the reader is looking at; following, it is rebuilt from the
+ * bottom each draw.
+ */
+#include "tui.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "jarvis/buf.h"
+#include "jarvis/markdown.h"
+#include "jarvis/utf8.h"
+#include "jarvis/util.h"
+#include "jarvis/wrap.h"
+
+struct hist_item {
+	const struct msg *msg;
+	unsigned generation;
+	size_t src_len;  /* bytes of msg->text already sanitised into clean */
+	struct buf clean;
+	struct md *md;
+	struct wrap_cache *wc;
+	int width;
+	bool fresh; /* never rendered */
+};
+
+struct hist {
+	struct hist_item *items;
+	size_t n;
+	size_t cap;
+	bool markdown;
+	bool following;
+	size_t anchor_msg; /* when not following: the top row of the view */
+	size_t anchor_row;
+	size_t below;
+};
+
+struct hist *hist_new(bool markdown)
+{
+	struct hist *h = xcalloc(1, sizeof(*h));
+	h->markdown = markdown;
+	h->following = true;
+	return h;
+}
+
+static void item_free(struct hist_item *it)
+{
+	buf_free(&it->clean);
+	md_free(it->md);
+	wrap_cache_free(it->wc);
+	memset(it, 0, sizeof(*it));
+}
+
+static void item_init(struct hist *h, struct hist_item *it, const struct msg *m)
+{
+	memset(it, 0, sizeof(*it));
+	it->msg = m;
+	buf_init(&it->clean, 0);
+	it->md = md_new(h->markdown && m->role == ROLE_MODEL);
+	it->wc = wrap_cache_new();
+	it->fresh = true;
+}
+
+void hist_free(struct hist *h)
+{
+	if (h == NULL)
+		return;
+	for (size_t i = 0; i < h->n; i++)
+		item_free(&h->items[i]);
+	free(h->items);
+	free(h);
+}
+
+void hist_sync(struct hist *h, const struct conv *c)
+{
+	if (h->cap < c->n) {
+		h->cap = c->n + 64;
+		h->items = xrealloc(h->items, h->cap * sizeof(*h->items));
+	}
+	size_t keep = 0;
+	while (keep < h->n && keep < c->n && h->items[keep].msg == c->msgs[keep])
+		keep++;
+	for (size_t i = keep; i < h->n; i++)
+		item_free(&h->items[i]);
+	for (size_t i = keep; i < c->n; i++)
+		item_init(h, &h->items[i], c->msgs[i]);
+	h->n = c->n;
+	if (h->anchor_msg >= h->n) {
+		h->following = true;
+		h->anchor_msg = 0;
+		h->anchor_row = 0;
+	}
+}
+
+/* Brings a message's rows up to date for this width; returns its body rows. */
+static size_t item_update(struct hist_item *it, int width)
+{
+	const struct msg *m = it->msg;
+	int body = width - 2 > 1 ? width - 2 : 1;
+	if (!it->fresh && it->generation == m->generation && it->width == body)
+		return wrap_cache_nrows(it->wc);
+	if (m->text.len < it->src_len) {
+		md_reset(it->md);
+		buf_reset(&it->clean);
+		it->src_len = 0;
+		wrap_cache_invalidate(it->wc);
+	}
+	if (m->text.len > it->src_len) {
+		char *clean = utf8_sanitize(m->text.data + it->src_len, m->text.len - it->src_len);
+		buf_puts(&it->clean, clean);
+		free(clean);
+		it->src_len = m->text.len;
+	}
+	size_t stable = md_update(it->md, it->clean.data ? it->clean.data : "", it->clean.len);
+	size_t nspans = 0;
+	const struct span *spans = md_spans(it->md, &nspans);
+	wrap_cache_update(it->wc, md_text(it->md), md_len(it->md), spans, nspans, stable, body);
+	it->generation = m->generation;
+	it->width = body;
+	it->fresh = false;
+	return wrap_cache_nrows(it->wc);
+}
+
+/* Rows a message takes: header, body, blank line after. Notices have no header. */
+static size_t item_rows(struct hist_item *it, int width)
+{
+	size_t body = item_update(it, width);
+	if (it->msg->role == ROLE_NOTICE)
+		return body + 1;
+	if (it->msg->text.len == 0 && it->msg->thoughts.len == 0)
+		body = it->msg->status == MSG_STREAMING ? 1 : 0;
+	return 1 + (it->msg->thoughts.len > 0 ? 1 : 0) + body + 1;
+}
+
+static attr_t style_attr(unsigned style)
+{
+	attr_t a = A_NORMAL;
+	if (style & (STYLE_BOLD | STYLE_HEADING))
+		a |= A_BOLD;
+	if (style & STYLE_ITALIC)
+		a |= A_ITALIC;
+	if (style & STYLE_HEADING)
+		a |= tui_pair_attr(PAIR_HEADING);
+	if (style & (STYLE_CODE | STYLE_CODE_BLOCK))
+		a |= tui_pair_attr(PAIR_CODE);
+	if (style & STYLE_LINK)
+		a |= A_UNDERLINE | tui_pair_attr(PAIR_LINK);
+	if (style & (STYLE_URL | STYLE_QUOTE | STYLE_RULE | STYLE_TABLE | STYLE_STRIKE))
+		a |= A_DIM;
+	if (style & STYLE_MARKER)
+		a |= tui_pair_attr(PAIR_MODEL);
+	return a;
+}
+
+int tui_put(WINDOW *w, const char *s, size_t n, int width, attr_t attr)
+{
+	int used = 0;
+	size_t off = 0;
+	wattr_on(w, attr, NULL);
+	while (off < n && used < width) {
+		size_t next = utf8_cluster_next(s, n, off);
+		int cw = utf8_cluster_width(s, n, off, next);
+		if (used + cw > width)
+			break;
+		waddnstr(w, s + off, (int)(next - off));
+		used += cw;
+		off = next;
+	}
+	wattr_off(w, attr, NULL);
+	return used;
+}
+
+static void draw_body_row(WINDOW *w, struct hist_item *it, size_t r, int width)
+{
+	const struct wrap_row *row = wrap_cache_row(it->wc, r);
+	const struct wrap_piece *pieces = wrap_cache_pieces(it->wc, row);
+	const char *text = md_text(it->md);
+	attr_t base = it->msg->role == ROLE_NOTICE ? (A_DIM | tui_pair_attr(PAIR_NOTICE)) : A_NORMAL;
+	int col = 1;
+	wmove(w, getcury(w), col);
+	for (size_t i = 0; i < row->npieces && col < width; i++) {
+		const struct wrap_piece *p = &pieces[i];
+		attr_t a = base | style_attr(p->style);
+		if (p->kind == WRAP_PIECE_BLANK) {
+			for (int k = 0; k < p->width && col < width; k++, col++)
+				waddch(w, ' ');
+		} else if (p->kind == WRAP_PIECE_FILL) {
+			for (int k = 0; k < p->width && col < width; k++)
+				col += tui_put(w, text + p->off, p->len, width - col, a);
+		} else {
+			col += tui_put(w, text + p->off, p->len, width - col, a);
+		}
+	}
+}
+
+static void draw_header(WINDOW *w, const struct msg *m, int width)
+{
+	int col = 1;
+	wmove(w, getcury(w), col);
+	if (m->role == ROLE_USER) {
+		col += tui_put(w, "you", 3, width - col, A_BOLD | tui_pair_attr(PAIR_USER));
+	} else {
+		const char *name = m->model ? m->model : "gemini";
+		col += tui_put(w, name, strlen(name), width - col, A_BOLD | tui_pair_attr(PAIR_MODEL));
+	}
+	char when[16] = "";
+	time_t t = (time_t)(m->created_ms / 1000);
+	struct tm tm;
+	if (localtime_r(&t, &tm) != NULL)
+		strftime(when, sizeof when, " · %H:%M", &tm);
+	col += tui_put(w, when, strlen(when), width - col, A_DIM);
+	const char *mark = NULL;
+	enum tui_pair pair = PAIR_WARN;
+	switch (m->status) {
+	case MSG_STREAMING:
+		mark = " · streaming";
+		pair = PAIR_DIM;
+		break;
+	case MSG_INTERRUPTED:
+		mark = " · interrupted";
+		break;
+	case MSG_ERROR:
+		mark = " · error";
+		pair = PAIR_ERROR;
+		break;
+	case MSG_BLOCKED:
+		mark = " · blocked";
+		pair = PAIR_ERROR;
+		break;
+	case MSG_COMPLETE:
+		if (m->finish_reason != NULL && strcmp(m->finish_reason, "MAX_TOKENS") == 0)
+			mark = " · cut at the token limit";
+		break;
+	}
+	if (mark != NULL)
+		col += tui_put(w, mark, strlen(mark), width - col, A_BOLD | tui_pair_attr(pair));
+	if (m->feedback != 0) {
+		const char *f = m->feedback > 0 ? " · liked" : " · disliked";
+		col += tui_put(w, f, strlen(f), width - col, A_DIM);
+	}
+	for (size_t i = 0; i < m->nimages && col < width; i++) {
+		char *img = xasprintf(" [image: %s, %s, %zu KB]", m->images[i].name,
+				      m->images[i].mime, (m->images[i].size + 1023) / 1024);
+		col += tui_put(w, img, strlen(img), width - col, tui_pair_attr(PAIR_LINK));
+		free(img);
+	}
+}
+
+/* Draws row r of message i at the current line. */
+static void draw_row(WINDOW *w, struct hist_item *it, size_t r, int width)
+{
+	const struct msg *m = it->msg;
+	size_t body = wrap_cache_nrows(it->wc);
+	if (m->role == ROLE_NOTICE) {
+		if (r < body)
+			draw_body_row(w, it, r, width);
+		return;
+	}
+	if (r == 0) {
+		draw_header(w, m, width);
+		return;
+	}
+	r--;
+	if (m->thoughts.len > 0) {
+		if (r == 0) {
+			char *t = xasprintf("(thought for %zu characters; not part of the answer)",
+					    m->thoughts.len);
+			wmove(w, getcury(w), 1);
+			tui_put(w, t, strlen(t), width - 1, A_DIM | A_ITALIC);
+			free(t);
+			return;
+		}
+		r--;
+	}
+	if (m->text.len == 0) {
+		if (r == 0 && m->status == MSG_STREAMING) {
+			wmove(w, getcury(w), 1);
+			tui_put(w, "…", strlen("…"), width - 1, A_DIM);
+		}
+		return;
+	}
+	if (r < body)
+		draw_body_row(w, it, r, width);
+}
+
+void hist_scroll(struct hist *h, const struct conv *c, int rows, int height, int width)
+{
+	if (h->n == 0)
+		return;
+	if (h->following) {
+		/* Start from the top row of the view as drawn from the bottom. */
+		size_t i = h->n - 1;
+		long need = height;
+		size_t r = item_rows(&h->items[i], width);
+		while ((long)r < need && i > 0) {
+			need -= (long)r;
+			r = item_rows(&h->items[--i], width);
+		}
+		h->anchor_msg = i;
+		h->anchor_row = (long)r > need ? r - (size_t)need : 0;
+		h->following = false;
+	}
+	if (rows < 0) {
+		size_t up = (size_t)-rows;
+		while (up > 0) {
+			if (h->anchor_row >= up) {
+				h->anchor_row -= up;
+				break;
+			}
+			up -= h->anchor_row;
+			if (h->anchor_msg == 0) {
+				h->anchor_row = 0;
+				break;
+			}
+			h->anchor_msg--;
+			h->anchor_row = item_rows(&h->items[h->anchor_msg], width);
+		}
+	} else {
+		size_t down = (size_t)rows;
+		while (down > 0) {
+			size_t n = item_rows(&h->items[h->anchor_msg], width);
+			if (h->anchor_row + down < n) {
+				h->anchor_row += down;
+				break;
+			}
+			down -= n - h->anchor_row;
+			if (h->anchor_msg + 1 >= h->n) {
+				h->following = true;
+				break;
+			}
+			h->anchor_msg++;
+			h->anchor_row = 0;
+		}
+	}
+	/* Within a screen of the end: follow again. */
+	if (!h->following) {
+		size_t rest = item_rows(&h->items[h->anchor_msg], width) - h->anchor_row;
+		for (size_t i = h->anchor_msg + 1; i < h->n && rest <= (size_t)height; i++)
+			rest += item_rows(&h->items[i], width);
+		if (rest <= (size_t)height)
+			h->following = true;
+	}
+}
+
+void hist_follow(struct hist *h)
+{
+	h->following = true;
+}
+
+void hist_top(struct hist *h)
+{
+	if (h->n == 0)
+		return;
+	h->following = false;
+	h->anchor_msg = 0;
+	h->anchor_row = 0;
+}
+
+bool hist_following(const struct hist *h)
+{
+	return h->following;
+}
+
+size_t hist_below(const struct hist *h)
+{
+	return h->following ? 0 : h->below;
+}
+
+void hist_draw(struct hist *h, WINDOW *w, const struct conv *c, int height, int width)
+{
+	werase(w);
+	if (h->n == 0 || height <= 0)
+		return;
+	size_t i, r;
+	if (h->following) {
+		/* Walk up from the end to find the top row of a full screen. */
+		i = h->n - 1;
+		long need = height;
+		size_t rows = item_rows(&h->items[i], width);
+		while ((long)rows < need && i > 0) {
+			need -= (long)rows;
+			rows = item_rows(&h->items[--i], width);
+		}
+		r = (long)rows > need ? rows - (size_t)need : 0;
+	} else {
+		i = h->anchor_msg;
+		r = h->anchor_row;
+	}
+	int y = 0;
+	while (y < height && i < h->n) {
+		struct hist_item *it = &h->items[i];
+		size_t rows = item_rows(it, width);
+		for (; r < rows && y < height; r++, y++) {
+			wmove(w, y, 0);
+			draw_row(w, it, r, width);
+		}
+		if (r >= rows) {
+			i++;
+			r = 0;
+		}
+	}
+	/* What is left below the view, for the "N more lines" marker. */
+	size_t below = 0;
+	if (!h->following && i < h->n) {
+		below = item_rows(&h->items[i], width) - r;
+		for (size_t k = i + 1; k < h->n; k++)
+			below += item_rows(&h->items[k], width);
+	}
+	h->below = below;
+}
