@@ -286,7 +286,8 @@ static int convs(struct profile *p)
 			return fail_cause(EXIT_STORE, cause);
 		}
 		all.items = xrealloc(all.items, (all.n + page.n + 1) * sizeof *all.items);
-		memcpy(all.items + all.n, page.items, page.n * sizeof *page.items);
+		if (page.n > 0)
+			memcpy(all.items + all.n, page.items, page.n * sizeof *page.items);
 		all.n += page.n;
 		size_t got = page.n;
 		free(page.items);
@@ -338,7 +339,8 @@ static int load_all(struct store *st, const char *user_id, const char *conv_id,
 		}
 		got = older.n;
 		struct msg **v = xmalloc((older.n + out->n + 1) * sizeof *v);
-		memcpy(v, older.items, older.n * sizeof *v);
+		if (older.n > 0)
+			memcpy(v, older.items, older.n * sizeof *v);
 		memcpy(v + older.n, out->items, out->n * sizeof *v);
 		free(older.items);
 		free(out->items);

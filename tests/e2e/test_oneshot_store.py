@@ -220,3 +220,22 @@ def test_ctrl_c_mid_stream_keeps_what_arrived(run_jarvis, jarvis_bin, jarvis_env
     assert full.startswith(text) and len(text) < len(full)
     conv_id = conv_rows(run_jarvis(["--convs"]).stdout)[0][0]
     assert "*Status: interrupted" in run_jarvis(["--export", conv_id]).stdout
+
+
+def test_export_reads_every_message_of_a_long_conversation(run_jarvis, jarvis_env, fake_gemini):
+    assert signup(run_jarvis).returncode == 0
+    assert run_jarvis(["-p", "msg 0"]).returncode == 0
+    conv_id = conv_rows(run_jarvis(["--convs"]).stdout)[0][0]
+    # make it longer than one page of reads (500) straight in the file
+    con = sqlite3.connect(db_path(jarvis_env))
+    (uid,) = con.execute("SELECT user_id FROM conversations WHERE id = ?", (conv_id,)).fetchone()
+    con.executemany(
+        "INSERT INTO messages (conversation_id, user_id, seq, role, text, status, created_at) "
+        "VALUES (?, ?, ?, 'user', ?, 'complete', 1714566896000)",
+        [(conv_id, uid, seq, "msg %d" % seq) for seq in range(3, 1203)])
+    con.commit()
+    con.close()
+    md = run_jarvis(["--export", conv_id]).stdout
+    texts = re.findall(r"^msg (\d+)$", md, re.M)
+    assert texts == ["0"] + [str(i) for i in range(3, 1203)]
+    assert md.count("\n## ") == 1202
