@@ -1,0 +1,130 @@
+/* Unit tests for the request body and the model table. */
+#include "jarvis/gemini_request.h"
+#include "jarvis/models.h"
+
+#include <cjson/cJSON.h>
+#include <string.h>
+
+#include "unit.h"
+
+static cJSON *build(const struct conv *c, const struct gemini_gen *gen)
+{
+	char *cause = NULL;
+	char *json = gemini_request_json(c, gen, &cause);
+	ck_assert_msg(json != NULL, "%s", cause ? cause : "");
+	cJSON *root = cJSON_Parse(json);
+	free(json);
+	ck_assert_ptr_nonnull(root);
+	return root;
+}
+
+START_TEST(turns_roles_and_merging)
+{
+	struct conv *c = conv_new();
+	conv_add(c, ROLE_NOTICE, "welcome");
+	conv_add(c, ROLE_USER, "hi");
+	conv_add(c, ROLE_MODEL, "hello");
+	struct msg *failed = conv_add(c, ROLE_MODEL, ""); /* an error before any text */
+	failed->status = MSG_ERROR;
+	conv_add(c, ROLE_USER, "first");
+	conv_add(c, ROLE_USER, "second"); /* two user turns in a row merge */
+	cJSON *root = build(c, NULL);
+	cJSON *contents = cJSON_GetObjectItem(root, "contents");
+	ck_assert_int_eq(cJSON_GetArraySize(contents), 3);
+	cJSON *last = cJSON_GetArrayItem(contents, 2);
+	ck_assert_str_eq(cJSON_GetObjectItem(last, "role")->valuestring, "user");
+	cJSON *parts = cJSON_GetObjectItem(last, "parts");
+	ck_assert_int_eq(cJSON_GetArraySize(parts), 2);
+	ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(parts, 1), "text")->valuestring,
+			 "second");
+	ck_assert_str_eq(
+		cJSON_GetObjectItem(cJSON_GetArrayItem(contents, 1), "role")->valuestring, "model");
+	ck_assert_ptr_null(cJSON_GetObjectItem(root, "systemInstruction"));
+	ck_assert_ptr_null(cJSON_GetObjectItem(root, "generationConfig"));
+	cJSON_Delete(root);
+	conv_free(c);
+}
+END_TEST
+
+START_TEST(system_generation_config_and_images)
+{
+	struct conv *c = conv_new();
+	struct msg *m = conv_add(c, ROLE_USER, "what is this?");
+	struct image img = {"a.png", "image/png", 3, "data:image/png;base64,AAEC"};
+	msg_add_image(m, &img);
+	struct gemini_gen gen = {"be brief", true, 0.5, 256};
+	cJSON *root = build(c, &gen);
+	cJSON *si = cJSON_GetObjectItem(root, "systemInstruction");
+	ck_assert_str_eq(
+		cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(si, "parts"), 0), "text")
+			->valuestring,
+		"be brief");
+	cJSON *gc = cJSON_GetObjectItem(root, "generationConfig");
+	ck_assert(cJSON_GetObjectItem(gc, "temperature")->valuedouble == 0.5);
+	ck_assert_int_eq(cJSON_GetObjectItem(gc, "maxOutputTokens")->valueint, 256);
+	cJSON *parts = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(root, "contents"), 0),
+					   "parts");
+	cJSON *inline_data = cJSON_GetObjectItem(cJSON_GetArrayItem(parts, 1), "inlineData");
+	ck_assert_str_eq(cJSON_GetObjectItem(inline_data, "mimeType")->valuestring, "image/png");
+	ck_assert_str_eq(cJSON_GetObjectItem(inline_data, "data")->valuestring, "AAEC");
+	cJSON_Delete(root);
+	conv_free(c);
+}
+END_TEST
+
+START_TEST(nothing_to_send_is_an_error)
+{
+	struct conv *c = conv_new();
+	char *cause = NULL;
+	ck_assert_ptr_null(gemini_request_json(c, NULL, &cause));
+	ck_assert_ptr_nonnull(strstr(cause, "no question"));
+	conv_add(c, ROLE_USER, "q");
+	conv_add(c, ROLE_MODEL, "a");
+	/* The last turn is the model's: nothing new to ask. */
+	ck_assert_ptr_null(gemini_request_json(c, NULL, &cause));
+	free(cause);
+	conv_free(c);
+}
+END_TEST
+
+START_TEST(models_merge_the_api_list)
+{
+	struct model_list list;
+	models_init(&list);
+	ck_assert_ptr_nonnull(models_find(&list, MODELS_DEFAULT));
+	ck_assert_ptr_nonnull(models_find(&list, "gemini-2.5-flash-lite"));
+	const char *page = "{\"models\":[{\"name\":\"models/gemini-new\",\"description\":"
+			   "\"New one\\nsecond line\",\"supportedGenerationMethods\":"
+			   "[\"generateContent\",\"countTokens\"]},{\"name\":\"models/embed\","
+			   "\"supportedGenerationMethods\":[\"embedContent\"]}],"
+			   "\"nextPageToken\":\"p2\"}";
+	char *next = NULL, *cause = NULL;
+	ck_assert_int_eq(models_merge_remote(&list, page, strlen(page), &next, &cause), 0);
+	ck_assert_str_eq(next, "p2");
+	const struct model_info *m = models_find(&list, "gemini-new");
+	ck_assert_ptr_nonnull(m);
+	ck_assert_str_eq(m->description, "New one");
+	ck_assert(m->remote);
+	ck_assert_ptr_null(models_find(&list, "embed"));
+	models_override(&list, "gemini-new", 7, 70, NULL);
+	ck_assert_int_eq(models_find(&list, "gemini-new")->rpm, 7);
+	ck_assert_int_eq(models_merge_remote(&list, "not json", 8, &next, &cause), -1);
+	free(next);
+	free(cause);
+	models_free(&list);
+}
+END_TEST
+
+static Suite *request_suite(void)
+{
+	Suite *s = suite_create("gemini_request");
+	TCase *tc = tcase_create("core");
+	tcase_add_test(tc, turns_roles_and_merging);
+	tcase_add_test(tc, system_generation_config_and_images);
+	tcase_add_test(tc, nothing_to_send_is_an_error);
+	tcase_add_test(tc, models_merge_the_api_list);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+UNIT_MAIN(request_suite)
