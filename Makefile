@@ -61,7 +61,7 @@ deps:
 	apt-get update
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(DEB_PACKAGES)
 	command -v go >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y golang-go
-	sh tests/install-ferretdb.sh
+	sh tests/install-ferretdb.sh || echo 'make deps: FerretDB was not installed (it needs Go >= 1.24); the MongoDB tests will be skipped'
 
 # Both run beside a FerretDB of their own (tests/ferretdb.py), so the
 # store's contract suite and the end-to-end tests reach a real MongoDB peer.
