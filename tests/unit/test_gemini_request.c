@@ -108,6 +108,7 @@ START_TEST(models_merge_the_api_list)
 	ck_assert_ptr_null(models_find(&list, "embed"));
 	models_override(&list, "gemini-new", 7, 70, NULL);
 	ck_assert_int_eq(models_find(&list, "gemini-new")->rpm, 7);
+	free(next);
 	ck_assert_int_eq(models_merge_remote(&list, "not json", 8, &next, &cause), -1);
 	free(next);
 	free(cause);
