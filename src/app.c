@@ -63,7 +63,8 @@ static int list_models(const struct config *cfg)
 		struct loop *l = loop_new(&cause);
 		struct list_models lm = {0};
 		struct gemini_target t = {.base_url = cfg->base_url, .api_key = cfg->api_key};
-		if (l == NULL || gemini_fetch_models(l, &t, &list, models_fetched, &lm, &cause) == -1) {
+		if (l == NULL ||
+		    gemini_fetch_models(l, &t, &list, models_fetched, &lm, &cause) == -1) {
 			fprintf(stderr, "jarvis: %s\n", cause);
 			free(cause);
 			status = EXIT_API;
@@ -71,7 +72,8 @@ static int list_models(const struct config *cfg)
 			while (!lm.done)
 				loop_run_once(l, -1);
 			if (lm.error != NULL) {
-				fprintf(stderr, "jarvis: %s; showing the built-in list\n", lm.error);
+				fprintf(stderr, "jarvis: %s; showing the built-in list\n",
+				        lm.error);
 				free(lm.error);
 				status = EXIT_API;
 			}
@@ -83,7 +85,7 @@ static int list_models(const struct config *cfg)
 	for (size_t i = 0; i < cfg->nmodels; i++) {
 		const struct config_model *m = &cfg->models[i];
 		models_override(&list, m->id, m->has_rpm ? m->rpm : -1, m->has_rpd ? m->rpd : -1,
-				m->description);
+		                m->description);
 	}
 	models_sort(&list);
 	printf("%-32s %6s %6s  %s\n", "MODEL", "RPM", "RPD", "DESCRIPTION");
@@ -93,7 +95,8 @@ static int list_models(const struct config *cfg)
 		print_limit(m->rpm);
 		putchar(' ');
 		print_limit(m->rpd);
-		printf("  %s%s\n", m->description, strcmp(m->id, cfg->model) == 0 ? " (current)" : "");
+		printf("  %s%s\n", m->description,
+		       strcmp(m->id, cfg->model) == 0 ? " (current)" : "");
 	}
 	models_free(&list);
 	return status;

@@ -40,8 +40,8 @@ struct image {
 };
 
 struct msg {
-	char *id;  /* store id, NULL until stored */
-	long seq;  /* position in the conversation, from the store; 0 if unstored */
+	char *id; /* store id, NULL until stored */
+	long seq; /* position in the conversation, from the store; 0 if unstored */
 	enum msg_role role;
 	struct buf text;     /* the answer or the prompt, UTF-8 */
 	struct buf thoughts; /* thought summaries, kept apart from the answer */

@@ -51,8 +51,8 @@ struct gemini_events {
 
 /* Starts streaming the answer to body (a request built by gemini_request_json). */
 struct gemini_call *gemini_stream_start(struct loop *l, const struct gemini_target *t,
-					const char *model, const char *body,
-					const struct gemini_events *ev, void *ud, char **cause);
+                                        const char *model, const char *body,
+                                        const struct gemini_events *ev, void *ud, char **cause);
 /* Stops the call; on_done runs (GEMINI_END_INTERRUPTED) before this returns. */
 void gemini_stream_cancel(struct gemini_call *c);
 
@@ -64,6 +64,6 @@ bool gemini_model_id_ok(const char *id);
  * an error line.
  */
 int gemini_fetch_models(struct loop *l, const struct gemini_target *t, struct model_list *list,
-			void (*on_done)(void *ud, const char *error), void *ud, char **cause);
+                        void (*on_done)(void *ud, const char *error), void *ud, char **cause);
 
 #endif

@@ -13,14 +13,14 @@ struct http_call;
 
 /* Why a transfer ended; words for the user come from http_result.message. */
 enum http_failure {
-	HTTP_OK,       /* a response arrived (any status) and ended normally */
-	HTTP_DNS,      /* the host name could not be resolved */
-	HTTP_CONNECT,  /* the connection was refused or could not be made */
-	HTTP_TLS,      /* TLS handshake or certificate failure */
-	HTTP_TIMEOUT,  /* the overall timeout passed */
-	HTTP_STALL,    /* no bytes arrived for stall_timeout_ms */
-	HTTP_DROPPED,  /* the connection closed before the response was complete */
-	HTTP_ABORTED,  /* cancelled by us (http_cancel or a callback returning -1) */
+	HTTP_OK,      /* a response arrived (any status) and ended normally */
+	HTTP_DNS,     /* the host name could not be resolved */
+	HTTP_CONNECT, /* the connection was refused or could not be made */
+	HTTP_TLS,     /* TLS handshake or certificate failure */
+	HTTP_TIMEOUT, /* the overall timeout passed */
+	HTTP_STALL,   /* no bytes arrived for stall_timeout_ms */
+	HTTP_DROPPED, /* the connection closed before the response was complete */
+	HTTP_ABORTED, /* cancelled by us (http_cancel or a callback returning -1) */
 	HTTP_OTHER,
 };
 
@@ -52,7 +52,7 @@ struct http_callbacks {
 
 /* Starts a request; copies everything in req. Returns NULL with cause on failure. */
 struct http_call *http_start(struct loop *l, const struct http_request *req,
-			     const struct http_callbacks *cb, void *ud, char **cause);
+                             const struct http_callbacks *cb, void *ud, char **cause);
 /* Stops a call; no callback runs afterwards. Safe from inside its own callbacks. */
 void http_cancel(struct http_call *c);
 

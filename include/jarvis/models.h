@@ -30,14 +30,14 @@ void models_init(struct model_list *list);
 void models_free(struct model_list *list);
 /* Sets a model's limits and description (rpm/rpd < 0 or NULL keep the old), adding it if new. */
 void models_override(struct model_list *list, const char *id, long rpm, long rpd,
-		     const char *description);
+                     const char *description);
 /*
  * Merges one page of GET /v1beta/models: models whose supportedGenerationMethods
  * has generateContent are added or marked remote. *next_page gets the
  * nextPageToken (caller frees) or NULL on the last page.
  */
 int models_merge_remote(struct model_list *list, const char *json, size_t len, char **next_page,
-			char **cause);
+                        char **cause);
 /* The model with this id, or NULL. */
 const struct model_info *models_find(const struct model_list *list, const char *id);
 /* Sorts by id so listings are stable. */

@@ -27,6 +27,6 @@ size_t ratelimit_count(const struct ratelimit *r, long long now_ms, long long wi
  * otherwise -1 and *wait_ms says how long until one is free again.
  */
 int ratelimit_check(const struct ratelimit *r, long long now_ms, long rpm, long rpd,
-		    long long *wait_ms);
+                    long long *wait_ms);
 
 #endif

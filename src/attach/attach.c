@@ -16,7 +16,7 @@
 #include "jarvis/util.h"
 
 static const char *const accepted[] = {"image/png", "image/jpeg", "image/webp", "image/heic",
-				       "image/heif"};
+                                       "image/heif"};
 
 int attach_mime_ok(const char *mime)
 {
@@ -34,7 +34,7 @@ static magic_t cookie(char **cause)
 	m = magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR);
 	if (m == NULL || magic_load(m, NULL) == -1) {
 		set_cause(cause, "attach: cannot load the file-type database: %s",
-			  m ? magic_error(m) : strerror(errno));
+		          m ? magic_error(m) : strerror(errno));
 		if (m != NULL)
 			magic_close(m);
 		m = NULL;
@@ -81,9 +81,9 @@ int attach_load(const char *path, size_t max_bytes, struct image *img, char **ca
 	if (size > max_bytes) {
 		close(fd);
 		return set_cause(cause,
-				 "attach: %s is %zu bytes, over the %zu-byte limit "
-				 "([limits] max_image_bytes)",
-				 path, size, max_bytes);
+		                 "attach: %s is %zu bytes, over the %zu-byte limit "
+		                 "([limits] max_image_bytes)",
+		                 path, size, max_bytes);
 	}
 	unsigned char *data = xmalloc(size);
 	if (read_all(fd, data, size) == -1) {
@@ -101,8 +101,8 @@ int attach_load(const char *path, size_t max_bytes, struct image *img, char **ca
 	const char *mime = magic_buffer(m, data, size);
 	if (mime == NULL || !attach_mime_ok(mime)) {
 		set_cause(cause,
-			  "attach: %s is %s; Gemini takes PNG, JPEG, WebP, HEIC or HEIF images",
-			  path, mime ? mime : "of an unknown type");
+		          "attach: %s is %s; Gemini takes PNG, JPEG, WebP, HEIC or HEIF images",
+		          path, mime ? mime : "of an unknown type");
 		free(data);
 		return -1;
 	}

@@ -127,8 +127,8 @@ const char *msg_role_name(enum msg_role r)
 }
 
 static const char *const status_names[] = {
-	[MSG_COMPLETE] = "complete",   [MSG_STREAMING] = "streaming", [MSG_INTERRUPTED] = "interrupted",
-	[MSG_ERROR] = "error",         [MSG_BLOCKED] = "blocked",
+    [MSG_COMPLETE] = "complete", [MSG_STREAMING] = "streaming", [MSG_INTERRUPTED] = "interrupted",
+    [MSG_ERROR] = "error",       [MSG_BLOCKED] = "blocked",
 };
 
 const char *msg_status_name(enum msg_status s)

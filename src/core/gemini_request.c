@@ -48,7 +48,7 @@ static int add_parts(cJSON *parts, const struct msg *m, char **cause)
 		const char *data = NULL;
 		if (split_data_uri(m->images[i].data_uri, &mime, &data) == -1)
 			return set_cause(cause, "attachment %s is not a base64 data URI",
-					 m->images[i].name);
+			                 m->images[i].name);
 		cJSON *part = cJSON_CreateObject();
 		cJSON *inline_data = cJSON_AddObjectToObject(part, "inlineData");
 		cJSON_AddStringToObject(inline_data, "mimeType", mime);
@@ -74,7 +74,7 @@ char *gemini_request_json(const struct conv *c, const struct gemini_gen *gen, ch
 		if (parts == NULL || m->role != last_role) {
 			cJSON *content = cJSON_CreateObject();
 			cJSON_AddStringToObject(content, "role",
-						m->role == ROLE_USER ? "user" : "model");
+			                        m->role == ROLE_USER ? "user" : "model");
 			parts = cJSON_AddArrayToObject(content, "parts");
 			cJSON_AddItemToArray(contents, content);
 			last_role = m->role;
@@ -103,7 +103,8 @@ char *gemini_request_json(const struct conv *c, const struct gemini_gen *gen, ch
 		if (gen->has_temperature)
 			cJSON_AddNumberToObject(gc, "temperature", gen->temperature);
 		if (gen->max_output_tokens > 0)
-			cJSON_AddNumberToObject(gc, "maxOutputTokens", (double)gen->max_output_tokens);
+			cJSON_AddNumberToObject(gc, "maxOutputTokens",
+			                        (double)gen->max_output_tokens);
 	}
 	char *json = cJSON_PrintUnformatted(root);
 	cJSON_Delete(root);

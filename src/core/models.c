@@ -17,15 +17,15 @@ static const struct {
 	long rpm, rpd;
 	const char *description;
 } builtin[] = {
-	{"gemini-3.5-flash", 5, 20, "fast, capable default for everyday chat"},
-	{"gemini-3.5-flash-lite", 0, 0, "lightest 3.5 model: quickest and cheapest"},
-	{"gemini-3.6-flash", 0, 0, "newer Flash generation"},
-	{"gemini-3.7-flash", 0, 0, "newer Flash generation"},
-	{"gemini-3.8-flash", 0, 0, "newest Flash model"},
-	{"gemini-3-flash-preview", 5, 20, "Gemini 3 Flash preview"},
-	{"gemini-3.1-pro-preview", 0, 0, "most capable 3.x model (preview; paid tier)"},
-	{"gemini-3.1-flash-lite", 15, 500, "high-volume lite model with a generous free tier"},
-	{"gemini-2.5-flash-lite", 10, 20, "older lite model, still served"},
+    {"gemini-3.5-flash", 5, 20, "fast, capable default for everyday chat"},
+    {"gemini-3.5-flash-lite", 0, 0, "lightest 3.5 model: quickest and cheapest"},
+    {"gemini-3.6-flash", 0, 0, "newer Flash generation"},
+    {"gemini-3.7-flash", 0, 0, "newer Flash generation"},
+    {"gemini-3.8-flash", 0, 0, "newest Flash model"},
+    {"gemini-3-flash-preview", 5, 20, "Gemini 3 Flash preview"},
+    {"gemini-3.1-pro-preview", 0, 0, "most capable 3.x model (preview; paid tier)"},
+    {"gemini-3.1-flash-lite", 15, 500, "high-volume lite model with a generous free tier"},
+    {"gemini-2.5-flash-lite", 10, 20, "older lite model, still served"},
 };
 
 static struct model_info *find(struct model_list *list, const char *id)
@@ -72,7 +72,7 @@ void models_free(struct model_list *list)
 }
 
 void models_override(struct model_list *list, const char *id, long rpm, long rpd,
-		     const char *description)
+                     const char *description)
 {
 	struct model_info *m = find(list, id);
 	if (m == NULL)
@@ -89,7 +89,8 @@ void models_override(struct model_list *list, const char *id, long rpm, long rpd
 
 static bool supports_generate(const cJSON *model)
 {
-	const cJSON *methods = cJSON_GetObjectItemCaseSensitive(model, "supportedGenerationMethods");
+	const cJSON *methods =
+	    cJSON_GetObjectItemCaseSensitive(model, "supportedGenerationMethods");
 	const cJSON *it;
 	cJSON_ArrayForEach(it, methods)
 	{
@@ -100,7 +101,7 @@ static bool supports_generate(const cJSON *model)
 }
 
 int models_merge_remote(struct model_list *list, const char *json, size_t len, char **next_page,
-			char **cause)
+                        char **cause)
 {
 	*next_page = NULL;
 	cJSON *root = cJSON_ParseWithLength(json, len);
@@ -123,12 +124,13 @@ int models_merge_remote(struct model_list *list, const char *json, size_t len, c
 		const cJSON *desc = cJSON_GetObjectItemCaseSensitive(it, "description");
 		const cJSON *display = cJSON_GetObjectItemCaseSensitive(it, "displayName");
 		if (m->description[0] == '\0') {
-			const cJSON *d = cJSON_IsString(desc) && desc->valuestring[0] ? desc : display;
+			const cJSON *d =
+			    cJSON_IsString(desc) && desc->valuestring[0] ? desc : display;
 			if (cJSON_IsString(d)) {
 				free(m->description);
 				/* Descriptions can be paragraphs: keep the first line. */
-				m->description = xstrndup(d->valuestring,
-							  strcspn(d->valuestring, "\r\n"));
+				m->description =
+				    xstrndup(d->valuestring, strcspn(d->valuestring, "\r\n"));
 			}
 		}
 	}

@@ -48,7 +48,7 @@ size_t ratelimit_count(const struct ratelimit *r, long long now_ms, long long wi
 
 /* When the oldest of the last `limit` requests in the window leaves it. */
 static long long wait_for(const struct ratelimit *r, long long now_ms, long long window_ms,
-			  long limit)
+                          long limit)
 {
 	size_t in_window = ratelimit_count(r, now_ms, window_ms);
 	if (limit <= 0 || in_window < (size_t)limit)
@@ -60,7 +60,7 @@ static long long wait_for(const struct ratelimit *r, long long now_ms, long long
 }
 
 int ratelimit_check(const struct ratelimit *r, long long now_ms, long rpm, long rpd,
-		    long long *wait_ms)
+                    long long *wait_ms)
 {
 	long long a = wait_for(r, now_ms, RATELIMIT_MINUTE_MS, rpm);
 	long long b = wait_for(r, now_ms, RATELIMIT_DAY_MS, rpd);

@@ -37,7 +37,7 @@ struct gemini_call {
 	int tries;
 	long long waited_ms;
 	long status;
-	bool shown;     /* some text or thought reached the caller */
+	bool shown;                   /* some text or thought reached the caller */
 	struct gemini_parser *parser; /* for a 2xx body */
 	struct buf error_body;        /* for any other status */
 	struct gemini_reply empty;    /* handed out when no parser exists */
@@ -156,7 +156,7 @@ static int maybe_retry(struct gemini_call *c, long long delay_ms, const char *wh
 	c->waited_ms += delay_ms;
 	if (c->ev.on_notice != NULL) {
 		char *line = xasprintf("%s; retrying in %.1f s (try %d of %d)", why,
-				       (double)delay_ms / 1000.0, c->tries + 1, MAX_TRIES);
+		                       (double)delay_ms / 1000.0, c->tries + 1, MAX_TRIES);
 		c->ev.on_notice(c->ud, line);
 		free(line);
 	}
@@ -171,7 +171,7 @@ static void handle_http_error(struct gemini_call *c)
 {
 	struct gemini_error e;
 	gemini_error_parse(c->status, c->error_body.data ? c->error_body.data : "",
-			   c->error_body.len, &e);
+	                   c->error_body.len, &e);
 	char *line = gemini_error_describe(&e, c->model);
 	if (gemini_error_retryable(&e)) {
 		long long delay = e.retry_delay_ms >= 0 ? e.retry_delay_ms : backoff_ms(c);
@@ -182,7 +182,7 @@ static void handle_http_error(struct gemini_call *c)
 		}
 		if (e.retry_delay_ms >= 0) {
 			char *longer = xasprintf("%s (the API asked to retry in %.0f s)", line,
-						 (double)e.retry_delay_ms / 1000.0);
+			                         (double)e.retry_delay_ms / 1000.0);
 			free(line);
 			line = longer;
 		}
@@ -197,7 +197,8 @@ static void stream_done(void *ud, const struct http_result *r)
 	struct gemini_call *c = ud;
 	c->http = NULL;
 	if (r->failure == HTTP_ABORTED) {
-		char *line = xasprintf("gemini: %s", c->parse_failure ? c->parse_failure : "cancelled");
+		char *line =
+		    xasprintf("gemini: %s", c->parse_failure ? c->parse_failure : "cancelled");
 		finish(c, GEMINI_END_FAILED, line);
 		free(line);
 		return;
@@ -236,7 +237,8 @@ static void stream_done(void *ud, const struct http_result *r)
 	struct gemini_reply *reply = gemini_parser_reply(c->parser);
 	if (reply->has_error) {
 		char *line = gemini_error_describe(&reply->error, c->model);
-		if (gemini_error_retryable(&reply->error) && maybe_retry(c, backoff_ms(c), line) == 0) {
+		if (gemini_error_retryable(&reply->error) &&
+		    maybe_retry(c, backoff_ms(c), line) == 0) {
 			free(line);
 			return;
 		}
@@ -254,16 +256,16 @@ static void start_try(struct gemini_call *c)
 	c->tries++;
 	c->status = 0;
 	const char *headers[] = {c->key_header, "Content-Type: application/json",
-				 "Accept: text/event-stream", NULL};
+	                         "Accept: text/event-stream", NULL};
 	struct http_request req = {
-		.method = "POST",
-		.url = c->url,
-		.headers = headers,
-		.body = c->body,
-		.body_len = c->body_len,
-		.connect_timeout_ms = c->target.connect_timeout_ms,
-		.stall_timeout_ms = c->target.stall_timeout_ms,
-		.total_timeout_ms = c->target.timeout_s * 1000,
+	    .method = "POST",
+	    .url = c->url,
+	    .headers = headers,
+	    .body = c->body,
+	    .body_len = c->body_len,
+	    .connect_timeout_ms = c->target.connect_timeout_ms,
+	    .stall_timeout_ms = c->target.stall_timeout_ms,
+	    .total_timeout_ms = c->target.timeout_s * 1000,
 	};
 	static const struct http_callbacks cb = {stream_status, stream_body, stream_done};
 	char *cause = NULL;
@@ -277,16 +279,17 @@ static void start_try(struct gemini_call *c)
 }
 
 struct gemini_call *gemini_stream_start(struct loop *l, const struct gemini_target *t,
-					const char *model, const char *body,
-					const struct gemini_events *ev, void *ud, char **cause)
+                                        const char *model, const char *body,
+                                        const struct gemini_events *ev, void *ud, char **cause)
 {
 	if (t->api_key == NULL || t->api_key[0] == '\0') {
 		set_cause(cause, "gemini: no API key: set GEMINI_API_KEY or [gemini] api_key "
-				 "(get one at https://aistudio.google.com/apikey)");
+		                 "(get one at https://aistudio.google.com/apikey)");
 		return NULL;
 	}
 	if (!gemini_model_id_ok(model)) {
-		set_cause(cause, "gemini: \"%s\" is not a model id; see jarvis --list-models", model);
+		set_cause(cause, "gemini: \"%s\" is not a model id; see jarvis --list-models",
+		          model);
 		return NULL;
 	}
 	struct gemini_call *c = xcalloc(1, sizeof(*c));
@@ -367,7 +370,7 @@ static void fetch_done(void *ud, const struct http_result *r)
 		char *next = NULL;
 		char *cause = NULL;
 		if (models_merge_remote(f->list, f->body.data ? f->body.data : "", f->body.len,
-					&next, &cause) == -1) {
+		                        &next, &cause) == -1) {
 			line = cause;
 		} else if (next != NULL && ++f->pages < 20) {
 			buf_reset(&f->body);
@@ -384,16 +387,16 @@ static void fetch_done(void *ud, const struct http_result *r)
 static void fetch_page(struct models_fetch *f, const char *page_token)
 {
 	char *url = page_token ? xasprintf("%s/v1beta/models?pageSize=1000&pageToken=%s",
-					   f->target.base_url, page_token)
-			       : xasprintf("%s/v1beta/models?pageSize=1000", f->target.base_url);
+	                                   f->target.base_url, page_token)
+	                       : xasprintf("%s/v1beta/models?pageSize=1000", f->target.base_url);
 	const char *headers[] = {f->key_header, NULL};
 	struct http_request req = {
-		.method = "GET",
-		.url = url,
-		.headers = headers,
-		.connect_timeout_ms = f->target.connect_timeout_ms,
-		.stall_timeout_ms = f->target.stall_timeout_ms,
-		.total_timeout_ms = 30000,
+	    .method = "GET",
+	    .url = url,
+	    .headers = headers,
+	    .connect_timeout_ms = f->target.connect_timeout_ms,
+	    .stall_timeout_ms = f->target.stall_timeout_ms,
+	    .total_timeout_ms = 30000,
 	};
 	static const struct http_callbacks cb = {fetch_status, fetch_body, fetch_done};
 	char *cause = NULL;
@@ -408,7 +411,7 @@ static void fetch_page(struct models_fetch *f, const char *page_token)
 }
 
 int gemini_fetch_models(struct loop *l, const struct gemini_target *t, struct model_list *list,
-			void (*on_done)(void *ud, const char *error), void *ud, char **cause)
+                        void (*on_done)(void *ud, const char *error), void *ud, char **cause)
 {
 	if (t->api_key == NULL || t->api_key[0] == '\0')
 		return set_cause(cause, "gemini: no API key to list the models with");

@@ -25,8 +25,8 @@ struct http_call {
 	void *ud;
 	long status;
 	bool status_sent;
-	bool cancelled;   /* no more callbacks; aborted at the next chance */
-	bool aborted;     /* a body callback asked to stop */
+	bool cancelled; /* no more callbacks; aborted at the next chance */
+	bool aborted;   /* a body callback asked to stop */
 	long stall_timeout_ms;
 	long total_timeout_ms;
 	long long started_ms;
@@ -98,7 +98,7 @@ static char *host_of(const char *url)
 }
 
 struct http_call *http_start(struct loop *l, const struct http_request *req,
-			     const struct http_callbacks *cb, void *ud, char **cause)
+                             const struct http_callbacks *cb, void *ud, char **cause)
 {
 	struct http_call *c = xcalloc(1, sizeof(*c));
 	c->loop = l;
@@ -213,11 +213,11 @@ static void describe(struct http_call *c, CURLcode rc, struct http_result *r, ch
 		if (c->total_timeout_ms > 0 && now - c->started_ms >= c->total_timeout_ms) {
 			r->failure = HTTP_TIMEOUT;
 			*msg = xasprintf("%s did not finish within %ld s (timeout)", c->host,
-					 c->total_timeout_ms / 1000);
+			                 c->total_timeout_ms / 1000);
 		} else {
 			r->failure = HTTP_STALL;
 			*msg = xasprintf("%s sent nothing for %ld s (stalled)", c->host,
-					 c->stall_timeout_ms / 1000);
+			                 c->stall_timeout_ms / 1000);
 		}
 		return;
 	}

@@ -136,7 +136,7 @@ CURLM *loop_multi(struct loop *l)
 }
 
 int loop_add_fd(struct loop *l, int fd, short events, void (*fn)(void *ud, int fd, short revents),
-		void *ud)
+                void *ud)
 {
 	if (l->nfds == LOOP_MAX_FDS)
 		return -1;
