@@ -53,7 +53,11 @@ struct gemini_events {
 struct gemini_call *gemini_stream_start(struct loop *l, const struct gemini_target *t,
                                         const char *model, const char *body,
                                         const struct gemini_events *ev, void *ud, char **cause);
-/* Stops the call; on_done runs (GEMINI_END_INTERRUPTED) before this returns. */
+/*
+ * Stops the call; on_done runs (GEMINI_END_INTERRUPTED) before this returns.
+ * Call it from the loop (a key, a timer, a signal callback), never from
+ * inside this call's own on_delta.
+ */
 void gemini_stream_cancel(struct gemini_call *c);
 
 /* Whether the id is safe to put in a URL path (letters, digits, '.', '-', '_'). */
