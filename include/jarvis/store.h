@@ -20,6 +20,7 @@
 #ifndef JARVIS_STORE_H
 #define JARVIS_STORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "jarvis/conv.h"
@@ -33,6 +34,7 @@ enum store_rc {
 	STORE_EXISTS = -2,   /* a unique key is taken (an account's e-mail) */
 	STORE_NOTFOUND = -3, /* no such account / conversation / message / session */
 	STORE_INVALID = -4,  /* the caller passed something the contract forbids */
+	STORE_OFFLINE = -5,  /* the server cannot be reached (MongoDB down or cut off) */
 };
 
 struct store_user {
@@ -182,35 +184,41 @@ int store_usage_count(struct store *st, const char *user_id, const char *model, 
                       long *count, char **cause);
 
 /*
- * NOT BUILT YET: the outbox, so that nothing typed or received is lost while
- * MongoDB cannot be reached. The design, for whoever builds it:
- *
- *   struct store_outbox;
- *   struct store_outbox *store_outbox_open(const char *state_dir, char **cause);
- *   void store_outbox_close(struct store_outbox *ob);
- *   size_t store_outbox_pending(const struct store_outbox *ob);
- *   int store_outbox_replay(struct store_outbox *ob, struct store *st, char **cause);
- *
- * - The journal is state_dir/outbox.jsonl (0600, directory 0700): one JSON
- *   line per write (conv_create, conv_set, conv_delete, msg_append,
- *   msg_update, msg_feedback, usage_add), appended with O_APPEND and
- *   fdatasync'd before the call returns, so it survives a crash or restart.
- *   A torn last line (crash mid-write) is ignored on open.
- * - Ids are made by the client, not the server: conversation and message
- *   ids are ObjectIds generated locally (mongo.c already makes every _id
- *   itself), so an offline-created conversation can be referenced by later
- *   journal lines before it exists on the server. SQLite would need a
- *   migration adding a unique `uid` column for the same guarantee.
- * - Replay applies lines strictly in order and stops at the first failure
- *   that is not "already applied". Every operation is idempotent: inserts
- *   carry their client id, so a duplicate-key error on _id means it was
- *   applied before a crash and is skipped; updates set absolute values;
- *   deletes of something gone succeed. A message's seq is assigned at
- *   replay, and replay order keeps each conversation's order.
- * - The journal is compacted (rewritten without applied lines, then
- *   renamed over) after a replay; it is never edited in place.
- * - Reads while offline show the journal's writes merged after the
- *   store's rows for the open conversation only.
+ * The outbox, so that nothing typed or received is lost while MongoDB
+ * cannot be reached. With it, a conversation write (conv_create, rename,
+ * set_model, set_system, delete, msg_append, msg_update, msg_feedback,
+ * usage_add) that finds the server away, or finds older writes still
+ * waiting, is appended to state_dir/outbox.jsonl (0600 in a 0700
+ * directory, fdatasync'd) and the call succeeds: ids are made on the
+ * client (ObjectIds), so later calls may use them at once, and an append
+ * gets a provisional seq (the real one is given at replay, in journal
+ * order). Before later calls, and at open, waiting writes are replayed in
+ * order, each exactly once (a replay after a crash recognises what was
+ * applied by its id), and the journal is compacted. While the server is
+ * away it is tried again at most every 5 s; meanwhile reads, account and
+ * session calls fail at once with STORE_OFFLINE ("store: offline ...").
+ * The one exception: the login session last seen valid online, and its
+ * account's name and e-mail, are remembered in state_dir so that a
+ * logged-in user can go on working. Writes the server later refuses for
+ * good (a conversation deleted elsewhere) go to outbox.rejected.jsonl.
+ * The outbox serves MongoDB; for SQLite (local: its failures are the
+ * disk's) these calls do nothing and the store is always online.
  */
+
+/* store_open plus the outbox in state_dir: opens even when MongoDB does not answer. */
+struct store *store_open_outbox(const char *uri, const char *database, const char *data_dir,
+                                const char *state_dir, char **cause);
+/* Attaches the outbox in state_dir to an open store (and replays what waits there). */
+int store_set_outbox(struct store *st, const char *state_dir, char **cause);
+/* Writes waiting in the outbox for this store (0 without an outbox); cheap, no I/O. */
+size_t store_pending_writes(const struct store *st);
+/* False while the server is known not to answer; true without an outbox. */
+bool store_online(const struct store *st);
+/*
+ * Tries to replay the outbox now (a timer's job while writes wait; the
+ * server is still left alone during its back-off). 0 when nothing waits,
+ * else STORE_OFFLINE or STORE_ERROR with a cause saying how many do.
+ */
+int store_sync(struct store *st, char **cause);
 
 #endif

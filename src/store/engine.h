@@ -12,6 +12,13 @@
 
 struct store_engine {
 	const char *name;
+	/*
+	 * A new id made on the client, for the outbox (outbox.c): NULL when the
+	 * engine cannot take client ids (SQLite), which disables the outbox.
+	 */
+	char *(*new_id)(void *h);
+	/* 0 when the server answers (making what open could not); NULL: always. */
+	int (*ping)(void *h, char **cause);
 	void (*close)(void *h);
 	int (*destroy)(void *h, char **cause);
 
@@ -31,8 +38,10 @@ struct store_engine {
 	int (*fail_count)(void *h, const char *email, long long since, long *count, char **cause);
 	int (*fail_clear)(void *h, const char *email, char **cause);
 
+	/* id: a client-made id (see new_id) or NULL; an id already taken gives STORE_EXISTS. */
 	int (*conv_create)(void *h, const char *user_id, const char *title, const char *model,
-	                   const char *system_prompt, long long now, char **id_out, char **cause);
+	                   const char *system_prompt, const char *id, long long now, char **id_out,
+	                   char **cause);
 	int (*conv_list)(void *h, const char *user_id, size_t offset, size_t limit,
 	                 struct store_conv_list *out, char **cause);
 	int (*conv_get)(void *h, const char *user_id, const char *conv_id, struct conv **out,
@@ -42,8 +51,9 @@ struct store_engine {
 	                const char *value, char **cause);
 	int (*conv_delete)(void *h, const char *user_id, const char *conv_id, char **cause);
 
+	/* id as for conv_create; STORE_EXISTS fills m->id and m->seq from the stored copy. */
 	int (*msg_append)(void *h, const char *user_id, const char *conv_id, struct msg *m,
-	                  long long now, char **cause);
+	                  const char *id, long long now, char **cause);
 	int (*msg_update)(void *h, const char *user_id, const char *conv_id, const struct msg *m,
 	                  char **cause);
 	int (*msg_feedback)(void *h, const char *user_id, const char *conv_id, const char *msg_id,
@@ -53,7 +63,7 @@ struct store_engine {
 	                size_t limit, struct store_msgs *out, char **cause);
 
 	int (*usage_add)(void *h, const char *user_id, const char *model, long long at,
-	                 char **cause);
+	                 const char *id, char **cause);
 	int (*usage_count)(void *h, const char *user_id, const char *model, long long since,
 	                   long *count, char **cause);
 };
@@ -63,8 +73,12 @@ extern const struct store_engine store_mongo_engine;
 
 /* Opens (creating and migrating) the SQLite file at path. */
 void *store_sqlite_open(const char *path, char **cause);
-/* Connects to MongoDB at uri, database db, and makes the contract's indexes. */
-void *store_mongo_open(const char *uri, const char *db, char **cause);
+/*
+ * Connects to MongoDB at uri, database db, and makes the contract's indexes.
+ * When the server cannot be reached: NULL, or with offline_ok a handle with
+ * *offline set, whose indexes are made by the first ping that succeeds.
+ */
+void *store_mongo_open(const char *uri, const char *db, int offline_ok, int *offline, char **cause);
 
 /* The message every engine gives for an unknown or foreign conversation. */
 #define STORE_NO_CONV "no such conversation"

@@ -35,7 +35,8 @@ struct mg {
 	mongoc_client_t *client;
 	mongoc_database_t *db;
 	mongoc_collection_t *users, *convs, *msgs, *sessions, *usage, *fails;
-	char *host; /* for messages: the first host of the URI */
+	char *host;   /* for messages: the first host of the URI */
+	bool indexed; /* the contract's indexes are made (not yet when opened offline) */
 };
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
@@ -61,13 +62,15 @@ static int server_unreachable(const bson_error_t *e)
 	return e->domain == MONGOC_ERROR_SERVER_SELECTION || e->domain == MONGOC_ERROR_STREAM;
 }
 
+/* STORE_OFFLINE when the server could not be reached, so the outbox can keep the write. */
 static int mfail(struct mg *g, const char *what, const bson_error_t *e, char **cause)
 {
-	if (server_unreachable(e))
+	if (server_unreachable(e)) {
 		set_cause(cause, "store: cannot reach MongoDB at %s: %s; is it running?", g->host,
 		          e->message);
-	else
-		set_cause(cause, "store: %s failed: %s", what, e->message);
+		return STORE_OFFLINE;
+	}
+	set_cause(cause, "store: %s failed: %s", what, e->message);
 	return STORE_ERROR;
 }
 
@@ -260,8 +263,40 @@ static void default_timeout(mongoc_uri_t *uri, const char *key, int32_t ms)
 		mongoc_uri_set_option_as_int32(uri, key, ms);
 }
 
-void *store_mongo_open(const char *uristr, const char *dbname, char **cause)
+static int mg_ping(void *h, char **cause)
 {
+	struct mg *g = h;
+	bson_t ping = BSON_INITIALIZER, reply;
+	bson_error_t err;
+	BSON_APPEND_INT32(&ping, "ping", 1);
+	bool ok = mongoc_client_command_simple(g->client, "admin", &ping, NULL, &reply, &err);
+	bson_destroy(&ping);
+	bson_destroy(&reply);
+	if (!ok) {
+		int rc = mfail(g, "pinging the server", &err, cause);
+		return rc;
+	}
+	if (!g->indexed) {
+		int rc = make_indexes(g, cause);
+		if (rc < 0)
+			return rc;
+		g->indexed = true;
+	}
+	return STORE_OK;
+}
+
+static char *mg_new_id(void *h)
+{
+	bson_oid_t oid;
+	bson_oid_init(&oid, NULL);
+	return oid_str(&oid);
+}
+
+void *store_mongo_open(const char *uristr, const char *dbname, int offline_ok, int *offline,
+                       char **cause)
+{
+	if (offline != NULL)
+		*offline = 0;
 	pthread_once(&init_once, mongo_init);
 	bson_error_t err;
 	mongoc_uri_t *uri = mongoc_uri_new_with_error(uristr, &err);
@@ -302,18 +337,17 @@ void *store_mongo_open(const char *uristr, const char *dbname, char **cause)
 	g->usage = mongoc_database_get_collection(g->db, "usage");
 	g->fails = mongoc_database_get_collection(g->db, "login_failures");
 
-	bson_t ping = BSON_INITIALIZER, reply;
-	BSON_APPEND_INT32(&ping, "ping", 1);
-	bool ok = mongoc_client_command_simple(g->client, "admin", &ping, NULL, &reply, &err);
-	bson_destroy(&ping);
-	bson_destroy(&reply);
-	if (!ok) {
-		set_cause(cause, "store: cannot reach MongoDB at %s: %s; is it running?", g->host,
-		          err.message);
-		mg_close(g);
-		return NULL;
+	char *why = NULL;
+	int rc = mg_ping(g, &why);
+	if (rc == STORE_OFFLINE && offline_ok) {
+		/* The outbox keeps the writes until the server answers again. */
+		free(why);
+		*offline = 1;
+		return g;
 	}
-	if (make_indexes(g, cause) < 0) {
+	if (rc < 0) {
+		set_cause(cause, "%s", why);
+		free(why);
 		mg_close(g);
 		return NULL;
 	}
@@ -518,7 +552,8 @@ static int conv_filter(bson_t *f, const char *user_id, const char *conv_id)
 }
 
 static int mg_conv_create(void *h, const char *user_id, const char *title, const char *model,
-                          const char *system_prompt, long long now, char **id_out, char **cause)
+                          const char *system_prompt, const char *id, long long now, char **id_out,
+                          char **cause)
 {
 	struct mg *g = h;
 	bson_oid_t uid, cid;
@@ -536,7 +571,10 @@ static int mg_conv_create(void *h, const char *user_id, const char *title, const
 		return set_cause(cause, "no such account"), STORE_NOTFOUND;
 	bson_destroy(&doc);
 
-	bson_oid_init(&cid, NULL);
+	if (id == NULL)
+		bson_oid_init(&cid, NULL);
+	else if (oid_parse(id, &cid) < 0)
+		return set_cause(cause, "store: '%s' is not a conversation id", id), STORE_INVALID;
 	bson_init(&doc);
 	BSON_APPEND_OID(&doc, "_id", &cid);
 	BSON_APPEND_OID(&doc, "user_id", &uid);
@@ -548,9 +586,15 @@ static int mg_conv_create(void *h, const char *user_id, const char *title, const
 	BSON_APPEND_INT64(&doc, "last_seq", 0);
 	bool ok = mongoc_collection_insert_one(g->convs, &doc, NULL, NULL, &err);
 	bson_destroy(&doc);
-	if (!ok)
-		return mfail(g, "creating a conversation", &err, cause);
 	*id_out = oid_str(&cid);
+	if (!ok && err.code == DUPLICATE_KEY) /* only _id is unique here: made before */
+		return set_cause(cause, "store: conversation %s already stored", *id_out),
+		       STORE_EXISTS;
+	if (!ok) {
+		free(*id_out);
+		*id_out = NULL;
+		return mfail(g, "creating a conversation", &err, cause);
+	}
 	return STORE_OK;
 }
 
@@ -815,8 +859,28 @@ static void msg_doc(bson_t *doc, const bson_oid_t *mid, const bson_oid_t *cid,
 	BSON_APPEND_DATE_TIME(doc, "created_at", created);
 }
 
+/* 1 when a message with this _id is stored (m->id and m->seq then filled), 0 not, <0 error. */
+static int msg_stored(struct mg *g, const bson_oid_t *mid, struct msg *m, char **cause)
+{
+	bson_t filter = BSON_INITIALIZER, doc;
+	bson_error_t err;
+	BSON_APPEND_OID(&filter, "_id", mid);
+	int found = find_one(g->msgs, &filter, NULL, &doc, &err);
+	bson_destroy(&filter);
+	if (found < 0)
+		return mfail(g, "looking up a message", &err, cause);
+	if (found == 0)
+		return 0;
+	free(m->id);
+	m->id = oid_str(mid);
+	m->seq = (long)get_num(&doc, "seq");
+	m->created_ms = get_num(&doc, "created_at");
+	bson_destroy(&doc);
+	return 1;
+}
+
 static int mg_msg_append(void *h, const char *user_id, const char *conv_id, struct msg *m,
-                         long long now, char **cause)
+                         const char *id, long long now, char **cause)
 {
 	struct mg *g = h;
 	bson_oid_t uid, cid, mid;
@@ -824,7 +888,10 @@ static int mg_msg_append(void *h, const char *user_id, const char *conv_id, stru
 	if (oid_parse(user_id, &uid) < 0 || oid_parse(conv_id, &cid) < 0)
 		return no_conv(cause);
 	long long created = m->created_ms ? m->created_ms : now;
-	bson_oid_init(&mid, NULL);
+	if (id == NULL)
+		bson_oid_init(&mid, NULL);
+	else if (oid_parse(id, &mid) < 0)
+		return set_cause(cause, "store: '%s' is not a message id", id), STORE_INVALID;
 	long seq = 0;
 	int tries, rc = next_seq(g, &uid, &cid, &seq, cause);
 	if (rc < 0)
@@ -838,6 +905,12 @@ static int mg_msg_append(void *h, const char *user_id, const char *conv_id, stru
 			break;
 		if (err.code != DUPLICATE_KEY)
 			return mfail(g, "storing a message", &err, cause);
+		/* A client id may have been stored already (a replay after a crash, or a
+		 * reply lost on the way back): then this is done, not a seq conflict. */
+		if (id != NULL && (rc = msg_stored(g, &mid, m, cause)) != 0)
+			return rc < 0 ? rc
+			              : (set_cause(cause, "store: message %s already stored", id),
+			                 STORE_EXISTS);
 		/* The counter is behind the messages (a server whose findAndModify is not
 		 * atomic, or messages written by another tool): number from the highest
 		 * stored seq instead, after a short pause that breaks lock-step races. */
@@ -860,11 +933,11 @@ static int mg_msg_append(void *h, const char *user_id, const char *conv_id, stru
 	BSON_APPEND_DATE_TIME(&sub, "updated_at", now);
 	BSON_APPEND_INT64(&sub, "last_seq", seq); /* catch the counter up after a conflict */
 	bson_append_document_end(&update, &sub);
-	int matched = update_matched(g->convs, &filter, &update, &err);
+	/* The insert above is the commit point: a failure to touch the conversation
+	 * must not report the message unsaved, or a retry would store it twice. */
+	update_matched(g->convs, &filter, &update, &err);
 	bson_destroy(&filter);
 	bson_destroy(&update);
-	if (matched < 0)
-		return mfail(g, "touching a conversation", &err, cause);
 	free(m->id);
 	m->id = oid_str(&mid);
 	m->seq = seq;
@@ -1053,19 +1126,27 @@ static int mg_msg_page(void *h, const char *user_id, const char *conv_id, long b
 
 /* ---- usage ---- */
 
-static int mg_usage_add(void *h, const char *user_id, const char *model, long long at, char **cause)
+static int mg_usage_add(void *h, const char *user_id, const char *model, long long at,
+                        const char *id, char **cause)
 {
 	struct mg *g = h;
-	bson_oid_t uid;
+	bson_oid_t uid, rid;
 	if (oid_parse(user_id, &uid) < 0)
 		return set_cause(cause, "no such account"), STORE_NOTFOUND;
+	if (id == NULL)
+		bson_oid_init(&rid, NULL);
+	else if (oid_parse(id, &rid) < 0)
+		return set_cause(cause, "store: '%s' is not a record id", id), STORE_INVALID;
 	bson_t doc = BSON_INITIALIZER;
 	bson_error_t err;
+	BSON_APPEND_OID(&doc, "_id", &rid);
 	BSON_APPEND_OID(&doc, "user_id", &uid);
 	BSON_APPEND_UTF8(&doc, "model", model);
 	BSON_APPEND_DATE_TIME(&doc, "at", at);
 	bool ok = mongoc_collection_insert_one(g->usage, &doc, NULL, NULL, &err);
 	bson_destroy(&doc);
+	if (!ok && err.code == DUPLICATE_KEY)
+		return set_cause(cause, "store: usage record already stored"), STORE_EXISTS;
 	return ok ? STORE_OK : mfail(g, "recording usage", &err, cause);
 }
 
@@ -1089,6 +1170,8 @@ static int mg_usage_count(void *h, const char *user_id, const char *model, long 
 
 const struct store_engine store_mongo_engine = {
     .name = "mongodb",
+    .new_id = mg_new_id,
+    .ping = mg_ping,
     .close = mg_close,
     .destroy = mg_destroy,
     .user_create = mg_user_create,

@@ -541,8 +541,10 @@ static int no_conv(char **cause)
 	return STORE_NOTFOUND;
 }
 
+/* Ids are rowids made by SQLite: new_id is NULL, so `id` is always NULL here. */
 static int sq_conv_create(void *h, const char *user_id, const char *title, const char *model,
-                          const char *system_prompt, long long now, char **id_out, char **cause)
+                          const char *system_prompt, const char *id, long long now, char **id_out,
+                          char **cause)
 {
 	struct sq *s = h;
 	sqlite3_int64 uid;
@@ -783,7 +785,7 @@ static int append_locked(struct sq *s, sqlite3_int64 uid, sqlite3_int64 cid, str
 }
 
 static int sq_msg_append(void *h, const char *user_id, const char *conv_id, struct msg *m,
-                         long long now, char **cause)
+                         const char *id, long long now, char **cause)
 {
 	struct sq *s = h;
 	sqlite3_int64 uid, cid;
@@ -978,7 +980,8 @@ out:
 
 /* ---- usage ---- */
 
-static int sq_usage_add(void *h, const char *user_id, const char *model, long long at, char **cause)
+static int sq_usage_add(void *h, const char *user_id, const char *model, long long at,
+                        const char *id, char **cause)
 {
 	struct sq *s = h;
 	sqlite3_int64 uid;

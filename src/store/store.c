@@ -2,6 +2,10 @@
  * store.c: picks the storage engine from the URI and dispatches every
  * store.h call to it, after checking the arguments that both engines must
  * treat alike (missing ids, e-mail normalisation, feedback values, notices).
+ * With an outbox (outbox.c) it also decides where a conversation write goes:
+ * to the engine while the server answers and nothing waits, else to the
+ * journal, which it replays before later calls (at most every BACKOFF_MS
+ * while the server is away, so no call waits for a dead server's timeout).
  * It must not know how either engine stores anything: no SQL, no BSON here.
  */
 #include "jarvis/store.h"
@@ -12,10 +16,27 @@
 
 #include "engine.h"
 #include "jarvis/util.h"
+#include "outbox.h"
+
+/* How long the server is left alone after it failed to answer. */
+#define BACKOFF_MS 5000
+
+/* The last seq seen per conversation, for the provisional seq of an offline append. */
+struct seen_seq {
+	char *conv_id;
+	long seq;
+};
 
 struct store {
 	const struct store_engine *e;
 	void *h;
+	char *ident; /* "mongodb/jarvis": whose lines of the outbox are ours */
+	struct outbox *ob;
+	bool online;
+	long long retry_at;  /* now_ms() before which an offline server is not tried */
+	long long replay_at; /* now_ms() before which a failed replay is not retried */
+	struct seen_seq *seqs;
+	size_t nseqs;
 };
 
 static int has_prefix(const char *s, const char *p)
@@ -23,14 +44,113 @@ static int has_prefix(const char *s, const char *p)
 	return strncmp(s, p, strlen(p)) == 0;
 }
 
-struct store *store_open(const char *uri, const char *database, const char *data_dir, char **cause)
+static void went_offline(struct store *st)
+{
+	st->online = false;
+	st->retry_at = now_ms() + BACKOFF_MS;
+}
+
+/*
+ * Brings the outbox up to date before a call: pings an offline server when
+ * its back-off is over, and replays waiting lines when it answers.
+ */
+static void sync_outbox(struct store *st)
+{
+	long long t = now_ms();
+	if (st->ob == NULL)
+		return;
+	if (!st->online) {
+		if (t < st->retry_at)
+			return;
+		if (st->e->ping != NULL && st->e->ping(st->h, NULL) < 0) {
+			went_offline(st);
+			return;
+		}
+		st->online = true;
+		st->replay_at = 0;
+	}
+	outbox_refresh(st->ob);
+	if (outbox_pending(st->ob) == 0 || t < st->replay_at)
+		return;
+	int rc = outbox_replay(st->ob, st->e, st->h, NULL);
+	if (rc == STORE_OFFLINE)
+		went_offline(st);
+	else if (rc != 0)
+		st->replay_at = t + BACKOFF_MS; /* refused, or another process replaying */
+}
+
+/* Whether a write must go to the journal: the server is away or older writes wait. */
+static bool journal_first(struct store *st)
+{
+	if (st->ob == NULL)
+		return false;
+	sync_outbox(st);
+	return !st->online || outbox_pending(st->ob) > 0;
+}
+
+static void drop_cause(char **cause)
+{
+	if (cause != NULL) {
+		free(*cause);
+		*cause = NULL;
+	}
+}
+
+/* The engine's rc, noting an unreachable server. */
+static int seen(struct store *st, int rc)
+{
+	if (rc == STORE_OFFLINE && st->ob != NULL)
+		went_offline(st);
+	return rc;
+}
+
+/* Before a read: STORE_OFFLINE at once while the server is known to be away. */
+static int read_gate(struct store *st, char **cause)
+{
+	if (st->ob == NULL)
+		return STORE_OK;
+	sync_outbox(st);
+	if (st->online)
+		return STORE_OK;
+	size_t n = outbox_pending(st->ob);
+	set_cause(cause,
+	          "store: offline (the server does not answer); %zu write%s wait%s in the "
+	          "outbox; try again in a moment",
+	          n, n == 1 ? "" : "s", n == 1 ? "s" : "");
+	return STORE_OFFLINE;
+}
+
+static long *seq_slot(struct store *st, const char *conv_id)
+{
+	for (size_t i = 0; i < st->nseqs; i++)
+		if (strcmp(st->seqs[i].conv_id, conv_id) == 0)
+			return &st->seqs[i].seq;
+	st->seqs = xrealloc(st->seqs, (st->nseqs + 1) * sizeof(*st->seqs));
+	st->seqs[st->nseqs].conv_id = xstrdup(conv_id);
+	st->seqs[st->nseqs].seq = 0;
+	return &st->seqs[st->nseqs++].seq;
+}
+
+static void seq_note(struct store *st, const char *conv_id, long seq)
+{
+	if (st->ob == NULL)
+		return;
+	long *s = seq_slot(st, conv_id);
+	if (seq > *s)
+		*s = seq;
+}
+
+static struct store *open_engine(const char *uri, const char *database, const char *data_dir,
+                                 int offline_ok, int *offline, char **cause)
 {
 	const struct store_engine *e;
 	void *h;
+	const char *db = database && *database ? database : "jarvis";
 
+	*offline = 0;
 	if (uri != NULL && (has_prefix(uri, "mongodb://") || has_prefix(uri, "mongodb+srv://"))) {
 		e = &store_mongo_engine;
-		h = store_mongo_open(uri, database && *database ? database : "jarvis", cause);
+		h = store_mongo_open(uri, db, offline_ok, offline, cause);
 	} else {
 		char *path;
 		if (uri == NULL || *uri == '\0') {
@@ -62,10 +182,76 @@ struct store *store_open(const char *uri, const char *database, const char *data
 	}
 	if (h == NULL)
 		return NULL;
-	struct store *st = xmalloc(sizeof(*st));
+	struct store *st = xcalloc(1, sizeof(*st));
 	st->e = e;
 	st->h = h;
+	st->online = true;
+	st->ident = xasprintf("%s/%s", e->name, e == &store_mongo_engine ? db : "");
 	return st;
+}
+
+struct store *store_open(const char *uri, const char *database, const char *data_dir, char **cause)
+{
+	int offline;
+	return open_engine(uri, database, data_dir, 0, &offline, cause);
+}
+
+struct store *store_open_outbox(const char *uri, const char *database, const char *data_dir,
+                                const char *state_dir, char **cause)
+{
+	int offline;
+	struct store *st = open_engine(uri, database, data_dir, 1, &offline, cause);
+	if (st == NULL)
+		return NULL;
+	if (offline)
+		went_offline(st);
+	if (store_set_outbox(st, state_dir, cause) < 0) {
+		store_close(st);
+		return NULL;
+	}
+	return st;
+}
+
+int store_set_outbox(struct store *st, const char *state_dir, char **cause)
+{
+	/* An engine that cannot take client ids is local (SQLite): its failures are
+	 * the disk's, which a journal on the same disk would not survive. */
+	if (st->e->new_id == NULL || st->ob != NULL)
+		return STORE_OK;
+	char *why = NULL;
+	st->ob = outbox_open(state_dir, st->ident, &why);
+	if (st->ob == NULL) {
+		set_cause(cause, "%s", why);
+		free(why);
+		return STORE_ERROR;
+	}
+	sync_outbox(st);
+	return STORE_OK;
+}
+
+size_t store_pending_writes(const struct store *st)
+{
+	return st != NULL ? outbox_pending(st->ob) : 0;
+}
+
+bool store_online(const struct store *st)
+{
+	return st == NULL || st->ob == NULL || st->online;
+}
+
+int store_sync(struct store *st, char **cause)
+{
+	if (st->ob == NULL)
+		return STORE_OK;
+	st->replay_at = 0;
+	sync_outbox(st);
+	size_t n = outbox_pending(st->ob);
+	if (n == 0)
+		return STORE_OK;
+	set_cause(cause, "store: %s; %zu write%s wait%s in the outbox",
+	          st->online ? "the outbox is not replayed yet" : "offline", n, n == 1 ? "" : "s",
+	          n == 1 ? "s" : "");
+	return st->online ? STORE_ERROR : STORE_OFFLINE;
 }
 
 void store_close(struct store *st)
@@ -73,6 +259,11 @@ void store_close(struct store *st)
 	if (st == NULL)
 		return;
 	st->e->close(st->h);
+	outbox_close(st->ob);
+	for (size_t i = 0; i < st->nseqs; i++)
+		free(st->seqs[i].conv_id);
+	free(st->seqs);
+	free(st->ident);
 	free(st);
 }
 
@@ -133,7 +324,10 @@ int store_user_create(struct store *st, const char *name, const char *email,
 		rc = STORE_INVALID;
 		set_cause(cause, "store: '%s' is not an e-mail address", norm);
 	} else {
-		rc = st->e->user_create(st->h, name, norm, password_hash, wall_ms(), &id, cause);
+		rc = read_gate(st, cause);
+		if (rc == 0)
+			rc = seen(st, st->e->user_create(st->h, name, norm, password_hash,
+			                                 wall_ms(), &id, cause));
 	}
 	free(norm);
 	if (rc == 0 && id_out != NULL)
@@ -150,8 +344,10 @@ int store_user_find_email(struct store *st, const char *email, struct store_user
 	*out = NULL;
 	if ((rc = need("e-mail", email, cause)) < 0)
 		return rc;
+	if ((rc = read_gate(st, cause)) < 0)
+		return rc;
 	char *norm = store_email_normalize(email);
-	rc = st->e->user_find(st->h, 1, norm, out, cause);
+	rc = seen(st, st->e->user_find(st->h, 1, norm, out, cause));
 	free(norm);
 	return rc;
 }
@@ -161,7 +357,17 @@ int store_user_find_id(struct store *st, const char *id, struct store_user **out
 	*out = NULL;
 	if (id == NULL || *id == '\0')
 		return set_cause(cause, "no such account"), STORE_NOTFOUND;
-	return st->e->user_find(st->h, 0, id, out, cause);
+	int rc = read_gate(st, cause);
+	if (rc == 0)
+		rc = seen(st, st->e->user_find(st->h, 0, id, out, cause));
+	if (rc == 0)
+		outbox_remember_user(st->ob, *out);
+	if (rc == STORE_OFFLINE && (*out = outbox_recall_user(st->ob, id)) != NULL) {
+		/* The account as last seen online, so its owner can go on working. */
+		drop_cause(cause);
+		rc = STORE_OK;
+	}
+	return rc;
 }
 
 void store_user_free(struct store_user *u)
@@ -181,7 +387,9 @@ int store_session_add(struct store *st, const char *jti, const char *user_id, lo
 	int rc;
 	if ((rc = need("session id", jti, cause)) < 0 || (rc = need("user id", user_id, cause)) < 0)
 		return rc;
-	return st->e->session_add(st->h, jti, user_id, expires_ms, cause);
+	if ((rc = read_gate(st, cause)) < 0)
+		return rc;
+	return seen(st, st->e->session_add(st->h, jti, user_id, expires_ms, cause));
 }
 
 int store_session_check(struct store *st, const char *jti, long long now_ms, char **user_id_out,
@@ -192,7 +400,18 @@ int store_session_check(struct store *st, const char *jti, long long now_ms, cha
 	if (jti == NULL || *jti == '\0')
 		return set_cause(cause, "no such session; log in again"), STORE_NOTFOUND;
 	char *uid = NULL;
-	int rc = st->e->session_check(st->h, jti, now_ms, &uid, cause);
+	int rc = read_gate(st, cause);
+	if (rc == 0)
+		rc = seen(st, st->e->session_check(st->h, jti, now_ms, &uid, cause));
+	if (rc == 0)
+		outbox_remember_session(st->ob, jti, uid);
+	else if (rc == STORE_NOTFOUND)
+		outbox_remember_session(st->ob, NULL, NULL);
+	else if (rc == STORE_OFFLINE && outbox_recall_session(st->ob, jti, &uid) == 0) {
+		/* Checked online before; a revocation elsewhere shows once back online. */
+		drop_cause(cause);
+		rc = STORE_OK;
+	}
 	if (rc == 0 && user_id_out != NULL)
 		*user_id_out = uid;
 	else
@@ -205,13 +424,21 @@ int store_session_revoke(struct store *st, const char *jti, char **cause)
 	int rc;
 	if ((rc = need("session id", jti, cause)) < 0)
 		return rc;
-	return st->e->session_revoke(st->h, jti, cause);
+	if ((rc = read_gate(st, cause)) < 0)
+		return rc;
+	rc = seen(st, st->e->session_revoke(st->h, jti, cause));
+	if (rc == 0)
+		outbox_remember_session(st->ob, NULL, NULL);
+	return rc;
 }
 
 int store_login_fail_add(struct store *st, const char *email, long long at_ms, char **cause)
 {
+	int rc = read_gate(st, cause);
+	if (rc < 0)
+		return rc;
 	char *norm = store_email_normalize(email);
-	int rc = st->e->fail_add(st->h, norm, at_ms, cause);
+	rc = seen(st, st->e->fail_add(st->h, norm, at_ms, cause));
 	free(norm);
 	return rc;
 }
@@ -220,16 +447,22 @@ int store_login_fail_count(struct store *st, const char *email, long long since_
                            char **cause)
 {
 	*count = 0;
+	int rc = read_gate(st, cause);
+	if (rc < 0)
+		return rc;
 	char *norm = store_email_normalize(email);
-	int rc = st->e->fail_count(st->h, norm, since_ms, count, cause);
+	rc = seen(st, st->e->fail_count(st->h, norm, since_ms, count, cause));
 	free(norm);
 	return rc;
 }
 
 int store_login_fail_clear(struct store *st, const char *email, char **cause)
 {
+	int rc = read_gate(st, cause);
+	if (rc < 0)
+		return rc;
 	char *norm = store_email_normalize(email);
-	int rc = st->e->fail_clear(st->h, norm, cause);
+	rc = seen(st, st->e->fail_clear(st->h, norm, cause));
 	free(norm);
 	return rc;
 }
@@ -241,8 +474,29 @@ int store_conv_create(struct store *st, const char *user_id, const char *title, 
 	if ((rc = need_conv(user_id, "-", cause)) < 0)
 		return rc;
 	char *id = NULL;
-	rc = st->e->conv_create(st->h, user_id, title ? title : "", model, system_prompt, wall_ms(),
-	                        &id, cause);
+	long long now = wall_ms();
+	if (st->ob == NULL) {
+		rc = st->e->conv_create(st->h, user_id, title ? title : "", model, system_prompt,
+		                        NULL, now, &id, cause);
+	} else {
+		/* The id is made here, so a write that may or may not have reached the
+		 * server is journaled under the same id and cannot be applied twice. */
+		id = st->e->new_id(st->h);
+		rc = STORE_OFFLINE;
+		if (!journal_first(st)) {
+			char *got = NULL;
+			rc = seen(st, st->e->conv_create(st->h, user_id, title ? title : "", model,
+			                                 system_prompt, id, now, &got, cause));
+			free(got);
+			if (rc == STORE_EXISTS)
+				rc = STORE_OK;
+		}
+		if (rc == STORE_OFFLINE) {
+			drop_cause(cause);
+			rc = outbox_conv_create(st->ob, user_id, id, title ? title : "", model,
+			                        system_prompt, now, cause);
+		}
+	}
 	if (rc == 0 && id_out != NULL)
 		*id_out = id;
 	else
@@ -260,7 +514,9 @@ int store_conv_list(struct store *st, const char *user_id, size_t offset, size_t
 		return rc;
 	if (limit == 0)
 		return STORE_OK;
-	rc = st->e->conv_list(st->h, user_id, offset, limit, out, cause);
+	if ((rc = read_gate(st, cause)) < 0)
+		return rc;
+	rc = seen(st, st->e->conv_list(st->h, user_id, offset, limit, out, cause));
 	if (rc < 0)
 		store_conv_list_free(out);
 	return rc;
@@ -285,9 +541,9 @@ int store_conv_get(struct store *st, const char *user_id, const char *conv_id, s
 {
 	int rc;
 	*out = NULL;
-	if ((rc = need_conv(user_id, conv_id, cause)) < 0)
+	if ((rc = need_conv(user_id, conv_id, cause)) < 0 || (rc = read_gate(st, cause)) < 0)
 		return rc;
-	return st->e->conv_get(st->h, user_id, conv_id, out, cause);
+	return seen(st, st->e->conv_get(st->h, user_id, conv_id, out, cause));
 }
 
 int store_conv_get_index(struct store *st, const char *user_id, size_t index, struct conv **out,
@@ -315,7 +571,13 @@ static int conv_set(struct store *st, const char *user_id, const char *conv_id, 
 	int rc;
 	if ((rc = need_conv(user_id, conv_id, cause)) < 0)
 		return rc;
-	return st->e->conv_set(st->h, user_id, conv_id, field, value, cause);
+	if (!journal_first(st)) {
+		rc = seen(st, st->e->conv_set(st->h, user_id, conv_id, field, value, cause));
+		if (rc != STORE_OFFLINE || st->ob == NULL)
+			return rc;
+		drop_cause(cause);
+	}
+	return outbox_conv_set(st->ob, user_id, conv_id, field, value, cause);
 }
 
 int store_conv_rename(struct store *st, const char *user_id, const char *conv_id, const char *title,
@@ -341,7 +603,13 @@ int store_conv_delete(struct store *st, const char *user_id, const char *conv_id
 	int rc;
 	if ((rc = need_conv(user_id, conv_id, cause)) < 0)
 		return rc;
-	return st->e->conv_delete(st->h, user_id, conv_id, cause);
+	if (!journal_first(st)) {
+		rc = seen(st, st->e->conv_delete(st->h, user_id, conv_id, cause));
+		if (rc != STORE_OFFLINE || st->ob == NULL)
+			return rc;
+		drop_cause(cause);
+	}
+	return outbox_conv_delete(st->ob, user_id, conv_id, cause);
 }
 
 int store_msg_append(struct store *st, const char *user_id, const char *conv_id, struct msg *m,
@@ -353,7 +621,34 @@ int store_msg_append(struct store *st, const char *user_id, const char *conv_id,
 	if (m->role != ROLE_USER && m->role != ROLE_MODEL)
 		return set_cause(cause, "store: only user and model messages are stored"),
 		       STORE_INVALID;
-	return st->e->msg_append(st->h, user_id, conv_id, m, wall_ms(), cause);
+	long long now = wall_ms();
+	if (st->ob == NULL)
+		return st->e->msg_append(st->h, user_id, conv_id, m, NULL, now, cause);
+	char *id = st->e->new_id(st->h); /* see store_conv_create */
+	rc = STORE_OFFLINE;
+	if (!journal_first(st)) {
+		rc = seen(st, st->e->msg_append(st->h, user_id, conv_id, m, id, now, cause));
+		if (rc == STORE_EXISTS)
+			rc = STORE_OK;
+		if (rc == 0)
+			seq_note(st, conv_id, m->seq);
+	}
+	if (rc == STORE_OFFLINE) {
+		drop_cause(cause);
+		if (m->created_ms == 0)
+			m->created_ms = now;
+		rc = outbox_msg_append(st->ob, user_id, conv_id, id, m, m->created_ms, cause);
+		if (rc == 0) {
+			/* Provisional: the real seq is given at replay, in journal order. */
+			long *seq = seq_slot(st, conv_id);
+			m->seq = ++*seq;
+			free(m->id);
+			m->id = id;
+			id = NULL;
+		}
+	}
+	free(id);
+	return rc;
 }
 
 int store_msg_update(struct store *st, const char *user_id, const char *conv_id,
@@ -365,7 +660,13 @@ int store_msg_update(struct store *st, const char *user_id, const char *conv_id,
 	if (m->id == NULL || *m->id == '\0')
 		return set_cause(cause, "store: the message was never stored; append it first"),
 		       STORE_INVALID;
-	return st->e->msg_update(st->h, user_id, conv_id, m, cause);
+	if (!journal_first(st)) {
+		rc = seen(st, st->e->msg_update(st->h, user_id, conv_id, m, cause));
+		if (rc != STORE_OFFLINE || st->ob == NULL)
+			return rc;
+		drop_cause(cause);
+	}
+	return outbox_msg_update(st->ob, user_id, conv_id, m, cause);
 }
 
 int store_msg_feedback(struct store *st, const char *user_id, const char *conv_id,
@@ -378,7 +679,14 @@ int store_msg_feedback(struct store *st, const char *user_id, const char *conv_i
 		return set_cause(cause, "store: feedback must be +1, -1 or 0"), STORE_INVALID;
 	if (msg_id == NULL || *msg_id == '\0')
 		return set_cause(cause, "no such message"), STORE_NOTFOUND;
-	return st->e->msg_feedback(st->h, user_id, conv_id, msg_id, feedback, cause);
+	if (!journal_first(st)) {
+		rc =
+		    seen(st, st->e->msg_feedback(st->h, user_id, conv_id, msg_id, feedback, cause));
+		if (rc != STORE_OFFLINE || st->ob == NULL)
+			return rc;
+		drop_cause(cause);
+	}
+	return outbox_msg_feedback(st->ob, user_id, conv_id, msg_id, feedback, cause);
 }
 
 static int msg_page(struct store *st, const char *user_id, const char *conv_id, long before_seq,
@@ -387,11 +695,13 @@ static int msg_page(struct store *st, const char *user_id, const char *conv_id, 
 	int rc;
 	out->items = NULL;
 	out->n = 0;
-	if ((rc = need_conv(user_id, conv_id, cause)) < 0)
+	if ((rc = need_conv(user_id, conv_id, cause)) < 0 || (rc = read_gate(st, cause)) < 0)
 		return rc;
-	rc = st->e->msg_page(st->h, user_id, conv_id, before_seq, limit, out, cause);
+	rc = seen(st, st->e->msg_page(st->h, user_id, conv_id, before_seq, limit, out, cause));
 	if (rc < 0)
 		store_msgs_free(out);
+	else if (out->n > 0)
+		seq_note(st, conv_id, out->items[out->n - 1]->seq);
 	return rc;
 }
 
@@ -435,7 +745,21 @@ int store_usage_add(struct store *st, const char *user_id, const char *model, lo
 	int rc;
 	if ((rc = need("user id", user_id, cause)) < 0 || (rc = need("model", model, cause)) < 0)
 		return rc;
-	return st->e->usage_add(st->h, user_id, model, at_ms, cause);
+	if (st->ob == NULL)
+		return st->e->usage_add(st->h, user_id, model, at_ms, NULL, cause);
+	char *id = st->e->new_id(st->h); /* see store_conv_create */
+	rc = STORE_OFFLINE;
+	if (!journal_first(st)) {
+		rc = seen(st, st->e->usage_add(st->h, user_id, model, at_ms, id, cause));
+		if (rc == STORE_EXISTS)
+			rc = STORE_OK;
+	}
+	if (rc == STORE_OFFLINE) {
+		drop_cause(cause);
+		rc = outbox_usage_add(st->ob, user_id, id, model, at_ms, cause);
+	}
+	free(id);
+	return rc;
 }
 
 int store_usage_count(struct store *st, const char *user_id, const char *model, long long since_ms,
@@ -443,7 +767,8 @@ int store_usage_count(struct store *st, const char *user_id, const char *model, 
 {
 	int rc;
 	*count = 0;
-	if ((rc = need("user id", user_id, cause)) < 0 || (rc = need("model", model, cause)) < 0)
+	if ((rc = need("user id", user_id, cause)) < 0 || (rc = need("model", model, cause)) < 0 ||
+	    (rc = read_gate(st, cause)) < 0)
 		return rc;
-	return st->e->usage_count(st->h, user_id, model, since_ms, count, cause);
+	return seen(st, st->e->usage_count(st->h, user_id, model, since_ms, count, cause));
 }

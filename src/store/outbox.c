@@ -1,0 +1,751 @@
+/*
+ * outbox.c: the store's outbox, so that nothing typed or received is lost
+ * while the server (MongoDB) cannot be reached. Each write that cannot go
+ * out is one JSON line of state_dir/outbox.jsonl (0600 in a 0700
+ * directory), appended under an flock on state_dir/outbox.lock and
+ * fdatasync'd before the caller is told it succeeded. Lines carry the ids
+ * the client made (store.c asks the engine's new_id), so later lines can
+ * name a conversation or message that the server has not seen yet, and a
+ * line applied twice (a crash after the apply, before the compaction) is
+ * recognised by its id and skipped. Replay applies a store's lines in
+ * order and then rewrites the file without them (temporary file, fsync,
+ * rename): the journal is never edited in place. A last line without its
+ * newline is a write torn by a crash: it was never acknowledged, so it is
+ * ignored and dropped at the next compaction.
+ *
+ * Several Jarvis processes may share the state directory: every append
+ * and replay holds the lock, an append follows the file when another
+ * process renamed a new one over it, and counts are refreshed from the
+ * file, never trusted from memory alone.
+ *
+ * What it must not do: edit the journal in place, drop a line that was not
+ * applied (lines the store refuses for good go to outbox.rejected.jsonl),
+ * replay one store's lines into another, or keep a password hash.
+ */
+#include "outbox.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "jarvis/util.h"
+
+#define JOURNAL "outbox.jsonl"
+#define REJECTED "outbox.rejected.jsonl"
+#define SESSION "outbox-session.json"
+
+struct outbox {
+	char *dir;
+	char *path;
+	char *ident;
+	char *prefix; /* how this store's lines begin: {"v":1,"store":"IDENT", */
+	size_t prefix_len;
+	int fd;     /* the journal, O_APPEND */
+	int lockfd; /* outbox.lock, for flock */
+	size_t pending;
+	dev_t dev;
+	ino_t ino;
+	off_t size; /* of the journal when pending was counted */
+	/* The remembered session and user (see outbox_remember_session). */
+	char *jti, *user_id, *name, *email;
+};
+
+static char *path_in(const struct outbox *ob, const char *name)
+{
+	return xasprintf("%s/%s", ob->dir, name);
+}
+
+/* Creates dir and its missing parents, each 0700. */
+static int make_dirs(const char *dir, char **cause)
+{
+	char *d = xstrdup(dir);
+	for (char *p = d + 1;; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char c = *p;
+		*p = '\0';
+		if (mkdir(d, 0700) != 0 && errno != EEXIST) {
+			set_cause(cause, "store: cannot create the directory %s for the outbox: %s",
+			          d, strerror(errno));
+			free(d);
+			return -1;
+		}
+		*p = c;
+		if (c == '\0')
+			break;
+	}
+	free(d);
+	return 0;
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* The whole file at path (NUL-terminated) in *out; 0, or -1 with errno. */
+static int read_all(const char *path, char **out, size_t *len)
+{
+	*out = NULL;
+	*len = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -1;
+	size_t cap = 4096, n = 0;
+	char *b = xmalloc(cap);
+	for (;;) {
+		if (n + 1 >= cap) {
+			cap *= 2;
+			b = xrealloc(b, cap);
+		}
+		ssize_t r = read(fd, b + n, cap - n - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int e = errno;
+			free(b);
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	b[n] = '\0';
+	*out = b;
+	*len = n;
+	return 0;
+}
+
+/* Complete lines of this store in data. */
+static size_t count_lines(const struct outbox *ob, const char *data, size_t len)
+{
+	size_t n = 0;
+	const char *p = data, *end = data + len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			break; /* torn */
+		if ((size_t)(nl - p) >= ob->prefix_len &&
+		    memcmp(p, ob->prefix, ob->prefix_len) == 0)
+			n++;
+		p = nl + 1;
+	}
+	return n;
+}
+
+/* Re-reads the journal when it is not the file or size last counted. */
+static void recount(struct outbox *ob, int force)
+{
+	struct stat sb;
+	if (stat(ob->path, &sb) != 0) {
+		ob->pending = 0;
+		ob->size = 0;
+		return;
+	}
+	if (!force && sb.st_dev == ob->dev && sb.st_ino == ob->ino && sb.st_size == ob->size)
+		return;
+	char *data;
+	size_t len;
+	if (read_all(ob->path, &data, &len) != 0)
+		return;
+	ob->pending = count_lines(ob, data, len);
+	ob->dev = sb.st_dev;
+	ob->ino = sb.st_ino;
+	ob->size = (off_t)len;
+	free(data);
+}
+
+static int open_journal(struct outbox *ob, char **cause)
+{
+	if (ob->fd >= 0)
+		close(ob->fd);
+	ob->fd = open(ob->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (ob->fd < 0)
+		return set_cause(cause, "store: cannot open the outbox %s: %s", ob->path,
+		                 strerror(errno));
+	return 0;
+}
+
+/* After another process renamed a compacted journal over ours, follow it. */
+static int follow_journal(struct outbox *ob, char **cause)
+{
+	struct stat a, b;
+	if (ob->fd >= 0 && fstat(ob->fd, &a) == 0 && stat(ob->path, &b) == 0 &&
+	    a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+		return 0;
+	return open_journal(ob, cause);
+}
+
+static void load_session(struct outbox *ob);
+
+struct outbox *outbox_open(const char *state_dir, const char *ident, char **cause)
+{
+	if (state_dir == NULL || *state_dir == '\0') {
+		set_cause(cause, "store: no state directory for the outbox; set XDG_STATE_HOME or "
+		                 "HOME");
+		return NULL;
+	}
+	if (make_dirs(state_dir, cause) < 0)
+		return NULL;
+	struct outbox *ob = xcalloc(1, sizeof(*ob));
+	ob->fd = -1;
+	ob->lockfd = -1;
+	ob->dir = xstrdup(state_dir);
+	ob->path = path_in(ob, JOURNAL);
+	ob->ident = xstrdup(ident);
+	/* The prefix is printed by cJSON so the ident is escaped as in every line. */
+	cJSON *j = cJSON_CreateObject();
+	cJSON_AddNumberToObject(j, "v", 1);
+	cJSON_AddStringToObject(j, "store", ident);
+	char *s = cJSON_PrintUnformatted(j);
+	cJSON_Delete(j);
+	s[strlen(s) - 1] = ',';
+	ob->prefix = s;
+	ob->prefix_len = strlen(s);
+	char *lock = path_in(ob, "outbox.lock");
+	ob->lockfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (ob->lockfd < 0) {
+		set_cause(cause, "store: cannot open %s: %s", lock, strerror(errno));
+		free(lock);
+		outbox_close(ob);
+		return NULL;
+	}
+	free(lock);
+	if (open_journal(ob, cause) < 0) {
+		outbox_close(ob);
+		return NULL;
+	}
+	recount(ob, 1);
+	load_session(ob);
+	return ob;
+}
+
+void outbox_close(struct outbox *ob)
+{
+	if (ob == NULL)
+		return;
+	if (ob->fd >= 0)
+		close(ob->fd);
+	if (ob->lockfd >= 0)
+		close(ob->lockfd);
+	free(ob->dir);
+	free(ob->path);
+	free(ob->ident);
+	free(ob->prefix);
+	free(ob->jti);
+	free(ob->user_id);
+	free(ob->name);
+	free(ob->email);
+	free(ob);
+}
+
+size_t outbox_pending(const struct outbox *ob)
+{
+	return ob ? ob->pending : 0;
+}
+
+void outbox_refresh(struct outbox *ob)
+{
+	if (ob != NULL)
+		recount(ob, 0);
+}
+
+/* ---- appending ---- */
+
+static cJSON *line_new(const char *op, const char *user_id)
+{
+	cJSON *j = cJSON_CreateObject();
+	cJSON_AddStringToObject(j, "op", op);
+	cJSON_AddStringToObject(j, "user", user_id);
+	return j;
+}
+
+static void add_str(cJSON *j, const char *key, const char *v)
+{
+	if (v == NULL)
+		cJSON_AddNullToObject(j, key);
+	else
+		cJSON_AddStringToObject(j, key, v);
+}
+
+static void add_buf(cJSON *j, const char *key, const struct buf *b)
+{
+	cJSON_AddStringToObject(j, key, b->data ? b->data : "");
+}
+
+/* Writes one line (and frees j): under the lock, after a torn tail, fdatasync'd. */
+static int append(struct outbox *ob, cJSON *j, char **cause)
+{
+	char *body = cJSON_PrintUnformatted(j);
+	cJSON_Delete(j);
+	if (body == NULL)
+		return set_cause(cause, "store: cannot encode a write for the outbox"), STORE_ERROR;
+	/* body is {"op":...}: the line is prefix + body without its '{' + '\n'. */
+	char *line = xasprintf("%s%s\n", ob->prefix, body + 1);
+	free(body);
+	int rc = STORE_OK;
+	while (flock(ob->lockfd, LOCK_EX) != 0 && errno == EINTR)
+		;
+	if (follow_journal(ob, cause) < 0) {
+		rc = STORE_ERROR;
+		goto out;
+	}
+	recount(ob, 0);
+	struct stat sb;
+	char last = '\n';
+	if (fstat(ob->fd, &sb) == 0 && sb.st_size > 0) {
+		int rfd = open(ob->path, O_RDONLY | O_CLOEXEC);
+		if (rfd < 0 || pread(rfd, &last, 1, sb.st_size - 1) != 1)
+			last = '\n';
+		if (rfd >= 0)
+			close(rfd);
+	}
+	/* A torn tail (another writer crashed) must not swallow this line: end it. */
+	if ((last != '\n' && write_all(ob->fd, "\n", 1) != 0) ||
+	    write_all(ob->fd, line, strlen(line)) != 0 || fdatasync(ob->fd) != 0) {
+		rc = STORE_ERROR;
+		set_cause(cause, "store: cannot write the outbox %s: %s; the write is lost",
+		          ob->path, strerror(errno));
+		goto out;
+	}
+	if (fstat(ob->fd, &sb) == 0) {
+		ob->pending++;
+		ob->dev = sb.st_dev;
+		ob->ino = sb.st_ino;
+		ob->size = sb.st_size;
+	}
+out:
+	flock(ob->lockfd, LOCK_UN);
+	free(line);
+	return rc;
+}
+
+int outbox_conv_create(struct outbox *ob, const char *user_id, const char *id, const char *title,
+                       const char *model, const char *system_prompt, long long at, char **cause)
+{
+	cJSON *j = line_new("conv_create", user_id);
+	cJSON_AddStringToObject(j, "id", id);
+	add_str(j, "title", title);
+	add_str(j, "model", model);
+	add_str(j, "system_prompt", system_prompt);
+	cJSON_AddNumberToObject(j, "at", (double)at);
+	return append(ob, j, cause);
+}
+
+int outbox_conv_set(struct outbox *ob, const char *user_id, const char *conv_id, const char *field,
+                    const char *value, char **cause)
+{
+	cJSON *j = line_new("conv_set", user_id);
+	cJSON_AddStringToObject(j, "conv", conv_id);
+	cJSON_AddStringToObject(j, "field", field);
+	add_str(j, "value", value);
+	return append(ob, j, cause);
+}
+
+int outbox_conv_delete(struct outbox *ob, const char *user_id, const char *conv_id, char **cause)
+{
+	cJSON *j = line_new("conv_delete", user_id);
+	cJSON_AddStringToObject(j, "conv", conv_id);
+	return append(ob, j, cause);
+}
+
+/* The fields that msg_update rewrites, shared by append and update lines. */
+static void add_msg_state(cJSON *j, const struct msg *m)
+{
+	add_buf(j, "text", &m->text);
+	add_buf(j, "thoughts", &m->thoughts);
+	add_str(j, "model", m->model);
+	cJSON_AddStringToObject(j, "status", msg_status_name(m->status));
+	add_str(j, "finish_reason", m->finish_reason);
+	cJSON *u = cJSON_AddObjectToObject(j, "usage");
+	cJSON_AddNumberToObject(u, "prompt", (double)m->usage.prompt_tokens);
+	cJSON_AddNumberToObject(u, "candidates", (double)m->usage.candidates_tokens);
+	cJSON_AddNumberToObject(u, "thoughts", (double)m->usage.thoughts_tokens);
+	cJSON_AddNumberToObject(u, "total", (double)m->usage.total_tokens);
+}
+
+int outbox_msg_append(struct outbox *ob, const char *user_id, const char *conv_id, const char *id,
+                      const struct msg *m, long long at, char **cause)
+{
+	cJSON *j = line_new("msg_append", user_id);
+	cJSON_AddStringToObject(j, "conv", conv_id);
+	cJSON_AddStringToObject(j, "id", id);
+	cJSON_AddStringToObject(j, "role", msg_role_name(m->role));
+	add_msg_state(j, m);
+	cJSON_AddNumberToObject(j, "feedback", m->feedback);
+	cJSON_AddNumberToObject(j, "at", (double)at);
+	cJSON *imgs = cJSON_AddArrayToObject(j, "images");
+	for (size_t i = 0; i < m->nimages; i++) {
+		cJSON *im = cJSON_CreateObject();
+		add_str(im, "name", m->images[i].name ? m->images[i].name : "");
+		add_str(im, "mime", m->images[i].mime ? m->images[i].mime : "");
+		cJSON_AddNumberToObject(im, "size", (double)m->images[i].size);
+		add_str(im, "data_uri", m->images[i].data_uri ? m->images[i].data_uri : "");
+		cJSON_AddItemToArray(imgs, im);
+	}
+	return append(ob, j, cause);
+}
+
+int outbox_msg_update(struct outbox *ob, const char *user_id, const char *conv_id,
+                      const struct msg *m, char **cause)
+{
+	cJSON *j = line_new("msg_update", user_id);
+	cJSON_AddStringToObject(j, "conv", conv_id);
+	cJSON_AddStringToObject(j, "id", m->id);
+	add_msg_state(j, m);
+	return append(ob, j, cause);
+}
+
+int outbox_msg_feedback(struct outbox *ob, const char *user_id, const char *conv_id,
+                        const char *msg_id, int feedback, char **cause)
+{
+	cJSON *j = line_new("msg_feedback", user_id);
+	cJSON_AddStringToObject(j, "conv", conv_id);
+	cJSON_AddStringToObject(j, "id", msg_id);
+	cJSON_AddNumberToObject(j, "feedback", feedback);
+	return append(ob, j, cause);
+}
+
+int outbox_usage_add(struct outbox *ob, const char *user_id, const char *id, const char *model,
+                     long long at, char **cause)
+{
+	cJSON *j = line_new("usage_add", user_id);
+	cJSON_AddStringToObject(j, "id", id);
+	cJSON_AddStringToObject(j, "model", model);
+	cJSON_AddNumberToObject(j, "at", (double)at);
+	return append(ob, j, cause);
+}
+
+/* ---- replay ---- */
+
+static const char *jstr(const cJSON *j, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, key);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static long long jnum(const cJSON *j, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, key);
+	return cJSON_IsNumber(v) ? (long long)v->valuedouble : 0;
+}
+
+static struct msg *msg_from_line(const cJSON *j, enum msg_role role)
+{
+	struct msg *m = msg_new(role, jstr(j, "text"));
+	const char *t = jstr(j, "thoughts");
+	if (t != NULL && *t != '\0')
+		buf_puts(&m->thoughts, t);
+	const char *s = jstr(j, "model");
+	m->model = s ? xstrdup(s) : NULL;
+	if ((s = jstr(j, "status")) == NULL || msg_status_parse(s, &m->status) < 0)
+		m->status = MSG_ERROR;
+	s = jstr(j, "finish_reason");
+	m->finish_reason = s ? xstrdup(s) : NULL;
+	const cJSON *u = cJSON_GetObjectItemCaseSensitive(j, "usage");
+	m->usage.prompt_tokens = (long)jnum(u, "prompt");
+	m->usage.candidates_tokens = (long)jnum(u, "candidates");
+	m->usage.thoughts_tokens = (long)jnum(u, "thoughts");
+	m->usage.total_tokens = (long)jnum(u, "total");
+	m->feedback = (int)jnum(j, "feedback");
+	const cJSON *im;
+	cJSON_ArrayForEach(im, cJSON_GetObjectItemCaseSensitive(j, "images"))
+	{
+		struct image img = {
+		    .name = (char *)jstr(im, "name"),
+		    .mime = (char *)jstr(im, "mime"),
+		    .size = (size_t)jnum(im, "size"),
+		    .data_uri = (char *)jstr(im, "data_uri"),
+		};
+		msg_add_image(m, &img);
+	}
+	return m;
+}
+
+/* Applies one line: the engine's rc, with "already applied" turned into 0. */
+static int apply(const cJSON *j, const struct store_engine *e, void *h, char **cause)
+{
+	const char *op = jstr(j, "op"), *user = jstr(j, "user"), *conv = jstr(j, "conv");
+	const char *id = jstr(j, "id");
+	int rc;
+	if (op == NULL || user == NULL)
+		return set_cause(cause, "store: outbox line without op or user"), STORE_INVALID;
+	if (strcmp(op, "conv_create") == 0) {
+		char *got = NULL;
+		if (id == NULL)
+			return set_cause(cause, "store: outbox line without id"), STORE_INVALID;
+		const char *title = jstr(j, "title");
+		rc = e->conv_create(h, user, title ? title : "", jstr(j, "model"),
+		                    jstr(j, "system_prompt"), id, jnum(j, "at"), &got, cause);
+		free(got);
+		return rc == STORE_EXISTS ? STORE_OK : rc;
+	}
+	if (conv == NULL)
+		return set_cause(cause, "store: outbox line without conversation"), STORE_INVALID;
+	if (strcmp(op, "conv_set") == 0) {
+		const char *field = jstr(j, "field");
+		if (field == NULL || (strcmp(field, "title") != 0 && strcmp(field, "model") != 0 &&
+		                      strcmp(field, "system_prompt") != 0))
+			return set_cause(cause, "store: outbox line with a bad field"),
+			       STORE_INVALID;
+		return e->conv_set(h, user, conv, field, jstr(j, "value"), cause);
+	}
+	if (strcmp(op, "conv_delete") == 0) {
+		rc = e->conv_delete(h, user, conv, cause);
+		return rc == STORE_NOTFOUND ? STORE_OK : rc; /* gone already */
+	}
+	if (id == NULL)
+		return set_cause(cause, "store: outbox line without id"), STORE_INVALID;
+	if (strcmp(op, "msg_append") == 0) {
+		const char *role = jstr(j, "role");
+		struct msg *m =
+		    msg_from_line(j, role && strcmp(role, "user") == 0 ? ROLE_USER : ROLE_MODEL);
+		m->created_ms = jnum(j, "at");
+		rc = e->msg_append(h, user, conv, m, id, m->created_ms, cause);
+		msg_free(m);
+		return rc == STORE_EXISTS ? STORE_OK : rc;
+	}
+	if (strcmp(op, "msg_update") == 0) {
+		struct msg *m = msg_from_line(j, ROLE_MODEL);
+		m->id = xstrdup(id);
+		rc = e->msg_update(h, user, conv, m, cause);
+		msg_free(m);
+		return rc;
+	}
+	if (strcmp(op, "msg_feedback") == 0)
+		return e->msg_feedback(h, user, conv, id, (int)jnum(j, "feedback"), cause);
+	if (strcmp(op, "usage_add") == 0) {
+		const char *model = jstr(j, "model");
+		rc = e->usage_add(h, user, model ? model : "", jnum(j, "at"), id, cause);
+		return rc == STORE_EXISTS ? STORE_OK : rc;
+	}
+	return set_cause(cause, "store: outbox line with unknown op '%s'", op), STORE_INVALID;
+}
+
+/* Keeps refused lines for a human: appended and synced before they leave the journal. */
+static int reject(struct outbox *ob, const char *line, size_t len, const char *why)
+{
+	char *p = path_in(ob, REJECTED);
+	int fd = open(p, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	free(p);
+	if (fd < 0)
+		return -1;
+	int rc = write_all(fd, line, len) == 0 && write_all(fd, "\n", 1) == 0 ? 0 : -1;
+	(void)why;
+	if (rc == 0 && fdatasync(fd) != 0)
+		rc = -1;
+	close(fd);
+	return rc;
+}
+
+/* Replaces the journal with `data`: temporary file, fsync, rename, fsync of the directory. */
+static int rewrite(struct outbox *ob, const char *data, size_t len, char **cause)
+{
+	char *tmp = path_in(ob, JOURNAL ".tmp");
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	int ok = fd >= 0 && write_all(fd, data, len) == 0 && fsync(fd) == 0;
+	if (fd >= 0)
+		close(fd);
+	if (!ok || rename(tmp, ob->path) != 0) {
+		set_cause(cause, "store: cannot compact the outbox %s: %s", ob->path,
+		          strerror(errno));
+		unlink(tmp);
+		free(tmp);
+		return STORE_ERROR;
+	}
+	free(tmp);
+	int dfd = open(ob->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	return open_journal(ob, cause);
+}
+
+int outbox_replay(struct outbox *ob, const struct store_engine *e, void *h, char **cause)
+{
+	if (flock(ob->lockfd, LOCK_EX | LOCK_NB) != 0)
+		return 1; /* another process is at it; its result shows at the next count */
+	char *data = NULL;
+	size_t len = 0;
+	if (read_all(ob->path, &data, &len) != 0) {
+		set_cause(cause, "store: cannot read the outbox %s: %s", ob->path, strerror(errno));
+		flock(ob->lockfd, LOCK_UN);
+		return STORE_ERROR;
+	}
+	struct buf keep;
+	buf_init(&keep, 0);
+	int stop = 0, changed = 0;
+	char *why = NULL;
+	const char *p = data, *end = data + len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL) {
+			changed = 1; /* a torn last line: never acknowledged, dropped */
+			break;
+		}
+		size_t n = (size_t)(nl - p);
+		int ours = n >= ob->prefix_len && memcmp(p, ob->prefix, ob->prefix_len) == 0;
+		if (n == 0) {
+			changed = 1;
+		} else if (!ours || stop) {
+			buf_append(&keep, p, n + 1);
+		} else {
+			cJSON *j = cJSON_ParseWithLength(p, n);
+			int rc = j ? apply(j, e, h, &why) : STORE_INVALID;
+			cJSON_Delete(j);
+			if (rc == STORE_OK) {
+				changed = 1;
+			} else if ((rc == STORE_NOTFOUND || rc == STORE_INVALID) &&
+			           reject(ob, p, n, why) == 0) {
+				/* Refused for good (a conversation deleted elsewhere, a damaged
+				 * line): kept aside so that the lines after it can go. */
+				changed = 1;
+			} else {
+				stop = 1;
+				buf_append(&keep, p, n + 1);
+				set_cause(cause, "%s",
+				          why ? why : "store: replaying the outbox failed");
+				if (rc == STORE_NOTFOUND || rc == STORE_INVALID)
+					rc = STORE_ERROR;
+				stop = rc;
+			}
+			free(why);
+			why = NULL;
+		}
+		p = nl + 1;
+	}
+	free(data);
+	int rc = STORE_OK;
+	if (changed)
+		rc = rewrite(ob, keep.data ? keep.data : "", keep.len, cause);
+	recount(ob, 1);
+	buf_free(&keep);
+	flock(ob->lockfd, LOCK_UN);
+	if (rc < 0)
+		return rc;
+	return stop < 0 ? stop : STORE_OK;
+}
+
+/* ---- the remembered session ---- */
+
+static void load_session(struct outbox *ob)
+{
+	char *p = path_in(ob, SESSION), *data;
+	size_t len;
+	int rc = read_all(p, &data, &len);
+	free(p);
+	if (rc != 0 || data == NULL)
+		return;
+	cJSON *j = cJSON_ParseWithLength(data, len);
+	free(data);
+	const char *s = jstr(j, "store");
+	if (s == NULL || strcmp(s, ob->ident) != 0) {
+		cJSON_Delete(j);
+		return;
+	}
+	if ((s = jstr(j, "jti")) != NULL)
+		ob->jti = xstrdup(s);
+	if ((s = jstr(j, "user_id")) != NULL)
+		ob->user_id = xstrdup(s);
+	if ((s = jstr(j, "name")) != NULL)
+		ob->name = xstrdup(s);
+	if ((s = jstr(j, "email")) != NULL)
+		ob->email = xstrdup(s);
+	cJSON_Delete(j);
+}
+
+static void save_session(struct outbox *ob)
+{
+	cJSON *j = cJSON_CreateObject();
+	add_str(j, "store", ob->ident);
+	add_str(j, "jti", ob->jti);
+	add_str(j, "user_id", ob->user_id);
+	add_str(j, "name", ob->name);
+	add_str(j, "email", ob->email);
+	char *s = cJSON_PrintUnformatted(j);
+	cJSON_Delete(j);
+	char *p = path_in(ob, SESSION), *tmp = path_in(ob, SESSION ".tmp");
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	int ok = fd >= 0 && write_all(fd, s, strlen(s)) == 0 && fsync(fd) == 0;
+	if (fd >= 0)
+		close(fd);
+	/* Best effort: without it only offline logins are lost, never data. */
+	if (!ok || rename(tmp, p) != 0)
+		unlink(tmp);
+	free(s);
+	free(p);
+	free(tmp);
+}
+
+static int same(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+static void set_str(char **dst, const char *v)
+{
+	free(*dst);
+	*dst = v ? xstrdup(v) : NULL;
+}
+
+void outbox_remember_session(struct outbox *ob, const char *jti, const char *user_id)
+{
+	if (ob == NULL || (same(ob->jti, jti) && same(ob->user_id, user_id)))
+		return;
+	if (!same(ob->user_id, user_id)) {
+		set_str(&ob->name, NULL);
+		set_str(&ob->email, NULL);
+	}
+	set_str(&ob->jti, jti);
+	set_str(&ob->user_id, user_id);
+	save_session(ob);
+}
+
+void outbox_remember_user(struct outbox *ob, const struct store_user *u)
+{
+	if (ob == NULL || !same(ob->user_id, u->id) ||
+	    (same(ob->name, u->name) && same(ob->email, u->email)))
+		return;
+	set_str(&ob->name, u->name);
+	set_str(&ob->email, u->email);
+	save_session(ob);
+}
+
+int outbox_recall_session(const struct outbox *ob, const char *jti, char **user_id_out)
+{
+	if (ob == NULL || ob->jti == NULL || ob->user_id == NULL || strcmp(ob->jti, jti) != 0)
+		return -1;
+	*user_id_out = xstrdup(ob->user_id);
+	return 0;
+}
+
+struct store_user *outbox_recall_user(const struct outbox *ob, const char *id)
+{
+	if (ob == NULL || ob->user_id == NULL || strcmp(ob->user_id, id) != 0)
+		return NULL;
+	struct store_user *u = xcalloc(1, sizeof(*u));
+	u->id = xstrdup(id);
+	u->name = xstrdup(ob->name ? ob->name : "");
+	u->email = xstrdup(ob->email ? ob->email : "");
+	u->password_hash = xstrdup("");
+	return u;
+}
