@@ -195,6 +195,22 @@ static int follow_journal(struct outbox *ob, char **cause)
 }
 
 static void load_session(struct outbox *ob);
+static int rewrite(struct outbox *ob, const char *data, size_t len, char **cause);
+
+/* Drops a torn last line (a crash mid-write) now, before anything is appended after it. */
+static void drop_torn_tail(struct outbox *ob)
+{
+	char *data = NULL;
+	size_t len = 0;
+	while (flock(ob->lockfd, LOCK_EX) != 0 && errno == EINTR)
+		;
+	if (read_all(ob->path, &data, &len) == 0 && len > 0 && data[len - 1] != '\n') {
+		const char *nl = memrchr(data, '\n', len);
+		rewrite(ob, data, nl ? (size_t)(nl - data) + 1 : 0, NULL);
+	}
+	free(data);
+	flock(ob->lockfd, LOCK_UN);
+}
 
 struct outbox *outbox_open(const char *state_dir, const char *ident, char **cause)
 {
@@ -233,6 +249,7 @@ struct outbox *outbox_open(const char *state_dir, const char *ident, char **caus
 		outbox_close(ob);
 		return NULL;
 	}
+	drop_torn_tail(ob);
 	recount(ob, 1);
 	load_session(ob);
 	return ob;
@@ -498,6 +515,11 @@ static int apply(const cJSON *j, const struct store_engine *e, void *h, char **c
 		free(got);
 		return rc == STORE_EXISTS ? STORE_OK : rc;
 	}
+	if (strcmp(op, "usage_add") == 0 && id != NULL) {
+		const char *model = jstr(j, "model");
+		rc = e->usage_add(h, user, model ? model : "", jnum(j, "at"), id, cause);
+		return rc == STORE_EXISTS ? STORE_OK : rc;
+	}
 	if (conv == NULL)
 		return set_cause(cause, "store: outbox line without conversation"), STORE_INVALID;
 	if (strcmp(op, "conv_set") == 0) {
@@ -532,11 +554,6 @@ static int apply(const cJSON *j, const struct store_engine *e, void *h, char **c
 	}
 	if (strcmp(op, "msg_feedback") == 0)
 		return e->msg_feedback(h, user, conv, id, (int)jnum(j, "feedback"), cause);
-	if (strcmp(op, "usage_add") == 0) {
-		const char *model = jstr(j, "model");
-		rc = e->usage_add(h, user, model ? model : "", jnum(j, "at"), id, cause);
-		return rc == STORE_EXISTS ? STORE_OK : rc;
-	}
 	return set_cause(cause, "store: outbox line with unknown op '%s'", op), STORE_INVALID;
 }
 
