@@ -309,6 +309,43 @@ START_TEST(torn_last_line_is_ignored)
 }
 END_TEST
 
+START_TEST(two_processes_share_the_outbox)
+{
+	char *cause = NULL;
+	struct store *on = open_online();
+	char *uid = mkuser(on);
+	store_close(on);
+	/* Two handles on one state directory, as the TUI and a `jarvis -p` would be. */
+	struct store *a = open_offline(), *b = open_offline();
+	char *cid = NULL;
+	ck_assert(store_conv_create(a, uid, "shared", NULL, NULL, &cid, &cause) == 0);
+	struct msg *m1 = msg_new(ROLE_USER, "from a");
+	ck_assert(store_msg_append(a, uid, cid, m1, &cause) == 0);
+	struct msg *m2 = msg_new(ROLE_USER, "from b");
+	ck_assert(store_msg_append(b, uid, cid, m2, &cause) == 0);
+	ck_assert_int_eq(store_pending_writes(b), 3);
+	/* A third replays and compacts: b's journal is renamed away under it... */
+	struct store *c = open_online();
+	ck_assert_int_eq(store_pending_writes(c), 0);
+	store_close(c);
+	/* ...and b's next write still lands in the journal that counts. */
+	struct msg *m3 = msg_new(ROLE_USER, "from b again");
+	ck_assert(store_msg_append(b, uid, cid, m3, &cause) == 0);
+	store_close(a);
+	store_close(b);
+	c = open_online();
+	ck_assert_int_eq(store_pending_writes(c), 0);
+	store_close(c);
+	struct store_msgs v = read_all(uid, cid);
+	ck_assert_int_eq(v.n, 3);
+	ck_assert_str_eq(v.items[0]->text.data, "from a");
+	ck_assert_str_eq(v.items[1]->text.data, "from b");
+	ck_assert_str_eq(v.items[2]->text.data, "from b again");
+	store_msgs_free(&v);
+	msg_free(m1), msg_free(m2), msg_free(m3), free(uid), free(cid);
+}
+END_TEST
+
 START_TEST(a_checked_session_keeps_working_offline)
 {
 	char *cause = NULL, *who = NULL;
@@ -402,6 +439,7 @@ static Suite *outbox_suite(void)
 	tcase_add_test(tc, offline_writes_replay_in_order_exactly_once);
 	tcase_add_test(tc, updates_and_renames_of_offline_rows_apply_after_them);
 	tcase_add_test(tc, torn_last_line_is_ignored);
+	tcase_add_test(tc, two_processes_share_the_outbox);
 	tcase_add_test(tc, a_checked_session_keeps_working_offline);
 	tcase_add_test(tc, without_an_outbox_an_outage_is_an_error);
 	tcase_add_test(tc, sqlite_needs_no_outbox);
