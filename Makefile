@@ -139,3 +139,27 @@ bench-store: $(BUILD)/bench/store_bench
 $(BUILD)/bench/store_bench: bench/store_bench.c $(BUILD)/libjarvis.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libjarvis.a $(LIBS)
+
+# Every benchmark (bench/README.md): the parser and store benchmarks, the
+# wrap benchmark, jarvis -p and the TUI on the fake server, and gemini-cli
+# on the same server (installed with npm into a cache; skipped without npm).
+# They print figures; none of them fails on a slow machine.
+.PHONY: bench bench-wrap bench-oneshot bench-tui bench-gemini-cli
+bench: bench-parser bench-store bench-wrap bench-oneshot bench-tui bench-gemini-cli
+
+bench-wrap: $(BUILD)/bench/wrap_bench
+	$(BUILD)/bench/wrap_bench
+
+$(BUILD)/bench/wrap_bench: bench/wrap_bench.c src/core/markdown.c src/core/wrap.c \
+  src/core/utf8.c src/core/util.c src/core/buf.c
+	@mkdir -p $(@D)
+	$(CC) -O2 -std=c11 -D_GNU_SOURCE -Iinclude -o $@ $^ $(shell pkg-config --cflags --libs md4c)
+
+bench-oneshot: $(BIN)
+	python3 bench/oneshot.py
+
+bench-tui: $(BIN)
+	python3 bench/tui.py
+
+bench-gemini-cli: $(BIN)
+	sh bench/gemini-cli.sh
