@@ -113,10 +113,13 @@ static int read_gate(struct store *st, char **cause)
 	if (st->online)
 		return STORE_OK;
 	size_t n = outbox_pending(st->ob);
-	set_cause(cause,
-	          "store: offline (the server does not answer); %zu write%s wait%s in the "
-	          "outbox; try again in a moment",
-	          n, n == 1 ? "" : "s", n == 1 ? "s" : "");
+	if (n == 0)
+		set_cause(cause, "store: cannot reach MongoDB; is it running? try again in a moment");
+	else
+		set_cause(cause,
+		          "store: cannot reach MongoDB; is it running? %zu write%s wait%s in the "
+		          "outbox and go out when it answers",
+		          n, n == 1 ? "" : "s", n == 1 ? "s" : "");
 	return STORE_OFFLINE;
 }
 
