@@ -1,4 +1,8 @@
-/* Unit tests for signup, login, throttling, logout and the current user, on a temp SQLite store. */
+/*
+ * Unit tests for signup, login, throttling, logout and the current user:
+ * the same cases on a temp SQLite store and, when JARVIS_TEST_MONGO_URI is
+ * set (make unit starts FerretDB), on a fresh MongoDB database.
+ */
 #include "jarvis/account.h"
 
 #include <stdio.h>
@@ -17,8 +21,18 @@
 
 static const unsigned char key[] = "0123456789abcdef0123456789abcdef";
 static char top[64], db[128], state[128];
+static const char *mongo_uri; /* NULL: the SQLite file db */
+static char mongo_db[64];
 static struct store *st;
 static struct account_env env;
+
+/* Another handle on the same store, as a second process would have. */
+static struct store *open_again(char **cause)
+{
+	if (mongo_uri != NULL)
+		return store_open(mongo_uri, mongo_db, top, cause);
+	return store_open(db, NULL, top, cause);
+}
 
 static void setup(void)
 {
@@ -26,8 +40,9 @@ static void setup(void)
 	ck_assert_ptr_nonnull(mkdtemp(top));
 	snprintf(db, sizeof db, "%s/jarvis.db", top);
 	snprintf(state, sizeof state, "%s/state/jarvis", top);
+	snprintf(mongo_db, sizeof mongo_db, "jarvis_account_%d_%ld", (int)getpid(), (long)random());
 	char *cause = NULL;
-	st = store_open(db, NULL, top, &cause);
+	st = open_again(&cause);
 	ck_assert_msg(st != NULL, "store_open: %s", cause);
 	memset(&env, 0, sizeof env);
 	env.store = st;
@@ -38,8 +53,16 @@ static void setup(void)
 	env.bcrypt_cost = 4; /* cost 12 takes ~250 ms per hash */
 }
 
+static void setup_mongo(void)
+{
+	mongo_uri = getenv("JARVIS_TEST_MONGO_URI");
+	setup();
+}
+
 static void teardown(void)
 {
+	if (mongo_uri != NULL)
+		store_destroy(st, NULL);
 	store_close(st);
 	char cmd[128];
 	snprintf(cmd, sizeof cmd, "rm -rf %s", top);
@@ -196,7 +219,7 @@ START_TEST(five_failures_lock_the_email_for_fifteen_minutes)
 	                   "too many failed logins for this e-mail; try again in 6 minutes");
 	/* Another process (another store handle on the same file) sees the lock too. */
 	char *cause = NULL;
-	struct store *st2 = store_open(db, NULL, top, &cause);
+	struct store *st2 = open_again(&cause);
 	ck_assert_ptr_nonnull(st2);
 	struct account_env env2 = env;
 	env2.store = st2;
@@ -302,12 +325,9 @@ START_TEST(unknown_email_takes_as_long_as_a_wrong_password)
 }
 END_TEST
 
-static Suite *account_suite(void)
+static void add_flows(TCase *tc)
 {
-	Suite *s = suite_create("account");
-	TCase *tc = tcase_create("flows");
 	tcase_set_timeout(tc, 60);
-	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, signup_logs_in_and_saves_the_session);
 	tcase_add_test(tc, duplicate_email_is_refused);
 	tcase_add_test(tc, bad_signup_input_creates_nothing);
@@ -317,7 +337,23 @@ static Suite *account_suite(void)
 	tcase_add_test(tc, logout_revokes_a_saved_copy_of_the_token);
 	tcase_add_test(tc, expired_or_foreign_session_is_logged_out);
 	tcase_add_test(tc, unknown_email_takes_as_long_as_a_wrong_password);
+}
+
+static Suite *account_suite(void)
+{
+	Suite *s = suite_create("account");
+	TCase *tc = tcase_create("sqlite");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	add_flows(tc);
 	suite_add_tcase(s, tc);
+	if (getenv("JARVIS_TEST_MONGO_URI") != NULL) {
+		TCase *mc = tcase_create("mongodb");
+		tcase_add_checked_fixture(mc, setup_mongo, teardown);
+		add_flows(mc);
+		suite_add_tcase(s, mc);
+	} else {
+		fputs("account: MONGODB FLOWS SKIPPED (JARVIS_TEST_MONGO_URI unset)\n", stderr);
+	}
 	return s;
 }
 
