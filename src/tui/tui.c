@@ -260,9 +260,22 @@ static void render(struct tui *t)
 	getmaxyx(stdscr, lines, cols);
 	if (cols < MIN_COLS || lines < MIN_LINES) {
 		werase(stdscr);
-		mvaddstr(0, 0, "terminal too small");
-		if (lines > 1)
-			mvaddstr(1, 0, "make it 20x6 or more");
+		/* Word by word, so that even a very narrow terminal shows it. */
+		static const char *const words[] = {"terminal", "too", "small:", "make", "it",
+						     "20x6", "or", "more"};
+		int y = 0, x = 0;
+		for (size_t i = 0; i < ARRAY_LEN(words) && y < lines; i++) {
+			int n = (int)strlen(words[i]);
+			if (x > 0 && x + 1 + n > cols) {
+				y++;
+				x = 0;
+			}
+			if (y >= lines)
+				break;
+			mvaddnstr(y, x + (x > 0), words[i], cols - x - (x > 0));
+			x += n + (x > 0);
+		}
+		curs_set(0);
 		wnoutrefresh(stdscr);
 		doupdate();
 		return;
@@ -271,11 +284,18 @@ static void render(struct tui *t)
 	const struct conv *c = chat_conv(t->chat);
 	int hist_h = getmaxy(t->hist_win);
 	hist_sync(t->hist, c);
-	hist_draw(t->hist, t->hist_win, c, hist_h, t->cols);
+	/* Scrolled up, the last row is the marker's: history stops one row short. */
+	bool following = hist_following(t->hist);
+	int rows = following || hist_h < 2 ? hist_h : hist_h - 1;
+	hist_draw(t->hist, t->hist_win, c, rows, t->cols);
 	size_t below = hist_below(t->hist);
 	if (below > 0) {
 		char *mark = xasprintf(" ↓ %zu more line%s (End) ", below, below == 1 ? "" : "s");
 		int mw = (int)utf8_strwidth(mark);
+		if (mw > t->cols)
+			mw = t->cols;
+		wmove(t->hist_win, hist_h - 1, 0);
+		wclrtoeol(t->hist_win);
 		wmove(t->hist_win, hist_h - 1, t->cols - mw - 1 > 0 ? t->cols - mw - 1 : 0);
 		tui_put(t->hist_win, mark, strlen(mark), mw, A_REVERSE);
 		free(mark);
@@ -339,6 +359,44 @@ static void insert_key(struct tui *t, wint_t wc)
 	editor_insert(t->editor, utf, n);
 }
 
+/* True while the input holds (or is about to hold) a password. */
+static bool input_secret(const struct tui *t)
+{
+	size_t off;
+	return t->ctx.ask_secret || cmd_secret_offset(editor_text(t->editor), &off);
+}
+
+/* Overwrites the input's bytes before emptying it: a password must not linger. */
+static void wipe_input(struct tui *t)
+{
+	size_t n = editor_len(t->editor);
+	if (n > 0) {
+		char *blank = xmalloc(n + 1);
+		memset(blank, ' ', n);
+		blank[n] = '\0';
+		editor_set_text(t->editor, blank);
+		free(blank);
+	}
+	editor_clear(t->editor);
+}
+
+/* Deletes without the kill ring, for lines holding a password. */
+static void secret_kill(struct tui *t, int key)
+{
+	if (key == 21) {
+		wipe_input(t);
+	} else if (key == 11) {
+		while (editor_delete_forward(t->editor))
+			;
+	} else if (key == 23) {
+		const char *s = editor_text(t->editor);
+		while (editor_cursor(t->editor) > 0 && s[editor_cursor(t->editor) - 1] == ' ')
+			editor_delete_back(t->editor);
+		while (editor_cursor(t->editor) > 0 && s[editor_cursor(t->editor) - 1] != ' ')
+			editor_delete_back(t->editor);
+	}
+}
+
 static void show_cause(struct tui *t, char *cause)
 {
 	if (cause != NULL) {
@@ -371,7 +429,7 @@ static void submit(struct tui *t)
 	char *cause = NULL;
 	if (t->ctx.then != NULL) {
 		/* An answer to a question (maybe a password): never kept anywhere. */
-		editor_clear(t->editor);
+		wipe_input(t);
 		if (cmd_answer(&t->ctx, text, &cause) == -1) {
 			show_cause(t, cause);
 			cmd_ctx_reset(&t->ctx);
@@ -388,7 +446,9 @@ static void submit(struct tui *t)
 			history_add(t->inputs, text);
 			save_history(t);
 		}
-		if (rc == 0 || secret)
+		if (secret)
+			wipe_input(t);
+		else if (rc == 0)
 			editor_clear(t->editor);
 		if (rc == -1)
 			show_cause(t, cause);
@@ -465,6 +525,10 @@ static bool cursor_on_last_row(struct tui *t)
 
 static void history_move(struct tui *t, bool up)
 {
+	if (t->ctx.then != NULL)
+		return; /* answers to questions have no history */
+	if (input_secret(t))
+		wipe_input(t); /* never parked as a draft */
 	char *current = editor_get_text(t->editor);
 	const char *line = up ? history_up(t->inputs, current) : history_down(t->inputs, current);
 	if (line != NULL)
@@ -476,7 +540,7 @@ static void key_ctrl_c(struct tui *t)
 {
 	if (t->ctx.then != NULL) {
 		cmd_ctx_reset(&t->ctx);
-		editor_clear(t->editor);
+		wipe_input(t);
 		return;
 	}
 	if (chat_streaming(t->chat)) {
@@ -484,7 +548,7 @@ static void key_ctrl_c(struct tui *t)
 		return;
 	}
 	if (editor_len(t->editor) > 0) {
-		editor_clear(t->editor);
+		wipe_input(t);
 		return;
 	}
 	long long now = now_ms();
@@ -608,6 +672,10 @@ static void key_char(struct tui *t, wint_t wc)
 			insert_key(t, wc);
 		return;
 	}
+	if ((wc == 11 || wc == 21 || wc == 23 || wc == 25) && input_secret(t)) {
+		secret_kill(t, (int)wc);
+		return;
+	}
 	switch (wc) {
 	case '\r':
 		submit(t);
@@ -669,7 +737,7 @@ static void key_escape(struct tui *t)
 {
 	if (t->ctx.then != NULL) {
 		cmd_ctx_reset(&t->ctx);
-		editor_clear(t->editor);
+		wipe_input(t);
 		chat_notice(t->chat, "cancelled");
 	} else if (chat_streaming(t->chat)) {
 		chat_stop(t->chat, NULL);
@@ -828,6 +896,7 @@ int tui_run(const struct config *cfg)
 	free(t.ctx.help_topic);
 	hist_free(t.hist);
 	overlay_free(t.overlay);
+	wipe_input(&t);
 	editor_free(t.editor);
 	history_free(t.inputs);
 	free(t.history_path);
