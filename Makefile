@@ -8,25 +8,35 @@
 
 PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
+LIBDIR    ?= $(PREFIX)/lib
 MANPREFIX ?= $(PREFIX)/share/man
 BUILD     ?= build
 PYTHON    ?= /usr/bin/python3
 CC        ?= cc
 
-PKGS   = ncursesw libcurl libmongoc-1.0 libcjson libjwt libxcrypt libmagic sqlite3 md4c inih
+# libmongoc is linked only into the MongoDB plugin (jarvis-mongo.so), which
+# the store loads on first use: runs that never touch MongoDB never map it.
+PKGS   = ncursesw libcurl libcjson libjwt libxcrypt libmagic sqlite3 md4c inih
+MONGO_PKGS = libmongoc-1.0
 WARN   = -std=c11 -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes \
          -Wstrict-prototypes -Wno-unused-parameter
 CFLAGS ?= -O2 -g
 ALL_CFLAGS   = $(WARN) $(CFLAGS) $(EXTRA_CFLAGS)
-ALL_CPPFLAGS = -D_GNU_SOURCE -Iinclude $(shell pkg-config --cflags $(PKGS)) $(CPPFLAGS)
-LIBS         = $(shell pkg-config --libs $(PKGS)) -lpthread -lm
+PLUGIN_DIR   = $(BUILD)/lib/jarvis
+ALL_CPPFLAGS = -D_GNU_SOURCE -Iinclude $(shell pkg-config --cflags $(PKGS) $(MONGO_PKGS)) \
+               -DJARVIS_BUILD_LIBDIR='"$(abspath $(PLUGIN_DIR))"' \
+               -DJARVIS_INSTALL_LIBDIR='"$(LIBDIR)/jarvis"' $(CPPFLAGS)
+LIBS         = $(shell pkg-config --libs $(PKGS)) -lpthread -lm -ldl
 
 DEB_PACKAGES = build-essential pkg-config libncursesw5-dev libcurl4-openssl-dev \
   libmongoc-dev libcjson-dev libjwt-dev libcrypt-dev libmagic-dev libsqlite3-dev \
   libmd4c-dev libinih-dev check tmux python3 python3-pytest clang clang-format \
   man-db groff-base ca-certificates procps libclang-rt-14-dev
 
-SRC      = $(sort $(wildcard src/*.c src/*/*.c))
+SRC      = $(filter-out src/store/mongo.c,$(sort $(wildcard src/*.c src/*/*.c)))
+PLUGIN     = $(PLUGIN_DIR)/jarvis-mongo.so
+PLUGIN_SRC = src/store/mongo.c src/store/records.c src/core/util.c src/core/buf.c src/core/conv.c
+PLUGIN_OBJ = $(PLUGIN_SRC:%.c=$(BUILD)/pic/%.o)
 OBJ      = $(SRC:%.c=$(BUILD)/%.o)
 LIB_OBJ  = $(filter-out $(BUILD)/src/main.o,$(OBJ))
 UNIT_SRC = $(sort $(wildcard tests/unit/test_*.c))
@@ -35,7 +45,7 @@ BIN      = $(if $(filter build,$(BUILD)),jarvis,$(BUILD)/jarvis)
 
 .PHONY: all deps test unit e2e sanitize lint fuzz bench install uninstall clean
 
-all: $(BIN)
+all: $(BIN) $(PLUGIN)
 
 # Everything but main.o goes in an archive, so a program links only what it uses.
 $(BUILD)/libjarvis.a: $(LIB_OBJ)
@@ -49,12 +59,22 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
+$(BUILD)/pic/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -fPIC -MMD -MP -c -o $@ $<
+
+# Only the engine's two entry points leave the plugin (src/store/mongo.map).
+$(PLUGIN): $(PLUGIN_OBJ) src/store/mongo.map
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -shared -Wl,--version-script=src/store/mongo.map \
+	  -o $@ $(PLUGIN_OBJ) $(shell pkg-config --libs $(MONGO_PKGS))
+
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libjarvis.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(shell pkg-config --cflags check) $(LDFLAGS) \
-	  -o $@ $< $(BUILD)/libjarvis.a $(LIBS) $(shell pkg-config --libs check)
+	  -o $@ $< $(BUILD)/libjarvis.a $(LIBS) $(shell pkg-config --libs check $(MONGO_PKGS))
 
--include $(OBJ:.o=.d)
+-include $(OBJ:.o=.d) $(PLUGIN_OBJ:.o=.d)
 
 # Debian packages, then FerretDB (a Go program) for the MongoDB store tests.
 deps:
@@ -65,11 +85,11 @@ deps:
 
 # Both run beside a FerretDB of their own (tests/ferretdb.py), so the
 # store's contract suite and the end-to-end tests reach a real MongoDB peer.
-unit: $(UNIT_BIN)
+unit: $(UNIT_BIN) $(PLUGIN)
 	@$(PYTHON) tests/ferretdb.py run -- sh -c \
 	  'fail=0; for t in $(UNIT_BIN); do $$t || fail=1; done; exit $$fail'
 
-e2e: $(BIN)
+e2e: $(BIN) $(PLUGIN)
 	JARVIS_BIN=$(abspath $(BIN)) $(PYTHON) tests/ferretdb.py run -- \
 	  $(PYTHON) -m pytest -q -p no:cacheprovider tests/e2e
 
@@ -87,13 +107,16 @@ lint:
 	  || { echo "lint: src/core must stay free of terminal, network and store headers"; exit 1; }
 	@echo "lint: ok"
 
-install: $(BIN)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANPREFIX)/man1
+install: $(BIN) $(PLUGIN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANPREFIX)/man1 $(DESTDIR)$(LIBDIR)/jarvis
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/jarvis
+	install -m 644 $(PLUGIN) $(DESTDIR)$(LIBDIR)/jarvis/jarvis-mongo.so
 	install -m 644 man/jarvis.1 $(DESTDIR)$(MANPREFIX)/man1/jarvis.1
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/jarvis $(DESTDIR)$(MANPREFIX)/man1/jarvis.1
+	rm -f $(DESTDIR)$(LIBDIR)/jarvis/jarvis-mongo.so
+	-rmdir $(DESTDIR)$(LIBDIR)/jarvis 2>/dev/null
 
 clean:
 	rm -rf build jarvis

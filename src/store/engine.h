@@ -1,6 +1,7 @@
 /*
  * engine.h: the table of operations each storage engine (sqlite.c,
- * mongo.c) fills in, and the store.c dispatcher calls. Private to
+ * mongo.c, built as the plugin jarvis-mongo.so) fills in, and the store.c
+ * dispatcher calls. Private to
  * src/store/: nothing outside it may include this. Arguments reaching an
  * engine are already checked by store.c (non-NULL ids, normalised e-mail,
  * limits in range); engines only translate them into their own queries.

@@ -11,6 +11,7 @@
 #include "jarvis/store.h"
 
 #include <ctype.h>
+#include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -114,10 +115,10 @@ static int read_gate(struct store *st, char **cause)
 		return STORE_OK;
 	size_t n = outbox_pending(st->ob);
 	if (n == 0)
-		set_cause(cause, "store: cannot reach MongoDB; is it running? try again in a moment");
+		set_cause(cause, "store: cannot reach MongoDB (offline); is it running? try again in a moment");
 	else
 		set_cause(cause,
-		          "store: cannot reach MongoDB; is it running? %zu write%s wait%s in the "
+		          "store: cannot reach MongoDB (offline); is it running? %zu write%s wait%s in the "
 		          "outbox and go out when it answers",
 		          n, n == 1 ? "" : "s", n == 1 ? "s" : "");
 	return STORE_OFFLINE;
@@ -143,6 +144,52 @@ static void seq_note(struct store *st, const char *conv_id, long seq)
 		*s = seq;
 }
 
+/*
+ * The MongoDB engine lives in a plugin (jarvis-mongo.so) loaded on first
+ * use, so that a run that never touches MongoDB never maps libmongoc, ICU
+ * and their friends (about 8 MiB of resident memory). Searched in
+ * $JARVIS_LIBDIR, the build tree and the install directory, in that order.
+ */
+static const struct store_engine *mongo_engine;
+static void *(*mongo_open)(const char *uri, const char *db, int offline_ok, int *offline,
+                           char **cause);
+
+static int load_mongo(char **cause)
+{
+	if (mongo_engine != NULL)
+		return 0;
+	const char *dirs[] = {getenv("JARVIS_LIBDIR"), JARVIS_BUILD_LIBDIR, JARVIS_INSTALL_LIBDIR};
+	char *tried = xstrdup("");
+	for (size_t i = 0; i < ARRAY_LEN(dirs); i++) {
+		if (dirs[i] == NULL || dirs[i][0] == '\0')
+			continue;
+		char *path = xasprintf("%s/jarvis-mongo.so", dirs[i]);
+		void *so = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+		if (so != NULL) {
+			mongo_engine = dlsym(so, "store_mongo_engine");
+			*(void **)&mongo_open = dlsym(so, "store_mongo_open");
+			free(path);
+			if (mongo_engine != NULL && mongo_open != NULL) {
+				free(tried);
+				return 0;
+			}
+			mongo_engine = NULL;
+			dlclose(so);
+			continue;
+		}
+		char *more = xasprintf("%s%s%s", tried, tried[0] ? ", " : "", path);
+		free(tried);
+		tried = more;
+		free(path);
+	}
+	set_cause(cause,
+	          "store: MongoDB support is not installed (no jarvis-mongo.so in %s); "
+	          "run make install, or use the embedded store",
+	          tried);
+	free(tried);
+	return -1;
+}
+
 static struct store *open_engine(const char *uri, const char *database, const char *data_dir,
                                  int offline_ok, int *offline, char **cause)
 {
@@ -152,8 +199,10 @@ static struct store *open_engine(const char *uri, const char *database, const ch
 
 	*offline = 0;
 	if (uri != NULL && (has_prefix(uri, "mongodb://") || has_prefix(uri, "mongodb+srv://"))) {
-		e = &store_mongo_engine;
-		h = store_mongo_open(uri, db, offline_ok, offline, cause);
+		if (load_mongo(cause) == -1)
+			return NULL;
+		e = mongo_engine;
+		h = mongo_open(uri, db, offline_ok, offline, cause);
 	} else {
 		char *path;
 		if (uri == NULL || *uri == '\0') {
@@ -189,7 +238,7 @@ static struct store *open_engine(const char *uri, const char *database, const ch
 	st->e = e;
 	st->h = h;
 	st->online = true;
-	st->ident = xasprintf("%s/%s", e->name, e == &store_mongo_engine ? db : "");
+	st->ident = xasprintf("%s/%s", e->name, e == mongo_engine ? db : "");
 	return st;
 }
 
@@ -373,17 +422,6 @@ int store_user_find_id(struct store *st, const char *id, struct store_user **out
 	return rc;
 }
 
-void store_user_free(struct store_user *u)
-{
-	if (u == NULL)
-		return;
-	free(u->id);
-	free(u->name);
-	free(u->email);
-	free_secret(u->password_hash);
-	free(u);
-}
-
 int store_session_add(struct store *st, const char *jti, const char *user_id, long long expires_ms,
                       char **cause)
 {
@@ -523,20 +561,6 @@ int store_conv_list(struct store *st, const char *user_id, size_t offset, size_t
 	if (rc < 0)
 		store_conv_list_free(out);
 	return rc;
-}
-
-void store_conv_list_free(struct store_conv_list *l)
-{
-	if (l == NULL)
-		return;
-	for (size_t i = 0; i < l->n; i++) {
-		free(l->items[i].id);
-		free(l->items[i].title);
-		free(l->items[i].model);
-	}
-	free(l->items);
-	l->items = NULL;
-	l->n = 0;
 }
 
 int store_conv_get(struct store *st, const char *user_id, const char *conv_id, struct conv **out,
@@ -723,23 +747,6 @@ int store_msg_before(struct store *st, const char *user_id, const char *conv_id,
 		return rc;
 	}
 	return msg_page(st, user_id, conv_id, before_seq, limit, out, cause);
-}
-
-void store_msgs_push(struct store_msgs *v, struct msg *m)
-{
-	v->items = xrealloc(v->items, (v->n + 1) * sizeof(*v->items));
-	v->items[v->n++] = m;
-}
-
-void store_msgs_free(struct store_msgs *v)
-{
-	if (v == NULL)
-		return;
-	for (size_t i = 0; i < v->n; i++)
-		msg_free(v->items[i]);
-	free(v->items);
-	v->items = NULL;
-	v->n = 0;
 }
 
 int store_usage_add(struct store *st, const char *user_id, const char *model, long long at_ms,
