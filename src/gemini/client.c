@@ -36,6 +36,7 @@ struct gemini_call {
 	unsigned retry_timer;
 	int tries;
 	long long waited_ms;
+	long long deadline_ms; /* [gemini] timeout over every try; 0: none */
 	long status;
 	bool shown;                   /* some text or thought reached the caller */
 	struct gemini_parser *parser; /* for a 2xx body */
@@ -153,6 +154,8 @@ static int maybe_retry(struct gemini_call *c, long long delay_ms, const char *wh
 {
 	if (c->shown || c->tries >= MAX_TRIES || c->waited_ms + delay_ms > MAX_WAIT_MS)
 		return -1;
+	if (c->deadline_ms != 0 && now_ms() + delay_ms >= c->deadline_ms)
+		return -1;
 	c->waited_ms += delay_ms;
 	if (c->ev.on_notice != NULL) {
 		char *line = xasprintf("%s; retrying in %.1f s (try %d of %d)", why,
@@ -199,6 +202,18 @@ static void stream_done(void *ud, const struct http_result *r)
 	if (r->failure == HTTP_ABORTED) {
 		char *line =
 		    xasprintf("gemini: %s", c->parse_failure ? c->parse_failure : "cancelled");
+		finish(c, GEMINI_END_FAILED, line);
+		free(line);
+		return;
+	}
+	if (r->failure == HTTP_TIMEOUT) {
+		/* The whole exchange ran out of time: another try cannot help. */
+		if (c->parser != NULL)
+			gemini_parser_finish(c->parser, NULL);
+		char *line = xasprintf("gemini: no complete answer within the %ld s timeout "
+		                       "([gemini] timeout)%s",
+		                       c->target.timeout_s,
+		                       c->shown ? "; the answer so far is kept" : "");
 		finish(c, GEMINI_END_FAILED, line);
 		free(line);
 		return;
@@ -255,6 +270,18 @@ static void start_try(struct gemini_call *c)
 {
 	c->tries++;
 	c->status = 0;
+	long long remaining = 0;
+	if (c->deadline_ms != 0) {
+		remaining = c->deadline_ms - now_ms();
+		if (remaining <= 0) {
+			char *line = xasprintf("gemini: no answer within the %ld s timeout "
+			                       "([gemini] timeout)",
+			                       c->target.timeout_s);
+			finish(c, GEMINI_END_FAILED, line);
+			free(line);
+			return;
+		}
+	}
 	const char *headers[] = {c->key_header, "Content-Type: application/json",
 	                         "Accept: text/event-stream", NULL};
 	struct http_request req = {
@@ -265,7 +292,7 @@ static void start_try(struct gemini_call *c)
 	    .body_len = c->body_len,
 	    .connect_timeout_ms = c->target.connect_timeout_ms,
 	    .stall_timeout_ms = c->target.stall_timeout_ms,
-	    .total_timeout_ms = c->target.timeout_s * 1000,
+	    .total_timeout_ms = remaining,
 	};
 	static const struct http_callbacks cb = {stream_status, stream_body, stream_done};
 	char *cause = NULL;
@@ -302,6 +329,8 @@ struct gemini_call *gemini_stream_start(struct loop *l, const struct gemini_targ
 	c->key_header = xasprintf("x-goog-api-key: %s", t->api_key);
 	c->body = xstrdup(body);
 	c->body_len = strlen(body);
+	if (t->timeout_s > 0)
+		c->deadline_ms = now_ms() + t->timeout_s * 1000;
 	buf_init(&c->error_body, 0);
 	gemini_reply_init(&c->empty);
 	/* The first try starts from the loop, so on_done never runs inside this call. */

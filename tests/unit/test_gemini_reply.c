@@ -591,7 +591,13 @@ START_TEST(notices_say_why_the_answer_ended)
 	gemini_reply_init(&r);
 	ck_assert_int_eq(gemini_reply_outcome(&r), GEMINI_EMPTY);
 	n = gemini_reply_notice(&r, NULL);
-	ck_assert_str_eq(n, "gemini: the model sent no answer; try again");
+	ck_assert_str_eq(n, "gemini: the API sent an empty response (no events); try again");
+	free(n);
+	const char *none = "{\"candidates\":[{\"content\":{\"role\":\"model\"},"
+	                   "\"finishReason\":\"STOP\"}]}";
+	ck_assert_int_eq(gemini_reply_event(&r, none, strlen(none), NULL, NULL), 0);
+	n = gemini_reply_notice(&r, NULL);
+	ck_assert_str_eq(n, "gemini: the model sent an empty answer; try again");
 	free(n);
 	gemini_reply_free(&r);
 }
