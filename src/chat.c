@@ -58,6 +58,7 @@ struct chat {
 
 	struct conv *conv;
 	unsigned serial;
+	unsigned epoch; /* bumped whenever messages on screen are freed */
 	struct model_list models;
 	char *model;
 	char *system_prompt; /* this conversation's; NULL: the config's */
@@ -75,7 +76,8 @@ struct chat {
 	char *user_name; /* NULL: guest */
 	char *error;
 	char *store_state;
-	size_t store_failures;
+	size_t store_failures; /* writes lost since the store last worked */
+	size_t pending_writes; /* writes handed to the worker, not back yet */
 
 	struct model_rate *rates;
 	size_t nrates;
@@ -114,6 +116,7 @@ struct job {
 	size_t nmsgs;
 	size_t index; /* position of msgs[0] in the conversation (loop side) */
 	int value;
+	bool counted; /* in pending_writes */
 
 	/* results */
 	int rc;
@@ -317,10 +320,24 @@ static void job_work(void *ud)
 	case JOB_SELECT: {
 		char *end = NULL;
 		unsigned long idx = strtoul(j->a, &end, 10);
-		if (end != j->a && *end == '\0' && idx > 0 && strlen(j->a) < 7)
+		bool number = end != j->a && *end == '\0' && idx > 0 && strlen(j->a) < 7;
+		if (number && !j->value) {
+			/* A list number first; SQLite ids are numbers too, so then an id. */
 			j->rc = store_conv_get_index(st, uid, idx, &j->conv, &j->cause);
-		else
+			if (j->rc < 0) {
+				char *first = j->cause;
+				j->cause = NULL;
+				j->rc = store_conv_get(st, uid, j->a, &j->conv, &j->cause);
+				if (j->rc < 0) {
+					free(j->cause);
+					j->cause = first;
+				} else {
+					free(first);
+				}
+			}
+		} else {
 			j->rc = store_conv_get(st, uid, j->a, &j->conv, &j->cause);
+		}
 		if (j->rc == 0)
 			j->rc = store_msg_last(st, uid, j->conv->id, CHAT_LOAD_MESSAGES, &j->loaded,
 					       &j->cause);
@@ -374,19 +391,58 @@ static void job_free(struct job *j)
 	free(j);
 }
 
+static void update_store_state(struct chat *ch);
+
 static void set_user(struct chat *ch, const struct account_user *u)
 {
 	free(ch->user_name);
 	ch->user_name = u ? xstrdup(u->name) : NULL;
+	ch->store_failures = 0;
+	update_store_state(ch);
+}
+
+static bool job_writes(enum job_kind kind)
+{
+	switch (kind) {
+	case JOB_ADOPT:
+	case JOB_APPEND_USER:
+	case JOB_APPEND_ANSWER:
+	case JOB_UPDATE_ANSWER:
+	case JOB_USAGE:
+	case JOB_RENAME:
+	case JOB_DELETE:
+	case JOB_FEEDBACK:
+	case JOB_SET_MODEL:
+	case JOB_SET_SYSTEM:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The status line's store part: online or offline, and the writes in flight. */
+static void update_store_state(struct chat *ch)
+{
+	free(ch->store_state);
+	ch->store_state = NULL;
+	if (ch->user_name == NULL)
+		return; /* a guest stores nothing */
+	struct buf b;
+	buf_init(&b, 0);
+	if (ch->store_failures > 0)
+		buf_printf(&b, "store offline, %zu not saved", ch->store_failures);
+	else
+		buf_puts(&b, "store online");
+	if (ch->pending_writes > 0)
+		buf_printf(&b, ", %zu pending", ch->pending_writes);
+	ch->store_state = buf_steal(&b);
 	dirty(ch, CHAT_DIRTY_STATUS);
 }
 
 static void store_failed(struct chat *ch, struct job *j)
 {
 	ch->store_failures++;
-	free(ch->store_state);
-	ch->store_state = xasprintf("store failing: %zu write%s not saved", ch->store_failures,
-				    ch->store_failures == 1 ? "" : "s");
+	update_store_state(ch);
 	char *line = xasprintf("store: %s", j->cause ? j->cause : "the store failed");
 	set_error(ch, line);
 	free(line);
@@ -409,6 +465,7 @@ static void replace_conv(struct chat *ch, struct conv *c)
 	if (ch->call != NULL)
 		gemini_stream_cancel(ch->call);
 	conv_free(ch->conv);
+	ch->epoch++;
 	ch->conv = c;
 	ch->serial++;
 	ch->awaiting_store = false;
@@ -426,6 +483,12 @@ static void job_done(void *ud)
 	struct job *j = ud;
 	struct chat *ch = j->ch;
 	bool current = j->serial == ch->serial;
+	if (j->counted && ch->pending_writes > 0) {
+		ch->pending_writes--;
+		if (j->rc == 0)
+			ch->store_failures = 0; /* it works again */
+		update_store_state(ch);
+	}
 
 	switch (j->kind) {
 	case JOB_WHOAMI:
@@ -549,6 +612,11 @@ static void job_done(void *ud)
 
 static void submit(struct chat *ch, struct job *j)
 {
+	if (job_writes(j->kind) && ch->user_name != NULL) {
+		j->counted = true;
+		ch->pending_writes++;
+		update_store_state(ch);
+	}
 	worker_submit(ch->worker, job_work, job_done, j);
 }
 
@@ -672,6 +740,11 @@ const struct conv *chat_conv(const struct chat *ch)
 const char *chat_model(const struct chat *ch)
 {
 	return ch->model;
+}
+
+unsigned chat_epoch(const struct chat *ch)
+{
+	return ch->epoch;
 }
 
 const struct model_list *chat_models(const struct chat *ch)
@@ -893,6 +966,7 @@ static int start_answer(struct chat *ch, char **cause)
 		/* Nothing went out: drop the empty answer again. */
 		msg_free(ch->answer);
 		ch->conv->n--;
+		ch->epoch++;
 		ch->answer = NULL;
 		return -1;
 	}
@@ -964,6 +1038,7 @@ int chat_send(struct chat *ch, const char *text, char **cause)
 			/* Nothing was sent: take the message back so the input keeps it. */
 			msg_free(m);
 			ch->conv->n--;
+			ch->epoch++;
 			dirty(ch, CHAT_DIRTY_HISTORY);
 			return -1;
 		}
@@ -1008,6 +1083,7 @@ int chat_retry(struct chat *ch, char **cause)
 	/* The old answer stays in the store; the context drops it. */
 	while (ch->conv->n > last_user + 1)
 		msg_free(ch->conv->msgs[--ch->conv->n]);
+	ch->epoch++;
 	dirty(ch, CHAT_DIRTY_HISTORY);
 	return start_answer(ch, cause);
 }
@@ -1017,6 +1093,7 @@ void chat_clear(struct chat *ch)
 	if (ch->call != NULL)
 		gemini_stream_cancel(ch->call);
 	conv_clear(ch->conv);
+	ch->epoch++;
 	dirty(ch, CHAT_DIRTY_HISTORY);
 }
 
@@ -1037,7 +1114,7 @@ static int need_login(struct chat *ch, char **cause)
 	return 0;
 }
 
-int chat_select(struct chat *ch, const char *id_or_index, char **cause)
+static int select_conv(struct chat *ch, const char *what, bool by_id, char **cause)
 {
 	if (need_login(ch, cause) == -1)
 		return -1;
@@ -1046,9 +1123,20 @@ int chat_select(struct chat *ch, const char *id_or_index, char **cause)
 	/* The new serial makes answers for the old conversation drop on arrival. */
 	ch->serial++;
 	struct job *j = job_new(ch, JOB_SELECT);
-	j->a = xstrdup(id_or_index);
+	j->a = xstrdup(what);
+	j->value = by_id;
 	submit(ch, j);
 	return 0;
+}
+
+int chat_select(struct chat *ch, const char *id_or_index, char **cause)
+{
+	return select_conv(ch, id_or_index, false, cause);
+}
+
+int chat_open_id(struct chat *ch, const char *id, char **cause)
+{
+	return select_conv(ch, id, true, cause);
 }
 
 int chat_rename_id(struct chat *ch, const char *id, const char *title, char **cause)
@@ -1095,6 +1183,13 @@ int chat_delete(struct chat *ch, const char *id, char **cause)
 	unsigned long idx = strtoul(target, &end, 10);
 	if (id != NULL && end != target && *end == '\0' && idx >= 1 && idx <= ch->nrows)
 		target = ch->rows[idx - 1].id;
+	return chat_delete_id(ch, target, cause);
+}
+
+int chat_delete_id(struct chat *ch, const char *target, char **cause)
+{
+	if (need_login(ch, cause) == -1)
+		return -1;
 	struct job *j = job_new(ch, JOB_DELETE);
 	j->a = xstrdup(target);
 	bool current = ch->conv->id != NULL && strcmp(ch->conv->id, target) == 0;

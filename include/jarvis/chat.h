@@ -40,6 +40,12 @@ void chat_free(struct chat *ch);
 
 /* ---- state for the screen ---- */
 const struct conv *chat_conv(const struct chat *ch);
+/*
+ * Changes whenever messages of chat_conv() are freed (a new or reopened
+ * conversation, /clear, /retry): a screen that caches by message pointer
+ * must drop its caches, since a new message may reuse a freed one's address.
+ */
+unsigned chat_epoch(const struct chat *ch);
 const char *chat_model(const struct chat *ch);
 const struct model_list *chat_models(const struct chat *ch);
 /* The logged-in user's name, or NULL for a guest. */
@@ -74,13 +80,17 @@ void chat_notice(struct chat *ch, const char *fmt, ...) __attribute__((format(pr
 void chat_clear(struct chat *ch);
 /* Starts a new conversation (title may be NULL). */
 int chat_new_conv(struct chat *ch, const char *title, char **cause);
-/* Opens a stored conversation by id or by 1-based index of the list. */
+/* Opens a stored conversation by 1-based index of the list, else by id (as typed). */
 int chat_select(struct chat *ch, const char *id_or_index, char **cause);
+/* Opens a stored conversation by its exact id (from chat_conv_rows). */
+int chat_open_id(struct chat *ch, const char *id, char **cause);
 int chat_rename(struct chat *ch, const char *title, char **cause);
 /* Renames any of the user's stored conversations. */
 int chat_rename_id(struct chat *ch, const char *id, const char *title, char **cause);
-/* Deletes a stored conversation (id NULL: the current one). */
+/* Deletes a stored conversation (id NULL: the current one; a number: the list's Nth). */
 int chat_delete(struct chat *ch, const char *id, char **cause);
+/* Deletes a stored conversation by its exact id (from chat_conv_rows). */
+int chat_delete_id(struct chat *ch, const char *id, char **cause);
 /* Lists the conversations as notices when they arrive (/convs). */
 int chat_list_convs(struct chat *ch, char **cause);
 /* Merges the API's model list in the background (CHAT_DIRTY_MODELS when it lands). */

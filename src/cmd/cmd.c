@@ -17,10 +17,11 @@
 
 static const struct cmd_entry table[] = {
 	{"help", "h", "[CMD]", "list the commands and keys, or explain one", 0, 1, 0, -1, cmd_help},
+	/* The seed's one-line forms end with the password: the rest of the line, spaces and all. */
 	{"signup", NULL, "[NAME EMAIL]", "create an account and log in (password asked masked)", 0,
-	 3, CMD_SECRET, 2, cmd_signup},
-	{"login", NULL, "[EMAIL]", "log in; the conversation on screen is kept", 0, 2, CMD_SECRET,
-	 1, cmd_login},
+	 3, CMD_SECRET | CMD_REST, 2, cmd_signup},
+	{"login", NULL, "[EMAIL]", "log in; the conversation on screen is kept", 0, 2,
+	 CMD_SECRET | CMD_REST, 1, cmd_login},
 	{"logout", NULL, "", "log out and revoke this session", 0, 0, 0, -1, cmd_logout},
 	{"whoami", NULL, "", "who is logged in, and where chats are stored", 0, 0, 0, -1,
 	 cmd_whoami},

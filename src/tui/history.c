@@ -39,6 +39,7 @@ struct hist {
 	size_t anchor_msg; /* when not following: the top row of the view */
 	size_t anchor_row;
 	size_t below;
+	unsigned epoch;
 };
 
 struct hist *hist_new(bool markdown)
@@ -77,8 +78,15 @@ void hist_free(struct hist *h)
 	free(h);
 }
 
-void hist_sync(struct hist *h, const struct conv *c)
+void hist_sync(struct hist *h, const struct conv *c, unsigned epoch)
 {
+	if (epoch != h->epoch) {
+		/* Messages were freed: a pointer may now name a different message. */
+		for (size_t i = 0; i < h->n; i++)
+			item_free(&h->items[i]);
+		h->n = 0;
+		h->epoch = epoch;
+	}
 	if (h->cap < c->n) {
 		h->cap = c->n + 64;
 		h->items = xrealloc(h->items, h->cap * sizeof(*h->items));

@@ -148,7 +148,7 @@ bool overlay_key(struct overlay *o, int key, bool is_code, struct chat *ch, stru
 		if (!is_code && (key == 'y' || key == 'Y') && o->sel < n) {
 			size_t rows;
 			const struct chat_conv_row *r = chat_conv_rows(ch, &rows);
-			chat_delete(ch, r[idx[o->sel]].id, NULL);
+			chat_delete_id(ch, r[idx[o->sel]].id, NULL);
 		}
 		o->confirm_delete = false;
 		return true;
@@ -200,19 +200,20 @@ bool overlay_key(struct overlay *o, int key, bool is_code, struct chat *ch, stru
 	}
 	bool enter = (!is_code && (key == '\r' || key == '\n')) || (is_code && key == KEY_ENTER);
 	if (enter) {
-		if (o->kind == OVERLAY_MODELS && o->sel < n) {
+		if (o->filtering) {
+			/* As in less: Enter ends the pattern; r, d and Enter act on what is left. */
+			o->filtering = false;
+		} else if (o->kind == OVERLAY_MODELS && o->sel < n) {
 			const struct model_list *ml = chat_models(ch);
 			chat_set_model(ch, ml->v[idx[o->sel]].id, NULL);
 			overlay_close(o);
 		} else if (o->kind == OVERLAY_CONVS && o->sel < n) {
 			size_t rows;
 			const struct chat_conv_row *r = chat_conv_rows(ch, &rows);
-			chat_select(ch, r[idx[o->sel]].id, NULL);
+			chat_open_id(ch, r[idx[o->sel]].id, NULL);
 			overlay_close(o);
 		} else if (o->kind == OVERLAY_HELP) {
 			overlay_close(o);
-		} else if (o->filtering) {
-			o->filtering = false;
 		}
 		return true;
 	}
@@ -337,10 +338,10 @@ void overlay_draw(struct overlay *o, struct chat *ch, int lines, int cols)
 	if (o->sel >= o->top + (size_t)body)
 		o->top = o->sel - (size_t)body + 1;
 	if (n == 0) {
-		const char *msg = o->kind == OVERLAY_CONVS
-					  ? (chat_user(ch) ? "no conversations (yet)"
-							   : "log in to keep and browse conversations")
-					  : "nothing matches";
+		const char *msg = o->filter.len > 0 ? "nothing matches"
+				  : o->kind != OVERLAY_CONVS ? "nothing here"
+				  : chat_user(ch)	     ? "no conversations (yet)"
+							     : "log in to keep and browse conversations";
 		line_at(win, 1, 2, w - 4, msg, A_DIM);
 	}
 	for (int y = 0; y < body && o->top + (size_t)y < n; y++) {

@@ -283,7 +283,7 @@ static void render(struct tui *t)
 	layout(t);
 	const struct conv *c = chat_conv(t->chat);
 	int hist_h = getmaxy(t->hist_win);
-	hist_sync(t->hist, c);
+	hist_sync(t->hist, c, chat_epoch(t->chat));
 	/* Scrolled up, the last row is the marker's: history stops one row short. */
 	bool following = hist_following(t->hist);
 	int rows = following || hist_h < 2 ? hist_h : hist_h - 1;

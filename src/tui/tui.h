@@ -35,8 +35,11 @@ attr_t tui_pair_attr(enum tui_pair p);
 struct hist;
 struct hist *hist_new(bool markdown);
 void hist_free(struct hist *h);
-/* Matches the caches to the conversation's messages (call before drawing). */
-void hist_sync(struct hist *h, const struct conv *c);
+/*
+ * Matches the caches to the conversation's messages (call before drawing);
+ * a new epoch (chat_epoch) drops them all.
+ */
+void hist_sync(struct hist *h, const struct conv *c, unsigned epoch);
 /* Draws the visible rows into w (height x width). */
 void hist_draw(struct hist *h, WINDOW *w, const struct conv *c, int height, int width);
 /* Scrolls by rows (negative: up, towards older messages). */
