@@ -34,7 +34,7 @@ enum gemini_end {
 struct gemini_result {
 	enum gemini_end end;
 	enum gemini_outcome outcome; /* when end == GEMINI_END_REPLY */
-	struct gemini_reply *reply;  /* never NULL; holds whatever text arrived */
+	struct gemini_reply *reply;  /* never NULL; its text went out through on_delta only */
 	const char *error;           /* one line for the user, or NULL */
 	long http_status;
 	int tries;

@@ -30,6 +30,8 @@ struct gemini_reply {
 	bool has_usage;            /* some usageMetadata was seen */
 	char *model_version;       /* modelVersion */
 	char *response_id;         /* responseId */
+	size_t text_total;         /* answer bytes ever added (kept after gemini_reply_forget) */
+	size_t thoughts_total;     /* thought bytes ever added */
 	size_t events;             /* JSON events parsed */
 	size_t other_parts;        /* parts that are not text (functionCall, inlineData, ...) */
 	bool has_error;            /* the stream carried an error object */
@@ -60,6 +62,11 @@ void gemini_reply_free(struct gemini_reply *r);
 /* Adds one event's JSON; fills delta (may be NULL). Fails on JSON that is not an object. */
 int gemini_reply_event(struct gemini_reply *r, const char *json, size_t len,
                        struct gemini_delta *delta, char **cause);
+/*
+ * Drops the text and thoughts kept so far (the totals stay), for callers
+ * that keep their own copy of what each delta handed them.
+ */
+void gemini_reply_forget(struct gemini_reply *r);
 /* Classifies the reply as it stands. */
 enum gemini_outcome gemini_reply_outcome(const struct gemini_reply *r);
 /* "complete", "cut", "blocked", "stopped", "error", "empty". */

@@ -168,6 +168,8 @@ int gemini_reply_event(struct gemini_reply *r, const char *json, size_t len,
 	keep_str(&r->model_version, json_str(root, "modelVersion"));
 	keep_str(&r->response_id, json_str(root, "responseId"));
 	cJSON_Delete(root);
+	r->text_total += r->text.len - text0;
+	r->thoughts_total += r->thoughts.len - thought0;
 	if (delta != NULL) {
 		delta->text = r->text.data ? r->text.data + text0 : "";
 		delta->text_len = r->text.len - text0;
@@ -175,6 +177,12 @@ int gemini_reply_event(struct gemini_reply *r, const char *json, size_t len,
 		delta->thought_len = r->thoughts.len - thought0;
 	}
 	return rc;
+}
+
+void gemini_reply_forget(struct gemini_reply *r)
+{
+	buf_reset(&r->text);
+	buf_reset(&r->thoughts);
 }
 
 static bool reason_is(const char *reason, const char *name)
@@ -190,7 +198,7 @@ enum gemini_outcome gemini_reply_outcome(const struct gemini_reply *r)
 		return GEMINI_BLOCKED_PROMPT;
 	const char *f = r->finish_reason;
 	if (f == NULL || reason_is(f, "STOP") || reason_is(f, "FINISH_REASON_UNSPECIFIED"))
-		return r->text.len > 0 || r->other_parts > 0 ? GEMINI_COMPLETE : GEMINI_EMPTY;
+		return r->text_total > 0 || r->other_parts > 0 ? GEMINI_COMPLETE : GEMINI_EMPTY;
 	if (reason_is(f, "MAX_TOKENS"))
 		return GEMINI_CUT;
 	/* SAFETY, RECITATION, LANGUAGE, OTHER, BLOCKLIST, ..., and values not known yet. */
@@ -242,7 +250,7 @@ char *gemini_reply_notice(const struct gemini_reply *r, const char *model)
 		return xstrdup("gemini: the answer was cut off at the output token limit "
 		               "(MAX_TOKENS); raise max_output_tokens or ask it to go on");
 	case GEMINI_EMPTY:
-		if (r->thoughts.len > 0)
+		if (r->thoughts_total > 0)
 			return xstrdup("gemini: the model only sent its thoughts, no answer; try again");
 		if (r->events == 0)
 			return xstrdup("gemini: the API sent an empty response (no events); try again");

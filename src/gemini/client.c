@@ -102,6 +102,8 @@ static int on_parsed_delta(void *ud, const struct gemini_delta *d, char **cause)
 	c->shown = true;
 	if (c->ev.on_delta != NULL)
 		c->ev.on_delta(c->ud, d);
+	/* The caller keeps what it needs; a long answer is not held twice. */
+	gemini_reply_forget(gemini_parser_reply(c->parser));
 	return 0;
 }
 
