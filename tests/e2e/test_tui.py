@@ -396,6 +396,21 @@ def test_esc_stops_the_answer_and_keeps_it(jarvis_tui, fake_gemini):
     assert len(fake_gemini.api_requests("stream")) == 2
 
 
+@pytest.mark.parametrize("spec,mark", [
+    ("googleai/streaming-failure-prompt-blocked-safety.txt", "blocked"),
+    ({"kind": "bad_key"}, "error"),
+    ({"kind": "midstream_error", "events": 2, "text": "half an answer then "}, "error"),
+])
+def test_blocked_and_failed_answers_are_marked(jarvis_tui, fake_gemini, spec, mark):
+    fake_gemini.script([spec])
+    t = start(jarvis_tui)
+    send(t, "hello")
+    t.wait_for(re.compile(r"^ gemini-3\.5-flash · \d\d:\d\d · %s" % mark, re.M))
+    t.wait_gone("streaming")
+    if isinstance(spec, dict) and spec["kind"] == "midstream_error":
+        assert "half an answer then" in t.screen()
+
+
 def test_ctrl_c_stops_the_answer(jarvis_tui, fake_gemini):
     fake_gemini.script([{"kind": "drip", "interval": 0.01, "chunk": 3,
                          "source": {"kind": "fixture", "path": LONG}}])
@@ -569,12 +584,20 @@ def test_tab_completes_commands_and_attach_paths(jarvis_tui, fake_gemini, jarvis
 
 # ---------------------------------------------------------------- idle
 
-def test_idle_uses_no_cpu(jarvis_tui, fake_gemini):
+@pytest.mark.parametrize("who", ["guest", "user"])
+def test_idle_uses_no_cpu(jarvis_tui, fake_gemini, run_jarvis, who):
+    if who == "user":
+        r = run_jarvis(["--signup", "Ann", "ann@example.org", "--password-stdin"],
+                       input=PW + "\n")
+        assert r.returncode == 0, r.stderr
     t = start(jarvis_tui)
+    if who == "user":
+        t.wait_for(re.compile(r"^ Ann │ ", re.M))
     fake_gemini.wait_requests(1, "models")
     send(t, "hi")
     t.wait_for("Cheyenne")
     t.wait_gone("streaming")
+    t.wait_gone("pending")
     pid = t.pane_pid()
     time.sleep(0.5)  # let the last repaint and the store settle
     before = cpu_ticks(pid)
