@@ -31,7 +31,7 @@ LIBS         = $(shell pkg-config --libs $(PKGS)) -lpthread -lm -ldl
 DEB_PACKAGES = build-essential pkg-config libncursesw5-dev libcurl4-openssl-dev \
   libmongoc-dev libcjson-dev libjwt-dev libcrypt-dev libmagic-dev libsqlite3-dev \
   libmd4c-dev libinih-dev check tmux python3 python3-pytest clang clang-format \
-  man-db groff-base ca-certificates procps libclang-rt-14-dev
+  man-db groff-base ca-certificates procps libclang-rt-14-dev time
 
 SRC      = $(filter-out src/store/mongo.c,$(sort $(wildcard src/*.c src/*/*.c)))
 PLUGIN     = $(PLUGIN_DIR)/jarvis-mongo.so

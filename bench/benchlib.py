@@ -148,3 +148,28 @@ def fmt_stats(xs, unit, scale=1.0, digits=1):
 def verdict(value, target, lower_is_better=True):
     ok = value <= target if lower_is_better else value >= target
     return "OK" if ok else "OVER TARGET"
+
+
+TIME = "/usr/bin/time"
+
+
+def under_time(argv):
+    """argv run under /usr/bin/time, and the file it writes the peak RSS to.
+
+    ru_maxrss of a child forked from Python also counts the Python pages the
+    child had before it called exec (about 20 MiB), so a program's own peak
+    must come from a small parent: GNU time (Debian package `time`)."""
+    fd, path = tempfile.mkstemp(prefix="jarvis-bench-rss-")
+    os.close(fd)
+    return [TIME, "-f", "%M", "-o", path] + list(argv), path
+
+
+def read_rss_kib(path):
+    """The peak RSS in KiB that /usr/bin/time wrote to path (then removed)."""
+    try:
+        with open(path) as f:
+            lines = [l for l in f.read().split("\n") if l.strip()]
+        return int(lines[-1])
+    finally:
+        os.unlink(path)
+

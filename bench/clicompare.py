@@ -65,6 +65,7 @@ def tree_rss_kib(root):
 def measure(argv, env, cwd, sample_tree=True):
     """(cpu_ms, maxrss_kib, tree_peak_kib, ttfb_ms, total_ms, exit, stdout, stderr)."""
     t0 = time.perf_counter()
+    argv, rss_file = bl.under_time(argv)
     p = subprocess.Popen(argv, env=env, cwd=cwd, stdin=subprocess.DEVNULL,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     peak = [0]
@@ -103,7 +104,7 @@ def measure(argv, env, cwd, sample_tree=True):
     p.stdout.close()
     p.stderr.close()
     p.returncode = os.waitstatus_to_exitcode(status)
-    return ((ru.ru_utime + ru.ru_stime) * 1000.0, ru.ru_maxrss, peak[0],
+    return ((ru.ru_utime + ru.ru_stime) * 1000.0, bl.read_rss_kib(rss_file), peak[0],
             ((first or t1) - t0) * 1000.0, (t1 - t0) * 1000.0, p.returncode,
             bytes(out), bytes(err))
 

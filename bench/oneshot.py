@@ -30,7 +30,8 @@ RSS_TARGET_MIB = 12.0
 def one_run(jarvis, env, expect_bytes):
     """(cpu_ms, maxrss_kib, ttfb_ms, total_ms, bytes_out, exit_status) of one run."""
     t0 = time.perf_counter()
-    p = subprocess.Popen([jarvis, "-p", "hello", "--no-save"], env=env, cwd=env["HOME"],
+    argv, rss_file = bl.under_time([jarvis, "-p", "hello", "--no-save"])
+    p = subprocess.Popen(argv, env=env, cwd=env["HOME"],
                          stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                          stderr=subprocess.DEVNULL)
     fd = p.stdout.fileno()
@@ -52,7 +53,7 @@ def one_run(jarvis, env, expect_bytes):
     p.returncode = os.waitstatus_to_exitcode(status)
     cpu_ms = (ru.ru_utime + ru.ru_stime) * 1000.0
     ttfb = ((first or t1) - t0) * 1000.0
-    return cpu_ms, ru.ru_maxrss, ttfb, (t1 - t0) * 1000.0, n, p.returncode
+    return cpu_ms, bl.read_rss_kib(rss_file), ttfb, (t1 - t0) * 1000.0, n, p.returncode
 
 
 def main():
