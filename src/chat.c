@@ -110,8 +110,8 @@ struct job {
 	struct chat *ch;
 	enum job_kind kind;
 	unsigned serial;
-	char *a, *b;    /* string arguments, per kind */
-	char *password; /* wiped */
+	char *a, *b;       /* string arguments, per kind */
+	char *password;    /* wiped */
 	struct msg **msgs; /* copies handed to the worker */
 	size_t nmsgs;
 	size_t index; /* position of msgs[0] in the conversation (loop side) */
@@ -169,7 +169,7 @@ static int ps_env(struct persist *ps, struct account_env *env, char **cause)
 	if (ps->secret == NULL) {
 		char *warning = NULL;
 		if (secret_load(ps->cfg->jwt_secret, ps->cfg->data_dir, &ps->secret,
-				&ps->secret_len, &warning, cause) == -1)
+		                &ps->secret_len, &warning, cause) == -1)
 			return -1;
 		free(warning); /* shown by the one-shot modes; the TUI stays quiet */
 	}
@@ -258,7 +258,8 @@ static void job_work(void *ud)
 		}
 		long long now = wall_ms() / 1000;
 		if (j->kind == JOB_SIGNUP)
-			j->rc = account_signup(&env, j->a, j->b, j->password, now, &j->user, &j->cause);
+			j->rc =
+			    account_signup(&env, j->a, j->b, j->password, now, &j->user, &j->cause);
 		else if (j->kind == JOB_LOGIN)
 			j->rc = account_login(&env, j->a, j->password, now, &j->user, &j->cause);
 		else
@@ -282,7 +283,8 @@ static void job_work(void *ud)
 		if (j->nmsgs == 0)
 			return;
 		{
-			char *title = title_from(j->msgs[0]->text.data ? j->msgs[0]->text.data : "");
+			char *title =
+			    title_from(j->msgs[0]->text.data ? j->msgs[0]->text.data : "");
 			conv_id = ps_conv(ps, j, title, j->b);
 			free(title);
 		}
@@ -340,7 +342,7 @@ static void job_work(void *ud)
 		}
 		if (j->rc == 0)
 			j->rc = store_msg_last(st, uid, j->conv->id, CHAT_LOAD_MESSAGES, &j->loaded,
-					       &j->cause);
+			                       &j->cause);
 		if (j->rc == 0) {
 			free(ps->conv_id);
 			ps->conv_id = xstrdup(j->conv->id);
@@ -506,7 +508,7 @@ static void job_done(void *ud)
 		}
 		set_user(ch, &j->user);
 		chat_notice(ch, "%s as %s <%s>", j->kind == JOB_SIGNUP ? "signed up" : "logged in",
-			    j->user.name, j->user.email);
+		            j->user.name, j->user.email);
 		adopt_conv(ch);
 		break;
 	case JOB_LOGOUT:
@@ -530,8 +532,8 @@ static void job_done(void *ud)
 		ch->rows = xcalloc(j->list.n ? j->list.n : 1, sizeof(*ch->rows));
 		for (size_t i = 0; i < j->list.n; i++) {
 			ch->rows[i].id = xstrdup(j->list.items[i].id);
-			ch->rows[i].title = xstrdup(j->list.items[i].title ? j->list.items[i].title
-									  : "");
+			ch->rows[i].title =
+			    xstrdup(j->list.items[i].title ? j->list.items[i].title : "");
 			ch->rows[i].updated_ms = j->list.items[i].updated_ms;
 			ch->rows[i].nmessages = j->list.items[i].nmessages;
 		}
@@ -541,7 +543,7 @@ static void job_done(void *ud)
 				chat_notice(ch, "no stored conversations yet");
 			for (size_t i = 0; i < ch->nrows; i++)
 				chat_notice(ch, "%zu. %s  %s (%ld messages)", i + 1, ch->rows[i].id,
-					    ch->rows[i].title, ch->rows[i].nmessages);
+				            ch->rows[i].title, ch->rows[i].nmessages);
 		}
 		break;
 	case JOB_SELECT:
@@ -593,7 +595,7 @@ static void job_done(void *ud)
 		}
 		/* Give the screen's messages their store ids (for /like and /dislike). */
 		if (current && (j->kind == JOB_APPEND_USER || j->kind == JOB_APPEND_ANSWER ||
-				j->kind == JOB_ADOPT)) {
+		                j->kind == JOB_ADOPT)) {
 			for (size_t i = 0; i < j->nmsgs; i++) {
 				size_t at = j->index + i;
 				if (at < ch->conv->n && j->msgs[i]->id != NULL &&
@@ -672,7 +674,7 @@ struct chat *chat_new(struct loop *l, const struct config *cfg, char **cause)
 	for (size_t i = 0; i < cfg->nmodels; i++) {
 		const struct config_model *m = &cfg->models[i];
 		models_override(&ch->models, m->id, m->has_rpm ? m->rpm : -1,
-				m->has_rpd ? m->rpd : -1, m->description);
+		                m->has_rpd ? m->rpd : -1, m->description);
 	}
 	models_sort(&ch->models);
 	submit(ch, job_new(ch, JOB_WHOAMI));
@@ -795,11 +797,11 @@ char *chat_quota_line(const struct chat *ch)
 	struct buf b;
 	buf_init(&b, 0);
 	if (m->rpm > 0)
-		buf_printf(&b, "RPM %ld/%ld", m->rpm - (long)ratelimit_count(r, now, RATELIMIT_MINUTE_MS),
-			   m->rpm);
+		buf_printf(&b, "RPM %ld/%ld",
+		           m->rpm - (long)ratelimit_count(r, now, RATELIMIT_MINUTE_MS), m->rpm);
 	if (m->rpd > 0)
 		buf_printf(&b, "%sRPD %ld/%ld", b.len ? " " : "",
-			   m->rpd - (long)ratelimit_count(r, now, RATELIMIT_DAY_MS), m->rpd);
+		           m->rpd - (long)ratelimit_count(r, now, RATELIMIT_DAY_MS), m->rpd);
 	return buf_steal(&b);
 }
 
@@ -942,19 +944,18 @@ static int start_answer(struct chat *ch, char **cause)
 {
 	struct ratelimit *rate = rate_for(ch, ch->model);
 	struct gemini_gen gen = {
-		.system_prompt = ch->system_prompt ? ch->system_prompt : ch->cfg->system_prompt,
-		.has_temperature = ch->cfg->has_temperature,
-		.temperature = ch->cfg->temperature,
-		.max_output_tokens =
-			ch->cfg->has_max_output_tokens ? ch->cfg->max_output_tokens : 0,
+	    .system_prompt = ch->system_prompt ? ch->system_prompt : ch->cfg->system_prompt,
+	    .has_temperature = ch->cfg->has_temperature,
+	    .temperature = ch->cfg->temperature,
+	    .max_output_tokens = ch->cfg->has_max_output_tokens ? ch->cfg->max_output_tokens : 0,
 	};
 	char *body = gemini_request_json(ch->conv, &gen, cause);
 	if (body == NULL)
 		return -1;
 	struct gemini_target t = {
-		.base_url = ch->cfg->base_url,
-		.api_key = ch->cfg->api_key,
-		.timeout_s = ch->cfg->timeout,
+	    .base_url = ch->cfg->base_url,
+	    .api_key = ch->cfg->api_key,
+	    .timeout_s = ch->cfg->timeout,
 	};
 	static const struct gemini_events events = {on_delta, on_notice, on_done};
 	ch->answer = conv_add(ch->conv, ROLE_MODEL, NULL);
@@ -998,19 +999,21 @@ static int check_send(struct chat *ch, const char *text, char **cause)
 	if (blank(text) && ch->npending == 0)
 		return set_cause(cause, "type a message first");
 	if (strlen(text) > ch->cfg->max_message_bytes)
-		return set_cause(cause, "the message is over %zu bytes ([limits] max_message_bytes)",
-				 ch->cfg->max_message_bytes);
+		return set_cause(cause,
+		                 "the message is over %zu bytes ([limits] max_message_bytes)",
+		                 ch->cfg->max_message_bytes);
 	if (ch->cfg->api_key == NULL || ch->cfg->api_key[0] == '\0')
-		return set_cause(cause, "no API key: set GEMINI_API_KEY or [gemini] api_key in "
-					"the config (get one at https://aistudio.google.com/apikey)");
+		return set_cause(cause,
+		                 "no API key: set GEMINI_API_KEY or [gemini] api_key in "
+		                 "the config (get one at https://aistudio.google.com/apikey)");
 	const struct model_info *mi = models_find(&ch->models, ch->model);
 	long long wait = 0;
-	if (mi != NULL && ratelimit_check(rate_for(ch, ch->model), now_ms(), mi->rpm, mi->rpd,
-					  &wait) == -1)
+	if (mi != NULL &&
+	    ratelimit_check(rate_for(ch, ch->model), now_ms(), mi->rpm, mi->rpd, &wait) == -1)
 		return set_cause(cause,
-				 "quota: %s allows %ld requests a minute and %ld a day; "
-				 "the next is free in %lld s (F2 picks another model)",
-				 ch->model, mi->rpm, mi->rpd, (wait + 999) / 1000);
+		                 "quota: %s allows %ld requests a minute and %ld a day; "
+		                 "the next is free in %lld s (F2 picks another model)",
+		                 ch->model, mi->rpm, mi->rpd, (wait + 999) / 1000);
 	return 0;
 }
 
@@ -1110,7 +1113,8 @@ int chat_new_conv(struct chat *ch, const char *title, char **cause)
 static int need_login(struct chat *ch, char **cause)
 {
 	if (ch->user_name == NULL)
-		return set_cause(cause, "log in first (/login EMAIL): guests' chats are not stored");
+		return set_cause(cause,
+		                 "log in first (/login EMAIL): guests' chats are not stored");
 	return 0;
 }
 
@@ -1177,7 +1181,8 @@ int chat_delete(struct chat *ch, const char *id, char **cause)
 		return -1;
 	const char *target = id ? id : ch->conv->id;
 	if (target == NULL)
-		return set_cause(cause, "this conversation is not stored; /delete ID deletes another");
+		return set_cause(cause,
+		                 "this conversation is not stored; /delete ID deletes another");
 	/* An index from /convs works here too. */
 	char *end = NULL;
 	unsigned long idx = strtoul(target, &end, 10);
@@ -1227,7 +1232,7 @@ int chat_set_model(struct chat *ch, const char *id, char **cause)
 	dirty(ch, CHAT_DIRTY_STATUS);
 	if (models_find(&ch->models, id) == NULL)
 		chat_notice(ch, "model %s is not in the known list; the API will say if it exists",
-			    id);
+		            id);
 	if (ch->user_name != NULL && ch->conv->id != NULL) {
 		struct job *j = job_new(ch, JOB_SET_MODEL);
 		j->a = xstrdup(ch->conv->id);
@@ -1302,13 +1307,13 @@ int chat_feedback(struct chat *ch, int value, char **cause)
 
 int chat_export(struct chat *ch, const char *path, char **cause)
 {
-	char *md = export_markdown(ch->conv, (const struct msg *const *)ch->conv->msgs,
-				   ch->conv->n);
+	char *md =
+	    export_markdown(ch->conv, (const struct msg *const *)ch->conv->msgs, ch->conv->n);
 	FILE *f = fopen(path, "wx");
 	if (f == NULL) {
 		free(md);
 		return set_cause(cause, "export: cannot create %s: %s%s", path, strerror(errno),
-				 errno == EEXIST ? " (choose another name)" : "");
+		                 errno == EEXIST ? " (choose another name)" : "");
 	}
 	bool ok = fputs(md, f) >= 0;
 	ok = fclose(f) == 0 && ok;
@@ -1320,7 +1325,7 @@ int chat_export(struct chat *ch, const char *path, char **cause)
 }
 
 int chat_signup(struct chat *ch, const char *name, const char *email, const char *password,
-		char **cause)
+                char **cause)
 {
 	struct job *j = job_new(ch, JOB_SIGNUP);
 	j->a = xstrdup(name);
@@ -1355,7 +1360,7 @@ void chat_whoami(struct chat *ch)
 		chat_notice(ch, "guest: nothing is stored; /login or /signup to keep your chats");
 	else
 		chat_notice(ch, "logged in as %s (store: %s)", ch->user_name,
-			    ch->cfg->store_uri && ch->cfg->store_uri[0] ? "MongoDB" : "SQLite");
+		            ch->cfg->store_uri && ch->cfg->store_uri[0] ? "MongoDB" : "SQLite");
 }
 
 void chat_quit(struct chat *ch)

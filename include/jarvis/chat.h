@@ -109,7 +109,7 @@ int chat_feedback(struct chat *ch, int value, char **cause);
 int chat_export(struct chat *ch, const char *path, char **cause);
 /* Account actions; the password is wiped by the caller after the call returns. */
 int chat_signup(struct chat *ch, const char *name, const char *email, const char *password,
-		char **cause);
+                char **cause);
 int chat_login(struct chat *ch, const char *email, const char *password, char **cause);
 int chat_logout(struct chat *ch, char **cause);
 void chat_whoami(struct chat *ch);

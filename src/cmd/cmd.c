@@ -16,39 +16,37 @@
 #include "commands.h"
 
 static const struct cmd_entry table[] = {
-	{"help", "h", "[CMD]", "list the commands and keys, or explain one", 0, 1, 0, -1, cmd_help},
-	/* The seed's one-line forms end with the password: the rest of the line, spaces and all. */
-	{"signup", NULL, "[NAME EMAIL]", "create an account and log in (password asked masked)", 0,
-	 3, CMD_SECRET | CMD_REST, 2, cmd_signup},
-	{"login", NULL, "[EMAIL]", "log in; the conversation on screen is kept", 0, 2,
-	 CMD_SECRET | CMD_REST, 1, cmd_login},
-	{"logout", NULL, "", "log out and revoke this session", 0, 0, 0, -1, cmd_logout},
-	{"whoami", NULL, "", "who is logged in, and where chats are stored", 0, 0, 0, -1,
-	 cmd_whoami},
-	{"new", NULL, "[TITLE]", "start a new conversation", 0, 1, CMD_REST, -1, cmd_new},
-	{"convs", NULL, "", "list your stored conversations (F3 to browse)", 0, 0,
-	 CMD_NEEDS_LOGIN, -1, cmd_convs},
-	{"select", "open", "ID|N", "open a stored conversation by id or list number", 1, 1,
-	 CMD_NEEDS_LOGIN, -1, cmd_select},
-	{"rename", NULL, "TITLE", "rename this conversation", 1, 1, CMD_REST, -1, cmd_rename},
-	{"delete", NULL, "[ID|N]", "delete this (or another) stored conversation", 0, 1,
-	 CMD_NEEDS_LOGIN, -1, cmd_delete},
-	{"model", "m", "[ID]", "switch the model (without ID: the F2 picker)", 0, 1, 0, -1,
-	 cmd_model},
-	{"attach", "a", "PATH...", "attach images to your next message", 1, -1, 0, -1, cmd_attach},
-	{"detach", NULL, "", "drop the images waiting to be sent", 0, 0, 0, -1, cmd_detach},
-	{"retry", "r", "", "ask the last question again", 0, 0, 0, -1, cmd_retry},
-	{"stop", NULL, "", "stop the answer that is streaming (Esc)", 0, 0, 0, -1, cmd_stop},
-	{"system", NULL, "[PROMPT|-]", "show, set or (with -) clear the system prompt", 0, 1,
-	 CMD_REST, -1, cmd_system},
-	{"like", NULL, "", "mark the last answer as good", 0, 0, 0, -1, cmd_like},
-	{"dislike", NULL, "", "mark the last answer as bad", 0, 0, 0, -1, cmd_dislike},
-	{"export", NULL, "[FILE]", "write this conversation as Markdown", 0, 1, CMD_REST, -1,
-	 cmd_export},
-	{"quota", NULL, "", "requests left for this model this minute and today", 0, 0, 0, -1,
-	 cmd_quota},
-	{"clear", NULL, "", "clear the screen (stored messages stay)", 0, 0, 0, -1, cmd_clear},
-	{"quit", "q", "", "leave Jarvis (Ctrl-D on an empty line too)", 0, 0, 0, -1, cmd_quit},
+    {"help", "h", "[CMD]", "list the commands and keys, or explain one", 0, 1, 0, -1, cmd_help},
+    /* The seed's one-line forms end with the password: the rest of the line, spaces and all. */
+    {"signup", NULL, "[NAME EMAIL]", "create an account and log in (password asked masked)", 0, 3,
+     CMD_SECRET | CMD_REST, 2, cmd_signup},
+    {"login", NULL, "[EMAIL]", "log in; the conversation on screen is kept", 0, 2,
+     CMD_SECRET | CMD_REST, 1, cmd_login},
+    {"logout", NULL, "", "log out and revoke this session", 0, 0, 0, -1, cmd_logout},
+    {"whoami", NULL, "", "who is logged in, and where chats are stored", 0, 0, 0, -1, cmd_whoami},
+    {"new", NULL, "[TITLE]", "start a new conversation", 0, 1, CMD_REST, -1, cmd_new},
+    {"convs", NULL, "", "list your stored conversations (F3 to browse)", 0, 0, CMD_NEEDS_LOGIN, -1,
+     cmd_convs},
+    {"select", "open", "ID|N", "open a stored conversation by id or list number", 1, 1,
+     CMD_NEEDS_LOGIN, -1, cmd_select},
+    {"rename", NULL, "TITLE", "rename this conversation", 1, 1, CMD_REST, -1, cmd_rename},
+    {"delete", NULL, "[ID|N]", "delete this (or another) stored conversation", 0, 1,
+     CMD_NEEDS_LOGIN, -1, cmd_delete},
+    {"model", "m", "[ID]", "switch the model (without ID: the F2 picker)", 0, 1, 0, -1, cmd_model},
+    {"attach", "a", "PATH...", "attach images to your next message", 1, -1, 0, -1, cmd_attach},
+    {"detach", NULL, "", "drop the images waiting to be sent", 0, 0, 0, -1, cmd_detach},
+    {"retry", "r", "", "ask the last question again", 0, 0, 0, -1, cmd_retry},
+    {"stop", NULL, "", "stop the answer that is streaming (Esc)", 0, 0, 0, -1, cmd_stop},
+    {"system", NULL, "[PROMPT|-]", "show, set or (with -) clear the system prompt", 0, 1, CMD_REST,
+     -1, cmd_system},
+    {"like", NULL, "", "mark the last answer as good", 0, 0, 0, -1, cmd_like},
+    {"dislike", NULL, "", "mark the last answer as bad", 0, 0, 0, -1, cmd_dislike},
+    {"export", NULL, "[FILE]", "write this conversation as Markdown", 0, 1, CMD_REST, -1,
+     cmd_export},
+    {"quota", NULL, "", "requests left for this model this minute and today", 0, 0, 0, -1,
+     cmd_quota},
+    {"clear", NULL, "", "clear the screen (stored messages stay)", 0, 0, 0, -1, cmd_clear},
+    {"quit", "q", "", "leave Jarvis (Ctrl-D on an empty line too)", 0, 0, 0, -1, cmd_quit},
 };
 
 const struct cmd_entry *cmd_table(size_t *n)
@@ -76,7 +74,8 @@ const struct cmd_entry *cmd_find(const char *name, char **cause)
 	if (matches == 1)
 		return found;
 	if (matches > 1)
-		set_cause(cause, "/%s is ambiguous: type more of the command (Tab lists them)", name);
+		set_cause(cause, "/%s is ambiguous: type more of the command (Tab lists them)",
+		          name);
 	else
 		set_cause(cause, "unknown command /%s; /help lists them", name);
 	return NULL;
@@ -104,7 +103,8 @@ int cmd_split(const char *line, int rest_from, char ***words)
 		if (rest_from >= 0 && n >= rest_from) {
 			/* The rest of the line as typed, trailing blanks dropped. */
 			size_t len = strlen(p);
-			while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t' || p[len - 1] == '\n'))
+			while (len > 0 &&
+			       (p[len - 1] == ' ' || p[len - 1] == '\t' || p[len - 1] == '\n'))
 				len--;
 			buf_append(&w, p, len);
 			push_word(words, &n, &w);

@@ -15,7 +15,7 @@
 #include "commands.h"
 
 static void ask(struct cmd_ctx *c, const char *label, bool secret,
-		int (*then)(struct cmd_ctx *, const char *, char **))
+                int (*then)(struct cmd_ctx *, const char *, char **))
 {
 	free(c->ask_label);
 	c->ask_label = xstrdup(label);
@@ -177,7 +177,8 @@ COMMAND(delete)
 {
 	const struct conv *conv = chat_conv(c->chat);
 	if (argc == 0 && conv->id == NULL)
-		return set_cause(cause, "this conversation is not stored; /delete ID deletes another");
+		return set_cause(cause,
+		                 "this conversation is not stored; /delete ID deletes another");
 	free_secret(c->state[0]);
 	c->state[0] = argc > 0 ? xstrdup(argv[0]) : NULL;
 	ask(c, "delete it for good? type yes:", false, delete_confirm);
@@ -279,7 +280,7 @@ COMMAND(quota)
 {
 	char *line = chat_quota_line(c->chat);
 	chat_notice(c->chat, "%s: %s", chat_model(c->chat),
-		    line[0] ? line : "no known limits; the API will answer 429 when one is hit");
+	            line[0] ? line : "no known limits; the API will answer 429 when one is hit");
 	free(line);
 	return 0;
 }

@@ -22,7 +22,7 @@
 struct hist_item {
 	const struct msg *msg;
 	unsigned generation;
-	size_t src_len;  /* bytes of msg->text already sanitised into clean */
+	size_t src_len; /* bytes of msg->text already sanitised into clean */
 	struct buf clean;
 	struct md *md;
 	struct wrap_cache *wc;
@@ -189,7 +189,8 @@ static void draw_body_row(WINDOW *w, struct hist_item *it, size_t r, int width)
 	const struct wrap_row *row = wrap_cache_row(it->wc, r);
 	const struct wrap_piece *pieces = wrap_cache_pieces(it->wc, row);
 	const char *text = md_text(it->md);
-	attr_t base = it->msg->role == ROLE_NOTICE ? (A_DIM | tui_pair_attr(PAIR_NOTICE)) : A_NORMAL;
+	attr_t base =
+	    it->msg->role == ROLE_NOTICE ? (A_DIM | tui_pair_attr(PAIR_NOTICE)) : A_NORMAL;
 	int col = 1;
 	wmove(w, getcury(w), col);
 	for (size_t i = 0; i < row->npieces && col < width; i++) {
@@ -215,7 +216,8 @@ static void draw_header(WINDOW *w, const struct msg *m, int width)
 		col += tui_put(w, "you", 3, width - col, A_BOLD | tui_pair_attr(PAIR_USER));
 	} else {
 		const char *name = m->model ? m->model : "gemini";
-		col += tui_put(w, name, strlen(name), width - col, A_BOLD | tui_pair_attr(PAIR_MODEL));
+		col +=
+		    tui_put(w, name, strlen(name), width - col, A_BOLD | tui_pair_attr(PAIR_MODEL));
 	}
 	char when[16] = "";
 	time_t t = (time_t)(m->created_ms / 1000);
@@ -254,7 +256,7 @@ static void draw_header(WINDOW *w, const struct msg *m, int width)
 	}
 	for (size_t i = 0; i < m->nimages && col < width; i++) {
 		char *img = xasprintf(" [image: %s, %s, %zu KB]", m->images[i].name,
-				      m->images[i].mime, (m->images[i].size + 1023) / 1024);
+		                      m->images[i].mime, (m->images[i].size + 1023) / 1024);
 		col += tui_put(w, img, strlen(img), width - col, tui_pair_attr(PAIR_LINK));
 		free(img);
 	}
@@ -278,7 +280,7 @@ static void draw_row(WINDOW *w, struct hist_item *it, size_t r, int width)
 	if (m->thoughts.len > 0) {
 		if (r == 0) {
 			char *t = xasprintf("(thought for %zu characters; not part of the answer)",
-					    m->thoughts.len);
+			                    m->thoughts.len);
 			wmove(w, getcury(w), 1);
 			tui_put(w, t, strlen(t), width - 1, A_DIM | A_ITALIC);
 			free(t);

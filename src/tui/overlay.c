@@ -28,20 +28,20 @@ struct overlay {
 };
 
 static const char *const help_keys[] = {
-	"Enter            send the message",
-	"Alt-Enter, C-j   new line in the message",
-	"C-a C-e C-b C-f  start, end, back, forward",
-	"Alt-b Alt-f      word back, word forward",
-	"C-d C-k C-u C-w  delete; kill to end, to start, word",
-	"C-y              yank what was killed",
-	"Up Down          recall earlier messages",
-	"PgUp PgDn wheel  scroll the history",
-	"Home End         (empty input) top, bottom of history",
-	"Tab              complete a command or a path",
-	"Esc, C-c         stop the answer; keep what came",
-	"C-c C-c, C-d     quit (on an empty line)",
-	"C-l              redraw the screen",
-	"F1 F2 F3         help, models, conversations",
+    "Enter            send the message",
+    "Alt-Enter, C-j   new line in the message",
+    "C-a C-e C-b C-f  start, end, back, forward",
+    "Alt-b Alt-f      word back, word forward",
+    "C-d C-k C-u C-w  delete; kill to end, to start, word",
+    "C-y              yank what was killed",
+    "Up Down          recall earlier messages",
+    "PgUp PgDn wheel  scroll the history",
+    "Home End         (empty input) top, bottom of history",
+    "Tab              complete a command or a path",
+    "Esc, C-c         stop the answer; keep what came",
+    "C-c C-c, C-d     quit (on an empty line)",
+    "C-l              redraw the screen",
+    "F1 F2 F3         help, models, conversations",
 };
 
 struct overlay *overlay_new(void)
@@ -186,7 +186,8 @@ bool overlay_key(struct overlay *o, int key, bool is_code, struct chat *ch, stru
 			return true;
 		case KEY_BACKSPACE:
 			if (o->filter.len > 0) {
-				size_t prev = utf8_cluster_prev(o->filter.data, o->filter.len, o->filter.len);
+				size_t prev =
+				    utf8_cluster_prev(o->filter.data, o->filter.len, o->filter.len);
 				o->filter.len = prev;
 				o->filter.data[prev] = '\0';
 				o->sel = 0;
@@ -201,7 +202,8 @@ bool overlay_key(struct overlay *o, int key, bool is_code, struct chat *ch, stru
 	bool enter = (!is_code && (key == '\r' || key == '\n')) || (is_code && key == KEY_ENTER);
 	if (enter) {
 		if (o->filtering) {
-			/* As in less: Enter ends the pattern; r, d and Enter act on what is left. */
+			/* As in less: Enter ends the pattern; r, d and Enter act on what is left.
+			 */
 			o->filtering = false;
 		} else if (o->kind == OVERLAY_MODELS && o->sel < n) {
 			const struct model_list *ml = chat_models(ch);
@@ -294,7 +296,7 @@ static char *row_text(struct overlay *o, struct chat *ch, size_t i, bool *curren
 		if (m->rpd > 0)
 			snprintf(rpd, sizeof rpd, "%ld", m->rpd);
 		return xasprintf("%s %-26s %4s/min %5s/day  %s", *current ? "●" : " ", m->id, rpm,
-				 rpd, m->description);
+		                 rpd, m->description);
 	}
 	if (o->kind == OVERLAY_CONVS) {
 		size_t rows;
@@ -307,7 +309,7 @@ static char *row_text(struct overlay *o, struct chat *ch, size_t i, bool *curren
 		if (localtime_r(&t, &tm) != NULL)
 			strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
 		return xasprintf("%s %3zu. %s  %4ld msgs  %s", *current ? "●" : " ", i + 1, when,
-				 r[i].nmessages, r[i].title[0] ? r[i].title : "untitled");
+		                 r[i].nmessages, r[i].title[0] ? r[i].title : "untitled");
 	}
 	return help_line(o, i);
 }
@@ -324,9 +326,10 @@ void overlay_draw(struct overlay *o, struct chat *ch, int lines, int cols)
 		return;
 	werase(win);
 	box(win, 0, 0);
-	const char *title = o->kind == OVERLAY_HELP     ? " Help "
-			    : o->kind == OVERLAY_MODELS ? " Models: Enter picks, type to filter "
-							: " Conversations: Enter opens, r rename, d delete, / filter ";
+	const char *title = o->kind == OVERLAY_HELP ? " Help "
+	                    : o->kind == OVERLAY_MODELS
+	                        ? " Models: Enter picks, type to filter "
+	                        : " Conversations: Enter opens, r rename, d delete, / filter ";
 	line_at(win, 0, 2, w - 4, title, A_BOLD);
 	size_t idx[1024];
 	size_t n = visible_rows(o, ch, idx, ARRAY_LEN(idx));
@@ -338,10 +341,10 @@ void overlay_draw(struct overlay *o, struct chat *ch, int lines, int cols)
 	if (o->sel >= o->top + (size_t)body)
 		o->top = o->sel - (size_t)body + 1;
 	if (n == 0) {
-		const char *msg = o->filter.len > 0 ? "nothing matches"
-				  : o->kind != OVERLAY_CONVS ? "nothing here"
-				  : chat_user(ch)	     ? "no conversations (yet)"
-							     : "log in to keep and browse conversations";
+		const char *msg = o->filter.len > 0          ? "nothing matches"
+		                  : o->kind != OVERLAY_CONVS ? "nothing here"
+		                  : chat_user(ch)            ? "no conversations (yet)"
+		                                  : "log in to keep and browse conversations";
 		line_at(win, 1, 2, w - 4, msg, A_DIM);
 	}
 	for (int y = 0; y < body && o->top + (size_t)y < n; y++) {
@@ -369,7 +372,7 @@ void overlay_draw(struct overlay *o, struct chat *ch, int lines, int cols)
 	else
 		hint = xstrdup("Esc closes");
 	line_at(win, h - 2, 2, w - 4, hint,
-		o->confirm_delete ? A_BOLD | tui_pair_attr(PAIR_ERROR) : A_DIM);
+	        o->confirm_delete ? A_BOLD | tui_pair_attr(PAIR_ERROR) : A_DIM);
 	free(hint);
 	wnoutrefresh(win);
 	delwin(win);

@@ -135,7 +135,7 @@ static void layout(struct tui *t)
 		t->status_win = newwin(1, t->cols, hist_h, 0);
 		t->input_win = newwin(h, t->cols, hist_h + 1, 0);
 	} else if (h != t->input_h || getmaxx(t->hist_win) != t->cols ||
-		   getmaxy(t->hist_win) != hist_h) {
+	           getmaxy(t->hist_win) != hist_h) {
 		wresize(t->hist_win, hist_h, t->cols);
 		wresize(t->status_win, 1, t->cols);
 		mvwin(t->status_win, hist_h, 0);
@@ -165,7 +165,7 @@ static void draw_status(struct tui *t)
 		buf_printf(&left, " │ %s", c->title);
 	if (chat_pending_images(t->chat) > 0)
 		buf_printf(&left, " │ +%zu image%s", chat_pending_images(t->chat),
-			   chat_pending_images(t->chat) == 1 ? "" : "s");
+		           chat_pending_images(t->chat) == 1 ? "" : "s");
 	int col = tui_put(w, left.data, left.len, t->cols, base | A_BOLD);
 	buf_free(&left);
 
@@ -181,9 +181,9 @@ static void draw_status(struct tui *t)
 	} else {
 		if (chat_streaming(t->chat)) {
 			static const char *const frames[] = {"⠋", "⠙", "⠹", "⠸", "⠼",
-							     "⠴", "⠦", "⠧", "⠇", "⠏"};
+			                                     "⠴", "⠦", "⠧", "⠇", "⠏"};
 			buf_printf(&right, "%s streaming %.0f tok/s │ ", frames[t->spin % 10],
-				   chat_rate(t->chat));
+			           chat_rate(t->chat));
 		}
 		char *quota = chat_quota_line(t->chat);
 		if (quota[0])
@@ -229,7 +229,7 @@ static void draw_input(struct tui *t)
 		top = (int)el.cur_row - t->input_h + 1;
 	wmove(w, 0, 0);
 	tui_put(w, prompt_label(t), strlen(prompt_label(t)), pw,
-		A_BOLD | tui_pair_attr(t->ctx.ask_label ? PAIR_WARN : PAIR_USER));
+	        A_BOLD | tui_pair_attr(t->ctx.ask_label ? PAIR_WARN : PAIR_USER));
 	for (int y = 0; y < t->input_h && (size_t)(top + y) < el.nrows; y++) {
 		const struct wrap_row *row = &el.rows[top + y];
 		wmove(w, y, pw);
@@ -261,8 +261,8 @@ static void render(struct tui *t)
 	if (cols < MIN_COLS || lines < MIN_LINES) {
 		werase(stdscr);
 		/* Word by word, so that even a very narrow terminal shows it. */
-		static const char *const words[] = {"terminal", "too", "small:", "make", "it",
-						     "20x6", "or", "more"};
+		static const char *const words[] = {"terminal", "too",  "small:", "make",
+		                                    "it",       "20x6", "or",     "more"};
 		int y = 0, x = 0;
 		for (size_t i = 0; i < ARRAY_LEN(words) && y < lines; i++) {
 			int n = (int)strlen(words[i]);
@@ -818,10 +818,10 @@ static int start_curses(struct tui *t)
 	if (t->cfg->mouse)
 		mousemask(BUTTON4_PRESSED
 #ifdef BUTTON5_PRESSED
-				  | BUTTON5_PRESSED
+		              | BUTTON5_PRESSED
 #endif
-			  ,
-			  NULL);
+		          ,
+		          NULL);
 	return 0;
 }
 
@@ -862,11 +862,10 @@ int tui_run(const struct config *cfg)
 	loop_catch_signal(t.loop, SIGINT, on_quit_signal, &t);
 	loop_catch_signal(t.loop, SIGWINCH, on_winch, &t);
 	loop_add_fd(t.loop, STDIN_FILENO, POLLIN, read_keys, &t);
-	chat_notice(t.chat, "Jarvis %s. Type a message and press Enter; F1 for help.",
-		    "0.1.0");
+	chat_notice(t.chat, "Jarvis %s. Type a message and press Enter; F1 for help.", "0.1.0");
 	if (cfg->api_key == NULL || cfg->api_key[0] == '\0')
 		chat_notice(t.chat, "no API key yet: set GEMINI_API_KEY (or [gemini] api_key in "
-				    "the config) and start Jarvis again");
+		                    "the config) and start Jarvis again");
 	chat_fetch_models(t.chat);
 	layout(&t);
 	render(&t);
