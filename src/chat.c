@@ -32,6 +32,7 @@
 #define CHAT_LOAD_MESSAGES 500
 #define CHAT_LIST_LIMIT 200
 #define CHECKPOINT_MS 1000
+#define SYNC_EVERY_MS 5000
 
 /* Worker-side state: only jobs running on the worker touch it. */
 struct persist {
@@ -78,6 +79,9 @@ struct chat {
 	char *store_state;
 	size_t store_failures; /* writes lost since the store last worked */
 	size_t pending_writes; /* writes handed to the worker, not back yet */
+	bool store_online;     /* as the worker last saw it */
+	size_t outbox_writes;  /* writes waiting in the outbox for the store */
+	unsigned sync_timer;   /* armed only while the outbox holds writes */
 
 	struct model_rate *rates;
 	size_t nrates;
@@ -104,6 +108,7 @@ enum job_kind {
 	JOB_FEEDBACK,
 	JOB_SET_MODEL,
 	JOB_SET_SYSTEM,
+	JOB_SYNC, /* replay the outbox */
 };
 
 struct job {
@@ -127,6 +132,9 @@ struct job {
 	struct conv *conv;
 	struct store_msgs loaded;
 	struct store_conv_list list;
+	bool has_store; /* the store's state after the job, read on the worker */
+	bool online;
+	size_t outbox;
 };
 
 static void dirty(struct chat *ch, unsigned bits)
@@ -158,7 +166,9 @@ static int ps_store(struct persist *ps, char **cause)
 {
 	if (ps->store != NULL)
 		return 0;
-	ps->store = store_open(ps->cfg->store_uri, ps->cfg->database, ps->cfg->data_dir, cause);
+	/* With its outbox, so writes made while MongoDB is away wait on disk. */
+	ps->store = store_open_outbox(ps->cfg->store_uri, ps->cfg->database, ps->cfg->data_dir,
+	                              ps->cfg->state_dir, cause);
 	return ps->store ? 0 : -1;
 }
 
@@ -225,9 +235,27 @@ static char *title_from(const char *text)
 	return t[0] ? t : (free(t), xstrdup("untitled"));
 }
 
+static void job_run(struct job *j);
+
 static void job_work(void *ud)
 {
 	struct job *j = ud;
+	struct persist *ps = &j->ch->ps;
+	if (j->kind == JOB_SYNC) {
+		if (ps->store != NULL)
+			store_sync(ps->store, NULL);
+	} else {
+		job_run(j);
+	}
+	if (ps->store != NULL) {
+		j->has_store = true;
+		j->online = store_online(ps->store);
+		j->outbox = store_pending_writes(ps->store);
+	}
+}
+
+static void job_run(struct job *j)
+{
 	struct persist *ps = &j->ch->ps;
 	struct account_env env;
 	j->rc = 0;
@@ -431,8 +459,12 @@ static void update_store_state(struct chat *ch)
 		return; /* a guest stores nothing */
 	struct buf b;
 	buf_init(&b, 0);
-	if (ch->store_failures > 0)
-		buf_printf(&b, "store offline, %zu not saved", ch->store_failures);
+	if (!ch->store_online)
+		buf_printf(&b, "store offline, %zu waiting", ch->outbox_writes);
+	else if (ch->store_failures > 0)
+		buf_printf(&b, "store failing, %zu not saved", ch->store_failures);
+	else if (ch->outbox_writes > 0)
+		buf_printf(&b, "store online, %zu to sync", ch->outbox_writes);
 	else
 		buf_puts(&b, "store online");
 	if (ch->pending_writes > 0)
@@ -480,11 +512,33 @@ static void replace_conv(struct chat *ch, struct conv *c)
 	dirty(ch, CHAT_DIRTY_HISTORY | CHAT_DIRTY_STATUS);
 }
 
+static void submit(struct chat *ch, struct job *j);
+
+static void sync_now(void *ud)
+{
+	struct chat *ch = ud;
+	ch->sync_timer = 0;
+	submit(ch, job_new(ch, JOB_SYNC));
+}
+
+/* While writes wait in the outbox, try the store every few seconds. */
+static void schedule_sync(struct chat *ch)
+{
+	if (ch->outbox_writes > 0 && ch->sync_timer == 0)
+		ch->sync_timer = loop_timer_add(ch->loop, SYNC_EVERY_MS, sync_now, ch);
+}
+
 static void job_done(void *ud)
 {
 	struct job *j = ud;
 	struct chat *ch = j->ch;
 	bool current = j->serial == ch->serial;
+	if (j->has_store) {
+		ch->store_online = j->online;
+		ch->outbox_writes = j->outbox;
+		update_store_state(ch);
+		schedule_sync(ch);
+	}
 	if (j->counted && ch->pending_writes > 0) {
 		ch->pending_writes--;
 		if (j->rc == 0)
@@ -663,6 +717,7 @@ struct chat *chat_new(struct loop *l, const struct config *cfg, char **cause)
 	ch->loop = l;
 	ch->cfg = cfg;
 	ch->ps.cfg = cfg;
+	ch->store_online = true;
 	ch->worker = worker_new(l, cause);
 	if (ch->worker == NULL) {
 		free(ch);
@@ -705,6 +760,9 @@ void chat_free(struct chat *ch)
 	if (ch->call != NULL)
 		gemini_stream_cancel(ch->call);
 	worker_free(ch->worker);
+	/* Done callbacks above may have armed it. */
+	if (ch->sync_timer != 0)
+		loop_timer_cancel(ch->loop, ch->sync_timer);
 	store_close(ch->ps.store);
 	if (ch->ps.secret != NULL)
 		secret_free(ch->ps.secret, ch->ps.secret_len);
