@@ -100,7 +100,7 @@ sanitize:
 	  LDFLAGS="-fsanitize=address,undefined" test
 
 lint:
-	@clang-format --dry-run --Werror $(SRC) $(wildcard include/jarvis/*.h)
+	@clang-format --dry-run --Werror $(SRC) src/store/mongo.c $(wildcard include/jarvis/*.h src/*/*.h)
 	@! grep -nE '\b(strcpy|strcat|sprintf|vsprintf|gets|atoi|atol|strtok)\s*\(' $(SRC) \
 	  || { echo "lint: banned call above"; exit 1; }
 	@! grep -nE '#include <(curses|ncurses|mongoc|bson|curl)' src/core/*.c \

@@ -576,9 +576,11 @@ int oneshot_run(const struct cli *cli, const struct config *cfg)
 	save_answer_end(&o);
 
 	if (o.store != NULL && store_pending_writes(o.store) > 0)
-		fprintf(stderr, "jarvis: store offline; %zu write%s wait in the outbox and go "
-				"out on the next run\n",
-			store_pending_writes(o.store), store_pending_writes(o.store) == 1 ? "" : "s");
+		fprintf(stderr,
+		        "jarvis: store offline; %zu write%s wait in the outbox and go "
+		        "out on the next run\n",
+		        store_pending_writes(o.store),
+		        store_pending_writes(o.store) == 1 ? "" : "s");
 	if (o.store_error != NULL) {
 		fprintf(stderr, "jarvis: %s; the exchange above was not (fully) saved\n",
 		        o.store_error);

@@ -64,7 +64,7 @@ struct store *profile_store(struct profile *p, char **cause)
 	if (p->store_error == NULL) {
 		char *why = NULL;
 		p->store = store_open_outbox(p->cfg->store_uri, p->cfg->database, p->cfg->data_dir,
-					    p->cfg->state_dir, &why);
+		                             p->cfg->state_dir, &why);
 		if (p->store == NULL) {
 			if (why == NULL)
 				why = xstrdup("store: cannot open the store; check [store] uri or "

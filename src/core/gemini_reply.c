@@ -251,9 +251,11 @@ char *gemini_reply_notice(const struct gemini_reply *r, const char *model)
 		               "(MAX_TOKENS); raise max_output_tokens or ask it to go on");
 	case GEMINI_EMPTY:
 		if (r->thoughts_total > 0)
-			return xstrdup("gemini: the model only sent its thoughts, no answer; try again");
+			return xstrdup(
+			    "gemini: the model only sent its thoughts, no answer; try again");
 		if (r->events == 0)
-			return xstrdup("gemini: the API sent an empty response (no events); try again");
+			return xstrdup(
+			    "gemini: the API sent an empty response (no events); try again");
 		return xstrdup("gemini: the model sent an empty answer; try again");
 	case GEMINI_BLOCKED_PROMPT:
 		why = r->block_message ? r->block_message : "";

@@ -212,10 +212,10 @@ static void stream_done(void *ud, const struct http_result *r)
 		/* The whole exchange ran out of time: another try cannot help. */
 		if (c->parser != NULL)
 			gemini_parser_finish(c->parser, NULL);
-		char *line = xasprintf("gemini: no complete answer within the %ld s timeout "
-		                       "([gemini] timeout)%s",
-		                       c->target.timeout_s,
-		                       c->shown ? "; the answer so far is kept" : "");
+		char *line =
+		    xasprintf("gemini: no complete answer within the %ld s timeout "
+		              "([gemini] timeout)%s",
+		              c->target.timeout_s, c->shown ? "; the answer so far is kept" : "");
 		finish(c, GEMINI_END_FAILED, line);
 		free(line);
 		return;

@@ -115,10 +115,13 @@ static int read_gate(struct store *st, char **cause)
 		return STORE_OK;
 	size_t n = outbox_pending(st->ob);
 	if (n == 0)
-		set_cause(cause, "store: cannot reach MongoDB (offline); is it running? try again in a moment");
+		set_cause(
+		    cause,
+		    "store: cannot reach MongoDB (offline); is it running? try again in a moment");
 	else
 		set_cause(cause,
-		          "store: cannot reach MongoDB (offline); is it running? %zu write%s wait%s in the "
+		          "store: cannot reach MongoDB (offline); is it running? %zu write%s "
+		          "wait%s in the "
 		          "outbox and go out when it answers",
 		          n, n == 1 ? "" : "s", n == 1 ? "s" : "");
 	return STORE_OFFLINE;
