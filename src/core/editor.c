@@ -45,8 +45,10 @@ void editor_free(struct editor *e)
 {
 	if (e == NULL)
 		return;
+	/* The input may have held a password: leave no copy in freed memory. */
+	explicit_bzero(e->s, e->cap);
 	free(e->s);
-	free(e->kill);
+	free_secret(e->kill);
 	free(e);
 }
 
@@ -62,9 +64,16 @@ static void command(struct editor *e, bool is_kill, bool vertical)
 static void raw_insert(struct editor *e, size_t at, const char *p, size_t n)
 {
 	if (e->len + n + 1 > e->cap) {
-		while (e->len + n + 1 > e->cap)
-			e->cap *= 2;
-		e->s = xrealloc(e->s, e->cap);
+		size_t cap = e->cap;
+		while (e->len + n + 1 > cap)
+			cap *= 2;
+		/* Not realloc: the old block, maybe holding a password, is wiped first. */
+		char *s = xmalloc(cap);
+		memcpy(s, e->s, e->len + 1);
+		explicit_bzero(e->s, e->cap);
+		free(e->s);
+		e->s = s;
+		e->cap = cap;
 	}
 	memmove(e->s + at + n, e->s + at, e->len - at + 1);
 	memcpy(e->s + at, p, n);
@@ -75,6 +84,8 @@ static void raw_delete(struct editor *e, size_t a, size_t b)
 {
 	memmove(e->s + a, e->s + b, e->len - b + 1);
 	e->len -= b - a;
+	/* The bytes past the new end are stale copies of the text. */
+	explicit_bzero(e->s + e->len + 1, b - a);
 }
 
 /* Moves the cursor off the inside of a cluster: forward after inserts, else back. */
@@ -103,6 +114,8 @@ static char *clean_input(const char *s, size_t n)
 		}
 	}
 	char *clean = utf8_sanitize(b.data ? b.data : "", b.len);
+	if (b.data != NULL)
+		explicit_bzero(b.data, b.cap);
 	buf_free(&b);
 	return clean;
 }
@@ -115,7 +128,7 @@ void editor_insert(struct editor *e, const char *s, size_t n)
 	raw_insert(e, e->cur, clean, l);
 	e->cur += l;
 	snap(e, true);
-	free(clean);
+	free_secret(clean);
 }
 
 void editor_insert_str(struct editor *e, const char *s)
@@ -362,6 +375,7 @@ void editor_yank(struct editor *e)
 void editor_clear(struct editor *e)
 {
 	command(e, false, false);
+	explicit_bzero(e->s, e->len);
 	e->len = 0;
 	e->s[0] = '\0';
 	e->cur = 0;
