@@ -35,7 +35,8 @@ DEB_PACKAGES = build-essential pkg-config libncursesw5-dev libcurl4-openssl-dev 
 
 SRC      = $(filter-out src/store/mongo.c,$(sort $(wildcard src/*.c src/*/*.c)))
 PLUGIN     = $(PLUGIN_DIR)/jarvis-mongo.so
-PLUGIN_SRC = src/store/mongo.c src/store/records.c src/core/util.c src/core/buf.c src/core/conv.c
+PLUGIN_SRC = src/store/mongo.c src/store/records.c src/core/util.c src/core/buf.c src/core/conv.c \
+             src/core/utf8.c
 PLUGIN_OBJ = $(PLUGIN_SRC:%.c=$(BUILD)/pic/%.o)
 OBJ      = $(SRC:%.c=$(BUILD)/%.o)
 LIB_OBJ  = $(filter-out $(BUILD)/src/main.o,$(OBJ))

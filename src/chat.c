@@ -75,6 +75,9 @@ struct chat {
 	size_t npending;
 
 	char *user_name; /* NULL: guest */
+	char *user_id;
+	bool closing;           /* chat_free has begun: start no new work */
+	bool error_from_stream; /* the error line is a retry notice of the answer */
 	char *error;
 	char *store_state;
 	size_t store_failures; /* writes lost since the store last worked */
@@ -121,7 +124,10 @@ struct job {
 	size_t nmsgs;
 	size_t index; /* position of msgs[0] in the conversation (loop side) */
 	int value;
-	bool counted; /* in pending_writes */
+	bool counted;      /* in pending_writes */
+	size_t *indices;   /* JOB_ADOPT: where msgs[i] stands in the conversation */
+	char *conv_title;  /* for a conversation the job may create: /new's title */
+	char *conv_system; /* and the system prompt set before its first message */
 
 	/* results */
 	int rc;
@@ -144,6 +150,7 @@ static void dirty(struct chat *ch, unsigned bits)
 
 static void set_error(struct chat *ch, const char *msg)
 {
+	ch->error_from_stream = false;
 	free(ch->error);
 	ch->error = msg ? xstrdup(msg) : NULL;
 	dirty(ch, CHAT_DIRTY_STATUS);
@@ -211,7 +218,10 @@ static const char *ps_conv(struct persist *ps, struct job *j, const char *title,
 	if (ps->conv_id != NULL && ps->conv_serial == j->serial)
 		return ps->conv_id;
 	char *id = NULL;
-	if (store_conv_create(ps->store, ps->user_id, title, model, NULL, &id, &j->cause) < 0) {
+	if (j->conv_title != NULL)
+		title = j->conv_title;
+	if (store_conv_create(ps->store, ps->user_id, title, model, j->conv_system, &id,
+	                      &j->cause) < 0) {
 		j->rc = -1;
 		return NULL;
 	}
@@ -220,19 +230,6 @@ static const char *ps_conv(struct persist *ps, struct job *j, const char *title,
 	ps->conv_serial = j->serial;
 	j->conv_id = xstrdup(id);
 	return id;
-}
-
-/* A short title from the first line of a prompt, cut on a character boundary. */
-static char *title_from(const char *text)
-{
-	size_t n = strcspn(text, "\n");
-	if (n > 60) {
-		n = 60;
-		while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
-			n--;
-	}
-	char *t = xstrndup(text, n);
-	return t[0] ? t : (free(t), xstrdup("untitled"));
 }
 
 static void job_run(struct job *j);
@@ -311,8 +308,7 @@ static void job_run(struct job *j)
 		if (j->nmsgs == 0)
 			return;
 		{
-			char *title =
-			    title_from(j->msgs[0]->text.data ? j->msgs[0]->text.data : "");
+			char *title = msg_title(j->msgs[0]);
 			conv_id = ps_conv(ps, j, title, j->b);
 			free(title);
 		}
@@ -408,6 +404,9 @@ static void job_free(struct job *j)
 {
 	free(j->a);
 	free(j->b);
+	free(j->indices);
+	free(j->conv_title);
+	free(j->conv_system);
 	free_secret(j->password);
 	for (size_t i = 0; i < j->nmsgs; i++)
 		msg_free(j->msgs[i]);
@@ -426,7 +425,9 @@ static void update_store_state(struct chat *ch);
 static void set_user(struct chat *ch, const struct account_user *u)
 {
 	free(ch->user_name);
+	free(ch->user_id);
 	ch->user_name = u ? xstrdup(u->name) : NULL;
+	ch->user_id = u ? xstrdup(u->id) : NULL;
 	ch->store_failures = 0;
 	update_store_state(ch);
 }
@@ -477,8 +478,12 @@ static void store_failed(struct chat *ch, struct job *j)
 {
 	ch->store_failures++;
 	update_store_state(ch);
-	char *line = xasprintf("store: %s", j->cause ? j->cause : "the store failed");
+	char *line =
+	    xasprintf("%s%s", strncmp(j->cause ? j->cause : "", "store:", 6) == 0 ? "" : "store: ",
+	              j->cause ? j->cause : "the store failed");
 	set_error(ch, line);
+	/* Kept in the history too: the status line forgets it at the next key. */
+	chat_notice(ch, "%s; this was not saved", line);
 	free(line);
 }
 
@@ -537,7 +542,8 @@ static void job_done(void *ud)
 		ch->store_online = j->online;
 		ch->outbox_writes = j->outbox;
 		update_store_state(ch);
-		schedule_sync(ch);
+		if (!ch->closing)
+			schedule_sync(ch);
 	}
 	if (j->counted && ch->pending_writes > 0) {
 		ch->pending_writes--;
@@ -550,6 +556,9 @@ static void job_done(void *ud)
 	case JOB_WHOAMI:
 		if (j->who == 0) {
 			set_user(ch, &j->user);
+			/* Anything sent before the check came back is kept too. */
+			if (!ch->closing)
+				adopt_conv(ch);
 		} else if (j->cause != NULL) {
 			chat_notice(ch, "%s", j->cause);
 		}
@@ -560,10 +569,18 @@ static void job_done(void *ud)
 			set_error(ch, j->cause ? j->cause : "that did not work");
 			break;
 		}
-		set_user(ch, &j->user);
-		chat_notice(ch, "%s as %s <%s>", j->kind == JOB_SIGNUP ? "signed up" : "logged in",
-		            j->user.name, j->user.email);
-		adopt_conv(ch);
+		{
+			/* Another account's conversation must not follow a new login. */
+			bool switched = ch->user_id != NULL && strcmp(ch->user_id, j->user.id) != 0;
+			set_user(ch, &j->user);
+			if (switched)
+				replace_conv(ch, conv_new());
+			chat_notice(ch, "%s as %s <%s>",
+			            j->kind == JOB_SIGNUP ? "signed up" : "logged in", j->user.name,
+			            j->user.email);
+			if (!switched && !ch->closing)
+				adopt_conv(ch);
+		}
 		break;
 	case JOB_LOGOUT:
 		if (j->rc < 0)
@@ -639,7 +656,8 @@ static void job_done(void *ud)
 	default:
 		if (j->rc < 0) {
 			store_failed(ch, j);
-			if (j->kind == JOB_APPEND_USER && j->value && current)
+			if (j->kind == JOB_APPEND_USER && j->value && current &&
+			    ch->awaiting_store && !ch->closing)
 				start_after_store(ch);
 			break;
 		}
@@ -651,7 +669,7 @@ static void job_done(void *ud)
 		if (current && (j->kind == JOB_APPEND_USER || j->kind == JOB_APPEND_ANSWER ||
 		                j->kind == JOB_ADOPT)) {
 			for (size_t i = 0; i < j->nmsgs; i++) {
-				size_t at = j->index + i;
+				size_t at = j->indices ? j->indices[i] : j->index + i;
 				if (at < ch->conv->n && j->msgs[i]->id != NULL &&
 				    ch->conv->msgs[at]->id == NULL) {
 					ch->conv->msgs[at]->id = xstrdup(j->msgs[i]->id);
@@ -659,7 +677,8 @@ static void job_done(void *ud)
 				}
 			}
 		}
-		if (j->kind == JOB_APPEND_USER && j->value && current)
+		if (j->kind == JOB_APPEND_USER && j->value && current && ch->awaiting_store &&
+		    !ch->closing)
 			start_after_store(ch);
 		break;
 	}
@@ -682,6 +701,14 @@ static void job_add_msg(struct job *j, const struct msg *m)
 	j->msgs[j->nmsgs++] = msg_clone(m);
 }
 
+/* What a job needs to create the conversation on screen in the store. */
+static void job_conv_meta(struct chat *ch, struct job *j)
+{
+	j->a = ch->conv->id ? xstrdup(ch->conv->id) : NULL;
+	j->conv_title = ch->conv->title ? xstrdup(ch->conv->title) : NULL;
+	j->conv_system = ch->system_prompt ? xstrdup(ch->system_prompt) : NULL;
+}
+
 /* After a login: keep the guest conversation on screen under the account. */
 static void adopt_conv(struct chat *ch)
 {
@@ -689,18 +716,14 @@ static void adopt_conv(struct chat *ch)
 		return;
 	struct job *j = job_new(ch, JOB_ADOPT);
 	j->b = xstrdup(ch->model);
-	bool first = true;
+	job_conv_meta(ch, j);
+	j->indices = xcalloc(ch->conv->n ? ch->conv->n : 1, sizeof(*j->indices));
 	for (size_t i = 0; i < ch->conv->n; i++) {
 		const struct msg *m = ch->conv->msgs[i];
 		if (m->role == ROLE_NOTICE || m->status == MSG_STREAMING)
 			continue;
-		if (first)
-			j->index = i;
-		/* Only a contiguous run maps back by index; notices break it. */
-		if (!first && i != j->index + j->nmsgs)
-			break;
+		j->indices[j->nmsgs] = i;
 		job_add_msg(j, m);
-		first = false;
 	}
 	if (j->nmsgs == 0) {
 		job_free(j);
@@ -757,12 +780,14 @@ void chat_free(struct chat *ch)
 {
 	if (ch == NULL)
 		return;
-	if (ch->call != NULL)
-		gemini_stream_cancel(ch->call);
-	worker_free(ch->worker);
-	/* Done callbacks above may have armed it. */
+	ch->closing = true;
 	if (ch->sync_timer != 0)
 		loop_timer_cancel(ch->loop, ch->sync_timer);
+	ch->sync_timer = 0;
+	if (ch->call != NULL)
+		gemini_stream_cancel(ch->call);
+	/* Runs the queued writes; their done callbacks start nothing new now. */
+	worker_free(ch->worker);
 	store_close(ch->ps.store);
 	if (ch->ps.secret != NULL)
 		secret_free(ch->ps.secret, ch->ps.secret_len);
@@ -775,6 +800,7 @@ void chat_free(struct chat *ch)
 	free(ch->system_prompt);
 	chat_detach(ch);
 	free(ch->user_name);
+	free(ch->user_id);
 	free(ch->error);
 	free(ch->store_state);
 	for (size_t i = 0; i < ch->nrates; i++) {
@@ -935,7 +961,9 @@ static void on_delta(void *ud, const struct gemini_delta *d)
 
 static void on_notice(void *ud, const char *line)
 {
-	set_error(ud, line);
+	struct chat *ch = ud;
+	set_error(ch, line);
+	ch->error_from_stream = true;
 }
 
 static void on_done(void *ud, const struct gemini_result *r)
@@ -988,7 +1016,9 @@ static void on_done(void *ud, const struct gemini_result *r)
 		chat_notice(ch, "stopped; the answer above is incomplete");
 	else if (m->status == MSG_ERROR && m->text.len == 0)
 		chat_notice(ch, "gemini: the API sent an empty answer; try /retry");
-	set_error(ch, NULL);
+	/* A retry notice is over; a store error that came meanwhile stays. */
+	if (ch->error_from_stream)
+		set_error(ch, NULL);
 	dirty(ch, CHAT_DIRTY_HISTORY | CHAT_DIRTY_STATUS);
 }
 
@@ -1035,7 +1065,7 @@ static int start_answer(struct chat *ch, char **cause)
 	if (ch->user_name != NULL) {
 		struct job *j = job_new(ch, JOB_APPEND_ANSWER);
 		j->b = xstrdup(ch->model);
-		j->a = ch->conv->id ? xstrdup(ch->conv->id) : NULL;
+		job_conv_meta(ch, j);
 		j->index = ch->conv->n - 1;
 		job_add_msg(j, ch->answer);
 		j->msgs[0]->status = MSG_INTERRUPTED;
@@ -1056,10 +1086,14 @@ static int check_send(struct chat *ch, const char *text, char **cause)
 		return set_cause(cause, "an answer is still coming; press Esc to stop it first");
 	if (blank(text) && ch->npending == 0)
 		return set_cause(cause, "type a message first");
-	if (strlen(text) > ch->cfg->max_message_bytes)
+	size_t size = strlen(text);
+	for (size_t i = 0; i < ch->npending; i++)
+		size += strlen(ch->pending[i].data_uri);
+	if (size > ch->cfg->max_message_bytes)
 		return set_cause(cause,
-		                 "the message is over %zu bytes ([limits] max_message_bytes)",
-		                 ch->cfg->max_message_bytes);
+		                 "the message with its images is %zu bytes, over the %zu of "
+		                 "[limits] max_message_bytes; /detach some images",
+		                 size, ch->cfg->max_message_bytes);
 	if (ch->cfg->api_key == NULL || ch->cfg->api_key[0] == '\0')
 		return set_cause(cause,
 		                 "no API key: set GEMINI_API_KEY or [gemini] api_key in "
@@ -1109,7 +1143,7 @@ int chat_send(struct chat *ch, const char *text, char **cause)
 	/* Logged in: the request goes out once the question is stored. */
 	struct job *j = job_new(ch, JOB_APPEND_USER);
 	j->b = xstrdup(ch->model);
-	j->a = ch->conv->id ? xstrdup(ch->conv->id) : NULL;
+	job_conv_meta(ch, j);
 	j->index = ch->conv->n - 1;
 	j->value = 1;
 	job_add_msg(j, m);
@@ -1122,6 +1156,12 @@ int chat_send(struct chat *ch, const char *text, char **cause)
 
 int chat_stop(struct chat *ch, char **cause)
 {
+	if (ch->awaiting_store) {
+		/* The question is being stored and has not gone out: it never will. */
+		ch->awaiting_store = false;
+		chat_notice(ch, "not sent; /retry sends it");
+		return 0;
+	}
 	if (ch->call == NULL)
 		return set_cause(cause, "nothing is streaming");
 	gemini_stream_cancel(ch->call);

@@ -65,8 +65,6 @@ struct oneshot {
 	char *store_error; /* the first store failure; saving stops there */
 };
 
-/* Title length, in characters, of a new conversation. */
-#define TITLE_CHARS 60
 /* Earlier messages sent as context with -C. */
 #define CONTEXT_MSGS 1000
 #define CHECKPOINT_MS 1000
@@ -307,46 +305,6 @@ static int build_prompt(const struct cli *cli, const struct config *cfg, struct 
 	return EXIT_OK;
 }
 
-/* Appends a message the caller made to c, which then owns it. */
-static void conv_push(struct conv *c, struct msg *m)
-{
-	if (c->n == c->cap) {
-		c->cap = c->cap ? c->cap * 2 : 16;
-		c->msgs = xrealloc(c->msgs, c->cap * sizeof(*c->msgs));
-	}
-	c->msgs[c->n++] = m;
-}
-
-/*
- * A new conversation's title: the prompt's first non-blank line, made safe
- * to show, cut to TITLE_CHARS characters (never inside one) with an
- * ellipsis; an image's name when there is no text.
- */
-static char *make_title(const struct msg *m)
-{
-	const char *p = m->text.data != NULL ? m->text.data : "";
-	p += strspn(p, " \t\r\n");
-	size_t len = strcspn(p, "\r\n");
-	while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t'))
-		len--;
-	if (len == 0)
-		return m->nimages > 0 ? xasprintf("image: %s", m->images[0].name)
-		                      : xstrdup("untitled");
-	char *safe = utf8_sanitize(p, len);
-	size_t n = strlen(safe), off = 0;
-	for (int chars = 0; off < n && chars < TITLE_CHARS; chars++)
-		off = utf8_cluster_next(safe, n, off);
-	if (off < n) {
-		while (off > 0 && safe[off - 1] == ' ')
-			off--;
-		safe[off] = '\0';
-		char *t = xasprintf("%s…", safe);
-		free(safe);
-		return t;
-	}
-	return safe;
-}
-
 /* Notes the first store failure and stops saving; later ones are dropped. */
 static void store_failed(struct oneshot *o, char *cause)
 {
@@ -445,7 +403,7 @@ static void save_question(struct oneshot *o, struct conv *c, struct msg *q, cons
 {
 	char *cause = NULL;
 	if (c->id == NULL) {
-		char *title = make_title(q);
+		char *title = msg_title(q);
 		int rc = store_conv_create(o->store, o->user_id, title, model, system_prompt,
 		                           &c->id, &cause);
 		free(title);

@@ -83,6 +83,12 @@ void worker_submit(struct worker *w, void (*work)(void *ud), void (*done)(void *
 	j->ud = ud;
 	j->w = w;
 	w->pending++;
+	if (w->stopping) {
+		/* The thread is gone (worker_free): run it here so nothing waits forever. */
+		work(ud);
+		loop_post(w->loop, job_done, j);
+		return;
+	}
 	pthread_mutex_lock(&w->lock);
 	if (w->tail != NULL)
 		w->tail->next = j;

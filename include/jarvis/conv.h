@@ -73,6 +73,8 @@ struct conv *conv_new(void);
 void conv_free(struct conv *c);
 /* Appends a new message with the given role and text; the conversation owns it. */
 struct msg *conv_add(struct conv *c, enum msg_role role, const char *text);
+/* Appends a message the caller made; the conversation then owns it. */
+void conv_push(struct conv *c, struct msg *m);
 /* The last message, or NULL. */
 struct msg *conv_last(const struct conv *c);
 /* Removes and frees every message. */
@@ -85,6 +87,15 @@ void msg_free(struct msg *m);
 struct msg *msg_clone(const struct msg *m);
 /* Appends an image (copies every field). */
 void msg_add_image(struct msg *m, const struct image *img);
+
+/* Characters in a title made from a prompt. */
+#define CONV_TITLE_CHARS 60
+/*
+ * A new conversation's title from its first message: the first non-blank
+ * line, made safe to show, cut to CONV_TITLE_CHARS characters (never inside
+ * one) with an ellipsis; an image's name when there is no text.
+ */
+char *msg_title(const struct msg *m);
 
 const char *msg_role_name(enum msg_role r);     /* "user", "model", "notice" */
 const char *msg_status_name(enum msg_status s); /* "complete", "interrupted", ... */

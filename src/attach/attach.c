@@ -65,7 +65,8 @@ static int read_all(int fd, unsigned char *p, size_t n)
 int attach_load(const char *path, size_t max_bytes, struct image *img, char **cause)
 {
 	memset(img, 0, sizeof(*img));
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* Non-blocking until it is known to be a regular file: a FIFO must not hang us. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd == -1)
 		return set_cause(cause, "attach: cannot open %s: %s", path, strerror(errno));
 	struct stat st;
@@ -73,6 +74,7 @@ int attach_load(const char *path, size_t max_bytes, struct image *img, char **ca
 		close(fd);
 		return set_cause(cause, "attach: %s is not a regular file", path);
 	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	size_t size = (size_t)st.st_size;
 	if (size == 0) {
 		close(fd);

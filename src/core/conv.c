@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jarvis/utf8.h"
 #include "jarvis/util.h"
 
 /* Messages can be long (a pasted file, an image caption), but never unbounded. */
@@ -99,13 +100,18 @@ void msg_add_image(struct msg *m, const struct image *img)
 
 struct msg *conv_add(struct conv *c, enum msg_role role, const char *text)
 {
+	struct msg *m = msg_new(role, text);
+	conv_push(c, m);
+	return m;
+}
+
+void conv_push(struct conv *c, struct msg *m)
+{
 	if (c->n == c->cap) {
 		c->cap = c->cap ? c->cap * 2 : 16;
 		c->msgs = xrealloc(c->msgs, c->cap * sizeof(*c->msgs));
 	}
-	struct msg *m = msg_new(role, text);
 	c->msgs[c->n++] = m;
-	return m;
 }
 
 struct msg *conv_last(const struct conv *c)
@@ -147,4 +153,29 @@ int msg_status_parse(const char *name, enum msg_status *out)
 		}
 	}
 	return -1;
+}
+
+char *msg_title(const struct msg *m)
+{
+	const char *p = m->text.data != NULL ? m->text.data : "";
+	p += strspn(p, " \t\r\n");
+	size_t len = strcspn(p, "\r\n");
+	while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+		len--;
+	if (len == 0)
+		return m->nimages > 0 ? xasprintf("image: %s", m->images[0].name)
+		                      : xstrdup("untitled");
+	char *safe = utf8_sanitize(p, len);
+	size_t n = strlen(safe), off = 0;
+	for (int chars = 0; off < n && chars < CONV_TITLE_CHARS; chars++)
+		off = utf8_cluster_next(safe, n, off);
+	if (off < n) {
+		while (off > 0 && safe[off - 1] == ' ')
+			off--;
+		safe[off] = '\0';
+		char *t = xasprintf("%s…", safe);
+		free(safe);
+		return t;
+	}
+	return safe;
 }

@@ -36,6 +36,20 @@ static bool msg_is_sent(const struct msg *m)
 	return true;
 }
 
+/*
+ * An answer followed by another answer with no question between was
+ * replaced (/retry): only the newest answer to a question is context.
+ */
+static bool superseded(const struct conv *c, size_t i)
+{
+	if (c->msgs[i]->role != ROLE_MODEL)
+		return false;
+	for (size_t k = i + 1; k < c->n; k++)
+		if (msg_is_sent(c->msgs[k]))
+			return c->msgs[k]->role == ROLE_MODEL;
+	return false;
+}
+
 static int add_parts(cJSON *parts, const struct msg *m, char **cause)
 {
 	if (m->text.len > 0) {
@@ -69,7 +83,7 @@ char *gemini_request_json(const struct conv *c, const struct gemini_gen *gen, ch
 
 	for (size_t i = 0; i < c->n; i++) {
 		const struct msg *m = c->msgs[i];
-		if (!msg_is_sent(m))
+		if (!msg_is_sent(m) || superseded(c, i))
 			continue;
 		if (parts == NULL || m->role != last_role) {
 			cJSON *content = cJSON_CreateObject();

@@ -23,6 +23,7 @@ START_TEST(turns_roles_and_merging)
 	struct conv *c = conv_new();
 	conv_add(c, ROLE_NOTICE, "welcome");
 	conv_add(c, ROLE_USER, "hi");
+	conv_add(c, ROLE_MODEL, "a first answer, replaced by /retry");
 	conv_add(c, ROLE_MODEL, "hello");
 	struct msg *failed = conv_add(c, ROLE_MODEL, ""); /* an error before any text */
 	failed->status = MSG_ERROR;
@@ -36,9 +37,14 @@ START_TEST(turns_roles_and_merging)
 	cJSON *parts = cJSON_GetObjectItem(last, "parts");
 	ck_assert_int_eq(cJSON_GetArraySize(parts), 2);
 	ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(parts, 1), "text")->valuestring,
-			 "second");
+	                 "second");
+	cJSON *answer = cJSON_GetArrayItem(contents, 1);
+	ck_assert_str_eq(cJSON_GetObjectItem(answer, "role")->valuestring, "model");
+	/* Only the newest answer to a question is sent. */
+	cJSON *answer_parts = cJSON_GetObjectItem(answer, "parts");
+	ck_assert_int_eq(cJSON_GetArraySize(answer_parts), 1);
 	ck_assert_str_eq(
-		cJSON_GetObjectItem(cJSON_GetArrayItem(contents, 1), "role")->valuestring, "model");
+	    cJSON_GetObjectItem(cJSON_GetArrayItem(answer_parts, 0), "text")->valuestring, "hello");
 	ck_assert_ptr_null(cJSON_GetObjectItem(root, "systemInstruction"));
 	ck_assert_ptr_null(cJSON_GetObjectItem(root, "generationConfig"));
 	cJSON_Delete(root);
@@ -56,14 +62,14 @@ START_TEST(system_generation_config_and_images)
 	cJSON *root = build(c, &gen);
 	cJSON *si = cJSON_GetObjectItem(root, "systemInstruction");
 	ck_assert_str_eq(
-		cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(si, "parts"), 0), "text")
-			->valuestring,
-		"be brief");
+	    cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(si, "parts"), 0), "text")
+	        ->valuestring,
+	    "be brief");
 	cJSON *gc = cJSON_GetObjectItem(root, "generationConfig");
 	ck_assert(cJSON_GetObjectItem(gc, "temperature")->valuedouble == 0.5);
 	ck_assert_int_eq(cJSON_GetObjectItem(gc, "maxOutputTokens")->valueint, 256);
-	cJSON *parts = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(root, "contents"), 0),
-					   "parts");
+	cJSON *parts = cJSON_GetObjectItem(
+	    cJSON_GetArrayItem(cJSON_GetObjectItem(root, "contents"), 0), "parts");
 	cJSON *inline_data = cJSON_GetObjectItem(cJSON_GetArrayItem(parts, 1), "inlineData");
 	ck_assert_str_eq(cJSON_GetObjectItem(inline_data, "mimeType")->valuestring, "image/png");
 	ck_assert_str_eq(cJSON_GetObjectItem(inline_data, "data")->valuestring, "AAEC");
@@ -94,10 +100,10 @@ START_TEST(models_merge_the_api_list)
 	ck_assert_ptr_nonnull(models_find(&list, MODELS_DEFAULT));
 	ck_assert_ptr_nonnull(models_find(&list, "gemini-2.5-flash-lite"));
 	const char *page = "{\"models\":[{\"name\":\"models/gemini-new\",\"description\":"
-			   "\"New one\\nsecond line\",\"supportedGenerationMethods\":"
-			   "[\"generateContent\",\"countTokens\"]},{\"name\":\"models/embed\","
-			   "\"supportedGenerationMethods\":[\"embedContent\"]}],"
-			   "\"nextPageToken\":\"p2\"}";
+	                   "\"New one\\nsecond line\",\"supportedGenerationMethods\":"
+	                   "[\"generateContent\",\"countTokens\"]},{\"name\":\"models/embed\","
+	                   "\"supportedGenerationMethods\":[\"embedContent\"]}],"
+	                   "\"nextPageToken\":\"p2\"}";
 	char *next = NULL, *cause = NULL;
 	ck_assert_int_eq(models_merge_remote(&list, page, strlen(page), &next, &cause), 0);
 	ck_assert_str_eq(next, "p2");

@@ -1,0 +1,110 @@
+"""End-to-end: what a logged-in TUI session stores, in the corner cases.
+
+What it is for: quitting right after sending still ends the process and
+stores the exchange; a guest conversation with notices in it is kept whole
+after /login; a title from /new and a /system prompt given before the first
+message reach the store; logging in as another account starts a new
+conversation whose messages are stored under that account; Esc while the
+question is being stored sends nothing.
+What it must not do: reach the network or sleep for fixed long times.
+"""
+
+import os
+import re
+import sqlite3
+
+from test_tui import PW, send, start, wait_until
+from test_tui_accounts import cli_convs, cli_signup
+
+
+def db_rows(jarvis_env, sql, args=()):
+    path = os.path.join(jarvis_env["XDG_DATA_HOME"], "jarvis", "jarvis.db")
+    con = sqlite3.connect(path)
+    try:
+        return con.execute(sql, args).fetchall()
+    finally:
+        con.close()
+
+
+def login_with_password(t, email):
+    send(t, "/login " + email)
+    t.wait_for("password:")
+    send(t, PW)
+
+
+def test_quit_right_after_sending_ends_and_stores(jarvis_tui, fake_gemini, jarvis_env, run_jarvis):
+    cli_signup(run_jarvis)
+    t = start(jarvis_tui)
+    t.wait_for(re.compile(r"^ Ann │ ", re.M))
+    t.send_text("hi there")
+    t.send_keys("Enter", "C-d")
+    assert t.wait_exit(timeout=15) == 0
+    rows = db_rows(jarvis_env, "SELECT role, text FROM messages ORDER BY seq")
+    assert ("user", "hi there") in rows, rows
+
+
+def test_guest_chat_with_notices_is_kept_whole(jarvis_tui, fake_gemini, jarvis_env, run_jarvis):
+    cli_signup(run_jarvis)
+    assert run_jarvis(["--logout"]).returncode == 0
+    t = start(jarvis_tui)
+    send(t, "alpha question")
+    t.wait_for("Cheyenne")
+    send(t, "/whoami")
+    t.wait_for("guest: nothing is stored")
+    send(t, "beta question")
+    wait_until(lambda: t.screen().count("Cheyenne") >= 2, what="second answer")
+    login_with_password(t, "ann@example.org")
+    t.wait_for(re.compile(r"^ Ann │ ", re.M), timeout=15)
+    wait_until(lambda: len(db_rows(jarvis_env, "SELECT id FROM messages")) == 4,
+               what="four stored messages")
+    texts = [r[0] for r in db_rows(jarvis_env, "SELECT text FROM messages ORDER BY seq")]
+    assert texts[0] == "alpha question" and texts[2] == "beta question", texts
+
+
+def test_title_and_system_prompt_before_the_first_message(jarvis_tui, fake_gemini, jarvis_env,
+                                                          run_jarvis):
+    cli_signup(run_jarvis)
+    t = start(jarvis_tui)
+    t.wait_for(re.compile(r"^ Ann │ ", re.M))
+    send(t, "/new My Project")
+    send(t, "/system answer in French")
+    t.wait_for("system prompt set")
+    send(t, "what is up")
+    t.wait_for("Cheyenne")
+    wait_until(lambda: db_rows(jarvis_env, "SELECT title, system_prompt FROM conversations"),
+               what="a stored conversation")
+    assert db_rows(jarvis_env, "SELECT title, system_prompt FROM conversations") == [
+        ("My Project", "answer in French")]
+    body = fake_gemini.api_requests("stream")[-1]["json"]
+    assert body["systemInstruction"]["parts"][0]["text"] == "answer in French"
+
+
+def test_login_as_another_account_stores_under_it(jarvis_tui, fake_gemini, jarvis_env,
+                                                  run_jarvis):
+    cli_signup(run_jarvis)
+    cli_signup(run_jarvis, name="Bob", email="bob@example.org")
+    t = start(jarvis_tui)
+    t.wait_for(re.compile(r"^ Bob │ ", re.M))
+    send(t, "bob's first")
+    t.wait_for("Cheyenne")
+    login_with_password(t, "ann@example.org")
+    t.wait_for(re.compile(r"^ Ann │ ", re.M), timeout=15)
+    # Bob's conversation left the screen with Bob.
+    wait_until(lambda: "bob's first" not in t.screen(), what="a new conversation")
+    send(t, "ann's question")
+    wait_until(lambda: "Cheyenne" in t.screen(), what="Ann's answer")
+    send(t, "/quit")
+    assert t.wait_exit() == 0
+    convs = cli_convs(run_jarvis)  # run_jarvis is logged in as Ann now
+    assert "ann's question" in convs and "bob's first" not in convs, convs
+
+
+def test_esc_while_the_question_is_stored_sends_nothing(jarvis_tui, fake_gemini, run_jarvis):
+    cli_signup(run_jarvis)
+    t = start(jarvis_tui)
+    t.wait_for(re.compile(r"^ Ann │ ", re.M))
+    t.send_text("never mind")
+    # Enter and Esc in one burst: the question is still on its way to the store.
+    t.send_keys("Enter", "Escape")
+    t.wait_for("not sent; /retry sends it")
+    assert fake_gemini.api_requests("stream") == []
