@@ -14,18 +14,18 @@ BUILD     ?= build
 PYTHON    ?= /usr/bin/python3
 CC        ?= cc
 
-# libmongoc is linked only into the MongoDB plugin (jarvis-mongo.so), which
-# the store loads on first use: runs that never touch MongoDB never map it.
-PKGS   = ncursesw libcurl libcjson libjwt libxcrypt libmagic sqlite3 md4c inih
-MONGO_PKGS = libmongoc-1.0
+# The heavy optional libraries are linked only into plugins (see
+# include/jarvis/plugin.h), loaded on first use: a run that never touches
+# MongoDB, SQLite or an attachment never maps libmongoc, sqlite3 or libmagic.
+PKGS   = ncursesw libcurl libcjson libjwt libxcrypt md4c inih
+PLUGIN_PKGS = libmongoc-1.0 sqlite3 libmagic
 WARN   = -std=c11 -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes \
          -Wstrict-prototypes -Wno-unused-parameter
 CFLAGS ?= -O2 -g
 ALL_CFLAGS   = $(WARN) $(CFLAGS) $(EXTRA_CFLAGS)
 PLUGIN_DIR   = $(BUILD)/lib/jarvis
-ALL_CPPFLAGS = -D_GNU_SOURCE -Iinclude $(shell pkg-config --cflags $(PKGS) $(MONGO_PKGS)) \
-               -DJARVIS_BUILD_LIBDIR='"$(abspath $(PLUGIN_DIR))"' \
-               -DJARVIS_INSTALL_LIBDIR='"$(LIBDIR)/jarvis"' $(CPPFLAGS)
+ALL_CPPFLAGS = -D_GNU_SOURCE -Iinclude -I$(BUILD) \
+               $(shell pkg-config --cflags $(PKGS) $(PLUGIN_PKGS)) $(CPPFLAGS)
 LIBS         = $(shell pkg-config --libs $(PKGS)) -lpthread -lm -ldl
 
 DEB_PACKAGES = build-essential pkg-config libncursesw5-dev libcurl4-openssl-dev \
@@ -33,11 +33,21 @@ DEB_PACKAGES = build-essential pkg-config libncursesw5-dev libcurl4-openssl-dev 
   libmd4c-dev libinih-dev check tmux python3 python3-pytest clang clang-format \
   man-db groff-base ca-certificates procps libclang-rt-14-dev time
 
-SRC      = $(filter-out src/store/mongo.c,$(sort $(wildcard src/*.c src/*/*.c)))
-PLUGIN     = $(PLUGIN_DIR)/jarvis-mongo.so
-PLUGIN_SRC = src/store/mongo.c src/store/records.c src/core/util.c src/core/buf.c src/core/conv.c \
-             src/core/utf8.c
-PLUGIN_OBJ = $(PLUGIN_SRC:%.c=$(BUILD)/pic/%.o)
+# Each plugin: its own sources plus PIC copies of the core helpers they use.
+PLUGIN_CORE       = src/core/util.c src/core/buf.c src/core/conv.c src/core/utf8.c \
+                    src/store/records.c
+PLUGIN_mongo_SRC  = src/store/mongo.c $(PLUGIN_CORE)
+PLUGIN_mongo_PKGS = libmongoc-1.0
+PLUGIN_sqlite_SRC = src/store/sqlite.c $(PLUGIN_CORE)
+PLUGIN_sqlite_PKGS = sqlite3
+PLUGIN_magic_SRC  = src/attach/magic.c src/core/util.c
+PLUGIN_magic_PKGS = libmagic
+PLUGIN_NAMES = mongo sqlite magic
+PLUGINS      = $(PLUGIN_NAMES:%=$(PLUGIN_DIR)/jarvis-%.so)
+PLUGIN_ONLY  = src/store/mongo.c src/store/sqlite.c src/attach/magic.c
+PLUGIN_OBJ   = $(sort $(foreach p,$(PLUGIN_NAMES),$(PLUGIN_$(p)_SRC:%.c=$(BUILD)/pic/%.o)))
+
+SRC      = $(filter-out $(PLUGIN_ONLY),$(sort $(wildcard src/*.c src/*/*.c)))
 OBJ      = $(SRC:%.c=$(BUILD)/%.o)
 LIB_OBJ  = $(filter-out $(BUILD)/src/main.o,$(OBJ))
 UNIT_SRC = $(sort $(wildcard tests/unit/test_*.c))
@@ -46,7 +56,7 @@ BIN      = $(if $(filter build,$(BUILD)),jarvis,$(BUILD)/jarvis)
 
 .PHONY: all deps test unit e2e sanitize lint fuzz bench install uninstall clean
 
-all: $(BIN) $(PLUGIN)
+all: $(BIN) $(PLUGINS)
 
 # Everything but main.o goes in an archive, so a program links only what it uses.
 $(BUILD)/libjarvis.a: $(LIB_OBJ)
@@ -64,16 +74,30 @@ $(BUILD)/pic/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -fPIC -MMD -MP -c -o $@ $<
 
-# Only the engine's two entry points leave the plugin (src/store/mongo.map).
-$(PLUGIN): $(PLUGIN_OBJ) src/store/mongo.map
+# Only the entry points in src/plugin.map leave a plugin.
+plugin_objs = $(patsubst %.c,$(BUILD)/pic/%.o,$(PLUGIN_$(1)_SRC))
+.SECONDEXPANSION:
+$(PLUGIN_DIR)/jarvis-%.so: $$(call plugin_objs,$$*) src/plugin.map
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -shared -Wl,--version-script=src/store/mongo.map \
-	  -o $@ $(PLUGIN_OBJ) $(shell pkg-config --libs $(MONGO_PKGS))
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -shared -Wl,--version-script=src/plugin.map \
+	  -o $@ $(filter %.o,$^) $(shell pkg-config --libs $(PLUGIN_$*_PKGS))
+
+# Where the plugins are, rewritten only when PREFIX, LIBDIR or BUILD change,
+# so that changing them rebuilds what depends on it.
+$(BUILD)/paths.h: FORCE
+	@mkdir -p $(@D)
+	@printf '#define JARVIS_SOURCE_ROOT "%s"\n#define JARVIS_BUILD_LIBDIR "%s"\n#define JARVIS_INSTALL_LIBDIR "%s"\n' \
+	  '$(CURDIR)' '$(abspath $(PLUGIN_DIR))' '$(LIBDIR)/jarvis' > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+$(BUILD)/src/plugin.o: $(BUILD)/paths.h
+
+.PHONY: FORCE
+FORCE:
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libjarvis.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(shell pkg-config --cflags check) $(LDFLAGS) \
-	  -o $@ $< $(BUILD)/libjarvis.a $(LIBS) $(shell pkg-config --libs check $(MONGO_PKGS))
+	  -o $@ $< $(BUILD)/libjarvis.a $(LIBS) $(shell pkg-config --libs check $(PLUGIN_PKGS))
 
 -include $(OBJ:.o=.d) $(PLUGIN_OBJ:.o=.d)
 
@@ -86,11 +110,11 @@ deps:
 
 # Both run beside a FerretDB of their own (tests/ferretdb.py), so the
 # store's contract suite and the end-to-end tests reach a real MongoDB peer.
-unit: $(UNIT_BIN) $(PLUGIN)
+unit: $(UNIT_BIN) $(PLUGINS)
 	@$(PYTHON) tests/ferretdb.py run -- sh -c \
 	  'fail=0; for t in $(UNIT_BIN); do $$t || fail=1; done; exit $$fail'
 
-e2e: $(BIN) $(PLUGIN)
+e2e: $(BIN) $(PLUGINS)
 	JARVIS_BIN=$(abspath $(BIN)) $(PYTHON) tests/ferretdb.py run -- \
 	  $(PYTHON) -m pytest -q -p no:cacheprovider tests/e2e
 
@@ -101,22 +125,22 @@ sanitize:
 	  LDFLAGS="-fsanitize=address,undefined" test
 
 lint:
-	@clang-format --dry-run --Werror $(SRC) src/store/mongo.c $(wildcard include/jarvis/*.h src/*/*.h)
-	@! grep -nE '\b(strcpy|strcat|sprintf|vsprintf|gets|atoi|atol|strtok)\s*\(' $(SRC) \
+	@clang-format --dry-run --Werror $(SRC) $(PLUGIN_ONLY) $(wildcard include/jarvis/*.h src/*/*.h)
+	@! grep -nE '\b(strcpy|strcat|sprintf|vsprintf|gets|atoi|atol|strtok)\s*\(' $(SRC) $(PLUGIN_ONLY) \
 	  || { echo "lint: banned call above"; exit 1; }
 	@! grep -nE '#include <(curses|ncurses|mongoc|bson|curl)' src/core/*.c \
 	  || { echo "lint: src/core must stay free of terminal, network and store headers"; exit 1; }
 	@echo "lint: ok"
 
-install: $(BIN) $(PLUGIN)
+install: $(BIN) $(PLUGINS)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANPREFIX)/man1 $(DESTDIR)$(LIBDIR)/jarvis
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/jarvis
-	install -m 644 $(PLUGIN) $(DESTDIR)$(LIBDIR)/jarvis/jarvis-mongo.so
+	install -m 644 $(PLUGINS) $(DESTDIR)$(LIBDIR)/jarvis/
 	install -m 644 man/jarvis.1 $(DESTDIR)$(MANPREFIX)/man1/jarvis.1
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/jarvis $(DESTDIR)$(MANPREFIX)/man1/jarvis.1
-	rm -f $(DESTDIR)$(LIBDIR)/jarvis/jarvis-mongo.so
+	rm -f $(PLUGIN_NAMES:%=$(DESTDIR)$(LIBDIR)/jarvis/jarvis-%.so)
 	-rmdir $(DESTDIR)$(LIBDIR)/jarvis 2>/dev/null
 
 clean:

@@ -1,18 +1,19 @@
 /*
- * attach.c: image attachments (see attach.h). libmagic's database is
- * loaded once, on the first attachment, so starting Jarvis never pays for it.
+ * attach.c: image attachments (see attach.h). libmagic lives in a plugin
+ * (src/attach/magic.c) loaded on the first attachment, so starting Jarvis
+ * never pays for it.
  */
 #include "jarvis/attach.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <magic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "jarvis/base64.h"
+#include "jarvis/plugin.h"
 #include "jarvis/util.h"
 
 static const char *const accepted[] = {"image/png", "image/jpeg", "image/webp", "image/heic",
@@ -26,20 +27,16 @@ int attach_mime_ok(const char *mime)
 	return 0;
 }
 
-static magic_t cookie(char **cause)
+/* The MIME type libmagic reads from the bytes (in the jarvis-magic plugin). */
+static const char *sniff(const void *data, size_t n, char **cause)
 {
-	static magic_t m;
-	if (m != NULL)
-		return m;
-	m = magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR);
-	if (m == NULL || magic_load(m, NULL) == -1) {
-		set_cause(cause, "attach: cannot load the file-type database: %s",
-		          m ? magic_error(m) : strerror(errno));
-		if (m != NULL)
-			magic_close(m);
-		m = NULL;
+	static const char *(*magic_mime)(const void *, size_t, char **);
+	if (magic_mime == NULL) {
+		*(void **)&magic_mime = plugin_symbol("magic", "attach_magic_mime", cause);
+		if (magic_mime == NULL)
+			return NULL;
 	}
-	return m;
+	return magic_mime(data, n, cause);
 }
 
 static const char *base_name(const char *path)
@@ -95,12 +92,14 @@ int attach_load(const char *path, size_t max_bytes, struct image *img, char **ca
 	}
 	close(fd);
 
-	magic_t m = cookie(cause);
-	if (m == NULL) {
+	char *why = NULL;
+	const char *mime = sniff(data, size, &why);
+	if (mime == NULL && why != NULL) {
+		set_cause(cause, "attach: cannot tell the type of %s: %s", path, why);
+		free(why);
 		free(data);
 		return -1;
 	}
-	const char *mime = magic_buffer(m, data, size);
 	if (mime == NULL || !attach_mime_ok(mime)) {
 		set_cause(cause,
 		          "attach: %s is %s; Gemini takes PNG, JPEG, WebP, HEIC or HEIF images",

@@ -11,11 +11,11 @@
 #include "jarvis/store.h"
 
 #include <ctype.h>
-#include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "engine.h"
+#include "jarvis/plugin.h"
 #include "jarvis/util.h"
 #include "outbox.h"
 
@@ -148,49 +148,24 @@ static void seq_note(struct store *st, const char *conv_id, long seq)
 }
 
 /*
- * The MongoDB engine lives in a plugin (jarvis-mongo.so) loaded on first
- * use, so that a run that never touches MongoDB never maps libmongoc, ICU
- * and their friends (about 8 MiB of resident memory). Searched in
- * $JARVIS_LIBDIR, the build tree and the install directory, in that order.
+ * Both engines are plugins (see plugin.h), loaded on first use: a guest's
+ * one-shot run maps neither SQLite nor libmongoc.
  */
-static const struct store_engine *mongo_engine;
-static void *(*mongo_open)(const char *uri, const char *db, int offline_ok, int *offline,
-                           char **cause);
-
-static int load_mongo(char **cause)
+static const struct store_engine *engine_load(const char *name, void **open_fn, char **cause)
 {
-	if (mongo_engine != NULL)
-		return 0;
-	const char *dirs[] = {getenv("JARVIS_LIBDIR"), JARVIS_BUILD_LIBDIR, JARVIS_INSTALL_LIBDIR};
-	char *tried = xstrdup("");
-	for (size_t i = 0; i < ARRAY_LEN(dirs); i++) {
-		if (dirs[i] == NULL || dirs[i][0] == '\0')
-			continue;
-		char *path = xasprintf("%s/jarvis-mongo.so", dirs[i]);
-		void *so = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-		if (so != NULL) {
-			mongo_engine = dlsym(so, "store_mongo_engine");
-			*(void **)&mongo_open = dlsym(so, "store_mongo_open");
-			free(path);
-			if (mongo_engine != NULL && mongo_open != NULL) {
-				free(tried);
-				return 0;
-			}
-			mongo_engine = NULL;
-			dlclose(so);
-			continue;
-		}
-		char *more = xasprintf("%s%s%s", tried, tried[0] ? ", " : "", path);
-		free(tried);
-		tried = more;
-		free(path);
+	char *sym = xasprintf("store_%s_engine", name);
+	char *open_sym = xasprintf("store_%s_open", name);
+	const struct store_engine *e = plugin_symbol(name, sym, cause);
+	*open_fn = e ? plugin_symbol(name, open_sym, cause) : NULL;
+	free(sym);
+	free(open_sym);
+	if (e == NULL || *open_fn == NULL) {
+		char *why = *cause;
+		*cause = xasprintf("store: %s", why ? why : "the engine could not be loaded");
+		free(why);
+		return NULL;
 	}
-	set_cause(cause,
-	          "store: MongoDB support is not installed (no jarvis-mongo.so in %s); "
-	          "run make install, or use the embedded store",
-	          tried);
-	free(tried);
-	return -1;
+	return e;
 }
 
 static struct store *open_engine(const char *uri, const char *database, const char *data_dir,
@@ -202,9 +177,10 @@ static struct store *open_engine(const char *uri, const char *database, const ch
 
 	*offline = 0;
 	if (uri != NULL && (has_prefix(uri, "mongodb://") || has_prefix(uri, "mongodb+srv://"))) {
-		if (load_mongo(cause) == -1)
+		void *(*mongo_open)(const char *, const char *, int, int *, char **);
+		e = engine_load("mongo", (void **)&mongo_open, cause);
+		if (e == NULL)
 			return NULL;
-		e = mongo_engine;
 		h = mongo_open(uri, db, offline_ok, offline, cause);
 	} else {
 		char *path;
@@ -231,8 +207,13 @@ static struct store *open_engine(const char *uri, const char *database, const ch
 			set_cause(cause, "store: empty path after 'sqlite:'; give a file path");
 			return NULL;
 		}
-		e = &store_sqlite_engine;
-		h = store_sqlite_open(path, cause);
+		void *(*sqlite_open)(const char *, char **);
+		e = engine_load("sqlite", (void **)&sqlite_open, cause);
+		if (e == NULL) {
+			free(path);
+			return NULL;
+		}
+		h = sqlite_open(path, cause);
 		free(path);
 	}
 	if (h == NULL)
@@ -241,7 +222,7 @@ static struct store *open_engine(const char *uri, const char *database, const ch
 	st->e = e;
 	st->h = h;
 	st->online = true;
-	st->ident = xasprintf("%s/%s", e->name, e == mongo_engine ? db : "");
+	st->ident = xasprintf("%s/%s", e->name, strcmp(e->name, "mongodb") == 0 ? db : "");
 	return st;
 }
 
