@@ -52,7 +52,8 @@ struct oneshot {
 	struct buf out; /* neutralised text waiting to be written */
 	char last_byte; /* the last byte written, to end with a newline */
 	bool wrote;
-	bool output_broken; /* stdout closed (EPIPE): stop quietly */
+	bool output_broken; /* stdout cannot take more: stop the stream */
+	int write_errno;    /* why, when it is not EPIPE */
 
 	/* Saving the exchange; store is NULL for a guest or --no-save. */
 	struct store *store;
@@ -76,6 +77,9 @@ static void write_all(struct oneshot *o, const char *p, size_t n)
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0) {
+			/* A reader that went away (| head) is not an error; a full disk is. */
+			if (w < 0 && errno != EPIPE)
+				o->write_errno = errno;
 			o->output_broken = true;
 			return;
 		}
@@ -181,6 +185,11 @@ static void on_done(void *ud, const struct gemini_result *r)
 
 	switch (r->end) {
 	case GEMINI_END_INTERRUPTED:
+		if (o->output_broken && !o->interrupted) {
+			/* Stopped because stdout takes no more; see oneshot_run's end. */
+			o->status = EXIT_OK;
+			return;
+		}
 		fputs("jarvis: interrupted; the answer above is incomplete\n", stderr);
 		o->status = EXIT_INTERRUPTED;
 		return;
@@ -529,9 +538,16 @@ int oneshot_run(const struct cli *cli, const struct config *cfg)
 		loop_run_once(o.loop, -1);
 		if (o.checkpoint_due)
 			checkpoint(&o);
+		/* Cancelled here, on the loop: never from inside on_delta. */
+		if (o.output_broken && o.call != NULL)
+			gemini_stream_cancel(o.call);
 	}
 	loop_timer_cancel(o.loop, o.timer);
 	save_answer_end(&o);
+	if (o.write_errno != 0) {
+		fprintf(stderr, "jarvis: cannot write the answer: %s\n", strerror(o.write_errno));
+		o.status = EXIT_API;
+	}
 
 	if (o.store != NULL && store_pending_writes(o.store) > 0)
 		fprintf(stderr,

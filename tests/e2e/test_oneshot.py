@@ -634,3 +634,19 @@ def test_list_models_without_a_server(run_jarvis):
     assert "gemini-3.5-flash" in ids
     assert "fake-only-model" not in ids
     assert r.stderr  # says the server could not be reached
+
+
+def test_a_full_disk_is_an_error_a_closed_pipe_is_not(jarvis_bin, jarvis_env, fake_gemini):
+    fake_gemini.set_default({"kind": "synthetic", "events": 400, "bytes": 1 << 20})
+    with open("/dev/full", "wb") as full:
+        r = subprocess.run([jarvis_bin, "-p", "hi", "--no-save"], env=jarvis_env,
+                           stdout=full, stderr=subprocess.PIPE, timeout=30)
+    assert r.returncode == 1
+    assert b"cannot write the answer: No space left on device" in r.stderr
+    # A reader that stops early (| head) ends the stream quietly with 0.
+    p = subprocess.Popen([jarvis_bin, "-p", "hi", "--no-save"], env=jarvis_env,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert len(p.stdout.read(20)) == 20
+    p.stdout.close()
+    assert p.wait(timeout=30) == 0
+    assert p.stderr.read() == b""
