@@ -1323,7 +1323,7 @@ int chat_list_convs(struct chat *ch, char **cause)
 
 int chat_set_model(struct chat *ch, const char *id, char **cause)
 {
-	if (!gemini_model_id_ok(id))
+	if (!model_id_ok(id))
 		return set_cause(cause, "\"%s\" is not a model id; F2 lists them", id);
 	free(ch->model);
 	ch->model = xstrdup(id);

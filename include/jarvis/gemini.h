@@ -60,9 +60,6 @@ struct gemini_call *gemini_stream_start(struct loop *l, const struct gemini_targ
  */
 void gemini_stream_cancel(struct gemini_call *c);
 
-/* Whether the id is safe to put in a URL path (letters, digits, '.', '-', '_'). */
-bool gemini_model_id_ok(const char *id);
-
 /*
  * Fetches GET /v1beta/models (every page) into list; on_done gets NULL or
  * an error line.

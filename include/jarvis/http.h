@@ -53,6 +53,8 @@ struct http_callbacks {
 /* Starts a request; copies everything in req. Returns NULL with cause on failure. */
 struct http_call *http_start(struct loop *l, const struct http_request *req,
                              const struct http_callbacks *cb, void *ud, char **cause);
+/* s percent-encoded for a URL query value (caller frees). */
+char *http_escape(const char *s);
 /* Stops a call; no callback runs afterwards. Safe from inside its own callbacks. */
 void http_cancel(struct http_call *c);
 

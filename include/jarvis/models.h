@@ -38,6 +38,8 @@ void models_override(struct model_list *list, const char *id, long rpm, long rpd
  */
 int models_merge_remote(struct model_list *list, const char *json, size_t len, char **next_page,
                         char **cause);
+/* Whether the id is safe to put in a URL path (letters, digits, '.', '-', '_'). */
+bool model_id_ok(const char *id);
 /* The model with this id, or NULL. */
 const struct model_info *models_find(const struct model_list *list, const char *id);
 /* Sorts by id so listings are stable. */

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jarvis/utf8.h"
 #include "jarvis/util.h"
 
 static const struct {
@@ -117,6 +118,9 @@ int models_merge_remote(struct model_list *list, const char *json, size_t len, c
 		const char *id = name->valuestring;
 		if (strncmp(id, "models/", 7) == 0)
 			id += 7;
+		/* Ids go into URLs and onto the screen: take only plain ones. */
+		if (!model_id_ok(id))
+			continue;
 		struct model_info *m = find(list, id);
 		if (m == NULL)
 			m = add(list, id);
@@ -130,7 +134,7 @@ int models_merge_remote(struct model_list *list, const char *json, size_t len, c
 				free(m->description);
 				/* Descriptions can be paragraphs: keep the first line. */
 				m->description =
-				    xstrndup(d->valuestring, strcspn(d->valuestring, "\r\n"));
+				    utf8_sanitize(d->valuestring, strcspn(d->valuestring, "\r\n"));
 			}
 		}
 	}
@@ -139,6 +143,19 @@ int models_merge_remote(struct model_list *list, const char *json, size_t len, c
 		*next_page = xstrdup(token->valuestring);
 	cJSON_Delete(root);
 	return 0;
+}
+
+bool model_id_ok(const char *id)
+{
+	if (id == NULL || id[0] == '\0' || strlen(id) > 128)
+		return false;
+	for (const char *p = id; *p; p++) {
+		char ch = *p;
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		      (ch >= '0' && ch <= '9') || ch == '.' || ch == '-' || ch == '_'))
+			return false;
+	}
+	return true;
 }
 
 const struct model_info *models_find(const struct model_list *list, const char *id)

@@ -47,19 +47,6 @@ struct gemini_call {
 
 static void start_try(struct gemini_call *c);
 
-bool gemini_model_id_ok(const char *id)
-{
-	if (id == NULL || id[0] == '\0' || strlen(id) > 128)
-		return false;
-	for (const char *p = id; *p; p++) {
-		char ch = *p;
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		      (ch >= '0' && ch <= '9') || ch == '.' || ch == '-' || ch == '_'))
-			return false;
-	}
-	return true;
-}
-
 static void call_free(struct gemini_call *c)
 {
 	gemini_parser_free(c->parser);
@@ -316,7 +303,7 @@ struct gemini_call *gemini_stream_start(struct loop *l, const struct gemini_targ
 		                 "(get one at https://aistudio.google.com/apikey)");
 		return NULL;
 	}
-	if (!gemini_model_id_ok(model)) {
+	if (!model_id_ok(model)) {
 		set_cause(cause, "gemini: \"%s\" is not a model id; see jarvis --list-models",
 		          model);
 		return NULL;
@@ -417,9 +404,11 @@ static void fetch_done(void *ud, const struct http_result *r)
 
 static void fetch_page(struct models_fetch *f, const char *page_token)
 {
-	char *url = page_token ? xasprintf("%s/v1beta/models?pageSize=1000&pageToken=%s",
-	                                   f->target.base_url, page_token)
-	                       : xasprintf("%s/v1beta/models?pageSize=1000", f->target.base_url);
+	char *token = page_token ? http_escape(page_token) : NULL;
+	char *url = token ? xasprintf("%s/v1beta/models?pageSize=1000&pageToken=%s",
+	                              f->target.base_url, token)
+	                  : xasprintf("%s/v1beta/models?pageSize=1000", f->target.base_url);
+	free(token);
 	const char *headers[] = {f->key_header, NULL};
 	struct http_request req = {
 	    .method = "GET",

@@ -161,6 +161,14 @@ struct http_call *http_start(struct loop *l, const struct http_request *req,
 	return c;
 }
 
+char *http_escape(const char *s)
+{
+	char *e = curl_easy_escape(NULL, s, 0);
+	char *copy = xstrdup(e ? e : "");
+	curl_free(e);
+	return copy;
+}
+
 void http_cancel(struct http_call *c)
 {
 	if (c == NULL || c->cancelled)

@@ -115,6 +115,17 @@ START_TEST(models_merge_the_api_list)
 	models_override(&list, "gemini-new", 7, 70, NULL);
 	ck_assert_int_eq(models_find(&list, "gemini-new")->rpm, 7);
 	free(next);
+	/* Ids that are not plain are dropped; descriptions lose control characters. */
+	const char *evil = "{\"models\":[{\"name\":\"models/evil\\u001b[2J\","
+	                   "\"supportedGenerationMethods\":[\"generateContent\"]},"
+	                   "{\"name\":\"models/ok-1\",\"description\":\"a\\u001b]0;T\\u0007b\","
+	                   "\"supportedGenerationMethods\":[\"generateContent\"]}]}";
+	size_t before = list.n;
+	ck_assert_int_eq(models_merge_remote(&list, evil, strlen(evil), &next, &cause), 0);
+	ck_assert_uint_eq(list.n, before + 1);
+	ck_assert_ptr_null(strchr(models_find(&list, "ok-1")->description, 0x1b));
+	ck_assert_ptr_null(strchr(models_find(&list, "ok-1")->description, 0x07));
+	ck_assert(!model_id_ok("a b") && !model_id_ok("") && model_id_ok("gemini-3.5-flash"));
 	ck_assert_int_eq(models_merge_remote(&list, "not json", 8, &next, &cause), -1);
 	free(next);
 	free(cause);
