@@ -1044,6 +1044,7 @@ static int start_answer(struct chat *ch, char **cause)
 	    .base_url = ch->cfg->base_url,
 	    .api_key = ch->cfg->api_key,
 	    .timeout_s = ch->cfg->timeout,
+	    .stall_timeout_ms = ch->cfg->stall_timeout * 1000,
 	};
 	static const struct gemini_events events = {on_delta, on_notice, on_done};
 	ch->answer = conv_add(ch->conv, ROLE_MODEL, NULL);

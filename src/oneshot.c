@@ -514,6 +514,7 @@ int oneshot_run(const struct cli *cli, const struct config *cfg)
 	    .base_url = cfg->base_url,
 	    .api_key = cfg->api_key,
 	    .timeout_s = cfg->timeout,
+	    .stall_timeout_ms = cfg->stall_timeout * 1000,
 	};
 	static const struct gemini_events events = {on_delta, on_notice, on_done};
 	/* The first try leaves from the loop, so what is saved below precedes it. */

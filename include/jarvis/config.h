@@ -78,7 +78,8 @@ struct config {
 	bool has_temperature;
 	long max_output_tokens;
 	bool has_max_output_tokens;
-	long timeout; /* seconds */
+	long timeout;       /* seconds, for the whole exchange */
+	long stall_timeout; /* seconds without a byte */
 
 	/* [store] */
 	char *store_uri; /* NULL: the embedded SQLite file data_dir/jarvis.db */

@@ -110,6 +110,17 @@ static const struct config_option options[] = {
         .offset = CFG(timeout),
     },
     {
+        .section = "gemini",
+        .key = "stall_timeout",
+        .type = CONFIG_DURATION,
+        .def = "120",
+        .def_doc = "120 seconds",
+        .help = "end a stream that sends nothing for this long (then retried if nothing was shown)",
+        .min = 1,
+        .max = YEAR_SECONDS,
+        .offset = CFG(stall_timeout),
+    },
+    {
         .section = "store",
         .key = "uri",
         .env = "MONGO_URI",
