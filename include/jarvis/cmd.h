@@ -41,9 +41,8 @@ struct cmd_ctx {
 	bool ask_secret;
 	int (*then)(struct cmd_ctx *c, const char *answer, char **cause);
 	char *state[3]; /* what the continuation needs (name, e-mail, first password) */
-	/* Set by /help to open the help overlay at a topic (NULL: all). */
+	/* Set by /help to open the help overlay. */
 	bool show_help;
-	char *help_topic;
 	/* Set by /model without an argument to open the model picker. */
 	bool show_models;
 };
@@ -66,6 +65,8 @@ int cmd_run(struct cmd_ctx *c, const char *line, char **cause);
 int cmd_answer(struct cmd_ctx *c, const char *answer, char **cause);
 /* Clears any pending ask (Esc) and wipes what it held. */
 void cmd_ctx_reset(struct cmd_ctx *c);
+/* True when the line's command word names one command (exactly, by alias or prefix). */
+bool cmd_known(const char *line);
 /* True when the line must be masked from this byte on and kept out of history. */
 bool cmd_secret_offset(const char *line, size_t *offset);
 /*

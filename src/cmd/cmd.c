@@ -207,6 +207,13 @@ bool cmd_secret_offset(const char *line, size_t *offset)
 	size_t n = strcspn(p, " \t");
 	char *name = xstrndup(p, n);
 	const struct cmd_entry *e = cmd_find(name, NULL);
+	/*
+	 * An ambiguous or mistyped start of /login or /signup ("/lo EMAIL PW")
+	 * may still carry a password: mask it as the command it looks like.
+	 */
+	for (size_t i = 0; e == NULL && n >= 2 && i < ARRAY_LEN(table); i++)
+		if (table[i].secret_arg >= 0 && strncmp(table[i].name, name, n) == 0)
+			e = &table[i];
 	free(name);
 	if (e == NULL || e->secret_arg < 0)
 		return false;
@@ -224,6 +231,16 @@ bool cmd_secret_offset(const char *line, size_t *offset)
 	p += strspn(p, " \t");
 	*offset = (size_t)(p - line);
 	return true;
+}
+
+bool cmd_known(const char *line)
+{
+	if (line[0] != '/')
+		return false;
+	char *name = xstrndup(line + 1, strcspn(line + 1, " \t"));
+	bool known = cmd_find(name, NULL) != NULL;
+	free(name);
+	return known;
 }
 
 static size_t complete_command(const char *word, char **out, size_t max)

@@ -31,9 +31,16 @@ static void keep(struct cmd_ctx *c, int slot, const char *value)
 
 COMMAND(help)
 {
-	c->show_help = true;
-	free(c->help_topic);
-	c->help_topic = argc > 0 ? xstrdup(argv[0][0] == '/' ? argv[0] + 1 : argv[0]) : NULL;
+	if (argc == 0) {
+		c->show_help = true;
+		return 0;
+	}
+	const struct cmd_entry *e = cmd_find(argv[0][0] == '/' ? argv[0] + 1 : argv[0], cause);
+	if (e == NULL)
+		return -1;
+	chat_notice(c->chat, "/%s%s%s: %s%s%s%s", e->name, e->usage[0] ? " " : "", e->usage,
+	            e->help, e->alias ? " (also /" : "", e->alias ? e->alias : "",
+	            e->alias ? ")" : "");
 	return 0;
 }
 

@@ -24,7 +24,6 @@ struct overlay {
 	struct buf filter;
 	bool filtering; /* F3: '/' starts typing a filter */
 	bool confirm_delete;
-	char *topic;
 };
 
 static const char *const help_keys[] = {
@@ -56,7 +55,6 @@ void overlay_free(struct overlay *o)
 	if (o == NULL)
 		return;
 	buf_free(&o->filter);
-	free(o->topic);
 	free(o);
 }
 
@@ -67,7 +65,7 @@ void overlay_close(struct overlay *o)
 	o->filtering = false;
 }
 
-void overlay_open(struct overlay *o, enum overlay_kind kind, struct chat *ch, const char *topic)
+void overlay_open(struct overlay *o, enum overlay_kind kind, struct chat *ch)
 {
 	if (o->kind == kind) {
 		overlay_close(o);
@@ -79,8 +77,6 @@ void overlay_open(struct overlay *o, enum overlay_kind kind, struct chat *ch, co
 	o->filtering = false;
 	o->confirm_delete = false;
 	buf_reset(&o->filter);
-	free(o->topic);
-	o->topic = topic ? xstrdup(topic) : NULL;
 	if (kind == OVERLAY_CONVS)
 		chat_load_convs(ch, NULL);
 	if (kind == OVERLAY_MODELS) {

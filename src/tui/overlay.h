@@ -13,8 +13,8 @@ struct overlay;
 
 struct overlay *overlay_new(void);
 void overlay_free(struct overlay *o);
-/* Opens (or with the same kind again, closes) an overlay; topic is for help. */
-void overlay_open(struct overlay *o, enum overlay_kind kind, struct chat *ch, const char *topic);
+/* Opens (or with the same kind again, closes) an overlay. */
+void overlay_open(struct overlay *o, enum overlay_kind kind, struct chat *ch);
 void overlay_close(struct overlay *o);
 enum overlay_kind overlay_kind(const struct overlay *o);
 /*

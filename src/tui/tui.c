@@ -196,11 +196,18 @@ static void draw_status(struct tui *t)
 	}
 	int rw = (int)utf8_width(right.data, right.len);
 	int room = t->cols - col - 1;
-	if (rw > room) {
-		/* Keep the end of a long error: it holds what to do. */
-		rw = room;
-	}
-	if (room > 0) {
+	size_t from = 0;
+	if (rw > room && room > 1) {
+		/* Keep the end of a long line: an error's end says what happens next. */
+		while (from < right.len && rw > room - 1) {
+			size_t next = utf8_cluster_next(right.data, right.len, from);
+			rw -= utf8_cluster_width(right.data, right.len, from, next);
+			from = next;
+		}
+		wmove(w, 0, t->cols - rw - 1);
+		tui_put(w, "…", strlen("…"), 1, ra);
+		tui_put(w, right.data + from, right.len - from, rw, ra);
+	} else if (room > 0 && rw <= room) {
 		wmove(w, 0, t->cols - rw);
 		tui_put(w, right.data, right.len, rw, ra);
 	}
@@ -409,11 +416,11 @@ static void after_command(struct tui *t)
 {
 	if (t->ctx.show_help) {
 		t->ctx.show_help = false;
-		overlay_open(t->overlay, OVERLAY_HELP, t->chat, t->ctx.help_topic);
+		overlay_open(t->overlay, OVERLAY_HELP, t->chat);
 	}
 	if (t->ctx.show_models) {
 		t->ctx.show_models = false;
-		overlay_open(t->overlay, OVERLAY_MODELS, t->chat, NULL);
+		overlay_open(t->overlay, OVERLAY_MODELS, t->chat);
 	}
 }
 
@@ -442,7 +449,8 @@ static void submit(struct tui *t)
 		size_t off;
 		bool secret = cmd_secret_offset(text, &off);
 		int rc = cmd_run(&t->ctx, text, &cause);
-		if (!secret) {
+		/* A line that named no command may be a mistyped password command. */
+		if (!secret && cmd_known(text)) {
 			history_add(t->inputs, text);
 			save_history(t);
 		}
@@ -592,13 +600,13 @@ static void key_code(struct tui *t, int key)
 		t->pasting = false;
 		break;
 	case KEY_F(1):
-		overlay_open(t->overlay, OVERLAY_HELP, t->chat, NULL);
+		overlay_open(t->overlay, OVERLAY_HELP, t->chat);
 		break;
 	case KEY_F(2):
-		overlay_open(t->overlay, OVERLAY_MODELS, t->chat, NULL);
+		overlay_open(t->overlay, OVERLAY_MODELS, t->chat);
 		break;
 	case KEY_F(3):
-		overlay_open(t->overlay, OVERLAY_CONVS, t->chat, NULL);
+		overlay_open(t->overlay, OVERLAY_CONVS, t->chat);
 		break;
 	case KEY_ENTER:
 		submit(t);
@@ -892,7 +900,6 @@ int tui_run(const struct config *cfg)
 	/* Stops a stream (kept as interrupted) and waits for the store writes. */
 	chat_free(t.chat);
 	cmd_ctx_reset(&t.ctx);
-	free(t.ctx.help_topic);
 	hist_free(t.hist);
 	overlay_free(t.overlay);
 	wipe_input(&t);

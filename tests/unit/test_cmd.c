@@ -1,0 +1,121 @@
+/* Unit tests for the command table: lookup, word splitting, masking, completion. */
+#include "jarvis/cmd.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "jarvis/util.h"
+#include "unit.h"
+
+START_TEST(lookup_exact_alias_then_unique_prefix)
+{
+	char *cause = NULL;
+	ck_assert_str_eq(cmd_find("help", &cause)->name, "help");
+	ck_assert_str_eq(cmd_find("q", &cause)->name, "quit");      /* alias */
+	ck_assert_str_eq(cmd_find("open", &cause)->name, "select"); /* alias */
+	ck_assert_str_eq(cmd_find("whoa", &cause)->name, "whoami"); /* prefix */
+	ck_assert_ptr_null(cmd_find("lo", &cause));                 /* login, logout */
+	ck_assert_ptr_nonnull(strstr(cause, "ambiguous"));
+	ck_assert_ptr_null(cmd_find("frobnicate", &cause));
+	ck_assert_str_eq(cause, "unknown command /frobnicate; /help lists them");
+	free(cause);
+	/* Every entry is reachable by its own name and has help. */
+	size_t n;
+	const struct cmd_entry *t = cmd_table(&n);
+	ck_assert_uint_ge(n, 22);
+	for (size_t i = 0; i < n; i++) {
+		ck_assert_ptr_eq(cmd_find(t[i].name, NULL), &t[i]);
+		ck_assert(t[i].help[0] != '\0');
+	}
+}
+END_TEST
+
+START_TEST(split_quotes_escapes_and_rest)
+{
+	char **w = NULL;
+	ck_assert_int_eq(cmd_split("  \"Ada Lovelace\"  ada@example.org a\\ b ", -1, &w), 3);
+	ck_assert_str_eq(w[0], "Ada Lovelace");
+	ck_assert_str_eq(w[1], "ada@example.org");
+	ck_assert_str_eq(w[2], "a b");
+	ck_assert_ptr_null(w[3]);
+	cmd_words_free(w);
+	ck_assert_int_eq(cmd_split("title  with \"quotes\" kept  ", 0, &w), 1);
+	ck_assert_str_eq(w[0], "title  with \"quotes\" kept");
+	cmd_words_free(w);
+	ck_assert_int_eq(cmd_split("", -1, &w), 0);
+	cmd_words_free(w);
+}
+END_TEST
+
+START_TEST(passwords_on_the_line_are_masked)
+{
+	size_t off = 0;
+	const char *login = "/login ann@example.org hunter2 secret";
+	ck_assert(cmd_secret_offset(login, &off));
+	ck_assert_str_eq(login + off, "hunter2 secret");
+	const char *signup = "/signup \"Ann B\" ann@example.org pw";
+	ck_assert(cmd_secret_offset(signup, &off));
+	ck_assert_str_eq(signup + off, "pw");
+	/* A look-alike of /login is treated as one, though it names no command. */
+	const char *typo = "/lo bob@example.org hunter2";
+	ck_assert(cmd_secret_offset(typo, &off));
+	ck_assert_str_eq(typo + off, "hunter2");
+	ck_assert(!cmd_known(typo));
+	ck_assert(!cmd_secret_offset("/new title", &off));
+	ck_assert(!cmd_secret_offset("not a command", &off));
+	ck_assert(cmd_known("/whoami"));
+}
+END_TEST
+
+START_TEST(completes_commands_and_attach_paths)
+{
+	char *c[16];
+	size_t n = cmd_complete("/who", c, 16);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(c[0], "/whoami");
+	free(c[0]);
+	char dir[] = "/tmp/jarvis-cmd-XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	char *a = xasprintf("%s/cat.png", dir), *b = xasprintf("%s/cap.jpg", dir);
+	char *sub = xasprintf("%s/case", dir);
+	FILE *f = fopen(a, "w");
+	fclose(f);
+	f = fopen(b, "w");
+	fclose(f);
+	ck_assert_int_eq(mkdir(sub, 0700), 0);
+	char *line = xasprintf("/attach %s/ca", dir);
+	n = cmd_complete(line, c, 16);
+	ck_assert_uint_eq(n, 3);
+	/* Sorted, directories with a trailing slash. */
+	char *want = xasprintf("%s/case/", dir);
+	ck_assert_str_eq(c[1], want);
+	for (size_t i = 0; i < n; i++)
+		free(c[i]);
+	ck_assert_uint_eq(cmd_complete("/new ca", c, 16), 0);
+	unlink(a);
+	unlink(b);
+	rmdir(sub);
+	rmdir(dir);
+	free(a);
+	free(b);
+	free(sub);
+	free(line);
+	free(want);
+}
+END_TEST
+
+static Suite *cmd_suite(void)
+{
+	Suite *s = suite_create("cmd");
+	TCase *tc = tcase_create("core");
+	tcase_add_test(tc, lookup_exact_alias_then_unique_prefix);
+	tcase_add_test(tc, split_quotes_escapes_and_rest);
+	tcase_add_test(tc, passwords_on_the_line_are_masked);
+	tcase_add_test(tc, completes_commands_and_attach_paths);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+UNIT_MAIN(cmd_suite)
