@@ -234,6 +234,33 @@ static const char *ps_conv(struct persist *ps, struct job *j, const char *title,
 
 static void job_run(struct job *j);
 
+/*
+ * A conversation named by what the user typed: a list number first (as
+ * /convs numbers them), then an id, since SQLite ids are numbers too. With
+ * exact_id (F3, which knows the id) only the id.
+ */
+static int resolve_conv(struct store *st, const char *uid, const char *arg, bool exact_id,
+                        struct conv **out, char **cause)
+{
+	char *end = NULL;
+	unsigned long idx = strtoul(arg, &end, 10);
+	bool number = end != arg && *end == '\0' && idx > 0 && strlen(arg) < 7;
+	if (!number || exact_id)
+		return store_conv_get(st, uid, arg, out, cause);
+	char *first = NULL;
+	int rc = store_conv_get_index(st, uid, idx, out, &first);
+	if (rc == 0)
+		return 0;
+	rc = store_conv_get(st, uid, arg, out, cause);
+	if (rc < 0) {
+		free(*cause);
+		*cause = first;
+		return rc;
+	}
+	free(first);
+	return 0;
+}
+
 static void job_work(void *ud)
 {
 	struct job *j = ud;
@@ -344,26 +371,7 @@ static void job_run(struct job *j)
 		j->rc = store_conv_list(st, uid, 0, CHAT_LIST_LIMIT, &j->list, &j->cause);
 		return;
 	case JOB_SELECT: {
-		char *end = NULL;
-		unsigned long idx = strtoul(j->a, &end, 10);
-		bool number = end != j->a && *end == '\0' && idx > 0 && strlen(j->a) < 7;
-		if (number && !j->value) {
-			/* A list number first; SQLite ids are numbers too, so then an id. */
-			j->rc = store_conv_get_index(st, uid, idx, &j->conv, &j->cause);
-			if (j->rc < 0) {
-				char *first = j->cause;
-				j->cause = NULL;
-				j->rc = store_conv_get(st, uid, j->a, &j->conv, &j->cause);
-				if (j->rc < 0) {
-					free(j->cause);
-					j->cause = first;
-				} else {
-					free(first);
-				}
-			}
-		} else {
-			j->rc = store_conv_get(st, uid, j->a, &j->conv, &j->cause);
-		}
+		j->rc = resolve_conv(st, uid, j->a, j->value, &j->conv, &j->cause);
 		if (j->rc == 0)
 			j->rc = store_msg_last(st, uid, j->conv->id, CHAT_LOAD_MESSAGES, &j->loaded,
 			                       &j->cause);
@@ -378,8 +386,10 @@ static void job_run(struct job *j)
 		j->rc = store_conv_rename(st, uid, j->a, j->b, &j->cause);
 		return;
 	case JOB_DELETE:
-		j->rc = store_conv_delete(st, uid, j->a, &j->cause);
-		if (j->rc == 0 && ps->conv_id != NULL && strcmp(ps->conv_id, j->a) == 0) {
+		j->rc = resolve_conv(st, uid, j->a, j->value, &j->conv, &j->cause);
+		if (j->rc == 0)
+			j->rc = store_conv_delete(st, uid, j->conv->id, &j->cause);
+		if (j->rc == 0 && ps->conv_id != NULL && strcmp(ps->conv_id, j->conv->id) == 0) {
 			free(ps->conv_id);
 			ps->conv_id = NULL;
 		}
@@ -644,10 +654,13 @@ static void job_done(void *ud)
 		}
 		break;
 	case JOB_DELETE:
-		if (j->rc < 0)
+		if (j->rc < 0) {
 			set_error(ch, j->cause);
-		else
-			chat_notice(ch, "conversation deleted");
+			break;
+		}
+		chat_notice(ch, "deleted \"%s\"", j->conv->title ? j->conv->title : "untitled");
+		if (ch->conv->id != NULL && strcmp(ch->conv->id, j->conv->id) == 0)
+			replace_conv(ch, conv_new());
 		break;
 	case JOB_RENAME:
 		if (j->rc < 0)
@@ -1274,6 +1287,16 @@ int chat_rename(struct chat *ch, const char *title, char **cause)
 	return 0;
 }
 
+static int delete_conv(struct chat *ch, const char *target, bool exact_id, char **cause)
+{
+	struct job *j = job_new(ch, JOB_DELETE);
+	j->a = xstrdup(target);
+	j->value = exact_id;
+	submit(ch, j);
+	submit(ch, job_new(ch, JOB_LIST));
+	return 0;
+}
+
 int chat_delete(struct chat *ch, const char *id, char **cause)
 {
 	if (need_login(ch, cause) == -1)
@@ -1282,26 +1305,15 @@ int chat_delete(struct chat *ch, const char *id, char **cause)
 	if (target == NULL)
 		return set_cause(cause,
 		                 "this conversation is not stored; /delete ID deletes another");
-	/* An index from /convs works here too. */
-	char *end = NULL;
-	unsigned long idx = strtoul(target, &end, 10);
-	if (id != NULL && end != target && *end == '\0' && idx >= 1 && idx <= ch->nrows)
-		target = ch->rows[idx - 1].id;
-	return chat_delete_id(ch, target, cause);
+	/* Without an id: this conversation, by its exact id. */
+	return delete_conv(ch, target, id == NULL, cause);
 }
 
-int chat_delete_id(struct chat *ch, const char *target, char **cause)
+int chat_delete_id(struct chat *ch, const char *id, char **cause)
 {
 	if (need_login(ch, cause) == -1)
 		return -1;
-	struct job *j = job_new(ch, JOB_DELETE);
-	j->a = xstrdup(target);
-	bool current = ch->conv->id != NULL && strcmp(ch->conv->id, target) == 0;
-	submit(ch, j);
-	submit(ch, job_new(ch, JOB_LIST));
-	if (current)
-		replace_conv(ch, conv_new());
-	return 0;
+	return delete_conv(ch, id, true, cause);
 }
 
 int chat_load_convs(struct chat *ch, char **cause)

@@ -24,6 +24,8 @@ struct overlay {
 	struct buf filter;
 	bool filtering; /* F3: '/' starts typing a filter */
 	bool confirm_delete;
+	char *delete_id; /* the row 'd' was pressed on, kept while the list may reload */
+	char *delete_title;
 };
 
 static const char *const help_keys[] = {
@@ -55,6 +57,8 @@ void overlay_free(struct overlay *o)
 	if (o == NULL)
 		return;
 	buf_free(&o->filter);
+	free(o->delete_id);
+	free(o->delete_title);
 	free(o);
 }
 
@@ -141,11 +145,8 @@ bool overlay_key(struct overlay *o, int key, bool is_code, struct chat *ch, stru
 	size_t idx[1024];
 	size_t n = visible_rows(o, ch, idx, ARRAY_LEN(idx));
 	if (o->confirm_delete) {
-		if (!is_code && (key == 'y' || key == 'Y') && o->sel < n) {
-			size_t rows;
-			const struct chat_conv_row *r = chat_conv_rows(ch, &rows);
-			chat_delete_id(ch, r[idx[o->sel]].id, NULL);
-		}
+		if (!is_code && (key == 'y' || key == 'Y'))
+			chat_delete_id(ch, o->delete_id, NULL);
 		o->confirm_delete = false;
 		return true;
 	}
@@ -226,6 +227,11 @@ bool overlay_key(struct overlay *o, int key, bool is_code, struct chat *ch, stru
 		if (key == '/') {
 			o->filtering = true;
 		} else if (key == 'd' && o->sel < n) {
+			free(o->delete_id);
+			free(o->delete_title);
+			o->delete_id = xstrdup(r[idx[o->sel]].id);
+			o->delete_title =
+			    xstrdup(r[idx[o->sel]].title[0] ? r[idx[o->sel]].title : "untitled");
 			o->confirm_delete = true;
 		} else if (key == 'r' && o->sel < n) {
 			cmd_ctx_reset(ctx);
@@ -362,7 +368,7 @@ void overlay_draw(struct overlay *o, struct chat *ch, int lines, int cols)
 	}
 	char *hint;
 	if (o->confirm_delete)
-		hint = xstrdup("delete this conversation for good? y / n");
+		hint = xasprintf("delete \"%s\" for good? y / n", o->delete_title);
 	else if (o->filter.len > 0 || o->filtering)
 		hint = xasprintf("filter: %s", o->filter.data ? o->filter.data : "");
 	else

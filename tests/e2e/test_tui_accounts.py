@@ -208,9 +208,9 @@ def test_f3_lists_opens_renames_and_deletes(jarvis_tui, fake_gemini, jarvis_env,
     t.wait_gone("y / n")
     assert "Renamed topic" in cli_convs(run_jarvis)
     t.send_keys("d")
-    t.wait_for("y / n")
+    t.wait_for('delete "Renamed topic" for good? y / n')
     t.send_keys("y")
-    t.wait_for("conversation deleted")
+    t.wait_for("nothing matches")  # the filtered list, reloaded without it
     wait_until(lambda: "Renamed topic" not in cli_convs(run_jarvis), what="the delete stored")
     assert "second topic" in cli_convs(run_jarvis)
 
