@@ -989,34 +989,7 @@ static void on_done(void *ud, const struct gemini_result *r)
 		loop_timer_cancel(ch->loop, ch->checkpoint_timer);
 		ch->checkpoint_timer = 0;
 	}
-	const struct gemini_reply *reply = r->reply;
-	if (reply->finish_reason != NULL)
-		m->finish_reason = xstrdup(reply->finish_reason);
-	m->usage = reply->usage;
-	switch (r->end) {
-	case GEMINI_END_INTERRUPTED:
-		m->status = MSG_INTERRUPTED;
-		break;
-	case GEMINI_END_FAILED:
-		m->status = MSG_ERROR;
-		break;
-	case GEMINI_END_REPLY:
-		switch (r->outcome) {
-		case GEMINI_COMPLETE:
-		case GEMINI_CUT:
-			m->status = MSG_COMPLETE;
-			break;
-		case GEMINI_BLOCKED_PROMPT:
-		case GEMINI_STOPPED:
-			m->status = MSG_BLOCKED;
-			break;
-		case GEMINI_ERROR:
-		case GEMINI_EMPTY:
-			m->status = MSG_ERROR;
-			break;
-		}
-		break;
-	}
+	gemini_result_apply(r, m);
 	m->generation++;
 	if (ch->user_name != NULL) {
 		ch->answer = m;

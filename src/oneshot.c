@@ -112,56 +112,6 @@ static void on_delta(void *ud, const struct gemini_delta *d)
 		buf_append(&o->answer->thoughts, d->thought, d->thought_len);
 }
 
-/* Safety and policy stops are "blocked"; any other early stop is an error. */
-static bool blocking_reason(const char *r)
-{
-	static const char *const reasons[] = {
-	    "SAFETY", "RECITATION",   "BLOCKLIST", "PROHIBITED_CONTENT",
-	    "SPII",   "IMAGE_SAFETY", "LANGUAGE"};
-	for (size_t i = 0; r != NULL && i < ARRAY_LEN(reasons); i++)
-		if (strcmp(r, reasons[i]) == 0)
-			return true;
-	return false;
-}
-
-/* Sets the stored answer's final state from the result (no store call here). */
-static void answer_finish(struct msg *a, const struct gemini_result *r)
-{
-	const struct gemini_reply *rep = r->reply;
-	if (rep->finish_reason != NULL)
-		a->finish_reason = xstrdup(rep->finish_reason);
-	else if (rep->block_reason != NULL)
-		a->finish_reason = xstrdup(rep->block_reason);
-	if (rep->has_usage)
-		a->usage = rep->usage;
-	switch (r->end) {
-	case GEMINI_END_INTERRUPTED:
-		a->status = MSG_INTERRUPTED;
-		return;
-	case GEMINI_END_FAILED:
-		a->status = MSG_ERROR;
-		return;
-	case GEMINI_END_REPLY:
-		break;
-	}
-	switch (r->outcome) {
-	case GEMINI_COMPLETE:
-	case GEMINI_CUT: /* complete as far as the API goes; the finish reason says MAX_TOKENS */
-		a->status = MSG_COMPLETE;
-		return;
-	case GEMINI_BLOCKED_PROMPT:
-		a->status = MSG_BLOCKED;
-		return;
-	case GEMINI_STOPPED:
-		a->status = blocking_reason(rep->finish_reason) ? MSG_BLOCKED : MSG_ERROR;
-		return;
-	case GEMINI_ERROR:
-	case GEMINI_EMPTY:
-		a->status = MSG_ERROR;
-		return;
-	}
-}
-
 static void on_notice(void *ud, const char *line)
 {
 	fprintf(stderr, "jarvis: %s\n", line);
@@ -173,7 +123,7 @@ static void on_done(void *ud, const struct gemini_result *r)
 	o->call = NULL;
 	o->done = true;
 	if (o->answer != NULL)
-		answer_finish(o->answer, r);
+		gemini_result_apply(r, o->answer);
 	if (o->tty) {
 		buf_reset(&o->out);
 		utf8_stream_finish(&o->neutral, &o->out);

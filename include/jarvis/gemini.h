@@ -54,6 +54,13 @@ struct gemini_call *gemini_stream_start(struct loop *l, const struct gemini_targ
                                         const char *model, const char *body,
                                         const struct gemini_events *ev, void *ud, char **cause);
 /*
+ * Sets an answer's final status, finish reason (or the prompt's block
+ * reason) and usage from a result: complete (also when cut at MAX_TOKENS),
+ * interrupted, blocked (a safety or policy stop) or error.
+ */
+void gemini_result_apply(const struct gemini_result *r, struct msg *m);
+
+/*
  * Stops the call; on_done runs (GEMINI_END_INTERRUPTED) before this returns.
  * Call it from the loop (a key, a timer, a signal callback), never from
  * inside this call's own on_delta.
