@@ -260,6 +260,17 @@ static int build_prompt(const struct cli *cli, const struct config *cfg, struct 
 		msg_add_image(m, &img);
 		attach_image_free(&img);
 	}
+	size_t size = m->text.len;
+	for (size_t i = 0; i < m->nimages; i++)
+		size += strlen(m->images[i].data_uri);
+	if (size > cfg->max_message_bytes) {
+		fprintf(stderr,
+		        "jarvis: the prompt with its images is %zu bytes, over the %zu of "
+		        "[limits] max_message_bytes; attach fewer or smaller images\n",
+		        size, cfg->max_message_bytes);
+		msg_free(m);
+		return EXIT_USAGE;
+	}
 	*out = m;
 	return EXIT_OK;
 }

@@ -650,3 +650,19 @@ def test_a_full_disk_is_an_error_a_closed_pipe_is_not(jarvis_bin, jarvis_env, fa
     p.stdout.close()
     assert p.wait(timeout=30) == 0
     assert p.stderr.read() == b""
+
+
+def test_images_count_toward_max_message_bytes(run_jarvis, fake_gemini, jarvis_env):
+    data = png_bytes(3, 2)
+    path = os.path.join(jarvis_env["HOME"], "red.png")
+    with open(path, "wb") as f:
+        f.write(data)
+    config = os.path.join(jarvis_env["XDG_CONFIG_HOME"], "jarvis", "config.ini")
+    os.makedirs(os.path.dirname(config), exist_ok=True)
+    with open(config, "w") as f:
+        f.write("[limits]\nmax_message_bytes = 100\n")
+    os.chmod(config, 0o600)
+    r = run_jarvis(["-p", "hi", "--no-save", "-a", path, "-a", path])
+    assert r.returncode == 2
+    assert "over the 100 of [limits] max_message_bytes" in r.stderr
+    assert fake_gemini.api_requests("stream") == []

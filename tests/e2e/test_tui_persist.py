@@ -79,10 +79,13 @@ def test_title_and_system_prompt_before_the_first_message(jarvis_tui, fake_gemin
     assert body["systemInstruction"]["parts"][0]["text"] == "answer in French"
 
 
-def test_login_as_another_account_stores_under_it(jarvis_tui, fake_gemini, jarvis_env,
-                                                  run_jarvis):
+def test_login_as_another_account_stores_under_it_and_revokes(jarvis_tui, fake_gemini,
+                                                              jarvis_env, run_jarvis):
     cli_signup(run_jarvis)
     cli_signup(run_jarvis, name="Bob", email="bob@example.org")
+    session = os.path.join(jarvis_env["XDG_STATE_HOME"], "jarvis", "session")
+    with open(session) as f:
+        bobs_token = f.read()
     t = start(jarvis_tui)
     t.wait_for(re.compile(r"^ Bob │ ", re.M))
     send(t, "bob's first")
@@ -97,6 +100,10 @@ def test_login_as_another_account_stores_under_it(jarvis_tui, fake_gemini, jarvi
     assert t.wait_exit() == 0
     convs = cli_convs(run_jarvis)  # run_jarvis is logged in as Ann now
     assert "ann's question" in convs and "bob's first" not in convs, convs
+    # The session the TUI login replaced was revoked: a kept copy no longer works.
+    with open(session, "w") as f:
+        f.write(bobs_token)
+    assert run_jarvis(["--convs"]).returncode == 4
 
 
 def test_esc_while_the_question_is_stored_sends_nothing(jarvis_tui, fake_gemini, run_jarvis):
