@@ -901,16 +901,20 @@ char *chat_quota_line(const struct chat *ch)
 	const struct model_info *m = models_find(&ch->models, ch->model);
 	if (m == NULL || (m->rpm <= 0 && m->rpd <= 0))
 		return xstrdup("");
-	struct ratelimit *r = rate_for((struct chat *)ch, ch->model);
+	/* A model never used here has its whole quota left. */
+	const struct ratelimit *r = NULL;
+	for (size_t i = 0; i < ch->nrates; i++)
+		if (strcmp(ch->rates[i].model, ch->model) == 0)
+			r = &ch->rates[i].window;
 	long long now = now_ms();
+	long minute = r ? (long)ratelimit_count(r, now, RATELIMIT_MINUTE_MS) : 0;
+	long day = r ? (long)ratelimit_count(r, now, RATELIMIT_DAY_MS) : 0;
 	struct buf b;
 	buf_init(&b, 0);
 	if (m->rpm > 0)
-		buf_printf(&b, "RPM %ld/%ld",
-		           m->rpm - (long)ratelimit_count(r, now, RATELIMIT_MINUTE_MS), m->rpm);
+		buf_printf(&b, "RPM %ld/%ld", m->rpm - minute, m->rpm);
 	if (m->rpd > 0)
-		buf_printf(&b, "%sRPD %ld/%ld", b.len ? " " : "",
-		           m->rpd - (long)ratelimit_count(r, now, RATELIMIT_DAY_MS), m->rpd);
+		buf_printf(&b, "%sRPD %ld/%ld", b.len ? " " : "", m->rpd - day, m->rpd);
 	return buf_steal(&b);
 }
 

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#define JARVIS_VERSION "0.1.0"
+#include "jarvis/version.h"
 
 /* What this run does. */
 enum cli_mode {

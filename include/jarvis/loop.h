@@ -35,7 +35,7 @@ void loop_post(struct loop *l, void (*fn)(void *ud), void *ud);
 /* Waits for one round of events (or at most max_wait_ms; -1 waits for ever) and runs them. */
 void loop_run_once(struct loop *l, long long max_wait_ms);
 
-/* True while any timer, transfer or posted callback is pending. */
+/* True while a timer or a transfer is pending (posts from threads are not counted). */
 bool loop_busy(const struct loop *l);
 
 #endif

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jarvis/utf8.h"
 #include "jarvis/util.h"
 
 /* Length in code points of a UTF-8 string (continuation bytes not counted). */
@@ -24,39 +25,6 @@ static size_t utf8_count(const char *s, size_t n)
 		if (((unsigned char)s[i] & 0xC0) != 0x80)
 			count++;
 	return count;
-}
-
-/*
- * Decodes one UTF-8 sequence at s[0..n); returns its length and the code
- * point in *cp, or 0 for an invalid, overlong or surrogate sequence.
- */
-static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	size_t len;
-	uint32_t c, min;
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	} else if ((s[0] & 0xE0) == 0xC0) {
-		len = 2, c = s[0] & 0x1F, min = 0x80;
-	} else if ((s[0] & 0xF0) == 0xE0) {
-		len = 3, c = s[0] & 0x0F, min = 0x800;
-	} else if ((s[0] & 0xF8) == 0xF0) {
-		len = 4, c = s[0] & 0x07, min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3F);
-	}
-	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-		return 0;
-	*cp = c;
-	return len;
 }
 
 static int is_space(unsigned char c)
@@ -233,12 +201,12 @@ int name_normalize(const char *in, char **out, char **cause)
 	trim(in, &s, &n);
 	if (n == 0)
 		return set_cause(cause, "a name is needed; use 1 to %d characters", NAME_MAX_CHARS);
+	if (!utf8_valid(s, n))
+		return set_cause(cause, "name is not valid UTF-8; retype it");
 	size_t chars = 0;
 	for (size_t i = 0; i < n;) {
 		uint32_t cp;
-		size_t len = utf8_decode((const unsigned char *)s + i, n - i, &cp);
-		if (len == 0)
-			return set_cause(cause, "name is not valid UTF-8; retype it");
+		size_t len = utf8_decode(s + i, n - i, &cp);
 		if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0) || cp == 0x2028 || cp == 0x2029)
 			return set_cause(cause, "name must not contain control characters or "
 			                        "line breaks");

@@ -11,6 +11,7 @@
 
 #include "jarvis/http.h"
 #include "jarvis/util.h"
+#include "jarvis/version.h"
 
 /* Depth of libcurl callbacks on the stack: no handle may be removed inside one. */
 static int in_libcurl_callback;
@@ -122,7 +123,7 @@ struct http_call *http_start(struct loop *l, const struct http_request *req,
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, c);
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
-	curl_easy_setopt(e, CURLOPT_USERAGENT, "jarvis/0.1");
+	curl_easy_setopt(e, CURLOPT_USERAGENT, "jarvis/" JARVIS_VERSION);
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 
 	long connect_ms = req->connect_timeout_ms > 0 ? req->connect_timeout_ms : 10000;

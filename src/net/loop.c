@@ -305,5 +305,5 @@ void loop_run_once(struct loop *l, long long max_wait_ms)
 
 bool loop_busy(const struct loop *l)
 {
-	return l->timers != NULL || l->running_transfers > 0 || l->posts != NULL;
+	return l->timers != NULL || l->running_transfers > 0;
 }

@@ -25,6 +25,7 @@
 #include "jarvis/loop.h"
 #include "jarvis/utf8.h"
 #include "jarvis/util.h"
+#include "jarvis/version.h"
 
 #include "overlay.h"
 #include "tui.h"
@@ -870,7 +871,8 @@ int tui_run(const struct config *cfg)
 	loop_catch_signal(t.loop, SIGINT, on_quit_signal, &t);
 	loop_catch_signal(t.loop, SIGWINCH, on_winch, &t);
 	loop_add_fd(t.loop, STDIN_FILENO, POLLIN, read_keys, &t);
-	chat_notice(t.chat, "Jarvis %s. Type a message and press Enter; F1 for help.", "0.1.0");
+	chat_notice(t.chat,
+	            "Jarvis " JARVIS_VERSION ". Type a message and press Enter; F1 for help.");
 	if (cfg->api_key == NULL || cfg->api_key[0] == '\0')
 		chat_notice(t.chat, "no API key yet: set GEMINI_API_KEY (or [gemini] api_key in "
 		                    "the config) and start Jarvis again");
