@@ -36,6 +36,7 @@
 #include "jarvis/gemini_request.h"
 #include "jarvis/account.h"
 #include "jarvis/loop.h"
+#include "jarvis/models.h"
 #include "jarvis/profile.h"
 #include "jarvis/store.h"
 #include "jarvis/utf8.h"
@@ -275,6 +276,53 @@ static int build_prompt(const struct cli *cli, const struct config *cfg, struct 
 	return EXIT_OK;
 }
 
+/*
+ * A logged-in user's requests to the model this minute and today, from the
+ * store's usage records (so other runs count too), against the model's
+ * limits; says so on stderr when one is used up. A store that cannot count
+ * does not stop the question: the API answers 429 itself.
+ */
+static bool over_quota(struct profile *p, const struct account_user *user, const char *model,
+                       const struct config *cfg)
+{
+	struct model_list list;
+	models_init(&list);
+	const struct config_model *o = config_model_find(cfg, model);
+	if (o != NULL)
+		models_override(&list, o->id, o->has_rpm ? o->rpm : -1, o->has_rpd ? o->rpd : -1,
+		                NULL);
+	const struct model_info *m = models_find(&list, model);
+	long rpm = m ? m->rpm : 0, rpd = m ? m->rpd : 0;
+	models_free(&list);
+	if (rpm <= 0 && rpd <= 0)
+		return false;
+	char *cause = NULL;
+	struct store *st = profile_store(p, &cause);
+	long minute = 0, day = 0;
+	long long now = wall_ms();
+	if (st == NULL ||
+	    (rpm > 0 && store_usage_count(st, user->id, model, now - 60000, &minute, &cause) < 0) ||
+	    (rpd > 0 && store_usage_count(st, user->id, model, now - 86400000, &day, &cause) < 0)) {
+		free(cause);
+		return false;
+	}
+	if (rpm > 0 && minute >= rpm) {
+		fprintf(stderr,
+		        "jarvis: quota: %s allows %ld requests a minute and you made %ld; wait a "
+		        "minute or pick another model with -m\n",
+		        model, rpm, minute);
+		return true;
+	}
+	if (rpd > 0 && day >= rpd) {
+		fprintf(stderr,
+		        "jarvis: quota: %s allows %ld requests a day and you made %ld; try "
+		        "tomorrow or pick another model with -m\n",
+		        model, rpd, day);
+		return true;
+	}
+	return false;
+}
+
 /* Notes the first store failure and stops saving; later ones are dropped. */
 static void store_failed(struct oneshot *o, char *cause)
 {
@@ -452,6 +500,14 @@ int oneshot_run(const struct cli *cli, const struct config *cfg)
 		profile_free(p);
 		free(o.store_error);
 		return EXIT_USAGE;
+	}
+
+	if (user != NULL && over_quota(p, user, model, cfg)) {
+		free(body);
+		conv_free(c);
+		profile_free(p);
+		free(o.store_error);
+		return EXIT_API;
 	}
 
 	o.tty = isatty(STDOUT_FILENO);

@@ -239,3 +239,22 @@ def test_export_reads_every_message_of_a_long_conversation(run_jarvis, jarvis_en
     texts = re.findall(r"^msg (\d+)$", md, re.M)
     assert texts == ["0"] + [str(i) for i in range(3, 1203)]
     assert md.count("\n## ") == 1202
+
+
+def test_stored_usage_enforces_the_model_quota(run_jarvis, jarvis_env, fake_gemini):
+    config = os.path.join(jarvis_env["XDG_CONFIG_HOME"], "jarvis", "config.ini")
+    os.makedirs(os.path.dirname(config), exist_ok=True)
+    with open(config, "w") as f:
+        f.write('[model "fake-only-model"]\nrpm = 2\n')
+    os.chmod(config, 0o600)
+    assert signup(run_jarvis).returncode == 0
+    for _ in range(2):
+        r = run_jarvis(["-p", "hi", "-m", "fake-only-model"])
+        assert r.returncode == 0, r.stderr
+    # Each run is its own process: the count comes from the stored usage records.
+    r = run_jarvis(["-p", "hi", "-m", "fake-only-model"])
+    assert r.returncode == 1
+    assert "quota: fake-only-model allows 2 requests a minute" in r.stderr
+    assert len(fake_gemini.api_requests("stream")) == 2
+    # Another model's quota is its own.
+    assert run_jarvis(["-p", "hi", "-m", "gemini-2.5-flash"]).returncode == 0
