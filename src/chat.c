@@ -115,6 +115,19 @@ enum job_kind {
 	JOB_SYNC, /* replay the outbox */
 };
 
+/*
+ * A job's arguments, by kind (a, b, value):
+ *   SIGNUP a=name b=e-mail, LOGIN a=e-mail (both with password); LOGOUT none
+ *   ADOPT, APPEND_USER, APPEND_ANSWER  a=the stored conversation's id or NULL,
+ *     b=model; APPEND_USER value=1 starts the answer once the question is stored
+ *   UPDATE_ANSWER  msgs[0]=the answer (its store id is persist.answer_id)
+ *   USAGE b=model; LIST value=1 also lists as notices; SYNC none
+ *   SELECT, DELETE  a=what the user typed (value=1: an exact id)
+ *   RENAME a=id b=title; FEEDBACK a=conversation b=message value=+1/-1
+ *   SET_MODEL a=id b=model; SET_SYSTEM a=id b=prompt or NULL
+ * Invariant: persist.conv_id belongs to the conversation of persist.conv_serial;
+ * a job for another serial names its conversation in `a` or creates one.
+ */
 struct job {
 	struct chat *ch;
 	enum job_kind kind;
