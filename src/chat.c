@@ -33,6 +33,8 @@
 #define CHAT_LIST_LIMIT 200
 #define CHECKPOINT_MS 1000
 #define SYNC_EVERY_MS 5000
+/* Messages paged in at a time when scrolling up past the first one loaded. */
+#define CHAT_OLDER_PAGE 200
 
 /* Worker-side state: only jobs running on the worker touch it. */
 struct persist {
@@ -79,6 +81,9 @@ struct chat {
 	char *user_id;
 	bool closing;           /* chat_free has begun: start no new work */
 	bool error_from_stream; /* the error line is a retry notice of the answer */
+	bool older_loading;     /* a JOB_OLDER is on its way */
+	bool older_done;        /* the conversation on screen starts at its first message */
+	size_t prepended;       /* messages put in front since the TUI last asked */
 	char *error;
 	char *store_state;
 	size_t store_failures; /* writes lost since the store last worked */
@@ -112,7 +117,8 @@ enum job_kind {
 	JOB_FEEDBACK,
 	JOB_SET_MODEL,
 	JOB_SET_SYSTEM,
-	JOB_SYNC, /* replay the outbox */
+	JOB_SYNC,  /* replay the outbox */
+	JOB_OLDER, /* a page of messages before the first on screen */
 };
 
 /*
@@ -136,10 +142,10 @@ struct job {
 	char *password;    /* wiped */
 	struct msg **msgs; /* copies handed to the worker */
 	size_t nmsgs;
-	size_t index; /* position of msgs[0] in the conversation (loop side) */
+	struct msg **targets; /* the screen's messages msgs[] copy (loop side only) */
+	unsigned epoch;       /* chat epoch when made: targets are valid while it holds */
 	int value;
 	bool counted;      /* in pending_writes */
-	size_t *indices;   /* JOB_ADOPT: where msgs[i] stands in the conversation */
 	char *conv_title;  /* for a conversation the job may create: /new's title */
 	char *conv_system; /* and the system prompt set before its first message */
 
@@ -409,6 +415,10 @@ static void job_run(struct job *j)
 	case JOB_RENAME:
 		j->rc = store_conv_rename(st, uid, j->a, j->b, &j->cause);
 		return;
+	case JOB_OLDER:
+		j->rc = store_msg_before(st, uid, j->a, j->value, CHAT_OLDER_PAGE, &j->loaded,
+		                         &j->cause);
+		return;
 	case JOB_DELETE:
 		j->rc = resolve_conv(st, uid, j->a, j->value, &j->conv, &j->cause);
 		if (j->rc == 0)
@@ -438,7 +448,7 @@ static void job_free(struct job *j)
 {
 	free(j->a);
 	free(j->b);
-	free(j->indices);
+	free(j->targets);
 	free(j->conv_title);
 	free(j->conv_system);
 	free_secret(j->password);
@@ -527,6 +537,7 @@ static struct job *job_new(struct chat *ch, enum job_kind kind)
 	j->ch = ch;
 	j->kind = kind;
 	j->serial = ch->serial;
+	j->epoch = ch->epoch;
 	return j;
 }
 
@@ -542,6 +553,9 @@ static void replace_conv(struct chat *ch, struct conv *c)
 	ch->conv = c;
 	ch->serial++;
 	ch->awaiting_store = false;
+	ch->older_loading = false;
+	ch->older_done = false;
+	ch->prepended = 0;
 	free(ch->system_prompt);
 	ch->system_prompt = c->system_prompt ? xstrdup(c->system_prompt) : NULL;
 	if (c->model != NULL && c->model[0] != '\0') {
@@ -552,6 +566,26 @@ static void replace_conv(struct chat *ch, struct conv *c)
 }
 
 static void submit(struct chat *ch, struct job *j);
+
+/* Puts a page of older messages in front of the conversation (it owns them then). */
+static void prepend(struct chat *ch, struct store_msgs *v)
+{
+	struct conv *c = ch->conv;
+	if (v->n == 0)
+		return;
+	if (c->n + v->n > c->cap) {
+		c->cap = c->n + v->n + 16;
+		c->msgs = xrealloc(c->msgs, c->cap * sizeof(*c->msgs));
+	}
+	memmove(c->msgs + v->n, c->msgs, c->n * sizeof(*c->msgs));
+	memcpy(c->msgs, v->items, v->n * sizeof(*c->msgs));
+	c->n += v->n;
+	ch->prepended += v->n;
+	free(v->items);
+	v->items = NULL;
+	v->n = 0;
+	dirty(ch, CHAT_DIRTY_HISTORY);
+}
 
 static void sync_now(void *ud)
 {
@@ -690,6 +724,18 @@ static void job_done(void *ud)
 		if (j->rc < 0)
 			set_error(ch, j->cause);
 		break;
+	case JOB_OLDER:
+		ch->older_loading = false;
+		if (j->rc < 0) {
+			set_error(ch, j->cause);
+			break;
+		}
+		if (!current)
+			break;
+		if (j->loaded.n < CHAT_OLDER_PAGE)
+			ch->older_done = true;
+		prepend(ch, &j->loaded);
+		break;
 	default:
 		if (j->rc < 0) {
 			store_failed(ch, j);
@@ -705,12 +751,11 @@ static void job_done(void *ud)
 		/* Give the screen's messages their store ids (for /like and /dislike). */
 		if (current && (j->kind == JOB_APPEND_USER || j->kind == JOB_APPEND_ANSWER ||
 		                j->kind == JOB_ADOPT)) {
-			for (size_t i = 0; i < j->nmsgs; i++) {
-				size_t at = j->indices ? j->indices[i] : j->index + i;
-				if (at < ch->conv->n && j->msgs[i]->id != NULL &&
-				    ch->conv->msgs[at]->id == NULL) {
-					ch->conv->msgs[at]->id = xstrdup(j->msgs[i]->id);
-					ch->conv->msgs[at]->seq = j->msgs[i]->seq;
+			for (size_t i = 0; i < j->nmsgs && j->epoch == ch->epoch; i++) {
+				struct msg *target = j->targets[i];
+				if (j->msgs[i]->id != NULL && target->id == NULL) {
+					target->id = xstrdup(j->msgs[i]->id);
+					target->seq = j->msgs[i]->seq;
 				}
 			}
 		}
@@ -732,9 +777,12 @@ static void submit(struct chat *ch, struct job *j)
 	worker_submit(ch->worker, job_work, job_done, j);
 }
 
-static void job_add_msg(struct job *j, const struct msg *m)
+/* Hands the worker a copy of m; the done callback finds m again by pointer. */
+static void job_add_msg(struct job *j, struct msg *m)
 {
 	j->msgs = xrealloc(j->msgs, (j->nmsgs + 1) * sizeof(*j->msgs));
+	j->targets = xrealloc(j->targets, (j->nmsgs + 1) * sizeof(*j->targets));
+	j->targets[j->nmsgs] = m;
 	j->msgs[j->nmsgs++] = msg_clone(m);
 }
 
@@ -754,12 +802,10 @@ static void adopt_conv(struct chat *ch)
 	struct job *j = job_new(ch, JOB_ADOPT);
 	j->b = xstrdup(ch->model);
 	job_conv_meta(ch, j);
-	j->indices = xcalloc(ch->conv->n ? ch->conv->n : 1, sizeof(*j->indices));
 	for (size_t i = 0; i < ch->conv->n; i++) {
-		const struct msg *m = ch->conv->msgs[i];
+		struct msg *m = ch->conv->msgs[i];
 		if (m->role == ROLE_NOTICE || m->status == MSG_STREAMING)
 			continue;
-		j->indices[j->nmsgs] = i;
 		job_add_msg(j, m);
 	}
 	if (j->nmsgs == 0) {
@@ -864,6 +910,33 @@ const struct conv *chat_conv(const struct chat *ch)
 const char *chat_model(const struct chat *ch)
 {
 	return ch->model;
+}
+
+bool chat_load_older(struct chat *ch)
+{
+	const struct conv *c = ch->conv;
+	if (ch->user_name == NULL || c->id == NULL || ch->older_loading || ch->older_done)
+		return false;
+	long first = 0;
+	for (size_t i = 0; i < c->n && first == 0; i++)
+		first = c->msgs[i]->seq;
+	if (first <= 1) {
+		ch->older_done = true;
+		return false;
+	}
+	struct job *j = job_new(ch, JOB_OLDER);
+	j->a = xstrdup(c->id);
+	j->value = (int)first;
+	ch->older_loading = true;
+	submit(ch, j);
+	return true;
+}
+
+size_t chat_take_prepended(struct chat *ch)
+{
+	size_t n = ch->prepended;
+	ch->prepended = 0;
+	return n;
 }
 
 unsigned chat_epoch(const struct chat *ch)
@@ -1082,7 +1155,6 @@ static int start_answer(struct chat *ch, char **cause)
 		struct job *j = job_new(ch, JOB_APPEND_ANSWER);
 		j->b = xstrdup(ch->model);
 		job_conv_meta(ch, j);
-		j->index = ch->conv->n - 1;
 		job_add_msg(j, ch->answer);
 		j->msgs[0]->status = MSG_INTERRUPTED;
 		submit(ch, j);
@@ -1160,7 +1232,6 @@ int chat_send(struct chat *ch, const char *text, char **cause)
 	struct job *j = job_new(ch, JOB_APPEND_USER);
 	j->b = xstrdup(ch->model);
 	job_conv_meta(ch, j);
-	j->index = ch->conv->n - 1;
 	j->value = 1;
 	job_add_msg(j, m);
 	submit(ch, j);

@@ -64,6 +64,14 @@ void chat_clear_error(struct chat *ch);
 size_t chat_pending_images(const struct chat *ch);
 /* Conversation list from the last chat_load_convs. */
 const struct chat_conv_row *chat_conv_rows(const struct chat *ch, size_t *n);
+/*
+ * Pages older messages of a stored conversation in (the chat opens with the
+ * last CHAT_LOAD_MESSAGES). Returns true when a page was asked for; they
+ * arrive later, prepended (chat_take_prepended says how many).
+ */
+bool chat_load_older(struct chat *ch);
+/* How many messages were put in front of the conversation since last asked. */
+size_t chat_take_prepended(struct chat *ch);
 /* Takes and clears the CHAT_DIRTY_* bits. */
 unsigned chat_take_dirty(struct chat *ch);
 

@@ -372,6 +372,18 @@ void hist_top(struct hist *h)
 	h->anchor_row = 0;
 }
 
+bool hist_at_top(const struct hist *h)
+{
+	return h->n == 0 || (!h->following && h->anchor_msg == 0 && h->anchor_row == 0);
+}
+
+void hist_shift(struct hist *h, size_t n)
+{
+	/* Messages came in front: the one being read moved down by n. */
+	if (!h->following)
+		h->anchor_msg += n;
+}
+
 bool hist_following(const struct hist *h)
 {
 	return h->following;

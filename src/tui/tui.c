@@ -291,6 +291,7 @@ static void render(struct tui *t)
 	layout(t);
 	const struct conv *c = chat_conv(t->chat);
 	int hist_h = getmaxy(t->hist_win);
+	hist_shift(t->hist, chat_take_prepended(t->chat));
 	hist_sync(t->hist, c, chat_epoch(t->chat));
 	/* Scrolled up, the last row is the marker's: history stops one row short. */
 	bool following = hist_following(t->hist);
@@ -587,6 +588,13 @@ static void key_alt(struct tui *t, wint_t wc)
 	}
 }
 
+/* At the top of what is loaded: ask the store for the page before it. */
+static void maybe_load_older(struct tui *t)
+{
+	if (hist_at_top(t->hist))
+		chat_load_older(t->chat);
+}
+
 static void key_code(struct tui *t, int key)
 {
 	int page = t->hist_win ? getmaxy(t->hist_win) - 1 : 10;
@@ -635,6 +643,8 @@ static void key_code(struct tui *t, int key)
 			editor_home(t->editor);
 		else
 			hist_top(t->hist);
+		if (editor_len(t->editor) == 0)
+			maybe_load_older(t);
 		break;
 	case KEY_END:
 		if (editor_len(t->editor) > 0)
@@ -644,6 +654,7 @@ static void key_code(struct tui *t, int key)
 		break;
 	case KEY_PPAGE:
 		hist_scroll(t->hist, c, -page, getmaxy(t->hist_win), t->cols);
+		maybe_load_older(t);
 		break;
 	case KEY_NPAGE:
 		hist_scroll(t->hist, c, page, getmaxy(t->hist_win), t->cols);
@@ -657,8 +668,10 @@ static void key_code(struct tui *t, int key)
 	case KEY_MOUSE: {
 		MEVENT ev;
 		if (getmouse(&ev) == OK) {
-			if (ev.bstate & BUTTON4_PRESSED)
+			if (ev.bstate & BUTTON4_PRESSED) {
 				hist_scroll(t->hist, c, -3, getmaxy(t->hist_win), t->cols);
+				maybe_load_older(t);
+			}
 #ifdef BUTTON5_PRESSED
 			else if (ev.bstate & BUTTON5_PRESSED)
 				hist_scroll(t->hist, c, 3, getmaxy(t->hist_win), t->cols);

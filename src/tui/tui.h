@@ -48,6 +48,10 @@ void hist_scroll(struct hist *h, const struct conv *c, int rows, int height, int
 void hist_follow(struct hist *h);
 /* Scrolls to the first row. */
 void hist_top(struct hist *h);
+/* True when the view starts at the first row of the first message. */
+bool hist_at_top(const struct hist *h);
+/* Keeps the view on the same message after n messages were put in front. */
+void hist_shift(struct hist *h, size_t n);
 /* True while the view follows the newest line. */
 bool hist_following(const struct hist *h);
 /* Rows below the view (when not following), from the last draw. */

@@ -12,6 +12,7 @@ What it must not do: reach the network or sleep for fixed long times.
 import os
 import re
 import sqlite3
+import time
 
 from test_tui import PW, send, start, wait_until
 from test_tui_accounts import cli_convs, cli_signup
@@ -115,3 +116,33 @@ def test_esc_while_the_question_is_stored_sends_nothing(jarvis_tui, fake_gemini,
     t.send_keys("Enter", "Escape")
     t.wait_for("not sent; /retry sends it")
     assert fake_gemini.api_requests("stream") == []
+
+
+def test_scrolling_up_pages_older_messages_in(jarvis_tui, fake_gemini, jarvis_env, run_jarvis):
+    cli_signup(run_jarvis)
+    r = run_jarvis(["-p", "the very first question"])
+    assert r.returncode == 0, r.stderr
+    path = os.path.join(jarvis_env["XDG_DATA_HOME"], "jarvis", "jarvis.db")
+    con = sqlite3.connect(path)
+    conv_id, user_id = con.execute("SELECT id, user_id FROM conversations").fetchone()
+    rows = [(conv_id, user_id, seq, "user" if seq % 2 else "model", "message number %d" % seq,
+             "complete", 1700000000000 + seq) for seq in range(3, 803)]
+    con.executemany("INSERT INTO messages(conversation_id, user_id, seq, role, text, status,"
+                    " created_at) VALUES (?,?,?,?,?,?,?)", rows)
+    con.commit()
+    con.close()
+    t = start(jarvis_tui, height=40)
+    t.wait_for(re.compile(r"^ Ann │ ", re.M))
+    send(t, "/select 1")
+    t.wait_for("message number 802")
+    # The chat opened the last 500 (303..802). Home on an empty line goes to the
+    # top of what is loaded and pages the 200 before it in, holding the view.
+    t.send_keys("Home")
+    t.wait_for("message number 303")
+    time.sleep(0.3)
+    assert "message number 303" in t.screen()  # the view held while 103..302 came in
+    t.send_keys("Home")
+    t.wait_for("message number 103")
+    time.sleep(0.3)
+    t.send_keys("Home")
+    t.wait_for("the very first question", timeout=15)
