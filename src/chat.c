@@ -84,6 +84,8 @@ struct chat {
 	bool older_loading;     /* a JOB_OLDER is on its way */
 	bool older_done;        /* the conversation on screen starts at its first message */
 	size_t prepended;       /* messages put in front since the TUI last asked */
+	unsigned select_ticket; /* the latest /select; older answers are dropped */
+	unsigned send_ticket;   /* the send whose question is being stored */
 	char *error;
 	char *store_state;
 	size_t store_failures; /* writes lost since the store last worked */
@@ -144,6 +146,7 @@ struct job {
 	size_t nmsgs;
 	struct msg **targets; /* the screen's messages msgs[] copy (loop side only) */
 	unsigned epoch;       /* chat epoch when made: targets are valid while it holds */
+	unsigned ticket;      /* SELECT: which /select; APPEND_USER: which send */
 	int value;
 	bool counted;      /* in pending_writes */
 	char *conv_title;  /* for a conversation the job may create: /new's title */
@@ -221,10 +224,15 @@ static int ps_env(struct persist *ps, struct account_env *env, char **cause)
 
 static void ps_set_user(struct persist *ps, const char *id)
 {
+	/* The same account again (a second /login) keeps the conversation and answer. */
+	if (id != NULL && ps->user_id != NULL && strcmp(id, ps->user_id) == 0)
+		return;
 	free(ps->user_id);
 	ps->user_id = id ? xstrdup(id) : NULL;
 	free(ps->conv_id);
 	ps->conv_id = NULL;
+	free(ps->answer_id);
+	ps->answer_id = NULL;
 }
 
 /* The stored conversation for this job's serial, created on first need. */
@@ -372,6 +380,11 @@ static void job_run(struct job *j)
 		for (size_t i = 0; conv_id != NULL && i < j->nmsgs && j->rc == 0; i++)
 			if (store_msg_append(st, uid, conv_id, j->msgs[i], &j->cause) < 0)
 				j->rc = -1;
+		/* ADOPT value=1: the last message is the answer still streaming. */
+		if (j->kind == JOB_ADOPT && j->value && j->rc == 0) {
+			free(ps->answer_id);
+			ps->answer_id = xstrdup(j->msgs[j->nmsgs - 1]->id);
+		}
 		return;
 	case JOB_APPEND_ANSWER:
 		conv_id = ps_conv(ps, j, "untitled", j->b);
@@ -405,11 +418,7 @@ static void job_run(struct job *j)
 		if (j->rc == 0)
 			j->rc = store_msg_last(st, uid, j->conv->id, CHAT_LOAD_MESSAGES, &j->loaded,
 			                       &j->cause);
-		if (j->rc == 0) {
-			free(ps->conv_id);
-			ps->conv_id = xstrdup(j->conv->id);
-			ps->conv_serial = j->serial;
-		}
+		/* Jobs for the conversation once it is on screen name it in `a`. */
 		return;
 	}
 	case JOB_RENAME:
@@ -542,6 +551,7 @@ static struct job *job_new(struct chat *ch, enum job_kind kind)
 }
 
 static void adopt_conv(struct chat *ch);
+static void checkpoint(void *ud);
 static void start_after_store(struct chat *ch);
 
 static void replace_conv(struct chat *ch, struct conv *c)
@@ -601,6 +611,45 @@ static void schedule_sync(struct chat *ch)
 		ch->sync_timer = loop_timer_add(ch->loop, SYNC_EVERY_MS, sync_now, ch);
 }
 
+static bool differs(const char *a, const char *b)
+{
+	return (a == NULL) != (b == NULL) || (a != NULL && strcmp(a, b) != 0);
+}
+
+/*
+ * The conversation was just created from what this job carried; a /rename,
+ * /system or /model given while it was on its way only changed the screen.
+ */
+static void catch_up(struct chat *ch, struct job *created)
+{
+	const char *id = ch->conv->id;
+	if (ch->conv->title != NULL && differs(ch->conv->title, created->conv_title)) {
+		struct job *j = job_new(ch, JOB_RENAME);
+		j->a = xstrdup(id);
+		j->b = xstrdup(ch->conv->title);
+		submit(ch, j);
+	}
+	if (differs(ch->system_prompt, created->conv_system)) {
+		struct job *j = job_new(ch, JOB_SET_SYSTEM);
+		j->a = xstrdup(id);
+		j->b = ch->system_prompt ? xstrdup(ch->system_prompt) : NULL;
+		submit(ch, j);
+	}
+	if (created->b != NULL && differs(ch->model, created->b)) {
+		struct job *j = job_new(ch, JOB_SET_MODEL);
+		j->a = xstrdup(id);
+		j->b = xstrdup(ch->model);
+		submit(ch, j);
+	}
+}
+
+/* The question this job stored is the one whose answer waits for it. */
+static bool waited_for(const struct chat *ch, const struct job *j, bool current)
+{
+	return j->kind == JOB_APPEND_USER && j->value && current && ch->awaiting_store &&
+	       j->ticket == ch->send_ticket && !ch->closing;
+}
+
 static void job_done(void *ud)
 {
 	struct job *j = ud;
@@ -640,9 +689,9 @@ static void job_done(void *ud)
 		{
 			/* Another account's conversation must not follow a new login. */
 			bool switched = ch->user_id != NULL && strcmp(ch->user_id, j->user.id) != 0;
-			set_user(ch, &j->user);
 			if (switched)
 				replace_conv(ch, conv_new());
+			set_user(ch, &j->user);
 			chat_notice(ch, "%s as %s <%s>",
 			            j->kind == JOB_SIGNUP ? "signed up" : "logged in", j->user.name,
 			            j->user.email);
@@ -686,12 +735,12 @@ static void job_done(void *ud)
 		}
 		break;
 	case JOB_SELECT:
+		if (j->ticket != ch->select_ticket)
+			break; /* another /select came after this one */
 		if (j->rc < 0) {
 			set_error(ch, j->cause ? j->cause : "no such conversation");
 			break;
 		}
-		if (!current)
-			break;
 		{
 			struct conv *c = j->conv;
 			j->conv = NULL;
@@ -706,7 +755,6 @@ static void job_done(void *ud)
 			free(j->loaded.items);
 			j->loaded.items = NULL;
 			j->loaded.n = 0;
-			/* The worker already points at this conversation for the new serial. */
 			replace_conv(ch, c);
 			chat_notice(ch, "opened \"%s\"", c->title ? c->title : "untitled");
 		}
@@ -739,14 +787,14 @@ static void job_done(void *ud)
 	default:
 		if (j->rc < 0) {
 			store_failed(ch, j);
-			if (j->kind == JOB_APPEND_USER && j->value && current &&
-			    ch->awaiting_store && !ch->closing)
+			if (waited_for(ch, j, current))
 				start_after_store(ch);
 			break;
 		}
 		if (current && j->conv_id != NULL && ch->conv->id == NULL) {
 			ch->conv->id = xstrdup(j->conv_id);
 			dirty(ch, CHAT_DIRTY_STATUS);
+			catch_up(ch, j);
 		}
 		/* Give the screen's messages their store ids (for /like and /dislike). */
 		if (current && (j->kind == JOB_APPEND_USER || j->kind == JOB_APPEND_ANSWER ||
@@ -759,8 +807,7 @@ static void job_done(void *ud)
 				}
 			}
 		}
-		if (j->kind == JOB_APPEND_USER && j->value && current && ch->awaiting_store &&
-		    !ch->closing)
+		if (waited_for(ch, j, current))
 			start_after_store(ch);
 		break;
 	}
@@ -804,15 +851,22 @@ static void adopt_conv(struct chat *ch)
 	job_conv_meta(ch, j);
 	for (size_t i = 0; i < ch->conv->n; i++) {
 		struct msg *m = ch->conv->msgs[i];
-		if (m->role == ROLE_NOTICE || m->status == MSG_STREAMING)
+		if (m->role == ROLE_NOTICE || (m->status == MSG_STREAMING && m != ch->answer))
 			continue;
 		job_add_msg(j, m);
+		if (m == ch->answer) {
+			/* The answer still streaming: stored as a crash would leave it. */
+			j->msgs[j->nmsgs - 1]->status = MSG_INTERRUPTED;
+			j->value = 1;
+		}
 	}
 	if (j->nmsgs == 0) {
 		job_free(j);
 		return;
 	}
 	submit(ch, j);
+	if (ch->answer != NULL && ch->checkpoint_timer == 0)
+		ch->checkpoint_timer = loop_timer_add(ch->loop, CHECKPOINT_MS, checkpoint, ch);
 }
 
 /* ---- creating and freeing ---------------------------------------------- */
@@ -1233,6 +1287,7 @@ int chat_send(struct chat *ch, const char *text, char **cause)
 	j->b = xstrdup(ch->model);
 	job_conv_meta(ch, j);
 	j->value = 1;
+	j->ticket = ++ch->send_ticket;
 	job_add_msg(j, m);
 	submit(ch, j);
 	ch->awaiting_store = true;
@@ -1303,18 +1358,31 @@ static int need_login(struct chat *ch, char **cause)
 	return 0;
 }
 
+/*
+ * The id of conversation N of the list the user last saw (/convs, F3), or
+ * NULL when `what` is not such a number: then the worker resolves it (a
+ * list number in the current order first, then an id).
+ */
+static const char *listed_id(const struct chat *ch, const char *what)
+{
+	char *end = NULL;
+	unsigned long n = strtoul(what, &end, 10);
+	if (end == what || *end != '\0' || n == 0 || n > ch->nrows)
+		return NULL;
+	return ch->rows[n - 1].id;
+}
+
 static int select_conv(struct chat *ch, const char *what, bool by_id, char **cause)
 {
 	if (need_login(ch, cause) == -1)
 		return -1;
-	if (ch->call != NULL)
-		gemini_stream_cancel(ch->call);
-	/* The new serial makes answers for the old conversation drop on arrival. */
-	ch->serial++;
+	const char *id = by_id ? what : listed_id(ch, what);
 	struct job *j = job_new(ch, JOB_SELECT);
-	j->a = xstrdup(what);
-	j->value = by_id;
+	j->a = xstrdup(id ? id : what);
+	j->value = id != NULL;
+	j->ticket = ++ch->select_ticket;
 	submit(ch, j);
+	/* The conversation on screen stays until the new one arrives (replace_conv). */
 	return 0;
 }
 
@@ -1378,7 +1446,10 @@ int chat_delete(struct chat *ch, const char *id, char **cause)
 	if (target == NULL)
 		return set_cause(cause,
 		                 "this conversation is not stored; /delete ID deletes another");
-	/* Without an id: this conversation, by its exact id. */
+	/* Without an id: this conversation; a list number: the row the user saw. */
+	const char *listed = id != NULL ? listed_id(ch, id) : NULL;
+	if (listed != NULL)
+		return delete_conv(ch, listed, true, cause);
 	return delete_conv(ch, target, id == NULL, cause);
 }
 

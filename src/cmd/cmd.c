@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "jarvis/chat.h"
 #include "jarvis/util.h"
@@ -57,16 +58,17 @@ const struct cmd_entry *cmd_table(size_t *n)
 
 const struct cmd_entry *cmd_find(const char *name, char **cause)
 {
+	/* Any case: a /Login typed by habit is still /login (and still masked). */
 	for (size_t i = 0; i < ARRAY_LEN(table); i++)
-		if (strcmp(table[i].name, name) == 0)
+		if (strcasecmp(table[i].name, name) == 0)
 			return &table[i];
 	for (size_t i = 0; i < ARRAY_LEN(table); i++)
-		if (table[i].alias != NULL && strcmp(table[i].alias, name) == 0)
+		if (table[i].alias != NULL && strcasecmp(table[i].alias, name) == 0)
 			return &table[i];
 	const struct cmd_entry *found = NULL;
 	size_t n = strlen(name), matches = 0;
 	for (size_t i = 0; i < ARRAY_LEN(table); i++) {
-		if (n > 0 && strncmp(table[i].name, name, n) == 0) {
+		if (n > 0 && strncasecmp(table[i].name, name, n) == 0) {
 			found = &table[i];
 			matches++;
 		}
@@ -140,6 +142,7 @@ void cmd_words_free(char **words)
 
 int cmd_run(struct cmd_ctx *c, const char *line, char **cause)
 {
+	line += strspn(line, " \t");
 	if (line[0] != '/')
 		return set_cause(cause, "commands start with /");
 	char **head = NULL;
@@ -201,9 +204,10 @@ void cmd_ctx_reset(struct cmd_ctx *c)
 
 bool cmd_secret_offset(const char *line, size_t *offset)
 {
-	if (line[0] != '/')
+	const char *p = line + strspn(line, " \t");
+	if (*p != '/')
 		return false;
-	const char *p = line + 1;
+	p++;
 	size_t n = strcspn(p, " \t");
 	char *name = xstrndup(p, n);
 	const struct cmd_entry *e = cmd_find(name, NULL);
@@ -211,8 +215,8 @@ bool cmd_secret_offset(const char *line, size_t *offset)
 	 * An ambiguous or mistyped start of /login or /signup ("/lo EMAIL PW")
 	 * may still carry a password: mask it as the command it looks like.
 	 */
-	for (size_t i = 0; e == NULL && n >= 2 && i < ARRAY_LEN(table); i++)
-		if (table[i].secret_arg >= 0 && strncmp(table[i].name, name, n) == 0)
+	for (size_t i = 0; e == NULL && n >= 1 && i < ARRAY_LEN(table); i++)
+		if (table[i].secret_arg >= 0 && strncasecmp(table[i].name, name, n) == 0)
 			e = &table[i];
 	free(name);
 	if (e == NULL || e->secret_arg < 0)
@@ -235,6 +239,7 @@ bool cmd_secret_offset(const char *line, size_t *offset)
 
 bool cmd_known(const char *line)
 {
+	line += strspn(line, " \t");
 	if (line[0] != '/')
 		return false;
 	char *name = xstrndup(line + 1, strcspn(line + 1, " \t"));

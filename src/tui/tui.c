@@ -447,7 +447,8 @@ static void submit(struct tui *t)
 		after_command(t);
 		return;
 	}
-	if (text[0] == '/') {
+	/* A command with blanks before it is still a command (and maybe a password). */
+	if (text[strspn(text, " \t")] == '/') {
 		size_t off;
 		bool secret = cmd_secret_offset(text, &off);
 		int rc = cmd_run(&t->ctx, text, &cause);

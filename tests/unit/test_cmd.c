@@ -63,6 +63,15 @@ START_TEST(passwords_on_the_line_are_masked)
 	ck_assert(cmd_secret_offset(typo, &off));
 	ck_assert_str_eq(typo + off, "hunter2");
 	ck_assert(!cmd_known(typo));
+	/* Blanks before it, another case, a one-letter start: still masked. */
+	const char *spaced = "  /Login ann@example.org hunter2";
+	ck_assert(cmd_secret_offset(spaced, &off));
+	ck_assert_str_eq(spaced + off, "hunter2");
+	const char *one = "/l ann@example.org hunter2";
+	ck_assert(cmd_secret_offset(one, &off));
+	ck_assert_str_eq(one + off, "hunter2");
+	ck_assert_str_eq(cmd_find("LOGIN", NULL)->name, "login");
+	ck_assert(cmd_known(" /whoami"));
 	ck_assert(!cmd_secret_offset("/new title", &off));
 	ck_assert(!cmd_secret_offset("not a command", &off));
 	ck_assert(cmd_known("/whoami"));
