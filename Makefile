@@ -36,15 +36,15 @@ DEB_PACKAGES = build-essential pkg-config libncursesw5-dev libcurl4-openssl-dev 
 # Each plugin: its own sources plus PIC copies of the core helpers they use.
 PLUGIN_CORE       = src/core/util.c src/core/buf.c src/core/conv.c src/core/utf8.c \
                     src/store/records.c
-PLUGIN_mongo_SRC  = src/store/mongo.c $(PLUGIN_CORE)
+PLUGIN_mongo_SRC  = src/store/mongo.c src/plugin_abi.c $(PLUGIN_CORE)
 PLUGIN_mongo_PKGS = libmongoc-1.0
-PLUGIN_sqlite_SRC = src/store/sqlite.c $(PLUGIN_CORE)
+PLUGIN_sqlite_SRC = src/store/sqlite.c src/plugin_abi.c $(PLUGIN_CORE)
 PLUGIN_sqlite_PKGS = sqlite3
-PLUGIN_magic_SRC  = src/attach/magic.c src/core/util.c
+PLUGIN_magic_SRC  = src/attach/magic.c src/plugin_abi.c src/core/util.c
 PLUGIN_magic_PKGS = libmagic
 PLUGIN_NAMES = mongo sqlite magic
 PLUGINS      = $(PLUGIN_NAMES:%=$(PLUGIN_DIR)/jarvis-%.so)
-PLUGIN_ONLY  = src/store/mongo.c src/store/sqlite.c src/attach/magic.c
+PLUGIN_ONLY  = src/store/mongo.c src/store/sqlite.c src/attach/magic.c src/plugin_abi.c
 PLUGIN_OBJ   = $(sort $(foreach p,$(PLUGIN_NAMES),$(PLUGIN_$(p)_SRC:%.c=$(BUILD)/pic/%.o)))
 
 SRC      = $(filter-out $(PLUGIN_ONLY),$(sort $(wildcard src/*.c src/*/*.c)))
@@ -63,8 +63,9 @@ $(BUILD)/libjarvis.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $(LIB_OBJ)
 
-$(BIN): $(BUILD)/src/main.o $(BUILD)/libjarvis.a
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+# The plugins come with the binary (order-only: relinking one does not relink it).
+$(BIN): $(BUILD)/src/main.o $(BUILD)/libjarvis.a | $(PLUGINS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(BUILD)/src/main.o $(BUILD)/libjarvis.a $(LIBS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
@@ -86,8 +87,8 @@ $(PLUGIN_DIR)/jarvis-%.so: $$(call plugin_objs,$$*) src/plugin.map
 # so that changing them rebuilds what depends on it.
 $(BUILD)/paths.h: FORCE
 	@mkdir -p $(@D)
-	@printf '#define JARVIS_SOURCE_ROOT "%s"\n#define JARVIS_BUILD_LIBDIR "%s"\n#define JARVIS_INSTALL_LIBDIR "%s"\n' \
-	  '$(CURDIR)' '$(abspath $(PLUGIN_DIR))' '$(LIBDIR)/jarvis' > $@.tmp
+	@printf '#define JARVIS_BUILD_BIN "%s"\n#define JARVIS_BUILD_ROOT "%s"\n#define JARVIS_BUILD_LIBDIR "%s"\n#define JARVIS_INSTALL_LIBDIR "%s"\n' \
+	  '$(abspath $(BIN))' '$(abspath $(BUILD))' '$(abspath $(PLUGIN_DIR))' '$(LIBDIR)/jarvis' > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 $(BUILD)/src/plugin.o: $(BUILD)/paths.h
 

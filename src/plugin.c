@@ -6,6 +6,7 @@
 
 #include <dlfcn.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,16 +24,30 @@ struct loaded {
 static struct loaded loaded[8];
 static size_t nloaded;
 
-/* True when this executable lies inside the source tree it was built from. */
-static bool running_from_source(void)
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+
+/*
+ * True for the programs of the build itself: the jarvis it linked and what
+ * lies under its build directory (tests, the sanitizer build). A copy made
+ * by make install, even into a staging tree, is neither.
+ */
+static bool running_from_build(void)
 {
 	char exe[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
 	if (n <= 0)
 		return false;
 	exe[n] = '\0';
-	size_t root = strlen(JARVIS_SOURCE_ROOT);
-	return strncmp(exe, JARVIS_SOURCE_ROOT, root) == 0 && exe[root] == '/';
+	size_t root = strlen(JARVIS_BUILD_ROOT);
+	return strcmp(exe, JARVIS_BUILD_BIN) == 0 ||
+	       (strncmp(exe, JARVIS_BUILD_ROOT, root) == 0 && exe[root] == '/');
+}
+
+/* A plugin from another build could lay out struct store_engine differently. */
+static bool same_abi(void *h)
+{
+	const char *abi = dlsym(h, "jarvis_plugin_abi");
+	return abi != NULL && strcmp(abi, JARVIS_PLUGIN_ABI) == 0;
 }
 
 static void *open_plugin(const char *name, char **cause)
@@ -40,8 +55,8 @@ static void *open_plugin(const char *name, char **cause)
 	for (size_t i = 0; i < nloaded; i++)
 		if (strcmp(loaded[i].name, name) == 0)
 			return loaded[i].handle;
-	const char *dirs[] = {getenv("JARVIS_LIBDIR"),
-	                      running_from_source() ? JARVIS_BUILD_LIBDIR : NULL,
+	const char *dirs[] = {secure_getenv("JARVIS_LIBDIR"),
+	                      running_from_build() ? JARVIS_BUILD_LIBDIR : NULL,
 	                      JARVIS_INSTALL_LIBDIR};
 	struct buf tried;
 	buf_init(&tried, 0);
@@ -50,6 +65,13 @@ static void *open_plugin(const char *name, char **cause)
 			continue;
 		char *path = xasprintf("%s/jarvis-%s.so", dirs[i], name);
 		void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+		if (h != NULL && !same_abi(h)) {
+			dlclose(h);
+			buf_printf(&tried, "%s%s (from another version of Jarvis)",
+			           tried.len ? "; " : "", path);
+			free(path);
+			continue;
+		}
 		if (h != NULL && nloaded < ARRAY_LEN(loaded)) {
 			free(path);
 			buf_free(&tried);
@@ -70,7 +92,10 @@ static void *open_plugin(const char *name, char **cause)
 
 void *plugin_symbol(const char *name, const char *symbol, char **cause)
 {
+	/* The worker (store) and the loop (attachments) may both get here. */
+	pthread_mutex_lock(&lock);
 	void *h = open_plugin(name, cause);
+	pthread_mutex_unlock(&lock);
 	if (h == NULL)
 		return NULL;
 	void *sym = dlsym(h, symbol);
