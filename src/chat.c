@@ -86,6 +86,7 @@ struct chat {
 	size_t prepended;       /* messages put in front since the TUI last asked */
 	unsigned select_ticket; /* the latest /select; older answers are dropped */
 	unsigned send_ticket;   /* the send whose question is being stored */
+	char *restore;          /* a question taken back, for the input */
 	char *error;
 	char *store_state;
 	size_t store_failures; /* writes lost since the store last worked */
@@ -127,7 +128,8 @@ enum job_kind {
  * A job's arguments, by kind (a, b, value):
  *   SIGNUP a=name b=e-mail, LOGIN a=e-mail (both with password); LOGOUT none
  *   ADOPT, APPEND_USER, APPEND_ANSWER  a=the stored conversation's id or NULL,
- *     b=model; APPEND_USER value=1 starts the answer once the question is stored
+ *     b=model; APPEND_USER value=1 starts the answer once the question is stored,
+ *     and rpm/rpd are checked against the stored usage first
  *   UPDATE_ANSWER  msgs[0]=the answer (its store id is persist.answer_id)
  *   USAGE b=model; LIST value=1 also lists as notices; SYNC none
  *   SELECT, DELETE  a=what the user typed (value=1: an exact id)
@@ -161,6 +163,8 @@ struct job {
 	struct conv *conv;
 	struct store_msgs loaded;
 	struct store_conv_list list;
+	long rpm, rpd;  /* APPEND_USER: the model's limits, checked against stored usage */
+	bool quota;     /* APPEND_USER: refused by them; nothing was stored */
 	bool has_store; /* the store's state after the job, read on the worker */
 	bool online;
 	size_t outbox;
@@ -261,6 +265,32 @@ static const char *ps_conv(struct persist *ps, struct job *j, const char *title,
 }
 
 static void job_run(struct job *j);
+
+/*
+ * The account's requests to the model in the last minute and day, from the
+ * store's usage records (so every client and earlier run counts), against
+ * the limits the job carries. A store that cannot count does not refuse.
+ */
+static bool over_quota(struct store *st, const char *uid, struct job *j)
+{
+	long minute = 0, day = 0;
+	long long now = wall_ms();
+	if (j->rpm > 0 && store_usage_count(st, uid, j->b, now - 60000, &minute, NULL) == 0 &&
+	    minute >= j->rpm) {
+		j->cause = xasprintf("quota: %s allows %ld requests a minute and this account "
+		                     "made %ld; wait a moment or pick another model (F2)",
+		                     j->b, j->rpm, minute);
+		return true;
+	}
+	if (j->rpd > 0 && store_usage_count(st, uid, j->b, now - 86400000, &day, NULL) == 0 &&
+	    day >= j->rpd) {
+		j->cause = xasprintf("quota: %s allows %ld requests a day and this account made "
+		                     "%ld; try tomorrow or pick another model (F2)",
+		                     j->b, j->rpd, day);
+		return true;
+	}
+	return false;
+}
 
 /*
  * A conversation named by what the user typed: a list number first (as
@@ -372,6 +402,10 @@ static void job_run(struct job *j)
 	case JOB_APPEND_USER:
 		if (j->nmsgs == 0)
 			return;
+		if (j->kind == JOB_APPEND_USER && over_quota(st, uid, j)) {
+			j->quota = true;
+			return;
+		}
 		{
 			char *title = msg_title(j->msgs[0]);
 			conv_id = ps_conv(ps, j, title, j->b);
@@ -643,6 +677,41 @@ static void catch_up(struct chat *ch, struct job *created)
 	}
 }
 
+/*
+ * The stored usage said no: the question leaves the screen and goes back to
+ * the input, as a question the local check refused would have stayed there.
+ */
+static void take_back(struct chat *ch, struct job *j)
+{
+	if (j->ticket == ch->send_ticket)
+		ch->awaiting_store = false;
+	struct conv *c = ch->conv;
+	for (size_t i = 0; i < c->n && j->epoch == ch->epoch; i++) {
+		if (c->msgs[i] != j->targets[0])
+			continue;
+		free(ch->restore);
+		ch->restore = xstrdup(c->msgs[i]->text.data ? c->msgs[i]->text.data : "");
+		/* Its images wait again for the next send. */
+		struct msg *m = c->msgs[i];
+		for (size_t k = 0; k < m->nimages; k++) {
+			ch->pending =
+			    xrealloc(ch->pending, (ch->npending + 1) * sizeof(*ch->pending));
+			struct image *img = &ch->pending[ch->npending++];
+			img->name = xstrdup(m->images[k].name);
+			img->mime = xstrdup(m->images[k].mime);
+			img->size = m->images[k].size;
+			img->data_uri = xstrdup(m->images[k].data_uri);
+		}
+		msg_free(c->msgs[i]);
+		memmove(c->msgs + i, c->msgs + i + 1, (c->n - i - 1) * sizeof(*c->msgs));
+		c->n--;
+		ch->epoch++;
+		dirty(ch, CHAT_DIRTY_HISTORY);
+		break;
+	}
+	chat_notice(ch, "%s; your question is back in the input", j->cause);
+}
+
 /* The question this job stored is the one whose answer waits for it. */
 static bool waited_for(const struct chat *ch, const struct job *j, bool current)
 {
@@ -785,6 +854,10 @@ static void job_done(void *ud)
 		prepend(ch, &j->loaded);
 		break;
 	default:
+		if (j->quota) {
+			take_back(ch, j);
+			break;
+		}
 		if (j->rc < 0) {
 			store_failed(ch, j);
 			if (waited_for(ch, j, current))
@@ -939,6 +1012,7 @@ void chat_free(struct chat *ch)
 	chat_detach(ch);
 	free(ch->user_name);
 	free(ch->user_id);
+	free(ch->restore);
 	free(ch->error);
 	free(ch->store_state);
 	for (size_t i = 0; i < ch->nrates; i++) {
@@ -984,6 +1058,13 @@ bool chat_load_older(struct chat *ch)
 	ch->older_loading = true;
 	submit(ch, j);
 	return true;
+}
+
+char *chat_take_restore(struct chat *ch)
+{
+	char *s = ch->restore;
+	ch->restore = NULL;
+	return s;
 }
 
 size_t chat_take_prepended(struct chat *ch)
@@ -1285,6 +1366,9 @@ int chat_send(struct chat *ch, const char *text, char **cause)
 	/* Logged in: the request goes out once the question is stored. */
 	struct job *j = job_new(ch, JOB_APPEND_USER);
 	j->b = xstrdup(ch->model);
+	const struct model_info *mi = models_find(&ch->models, ch->model);
+	j->rpm = mi ? mi->rpm : 0;
+	j->rpd = mi ? mi->rpd : 0;
 	job_conv_meta(ch, j);
 	j->value = 1;
 	j->ticket = ++ch->send_ticket;

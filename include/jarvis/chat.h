@@ -70,6 +70,8 @@ const struct chat_conv_row *chat_conv_rows(const struct chat *ch, size_t *n);
  * arrive later, prepended (chat_take_prepended says how many).
  */
 bool chat_load_older(struct chat *ch);
+/* A sent question that came back (refused by the stored quota) for the input; caller frees. */
+char *chat_take_restore(struct chat *ch);
 /* How many messages were put in front of the conversation since last asked. */
 size_t chat_take_prepended(struct chat *ch);
 /* Takes and clears the CHAT_DIRTY_* bits. */

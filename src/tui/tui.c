@@ -897,6 +897,12 @@ int tui_run(const struct config *cfg)
 	while (!t.quit) {
 		loop_run_once(t.loop, -1);
 		unsigned d = chat_take_dirty(t.chat);
+		char *back = chat_take_restore(t.chat);
+		if (back != NULL) {
+			if (editor_len(t.editor) == 0)
+				editor_set_text(t.editor, back);
+			free(back);
+		}
 		if (d & CHAT_DIRTY_QUIT)
 			t.quit = true;
 		if (d != 0)

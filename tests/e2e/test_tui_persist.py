@@ -146,3 +146,21 @@ def test_scrolling_up_pages_older_messages_in(jarvis_tui, fake_gemini, jarvis_en
     time.sleep(0.3)
     t.send_keys("Home")
     t.wait_for("the very first question", timeout=15)
+
+
+def test_stored_usage_quota_refuses_and_gives_the_question_back(jarvis_tui, fake_gemini,
+                                                                 jarvis_env, run_jarvis):
+    config = os.path.join(jarvis_env["XDG_CONFIG_HOME"], "jarvis", "config.ini")
+    os.makedirs(os.path.dirname(config), exist_ok=True)
+    with open(config, "w") as f:
+        f.write('[model "fake-only-model"]\nrpm = 2\n')
+    os.chmod(config, 0o600)
+    cli_signup(run_jarvis)
+    for _ in range(2):  # two earlier runs, counted by the store
+        assert run_jarvis(["-p", "earlier", "-m", "fake-only-model"]).returncode == 0
+    t = start(jarvis_tui, env={"JARVIS_MODEL": "fake-only-model"}, width=120)
+    t.wait_for(re.compile(r"^ Ann │ ", re.M))
+    send(t, "one more please")
+    t.wait_for("allows 2 requests a minute")
+    wait_until(lambda: t.capture()[-1].startswith("› one more please"), what="the input back")
+    assert len(fake_gemini.api_requests("stream")) == 2
