@@ -997,6 +997,9 @@ void chat_free(struct chat *ch)
 	if (ch->call != NULL)
 		gemini_stream_cancel(ch->call);
 	/* Runs the queued writes; their done callbacks start nothing new now. */
+	if (!worker_drain(ch->worker, 500))
+		fprintf(stderr, "jarvis: saving what waits for the store (MongoDB may be slow to "
+		                "answer)…\n");
 	worker_free(ch->worker);
 	store_close(ch->ps.store);
 	if (ch->ps.secret != NULL)

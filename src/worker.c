@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "jarvis/loop.h"
 #include "jarvis/util.h"
@@ -24,6 +25,8 @@ struct worker {
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
+	pthread_cond_t idle; /* signalled when the thread has no work left */
+	size_t unfinished;   /* jobs queued or running on the thread (under lock) */
 	struct job *head, *tail;
 	bool stopping;
 	size_t pending; /* touched on the loop thread only */
@@ -56,6 +59,10 @@ static void *worker_main(void *arg)
 		pthread_mutex_unlock(&w->lock);
 		j->work(j->ud);
 		loop_post(w->loop, job_done, j);
+		pthread_mutex_lock(&w->lock);
+		if (--w->unfinished == 0)
+			pthread_cond_broadcast(&w->idle);
+		pthread_mutex_unlock(&w->lock);
 	}
 }
 
@@ -65,6 +72,7 @@ struct worker *worker_new(struct loop *l, char **cause)
 	w->loop = l;
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->wake, NULL);
+	pthread_cond_init(&w->idle, NULL);
 	if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
 		pthread_mutex_destroy(&w->lock);
 		pthread_cond_destroy(&w->wake);
@@ -90,6 +98,7 @@ void worker_submit(struct worker *w, void (*work)(void *ud), void (*done)(void *
 		return;
 	}
 	pthread_mutex_lock(&w->lock);
+	w->unfinished++;
 	if (w->tail != NULL)
 		w->tail->next = j;
 	else
@@ -102,6 +111,25 @@ void worker_submit(struct worker *w, void (*work)(void *ud), void (*done)(void *
 size_t worker_pending(const struct worker *w)
 {
 	return w->pending;
+}
+
+bool worker_drain(struct worker *w, long long ms)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += ms / 1000;
+	until.tv_nsec += (ms % 1000) * 1000000;
+	if (until.tv_nsec >= 1000000000) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000;
+	}
+	pthread_mutex_lock(&w->lock);
+	while (w->unfinished > 0)
+		if (pthread_cond_timedwait(&w->idle, &w->lock, &until) != 0)
+			break;
+	bool done = w->unfinished == 0;
+	pthread_mutex_unlock(&w->lock);
+	return done;
 }
 
 void worker_free(struct worker *w)
@@ -118,5 +146,6 @@ void worker_free(struct worker *w)
 		loop_run_once(w->loop, 0);
 	pthread_mutex_destroy(&w->lock);
 	pthread_cond_destroy(&w->wake);
+	pthread_cond_destroy(&w->idle);
 	free(w);
 }

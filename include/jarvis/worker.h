@@ -8,6 +8,7 @@
 #ifndef JARVIS_WORKER_H
 #define JARVIS_WORKER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct loop;
@@ -18,6 +19,8 @@ struct worker *worker_new(struct loop *l, char **cause);
 void worker_submit(struct worker *w, void (*work)(void *ud), void (*done)(void *ud), void *ud);
 /* Jobs queued or running whose done has not run yet. */
 size_t worker_pending(const struct worker *w);
+/* Waits up to ms for the thread to finish its queue; false when it has not. */
+bool worker_drain(struct worker *w, long long ms);
 /* Runs the jobs still queued, joins the thread, runs their done callbacks, frees. */
 void worker_free(struct worker *w);
 

@@ -4,6 +4,7 @@
 
 #include <pthread.h>
 #include <string.h>
+#include <time.h>
 
 #include "jarvis/util.h"
 #include "unit.h"
@@ -109,6 +110,12 @@ static void job_done(void *ud)
 	note(a->r, (char)(a->c - 'a' + 'A'));
 }
 
+static void slow_work(void *ud)
+{
+	struct timespec ts = {0, 300 * 1000000L};
+	nanosleep(&ts, NULL);
+}
+
 START_TEST(worker_runs_jobs_in_order_and_reports_on_the_loop)
 {
 	struct loop *l = loop_new(NULL);
@@ -129,6 +136,11 @@ START_TEST(worker_runs_jobs_in_order_and_reports_on_the_loop)
 	ck_assert(strchr(r.order, 'X') < strchr(r.order, 'Y'));
 	ck_assert(pthread_equal(r.done_thread, pthread_self()));
 	ck_assert(!pthread_equal(r.work_thread, pthread_self()));
+	ck_assert(worker_drain(w, 100));
+	/* A slow job: not drained within 20 ms, drained within 5 s. */
+	worker_submit(w, slow_work, NULL, NULL);
+	ck_assert(!worker_drain(w, 20));
+	ck_assert(worker_drain(w, 5000));
 	worker_free(w);
 	loop_free(l);
 }
