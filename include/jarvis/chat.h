@@ -90,14 +90,18 @@ void chat_notice(struct chat *ch, const char *fmt, ...) __attribute__((format(pr
 void chat_clear(struct chat *ch);
 /* Starts a new conversation (title may be NULL). */
 int chat_new_conv(struct chat *ch, const char *title, char **cause);
-/* Opens a stored conversation by 1-based index of the list, else by id (as typed). */
+/*
+ * Opens a stored conversation: a number N is row N of the list last shown
+ * (/convs, F3), else of the current list, else an id; the screen changes
+ * when it arrives (the latest /select wins).
+ */
 int chat_select(struct chat *ch, const char *id_or_index, char **cause);
 /* Opens a stored conversation by its exact id (from chat_conv_rows). */
 int chat_open_id(struct chat *ch, const char *id, char **cause);
 int chat_rename(struct chat *ch, const char *title, char **cause);
 /* Renames any of the user's stored conversations. */
 int chat_rename_id(struct chat *ch, const char *id, const char *title, char **cause);
-/* Deletes a stored conversation (id NULL: the current one; a number: the list's Nth). */
+/* Deletes a stored conversation (NULL: the current one; a number: as for chat_select). */
 int chat_delete(struct chat *ch, const char *id, char **cause);
 /* Deletes a stored conversation by its exact id (from chat_conv_rows). */
 int chat_delete_id(struct chat *ch, const char *id, char **cause);
