@@ -267,32 +267,6 @@ static const char *ps_conv(struct persist *ps, struct job *j, const char *title,
 static void job_run(struct job *j);
 
 /*
- * The account's requests to the model in the last minute and day, from the
- * store's usage records (so every client and earlier run counts), against
- * the limits the job carries. A store that cannot count does not refuse.
- */
-static bool over_quota(struct store *st, const char *uid, struct job *j)
-{
-	long minute = 0, day = 0;
-	long long now = wall_ms();
-	if (j->rpm > 0 && store_usage_count(st, uid, j->b, now - 60000, &minute, NULL) == 0 &&
-	    minute >= j->rpm) {
-		j->cause = xasprintf("quota: %s allows %ld requests a minute and this account "
-		                     "made %ld; wait a moment or pick another model (F2)",
-		                     j->b, j->rpm, minute);
-		return true;
-	}
-	if (j->rpd > 0 && store_usage_count(st, uid, j->b, now - 86400000, &day, NULL) == 0 &&
-	    day >= j->rpd) {
-		j->cause = xasprintf("quota: %s allows %ld requests a day and this account made "
-		                     "%ld; try tomorrow or pick another model (F2)",
-		                     j->b, j->rpd, day);
-		return true;
-	}
-	return false;
-}
-
-/*
  * A conversation named by what the user typed: a list number first (as
  * /convs numbers them), then an id, since SQLite ids are numbers too. With
  * exact_id (F3, which knows the id) only the id.
@@ -402,7 +376,8 @@ static void job_run(struct job *j)
 	case JOB_APPEND_USER:
 		if (j->nmsgs == 0)
 			return;
-		if (j->kind == JOB_APPEND_USER && over_quota(st, uid, j)) {
+		if (j->kind == JOB_APPEND_USER &&
+		    !store_usage_allows(st, uid, j->b, j->rpm, j->rpd, &j->cause)) {
 			j->quota = true;
 			return;
 		}

@@ -298,29 +298,15 @@ static bool over_quota(struct profile *p, const struct account_user *user, const
 		return false;
 	char *cause = NULL;
 	struct store *st = profile_store(p, &cause);
-	long minute = 0, day = 0;
-	long long now = wall_ms();
-	if (st == NULL ||
-	    (rpm > 0 && store_usage_count(st, user->id, model, now - 60000, &minute, &cause) < 0) ||
-	    (rpd > 0 && store_usage_count(st, user->id, model, now - 86400000, &day, &cause) < 0)) {
+	if (st == NULL) {
 		free(cause);
 		return false;
 	}
-	if (rpm > 0 && minute >= rpm) {
-		fprintf(stderr,
-		        "jarvis: quota: %s allows %ld requests a minute and you made %ld; wait a "
-		        "minute or pick another model with -m\n",
-		        model, rpm, minute);
-		return true;
-	}
-	if (rpd > 0 && day >= rpd) {
-		fprintf(stderr,
-		        "jarvis: quota: %s allows %ld requests a day and you made %ld; try "
-		        "tomorrow or pick another model with -m\n",
-		        model, rpd, day);
-		return true;
-	}
-	return false;
+	if (store_usage_allows(st, user->id, model, rpm, rpd, &cause))
+		return false;
+	fprintf(stderr, "jarvis: %s (-m)\n", cause);
+	free(cause);
+	return true;
 }
 
 /* Notes the first store failure and stops saving; later ones are dropped. */

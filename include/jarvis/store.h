@@ -179,6 +179,13 @@ void store_msgs_free(struct store_msgs *v);
 /* Records one model request of a user at at_ms (for RPM/RPD quotas). */
 int store_usage_add(struct store *st, const char *user_id, const char *model, long long at_ms,
                     char **cause);
+/*
+ * Whether one more request to model keeps the user within rpm and rpd (0:
+ * no limit) by the stored usage records; false with *why set when not. A
+ * store that cannot count answers true: the API's own 429 is the backstop.
+ */
+bool store_usage_allows(struct store *st, const char *user_id, const char *model, long rpm,
+                        long rpd, char **why);
 /* Counts a user's requests to a model at or after since_ms. */
 int store_usage_count(struct store *st, const char *user_id, const char *model, long long since_ms,
                       long *count, char **cause);

@@ -766,3 +766,27 @@ int store_usage_count(struct store *st, const char *user_id, const char *model, 
 		return rc;
 	return seen(st, st->e->usage_count(st->h, user_id, model, since_ms, count, cause));
 }
+
+bool store_usage_allows(struct store *st, const char *user_id, const char *model, long rpm,
+                        long rpd, char **why)
+{
+	long n = 0;
+	long long now = wall_ms();
+	if (rpm > 0 && store_usage_count(st, user_id, model, now - 60000, &n, NULL) == 0 &&
+	    n >= rpm) {
+		set_cause(why,
+		          "quota: %s allows %ld requests a minute and this account made %ld; "
+		          "wait a moment or pick another model",
+		          model, rpm, n);
+		return false;
+	}
+	if (rpd > 0 && store_usage_count(st, user_id, model, now - 86400000, &n, NULL) == 0 &&
+	    n >= rpd) {
+		set_cause(why,
+		          "quota: %s allows %ld requests a day and this account made %ld; try "
+		          "tomorrow or pick another model",
+		          model, rpd, n);
+		return false;
+	}
+	return true;
+}
