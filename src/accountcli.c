@@ -151,6 +151,8 @@ static int signup(const struct cli *cli, struct profile *p)
 		}
 		goto out;
 	}
+	if (u.notice != NULL)
+		fprintf(stderr, "jarvis: warning: %s\n", u.notice);
 	printf("signed up and logged in as %s <%s>\n", u.name, u.email);
 	account_user_clear(&u);
 	status = EXIT_OK;
@@ -174,7 +176,7 @@ static int login_status(const char *cause)
 
 static int login(const struct cli *cli, struct profile *p)
 {
-	char *email = NULL, *cause = NULL, *pw = NULL, *old_jti = NULL;
+	char *email = NULL, *cause = NULL, *pw = NULL;
 	int status;
 	if (email_normalize(cli->login_email, &email, &cause) != 0) {
 		status = fail_cause(EXIT_USAGE, cause);
@@ -185,15 +187,6 @@ static int login(const struct cli *cli, struct profile *p)
 		status = fail_cause(EXIT_STORE, cause);
 		goto out;
 	}
-	/* A session being replaced is revoked once the new one is in place. */
-	const struct account_user *cur = NULL;
-	if (profile_user(p, &cur, &cause) < 0) {
-		status = fail_cause(EXIT_STORE, cause);
-		goto out;
-	}
-	if (cur != NULL)
-		old_jti = xstrdup(cur->jti);
-
 	char *prompt = xasprintf("Password for %s: ", email);
 	pw = passprompt_read(prompt, cli->password_stdin, &cause);
 	free(prompt);
@@ -206,22 +199,15 @@ static int login(const struct cli *cli, struct profile *p)
 		status = fail_cause(login_status(cause), cause);
 		goto out;
 	}
-	if (old_jti != NULL && strcmp(old_jti, u.jti) != 0) {
-		char *why = NULL;
-		if (store_session_revoke(env->store, old_jti, &why) < 0)
-			fprintf(stderr,
-			        "jarvis: warning: the previous session could not be "
-			        "revoked: %s\n",
-			        why);
-		free(why);
-	}
+	/* The session this one replaces was revoked by account_login. */
+	if (u.notice != NULL)
+		fprintf(stderr, "jarvis: warning: %s\n", u.notice);
 	printf("logged in as %s <%s>\n", u.name, u.email);
 	account_user_clear(&u);
 	status = EXIT_OK;
 out:
 	free_secret(pw);
 	free(email);
-	free(old_jti);
 	return status;
 }
 

@@ -43,7 +43,6 @@ struct persist {
 	unsigned char *secret;
 	size_t secret_len;
 	char *user_id;
-	char *jti;            /* the session's token id, revoked when another login replaces it */
 	unsigned conv_serial; /* the conversation conv_id belongs to */
 	char *conv_id;
 	char *answer_id; /* the stored answer being streamed */
@@ -331,11 +330,8 @@ static void job_run(struct job *j)
 			return;
 		}
 		j->who = account_current(&env, wall_ms() / 1000, &j->user, &j->cause);
-		if (j->who == 0) {
+		if (j->who == 0)
 			ps_set_user(ps, j->user.id);
-			free(ps->jti);
-			ps->jti = xstrdup(j->user.jti);
-		}
 		return;
 	}
 	if (j->kind == JOB_SIGNUP || j->kind == JOB_LOGIN || j->kind == JOB_LOGOUT) {
@@ -351,15 +347,9 @@ static void job_run(struct job *j)
 			j->rc = account_login(&env, j->a, j->password, now, &j->user, &j->cause);
 		else
 			j->rc = account_logout(&env, now, &j->cause);
-		if (j->rc == 0) {
+		/* A session replaced by a new login was revoked by account_login. */
+		if (j->rc == 0)
 			ps_set_user(ps, j->kind == JOB_LOGOUT ? NULL : j->user.id);
-			/* A session replaced by a new login is revoked, as on the command line. */
-			if (j->kind != JOB_LOGOUT && ps->jti != NULL &&
-			    strcmp(ps->jti, j->user.jti) != 0)
-				store_session_revoke(ps->store, ps->jti, NULL);
-			free(ps->jti);
-			ps->jti = j->kind == JOB_LOGOUT ? NULL : xstrdup(j->user.jti);
-		}
 		return;
 	}
 	if (ps->user_id == NULL)
@@ -739,6 +729,8 @@ static void job_done(void *ud)
 			chat_notice(ch, "%s as %s <%s>",
 			            j->kind == JOB_SIGNUP ? "signed up" : "logged in", j->user.name,
 			            j->user.email);
+			if (j->user.notice != NULL)
+				chat_notice(ch, "%s", j->user.notice);
 			if (!switched && !ch->closing)
 				adopt_conv(ch);
 		}
@@ -980,7 +972,6 @@ void chat_free(struct chat *ch)
 	if (ch->ps.secret != NULL)
 		secret_free(ch->ps.secret, ch->ps.secret_len);
 	free(ch->ps.user_id);
-	free(ch->ps.jti);
 	free(ch->ps.conv_id);
 	free(ch->ps.answer_id);
 	conv_free(ch->conv);

@@ -35,6 +35,7 @@ struct account_user {
 	char *email;
 	char *jti;           /* the session's token id */
 	long long expires_s; /* when the session's token expires */
+	char *notice;        /* after signup or login: a session replaced but not revoked */
 };
 
 /*
@@ -44,7 +45,8 @@ struct account_user {
 int account_signup(const struct account_env *env, const char *name, const char *email,
                    const char *password, long long now_s, struct account_user *out, char **cause);
 /*
- * Checks the password, logs in and saves the session file. A wrong password
+ * Checks the password, logs in and saves the session file, revoking the
+ * session it replaces (user->notice says so if that fails). A wrong password
  * and an unknown e-mail give the same "wrong e-mail or password"; after
  * ACCOUNT_FAIL_LIMIT failures within ACCOUNT_FAIL_WINDOW_S tries are refused.
  */

@@ -35,6 +35,7 @@ void account_user_clear(struct account_user *u)
 	free(u->name);
 	free(u->email);
 	free(u->jti);
+	free(u->notice);
 	memset(u, 0, sizeof *u);
 }
 
@@ -51,8 +52,31 @@ static int env_check(const struct account_env *env, char **cause)
 }
 
 /*
+ * The jti of the saved session, or NULL. Only a token we signed counts (an
+ * expired one too: it is dead anyway), so a forged jti cannot be used to
+ * revoke someone else's session.
+ */
+static char *saved_jti(const struct account_env *env)
+{
+	char *token = NULL, *notice = NULL, *jti = NULL;
+	if (session_load(env->state_dir, &token, &notice) == 0) {
+		struct token_claims c;
+		if (token_verify(env->secret, env->secret_len, token, 0, &c, NULL) == 0) {
+			jti = c.jti;
+			c.jti = NULL;
+			token_claims_free(&c);
+		}
+	}
+	free_secret(token);
+	free(notice);
+	return jti;
+}
+
+/*
  * Issues a token for user_id, records its jti in the store and saves the
- * session file; fills out->jti and out->expires_s.
+ * session file; fills out->jti and out->expires_s. The session it replaces
+ * (a login over a login, from any front end) is revoked; when that fails,
+ * out->notice says so.
  */
 static int session_start(const struct account_env *env, const char *user_id, long long now_s,
                          struct account_user *out, char **cause)
@@ -63,6 +87,7 @@ static int session_start(const struct account_env *env, const char *user_id, lon
 	    0)
 		return -1;
 	int rc = -1;
+	char *old = saved_jti(env);
 	if (store_session_add(env->store, jti, user_id, (now_s + ttl) * 1000, &why) < 0) {
 		set_cause(cause, "cannot record the login session: %s", why);
 		goto out;
@@ -75,6 +100,8 @@ static int session_start(const struct account_env *env, const char *user_id, lon
 		set_cause(cause, "cannot save the login session: %s", why);
 		goto out;
 	}
+	if (old != NULL && strcmp(old, jti) != 0 && store_session_revoke(env->store, old, &why) < 0)
+		out->notice = xasprintf("the previous session could not be revoked: %s", why);
 	out->jti = jti;
 	jti = NULL;
 	out->expires_s = now_s + ttl;
@@ -82,6 +109,7 @@ static int session_start(const struct account_env *env, const char *user_id, lon
 out:
 	free_secret(token);
 	free(jti);
+	free(old);
 	free(why);
 	return rc;
 }
@@ -236,30 +264,19 @@ int account_logout(const struct account_env *env, long long now_s, char **cause)
 {
 	if (env_check(env, cause) != 0)
 		return -1;
-	char *token = NULL, *notice = NULL, *why = NULL;
+	char *why = NULL, *jti = saved_jti(env);
 	int rc = 0;
-	if (session_load(env->state_dir, &token, &notice) == 0) {
-		struct token_claims c;
-		/*
-		 * Revoke even an expired token (it is dead anyway) but only one
-		 * we signed: a forged jti must not revoke someone else's session.
-		 */
-		if (token_verify(env->secret, env->secret_len, token, 0, &c, NULL) == 0) {
-			if (store_session_revoke(env->store, c.jti, &why) < 0)
-				rc = set_cause(cause,
-				               "the session file was removed, but the session "
-				               "could not be revoked in the store: %s",
-				               why);
-			token_claims_free(&c);
-		}
-	}
+	if (jti != NULL && store_session_revoke(env->store, jti, &why) < 0)
+		rc = set_cause(cause,
+		               "the session file was removed, but the session could not be "
+		               "revoked in the store: %s",
+		               why);
 	char *cleared = NULL;
 	if (session_clear(env->state_dir, &cleared) != 0) {
 		rc = set_cause(cause, "%s", cleared);
 		free(cleared);
 	}
-	free_secret(token);
-	free(notice);
+	free(jti);
 	free(why);
 	return rc;
 }

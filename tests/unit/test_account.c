@@ -283,6 +283,23 @@ START_TEST(logout_revokes_a_saved_copy_of_the_token)
 }
 END_TEST
 
+START_TEST(a_new_login_revokes_the_session_it_replaces)
+{
+	signup_ok("Ada", "ada@example.com", "analytical");
+	char *first = NULL, *notice = NULL;
+	ck_assert_int_eq(session_load(state, &first, &notice), 0);
+	ck_assert_ptr_null(login_msg("ada@example.com", "analytical", T0 + 5));
+	/* A kept copy of the replaced token no longer logs anyone in. */
+	char *cause = NULL;
+	ck_assert_int_eq(session_save(state, first, &cause), 0);
+	struct account_user u;
+	ck_assert_int_eq(account_current(&env, T0 + 6, &u, &notice), 1);
+	ck_assert_msg(notice && strstr(notice, "revoked"), "notice: %s", notice);
+	free(notice);
+	free(first);
+}
+END_TEST
+
 START_TEST(expired_or_foreign_session_is_logged_out)
 {
 	signup_ok("Ada", "ada@example.com", "analytical");
@@ -335,6 +352,7 @@ static void add_flows(TCase *tc)
 	tcase_add_test(tc, five_failures_lock_the_email_for_fifteen_minutes);
 	tcase_add_test(tc, unknown_emails_are_throttled_too);
 	tcase_add_test(tc, logout_revokes_a_saved_copy_of_the_token);
+	tcase_add_test(tc, a_new_login_revokes_the_session_it_replaces);
 	tcase_add_test(tc, expired_or_foreign_session_is_logged_out);
 	tcase_add_test(tc, unknown_email_takes_as_long_as_a_wrong_password);
 }
