@@ -56,7 +56,8 @@ static void print_limit(long v)
 static int list_models(const struct config *cfg)
 {
 	struct model_list list;
-	models_init(&list);
+	/* The config's overrides first: the API's list adds models, never limits. */
+	config_models(cfg, &list);
 	int status = EXIT_OK;
 	if (cfg->api_key != NULL && cfg->api_key[0] != '\0') {
 		char *cause = NULL;
@@ -81,11 +82,6 @@ static int list_models(const struct config *cfg)
 		loop_free(l);
 	} else {
 		fputs("jarvis: no API key set: showing the built-in list only\n", stderr);
-	}
-	for (size_t i = 0; i < cfg->nmodels; i++) {
-		const struct config_model *m = &cfg->models[i];
-		models_override(&list, m->id, m->has_rpm ? m->rpm : -1, m->has_rpd ? m->rpd : -1,
-		                m->description);
 	}
 	models_sort(&list);
 	printf("%-32s %6s %6s  %s\n", "MODEL", "RPM", "RPD", "DESCRIPTION");

@@ -925,12 +925,7 @@ struct chat *chat_new(struct loop *l, const struct config *cfg, char **cause)
 	}
 	ch->conv = conv_new();
 	ch->model = xstrdup(cfg->model);
-	models_init(&ch->models);
-	for (size_t i = 0; i < cfg->nmodels; i++) {
-		const struct config_model *m = &cfg->models[i];
-		models_override(&ch->models, m->id, m->has_rpm ? m->rpm : -1,
-		                m->has_rpd ? m->rpd : -1, m->description);
-	}
+	config_models(cfg, &ch->models);
 	models_sort(&ch->models);
 	submit(ch, job_new(ch, JOB_WHOAMI));
 	dirty(ch, CHAT_DIRTY_HISTORY | CHAT_DIRTY_STATUS);

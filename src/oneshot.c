@@ -286,11 +286,7 @@ static bool over_quota(struct profile *p, const struct account_user *user, const
                        const struct config *cfg)
 {
 	struct model_list list;
-	models_init(&list);
-	const struct config_model *o = config_model_find(cfg, model);
-	if (o != NULL)
-		models_override(&list, o->id, o->has_rpm ? o->rpm : -1, o->has_rpd ? o->rpd : -1,
-		                NULL);
+	config_models(cfg, &list);
 	const struct model_info *m = models_find(&list, model);
 	long rpm = m ? m->rpm : 0, rpd = m ? m->rpd : 0;
 	models_free(&list);

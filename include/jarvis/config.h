@@ -129,6 +129,10 @@ int config_load(struct config *cfg, const struct cli *cli, config_warn_fn warn, 
 /* Releases everything cfg holds; secrets are wiped first. */
 void config_free(struct config *cfg);
 
+struct model_list;
+/* The built-in model table with the [model "ID"] overrides applied (models_free it). */
+void config_models(const struct config *cfg, struct model_list *list);
+
 /* The overrides for model id, or NULL. */
 const struct config_model *config_model_find(const struct config *cfg, const char *id);
 

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "jarvis/cli.h"
+#include "jarvis/models.h"
 #include "jarvis/util.h"
 
 #define YEAR_SECONDS (366.0 * 24 * 3600)
@@ -958,4 +959,14 @@ void config_free(struct config *cfg)
 	free(cfg->data_dir);
 	free(cfg->state_dir);
 	memset(cfg, 0, sizeof(*cfg));
+}
+
+void config_models(const struct config *cfg, struct model_list *list)
+{
+	models_init(list);
+	for (size_t i = 0; i < cfg->nmodels; i++) {
+		const struct config_model *m = &cfg->models[i];
+		models_override(list, m->id, m->has_rpm ? m->rpm : -1, m->has_rpd ? m->rpd : -1,
+		                m->description);
+	}
 }
