@@ -780,14 +780,8 @@ static void job_done(void *ud)
 		{
 			struct conv *c = j->conv;
 			j->conv = NULL;
-			for (size_t i = 0; i < j->loaded.n; i++) {
-				struct msg *m = j->loaded.items[i];
-				if (c->n == c->cap) {
-					c->cap = c->cap ? c->cap * 2 : 16;
-					c->msgs = xrealloc(c->msgs, c->cap * sizeof(*c->msgs));
-				}
-				c->msgs[c->n++] = m;
-			}
+			for (size_t i = 0; i < j->loaded.n; i++)
+				conv_push(c, j->loaded.items[i]);
 			free(j->loaded.items);
 			j->loaded.items = NULL;
 			j->loaded.n = 0;
@@ -1069,11 +1063,20 @@ double chat_rate(const struct chat *ch)
 	return (double)ch->stream_bytes / 4.0 / ((double)ms / 1000.0);
 }
 
-static struct ratelimit *rate_for(struct chat *ch, const char *model)
+/* The window of a model's requests, or NULL when none was made here. */
+static struct ratelimit *rate_find(const struct chat *ch, const char *model)
 {
 	for (size_t i = 0; i < ch->nrates; i++)
 		if (strcmp(ch->rates[i].model, model) == 0)
 			return &ch->rates[i].window;
+	return NULL;
+}
+
+static struct ratelimit *rate_for(struct chat *ch, const char *model)
+{
+	struct ratelimit *found = rate_find(ch, model);
+	if (found != NULL)
+		return found;
 	ch->rates = xrealloc(ch->rates, (ch->nrates + 1) * sizeof(*ch->rates));
 	struct model_rate *r = &ch->rates[ch->nrates++];
 	r->model = xstrdup(model);
@@ -1087,10 +1090,7 @@ char *chat_quota_line(const struct chat *ch)
 	if (m == NULL || (m->rpm <= 0 && m->rpd <= 0))
 		return xstrdup("");
 	/* A model never used here has its whole quota left. */
-	const struct ratelimit *r = NULL;
-	for (size_t i = 0; i < ch->nrates; i++)
-		if (strcmp(ch->rates[i].model, ch->model) == 0)
-			r = &ch->rates[i].window;
+	const struct ratelimit *r = rate_find(ch, ch->model);
 	long long now = now_ms();
 	long minute = r ? (long)ratelimit_count(r, now, RATELIMIT_MINUTE_MS) : 0;
 	long day = r ? (long)ratelimit_count(r, now, RATELIMIT_DAY_MS) : 0;
