@@ -52,11 +52,6 @@ void profile_free(struct profile *p)
 	free(p);
 }
 
-int profile_store_opened(const struct profile *p)
-{
-	return p->store != NULL;
-}
-
 struct store *profile_store(struct profile *p, char **cause)
 {
 	if (p->store != NULL)

@@ -69,8 +69,6 @@ int gemini_reply_event(struct gemini_reply *r, const char *json, size_t len,
 void gemini_reply_forget(struct gemini_reply *r);
 /* Classifies the reply as it stands. */
 enum gemini_outcome gemini_reply_outcome(const struct gemini_reply *r);
-/* "complete", "cut", "blocked", "stopped", "error", "empty". */
-const char *gemini_outcome_name(enum gemini_outcome o);
 /* A line telling the user why the answer is not complete (caller frees); NULL if complete. */
 char *gemini_reply_notice(const struct gemini_reply *r, const char *model);
 

@@ -19,7 +19,6 @@ void loop_free(struct loop *l);
 /* Calls fn when fd has any of the poll(2) events asked for. At most 8 fds. */
 int loop_add_fd(struct loop *l, int fd, short events, void (*fn)(void *ud, int fd, short revents),
                 void *ud);
-void loop_remove_fd(struct loop *l, int fd);
 
 /* Calls fn once after delay_ms; returns an id (never 0) for loop_timer_cancel. */
 unsigned loop_timer_add(struct loop *l, long long delay_ms, void (*fn)(void *ud), void *ud);

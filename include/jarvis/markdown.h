@@ -39,8 +39,6 @@ struct md *md_new(bool markdown);
 void md_free(struct md *m);
 /* Forgets everything rendered (the message was replaced, not appended to). */
 void md_reset(struct md *m);
-/* Switches markdown on or off, and resets. */
-void md_set_markdown(struct md *m, bool markdown);
 
 /*
  * Renders src[0..n), which must extend the source of the previous update

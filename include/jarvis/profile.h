@@ -42,7 +42,4 @@ const struct account_env *profile_env(struct profile *p, char **cause);
  */
 int profile_user(struct profile *p, const struct account_user **out, char **cause);
 
-/* True once the store has been opened (tests and callers that want to know). */
-int profile_store_opened(const struct profile *p);
-
 #endif

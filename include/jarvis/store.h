@@ -81,9 +81,6 @@ const char *store_engine(const struct store *st);
 /* Drops every collection of a MongoDB database or deletes an SQLite file: tests only. */
 int store_destroy(struct store *st, char **cause);
 
-/* Lower-cases (ASCII) and trims an e-mail address; the caller frees it. The store applies it. */
-char *store_email_normalize(const char *email);
-
 /*
  * Creates an account; email is normalised here. *id_out (optional) gets the
  * new id. STORE_EXISTS with "an account with that e-mail already exists".
@@ -215,8 +212,6 @@ int store_usage_count(struct store *st, const char *user_id, const char *model, 
 /* store_open plus the outbox in state_dir: opens even when MongoDB does not answer. */
 struct store *store_open_outbox(const char *uri, const char *database, const char *data_dir,
                                 const char *state_dir, char **cause);
-/* Attaches the outbox in state_dir to an open store (and replays what waits there). */
-int store_set_outbox(struct store *st, const char *state_dir, char **cause);
 /* Writes waiting in the outbox for this store (0 without an outbox); cheap, no I/O. */
 size_t store_pending_writes(const struct store *st);
 /* False while the server is known not to answer; true without an outbox. */

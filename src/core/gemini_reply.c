@@ -205,25 +205,6 @@ enum gemini_outcome gemini_reply_outcome(const struct gemini_reply *r)
 	return GEMINI_STOPPED;
 }
 
-const char *gemini_outcome_name(enum gemini_outcome o)
-{
-	switch (o) {
-	case GEMINI_COMPLETE:
-		return "complete";
-	case GEMINI_CUT:
-		return "cut";
-	case GEMINI_BLOCKED_PROMPT:
-		return "blocked";
-	case GEMINI_STOPPED:
-		return "stopped";
-	case GEMINI_ERROR:
-		return "error";
-	case GEMINI_EMPTY:
-		return "empty";
-	}
-	return "unknown";
-}
-
 /* Network text made safe for one terminal line. */
 static char *one_line(const char *s)
 {

@@ -662,12 +662,6 @@ void md_reset(struct md *m)
 	m->markdown = markdown;
 }
 
-void md_set_markdown(struct md *m, bool markdown)
-{
-	m->markdown = markdown;
-	md_reset(m);
-}
-
 /* Appends the rendering of one segment to the document. */
 static void render_segment(struct md *m, const char *src, size_t n)
 {

@@ -144,16 +144,6 @@ int loop_add_fd(struct loop *l, int fd, short events, void (*fn)(void *ud, int f
 	return 0;
 }
 
-void loop_remove_fd(struct loop *l, int fd)
-{
-	for (size_t i = 0; i < l->nfds; i++) {
-		if (l->fds[i].fd == fd) {
-			l->fds[i] = l->fds[--l->nfds];
-			return;
-		}
-	}
-}
-
 unsigned loop_timer_add(struct loop *l, long long delay_ms, void (*fn)(void *ud), void *ud)
 {
 	struct loop_timer *t = xcalloc(1, sizeof(*t));

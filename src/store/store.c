@@ -232,6 +232,8 @@ struct store *store_open(const char *uri, const char *database, const char *data
 	return open_engine(uri, database, data_dir, 0, &offline, cause);
 }
 
+static int set_outbox(struct store *st, const char *state_dir, char **cause);
+
 struct store *store_open_outbox(const char *uri, const char *database, const char *data_dir,
                                 const char *state_dir, char **cause)
 {
@@ -241,14 +243,14 @@ struct store *store_open_outbox(const char *uri, const char *database, const cha
 		return NULL;
 	if (offline)
 		went_offline(st);
-	if (store_set_outbox(st, state_dir, cause) < 0) {
+	if (set_outbox(st, state_dir, cause) < 0) {
 		store_close(st);
 		return NULL;
 	}
 	return st;
 }
 
-int store_set_outbox(struct store *st, const char *state_dir, char **cause)
+static int set_outbox(struct store *st, const char *state_dir, char **cause)
 {
 	/* An engine that cannot take client ids is local (SQLite): its failures are
 	 * the disk's, which a journal on the same disk would not survive. */
@@ -313,7 +315,8 @@ int store_destroy(struct store *st, char **cause)
 	return st->e->destroy(st->h, cause);
 }
 
-char *store_email_normalize(const char *email)
+/* Lower-cases (ASCII) and trims an e-mail address; the caller frees it. */
+static char *email_lower(const char *email)
 {
 	if (email == NULL)
 		return xstrdup("");
@@ -354,7 +357,7 @@ int store_user_create(struct store *st, const char *name, const char *email,
 	if ((rc = need("name", name, cause)) < 0 || (rc = need("e-mail", email, cause)) < 0 ||
 	    (rc = need("password hash", password_hash, cause)) < 0)
 		return rc;
-	char *norm = store_email_normalize(email);
+	char *norm = email_lower(email);
 	char *id = NULL;
 	if (*norm == '\0' || strchr(norm, '@') == NULL) {
 		rc = STORE_INVALID;
@@ -382,7 +385,7 @@ int store_user_find_email(struct store *st, const char *email, struct store_user
 		return rc;
 	if ((rc = read_gate(st, cause)) < 0)
 		return rc;
-	char *norm = store_email_normalize(email);
+	char *norm = email_lower(email);
 	rc = seen(st, st->e->user_find(st->h, 1, norm, out, cause));
 	free(norm);
 	return rc;
@@ -462,7 +465,7 @@ int store_login_fail_add(struct store *st, const char *email, long long at_ms, c
 	int rc = read_gate(st, cause);
 	if (rc < 0)
 		return rc;
-	char *norm = store_email_normalize(email);
+	char *norm = email_lower(email);
 	rc = seen(st, st->e->fail_add(st->h, norm, at_ms, cause));
 	free(norm);
 	return rc;
@@ -475,7 +478,7 @@ int store_login_fail_count(struct store *st, const char *email, long long since_
 	int rc = read_gate(st, cause);
 	if (rc < 0)
 		return rc;
-	char *norm = store_email_normalize(email);
+	char *norm = email_lower(email);
 	rc = seen(st, st->e->fail_count(st->h, norm, since_ms, count, cause));
 	free(norm);
 	return rc;
@@ -486,7 +489,7 @@ int store_login_fail_clear(struct store *st, const char *email, char **cause)
 	int rc = read_gate(st, cause);
 	if (rc < 0)
 		return rc;
-	char *norm = store_email_normalize(email);
+	char *norm = email_lower(email);
 	rc = seen(st, st->e->fail_clear(st->h, norm, cause));
 	free(norm);
 	return rc;
