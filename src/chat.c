@@ -656,17 +656,15 @@ static void take_back(struct chat *ch, struct job *j)
 			continue;
 		free(ch->restore);
 		ch->restore = xstrdup(c->msgs[i]->text.data ? c->msgs[i]->text.data : "");
-		/* Its images wait again for the next send. */
+		/* Its images move back to wait for the next send. */
 		struct msg *m = c->msgs[i];
-		for (size_t k = 0; k < m->nimages; k++) {
-			ch->pending =
-			    xrealloc(ch->pending, (ch->npending + 1) * sizeof(*ch->pending));
-			struct image *img = &ch->pending[ch->npending++];
-			img->name = xstrdup(m->images[k].name);
-			img->mime = xstrdup(m->images[k].mime);
-			img->size = m->images[k].size;
-			img->data_uri = xstrdup(m->images[k].data_uri);
-		}
+		ch->pending =
+		    xrealloc(ch->pending, (ch->npending + m->nimages + 1) * sizeof(*ch->pending));
+		for (size_t k = 0; k < m->nimages; k++)
+			ch->pending[ch->npending++] = m->images[k];
+		free(m->images);
+		m->images = NULL;
+		m->nimages = 0;
 		msg_free(c->msgs[i]);
 		memmove(c->msgs + i, c->msgs + i + 1, (c->n - i - 1) * sizeof(*c->msgs));
 		c->n--;
