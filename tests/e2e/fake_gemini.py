@@ -23,7 +23,8 @@ Control (same port):
     POST /_fake/push              body: a spec or a list; appended to the queue
     POST /_fake/default           body: a spec; the default for "stream"
                                   (or {"endpoint": E, "spec": SPEC})
-    POST /_fake/config            body: {"chunk", "delay", "transfer", "require_key"}
+    POST /_fake/config            body: {"chunk", "delay", "transfer", "require_key",
+                                         "max_request_bytes"}
     POST /_fake/reset             empties the queue and the request log, restores defaults
 
 A *spec* says what to answer. It is a dict (JSON-friendly) or a string
@@ -61,6 +62,25 @@ endpoint's default. Kinds:
         K bytes, then nothing until the client hangs up or the server stops
     {"kind": "raw", "status": 200, "content_type": "...", "body": "..."}
     {"kind": "models", "models": [...]}   a models list (endpoint "models")
+    {"kind": "parts", "events": [[PART, ...], ...], "finish": "STOP"}
+        one event per list, each a candidate with exactly these parts (code
+        execution, inline images, signatures, thoughts, ...)
+
+Synthetic and text specs may also carry "thoughts" (a thought summary sent
+as thought parts before the answer, in "thought_events" events) and
+"signature" (a thoughtSignature on the last answer part, as Gemini 3 does).
+
+Strict like the live API (shared/research/gemini-api.md §2):
+    - a generation or countTokens request whose body is over 20 MiB
+      (max_request_bytes, 20971520) gets the API's 400 INVALID_ARGUMENT
+      "Request payload size exceeds the limit: 20971520 bytes." and takes
+      nothing from the queue;
+    - thought parts ("thought": true) are sent only when the request asks
+      for them with generationConfig.thinkingConfig.includeThoughts = true
+      (camelCase or snake_case); otherwise they are left out of fixtures
+      and synthetic answers alike (events that held only thoughts vanish,
+      a signature on a thought part stays on an empty text part).
+Every recorded request also has "size" (body bytes) and "include_thoughts".
 
 Every spec may also carry: "chunk" (bytes per write, 0 = one SSE event per
 write), "delay" (seconds between writes), "transfer" ("chunked" or "close"),
@@ -100,6 +120,9 @@ DEFAULT_GENERATE = "googleai/unary-success-basic-reply-short.json"
 DEFAULT_ANSWER = "The capital of Wyoming is **Cheyenne**.\n"
 DEFAULT_UNARY_ANSWER = ("Google's headquarters, also known as the Googleplex, is located in "
                         "**Mountain View, California**.\n")
+
+# The live API's request size limit (the message of its 400 names it in bytes).
+MAX_REQUEST_BYTES = 20 * 1024 * 1024
 
 SSE_TYPE = "text/event-stream"
 JSON_TYPE = "application/json; charset=UTF-8"
@@ -362,10 +385,23 @@ def split_text(text, n):
 
 
 def synthetic_events(text, events, model="gemini-2.5-flash", finish="STOP",
-        response_id="fakeResponseId0001", prompt_tokens=8):
-    """GenerateContentResponse dicts whose text parts add up to text."""
+        response_id="fakeResponseId0001", prompt_tokens=8, thoughts=None,
+        thought_events=2, signature=None):
+    """GenerateContentResponse dicts whose text parts add up to text.
+
+    thoughts (a string) comes first as thought parts in thought_events
+    events; signature goes on the last answer part as thoughtSignature.
+    """
     pieces = split_text(text, events)
     out = []
+    if thoughts:
+        for piece in split_text(thoughts, thought_events):
+            cand = {"content": {"parts": [{"text": piece, "thought": True}],
+                "role": "model"}, "index": 0}
+            out.append({"candidates": [cand], "usageMetadata": {
+                "promptTokenCount": prompt_tokens, "totalTokenCount": prompt_tokens,
+                "thoughtsTokenCount": max(1, len(thoughts) // 4)},
+                "modelVersion": model, "responseId": response_id})
     done = 0
     for k, piece in enumerate(pieces):
         done += len(piece.encode("utf-8"))
@@ -380,9 +416,108 @@ def synthetic_events(text, events, model="gemini-2.5-flash", finish="STOP",
                 "candidatesTokenCount": max(1, done // 4),
                 "totalTokenCount": prompt_tokens + max(1, done // 4),
                 "promptTokensDetails": [{"modality": "TEXT", "tokenCount": prompt_tokens}]}
+        if last and signature:
+            cand["content"]["parts"][0]["thoughtSignature"] = signature
         out.append({"candidates": [cand], "usageMetadata": usage,
             "modelVersion": model, "responseId": response_id})
     return out
+
+
+def parts_events(event_parts, model="gemini-2.5-flash", finish="STOP",
+        response_id="fakeResponseId0002", prompt_tokens=8):
+    """One event per list of parts; the last carries the finish reason."""
+    out = []
+    for k, parts in enumerate(event_parts):
+        cand = {"content": {"parts": copy.deepcopy(parts), "role": "model"}, "index": 0}
+        if k == len(event_parts) - 1 and finish:
+            cand["finishReason"] = finish
+        out.append({"candidates": [cand], "usageMetadata": {
+            "promptTokenCount": prompt_tokens, "totalTokenCount": prompt_tokens + 4 * (k + 1)},
+            "modelVersion": model, "responseId": response_id})
+    return out
+
+
+def wants_thoughts(request):
+    """Whether a request body (parsed JSON) asks for thought summaries."""
+    if not isinstance(request, dict):
+        return False
+    gc = request.get("generationConfig", request.get("generation_config")) or {}
+    tc = gc.get("thinkingConfig", gc.get("thinking_config")) if isinstance(gc, dict) else None
+    if not isinstance(tc, dict):
+        return False
+    return tc.get("includeThoughts", tc.get("include_thoughts")) is True
+
+
+def _strip_event(ev):
+    """ev without thought parts; None when nothing but thoughts was in it."""
+    cands = ev.get("candidates")
+    if not isinstance(cands, list):
+        return ev
+    had_thought = False
+    keep_event = bool(ev.get("promptFeedback"))
+    for cand in cands:
+        content = cand.get("content") if isinstance(cand, dict) else None
+        parts = content.get("parts") if isinstance(content, dict) else None
+        if not isinstance(parts, list):
+            keep_event = True
+            continue
+        kept = []
+        for part in parts:
+            if isinstance(part, dict) and part.get("thought") is True:
+                had_thought = True
+                if part.get("thoughtSignature"):
+                    kept.append({"text": "", "thoughtSignature": part["thoughtSignature"]})
+                continue
+            kept.append(part)
+        content["parts"] = kept
+        if kept or set(cand) - {"content", "index"}:
+            keep_event = True
+    if had_thought and not keep_event:
+        return None
+    return ev
+
+
+def strip_thoughts(body, sse=True):
+    """body (bytes) with thought parts left out, other events byte for byte."""
+    if b'"thought"' not in body:
+        return body
+    if not sse:
+        try:
+            obj = json.loads(body)
+        except ValueError:
+            return body
+        obj = _strip_event(obj) or {"candidates": []}
+        return pretty_json(obj).encode("utf-8")
+    out = []
+    pos = 0
+    for m in re.finditer(rb"\r\n\r\n|\n\n|\r\r", body):
+        out.append(body[pos:m.end()])
+        pos = m.end()
+    if pos < len(body):
+        out.append(body[pos:])
+    kept = []
+    for block in out:
+        stripped = block.strip()
+        if not stripped.startswith(b"data:") or b'"thought"' not in block:
+            kept.append(block)
+            continue
+        sep = block[len(block.rstrip(b"\r\n")):]
+        try:
+            ev = json.loads(stripped[5:].strip())
+        except ValueError:
+            kept.append(block)
+            continue
+        ev = _strip_event(ev)
+        if ev is not None:
+            kept.append(b"data: " + json.dumps(ev, ensure_ascii=False,
+                separators=(",", ": ")).encode("utf-8") + sep)
+    return b"".join(kept)
+
+
+def body_too_large(limit=MAX_REQUEST_BYTES):
+    """The live API's 400 for a request body over its size limit."""
+    return error_body(400, "INVALID_ARGUMENT",
+        "Request payload size exceeds the limit: %d bytes." % limit)
 
 
 def sse_body(events_list, sep="\r\n\r\n"):
@@ -509,8 +644,11 @@ def event_ends(body):
     return ends
 
 
-def build(spec, endpoint, model):
-    """The Response for a normalized spec answering endpoint for model."""
+def build(spec, endpoint, model, thoughts=True):
+    """The Response for a normalized spec answering endpoint for model.
+
+    thoughts false leaves thought parts out (the request did not ask for them).
+    """
     kind = spec["kind"]
     on_stream = endpoint == "stream"
     err_type = SSE_TYPE if on_stream else JSON_TYPE
@@ -518,8 +656,10 @@ def build(spec, endpoint, model):
         path = fixture_path(spec["path"])
         if "js-genai-recordings" in path and path.endswith(".json"):
             status, ctype, body = load_record(path, spec.get("interaction", 0))
-            r = Response(status, ctype, body, stream=(status == 200 and bool(body)
-                and ctype.startswith(SSE_TYPE)))
+            sse = status == 200 and bool(body) and ctype.startswith(SSE_TYPE)
+            if status == 200 and not thoughts:
+                body = strip_thoughts(body, sse)
+            r = Response(status, ctype, body, stream=sse)
         else:
             with open(path, "rb") as f:
                 body = f.read()
@@ -530,6 +670,8 @@ def build(spec, endpoint, model):
                     code = json.loads(body).get("error", {}).get("code", 200)
                 except (ValueError, AttributeError):
                     code = 200
+                if code == 200 and not thoughts:
+                    body = strip_thoughts(body, sse=False)
                 r = Response(code, err_type if code != 200 else JSON_TYPE, body)
             else:
                 stripped = body.lstrip()
@@ -538,6 +680,8 @@ def build(spec, endpoint, model):
                     code = json.loads(body).get("error", {}).get("code", 400)
                     r = Response(code, SSE_TYPE, body)
                 else:
+                    if not thoughts:
+                        body = strip_thoughts(body)
                     r = Response(200, SSE_TYPE, body, stream=True)
         if "status" in spec:
             r.status = spec["status"]
@@ -546,14 +690,29 @@ def build(spec, endpoint, model):
         if text is None:
             text = synthetic_text(spec.get("bytes", 400), spec.get("unicode", False),
                 spec.get("seed", 0))
+        name = spec.get("model", model or "gemini-2.5-flash")
+        extra = {"thoughts": spec.get("thoughts") if thoughts else None,
+            "thought_events": spec.get("thought_events", 2),
+            "signature": spec.get("signature")}
         evs = synthetic_events(text, spec.get("events", 4 if kind == "synthetic" else 1),
-            spec.get("model", model or "gemini-2.5-flash"), spec.get("finish", "STOP"))
+            name, spec.get("finish", "STOP"), **extra)
         if endpoint == "generate":
-            whole = synthetic_events(text, 1, spec.get("model", model or "gemini-2.5-flash"),
-                spec.get("finish", "STOP"))[0]
-            r = Response(200, JSON_TYPE, pretty_json(whole).encode("utf-8"))
+            extra["thought_events"] = 1
+            whole = synthetic_events(text, 1, name, spec.get("finish", "STOP"), **extra)
+            merged = whole[-1]
+            if len(whole) > 1:
+                merged["candidates"][0]["content"]["parts"][:0] = \
+                    whole[0]["candidates"][0]["content"]["parts"]
+            r = Response(200, JSON_TYPE, pretty_json(merged).encode("utf-8"))
         else:
             r = Response(200, SSE_TYPE, sse_body(evs), stream=True)
+    elif kind == "parts":
+        evs = parts_events(spec.get("events", []), spec.get("model", model or "gemini-2.5-flash"),
+            spec.get("finish", "STOP"))
+        body = sse_body(evs)
+        if not thoughts:
+            body = strip_thoughts(body)
+        r = Response(200, SSE_TYPE, body, stream=True)
     elif kind == "429":
         r = Response(429, err_type, body_429(spec.get("retry_delay", "2s"),
             spec.get("quota", "minute"), model or "gemini-2.5-flash"))
@@ -585,7 +744,7 @@ def build(spec, endpoint, model):
         r = Response(200, SSE_TYPE, sse_body(evs) + error_body(code, status, msg), stream=True)
     elif kind in ("drop", "drip", "stall"):
         src = normalize(spec.get("source")) or {"kind": "fixture", "path": DEFAULT_STREAM}
-        r = build(src, endpoint, model)
+        r = build(src, endpoint, model, thoughts)
         r.stream = True
         if kind == "drip":
             r.chunk = spec.get("chunk", 1)
@@ -725,8 +884,18 @@ class _Handler(BaseHTTPRequestHandler):
             "time": received, "endpoint": endpoint, "model": model,
             "response": None, "status": None, "bytes_sent": 0,
             "client_closed": False, "finished": None,
+            "size": len(body), "include_thoughts": wants_thoughts(parsed),
         }
         fake._record(rec)
+        if endpoint in ("stream", "generate", "count") and len(body) > fake.max_request_bytes:
+            # refused before any answer is chosen, as the API does
+            resp = Response(400, SSE_TYPE if endpoint == "stream" else JSON_TYPE,
+                body_too_large(fake.max_request_bytes))
+            rec["response"] = {"kind": "too_large"}
+            rec["status"] = 400
+            self._send(fake, resp, rec)
+            rec["finished"] = time.time()
+            return
         spec = fake._next_spec(endpoint)
         self._used_spec = spec
         try:
@@ -741,6 +910,7 @@ class _Handler(BaseHTTPRequestHandler):
         rec["finished"] = time.time()
 
     def _respond_for(self, fake, endpoint, model, spec, headers, query, parsed):
+        thoughts = wants_thoughts(parsed)
         if endpoint is None:
             return Response(404, HTML_TYPE, fixture_body(
                 "vertexai/unary-failure-invalid-location-url-not-found.html"))
@@ -748,10 +918,10 @@ class _Handler(BaseHTTPRequestHandler):
                 and (spec is None or spec.get("kind") != "raw"):
             return build({"kind": "bad_key"}, endpoint, model)
         if spec is not None:
-            return build(spec, endpoint, model)
+            return build(spec, endpoint, model, thoughts)
         if endpoint in ("stream", "generate"):
             self._used_spec = fake.defaults[endpoint]
-            return build(fake.defaults[endpoint], endpoint, model)
+            return build(fake.defaults[endpoint], endpoint, model, thoughts)
         if endpoint == "count":
             n = max(1, len(json.dumps(parsed or {}).encode("utf-8")) // 4)
             return Response(200, JSON_TYPE, pretty_json({"totalTokens": n,
@@ -935,7 +1105,8 @@ class FakeGemini:
     """
 
     def __init__(self, port=0, host="127.0.0.1", chunk=0, delay=0.0, transfer="chunked",
-            default=None, require_key=None, models=None, verbose=False):
+            default=None, require_key=None, models=None, verbose=False,
+            max_request_bytes=MAX_REQUEST_BYTES):
         if host not in ("127.0.0.1", "localhost", "::1"):
             raise ValueError("the fake server listens on loopback only")
         self.host = "127.0.0.1" if host == "localhost" else host
@@ -944,6 +1115,7 @@ class FakeGemini:
         self.delay = delay
         self.transfer = transfer
         self.require_key = require_key
+        self.max_request_bytes = max_request_bytes
         self.verbose = verbose
         self.models = list(models or DEFAULT_MODELS)
         self._initial = {"stream": normalize(default or DEFAULT_STREAM),
@@ -1016,8 +1188,11 @@ class FakeGemini:
         self.defaults[endpoint] = normalize(spec)
 
     def configure(self, chunk=None, delay=None, transfer=None, require_key=False,
-            models=None):
-        """Change pacing, transfer mode, the required API key or the models list."""
+            models=None, max_request_bytes=None):
+        """Change pacing, transfer mode, the required API key, the models list or
+        the request size limit."""
+        if max_request_bytes is not None:
+            self.max_request_bytes = max_request_bytes
         if chunk is not None:
             self.chunk = chunk
         if delay is not None:
@@ -1060,6 +1235,10 @@ class FakeGemini:
     def api_requests(self, endpoint=None):
         """Recorded requests for one endpoint ("stream", "generate", ...), or all."""
         return [r for r in self.requests if endpoint is None or r["endpoint"] == endpoint]
+
+    def bodies(self, endpoint="stream"):
+        """The parsed JSON bodies of the recorded requests to endpoint, oldest first."""
+        return [r["json"] for r in self.api_requests(endpoint)]
 
     def wait_requests(self, n, endpoint=None, timeout=10.0):
         """Wait until n requests (of endpoint) were received; returns them."""

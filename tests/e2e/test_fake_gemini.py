@@ -377,6 +377,109 @@ def test_program_prints_its_url_and_takes_http_control():
 
 # ------------------------------------------------------------ FerretDB
 
+# ------------------------------------------------------------ strict like the API
+
+THINKING = "googleai/streaming-success-thinking-reply-thought-summary.txt"
+WITH_THOUGHTS = dict(REQ_BODY, generationConfig={"thinkingConfig": {"includeThoughts": True}})
+
+
+def test_body_over_20_mib_gets_the_apis_400_and_keeps_the_queue(fake_gemini):
+    big = dict(REQ_BODY, contents=[{"role": "user", "parts": [
+        {"text": "x" * (fg.MAX_REQUEST_BYTES - 40)}]}])
+    assert len(json.dumps(big).encode()) > fg.MAX_REQUEST_BYTES
+    fake_gemini.script([{"kind": "text", "text": "after"}])
+    status, headers, body = post(fake_gemini, body=big)
+    assert status == 400
+    err = json.loads(body)["error"]
+    assert err == {"code": 400, "status": "INVALID_ARGUMENT",
+                   "message": "Request payload size exceeds the limit: 20971520 bytes."}
+    assert fake_gemini.requests[-1]["size"] > fg.MAX_REQUEST_BYTES
+    # the scripted answer was not used up by the refused request
+    status, _, body = post(fake_gemini)
+    assert status == 200 and fg.answer_text(body) == "after"
+
+
+def test_body_of_exactly_the_limit_is_answered(fake_gemini):
+    fake_gemini.configure(max_request_bytes=1000)
+    base = len(json.dumps(dict(REQ_BODY, contents=[{"role": "user", "parts": [
+        {"text": ""}]}])).encode())
+    exact = dict(REQ_BODY, contents=[{"role": "user", "parts": [
+        {"text": "y" * (1000 - base)}]}])
+    assert len(json.dumps(exact).encode()) == 1000
+    status, _, _ = post(fake_gemini, body=exact)
+    assert status == 200
+    exact["contents"][0]["parts"][0]["text"] += "y"
+    status, _, body = post(fake_gemini, body=exact)
+    assert status == 400 and b"exceeds the limit: 1000 bytes" in body
+
+
+def test_thoughts_only_when_include_thoughts_is_true(fake_gemini):
+    thoughts = fg.fixture_text(THINKING, thoughts=True)
+    answer = fg.fixture_text(THINKING)
+    assert thoughts and answer
+    for body, want in ((REQ_BODY, ""), (WITH_THOUGHTS, thoughts),
+                       (dict(REQ_BODY, generation_config={"thinking_config": {
+                           "include_thoughts": True}}), thoughts),
+                       (dict(REQ_BODY, generationConfig={"thinkingConfig": {
+                           "includeThoughts": False, "thinkingBudget": 512}}), "")):
+        fake_gemini.script([THINKING])
+        status, _, got = post(fake_gemini, body=body)
+        assert status == 200
+        assert fg.answer_text(got) == answer
+        assert fg.answer_text(got, thoughts=True) == want
+        assert fake_gemini.requests[-1]["include_thoughts"] == bool(want)
+    # without thoughts, the events that held only thoughts are gone
+    fake_gemini.script([THINKING])
+    _, _, got = post(fake_gemini)
+    assert len(fg.sse_events(got)) == 2
+    assert b'"thought"' not in got
+
+
+def test_thoughts_left_out_of_a_unary_answer(fake_gemini):
+    name = "googleai/unary-success-thinking-reply-thought-summary.json"
+    fake_gemini.script([{"kind": "fixture", "path": name, "endpoint": "generate"}] * 2)
+    status, _, got = post(fake_gemini, path=GENERATE)
+    assert status == 200 and b'"thought"' not in got
+    assert fg.answer_text(got) == fg.fixture_text(name)
+    _, _, got = post(fake_gemini, path=GENERATE, body=WITH_THOUGHTS)
+    assert fg.answer_text(got, thoughts=True) == fg.fixture_text(name, thoughts=True) != ""
+
+
+def test_synthetic_thoughts_and_signature(fake_gemini):
+    spec = {"kind": "text", "text": "Answer.", "thoughts": "Let me think.",
+            "signature": "c2lnbmF0dXJl"}
+    fake_gemini.script([spec, spec])
+    _, _, got = post(fake_gemini, body=WITH_THOUGHTS)
+    evs = fg.sse_events(got)
+    assert fg.answer_text(got, thoughts=True) == "Let me think."
+    assert fg.answer_text(got) == "Answer."
+    assert evs[-1]["candidates"][0]["content"]["parts"][0]["thoughtSignature"] == "c2lnbmF0dXJl"
+    _, _, got = post(fake_gemini)
+    assert fg.answer_text(got, thoughts=True) == ""
+    assert fg.sse_events(got)[-1]["candidates"][0]["content"]["parts"][0][
+        "thoughtSignature"] == "c2lnbmF0dXJl"
+
+
+def test_a_signature_on_a_thought_part_survives_without_thoughts(fake_gemini):
+    parts = [[{"text": "hmm", "thought": True, "thoughtSignature": "AAAA"}],
+             [{"text": "done"}]]
+    fake_gemini.script([{"kind": "parts", "events": parts}])
+    _, _, got = post(fake_gemini)
+    evs = fg.sse_events(got)
+    assert evs[0]["candidates"][0]["content"]["parts"] == [{"text": "",
+                                                            "thoughtSignature": "AAAA"}]
+    assert evs[-1]["candidates"][0]["finishReason"] == "STOP"
+
+
+def test_requests_are_kept_for_round_trip_checks(fake_gemini):
+    post(fake_gemini)
+    post(fake_gemini, body=WITH_THOUGHTS)
+    bodies = fake_gemini.bodies("stream")
+    assert bodies == [REQ_BODY, WITH_THOUGHTS]
+    assert [r["size"] for r in fake_gemini.api_requests("stream")] == [
+        len(json.dumps(b).encode()) for b in bodies]
+
+
 def test_ferretdb_starts_answers_hello_and_stops(ferretdb_server):
     db = ferretdb_server
     assert db.uri == "mongodb://127.0.0.1:%d/" % db.port
