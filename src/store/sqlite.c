@@ -89,17 +89,127 @@ static const char *const migrations[] = {
     "CREATE INDEX login_failures_email_at ON login_failures(email, at);",
 };
 
-/* Prepared statements are kept per SQL text (the pointer of a literal). */
-struct cached {
+/*
+ * Every statement this engine runs, by name: prepared on first use,
+ * kept for the life of the handle and finalised at close. `what` says
+ * what the statement was doing, for the detail of a failure.
+ */
+enum stmt {
+	ST_USER_INSERT,
+	ST_USER_BY_EMAIL,
+	ST_USER_BY_ID,
+	ST_SESSION_INSERT,
+	ST_SESSION_GET,
+	ST_SESSION_REVOKE,
+	ST_FAIL_INSERT,
+	ST_FAIL_COUNT,
+	ST_FAIL_CLEAR,
+	ST_CONV_INSERT,
+	ST_CONV_LIST,
+	ST_CONV_GET,
+	ST_CONV_DELETE,
+	ST_CONV_OWNED,
+	ST_MSG_NEXT_SEQ,
+	ST_MSG_INSERT,
+	ST_IMAGE_INSERT,
+	ST_CONV_TOUCH,
+	ST_MSG_UPDATE,
+	ST_MSG_FEEDBACK,
+	ST_IMAGE_LIST,
+	ST_MSG_PAGE,
+	ST_USAGE_INSERT,
+	ST_USAGE_COUNT,
+	ST_CONV_SET_TITLE,
+	ST_CONV_SET_MODEL,
+	ST_CONV_SET_SYSTEM,
+	ST_COUNT
+};
+
+static const struct {
 	const char *sql;
-	sqlite3_stmt *stmt;
+	const char *what;
+} stmts[ST_COUNT] = {
+    [ST_USER_INSERT] = {"INSERT INTO users(name, email, password_hash, created_at) "
+                        "VALUES (?, ?, ?, ?)",
+                        "inserting the account"},
+    [ST_USER_BY_EMAIL] = {"SELECT id, name, email, password_hash, created_at FROM users "
+                          "WHERE email = ?",
+                          "finding the account by e-mail"},
+    [ST_USER_BY_ID] = {"SELECT id, name, email, password_hash, created_at FROM users "
+                       "WHERE id = ?",
+                       "finding the account by id"},
+    [ST_SESSION_INSERT] = {"INSERT INTO sessions(jti, user_id, expires_at) VALUES (?, ?, ?)",
+                           "inserting the session"},
+    [ST_SESSION_GET] = {"SELECT user_id, expires_at, revoked FROM sessions WHERE jti = ?",
+                        "reading the session"},
+    [ST_SESSION_REVOKE] = {"UPDATE sessions SET revoked = 1 WHERE jti = ?",
+                           "marking the session revoked"},
+    [ST_FAIL_INSERT] = {"INSERT INTO login_failures(email, at) VALUES (?, ?)",
+                        "inserting the failed login"},
+    [ST_FAIL_COUNT] = {"SELECT COUNT(*) FROM login_failures WHERE email = ? AND at >= ?",
+                       "counting the failed logins"},
+    [ST_FAIL_CLEAR] = {"DELETE FROM login_failures WHERE email = ?", "deleting the failed logins"},
+    [ST_CONV_INSERT] = {"INSERT INTO conversations(user_id, title, model, system_prompt, "
+                        "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                        "inserting the conversation"},
+    [ST_CONV_LIST] = {"SELECT c.id, c.title, c.model, c.created_at, c.updated_at, "
+                      "(SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id) "
+                      "FROM conversations c WHERE c.user_id = ? "
+                      "ORDER BY c.updated_at DESC, c.id DESC LIMIT ? OFFSET ?",
+                      "listing the conversations"},
+    [ST_CONV_GET] = {"SELECT id, title, model, system_prompt, created_at, updated_at "
+                     "FROM conversations WHERE id = ? AND user_id = ?",
+                     "reading the conversation"},
+    [ST_CONV_DELETE] = {"DELETE FROM conversations WHERE id = ? AND user_id = ?",
+                        "deleting the conversation"},
+    [ST_CONV_OWNED] = {"SELECT 1 FROM conversations WHERE id = ? AND user_id = ?",
+                       "checking the conversation's owner"},
+    [ST_MSG_NEXT_SEQ] = {"SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE conversation_id = ?",
+                         "finding the next seq"},
+    [ST_MSG_INSERT] =
+        {"INSERT INTO messages(conversation_id, user_id, seq, role, text, thoughts, model, "
+         "status, finish_reason, prompt_tokens, candidates_tokens, thoughts_tokens, "
+         "total_tokens, feedback, created_at) "
+         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         "inserting the message"},
+    [ST_IMAGE_INSERT] = {"INSERT INTO images(message_id, idx, name, mime, size, data_uri) "
+                         "VALUES (?, ?, ?, ?, ?, ?)",
+                         "inserting an image"},
+    [ST_CONV_TOUCH] = {"UPDATE conversations SET updated_at = MAX(updated_at, ?) WHERE id = ?",
+                       "moving the conversation's updated_at"},
+    [ST_MSG_UPDATE] = {"UPDATE messages SET text = ?, thoughts = ?, model = ?, status = ?, "
+                       "finish_reason = ?, prompt_tokens = ?, candidates_tokens = ?, "
+                       "thoughts_tokens = ?, total_tokens = ? "
+                       "WHERE id = ? AND conversation_id = ? AND user_id = ?",
+                       "rewriting the message"},
+    [ST_MSG_FEEDBACK] = {"UPDATE messages SET feedback = ? "
+                         "WHERE id = ? AND conversation_id = ? AND user_id = ?",
+                         "setting the feedback"},
+    [ST_IMAGE_LIST] = {"SELECT name, mime, size, data_uri FROM images "
+                       "WHERE message_id = ? ORDER BY idx",
+                       "reading the images"},
+    [ST_MSG_PAGE] = {"SELECT id, seq, role, text, thoughts, model, status, finish_reason, "
+                     "prompt_tokens, candidates_tokens, thoughts_tokens, total_tokens, "
+                     "feedback, created_at FROM messages "
+                     "WHERE conversation_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?",
+                     "reading the messages"},
+    [ST_USAGE_INSERT] = {"INSERT INTO usage(user_id, model, at) VALUES (?, ?, ?)",
+                         "inserting the usage record"},
+    [ST_USAGE_COUNT] = {"SELECT COUNT(*) FROM usage WHERE user_id = ? AND model = ? AND at >= ?",
+                        "counting the usage records"},
+    [ST_CONV_SET_TITLE] = {"UPDATE conversations SET title = ? WHERE id = ? AND user_id = ?",
+                           "renaming the conversation"},
+    [ST_CONV_SET_MODEL] = {"UPDATE conversations SET model = ? WHERE id = ? AND user_id = ?",
+                           "setting the conversation's model"},
+    [ST_CONV_SET_SYSTEM] =
+        {"UPDATE conversations SET system_prompt = ? WHERE id = ? AND user_id = ?",
+         "setting the conversation's system prompt"},
 };
 
 struct sq {
 	sqlite3 *db;
 	char *path;
-	struct cached cache[48];
-	size_t ncache;
+	sqlite3_stmt *stmt[ST_COUNT]; /* NULL until first used */
 };
 
 static int fail(struct sq *s, const char *what, char **cause)
@@ -108,30 +218,21 @@ static int fail(struct sq *s, const char *what, char **cause)
 	return STORE_ERROR;
 }
 
-/* A cached, reset statement for a constant SQL string, or NULL with cause. */
-static sqlite3_stmt *prep(struct sq *s, const char *sql, char **cause)
+/* The statement `id`, reset and unbound, prepared on first use; NULL with cause. */
+static sqlite3_stmt *prep(struct sq *s, enum stmt id, char **cause)
 {
-	for (size_t i = 0; i < s->ncache; i++) {
-		if (s->cache[i].sql == sql) {
-			sqlite3_reset(s->cache[i].stmt);
-			sqlite3_clear_bindings(s->cache[i].stmt);
-			return s->cache[i].stmt;
-		}
+	sqlite3_stmt *stmt = s->stmt[id];
+	if (stmt != NULL) {
+		sqlite3_reset(stmt);
+		sqlite3_clear_bindings(stmt);
+		return stmt;
 	}
-	sqlite3_stmt *stmt = NULL;
-	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) !=
+	if (sqlite3_prepare_v3(s->db, stmts[id].sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) !=
 	    SQLITE_OK) {
-		fail(s, "preparing a query", cause);
+		fail(s, stmts[id].what, cause);
 		return NULL;
 	}
-	if (s->ncache < ARRAY_LEN(s->cache)) {
-		s->cache[s->ncache].sql = sql;
-		s->cache[s->ncache].stmt = stmt;
-		s->ncache++;
-	}
-	/* With a full cache the statement still works; it is just never reused or freed
-	 * until close (sqlite3_close_v2 finalises stragglers). The cache is sized so
-	 * that never happens. */
+	s->stmt[id] = stmt;
 	return stmt;
 }
 
@@ -291,8 +392,11 @@ static void sq_close(void *h)
 	struct sq *s = h;
 	if (s == NULL)
 		return;
-	for (size_t i = 0; i < s->ncache; i++)
-		sqlite3_finalize(s->cache[i].stmt);
+	/* sqlite3_close_v2 does not finalise statements: with any left it only
+	 * marks the connection a zombie, freed when the last one is finalised.
+	 * So every statement is finalised first, and the file is really closed. */
+	for (size_t i = 0; i < ST_COUNT; i++)
+		sqlite3_finalize(s->stmt[i]);
 	sqlite3_close_v2(s->db);
 	free(s->path);
 	free(s);
@@ -353,10 +457,7 @@ static int sq_user_create(void *h, const char *name, const char *email, const ch
                           long long now, char **id_out, char **cause)
 {
 	struct sq *s = h;
-	sqlite3_stmt *st = prep(s,
-	                        "INSERT INTO users(name, email, password_hash, created_at) "
-	                        "VALUES (?, ?, ?, ?)",
-	                        cause);
+	sqlite3_stmt *st = prep(s, ST_USER_INSERT, cause);
 	if (st == NULL)
 		return STORE_ERROR;
 	bind_str(st, 1, name);
@@ -379,10 +480,7 @@ static int sq_user_find(void *h, int by_email, const char *key, struct store_use
 	struct sq *s = h;
 	sqlite3_stmt *st;
 	if (by_email) {
-		st = prep(s,
-		          "SELECT id, name, email, password_hash, created_at FROM users "
-		          "WHERE email = ?",
-		          cause);
+		st = prep(s, ST_USER_BY_EMAIL, cause);
 		if (st == NULL)
 			return STORE_ERROR;
 		bind_str(st, 1, key);
@@ -390,10 +488,7 @@ static int sq_user_find(void *h, int by_email, const char *key, struct store_use
 		sqlite3_int64 id;
 		if (parse_id(key, &id) < 0)
 			return set_cause(cause, "no such account"), STORE_NOTFOUND;
-		st = prep(s,
-		          "SELECT id, name, email, password_hash, created_at FROM users "
-		          "WHERE id = ?",
-		          cause);
+		st = prep(s, ST_USER_BY_ID, cause);
 		if (st == NULL)
 			return STORE_ERROR;
 		sqlite3_bind_int64(st, 1, id);
@@ -429,8 +524,7 @@ static int sq_session_add(void *h, const char *jti, const char *user_id, long lo
 	sqlite3_int64 uid;
 	if (parse_id(user_id, &uid) < 0)
 		return set_cause(cause, "no such account"), STORE_NOTFOUND;
-	sqlite3_stmt *st =
-	    prep(s, "INSERT INTO sessions(jti, user_id, expires_at) VALUES (?, ?, ?)", cause);
+	sqlite3_stmt *st = prep(s, ST_SESSION_INSERT, cause);
 	if (st == NULL)
 		return STORE_ERROR;
 	bind_str(st, 1, jti);
@@ -451,8 +545,7 @@ static int sq_session_check(void *h, const char *jti, long long now, char **user
                             char **cause)
 {
 	struct sq *s = h;
-	sqlite3_stmt *st =
-	    prep(s, "SELECT user_id, expires_at, revoked FROM sessions WHERE jti = ?", cause);
+	sqlite3_stmt *st = prep(s, ST_SESSION_GET, cause);
 	if (st == NULL)
 		return STORE_ERROR;
 	bind_str(st, 1, jti);
@@ -480,7 +573,7 @@ static int sq_session_check(void *h, const char *jti, long long now, char **user
 static int sq_session_revoke(void *h, const char *jti, char **cause)
 {
 	struct sq *s = h;
-	sqlite3_stmt *st = prep(s, "UPDATE sessions SET revoked = 1 WHERE jti = ?", cause);
+	sqlite3_stmt *st = prep(s, ST_SESSION_REVOKE, cause);
 	if (st == NULL)
 		return STORE_ERROR;
 	bind_str(st, 1, jti);
@@ -492,7 +585,7 @@ static int sq_session_revoke(void *h, const char *jti, char **cause)
 static int sq_fail_add(void *h, const char *email, long long at, char **cause)
 {
 	struct sq *s = h;
-	sqlite3_stmt *st = prep(s, "INSERT INTO login_failures(email, at) VALUES (?, ?)", cause);
+	sqlite3_stmt *st = prep(s, ST_FAIL_INSERT, cause);
 	if (st == NULL)
 		return STORE_ERROR;
 	bind_str(st, 1, email);
@@ -514,8 +607,7 @@ static int count_rows(struct sq *s, sqlite3_stmt *st, long *count, const char *w
 static int sq_fail_count(void *h, const char *email, long long since, long *count, char **cause)
 {
 	struct sq *s = h;
-	sqlite3_stmt *st =
-	    prep(s, "SELECT COUNT(*) FROM login_failures WHERE email = ? AND at >= ?", cause);
+	sqlite3_stmt *st = prep(s, ST_FAIL_COUNT, cause);
 	if (st == NULL)
 		return STORE_ERROR;
 	bind_str(st, 1, email);
@@ -526,7 +618,7 @@ static int sq_fail_count(void *h, const char *email, long long since, long *coun
 static int sq_fail_clear(void *h, const char *email, char **cause)
 {
 	struct sq *s = h;
-	sqlite3_stmt *st = prep(s, "DELETE FROM login_failures WHERE email = ?", cause);
+	sqlite3_stmt *st = prep(s, ST_FAIL_CLEAR, cause);
 	if (st == NULL)
 		return STORE_ERROR;
 	bind_str(st, 1, email);
@@ -550,10 +642,7 @@ static int sq_conv_create(void *h, const char *user_id, const char *title, const
 	sqlite3_int64 uid;
 	if (parse_id(user_id, &uid) < 0)
 		return set_cause(cause, "no such account"), STORE_NOTFOUND;
-	sqlite3_stmt *st = prep(s,
-	                        "INSERT INTO conversations(user_id, title, model, system_prompt, "
-	                        "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-	                        cause);
+	sqlite3_stmt *st = prep(s, ST_CONV_INSERT, cause);
 	if (st == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(st, 1, uid);
@@ -579,12 +668,7 @@ static int sq_conv_list(void *h, const char *user_id, size_t offset, size_t limi
 	sqlite3_int64 uid;
 	if (parse_id(user_id, &uid) < 0)
 		return STORE_OK;
-	sqlite3_stmt *st = prep(s,
-	                        "SELECT c.id, c.title, c.model, c.created_at, c.updated_at, "
-	                        "(SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id) "
-	                        "FROM conversations c WHERE c.user_id = ? "
-	                        "ORDER BY c.updated_at DESC, c.id DESC LIMIT ? OFFSET ?",
-	                        cause);
+	sqlite3_stmt *st = prep(s, ST_CONV_LIST, cause);
 	if (st == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(st, 1, uid);
@@ -614,10 +698,7 @@ static int sq_conv_get(void *h, const char *user_id, const char *conv_id, struct
 	sqlite3_int64 uid, cid;
 	if (parse_id(user_id, &uid) < 0 || parse_id(conv_id, &cid) < 0)
 		return no_conv(cause);
-	sqlite3_stmt *st = prep(s,
-	                        "SELECT id, title, model, system_prompt, created_at, updated_at "
-	                        "FROM conversations WHERE id = ? AND user_id = ?",
-	                        cause);
+	sqlite3_stmt *st = prep(s, ST_CONV_GET, cause);
 	if (st == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(st, 1, cid);
@@ -647,14 +728,10 @@ static int sq_conv_set(void *h, const char *user_id, const char *conv_id, const 
 	sqlite3_int64 uid, cid;
 	if (parse_id(user_id, &uid) < 0 || parse_id(conv_id, &cid) < 0)
 		return no_conv(cause);
-	const char *sql;
-	if (strcmp(field, "title") == 0)
-		sql = "UPDATE conversations SET title = ? WHERE id = ? AND user_id = ?";
-	else if (strcmp(field, "model") == 0)
-		sql = "UPDATE conversations SET model = ? WHERE id = ? AND user_id = ?";
-	else
-		sql = "UPDATE conversations SET system_prompt = ? WHERE id = ? AND user_id = ?";
-	sqlite3_stmt *st = prep(s, sql, cause);
+	enum stmt id = strcmp(field, "title") == 0   ? ST_CONV_SET_TITLE
+	               : strcmp(field, "model") == 0 ? ST_CONV_SET_MODEL
+	                                             : ST_CONV_SET_SYSTEM;
+	sqlite3_stmt *st = prep(s, id, cause);
 	if (st == NULL)
 		return STORE_ERROR;
 	bind_str(st, 1, value);
@@ -672,7 +749,7 @@ static int sq_conv_delete(void *h, const char *user_id, const char *conv_id, cha
 	if (parse_id(user_id, &uid) < 0 || parse_id(conv_id, &cid) < 0)
 		return no_conv(cause);
 	/* Messages and their images go with it through ON DELETE CASCADE. */
-	sqlite3_stmt *st = prep(s, "DELETE FROM conversations WHERE id = ? AND user_id = ?", cause);
+	sqlite3_stmt *st = prep(s, ST_CONV_DELETE, cause);
 	if (st == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(st, 1, cid);
@@ -687,8 +764,7 @@ static int sq_conv_delete(void *h, const char *user_id, const char *conv_id, cha
 /* 0 when the conversation exists and is the user's, else NOTFOUND or ERROR. */
 static int owns(struct sq *s, sqlite3_int64 uid, sqlite3_int64 cid, char **cause)
 {
-	sqlite3_stmt *st =
-	    prep(s, "SELECT 1 FROM conversations WHERE id = ? AND user_id = ?", cause);
+	sqlite3_stmt *st = prep(s, ST_CONV_OWNED, cause);
 	if (st == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(st, 1, cid);
@@ -706,8 +782,7 @@ static int append_locked(struct sq *s, sqlite3_int64 uid, sqlite3_int64 cid, str
 	int rc = owns(s, uid, cid, cause);
 	if (rc < 0)
 		return rc;
-	sqlite3_stmt *st = prep(
-	    s, "SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE conversation_id = ?", cause);
+	sqlite3_stmt *st = prep(s, ST_MSG_NEXT_SEQ, cause);
 	if (st == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(st, 1, cid);
@@ -718,13 +793,7 @@ static int append_locked(struct sq *s, sqlite3_int64 uid, sqlite3_int64 cid, str
 	long seq = (long)sqlite3_column_int64(st, 0);
 	done(st);
 
-	st =
-	    prep(s,
-	         "INSERT INTO messages(conversation_id, user_id, seq, role, text, thoughts, model, "
-	         "status, finish_reason, prompt_tokens, candidates_tokens, thoughts_tokens, "
-	         "total_tokens, feedback, created_at) "
-	         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	         cause);
+	st = prep(s, ST_MSG_INSERT, cause);
 	if (st == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(st, 1, cid);
@@ -751,10 +820,7 @@ static int append_locked(struct sq *s, sqlite3_int64 uid, sqlite3_int64 cid, str
 
 	for (size_t i = 0; i < m->nimages; i++) {
 		const struct image *img = &m->images[i];
-		st = prep(s,
-		          "INSERT INTO images(message_id, idx, name, mime, size, data_uri) "
-		          "VALUES (?, ?, ?, ?, ?, ?)",
-		          cause);
+		st = prep(s, ST_IMAGE_INSERT, cause);
 		if (st == NULL)
 			return STORE_ERROR;
 		sqlite3_bind_int64(st, 1, mid);
@@ -768,8 +834,7 @@ static int append_locked(struct sq *s, sqlite3_int64 uid, sqlite3_int64 cid, str
 			return STORE_ERROR;
 	}
 
-	st =
-	    prep(s, "UPDATE conversations SET updated_at = MAX(updated_at, ?) WHERE id = ?", cause);
+	st = prep(s, ST_CONV_TOUCH, cause);
 	if (st == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(st, 1, now);
@@ -812,13 +877,7 @@ static int sq_msg_update(void *h, const char *user_id, const char *conv_id, cons
 		return no_conv(cause);
 	if (parse_id(m->id, &mid) < 0)
 		return set_cause(cause, "no such message"), STORE_NOTFOUND;
-	sqlite3_stmt *st =
-	    prep(s,
-	         "UPDATE messages SET text = ?, thoughts = ?, model = ?, status = ?, "
-	         "finish_reason = ?, prompt_tokens = ?, candidates_tokens = ?, "
-	         "thoughts_tokens = ?, total_tokens = ? "
-	         "WHERE id = ? AND conversation_id = ? AND user_id = ?",
-	         cause);
+	sqlite3_stmt *st = prep(s, ST_MSG_UPDATE, cause);
 	if (st == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_text64(st, 1, m->text.data ? m->text.data : "", m->text.len, SQLITE_STATIC,
@@ -854,10 +913,7 @@ static int sq_msg_feedback(void *h, const char *user_id, const char *conv_id, co
 		return no_conv(cause);
 	if (parse_id(msg_id, &mid) < 0)
 		return set_cause(cause, "no such message"), STORE_NOTFOUND;
-	sqlite3_stmt *st = prep(s,
-	                        "UPDATE messages SET feedback = ? "
-	                        "WHERE id = ? AND conversation_id = ? AND user_id = ?",
-	                        cause);
+	sqlite3_stmt *st = prep(s, ST_MSG_FEEDBACK, cause);
 	if (st == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int(st, 1, feedback);
@@ -880,10 +936,7 @@ static enum msg_role role_parse(const char *r)
 
 static int load_images(struct sq *s, sqlite3_int64 mid, struct msg *m, char **cause)
 {
-	sqlite3_stmt *st = prep(s,
-	                        "SELECT name, mime, size, data_uri FROM images "
-	                        "WHERE message_id = ? ORDER BY idx",
-	                        cause);
+	sqlite3_stmt *st = prep(s, ST_IMAGE_LIST, cause);
 	if (st == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(st, 1, mid);
@@ -917,13 +970,7 @@ static int sq_msg_page(void *h, const char *user_id, const char *conv_id, long b
 	int rc = owns(s, uid, cid, cause);
 	if (rc < 0 || limit == 0)
 		goto out;
-	sqlite3_stmt *st =
-	    prep(s,
-	         "SELECT id, seq, role, text, thoughts, model, status, finish_reason, "
-	         "prompt_tokens, candidates_tokens, thoughts_tokens, total_tokens, "
-	         "feedback, created_at FROM messages "
-	         "WHERE conversation_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?",
-	         cause);
+	sqlite3_stmt *st = prep(s, ST_MSG_PAGE, cause);
 	if (st == NULL) {
 		rc = STORE_ERROR;
 		goto out;
@@ -987,7 +1034,7 @@ static int sq_usage_add(void *h, const char *user_id, const char *model, long lo
 	sqlite3_int64 uid;
 	if (parse_id(user_id, &uid) < 0)
 		return set_cause(cause, "no such account"), STORE_NOTFOUND;
-	sqlite3_stmt *st = prep(s, "INSERT INTO usage(user_id, model, at) VALUES (?, ?, ?)", cause);
+	sqlite3_stmt *st = prep(s, ST_USAGE_INSERT, cause);
 	if (st == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(st, 1, uid);
@@ -1009,8 +1056,7 @@ static int sq_usage_count(void *h, const char *user_id, const char *model, long 
 	sqlite3_int64 uid;
 	if (parse_id(user_id, &uid) < 0)
 		return STORE_OK;
-	sqlite3_stmt *st = prep(
-	    s, "SELECT COUNT(*) FROM usage WHERE user_id = ? AND model = ? AND at >= ?", cause);
+	sqlite3_stmt *st = prep(s, ST_USAGE_COUNT, cause);
 	if (st == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(st, 1, uid);

@@ -851,6 +851,55 @@ START_TEST(sqlite_file_is_private_and_versioned)
 }
 END_TEST
 
+/* How many of this process's descriptors are open on a file whose path starts with prefix. */
+static int fds_on(const char *prefix)
+{
+	int n = 0;
+	for (int fd = 0; fd < 1024; fd++) {
+		char link[64], target[4096];
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+		ssize_t len = readlink(link, target, sizeof(target) - 1);
+		if (len <= 0)
+			continue;
+		target[len] = '\0';
+		n += strncmp(target, prefix, strlen(prefix)) == 0;
+	}
+	return n;
+}
+
+/*
+ * Every prepared statement is finalised at close, so the file is really
+ * closed (sqlite3_close_v2 would otherwise keep a "zombie" connection, and
+ * its descriptors, until the last statement went).
+ */
+START_TEST(sqlite_close_releases_the_file)
+{
+	char *dir = xstrdup("/tmp/jarvis-store-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	char *path = xasprintf("%s/jarvis.db", dir), *cause = NULL;
+	S = store_open(path, NULL, NULL, &cause);
+	ck_assert_msg(S != NULL, "%s", cause);
+	char *uid = mkuser("closer"), *cid = mkconv(uid, "t");
+	struct msg *m = msg_new(ROLE_USER, "hello");
+	struct image img = {.name = "a.png", .mime = "image/png", .size = 1, .data_uri = "data:,"};
+	msg_add_image(m, &img);
+	ck_assert_int_eq(store_msg_append(S, uid, cid, m, &cause), 0);
+	ck_assert_int_eq(store_msg_feedback(S, uid, cid, m->id, 1, &cause), 0);
+	struct store_msgs v;
+	ck_assert_int_eq(store_msg_last(S, uid, cid, 10, &v, &cause), 0);
+	ck_assert_uint_eq(v.n, 1);
+	store_msgs_free(&v);
+	ck_assert_int_gt(fds_on(path), 0);
+	store_close(S);
+	S = NULL;
+	ck_assert_int_eq(fds_on(path), 0);
+	msg_free(m);
+	free(uid), free(cid);
+	rm_tree(dir);
+	free(path), free(dir);
+}
+END_TEST
+
 START_TEST(unreachable_mongodb_says_so)
 {
 	char *cause = NULL;
@@ -903,6 +952,7 @@ static Suite *store_suite(void)
 	tc = tcase_create("engines");
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, sqlite_file_is_private_and_versioned);
+	tcase_add_test(tc, sqlite_close_releases_the_file);
 	tcase_add_test(tc, unreachable_mongodb_says_so);
 	suite_add_tcase(s, tc);
 
