@@ -7,7 +7,7 @@
  * moves what the reader is looking at; following, it is rebuilt from the
  * bottom each draw.
  */
-#include "tui.h"
+#include "history.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +18,8 @@
 #include "jarvis/utf8.h"
 #include "jarvis/util.h"
 #include "jarvis/wrap.h"
+
+#include "draw.h"
 
 struct hist_item {
 	const struct msg *msg;
@@ -164,24 +166,6 @@ static attr_t style_attr(unsigned style)
 	if (style & STYLE_MARKER)
 		a |= tui_pair_attr(PAIR_MODEL);
 	return a;
-}
-
-int tui_put(WINDOW *w, const char *s, size_t n, int width, attr_t attr)
-{
-	int used = 0;
-	size_t off = 0;
-	wattr_on(w, attr, NULL);
-	while (off < n && used < width) {
-		size_t next = utf8_cluster_next(s, n, off);
-		int cw = utf8_cluster_width(s, n, off, next);
-		if (used + cw > width)
-			break;
-		waddnstr(w, s + off, (int)(next - off));
-		used += cw;
-		off = next;
-	}
-	wattr_off(w, attr, NULL);
-	return used;
 }
 
 static void draw_body_row(WINDOW *w, struct hist_item *it, size_t r, int width)

@@ -15,6 +15,8 @@
 #include "jarvis/utf8.h"
 #include "jarvis/util.h"
 
+#include "draw.h"
+
 #define KEY_ESC 27
 
 struct overlay {
@@ -256,12 +258,6 @@ bool overlay_key(struct overlay *o, int key, bool is_code, struct chat *ch, stru
 	return true;
 }
 
-static void line_at(WINDOW *w, int y, int x, int width, const char *s, attr_t a)
-{
-	wmove(w, y, x);
-	tui_put(w, s, strlen(s), width, a);
-}
-
 static char *help_line(struct overlay *o, size_t i)
 {
 	size_t ncmd;
@@ -332,7 +328,7 @@ void overlay_draw(struct overlay *o, struct chat *ch, int lines, int cols)
 	                    : o->kind == OVERLAY_MODELS
 	                        ? " Models: Enter picks, type to filter "
 	                        : " Conversations: Enter opens, r rename, d delete, / filter ";
-	line_at(win, 0, 2, w - 4, title, A_BOLD);
+	tui_put_at(win, 0, 2, w - 4, title, A_BOLD);
 	size_t idx[1024];
 	size_t n = visible_rows(o, ch, idx, ARRAY_LEN(idx));
 	if (o->sel >= n)
@@ -347,7 +343,7 @@ void overlay_draw(struct overlay *o, struct chat *ch, int lines, int cols)
 		                  : o->kind != OVERLAY_CONVS ? "nothing here"
 		                  : chat_user(ch)            ? "no conversations (yet)"
 		                                  : "log in to keep and browse conversations";
-		line_at(win, 1, 2, w - 4, msg, A_DIM);
+		tui_put_at(win, 1, 2, w - 4, msg, A_DIM);
 	}
 	for (int y = 0; y < body && o->top + (size_t)y < n; y++) {
 		size_t i = o->top + (size_t)y;
@@ -363,7 +359,7 @@ void overlay_draw(struct overlay *o, struct chat *ch, int lines, int cols)
 				waddch(win, ' ');
 			wattr_off(win, a, NULL);
 		}
-		line_at(win, 1 + y, 2, w - 4, text, a);
+		tui_put_at(win, 1 + y, 2, w - 4, text, a);
 		free(text);
 	}
 	char *hint;
@@ -373,8 +369,8 @@ void overlay_draw(struct overlay *o, struct chat *ch, int lines, int cols)
 		hint = xasprintf("filter: %s", o->filter.data ? o->filter.data : "");
 	else
 		hint = xstrdup("Esc closes");
-	line_at(win, h - 2, 2, w - 4, hint,
-	        o->confirm_delete ? A_BOLD | tui_pair_attr(PAIR_ERROR) : A_DIM);
+	tui_put_at(win, h - 2, 2, w - 4, hint,
+	           o->confirm_delete ? A_BOLD | tui_pair_attr(PAIR_ERROR) : A_DIM);
 	free(hint);
 	wnoutrefresh(win);
 	delwin(win);

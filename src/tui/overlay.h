@@ -2,7 +2,7 @@
 #ifndef JARVIS_OVERLAY_H
 #define JARVIS_OVERLAY_H
 
-#include "tui.h"
+#include <stdbool.h>
 
 struct chat;
 struct cmd_ctx;

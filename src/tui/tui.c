@@ -27,8 +27,9 @@
 #include "jarvis/util.h"
 #include "jarvis/version.h"
 
+#include "draw.h"
+#include "history.h"
 #include "overlay.h"
-#include "tui.h"
 
 #define KEY_ESC 27
 #define KEY_PASTE_BEGIN (KEY_MAX + 1)
@@ -78,29 +79,9 @@ static void restore_terminal(void)
 	endwin();
 }
 
-attr_t tui_pair_attr(enum tui_pair p)
-{
-	return has_colors() ? COLOR_PAIR(p) : A_NORMAL;
-}
-
 static void start_colors(struct tui *t)
 {
-	t->colors = t->cfg->color && has_colors();
-	if (!t->colors)
-		return;
-	start_color();
-	use_default_colors();
-	init_pair(PAIR_USER, COLOR_GREEN, -1);
-	init_pair(PAIR_MODEL, COLOR_CYAN, -1);
-	init_pair(PAIR_NOTICE, COLOR_YELLOW, -1);
-	init_pair(PAIR_CODE, COLOR_MAGENTA, -1);
-	init_pair(PAIR_HEADING, COLOR_BLUE, -1);
-	init_pair(PAIR_LINK, COLOR_BLUE, -1);
-	init_pair(PAIR_STATUS, -1, -1);
-	init_pair(PAIR_ERROR, COLOR_RED, -1);
-	init_pair(PAIR_WARN, COLOR_YELLOW, -1);
-	init_pair(PAIR_SELECT, -1, -1);
-	init_pair(PAIR_DIM, -1, -1);
+	t->colors = tui_colors_start(t->cfg->color);
 }
 
 /* ---- layout and drawing ------------------------------------------------ */
@@ -153,9 +134,8 @@ static void draw_status(struct tui *t)
 	WINDOW *w = t->status_win;
 	werase(w);
 	attr_t base = A_REVERSE;
-	wattr_on(w, base, NULL);
-	for (int i = 0; i < t->cols; i++)
-		waddch(w, ' ');
+	wmove(w, 0, 0);
+	tui_fill(w, t->cols, base);
 	wmove(w, 0, 0);
 	const char *user = chat_user(t->chat);
 	const struct conv *c = chat_conv(t->chat);
@@ -195,25 +175,8 @@ static void draw_status(struct tui *t)
 			buf_printf(&right, "%s │ ", store);
 		buf_puts(&right, "F1 help ");
 	}
-	int rw = (int)utf8_width(right.data, right.len);
-	int room = t->cols - col - 1;
-	size_t from = 0;
-	if (rw > room && room > 1) {
-		/* Keep the end of a long line: an error's end says what happens next. */
-		while (from < right.len && rw > room - 1) {
-			size_t next = utf8_cluster_next(right.data, right.len, from);
-			rw -= utf8_cluster_width(right.data, right.len, from, next);
-			from = next;
-		}
-		wmove(w, 0, t->cols - rw - 1);
-		tui_put(w, "…", strlen("…"), 1, ra);
-		tui_put(w, right.data + from, right.len - from, rw, ra);
-	} else if (room > 0 && rw <= room) {
-		wmove(w, 0, t->cols - rw);
-		tui_put(w, right.data, right.len, rw, ra);
-	}
+	tui_put_tail(w, 0, t->cols, t->cols - col - 1, right.data, ra);
 	buf_free(&right);
-	wattr_off(w, base, NULL);
 }
 
 /* Draws the input with masking for passwords; leaves the cursor where it belongs. */

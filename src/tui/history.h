@@ -1,9 +1,9 @@
 /*
- * tui.h: private interface between the files of the terminal front end
- * (src/tui/). Only these files include curses.
+ * history.h: the history pane of the terminal front end (history.c): the
+ * conversation's messages wrapped, styled and scrolled.
  */
-#ifndef JARVIS_TUI_PRIVATE_H
-#define JARVIS_TUI_PRIVATE_H
+#ifndef JARVIS_TUI_HISTORY_H
+#define JARVIS_TUI_HISTORY_H
 
 #include <curses.h>
 #include <stdbool.h>
@@ -11,27 +11,6 @@
 
 #include "jarvis/conv.h"
 
-struct chat;
-
-/* Colour pairs; with colour off every pair is the terminal's default. */
-enum tui_pair {
-	PAIR_USER = 1,
-	PAIR_MODEL,
-	PAIR_NOTICE,
-	PAIR_CODE,
-	PAIR_HEADING,
-	PAIR_LINK,
-	PAIR_STATUS,
-	PAIR_ERROR,
-	PAIR_WARN,
-	PAIR_SELECT,
-	PAIR_DIM,
-};
-
-/* Attributes for a colour pair, or A_NORMAL-ish when colour is off. */
-attr_t tui_pair_attr(enum tui_pair p);
-
-/* ---- the history pane (history.c) ---- */
 struct hist;
 struct hist *hist_new(bool markdown);
 void hist_free(struct hist *h);
@@ -56,8 +35,5 @@ void hist_shift(struct hist *h, size_t n);
 bool hist_following(const struct hist *h);
 /* Rows below the view (when not following), from the last draw. */
 size_t hist_below(const struct hist *h);
-
-/* Draws one UTF-8 string at most width columns wide with attributes; returns columns used. */
-int tui_put(WINDOW *w, const char *s, size_t n, int width, attr_t attr);
 
 #endif

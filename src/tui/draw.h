@@ -1,0 +1,48 @@
+/*
+ * draw.h: the drawing primitives every part of the terminal front end uses
+ * (draw.c): colour pairs and width-aware output of UTF-8 text. draw.c is a
+ * leaf: it calls curses and the UTF-8 helpers, never another src/tui file.
+ */
+#ifndef JARVIS_TUI_DRAW_H
+#define JARVIS_TUI_DRAW_H
+
+#include <curses.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Colour pairs; with colour off every pair is the terminal's default. */
+enum tui_pair {
+	PAIR_USER = 1,
+	PAIR_MODEL,
+	PAIR_NOTICE,
+	PAIR_CODE,
+	PAIR_HEADING,
+	PAIR_LINK,
+	PAIR_STATUS,
+	PAIR_ERROR,
+	PAIR_WARN,
+	PAIR_SELECT,
+	PAIR_DIM,
+};
+
+/* Sets up the colour pairs (after initscr); returns false when colour stays off. */
+bool tui_colors_start(bool wanted);
+/* Attributes for a colour pair, or A_NORMAL when colour is off. */
+attr_t tui_pair_attr(enum tui_pair p);
+/*
+ * Draws the first n bytes of UTF-8 s at the cursor, whole clusters only,
+ * at most width columns, with attr; returns the columns used.
+ */
+int tui_put(WINDOW *w, const char *s, size_t n, int width, attr_t attr);
+/* tui_put of a C string at row y, column x. */
+int tui_put_at(WINDOW *w, int y, int x, int width, const char *s, attr_t attr);
+/* Writes n blanks at the cursor with attr (a bar, a selected row). */
+void tui_fill(WINDOW *w, int n, attr_t attr);
+/*
+ * Draws the end of s right-aligned so that it ends at column end of row y:
+ * when s is wider than room, its start is cut and shown as "…" (the end of
+ * an error says what happens next). Returns the column it starts at.
+ */
+int tui_put_tail(WINDOW *w, int y, int end, int room, const char *s, attr_t attr);
+
+#endif
