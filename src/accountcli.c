@@ -61,14 +61,26 @@ static int fail_cause(int status, char *cause)
 	return rc;
 }
 
-static int starts_with(const char *s, const char *prefix)
-{
-	return s != NULL && strncmp(s, prefix, strlen(prefix)) == 0;
-}
-
 static long long now_s(void)
 {
 	return wall_ms() / 1000;
+}
+
+/* The exit status a failed account call deserves, by its kind (never by its wording). */
+static int account_status(int rc)
+{
+	switch (rc) {
+	case ACCOUNT_OK:
+		return EXIT_OK;
+	case ACCOUNT_INVALID:
+		return EXIT_USAGE;
+	case ACCOUNT_EXISTS:
+	case ACCOUNT_DENIED:
+	case ACCOUNT_THROTTLED:
+		return EXIT_AUTH;
+	default:
+		return EXIT_STORE;
+	}
 }
 
 /* The logged-in user, or an exit status (4 when nobody is, 3 when the store failed). */
@@ -139,16 +151,17 @@ static int signup(const struct cli *cli, struct profile *p)
 	}
 
 	struct account_user u;
-	if (account_signup(env, name, email, pw, now_s(), &u, &cause) != 0) {
-		if (starts_with(cause, "an account with that e-mail already exists")) {
-			free(cause);
-			status = fail(EXIT_AUTH,
-			              "an account with that e-mail already exists; run jarvis "
-			              "--login %s",
-			              email);
-		} else {
-			status = fail_cause(EXIT_STORE, cause);
-		}
+	int arc = account_signup(env, name, email, pw, now_s(), &u, &cause);
+	if (arc == ACCOUNT_EXISTS) {
+		free(cause);
+		status = fail(EXIT_AUTH,
+		              "an account with that e-mail already exists; run jarvis "
+		              "--login %s",
+		              email);
+		goto out;
+	}
+	if (arc != ACCOUNT_OK) {
+		status = fail_cause(account_status(arc), cause);
 		goto out;
 	}
 	if (u.notice != NULL)
@@ -161,17 +174,6 @@ out:
 	free(name);
 	free(email);
 	return status;
-}
-
-/* Which exit status a failed account_login() deserves, from its message. */
-static int login_status(const char *cause)
-{
-	if (starts_with(cause, "wrong e-mail or password") ||
-	    starts_with(cause, "too many failed logins"))
-		return EXIT_AUTH;
-	if (starts_with(cause, "a password is needed"))
-		return EXIT_USAGE;
-	return EXIT_STORE;
 }
 
 static int login(const struct cli *cli, struct profile *p)
@@ -195,8 +197,9 @@ static int login(const struct cli *cli, struct profile *p)
 		goto out;
 	}
 	struct account_user u;
-	if (account_login(env, email, pw, now_s(), &u, &cause) != 0) {
-		status = fail_cause(login_status(cause), cause);
+	int arc = account_login(env, email, pw, now_s(), &u, &cause);
+	if (arc != ACCOUNT_OK) {
+		status = fail_cause(account_status(arc), cause);
 		goto out;
 	}
 	/* The session this one replaces was revoked by account_login. */
@@ -233,9 +236,10 @@ static int logout(const struct config *cfg, struct profile *p)
 		who = xasprintf(" %s <%s>", u->name, u->email);
 	free(cause);
 	cause = NULL;
-	if (account_logout(env, now_s(), &cause) != 0) {
+	int arc = account_logout(env, now_s(), &cause);
+	if (arc != ACCOUNT_OK) {
 		free(who);
-		return fail_cause(EXIT_STORE, cause);
+		return fail_cause(account_status(arc), cause);
 	}
 	printf("logged out%s\n", who != NULL ? who : "");
 	free(who);

@@ -18,6 +18,20 @@ struct store;
 /* Token lifetime when the configuration does not say ([auth] token_ttl = 7d). */
 #define ACCOUNT_DEFAULT_TTL_S (7 * 24 * 60 * 60)
 
+/*
+ * What a failed account call was about. Callers choose what to do (an exit
+ * status, a retry) from this, never from the wording of *cause, so a message
+ * can be reworded freely. All failures are negative, as with enum store_rc.
+ */
+enum account_rc {
+	ACCOUNT_OK = 0,
+	ACCOUNT_INVALID = -1,   /* what was typed is wrong: e-mail, name, short or no password */
+	ACCOUNT_EXISTS = -2,    /* signup: an account with that e-mail already exists */
+	ACCOUNT_DENIED = -3,    /* login: wrong e-mail or password */
+	ACCOUNT_THROTTLED = -4, /* login: too many failed tries; wait */
+	ACCOUNT_FAILED = -5,    /* the store, the signing key or the session file failed */
+};
+
 /* What the account calls need; all borrowed, none freed by them. */
 struct account_env {
 	struct store *store;
@@ -40,19 +54,23 @@ struct account_user {
 
 /*
  * Checks the input, creates the account, logs it in and saves the session
- * file. "an account with that e-mail already exists; use /login" when taken.
+ * file. Returns 0 or an enum account_rc with *cause: ACCOUNT_INVALID for bad
+ * input, ACCOUNT_EXISTS ("an account with that e-mail already exists; use
+ * /login") when taken, ACCOUNT_FAILED when the store or the session failed.
  */
 int account_signup(const struct account_env *env, const char *name, const char *email,
                    const char *password, long long now_s, struct account_user *out, char **cause);
 /*
  * Checks the password, logs in and saves the session file, revoking the
  * session it replaces (user->notice says so if that fails). A wrong password
- * and an unknown e-mail give the same "wrong e-mail or password"; after
- * ACCOUNT_FAIL_LIMIT failures within ACCOUNT_FAIL_WINDOW_S tries are refused.
+ * and an unknown e-mail give the same ACCOUNT_DENIED "wrong e-mail or
+ * password"; after ACCOUNT_FAIL_LIMIT failures within ACCOUNT_FAIL_WINDOW_S
+ * tries are refused with ACCOUNT_THROTTLED; no password or a bad e-mail is
+ * ACCOUNT_INVALID; a store failure ACCOUNT_FAILED.
  */
 int account_login(const struct account_env *env, const char *email, const char *password,
                   long long now_s, struct account_user *out, char **cause);
-/* Revokes the saved session in the store and removes the session file. */
+/* Revokes the saved session in the store and removes the session file (ACCOUNT_FAILED). */
 int account_logout(const struct account_env *env, long long now_s, char **cause);
 /*
  * Who is logged in: 0 with *out filled; 1 when nobody is (then *notice may

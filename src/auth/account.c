@@ -42,13 +42,14 @@ void account_user_clear(struct account_user *u)
 static int env_check(const struct account_env *env, char **cause)
 {
 	if (env == NULL || env->store == NULL)
-		return set_cause(cause, "accounts need a store; check [store] uri or --store");
-	if (env->secret == NULL || env->secret_len == 0)
-		return set_cause(cause, "no signing key for login tokens; set JWT_SECRET_KEY");
-	if (env->state_dir == NULL || *env->state_dir == '\0')
-		return set_cause(cause,
-		                 "no place for the session file; set XDG_STATE_HOME or HOME");
-	return 0;
+		set_cause(cause, "accounts need a store; check [store] uri or --store");
+	else if (env->secret == NULL || env->secret_len == 0)
+		set_cause(cause, "no signing key for login tokens; set JWT_SECRET_KEY");
+	else if (env->state_dir == NULL || *env->state_dir == '\0')
+		set_cause(cause, "no place for the session file; set XDG_STATE_HOME or HOME");
+	else
+		return ACCOUNT_OK;
+	return ACCOUNT_FAILED;
 }
 
 /*
@@ -126,18 +127,20 @@ int account_signup(const struct account_env *env, const char *name, const char *
 {
 	memset(out, 0, sizeof *out);
 	if (env_check(env, cause) != 0)
-		return -1;
+		return ACCOUNT_FAILED;
 	char *nname = NULL, *nemail = NULL, *hash = NULL, *id = NULL, *why = NULL;
-	int rc = -1;
+	int rc = ACCOUNT_INVALID;
 	if (name_normalize(name, &nname, cause) != 0 ||
 	    email_normalize(email, &nemail, cause) != 0 || password_check(password, cause) != 0)
 		goto out;
+	rc = ACCOUNT_FAILED;
 	int cost = env->bcrypt_cost > 0 ? env->bcrypt_cost : PASSWORD_COST;
 	if (password_hash_cost(password, cost, &hash, cause) != 0)
 		goto out;
 	int src = store_user_create(env->store, nname, nemail, hash, &id, &why);
 	if (src == STORE_EXISTS) {
 		set_cause(cause, "an account with that e-mail already exists; use /login");
+		rc = ACCOUNT_EXISTS;
 		goto out;
 	}
 	if (src < 0) {
@@ -149,7 +152,7 @@ int account_signup(const struct account_env *env, const char *name, const char *
 		goto out;
 	}
 	user_fill(out, id, nname, nemail);
-	rc = 0;
+	rc = ACCOUNT_OK;
 out:
 	free(nname);
 	free(nemail);
@@ -194,9 +197,10 @@ static int login_failed(const struct account_env *env, const char *email, long l
 		set_cause(cause, "%s (and the failed try could not be recorded: %s)", wrong_login,
 		          why);
 		free(why);
-		return -1;
+		return ACCOUNT_DENIED;
 	}
-	return set_cause(cause, "%s", wrong_login);
+	set_cause(cause, "%s", wrong_login);
+	return ACCOUNT_DENIED;
 }
 
 int account_login(const struct account_env *env, const char *email, const char *password,
@@ -204,14 +208,17 @@ int account_login(const struct account_env *env, const char *email, const char *
 {
 	memset(out, 0, sizeof *out);
 	if (env_check(env, cause) != 0)
-		return -1;
-	if (password == NULL || *password == '\0')
-		return set_cause(cause, "a password is needed");
+		return ACCOUNT_FAILED;
+	if (password == NULL || *password == '\0') {
+		set_cause(cause, "a password is needed");
+		return ACCOUNT_INVALID;
+	}
 	char *nemail = NULL, *why = NULL;
 	struct store_user *u = NULL;
-	int rc = -1;
+	int rc = ACCOUNT_INVALID;
 	if (email_normalize(email, &nemail, cause) != 0)
 		goto out;
+	rc = ACCOUNT_FAILED;
 
 	long fails = 0;
 	if (store_login_fail_count(env->store, nemail, (now_s - ACCOUNT_FAIL_WINDOW_S) * 1000,
@@ -225,6 +232,7 @@ int account_login(const struct account_env *env, const char *email, const char *
 		set_cause(cause,
 		          "too many failed logins for this e-mail; try again in %lld minute%s",
 		          minutes, minutes == 1 ? "" : "s");
+		rc = ACCOUNT_THROTTLED;
 		goto out;
 	}
 
@@ -232,7 +240,7 @@ int account_login(const struct account_env *env, const char *email, const char *
 	if (src == STORE_NOTFOUND) {
 		/* Spend the same time as a real check so timing does not tell. */
 		(void)password_verify(password, dummy_hash);
-		login_failed(env, nemail, now_s, cause);
+		rc = login_failed(env, nemail, now_s, cause);
 		goto out;
 	}
 	if (src < 0) {
@@ -240,7 +248,7 @@ int account_login(const struct account_env *env, const char *email, const char *
 		goto out;
 	}
 	if (!password_verify(password, u->password_hash)) {
-		login_failed(env, nemail, now_s, cause);
+		rc = login_failed(env, nemail, now_s, cause);
 		goto out;
 	}
 	free(why);
@@ -252,7 +260,7 @@ int account_login(const struct account_env *env, const char *email, const char *
 	if (session_start(env, u->id, now_s, out, cause) != 0)
 		goto out;
 	user_fill(out, u->id, u->name, u->email);
-	rc = 0;
+	rc = ACCOUNT_OK;
 out:
 	store_user_free(u);
 	free(nemail);
@@ -263,18 +271,21 @@ out:
 int account_logout(const struct account_env *env, long long now_s, char **cause)
 {
 	if (env_check(env, cause) != 0)
-		return -1;
+		return ACCOUNT_FAILED;
 	char *why = NULL, *jti = saved_jti(env);
-	int rc = 0;
-	if (jti != NULL && store_session_revoke(env->store, jti, &why) < 0)
-		rc = set_cause(cause,
-		               "the session file was removed, but the session could not be "
-		               "revoked in the store: %s",
-		               why);
+	int rc = ACCOUNT_OK;
+	if (jti != NULL && store_session_revoke(env->store, jti, &why) < 0) {
+		set_cause(cause,
+		          "the session file was removed, but the session could not be "
+		          "revoked in the store: %s",
+		          why);
+		rc = ACCOUNT_FAILED;
+	}
 	char *cleared = NULL;
 	if (session_clear(env->state_dir, &cleared) != 0) {
-		rc = set_cause(cause, "%s", cleared);
+		set_cause(cause, "%s", cleared);
 		free(cleared);
+		rc = ACCOUNT_FAILED;
 	}
 	free(jti);
 	free(why);

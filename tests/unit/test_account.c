@@ -78,18 +78,22 @@ static void signup_ok(const char *name, const char *email, const char *pw)
 	account_user_clear(&u);
 }
 
+/* The enum account_rc of the last login_msg. */
+static int last_rc;
+
 /* Logs in and returns the message (NULL on success). */
 static char *login_msg(const char *email, const char *pw, long long now)
 {
 	struct account_user u;
 	char *cause = NULL;
 	int rc = account_login(&env, email, pw, now, &u, &cause);
+	last_rc = rc;
 	if (rc == 0) {
 		ck_assert_ptr_nonnull(u.id);
 		account_user_clear(&u);
 		return NULL;
 	}
-	ck_assert_int_eq(rc, -1);
+	ck_assert_int_lt(rc, 0);
 	ck_assert_ptr_null(u.id);
 	ck_assert_ptr_nonnull(cause);
 	return cause;
@@ -147,7 +151,8 @@ START_TEST(duplicate_email_is_refused)
 	struct account_user u;
 	char *cause = NULL;
 	ck_assert_int_eq(
-	    account_signup(&env, "Other Ada", "ADA@example.com", "different1", T0, &u, &cause), -1);
+	    account_signup(&env, "Other Ada", "ADA@example.com", "different1", T0, &u, &cause),
+	    ACCOUNT_EXISTS);
 	ck_assert_str_eq(cause, "an account with that e-mail already exists; use /login");
 	free(cause);
 	/* The first account's password still works; the second one's does not. */
@@ -161,15 +166,16 @@ START_TEST(bad_signup_input_creates_nothing)
 	struct account_user u;
 	char *cause = NULL;
 	ck_assert_int_eq(account_signup(&env, "Bob", "bob@example.com", "short", T0, &u, &cause),
-	                 -1);
+	                 ACCOUNT_INVALID);
 	ck_assert_ptr_nonnull(strstr(cause, "at least 8 characters"));
 	free(cause), cause = NULL;
 	ck_assert_int_eq(
-	    account_signup(&env, "Bob", "bob-at-example.com", "long enough", T0, &u, &cause), -1);
+	    account_signup(&env, "Bob", "bob-at-example.com", "long enough", T0, &u, &cause),
+	    ACCOUNT_INVALID);
 	ck_assert_ptr_nonnull(strstr(cause, "@"));
 	free(cause), cause = NULL;
 	ck_assert_int_eq(account_signup(&env, "", "bob@example.com", "long enough", T0, &u, &cause),
-	                 -1);
+	                 ACCOUNT_INVALID);
 	ck_assert_ptr_nonnull(strstr(cause, "name"));
 	free(cause), cause = NULL;
 	struct store_user *su = NULL;
@@ -202,7 +208,36 @@ START_TEST(login_right_and_wrong)
 
 	/* Wrong password and unknown e-mail read exactly the same. */
 	assert_login_fails("ada@example.com", "analyticaL", T0 + 30, "wrong e-mail or password");
+	ck_assert_int_eq(last_rc, ACCOUNT_DENIED);
 	assert_login_fails("nobody@example.com", "analytical", T0 + 31, "wrong e-mail or password");
+	ck_assert_int_eq(last_rc, ACCOUNT_DENIED);
+}
+END_TEST
+
+/*
+ * Issue 9, bug 7: callers pick exit statuses from the kind of failure, so
+ * every failure names its kind whatever its wording.
+ */
+START_TEST(every_failure_has_a_kind)
+{
+	signup_ok("Ada", "ada@example.com", "analytical");
+	ck_assert_ptr_nonnull(login_msg("ada@example.com", "", T0 + 1));
+	ck_assert_int_eq(last_rc, ACCOUNT_INVALID);
+	ck_assert_ptr_nonnull(login_msg("not-an-email", "analytical", T0 + 1));
+	ck_assert_int_eq(last_rc, ACCOUNT_INVALID);
+	struct account_env none = env;
+	none.store = NULL;
+	struct account_user u;
+	char *cause = NULL;
+	ck_assert_int_eq(account_login(&none, "ada@example.com", "analytical", T0, &u, &cause),
+	                 ACCOUNT_FAILED);
+	free(cause), cause = NULL;
+	ck_assert_int_eq(
+	    account_signup(&none, "Bob", "bob@example.com", "babbage1", T0, &u, &cause),
+	    ACCOUNT_FAILED);
+	free(cause), cause = NULL;
+	ck_assert_int_eq(account_logout(&none, T0, &cause), ACCOUNT_FAILED);
+	free(cause);
 }
 END_TEST
 
@@ -225,7 +260,8 @@ START_TEST(five_failures_lock_the_email_for_fifteen_minutes)
 	env2.store = st2;
 	struct account_user u;
 	ck_assert_int_eq(
-	    account_login(&env2, "ada@example.com", "analytical", T0 + 700, &u, &cause), -1);
+	    account_login(&env2, "ada@example.com", "analytical", T0 + 700, &u, &cause),
+	    ACCOUNT_THROTTLED);
 	ck_assert_ptr_nonnull(strstr(cause, "too many failed logins"));
 	free(cause), cause = NULL;
 	store_close(st2);
@@ -349,6 +385,7 @@ static void add_flows(TCase *tc)
 	tcase_add_test(tc, duplicate_email_is_refused);
 	tcase_add_test(tc, bad_signup_input_creates_nothing);
 	tcase_add_test(tc, login_right_and_wrong);
+	tcase_add_test(tc, every_failure_has_a_kind);
 	tcase_add_test(tc, five_failures_lock_the_email_for_fifteen_minutes);
 	tcase_add_test(tc, unknown_emails_are_throttled_too);
 	tcase_add_test(tc, logout_revokes_a_saved_copy_of_the_token);
