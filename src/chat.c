@@ -61,7 +61,7 @@ struct chat {
 
 	struct conv *conv;
 	unsigned serial;
-	unsigned epoch; /* bumped whenever messages on screen are freed */
+	unsigned epoch_base; /* chat_epoch: this plus conv->epoch, raised past it on replace */
 	struct model_list models;
 	char *model;
 	char *system_prompt; /* this conversation's; NULL: the config's */
@@ -545,7 +545,7 @@ static struct job *job_new(struct chat *ch, enum job_kind kind)
 	j->ch = ch;
 	j->kind = kind;
 	j->serial = ch->serial;
-	j->epoch = ch->epoch;
+	j->epoch = chat_epoch(ch);
 	return j;
 }
 
@@ -557,8 +557,8 @@ static void replace_conv(struct chat *ch, struct conv *c)
 {
 	if (ch->call != NULL)
 		gemini_stream_cancel(ch->call);
+	ch->epoch_base += ch->conv->epoch + 1;
 	conv_free(ch->conv);
-	ch->epoch++;
 	ch->conv = c;
 	ch->serial++;
 	ch->awaiting_store = false;
@@ -579,16 +579,9 @@ static void submit(struct chat *ch, struct job *j);
 /* Puts a page of older messages in front of the conversation (it owns them then). */
 static void prepend(struct chat *ch, struct store_msgs *v)
 {
-	struct conv *c = ch->conv;
 	if (v->n == 0)
 		return;
-	if (c->n + v->n > c->cap) {
-		c->cap = c->n + v->n + 16;
-		c->msgs = xrealloc(c->msgs, c->cap * sizeof(*c->msgs));
-	}
-	memmove(c->msgs + v->n, c->msgs, c->n * sizeof(*c->msgs));
-	memcpy(c->msgs, v->items, v->n * sizeof(*c->msgs));
-	c->n += v->n;
+	conv_prepend(ch->conv, v->items, v->n);
 	ch->prepended += v->n;
 	free(v->items);
 	v->items = NULL;
@@ -650,14 +643,11 @@ static void take_back(struct chat *ch, struct job *j)
 {
 	if (j->ticket == ch->send_ticket)
 		ch->awaiting_store = false;
-	struct conv *c = ch->conv;
-	for (size_t i = 0; i < c->n && j->epoch == ch->epoch; i++) {
-		if (c->msgs[i] != j->targets[0])
-			continue;
+	struct msg *m = j->targets[0];
+	if (j->epoch == chat_epoch(ch) && conv_take(ch->conv, m)) {
 		free(ch->restore);
-		ch->restore = xstrdup(c->msgs[i]->text.data ? c->msgs[i]->text.data : "");
+		ch->restore = xstrdup(m->text.data ? m->text.data : "");
 		/* Its images move back to wait for the next send. */
-		struct msg *m = c->msgs[i];
 		ch->pending =
 		    xrealloc(ch->pending, (ch->npending + m->nimages + 1) * sizeof(*ch->pending));
 		for (size_t k = 0; k < m->nimages; k++)
@@ -665,12 +655,8 @@ static void take_back(struct chat *ch, struct job *j)
 		free(m->images);
 		m->images = NULL;
 		m->nimages = 0;
-		msg_free(c->msgs[i]);
-		memmove(c->msgs + i, c->msgs + i + 1, (c->n - i - 1) * sizeof(*c->msgs));
-		c->n--;
-		ch->epoch++;
+		msg_free(m);
 		dirty(ch, CHAT_DIRTY_HISTORY);
-		break;
 	}
 	chat_notice(ch, "%s; your question is back in the input", j->cause);
 }
@@ -831,7 +817,7 @@ static void job_done(void *ud)
 		/* Give the screen's messages their store ids (for /like and /dislike). */
 		if (current && (j->kind == JOB_APPEND_USER || j->kind == JOB_APPEND_ANSWER ||
 		                j->kind == JOB_ADOPT)) {
-			for (size_t i = 0; i < j->nmsgs && j->epoch == ch->epoch; i++) {
+			for (size_t i = 0; i < j->nmsgs && j->epoch == chat_epoch(ch); i++) {
 				struct msg *target = j->targets[i];
 				if (j->msgs[i]->id != NULL && target->id == NULL) {
 					target->id = xstrdup(j->msgs[i]->id);
@@ -1032,7 +1018,7 @@ size_t chat_take_prepended(struct chat *ch)
 
 unsigned chat_epoch(const struct chat *ch)
 {
-	return ch->epoch;
+	return ch->epoch_base + ch->conv->epoch;
 }
 
 const struct model_list *chat_models(const struct chat *ch)
@@ -1162,12 +1148,8 @@ static void on_delta(void *ud, const struct gemini_delta *d)
 {
 	struct chat *ch = ud;
 	struct msg *m = ch->answer;
-	if (d->text_len > 0)
-		buf_append(&m->text, d->text, d->text_len);
-	if (d->thought_len > 0)
-		buf_append(&m->thoughts, d->thought, d->thought_len);
+	msg_append(m, d->text, d->text_len, d->thought, d->thought_len);
 	ch->stream_bytes += d->text_len + d->thought_len;
-	m->generation++;
 	dirty(ch, CHAT_DIRTY_HISTORY | CHAT_DIRTY_STATUS);
 }
 
@@ -1176,6 +1158,29 @@ static void on_notice(void *ud, const char *line)
 	struct chat *ch = ud;
 	set_error(ch, line);
 	ch->error_from_stream = true;
+}
+
+/*
+ * An answer that failed before any text leaves its question out of the
+ * next request's context (conv_in_context): the question says so on screen.
+ */
+static void mark_failed_question(struct chat *ch, struct msg *answer)
+{
+	if (answer->text.len > 0 || answer->status == MSG_COMPLETE)
+		return;
+	size_t i = conv_index(ch->conv, answer);
+	while (i-- > 0) {
+		struct msg *q = ch->conv->msgs[i];
+		if (q->role == ROLE_MODEL)
+			return;
+		if (q->role == ROLE_USER) {
+			q->status = MSG_ERROR;
+			msg_changed(q);
+			chat_notice(ch, "the question above is left out of what the next question "
+			                "sends; /retry sends it again");
+			return;
+		}
+	}
 }
 
 static void on_done(void *ud, const struct gemini_result *r)
@@ -1189,7 +1194,7 @@ static void on_done(void *ud, const struct gemini_result *r)
 		ch->checkpoint_timer = 0;
 	}
 	gemini_result_apply(r, m);
-	m->generation++;
+	msg_changed(m);
 	if (ch->user_name != NULL) {
 		ch->answer = m;
 		persist_answer(ch);
@@ -1201,6 +1206,7 @@ static void on_done(void *ud, const struct gemini_result *r)
 		chat_notice(ch, "stopped; the answer above is incomplete");
 	else if (m->status == MSG_ERROR && m->text.len == 0)
 		chat_notice(ch, "gemini: the API sent an empty answer; try /retry");
+	mark_failed_question(ch, m);
 	/* A retry notice is over; a store error that came meanwhile stays. */
 	if (ch->error_from_stream)
 		set_error(ch, NULL);
@@ -1239,9 +1245,7 @@ static int start_answer(struct chat *ch, char **cause)
 	free(body);
 	if (ch->call == NULL) {
 		/* Nothing went out: drop the empty answer again. */
-		msg_free(ch->answer);
-		ch->conv->n--;
-		ch->epoch++;
+		conv_remove(ch->conv, ch->answer);
 		ch->answer = NULL;
 		return -1;
 	}
@@ -1316,9 +1320,7 @@ int chat_send(struct chat *ch, const char *text, char **cause)
 	if (ch->user_name == NULL) {
 		if (start_answer(ch, cause) == -1) {
 			/* Nothing was sent: take the message back so the input keeps it. */
-			msg_free(m);
-			ch->conv->n--;
-			ch->epoch++;
+			conv_remove(ch->conv, m);
 			dirty(ch, CHAT_DIRTY_HISTORY);
 			return -1;
 		}
@@ -1370,9 +1372,11 @@ int chat_retry(struct chat *ch, char **cause)
 	if (last_user == ch->conv->n)
 		return set_cause(cause, "there is no question to send again");
 	/* The old answer stays in the store; the context drops it. */
-	while (ch->conv->n > last_user + 1)
-		msg_free(ch->conv->msgs[--ch->conv->n]);
-	ch->epoch++;
+	conv_truncate(ch->conv, last_user + 1);
+	if (ch->conv->msgs[last_user]->status != MSG_COMPLETE) {
+		ch->conv->msgs[last_user]->status = MSG_COMPLETE; /* asked again */
+		msg_changed(ch->conv->msgs[last_user]);
+	}
 	dirty(ch, CHAT_DIRTY_HISTORY);
 	return start_answer(ch, cause);
 }
@@ -1382,7 +1386,6 @@ void chat_clear(struct chat *ch)
 	if (ch->call != NULL)
 		gemini_stream_cancel(ch->call);
 	conv_clear(ch->conv);
-	ch->epoch++;
 	dirty(ch, CHAT_DIRTY_HISTORY);
 }
 
@@ -1594,7 +1597,7 @@ int chat_feedback(struct chat *ch, int value, char **cause)
 	if (m == NULL)
 		return set_cause(cause, "there is no answer to rate yet");
 	m->feedback = value;
-	m->generation++;
+	msg_changed(m);
 	dirty(ch, CHAT_DIRTY_HISTORY);
 	if (ch->user_name == NULL || ch->conv->id == NULL || m->id == NULL)
 		return 0;

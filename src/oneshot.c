@@ -107,10 +107,8 @@ static void on_delta(void *ud, const struct gemini_delta *d)
 	struct oneshot *o = ud;
 	if (d->text_len > 0)
 		show_text(o, d->text, d->text_len);
-	if (o->answer != NULL && d->text_len > 0)
-		buf_append(&o->answer->text, d->text, d->text_len);
-	if (o->answer != NULL && d->thought_len > 0)
-		buf_append(&o->answer->thoughts, d->thought, d->thought_len);
+	if (o->answer != NULL)
+		msg_append(o->answer, d->text, d->text_len, d->thought, d->thought_len);
 }
 
 static void on_notice(void *ud, const char *line)

@@ -23,6 +23,7 @@ enum msg_status {
 	MSG_INTERRUPTED,
 	MSG_ERROR,
 	MSG_BLOCKED,
+	MSG_REPLACED, /* an answer /retry replaced: kept in the store, never shown or sent */
 };
 
 struct usage {
@@ -66,6 +67,13 @@ struct conv {
 	struct msg **msgs;
 	size_t n;
 	size_t cap;
+	/*
+	 * Bumped by the functions below whenever a message of msgs[] is freed or
+	 * taken out, so a cache keyed by message pointer knows to drop itself (a
+	 * new message may reuse a freed one's address). Only conv.c changes it,
+	 * as it alone changes msgs[]: callers never edit msgs[] or n directly.
+	 */
+	unsigned epoch;
 };
 
 /* A new empty conversation. */
@@ -79,6 +87,24 @@ void conv_push(struct conv *c, struct msg *m);
 struct msg *conv_last(const struct conv *c);
 /* Removes and frees every message. */
 void conv_clear(struct conv *c);
+/* Removes message m (found by pointer) and frees it; false when it is not in c. */
+bool conv_remove(struct conv *c, struct msg *m);
+/* Removes m from c without freeing it (the caller owns it then); false when absent. */
+bool conv_take(struct conv *c, struct msg *m);
+/* Frees every message from index n on. */
+void conv_truncate(struct conv *c, size_t n);
+/* Puts msgs[0..n) in front of the conversation, which owns them then. */
+void conv_prepend(struct conv *c, struct msg **msgs, size_t n);
+/* Index of m in c, or c->n when absent. */
+size_t conv_index(const struct conv *c, const struct msg *m);
+/*
+ * Whether message i is context for the next request: notices, empty
+ * messages, an answer replaced by /retry (MSG_REPLACED, or followed by a
+ * newer answer) and a question whose answer failed (a question followed by
+ * another question with no answer between) are not. The request builder
+ * sends exactly these, so the screen can say which turns the model sees.
+ */
+bool conv_in_context(const struct conv *c, size_t i);
 
 /* A new standalone message (for stores that read messages outside a conversation). */
 struct msg *msg_new(enum msg_role role, const char *text);
@@ -87,6 +113,11 @@ void msg_free(struct msg *m);
 struct msg *msg_clone(const struct msg *m);
 /* Appends an image (copies every field). */
 void msg_add_image(struct msg *m, const struct image *img);
+/* Appends streamed answer text and thought summaries (either may be 0 long). */
+void msg_append(struct msg *m, const char *text, size_t text_len, const char *thought,
+                size_t thought_len);
+/* Says that m changed in place (status, feedback, ids), for render caches. */
+void msg_changed(struct msg *m);
 
 /* Characters in a title made from a prompt. */
 #define CONV_TITLE_CHARS 60

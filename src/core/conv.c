@@ -19,9 +19,85 @@ struct conv *conv_new(void)
 
 void conv_clear(struct conv *c)
 {
-	for (size_t i = 0; i < c->n; i++)
+	conv_truncate(c, 0);
+}
+
+void conv_truncate(struct conv *c, size_t n)
+{
+	if (n >= c->n)
+		return;
+	for (size_t i = n; i < c->n; i++)
 		msg_free(c->msgs[i]);
-	c->n = 0;
+	c->n = n;
+	c->epoch++;
+}
+
+size_t conv_index(const struct conv *c, const struct msg *m)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (c->msgs[i] == m)
+			return i;
+	return c->n;
+}
+
+bool conv_take(struct conv *c, struct msg *m)
+{
+	size_t i = conv_index(c, m);
+	if (i == c->n)
+		return false;
+	memmove(c->msgs + i, c->msgs + i + 1, (c->n - i - 1) * sizeof(*c->msgs));
+	c->n--;
+	c->epoch++;
+	return true;
+}
+
+bool conv_remove(struct conv *c, struct msg *m)
+{
+	if (!conv_take(c, m))
+		return false;
+	msg_free(m);
+	return true;
+}
+
+void conv_prepend(struct conv *c, struct msg **msgs, size_t n)
+{
+	if (n == 0)
+		return;
+	if (c->n + n > c->cap) {
+		c->cap = c->n + n + 16;
+		c->msgs = xrealloc(c->msgs, c->cap * sizeof(*c->msgs));
+	}
+	memmove(c->msgs + n, c->msgs, c->n * sizeof(*c->msgs));
+	memcpy(c->msgs, msgs, n * sizeof(*c->msgs));
+	c->n += n;
+}
+
+static bool msg_has_content(const struct msg *m)
+{
+	if (m->role == ROLE_NOTICE || m->status == MSG_REPLACED)
+		return false;
+	/* An answer that failed before any text has nothing to replay. */
+	if (m->role == ROLE_MODEL && m->text.len == 0)
+		return false;
+	if (m->role == ROLE_USER && m->text.len == 0 && m->nimages == 0)
+		return false;
+	return true;
+}
+
+bool conv_in_context(const struct conv *c, size_t i)
+{
+	const struct msg *m = c->msgs[i];
+	if (!msg_has_content(m))
+		return false;
+	/*
+	 * The next message with content decides: the same role means this one
+	 * was passed over (a question whose answer failed, an answer /retry
+	 * replaced), so it is not what the model is told was said.
+	 */
+	for (size_t k = i + 1; k < c->n; k++)
+		if (msg_has_content(c->msgs[k]))
+			return c->msgs[k]->role != m->role;
+	return true;
 }
 
 void conv_free(struct conv *c)
@@ -98,6 +174,21 @@ void msg_add_image(struct msg *m, const struct image *img)
 	m->generation++;
 }
 
+void msg_append(struct msg *m, const char *text, size_t text_len, const char *thought,
+                size_t thought_len)
+{
+	if (text_len > 0)
+		buf_append(&m->text, text, text_len);
+	if (thought_len > 0)
+		buf_append(&m->thoughts, thought, thought_len);
+	m->generation++;
+}
+
+void msg_changed(struct msg *m)
+{
+	m->generation++;
+}
+
 struct msg *conv_add(struct conv *c, enum msg_role role, const char *text)
 {
 	struct msg *m = msg_new(role, text);
@@ -134,7 +225,7 @@ const char *msg_role_name(enum msg_role r)
 
 static const char *const status_names[] = {
     [MSG_COMPLETE] = "complete", [MSG_STREAMING] = "streaming", [MSG_INTERRUPTED] = "interrupted",
-    [MSG_ERROR] = "error",       [MSG_BLOCKED] = "blocked",
+    [MSG_ERROR] = "error",       [MSG_BLOCKED] = "blocked",     [MSG_REPLACED] = "replaced",
 };
 
 const char *msg_status_name(enum msg_status s)

@@ -9,6 +9,7 @@
  */
 #include "jarvis/export.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -77,6 +78,8 @@ static void put_status(struct buf *b, const struct msg *m)
 			buf_printf(b, " (%s)", fr);
 		buf_puts(b, ".*\n\n");
 		return;
+	case MSG_REPLACED:
+		return; /* never exported (see exported) */
 	}
 }
 
@@ -109,6 +112,12 @@ static void put_msg(struct buf *b, const struct conv *c, const struct msg *m)
 	put_status(b, m);
 }
 
+/* Notices and answers /retry replaced are not part of the record. */
+static bool exported(const struct msg *m)
+{
+	return m->role != ROLE_NOTICE && m->status != MSG_REPLACED;
+}
+
 char *export_markdown(const struct conv *c, const struct msg *const *msgs, size_t n)
 {
 	struct buf b;
@@ -123,7 +132,7 @@ char *export_markdown(const struct conv *c, const struct msg *const *msgs, size_
 
 	size_t shown = 0;
 	for (size_t i = 0; i < n; i++)
-		if (msgs[i]->role != ROLE_NOTICE)
+		if (exported(msgs[i]))
 			shown++;
 	char created[32], updated[32];
 	export_local_time(c->created_ms, created, sizeof created);
@@ -146,7 +155,7 @@ char *export_markdown(const struct conv *c, const struct msg *const *msgs, size_
 	}
 
 	for (size_t i = 0; i < n; i++) {
-		if (msgs[i]->role == ROLE_NOTICE)
+		if (!exported(msgs[i]))
 			continue;
 		buf_puts(&b, "---\n\n");
 		put_msg(&b, c, msgs[i]);

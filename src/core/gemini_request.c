@@ -24,32 +24,6 @@ static int split_data_uri(const char *uri, char **mime, const char **data)
 	return 0;
 }
 
-static bool msg_is_sent(const struct msg *m)
-{
-	if (m->role == ROLE_NOTICE)
-		return false;
-	/* An answer that failed before any text has nothing to replay. */
-	if (m->role == ROLE_MODEL && m->text.len == 0)
-		return false;
-	if (m->role == ROLE_USER && m->text.len == 0 && m->nimages == 0)
-		return false;
-	return true;
-}
-
-/*
- * An answer followed by another answer with no question between was
- * replaced (/retry): only the newest answer to a question is context.
- */
-static bool superseded(const struct conv *c, size_t i)
-{
-	if (c->msgs[i]->role != ROLE_MODEL)
-		return false;
-	for (size_t k = i + 1; k < c->n; k++)
-		if (msg_is_sent(c->msgs[k]))
-			return c->msgs[k]->role == ROLE_MODEL;
-	return false;
-}
-
 static int add_parts(cJSON *parts, const struct msg *m, char **cause)
 {
 	if (m->text.len > 0) {
@@ -83,7 +57,8 @@ char *gemini_request_json(const struct conv *c, const struct gemini_gen *gen, ch
 
 	for (size_t i = 0; i < c->n; i++) {
 		const struct msg *m = c->msgs[i];
-		if (!msg_is_sent(m) || superseded(c, i))
+		/* What the model is told was said; conv.h says which turns are left out. */
+		if (!conv_in_context(c, i))
 			continue;
 		if (parts == NULL || m->role != last_role) {
 			cJSON *content = cJSON_CreateObject();

@@ -227,6 +227,9 @@ static void draw_header(WINDOW *w, const struct msg *m, int width)
 		mark = " · blocked";
 		pair = PAIR_ERROR;
 		break;
+	case MSG_REPLACED:
+		mark = " · replaced";
+		break;
 	case MSG_COMPLETE:
 		if (m->finish_reason != NULL && strcmp(m->finish_reason, "MAX_TOKENS") == 0)
 			mark = " · cut at the token limit";

@@ -28,15 +28,17 @@ START_TEST(turns_roles_and_merging)
 	struct msg *failed = conv_add(c, ROLE_MODEL, ""); /* an error before any text */
 	failed->status = MSG_ERROR;
 	conv_add(c, ROLE_USER, "first");
-	conv_add(c, ROLE_USER, "second"); /* two user turns in a row merge */
+	/* A question followed by another with no answer between was passed over (issue 9, bug 3).
+	 */
+	conv_add(c, ROLE_USER, "second");
 	cJSON *root = build(c, NULL);
 	cJSON *contents = cJSON_GetObjectItem(root, "contents");
 	ck_assert_int_eq(cJSON_GetArraySize(contents), 3);
 	cJSON *last = cJSON_GetArrayItem(contents, 2);
 	ck_assert_str_eq(cJSON_GetObjectItem(last, "role")->valuestring, "user");
 	cJSON *parts = cJSON_GetObjectItem(last, "parts");
-	ck_assert_int_eq(cJSON_GetArraySize(parts), 2);
-	ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(parts, 1), "text")->valuestring,
+	ck_assert_int_eq(cJSON_GetArraySize(parts), 1);
+	ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(parts, 0), "text")->valuestring,
 	                 "second");
 	cJSON *answer = cJSON_GetArrayItem(contents, 1);
 	ck_assert_str_eq(cJSON_GetObjectItem(answer, "role")->valuestring, "model");

@@ -1,0 +1,109 @@
+/*
+ * Unit tests for the conversation's own invariants (conv.h): the functions
+ * that change msgs[] bump the epoch, and conv_in_context decides what the
+ * request builder sends.
+ */
+#include "jarvis/conv.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "jarvis/gemini_request.h"
+#include "unit.h"
+
+START_TEST(removing_or_truncating_bumps_the_epoch)
+{
+	struct conv *c = conv_new();
+	struct msg *a = conv_add(c, ROLE_USER, "a");
+	struct msg *b = conv_add(c, ROLE_MODEL, "b");
+	conv_add(c, ROLE_USER, "c");
+	unsigned e = c->epoch;
+	ck_assert(conv_remove(c, b));
+	ck_assert_uint_gt(c->epoch, e);
+	ck_assert_uint_eq(c->n, 2);
+	ck_assert_ptr_eq(c->msgs[0], a);
+	e = c->epoch;
+	conv_truncate(c, 1);
+	ck_assert_uint_gt(c->epoch, e);
+	ck_assert_uint_eq(c->n, 1);
+	e = c->epoch;
+	conv_truncate(c, 5); /* nothing to drop: nothing freed, no bump */
+	ck_assert_uint_eq(c->epoch, e);
+	struct msg **older = malloc(2 * sizeof *older);
+	older[0] = msg_new(ROLE_USER, "x");
+	older[1] = msg_new(ROLE_MODEL, "y");
+	conv_prepend(c, older, 2);
+	free(older);
+	ck_assert_uint_eq(c->n, 3);
+	ck_assert_str_eq(c->msgs[0]->text.data, "x");
+	ck_assert_ptr_eq(c->msgs[2], a);
+	ck_assert_uint_eq(conv_index(c, a), 2);
+	unsigned g = a->generation;
+	msg_append(a, "!", 1, NULL, 0);
+	ck_assert_str_eq(a->text.data, "a!");
+	ck_assert_uint_gt(a->generation, g);
+	conv_free(c);
+}
+END_TEST
+
+/*
+ * Issue 9, bug 3: after a failed answer to question A, the next request
+ * must carry only question B, not A and B run together as one user turn.
+ */
+START_TEST(a_failed_question_is_not_sent_again)
+{
+	struct conv *c = conv_new();
+	conv_add(c, ROLE_USER, "question A");
+	struct msg *failed = conv_add(c, ROLE_MODEL, NULL);
+	failed->status = MSG_ERROR;
+	conv_add(c, ROLE_NOTICE, "gemini: 400 bad request");
+	conv_add(c, ROLE_USER, "question B");
+	ck_assert(!conv_in_context(c, 0));
+	ck_assert(!conv_in_context(c, 1));
+	ck_assert(!conv_in_context(c, 2));
+	ck_assert(conv_in_context(c, 3));
+	char *cause = NULL;
+	char *body = gemini_request_json(c, NULL, &cause);
+	ck_assert_msg(body != NULL, "%s", cause);
+	ck_assert_ptr_null(strstr(body, "question A"));
+	ck_assert_ptr_nonnull(strstr(body, "question B"));
+	free(body);
+	conv_free(c);
+}
+END_TEST
+
+/* Issue 9, bug 4: an answer /retry replaced is neither context nor shown again. */
+START_TEST(a_replaced_answer_is_not_context)
+{
+	struct conv *c = conv_new();
+	conv_add(c, ROLE_USER, "q");
+	struct msg *old = conv_add(c, ROLE_MODEL, "old answer");
+	old->status = MSG_REPLACED;
+	conv_add(c, ROLE_MODEL, "new answer");
+	conv_add(c, ROLE_USER, "next");
+	ck_assert(conv_in_context(c, 0));
+	ck_assert(!conv_in_context(c, 1));
+	ck_assert(conv_in_context(c, 2));
+	char *body = gemini_request_json(c, NULL, NULL);
+	ck_assert_ptr_null(strstr(body, "old answer"));
+	ck_assert_ptr_nonnull(strstr(body, "new answer"));
+	free(body);
+	enum msg_status st;
+	ck_assert_int_eq(msg_status_parse("replaced", &st), 0);
+	ck_assert_int_eq(st, MSG_REPLACED);
+	conv_free(c);
+}
+END_TEST
+
+static Suite *conv_suite(void)
+{
+	Suite *s = suite_create("conv");
+	TCase *tc = tcase_create("conv");
+	tcase_add_test(tc, removing_or_truncating_bumps_the_epoch);
+	tcase_add_test(tc, a_failed_question_is_not_sent_again);
+	tcase_add_test(tc, a_replaced_answer_is_not_context);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+UNIT_MAIN(conv_suite)
