@@ -17,7 +17,7 @@ CC        ?= cc
 # The heavy optional libraries are linked only into plugins (see
 # include/jarvis/plugin.h), loaded on first use: a run that never touches
 # MongoDB, SQLite or an attachment never maps libmongoc, sqlite3 or libmagic.
-PKGS   = ncursesw libcurl libcjson libjwt libxcrypt md4c inih
+PKGS   = ncursesw libcurl libcjson libjwt libxcrypt md4c inih libutf8proc
 PLUGIN_PKGS = libmongoc-1.0 sqlite3 libmagic
 WARN   = -std=c11 -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes \
          -Wstrict-prototypes -Wno-unused-parameter
@@ -31,15 +31,16 @@ LIBS         = $(shell pkg-config --libs $(PKGS)) -lpthread -lm -ldl
 DEB_PACKAGES = build-essential pkg-config libncursesw5-dev libcurl4-openssl-dev \
   libmongoc-dev libcjson-dev libjwt-dev libcrypt-dev libmagic-dev libsqlite3-dev \
   libmd4c-dev libinih-dev check tmux python3 python3-pytest clang clang-format \
-  man-db groff-base ca-certificates procps libclang-rt-14-dev time
+  man-db groff-base ca-certificates procps libclang-rt-14-dev time \
+  libutf8proc-dev unicode-data
 
 # Each plugin: its own sources plus PIC copies of the core helpers they use.
 PLUGIN_CORE       = src/core/util.c src/core/buf.c src/core/conv.c src/core/utf8.c \
                     src/store/records.c
 PLUGIN_mongo_SRC  = src/store/mongo.c src/plugin_abi.c $(PLUGIN_CORE)
-PLUGIN_mongo_PKGS = libmongoc-1.0
+PLUGIN_mongo_PKGS = libmongoc-1.0 libutf8proc
 PLUGIN_sqlite_SRC = src/store/sqlite.c src/plugin_abi.c $(PLUGIN_CORE)
-PLUGIN_sqlite_PKGS = sqlite3
+PLUGIN_sqlite_PKGS = sqlite3 libutf8proc
 PLUGIN_magic_SRC  = src/attach/magic.c src/plugin_abi.c src/core/util.c
 PLUGIN_magic_PKGS = libmagic
 PLUGIN_NAMES = mongo sqlite magic
@@ -202,7 +203,7 @@ bench-wrap: $(BUILD)/bench/wrap_bench
 $(BUILD)/bench/wrap_bench: bench/wrap_bench.c src/core/markdown.c src/core/wrap.c \
   src/core/utf8.c src/core/util.c src/core/buf.c
 	@mkdir -p $(@D)
-	$(CC) -O2 -std=c11 -D_GNU_SOURCE -Iinclude -o $@ $^ $(shell pkg-config --cflags --libs md4c)
+	$(CC) -O2 -std=c11 -D_GNU_SOURCE -Iinclude -o $@ $^ $(shell pkg-config --cflags --libs md4c libutf8proc)
 
 bench-oneshot: $(BIN)
 	python3 bench/oneshot.py

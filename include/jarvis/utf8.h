@@ -1,17 +1,18 @@
 /*
  * utf8.h: decoding, sanitising and measuring UTF-8 text for display. Pure
- * functions of bytes: nothing here touches the terminal. Widths come from
- * wcwidth(3), so the caller must have set a UTF-8 locale (setlocale(LC_ALL,
- * "") in the program, "C.UTF-8" in tests).
+ * functions of bytes: nothing here touches the terminal.
  *
- * Clusters: a "cluster" here is what the cursor steps over and what the
- * wrapper never splits: one base code point followed by every zero-width
- * code point (combining marks, ZWNJ U+200C, ZWJ U+200D, variation selectors,
- * emoji skin-tone modifiers U+1F3FB..U+1F3FF, tag characters, the keycap
- * U+20E3), plus, after a ZWJ, the next code point (emoji ZWJ sequences such
- * as U+1F468 U+200D U+1F469), plus a second regional indicator after a first
- * one (flags). A cluster's width is its base's width, except a flag, which
- * is 2. '\n' is always a cluster of its own.
+ * Clusters are Unicode's extended grapheme clusters (UAX #29, from
+ * utf8proc): what the cursor steps over and what the wrapper never splits.
+ * '\n' is always a cluster of its own. Nothing here normalises text: the
+ * bytes the user typed or received (ZWNJ, Arabic and Persian yeh and kaf)
+ * are kept exactly.
+ *
+ * Widths: a code point's width is utf8proc's (East Asian Width, emoji
+ * presentation), a spacing mark counting one column. A cluster's width
+ * depends on how the terminal draws emoji sequences, which differs between
+ * terminals: struct utf8_term says how (the TUI measures it at start-up,
+ * src/tui/termprobe.c); until told otherwise every sequence is one glyph.
  */
 #ifndef JARVIS_UTF8_H
 #define JARVIS_UTF8_H
@@ -78,21 +79,33 @@ int utf8_stream_feed(struct utf8_stream *st, const char *s, size_t n, struct buf
 int utf8_stream_finish(struct utf8_stream *st, struct buf *out);
 
 /*
- * Display columns of one code point: 0 for combining marks, ZWNJ, ZWJ,
- * variation selectors and other zero-width characters; 2 for East Asian
- * wide characters and emoji; 1 otherwise. Where wcwidth() knows nothing (-1)
- * emoji and CJK planes count 2, other zero-width format characters 0, and
- * the rest (controls, which are shown as a placeholder) 1.
+ * Display columns of one code point on its own: 0 for combining marks, ZWNJ,
+ * ZWJ, variation selectors and other zero-width characters; 2 for East
+ * Asian wide characters and emoji presentation; 1 otherwise (also for the
+ * controls, which are shown as one-column placeholders; '\n' counts 0).
  */
 int utf8_cp_width(uint32_t cp);
-/* True for code points that join the cluster before them (see above). */
-bool utf8_cp_extends(uint32_t cp);
+
+/* How the terminal draws the clusters whose width terminals disagree on. */
+struct utf8_term {
+	bool zwj_joined;      /* an emoji ZWJ sequence is one glyph as wide as its first emoji */
+	bool modifier_joined; /* a skin-tone modifier merges into the emoji before it */
+	int vs16;             /* columns of a narrow pictograph made emoji by U+FE0F (1 or 2) */
+	int flag;             /* columns of a regional-indicator pair (a flag) */
+};
+/* Every sequence one glyph (kitty, WezTerm, foot, mode 2027): {1, 1, 2, 2}. */
+const struct utf8_term *utf8_term_joined(void);
+/* Every piece drawn by itself (xterm, VTE): {0, 0, 1, 2}. */
+const struct utf8_term *utf8_term_split(void);
+/* Sets the model utf8_cluster_width() and everything built on it use. */
+void utf8_set_term(const struct utf8_term *t);
+const struct utf8_term *utf8_get_term(void);
 
 /* The offset just past the cluster that starts at off (off < n), never past n. */
 size_t utf8_cluster_next(const char *s, size_t n, size_t off);
 /* The start of the cluster that ends at off (0 < off <= n); 0 when off is 0. */
 size_t utf8_cluster_prev(const char *s, size_t n, size_t off);
-/* The display width of the cluster at s[off..end). */
+/* The display width of the cluster at s[off..end) on the terminal utf8_set_term() describes. */
 int utf8_cluster_width(const char *s, size_t n, size_t off, size_t end);
 /* True when off is 0, n, or between two clusters. */
 bool utf8_is_boundary(const char *s, size_t n, size_t off);

@@ -8,7 +8,7 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
+#include <utf8proc.h>
 
 size_t utf8_decode(const char *s, size_t n, uint32_t *cp)
 {
@@ -250,80 +250,82 @@ int utf8_stream_finish(struct utf8_stream *st, struct buf *out)
 	return rc;
 }
 
-static bool in_range(uint32_t cp, uint32_t lo, uint32_t hi)
+/*
+ * Clusters and widths come from utf8proc (Unicode 15): its grapheme break
+ * rules are UAX #29's extended grapheme clusters, its widths East Asian
+ * Width with emoji presentation. Two Unicode rules adjust its widths to what
+ * terminals draw: a spacing mark (category Mc) advances one column, and the
+ * medial vowels and final consonants of a conjoining Hangul syllable draw
+ * inside the syllable's two columns.
+ */
+static const struct utf8_term term_joined = {true, true, 2, 2};
+static const struct utf8_term term_split = {false, false, 1, 2};
+static struct utf8_term term_now = {true, true, 2, 2};
+
+const struct utf8_term *utf8_term_joined(void)
 {
-	return cp >= lo && cp <= hi;
+	return &term_joined;
 }
 
-static bool is_pictographic(uint32_t cp)
+const struct utf8_term *utf8_term_split(void)
 {
-	return in_range(cp, 0x1F000, 0x1FAFF) || in_range(cp, 0x2600, 0x27BF) ||
-	       in_range(cp, 0x2B00, 0x2BFF) || in_range(cp, 0x2300, 0x23FF) || cp == 0xA9 ||
-	       cp == 0xAE || cp == 0x203C || cp == 0x2049 || cp == 0x2122 || cp == 0x2139;
+	return &term_split;
+}
+
+void utf8_set_term(const struct utf8_term *t)
+{
+	term_now = *t;
+}
+
+const struct utf8_term *utf8_get_term(void)
+{
+	return &term_now;
+}
+
+static int boundclass(uint32_t cp)
+{
+	return utf8proc_get_property((utf8proc_int32_t)cp)->boundclass;
 }
 
 static bool is_regional(uint32_t cp)
 {
-	return in_range(cp, 0x1F1E6, 0x1F1FF);
+	return boundclass(cp) == UTF8PROC_BOUNDCLASS_REGIONAL_INDICATOR;
 }
 
-/* Zero-width code points that wcwidth() may not know or may call printable. */
-static bool is_zero_width_format(uint32_t cp)
+static bool is_modifier(uint32_t cp)
 {
-	return in_range(cp, 0x200B, 0x200F) || in_range(cp, 0x2060, 0x2064) ||
-	       in_range(cp, 0xFE00, 0xFE0F) || in_range(cp, 0xE0100, 0xE01EF) ||
-	       in_range(cp, 0xE0000, 0xE007F) || cp == 0x20E3 || cp == 0xFEFF;
+	return cp >= 0x1F3FB && cp <= 0x1F3FF; /* Emoji_Modifier: the five skin tones */
 }
 
 int utf8_cp_width(uint32_t cp)
 {
-	if (cp < 0x20 || in_range(cp, 0x7F, 0x9F))
-		return cp == '\n' ? 0 : 1;
+	if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F))
+		return cp == '\n' ? 0 : 1; /* controls show as one-column placeholders */
 	if (cp < 0x7F)
 		return 1;
-	if (is_zero_width_format(cp))
-		return 0;
-	int w = wcwidth((wchar_t)cp);
-	if (w >= 0)
-		return w > 2 ? 2 : w;
-	if (is_pictographic(cp) || in_range(cp, 0x20000, 0x3FFFD))
-		return 2;
-	return 1;
-}
-
-bool utf8_cp_extends(uint32_t cp)
-{
-	if (cp < 0x300)
-		return false;
-	if (is_zero_width_format(cp) || in_range(cp, 0x1F3FB, 0x1F3FF))
-		return true;
-	return wcwidth((wchar_t)cp) == 0;
+	if (utf8proc_category((utf8proc_int32_t)cp) == UTF8PROC_CATEGORY_MC)
+		return 1;
+	return utf8proc_charwidth((utf8proc_int32_t)cp);
 }
 
 size_t utf8_cluster_next(const char *s, size_t n, size_t off)
 {
 	if (off >= n)
 		return n;
-	uint32_t base;
-	size_t pos = off + utf8_decode(s + off, n - off, &base);
-	if (base == '\n' || (base < 0x80 && (pos >= n || (unsigned char)s[pos] < 0x80)))
+	uint32_t prev;
+	size_t pos = off + utf8_decode(s + off, n - off, &prev);
+	if (prev == '\n' ||
+	    (prev < 0x80 && prev != '\r' && (pos >= n || (unsigned char)s[pos] < 0x80)))
 		return pos;
-	bool ri = is_regional(base), after_zwj = false;
+	utf8proc_int32_t state = 0;
 	while (pos < n) {
 		uint32_t cp;
 		size_t l = utf8_decode(s + pos, n - pos, &cp);
-		if (utf8_cp_extends(cp)) {
-			after_zwj = cp == 0x200D;
-		} else if (after_zwj && is_pictographic(cp)) {
-			after_zwj = false;
-		} else if (ri && is_regional(cp)) {
-			ri = false;
-		} else {
+		if (utf8proc_grapheme_break_stateful((utf8proc_int32_t)prev, (utf8proc_int32_t)cp,
+		                                     &state))
 			break;
-		}
-		if (!is_regional(cp))
-			ri = false;
 		pos += l;
+		prev = cp;
 	}
 	return pos;
 }
@@ -343,6 +345,21 @@ static size_t cp_prev(const char *s, size_t n, size_t q)
 	return q - 1;
 }
 
+/*
+ * True when a cluster surely starts at b, whatever comes before a: the pair
+ * breaks on its own, and b is neither a regional indicator (which pairs by
+ * count) nor a pictograph after a ZWJ (which joins an emoji sequence).
+ */
+static bool sure_break(uint32_t a, uint32_t b)
+{
+	utf8proc_int32_t state = 0;
+	if (!utf8proc_grapheme_break_stateful((utf8proc_int32_t)a, (utf8proc_int32_t)b, &state))
+		return false;
+	if (is_regional(b))
+		return false;
+	return !(a == 0x200D && boundclass(b) == UTF8PROC_BOUNDCLASS_EXTENDED_PICTOGRAPHIC);
+}
+
 size_t utf8_cluster_prev(const char *s, size_t n, size_t off)
 {
 	if (off == 0)
@@ -350,21 +367,15 @@ size_t utf8_cluster_prev(const char *s, size_t n, size_t off)
 	if (off > n)
 		off = n;
 	/* Walk back to a code point that surely starts a cluster... */
-	size_t start = off;
-	for (;;) {
+	size_t start = cp_prev(s, n, off);
+	while (start > 0) {
+		uint32_t cp, before;
+		utf8_decode(s + start, n - start, &cp);
 		size_t p = cp_prev(s, n, start);
-		uint32_t cp;
-		utf8_decode(s + p, n - p, &cp);
+		utf8_decode(s + p, n - p, &before);
+		if (before == '\n' || sure_break(before, cp))
+			break;
 		start = p;
-		if (p == 0 || cp == '\n')
-			break;
-		if (utf8_cp_extends(cp) || is_regional(cp))
-			continue;
-		size_t pp = cp_prev(s, n, p);
-		uint32_t before;
-		utf8_decode(s + pp, n - pp, &before);
-		if (before != 0x200D)
-			break;
 	}
 	/* ...then step forward cluster by cluster to the one ending at off. */
 	for (;;) {
@@ -377,13 +388,38 @@ size_t utf8_cluster_prev(const char *s, size_t n, size_t off)
 
 int utf8_cluster_width(const char *s, size_t n, size_t off, size_t end)
 {
-	if (off >= end || off >= n)
+	if (end > n)
+		end = n;
+	if (off >= end)
 		return 0;
-	uint32_t base;
-	size_t l = utf8_decode(s + off, end - off, &base);
-	if (is_regional(base) && off + l < end)
-		return 2;
-	return utf8_cp_width(base);
+	uint32_t base, cp;
+	size_t pos = off + utf8_decode(s + off, end - off, &base);
+	int w = utf8_cp_width(base);
+	bool pict = boundclass(base) == UTF8PROC_BOUNDCLASS_EXTENDED_PICTOGRAPHIC;
+	const struct utf8_term *t = &term_now;
+	if (pos >= end)
+		return w;
+	if (is_regional(base)) {
+		utf8_decode(s + pos, end - pos, &cp);
+		if (is_regional(cp))
+			return t->flag; /* a flag: a pair of regional indicators */
+	}
+	uint32_t prev = base;
+	for (; pos < end; prev = cp) {
+		pos += utf8_decode(s + pos, end - pos, &cp);
+		int bc = boundclass(cp);
+		if (bc == UTF8PROC_BOUNDCLASS_V || bc == UTF8PROC_BOUNDCLASS_T)
+			continue; /* inside a conjoining Hangul syllable */
+		if (cp == 0xFE0F && pict && w == 1 && prev == base)
+			w = t->vs16;
+		else if (is_modifier(cp))
+			w += t->modifier_joined ? 0 : utf8_cp_width(cp);
+		else if (prev == 0x200D && bc == UTF8PROC_BOUNDCLASS_EXTENDED_PICTOGRAPHIC)
+			w += t->zwj_joined ? 0 : utf8_cp_width(cp);
+		else
+			w += utf8_cp_width(cp);
+	}
+	return w;
 }
 
 bool utf8_is_boundary(const char *s, size_t n, size_t off)

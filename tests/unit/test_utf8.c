@@ -2,6 +2,8 @@
 #include "jarvis/utf8.h"
 
 #include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "unit.h"
@@ -30,6 +32,7 @@ static size_t clusters(const char *s)
 
 START_TEST(widths)
 {
+	utf8_set_term(utf8_term_joined());
 	ck_assert_uint_eq(W("hello"), 5);
 	ck_assert_uint_eq(W("你好"), 4);
 	ck_assert_uint_eq(W("👍"), 2);
@@ -38,14 +41,116 @@ START_TEST(widths)
 	ck_assert_uint_eq(W("e\u0301"), 1);         /* combining acute */
 	ck_assert_uint_eq(W("می\u200cخواهم"), 7);   /* ZWNJ is zero width */
 	ck_assert_uint_eq(W("🇺🇸"), 2);              /* flag */
-	ck_assert_uint_eq(W("\u2764\ufe0f"), 1);
+	ck_assert_uint_eq(W("\u263a\ufe0f"), 2);    /* VS16 makes it an emoji */
+	ck_assert_uint_eq(W("\u263a"), 1);
+	ck_assert_uint_eq(W("۱۲۳٤٥٦"), 6);             /* Persian and Arabic-Indic digits */
+	ck_assert_uint_eq(W("\u0915\u093e"), 2);       /* Devanagari KA + spacing AA sign */
+	ck_assert_uint_eq(W("\u1100\u1161\u11a8"), 2); /* conjoining jamo: one syllable */
 	ck_assert_int_eq(utf8_cp_width(0x200C), 0);
 	ck_assert_int_eq(utf8_cp_width(0x200D), 0);
 	ck_assert_int_eq(utf8_cp_width(0xFE0F), 0);
 	ck_assert_int_eq(utf8_cp_width(0x0301), 0);
 	ck_assert_int_eq(utf8_cp_width(0x4F60), 2);
-	ck_assert_int_eq(utf8_cp_width(0x1FAF8), 2); /* newer emoji wcwidth may not know */
+	ck_assert_int_eq(utf8_cp_width(0x1FAF8), 2); /* newer emoji glibc's wcwidth does not know */
+	ck_assert_int_eq(utf8_cp_width(0x06F1), 1);
+	ck_assert_int_eq(utf8_cp_width(0x0661), 1);
 	ck_assert_int_eq(utf8_cp_width('a'), 1);
+}
+END_TEST
+
+/* The same text on a terminal that draws every piece of a sequence. */
+START_TEST(widths_split)
+{
+	utf8_set_term(utf8_term_split());
+	ck_assert_uint_eq(W("👍🏽"), 4);
+	ck_assert_uint_eq(W("👨\u200d👩\u200d👧"), 6);
+	ck_assert_uint_eq(W("\u263a\ufe0f"), 1);
+	ck_assert_uint_eq(W("🇺🇸"), 2);
+	ck_assert_uint_eq(W("你好"), 4);
+	ck_assert_uint_eq(W("می\u200cخواهم"), 7);
+	/* Only widths change: the clusters stay whole. */
+	ck_assert_uint_eq(clusters("👨\u200d👩\u200d👧👍🏽"), 2);
+	struct utf8_term mixed = {true, false, 1, 2}; /* tmux 3.3a */
+	utf8_set_term(&mixed);
+	ck_assert_uint_eq(W("👨\u200d👩\u200d👧👍🏽\u263a\ufe0f"), 2 + 4 + 1);
+	utf8_set_term(utf8_term_joined());
+}
+END_TEST
+
+/* Nothing is normalised: the letters Persian and Arabic spell differently stay as typed. */
+START_TEST(no_normalisation)
+{
+	const char *s = "ی ي ک ك می\u200cخواهم e\u0301 \u00e9 \ufb01";
+	char *c = utf8_sanitize(s, strlen(s));
+	ck_assert_str_eq(c, s);
+	free(c);
+	ck_assert_uint_eq(clusters("ی\u200cي"), 2); /* ZWNJ joins the letter before it */
+}
+END_TEST
+
+/*
+ * Every case of Unicode's own conformance file, GraphemeBreakTest.txt
+ * (Debian unicode-data, installed by make deps): each line is a string with
+ * "÷" where a cluster boundary must be and "×" where none may be.
+ */
+#define GBT_PATH "/usr/share/unicode/auxiliary/GraphemeBreakTest.txt"
+
+static int check_gbt_line(char *line, int lineno)
+{
+	char s[256];
+	size_t n = 0, bounds[64], nb = 0;
+	size_t allpos[64], na = 0;
+	char *hash = strchr(line, '#');
+	if (hash)
+		*hash = '\0';
+	char *save = NULL;
+	for (char *tok = strtok_r(line, " \t\n", &save); tok;
+	     tok = strtok_r(NULL, " \t\n", &save)) {
+		if (strcmp(tok, "\u00f7") == 0) {
+			bounds[nb++] = n;
+			allpos[na++] = n;
+		} else if (strcmp(tok, "\u00d7") == 0) {
+			allpos[na++] = n;
+		} else {
+			n += utf8_encode((uint32_t)strtoul(tok, NULL, 16), s + n);
+		}
+	}
+	if (nb == 0)
+		return 0;
+	int bad = 0;
+	for (size_t i = 0; i + 1 < nb; i++) {
+		if (utf8_cluster_next(s, n, bounds[i]) != bounds[i + 1])
+			bad = 1;
+		if (utf8_cluster_prev(s, n, bounds[i + 1]) != bounds[i])
+			bad = 1;
+	}
+	for (size_t i = 0; i < na; i++) {
+		bool want = false;
+		for (size_t j = 0; j < nb; j++)
+			want |= bounds[j] == allpos[i];
+		if (utf8_is_boundary(s, n, allpos[i]) != want)
+			bad = 1;
+	}
+	if (bad)
+		fprintf(stderr, "GraphemeBreakTest.txt:%d fails\n", lineno);
+	return 1 + bad;
+}
+
+START_TEST(grapheme_break_test_passes_whole)
+{
+	FILE *f = fopen(GBT_PATH, "r");
+	if (!f)
+		ck_abort_msg(GBT_PATH " is missing: run make deps (Debian package unicode-data)");
+	char line[1024];
+	int lineno = 0, cases = 0, failed = 0;
+	while (fgets(line, sizeof line, f)) {
+		int r = check_gbt_line(line, ++lineno);
+		cases += r > 0;
+		failed += r == 2;
+	}
+	fclose(f);
+	ck_assert_int_ge(cases, 600); /* 602 in Unicode 15.0 */
+	ck_assert_msg(failed == 0, "%d of %d GraphemeBreakTest cases fail", failed, cases);
 }
 END_TEST
 
@@ -165,6 +270,9 @@ static Suite *utf8_suite(void)
 	TCase *tc = tcase_create("core");
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, widths);
+	tcase_add_test(tc, widths_split);
+	tcase_add_test(tc, no_normalisation);
+	tcase_add_test(tc, grapheme_break_test_passes_whole);
 	tcase_add_test(tc, clusters_hold_together);
 	tcase_add_test(tc, invalid_bytes_become_replacement);
 	tcase_add_test(tc, sanitize_keeps_newline_and_tab);
