@@ -159,6 +159,11 @@ static void on_done(void *ud, const struct gemini_result *r)
 		        r->error ? r->error : "the answer was cut at the output token limit");
 		o->status = EXIT_OK;
 		return;
+	case GEMINI_UNFINISHED:
+		fprintf(stderr, "jarvis: %s\n",
+		        r->error ? r->error : "gemini: the answer is incomplete; ask again");
+		o->status = EXIT_API;
+		return;
 	case GEMINI_EMPTY:
 		fprintf(stderr, "jarvis: %s\n",
 		        r->error ? r->error : "gemini: the API sent an empty answer; try again");

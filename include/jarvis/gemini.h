@@ -56,7 +56,8 @@ struct gemini_call *gemini_stream_start(struct loop *l, const struct gemini_targ
 /*
  * Sets an answer's final status, finish reason (or the prompt's block
  * reason) and usage from a result: complete (also when cut at MAX_TOKENS),
- * interrupted, blocked (a safety or policy stop) or error.
+ * interrupted (also a stream that ended without a finish reason), blocked
+ * (a safety or policy stop) or error.
  */
 void gemini_result_apply(const struct gemini_result *r, struct msg *m);
 

@@ -47,8 +47,9 @@ struct gemini_delta {
 };
 
 enum gemini_outcome {
-	GEMINI_COMPLETE,       /* STOP, or no reason, with an answer */
+	GEMINI_COMPLETE,       /* STOP (or FINISH_REASON_UNSPECIFIED) with an answer */
 	GEMINI_CUT,            /* MAX_TOKENS: the answer is incomplete */
+	GEMINI_UNFINISHED,     /* text, but the stream ended with no finishReason at all */
 	GEMINI_BLOCKED_PROMPT, /* promptFeedback blocked the prompt: no answer */
 	GEMINI_STOPPED,        /* SAFETY, RECITATION, OTHER, unknown...: stopped early */
 	GEMINI_ERROR,          /* an error object arrived in the stream */

@@ -197,8 +197,16 @@ enum gemini_outcome gemini_reply_outcome(const struct gemini_reply *r)
 	if (r->block_reason != NULL || r->block_message != NULL)
 		return GEMINI_BLOCKED_PROMPT;
 	const char *f = r->finish_reason;
-	if (f == NULL || reason_is(f, "STOP") || reason_is(f, "FINISH_REASON_UNSPECIFIED"))
-		return r->text_total > 0 || r->other_parts > 0 ? GEMINI_COMPLETE : GEMINI_EMPTY;
+	bool said = r->text_total > 0 || r->other_parts > 0;
+	/*
+	 * The model always ends a finished answer with a finishReason; a body
+	 * that closed (cleanly, at EOF, or after an empty last chunk) without
+	 * one was cut off on the way, however complete it looks.
+	 */
+	if (f == NULL)
+		return said ? GEMINI_UNFINISHED : GEMINI_EMPTY;
+	if (reason_is(f, "STOP") || reason_is(f, "FINISH_REASON_UNSPECIFIED"))
+		return said ? GEMINI_COMPLETE : GEMINI_EMPTY;
 	if (reason_is(f, "MAX_TOKENS"))
 		return GEMINI_CUT;
 	/* SAFETY, RECITATION, LANGUAGE, OTHER, BLOCKLIST, ..., and values not known yet. */
@@ -230,6 +238,9 @@ char *gemini_reply_notice(const struct gemini_reply *r, const char *model)
 	case GEMINI_CUT:
 		return xstrdup("gemini: the answer was cut off at the output token limit "
 		               "(MAX_TOKENS); raise max_output_tokens or ask it to go on");
+	case GEMINI_UNFINISHED:
+		return xstrdup("gemini: the answer is incomplete: the stream ended with no "
+		               "finish reason; ask again");
 	case GEMINI_EMPTY:
 		if (r->thoughts_total > 0)
 			return xstrdup(

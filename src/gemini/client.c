@@ -374,6 +374,9 @@ void gemini_result_apply(const struct gemini_result *r, struct msg *a)
 	case GEMINI_CUT: /* complete as far as the API goes; the finish reason says MAX_TOKENS */
 		a->status = MSG_COMPLETE;
 		return;
+	case GEMINI_UNFINISHED: /* cut off on the way: never "complete" */
+		a->status = MSG_INTERRUPTED;
+		return;
 	case GEMINI_BLOCKED_PROMPT:
 		a->status = MSG_BLOCKED;
 		return;

@@ -116,6 +116,9 @@ def expected(name, interaction):
         return 1, out, ["blocked", block]
     if finish == "MAX_TOKENS":
         return 0, out, ["cut"]
+    if finish is None and text:
+        # a body that closed with no finishReason was cut off on the way
+        return 1, out, ["incomplete", "no finish reason"]
     if finish not in (None, "STOP"):
         return 1, out, [finish]
     if not text:

@@ -616,6 +616,41 @@ START_TEST(non_sse_200_body_is_an_error)
 }
 END_TEST
 
+START_TEST(a_stream_without_a_finish_reason_is_never_complete)
+{
+	/* Text, then the body ended: after a full event, after an empty last chunk. */
+	const char *bodies[] = {
+	    "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Half an\"}]}}]}\r\n\r\n",
+	    "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Half an\"}]}}]}\n\n"
+	    "data: {\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[]}}],"
+	    "\"usageMetadata\":{\"promptTokenCount\":3}}\n\n",
+	    "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Half an\"}]}}]}\n\n"
+	    "data: {}\n\n",
+	    /* the last event lacks its blank line (EOF right after it) */
+	    "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Half an\"}]}}]}",
+	};
+	for (size_t i = 0; i < ARRAY_LEN(bodies); i++) {
+		struct gemini_parser *gp = gemini_parser_new(1 << 20, NULL, NULL);
+		struct gemini_reply *r = feed_text(gp, bodies[i]);
+		ck_assert_str_eq(r->text.data, "Half an");
+		ck_assert_int_eq(gemini_reply_outcome(r), GEMINI_UNFINISHED);
+		char *n = gemini_reply_notice(r, NULL);
+		ck_assert_str_eq(n, "gemini: the answer is incomplete: the stream ended with "
+		                    "no finish reason; ask again");
+		free(n);
+		gemini_parser_free(gp);
+	}
+	/* Code execution parts with no finish reason are not complete either. */
+	struct gemini_reply r;
+	gemini_reply_init(&r);
+	const char *code = "{\"candidates\":[{\"content\":{\"parts\":[{\"executableCode\":"
+	                   "{\"language\":\"PYTHON\",\"code\":\"1\"}}]}}]}";
+	ck_assert_int_eq(gemini_reply_event(&r, code, strlen(code), NULL, NULL), 0);
+	ck_assert_int_eq(gemini_reply_outcome(&r), GEMINI_UNFINISHED);
+	gemini_reply_free(&r);
+}
+END_TEST
+
 static Suite *gemini_reply_suite(void)
 {
 	Suite *s = suite_create("gemini_reply");
@@ -642,6 +677,7 @@ static Suite *gemini_reply_suite(void)
 	tcase_add_test(tc, tolerates_odd_shapes);
 	tcase_add_test(tc, notices_say_why_the_answer_ended);
 	tcase_add_test(tc, non_sse_200_body_is_an_error);
+	tcase_add_test(tc, a_stream_without_a_finish_reason_is_never_complete);
 	suite_add_tcase(s, tc);
 	return s;
 }
