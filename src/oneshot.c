@@ -32,12 +32,13 @@
 #include "jarvis/cli.h"
 #include "jarvis/config.h"
 #include "jarvis/conv.h"
+#include "jarvis/exchange.h"
 #include "jarvis/gemini.h"
-#include "jarvis/gemini_request.h"
 #include "jarvis/account.h"
 #include "jarvis/loop.h"
 #include "jarvis/models.h"
 #include "jarvis/profile.h"
+#include "jarvis/quota.h"
 #include "jarvis/store.h"
 #include "jarvis/utf8.h"
 #include "jarvis/util.h"
@@ -56,20 +57,18 @@ struct oneshot {
 	bool output_broken; /* stdout cannot take more: stop the stream */
 	int write_errno;    /* why, when it is not EPIPE */
 
-	/* Saving the exchange; store is NULL for a guest or --no-save. */
-	struct store *store;
-	const char *user_id;
-	const char *conv_id;
-	struct msg *answer;  /* the stored answer, kept up to date by the events */
-	size_t saved_len;    /* answer text length at the last checkpoint */
-	bool checkpoint_due; /* the timer fired: write between loop rounds */
+	/* Saving the exchange; x.st is NULL for a guest or --no-save. */
+	struct exchange x;
+	struct quota_source quota; /* where this run's request is counted */
+	struct msg *answer;        /* the answer, kept up to date by the events */
+	size_t saved_len;          /* answer text length at the last checkpoint */
+	bool checkpoint_due;       /* the timer fired: write between loop rounds */
 	unsigned timer;
 	char *store_error; /* the first store failure; saving stops there */
 };
 
 /* Earlier messages sent as context with -C. */
 #define CONTEXT_MSGS 1000
-#define CHECKPOINT_MS 1000
 
 static void write_all(struct oneshot *o, const char *p, size_t n)
 {
@@ -264,14 +263,10 @@ static int build_prompt(const struct cli *cli, const struct config *cfg, struct 
 		msg_add_image(m, &img);
 		attach_image_free(&img);
 	}
-	size_t size = m->text.len;
-	for (size_t i = 0; i < m->nimages; i++)
-		size += strlen(m->images[i].data_uri);
-	if (size > cfg->max_message_bytes) {
-		fprintf(stderr,
-		        "jarvis: the prompt with its images is %zu bytes, over the %zu of "
-		        "[limits] max_message_bytes; attach fewer or smaller images\n",
-		        size, cfg->max_message_bytes);
+	if (exchange_check_size(cfg, m->text.len, m->images, m->nimages,
+	                        "attach fewer or smaller images", &cause) == -1) {
+		fprintf(stderr, "jarvis: %s\n", cause);
+		free(cause);
 		msg_free(m);
 		return EXIT_USAGE;
 	}
@@ -280,13 +275,13 @@ static int build_prompt(const struct cli *cli, const struct config *cfg, struct 
 }
 
 /*
- * A logged-in user's requests to the model this minute and today, from the
- * store's usage records (so other runs count too), against the model's
- * limits; says so on stderr when one is used up. A store that cannot count
- * does not stop the question: the API answers 429 itself.
+ * Whether the model's RPM/RPD leave room for this request, counted where
+ * this run is counted (quota.h): the stored usage for a logged-in user (so
+ * other runs and windows count too), this machine's journal for a guest or
+ * --no-save. Says so on stderr when one is used up. A source that cannot
+ * count does not stop the question: the API answers 429 itself.
  */
-static bool over_quota(struct profile *p, const struct account_user *user, const char *model,
-                       const struct config *cfg)
+static bool over_quota(const struct quota_source *src, const char *model, const struct config *cfg)
 {
 	struct model_list list;
 	config_models(cfg, &list);
@@ -295,16 +290,17 @@ static bool over_quota(struct profile *p, const struct account_user *user, const
 	models_free(&list);
 	if (rpm <= 0 && rpd <= 0)
 		return false;
+	struct quota_use use;
 	char *cause = NULL;
-	struct store *st = profile_store(p, &cause);
-	if (st == NULL) {
+	if (quota_count(src, model, rpm, rpd, wall_ms(), &use, &cause) < 0) {
 		free(cause);
 		return false;
 	}
-	if (store_usage_allows(st, user->id, model, rpm, rpd, &cause))
+	char *why = quota_refusal(src, &use, model, rpm, rpd);
+	if (why == NULL)
 		return false;
-	fprintf(stderr, "jarvis: %s (-m)\n", cause);
-	free(cause);
+	fprintf(stderr, "jarvis: %s (-m)\n", why);
+	free(why);
 	return true;
 }
 
@@ -315,7 +311,7 @@ static void store_failed(struct oneshot *o, char *cause)
 		o->store_error = cause != NULL ? cause : xstrdup("store: failed");
 	else
 		free(cause);
-	o->store = NULL;
+	o->x.st = NULL;
 }
 
 static void checkpoint_tick(void *ud)
@@ -329,11 +325,11 @@ static void checkpoint_tick(void *ud)
 static void checkpoint(struct oneshot *o)
 {
 	o->checkpoint_due = false;
-	if (o->store == NULL || o->answer == NULL || o->done)
+	if (o->x.st == NULL || o->answer == NULL || o->done)
 		return;
 	if (o->answer->text.len != o->saved_len) {
 		char *cause = NULL;
-		if (store_msg_update(o->store, o->user_id, o->conv_id, o->answer, &cause) < 0) {
+		if (exchange_checkpoint(&o->x, o->answer, &cause) < 0) {
 			store_failed(o, cause);
 			return;
 		}
@@ -400,48 +396,41 @@ static int open_conv(const struct cli *cli, struct profile *p, struct oneshot *o
 	return EXIT_OK;
 }
 
-/* Stores the conversation (when new) and the question; called before the request goes out. */
-static void save_question(struct oneshot *o, struct conv *c, struct msg *q, const char *model,
-                          const char *system_prompt)
+/*
+ * Stores the question (and the conversation when new), then the answer as
+ * interrupted, and counts the request; called before the request goes out.
+ */
+static void save_start(struct oneshot *o, struct msg *q, const char *model,
+                       const char *system_prompt)
 {
 	char *cause = NULL;
-	if (c->id == NULL) {
-		char *title = msg_title(q);
-		int rc = store_conv_create(o->store, o->user_id, title, model, system_prompt,
-		                           &c->id, &cause);
-		free(title);
-		if (rc < 0) {
-			store_failed(o, cause);
-			return;
-		}
-	}
-	o->conv_id = c->id;
-	if (store_msg_append(o->store, o->user_id, c->id, q, &cause) < 0)
-		store_failed(o, cause);
-}
-
-/* Stores the answer as "interrupted" (so a crash leaves it so) and the usage record. */
-static void save_answer_start(struct oneshot *o, const char *model)
-{
-	char *cause = NULL;
+	struct exchange_conv meta = {.model = model, .system_prompt = system_prompt};
 	o->answer = msg_new(ROLE_MODEL, NULL);
 	o->answer->model = xstrdup(model);
 	o->answer->status = MSG_INTERRUPTED;
-	if (store_msg_append(o->store, o->user_id, o->conv_id, o->answer, &cause) < 0 ||
-	    store_usage_add(o->store, o->user_id, model, wall_ms(), &cause) < 0) {
+	if (exchange_save_question(&o->x, &meta, q, &cause) < 0) {
+		store_failed(o, cause);
+		cause = NULL;
+	}
+	if (o->x.recreated)
+		fputs("jarvis: the conversation was deleted meanwhile; this exchange is kept in "
+		      "a new one\n",
+		      stderr);
+	if (exchange_start_answer(&o->x, &o->quota, o->answer, &cause) < 0) {
 		store_failed(o, cause);
 		return;
 	}
-	o->timer = loop_timer_add(o->loop, CHECKPOINT_MS, checkpoint_tick, o);
+	if (o->x.st != NULL)
+		o->timer = loop_timer_add(o->loop, CHECKPOINT_MS, checkpoint_tick, o);
 }
 
 /* Writes the answer's final state. */
 static void save_answer_end(struct oneshot *o)
 {
-	if (o->store == NULL || o->answer == NULL || o->answer->id == NULL)
+	if (o->x.st == NULL || o->answer == NULL)
 		return;
 	char *cause = NULL;
-	if (store_msg_update(o->store, o->user_id, o->conv_id, o->answer, &cause) < 0)
+	if (exchange_finish(&o->x, o->answer, &cause) < 0)
 		store_failed(o, cause);
 }
 
@@ -466,19 +455,9 @@ int oneshot_run(const struct cli *cli, const struct config *cfg)
 	/* -m wins; then the stored conversation's model; then the configuration's. */
 	const char *model =
 	    cli->model == NULL && c->model != NULL && *c->model != '\0' ? c->model : cfg->model;
-	const char *system_prompt = c->system_prompt != NULL && *c->system_prompt != '\0'
-	                                ? c->system_prompt
-	                                : cfg->system_prompt;
-
-	struct gemini_gen gen = {
-	    .system_prompt = system_prompt,
-	    .has_temperature = cfg->has_temperature,
-	    .temperature = cfg->temperature,
-	    .max_output_tokens = cfg->has_max_output_tokens ? cfg->max_output_tokens : 0,
-	};
-	char *cause = NULL;
-	char *body = gemini_request_json(c, &gen, &cause);
-	if (body == NULL) {
+	char *cause = NULL, *body = NULL;
+	struct gemini_target target;
+	if (exchange_request(cfg, c, c->system_prompt, &body, &target, &cause) == -1) {
 		fprintf(stderr, "jarvis: %s\n", cause);
 		free(cause);
 		conv_free(c);
@@ -487,7 +466,21 @@ int oneshot_run(const struct cli *cli, const struct config *cfg)
 		return EXIT_USAGE;
 	}
 
-	if (user != NULL && over_quota(p, user, model, cfg)) {
+	/* A logged-in run that stores is counted in the store; any other on this machine. */
+	bool saving = user != NULL && !cli->no_save && o.store_error == NULL;
+	struct store *st = saving ? profile_store(p, &cause) : NULL;
+	if (saving && st == NULL) {
+		store_failed(&o, cause);
+		cause = NULL;
+	}
+	o.quota.state_dir = cfg->state_dir;
+	if (st != NULL) {
+		o.quota.st = st;
+		o.quota.user_id = user->id;
+	}
+	exchange_init(&o.x, st, user ? user->id : NULL, c->id);
+	if (over_quota(&o.quota, model, cfg)) {
+		exchange_clear(&o.x);
 		free(body);
 		conv_free(c);
 		profile_free(p);
@@ -512,12 +505,6 @@ int oneshot_run(const struct cli *cli, const struct config *cfg)
 	loop_catch_signal(o.loop, SIGINT, on_interrupt, &o);
 	loop_catch_signal(o.loop, SIGTERM, on_interrupt, &o);
 
-	struct gemini_target target = {
-	    .base_url = cfg->base_url,
-	    .api_key = cfg->api_key,
-	    .timeout_s = cfg->timeout,
-	    .stall_timeout_ms = cfg->stall_timeout * 1000,
-	};
 	static const struct gemini_events events = {on_delta, on_notice, on_done};
 	/* The first try leaves from the loop, so what is saved below precedes it. */
 	o.call = gemini_stream_start(o.loop, &target, model, body, &events, &o, &cause);
@@ -527,15 +514,8 @@ int oneshot_run(const struct cli *cli, const struct config *cfg)
 		free(cause);
 		o.status = cfg->api_key == NULL || cfg->api_key[0] == '\0' ? EXIT_USAGE : EXIT_API;
 		o.done = true;
-	} else if (user != NULL && !cli->no_save && o.store_error == NULL) {
-		o.store = profile_store(p, &cause);
-		o.user_id = user->id;
-		if (o.store == NULL)
-			store_failed(&o, cause);
-		else
-			save_question(&o, c, question, model, cfg->system_prompt);
-		if (o.store != NULL)
-			save_answer_start(&o, model);
+	} else {
+		save_start(&o, question, model, cfg->system_prompt);
 	}
 	while (!o.done) {
 		loop_run_once(o.loop, -1);
@@ -552,12 +532,11 @@ int oneshot_run(const struct cli *cli, const struct config *cfg)
 		o.status = EXIT_API;
 	}
 
-	if (o.store != NULL && store_pending_writes(o.store) > 0)
+	if (o.x.st != NULL && store_pending_writes(o.x.st) > 0)
 		fprintf(stderr,
 		        "jarvis: store offline; %zu write%s wait in the outbox and go "
 		        "out on the next run\n",
-		        store_pending_writes(o.store),
-		        store_pending_writes(o.store) == 1 ? "" : "s");
+		        store_pending_writes(o.x.st), store_pending_writes(o.x.st) == 1 ? "" : "s");
 	if (o.store_error != NULL) {
 		fprintf(stderr, "jarvis: %s; the exchange above was not (fully) saved\n",
 		        o.store_error);
@@ -567,6 +546,7 @@ int oneshot_run(const struct cli *cli, const struct config *cfg)
 	}
 	loop_free(o.loop);
 	buf_free(&o.out);
+	exchange_clear(&o.x);
 	msg_free(o.answer);
 	conv_free(c);
 	profile_free(p);

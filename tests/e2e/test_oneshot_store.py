@@ -107,8 +107,10 @@ def test_stored_flow_ferretdb(run_jarvis, jarvis_env, fake_gemini, ferretdb):
 def test_guest_prompt_touches_no_store(run_jarvis, jarvis_env, fake_gemini):
     r = run_jarvis(["-p", "hello"])
     assert (r.returncode, r.stdout) == (0, ANSWER + "\n")
-    for var in ("XDG_DATA_HOME", "XDG_STATE_HOME"):
-        assert os.listdir(jarvis_env[var]) == []
+    assert os.listdir(jarvis_env["XDG_DATA_HOME"]) == []
+    # Only the request journal the guest's quota is counted in (issue 9, bug 1).
+    state = os.path.join(jarvis_env["XDG_STATE_HOME"], "jarvis")
+    assert os.listdir(state) == ["usage.log"]
     # even with a store that cannot be opened
     r = run_jarvis(["-p", "hello", "--store", "mongodb://127.0.0.1:1/"])
     assert (r.returncode, r.stdout, r.stderr) == (0, ANSWER + "\n", "")
@@ -258,3 +260,21 @@ def test_stored_usage_enforces_the_model_quota(run_jarvis, jarvis_env, fake_gemi
     assert len(fake_gemini.api_requests("stream")) == 2
     # Another model's quota is its own.
     assert run_jarvis(["-p", "hi", "-m", "gemini-2.5-flash"]).returncode == 0
+
+
+def test_no_save_and_guest_runs_are_counted_on_this_machine(run_jarvis, jarvis_env, fake_gemini):
+    """Issue 9, bug 1: with rpm = 2 a third --no-save run within a minute went out."""
+    config = os.path.join(jarvis_env["XDG_CONFIG_HOME"], "jarvis", "config.ini")
+    os.makedirs(os.path.dirname(config), exist_ok=True)
+    with open(config, "w") as f:
+        f.write('[model "fake-only-model"]\nrpm = 2\n')
+    os.chmod(config, 0o600)
+    for _ in range(2):
+        r = run_jarvis(["-p", "hi", "--no-save", "-m", "fake-only-model"])
+        assert r.returncode == 0, r.stderr
+    r = run_jarvis(["-p", "hi", "--no-save", "-m", "fake-only-model"])
+    assert r.returncode == 1
+    assert "quota: fake-only-model allows 2 requests a minute and this machine made 2" in r.stderr
+    # A guest run is counted in the same journal.
+    assert run_jarvis(["-p", "hi", "-m", "fake-only-model"]).returncode == 1
+    assert len(fake_gemini.api_requests("stream")) == 2

@@ -1,0 +1,179 @@
+/*
+ * exchange.c: one question and its answer (see exchange.h).
+ *
+ * What it must not do: send anything (the caller starts the request once
+ * the question is stored), touch the screen or stdout, or lose an
+ * exchange because its conversation vanished: STORE_NOTFOUND on an append
+ * makes a new conversation.
+ */
+#include "jarvis/exchange.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "jarvis/config.h"
+#include "jarvis/gemini_request.h"
+#include "jarvis/store.h"
+#include "jarvis/util.h"
+
+void exchange_init(struct exchange *x, struct store *st, const char *user_id, const char *conv_id)
+{
+	memset(x, 0, sizeof *x);
+	x->st = st;
+	x->user_id = user_id ? xstrdup(user_id) : NULL;
+	x->conv_id = conv_id ? xstrdup(conv_id) : NULL;
+}
+
+void exchange_clear(struct exchange *x)
+{
+	free(x->user_id);
+	free(x->conv_id);
+	free(x->answer_id);
+	memset(x, 0, sizeof *x);
+}
+
+void exchange_set_conv(struct exchange *x, const char *conv_id)
+{
+	free(x->conv_id);
+	x->conv_id = conv_id ? xstrdup(conv_id) : NULL;
+	free(x->answer_id);
+	x->answer_id = NULL;
+}
+
+int exchange_request(const struct config *cfg, const struct conv *c, const char *system_prompt,
+                     char **body, struct gemini_target *t, char **cause)
+{
+	struct gemini_gen gen = {
+	    .system_prompt = system_prompt && *system_prompt ? system_prompt : cfg->system_prompt,
+	    .has_temperature = cfg->has_temperature,
+	    .temperature = cfg->temperature,
+	    .max_output_tokens = cfg->has_max_output_tokens ? cfg->max_output_tokens : 0,
+	};
+	*body = gemini_request_json(c, &gen, cause);
+	if (*body == NULL)
+		return -1;
+	memset(t, 0, sizeof *t);
+	t->base_url = cfg->base_url;
+	t->api_key = cfg->api_key;
+	t->timeout_s = cfg->timeout;
+	t->stall_timeout_ms = cfg->stall_timeout * 1000;
+	return 0;
+}
+
+int exchange_check_size(const struct config *cfg, size_t text_len, const struct image *images,
+                        size_t nimages, const char *hint, char **cause)
+{
+	size_t size = text_len;
+	for (size_t i = 0; i < nimages; i++)
+		size += strlen(images[i].data_uri);
+	if (size <= cfg->max_message_bytes)
+		return 0;
+	if (nimages == 0)
+		return set_cause(cause,
+		                 "the message is %zu bytes, over the %zu of [limits] "
+		                 "max_message_bytes",
+		                 size, cfg->max_message_bytes);
+	return set_cause(cause,
+	                 "the message with its images is %zu bytes, over the %zu of [limits] "
+	                 "max_message_bytes; %s",
+	                 size, cfg->max_message_bytes, hint);
+}
+
+const char *exchange_conv(struct exchange *x, const struct exchange_conv *meta,
+                          const struct msg *first, char **cause)
+{
+	if (x->conv_id != NULL)
+		return x->conv_id;
+	char *title = meta->title ? xstrdup(meta->title) : msg_title(first);
+	int rc = store_conv_create(x->st, x->user_id, title, meta->model, meta->system_prompt,
+	                           &x->conv_id, cause);
+	free(title);
+	return rc < 0 ? NULL : x->conv_id;
+}
+
+/* Appends m; a conversation deleted meanwhile is made again, and x->recreated says so. */
+static int append(struct exchange *x, const struct exchange_conv *meta, struct msg *m, char **cause)
+{
+	if (exchange_conv(x, meta, m, cause) == NULL)
+		return -1;
+	char *why = NULL;
+	int rc = store_msg_append(x->st, x->user_id, x->conv_id, m, &why);
+	if (rc != STORE_NOTFOUND) {
+		if (rc < 0)
+			*cause = why;
+		else
+			free(why);
+		return rc < 0 ? -1 : 0;
+	}
+	free(why);
+	exchange_set_conv(x, NULL);
+	x->recreated = true;
+	if (exchange_conv(x, meta, m, cause) == NULL)
+		return -1;
+	return store_msg_append(x->st, x->user_id, x->conv_id, m, cause) < 0 ? -1 : 0;
+}
+
+int exchange_save_question(struct exchange *x, const struct exchange_conv *meta, struct msg *q,
+                           char **cause)
+{
+	if (x->st == NULL)
+		return 0;
+	return append(x, meta, q, cause);
+}
+
+int exchange_start_answer(struct exchange *x, const struct quota_source *src, struct msg *answer,
+                          char **cause)
+{
+	int rc = 0;
+	if (x->st != NULL) {
+		struct msg *copy = msg_clone(answer);
+		copy->status = MSG_INTERRUPTED; /* what a crash would leave */
+		free(copy->id);
+		copy->id = NULL;
+		struct exchange_conv meta = {.model = answer->model};
+		free(x->answer_id);
+		x->answer_id = NULL;
+		rc = append(x, &meta, copy, cause);
+		if (rc == 0) {
+			x->answer_id = xstrdup(copy->id);
+			free(answer->id);
+			answer->id = xstrdup(copy->id);
+			answer->seq = copy->seq;
+		}
+		msg_free(copy);
+	}
+	/* The request is counted even when the answer could not be stored. */
+	char *why = NULL;
+	if (quota_record(src, answer->model ? answer->model : "", wall_ms(), &why) < 0 && rc == 0)
+		rc = -1, *cause = why;
+	else
+		free(why);
+	return rc;
+}
+
+static int update(struct exchange *x, const struct msg *answer, bool final, char **cause)
+{
+	if (x->st == NULL || x->answer_id == NULL || x->conv_id == NULL)
+		return 0;
+	struct msg *copy = msg_clone(answer);
+	free(copy->id);
+	copy->id = xstrdup(x->answer_id);
+	if (!final && copy->status == MSG_STREAMING)
+		copy->status = MSG_INTERRUPTED;
+	int rc = store_msg_update(x->st, x->user_id, x->conv_id, copy, cause) < 0 ? -1 : 0;
+	msg_free(copy);
+	return rc;
+}
+
+int exchange_checkpoint(struct exchange *x, const struct msg *answer, char **cause)
+{
+	return update(x, answer, false, cause);
+}
+
+int exchange_finish(struct exchange *x, const struct msg *answer, char **cause)
+{
+	int rc = update(x, answer, true, cause);
+	free(x->answer_id);
+	x->answer_id = NULL;
+	return rc;
+}
