@@ -1,18 +1,50 @@
 /*
  * engine.h: the table of operations each storage engine (sqlite.c,
  * mongo.c, built as the plugin jarvis-mongo.so) fills in, and the store.c
- * dispatcher calls. Private to
- * src/store/: nothing outside it may include this. Arguments reaching an
- * engine are already checked by store.c (non-NULL ids, normalised e-mail,
- * limits in range); engines only translate them into their own queries.
+ * dispatcher calls. Private to src/store/: nothing outside it may include
+ * this. Arguments reaching an engine are already checked by store.c
+ * (non-NULL ids, normalised e-mail, limits in range); engines only
+ * translate them into their own queries.
+ *
+ * Engines return codes and raw rows; store.c decides and words. An
+ * operation returns 0, a negative enum store_rc, or one of the finer
+ * not-found codes of enum engine_rc below, and never words a failure the
+ * contract describes ("no such conversation", "session revoked", ...).
+ * Its char **cause gets only what store.c cannot know: for STORE_ERROR
+ * the library's detail ("inserting the message: disk I/O error"), which
+ * store.c puts into "store: storing a message failed in WHERE: DETAIL";
+ * for STORE_OFFLINE and STORE_INVALID the whole message.
  */
 #ifndef JARVIS_STORE_ENGINE_H
 #define JARVIS_STORE_ENGINE_H
 
 #include "jarvis/store.h"
 
+/* What was not found, for store.c to word; engine_class() maps them to STORE_NOTFOUND. */
+enum engine_rc {
+	ENGINE_NO_ACCOUNT = -20,
+	ENGINE_NO_CONV = -21,
+	ENGINE_NO_MSG = -22,
+	ENGINE_NO_SESSION = -23,
+};
+
+/* The store_rc class of an engine's code. */
+static inline int engine_class(int rc)
+{
+	return rc <= ENGINE_NO_ACCOUNT ? STORE_NOTFOUND : rc;
+}
+
+/* A session as stored; store.c decides whether it is valid. */
+struct engine_session {
+	char *user_id; /* NULL when the record has none (damaged) */
+	long long expires_ms;
+	bool revoked;
+};
+
 struct store_engine {
 	const char *name;
+	/* Where the data is, for messages: a file path, "MongoDB at HOST". */
+	const char *(*where)(void *h);
 	/*
 	 * A new id made on the client, for the outbox (outbox.c): NULL when the
 	 * engine cannot take client ids (SQLite), which disables the outbox.
@@ -25,14 +57,17 @@ struct store_engine {
 
 	int (*user_create)(void *h, const char *name, const char *email, const char *hash,
 	                   long long now, char **id_out, char **cause);
-	/* by_email selects the lookup key; key is the e-mail or the id. */
+	/*
+	 * by_email selects the lookup key; key is the e-mail or the id. *out
+	 * is the raw record: fields it lacks are NULL (store.c checks them).
+	 */
 	int (*user_find)(void *h, int by_email, const char *key, struct store_user **out,
 	                 char **cause);
 
 	int (*session_add)(void *h, const char *jti, const char *user_id, long long expires,
 	                   char **cause);
-	int (*session_check)(void *h, const char *jti, long long now, char **user_id_out,
-	                     char **cause);
+	/* The stored session (ENGINE_NO_SESSION when none); the caller frees out->user_id. */
+	int (*session_get)(void *h, const char *jti, struct engine_session *out, char **cause);
 	int (*session_revoke)(void *h, const char *jti, char **cause);
 
 	int (*fail_add)(void *h, const char *email, long long at, char **cause);
@@ -80,9 +115,6 @@ void *store_sqlite_open(const char *path, char **cause);
  * *offline set, whose indexes are made by the first ping that succeeds.
  */
 void *store_mongo_open(const char *uri, const char *db, int offline_ok, int *offline, char **cause);
-
-/* The message every engine gives for an unknown or foreign conversation. */
-#define STORE_NO_CONV "no such conversation"
 
 /* Appends m to a run, which then owns it (used by the engines while reading). */
 void store_msgs_push(struct store_msgs *v, struct msg *m);

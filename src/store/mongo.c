@@ -36,6 +36,7 @@ struct mg {
 	mongoc_database_t *db;
 	mongoc_collection_t *users, *convs, *msgs, *sessions, *usage, *fails;
 	char *host;   /* for messages: the first host of the URI */
+	char *where;  /* "MongoDB at HOST" */
 	bool indexed; /* the contract's indexes are made (not yet when opened offline) */
 };
 
@@ -62,22 +63,19 @@ static int server_unreachable(const bson_error_t *e)
 	return e->domain == MONGOC_ERROR_SERVER_SELECTION || e->domain == MONGOC_ERROR_STREAM;
 }
 
-/* STORE_OFFLINE when the server could not be reached, so the outbox can keep the write. */
-static int mfail(struct mg *g, const char *what, const bson_error_t *e, char **cause)
+/*
+ * STORE_OFFLINE when the server could not be reached, so the outbox can
+ * keep the write; else STORE_ERROR with the driver's detail for store.c.
+ */
+static int mfail(struct mg *g, const bson_error_t *e, char **cause)
 {
 	if (server_unreachable(e)) {
 		set_cause(cause, "store: cannot reach MongoDB at %s: %s; is it running?", g->host,
 		          e->message);
 		return STORE_OFFLINE;
 	}
-	set_cause(cause, "store: %s failed: %s", what, e->message);
+	set_cause(cause, "%s", e->message);
 	return STORE_ERROR;
-}
-
-static int no_conv(char **cause)
-{
-	set_cause(cause, STORE_NO_CONV);
-	return STORE_NOTFOUND;
 }
 
 static int oid_parse(const char *s, bson_oid_t *o)
@@ -159,7 +157,7 @@ static int find_one(mongoc_collection_t *c, const bson_t *filter, const bson_t *
 
 /* Runs the count command (not countDocuments, which needs aggregate). */
 static int count_cmd(struct mg *g, mongoc_collection_t *c, const bson_t *query, long *count,
-                     const char *what, char **cause)
+                     char **cause)
 {
 	bson_t cmd = BSON_INITIALIZER, reply;
 	bson_error_t err;
@@ -169,7 +167,7 @@ static int count_cmd(struct mg *g, mongoc_collection_t *c, const bson_t *query, 
 	bson_destroy(&cmd);
 	if (!ok) {
 		bson_destroy(&reply);
-		return mfail(g, what, &err, cause);
+		return mfail(g, &err, cause);
 	}
 	*count = (long)get_num(&reply, "n");
 	bson_destroy(&reply);
@@ -194,7 +192,7 @@ static int create_index(struct mg *g, mongoc_collection_t *c, const char *name, 
 	bson_destroy(&cmd);
 	bson_destroy(&reply);
 	if (!ok)
-		return mfail(g, "creating the index", &err, cause);
+		return mfail(g, &err, cause);
 	return STORE_OK;
 }
 
@@ -254,6 +252,7 @@ static void mg_close(void *h)
 	mongoc_database_destroy(g->db);
 	mongoc_client_destroy(g->client);
 	free(g->host);
+	free(g->where);
 	free(g);
 }
 
@@ -273,7 +272,7 @@ static int mg_ping(void *h, char **cause)
 	bson_destroy(&ping);
 	bson_destroy(&reply);
 	if (!ok) {
-		int rc = mfail(g, "pinging the server", &err, cause);
+		int rc = mfail(g, &err, cause);
 		return rc;
 	}
 	if (!g->indexed) {
@@ -320,6 +319,7 @@ void *store_mongo_open(const char *uristr, const char *dbname, int offline_ok, i
 	else
 		g->host = xstrdup("(no host)");
 
+	g->where = xasprintf("MongoDB at %s", g->host);
 	g->client = mongoc_client_new_from_uri_with_error(uri, &err);
 	mongoc_uri_destroy(uri);
 	if (g->client == NULL) {
@@ -346,7 +346,12 @@ void *store_mongo_open(const char *uristr, const char *dbname, int offline_ok, i
 		return g;
 	}
 	if (rc < 0) {
-		set_cause(cause, "%s", why);
+		/* Offline: mfail's whole message; else the driver's detail. */
+		if (rc == STORE_OFFLINE)
+			set_cause(cause, "%s", why);
+		else
+			set_cause(cause, "store: setting up %s failed: %s", g->where,
+			          why ? why : "?");
 		free(why);
 		mg_close(g);
 		return NULL;
@@ -354,12 +359,17 @@ void *store_mongo_open(const char *uristr, const char *dbname, int offline_ok, i
 	return g;
 }
 
+static const char *mg_where(void *h)
+{
+	return ((struct mg *)h)->where;
+}
+
 static int mg_destroy(void *h, char **cause)
 {
 	struct mg *g = h;
 	bson_error_t err;
 	if (!mongoc_database_drop_with_opts(g->db, NULL, &err))
-		return mfail(g, "dropping the database", &err, cause);
+		return mfail(g, &err, cause);
 	return STORE_OK;
 }
 
@@ -382,9 +392,8 @@ static int mg_user_create(void *h, const char *name, const char *email, const ch
 	bson_destroy(&doc);
 	if (!ok) {
 		if (err.code == DUPLICATE_KEY)
-			return set_cause(cause, "an account with that e-mail already exists"),
-			       STORE_EXISTS;
-		return mfail(g, "creating an account", &err, cause);
+			return STORE_EXISTS;
+		return mfail(g, &err, cause);
 	}
 	*id_out = oid_str(&oid);
 	return STORE_OK;
@@ -402,18 +411,16 @@ static int mg_user_find(void *h, int by_email, const char *key, struct store_use
 		bson_oid_t oid;
 		if (oid_parse(key, &oid) < 0) {
 			bson_destroy(&filter);
-			return set_cause(cause, "no such account"), STORE_NOTFOUND;
+			return ENGINE_NO_ACCOUNT;
 		}
 		BSON_APPEND_OID(&filter, "_id", &oid);
 	}
 	int found = find_one(g->users, &filter, NULL, &doc, &err);
 	bson_destroy(&filter);
 	if (found < 0)
-		return mfail(g, "looking up an account", &err, cause);
+		return mfail(g, &err, cause);
 	if (found == 0)
-		return set_cause(cause,
-		                 by_email ? "no account with that e-mail" : "no such account"),
-		       STORE_NOTFOUND;
+		return ENGINE_NO_ACCOUNT;
 	struct store_user *u = xcalloc(1, sizeof(*u));
 	u->id = get_oid(&doc, "_id");
 	u->name = get_str(&doc, "name");
@@ -421,13 +428,6 @@ static int mg_user_find(void *h, int by_email, const char *key, struct store_use
 	u->password_hash = get_str(&doc, "password_hash");
 	u->created_ms = get_num(&doc, "created_at");
 	bson_destroy(&doc);
-	if (u->id == NULL || u->email == NULL || u->password_hash == NULL) {
-		store_user_free(u);
-		return set_cause(cause, "store: the account record is damaged (missing fields)"),
-		       STORE_ERROR;
-	}
-	if (u->name == NULL)
-		u->name = xstrdup("");
 	*out = u;
 	return STORE_OK;
 }
@@ -440,7 +440,7 @@ static int mg_session_add(void *h, const char *jti, const char *user_id, long lo
 	struct mg *g = h;
 	bson_oid_t uid;
 	if (oid_parse(user_id, &uid) < 0)
-		return set_cause(cause, "no such account"), STORE_NOTFOUND;
+		return ENGINE_NO_ACCOUNT;
 	bson_t doc = BSON_INITIALIZER;
 	bson_error_t err;
 	BSON_APPEND_UTF8(&doc, "jti", jti);
@@ -451,14 +451,13 @@ static int mg_session_add(void *h, const char *jti, const char *user_id, long lo
 	bson_destroy(&doc);
 	if (!ok) {
 		if (err.code == DUPLICATE_KEY)
-			return set_cause(cause, "store: session id already recorded"), STORE_EXISTS;
-		return mfail(g, "recording a session", &err, cause);
+			return STORE_EXISTS;
+		return mfail(g, &err, cause);
 	}
 	return STORE_OK;
 }
 
-static int mg_session_check(void *h, const char *jti, long long now, char **user_id_out,
-                            char **cause)
+static int mg_session_get(void *h, const char *jti, struct engine_session *out, char **cause)
 {
 	struct mg *g = h;
 	bson_t filter = BSON_INITIALIZER, doc;
@@ -467,20 +466,13 @@ static int mg_session_check(void *h, const char *jti, long long now, char **user
 	int found = find_one(g->sessions, &filter, NULL, &doc, &err);
 	bson_destroy(&filter);
 	if (found < 0)
-		return mfail(g, "checking a session", &err, cause);
+		return mfail(g, &err, cause);
 	if (found == 0)
-		return set_cause(cause, "no such session; log in again"), STORE_NOTFOUND;
-	int revoked = get_num(&doc, "revoked") != 0;
-	long long exp = get_num(&doc, "expires_at");
-	char *uid = get_oid(&doc, "user_id");
+		return ENGINE_NO_SESSION;
+	out->revoked = get_num(&doc, "revoked") != 0;
+	out->expires_ms = get_num(&doc, "expires_at");
+	out->user_id = get_oid(&doc, "user_id");
 	bson_destroy(&doc);
-	if (revoked || exp <= now || uid == NULL) {
-		free(uid);
-		return set_cause(cause, revoked ? "session revoked; log in again"
-		                                : "session expired; log in again"),
-		       STORE_NOTFOUND;
-	}
-	*user_id_out = uid;
 	return STORE_OK;
 }
 
@@ -496,7 +488,7 @@ static int mg_session_revoke(void *h, const char *jti, char **cause)
 	bool ok = mongoc_collection_update_one(g->sessions, &filter, &update, NULL, NULL, &err);
 	bson_destroy(&filter);
 	bson_destroy(&update);
-	return ok ? STORE_OK : mfail(g, "revoking a session", &err, cause);
+	return ok ? STORE_OK : mfail(g, &err, cause);
 }
 
 /* ---- login throttling ---- */
@@ -510,7 +502,7 @@ static int mg_fail_add(void *h, const char *email, long long at, char **cause)
 	BSON_APPEND_DATE_TIME(&doc, "at", at);
 	bool ok = mongoc_collection_insert_one(g->fails, &doc, NULL, NULL, &err);
 	bson_destroy(&doc);
-	return ok ? STORE_OK : mfail(g, "recording a failed login", &err, cause);
+	return ok ? STORE_OK : mfail(g, &err, cause);
 }
 
 static int mg_fail_count(void *h, const char *email, long long since, long *count, char **cause)
@@ -521,7 +513,7 @@ static int mg_fail_count(void *h, const char *email, long long since, long *coun
 	BSON_APPEND_DOCUMENT_BEGIN(&q, "at", &range);
 	BSON_APPEND_DATE_TIME(&range, "$gte", since);
 	bson_append_document_end(&q, &range);
-	int rc = count_cmd(g, g->fails, &q, count, "counting failed logins", cause);
+	int rc = count_cmd(g, g->fails, &q, count, cause);
 	bson_destroy(&q);
 	return rc;
 }
@@ -534,7 +526,7 @@ static int mg_fail_clear(void *h, const char *email, char **cause)
 	BSON_APPEND_UTF8(&q, "email", email);
 	bool ok = mongoc_collection_delete_many(g->fails, &q, NULL, NULL, &err);
 	bson_destroy(&q);
-	return ok ? STORE_OK : mfail(g, "clearing failed logins", &err, cause);
+	return ok ? STORE_OK : mfail(g, &err, cause);
 }
 
 /* ---- conversations ---- */
@@ -559,16 +551,16 @@ static int mg_conv_create(void *h, const char *user_id, const char *title, const
 	bson_oid_t uid, cid;
 	bson_error_t err;
 	if (oid_parse(user_id, &uid) < 0)
-		return set_cause(cause, "no such account"), STORE_NOTFOUND;
+		return ENGINE_NO_ACCOUNT;
 	/* SQLite refuses an unknown user through its foreign key; match that. */
 	bson_t f = BSON_INITIALIZER, doc;
 	BSON_APPEND_OID(&f, "_id", &uid);
 	int found = find_one(g->users, &f, NULL, &doc, &err);
 	bson_destroy(&f);
 	if (found < 0)
-		return mfail(g, "looking up an account", &err, cause);
+		return mfail(g, &err, cause);
 	if (found == 0)
-		return set_cause(cause, "no such account"), STORE_NOTFOUND;
+		return ENGINE_NO_ACCOUNT;
 	bson_destroy(&doc);
 
 	if (id == NULL)
@@ -588,12 +580,11 @@ static int mg_conv_create(void *h, const char *user_id, const char *title, const
 	bson_destroy(&doc);
 	*id_out = oid_str(&cid);
 	if (!ok && err.code == DUPLICATE_KEY) /* only _id is unique here: made before */
-		return set_cause(cause, "store: conversation %s already stored", *id_out),
-		       STORE_EXISTS;
+		return STORE_EXISTS;
 	if (!ok) {
 		free(*id_out);
 		*id_out = NULL;
-		return mfail(g, "creating a conversation", &err, cause);
+		return mfail(g, &err, cause);
 	}
 	return STORE_OK;
 }
@@ -639,7 +630,7 @@ static int mg_conv_list(void *h, const char *user_id, size_t offset, size_t limi
 	bson_error_t err;
 	int rc = STORE_OK;
 	if (mongoc_cursor_error(cur, &err))
-		rc = mfail(g, "listing conversations", &err, cause);
+		rc = mfail(g, &err, cause);
 	mongoc_cursor_destroy(cur);
 	/* Counted, not kept in a field: FerretDB's $inc is not atomic between clients,
 	 * so a stored counter drifts when two processes append at once. One count per
@@ -650,8 +641,7 @@ static int mg_conv_list(void *h, const char *user_id, size_t offset, size_t limi
 			continue;
 		bson_t q = BSON_INITIALIZER;
 		BSON_APPEND_OID(&q, "conversation_id", &cid);
-		rc =
-		    count_cmd(g, g->msgs, &q, &out->items[i].nmessages, "counting messages", cause);
+		rc = count_cmd(g, g->msgs, &q, &out->items[i].nmessages, cause);
 		bson_destroy(&q);
 	}
 	return rc;
@@ -664,13 +654,13 @@ static int mg_conv_get(void *h, const char *user_id, const char *conv_id, struct
 	bson_t filter, doc;
 	bson_error_t err;
 	if (conv_filter(&filter, user_id, conv_id) < 0)
-		return no_conv(cause);
+		return ENGINE_NO_CONV;
 	int found = find_one(g->convs, &filter, NULL, &doc, &err);
 	bson_destroy(&filter);
 	if (found < 0)
-		return mfail(g, "reading a conversation", &err, cause);
+		return mfail(g, &err, cause);
 	if (found == 0)
-		return no_conv(cause);
+		return ENGINE_NO_CONV;
 	struct conv *c = conv_new();
 	c->id = get_oid(&doc, "_id");
 	c->title = get_str(&doc, "title");
@@ -705,7 +695,7 @@ static int mg_conv_set(void *h, const char *user_id, const char *conv_id, const 
 	bson_t filter, update = BSON_INITIALIZER, set;
 	bson_error_t err;
 	if (conv_filter(&filter, user_id, conv_id) < 0)
-		return no_conv(cause);
+		return ENGINE_NO_CONV;
 	BSON_APPEND_DOCUMENT_BEGIN(&update, "$set", &set);
 	put_str(&set, field, value);
 	bson_append_document_end(&update, &set);
@@ -713,8 +703,8 @@ static int mg_conv_set(void *h, const char *user_id, const char *conv_id, const 
 	bson_destroy(&filter);
 	bson_destroy(&update);
 	if (m < 0)
-		return mfail(g, "changing a conversation", &err, cause);
-	return m ? STORE_OK : no_conv(cause);
+		return mfail(g, &err, cause);
+	return m ? STORE_OK : ENGINE_NO_CONV;
 }
 
 static int mg_conv_delete(void *h, const char *user_id, const char *conv_id, char **cause)
@@ -723,15 +713,15 @@ static int mg_conv_delete(void *h, const char *user_id, const char *conv_id, cha
 	bson_t filter, reply, q = BSON_INITIALIZER;
 	bson_error_t err;
 	if (conv_filter(&filter, user_id, conv_id) < 0)
-		return no_conv(cause);
+		return ENGINE_NO_CONV;
 	bool ok = mongoc_collection_delete_one(g->convs, &filter, NULL, &reply, &err);
 	long long deleted = ok ? get_num(&reply, "deletedCount") : 0;
 	bson_destroy(&filter);
 	bson_destroy(&reply);
 	if (!ok)
-		return mfail(g, "deleting a conversation", &err, cause);
+		return mfail(g, &err, cause);
 	if (deleted == 0)
-		return no_conv(cause);
+		return ENGINE_NO_CONV;
 	/* No transactions on FerretDB: the conversation goes first, so a failure here
 	 * leaves only messages nobody can reach (every read checks the conversation). */
 	bson_oid_t cid;
@@ -739,7 +729,7 @@ static int mg_conv_delete(void *h, const char *user_id, const char *conv_id, cha
 	BSON_APPEND_OID(&q, "conversation_id", &cid);
 	ok = mongoc_collection_delete_many(g->msgs, &q, NULL, NULL, &err);
 	bson_destroy(&q);
-	return ok ? STORE_OK : mfail(g, "deleting a conversation's messages", &err, cause);
+	return ok ? STORE_OK : mfail(g, &err, cause);
 }
 
 /* ---- messages ---- */
@@ -769,7 +759,7 @@ static int next_seq(struct mg *g, const bson_oid_t *uid, const bson_oid_t *cid, 
 	bson_destroy(&cmd);
 	if (!ok) {
 		bson_destroy(&reply);
-		return mfail(g, "numbering a message", &err, cause);
+		return mfail(g, &err, cause);
 	}
 	bson_iter_t it, v;
 	int rc;
@@ -779,7 +769,7 @@ static int next_seq(struct mg *g, const bson_oid_t *uid, const bson_oid_t *cid, 
 		*seq = (long)bson_iter_as_int64(&v);
 		rc = STORE_OK;
 	} else {
-		rc = no_conv(cause);
+		rc = ENGINE_NO_CONV;
 	}
 	bson_destroy(&reply);
 	return rc;
@@ -802,7 +792,7 @@ static int max_seq(struct mg *g, const bson_oid_t *cid, long *seq, char **cause)
 	bson_destroy(&filter);
 	bson_destroy(&opts);
 	if (found < 0)
-		return mfail(g, "numbering a message", &err, cause);
+		return mfail(g, &err, cause);
 	*seq = found ? (long)get_num(&doc, "seq") : 0;
 	if (found)
 		bson_destroy(&doc);
@@ -868,7 +858,7 @@ static int msg_stored(struct mg *g, const bson_oid_t *mid, struct msg *m, char *
 	int found = find_one(g->msgs, &filter, NULL, &doc, &err);
 	bson_destroy(&filter);
 	if (found < 0)
-		return mfail(g, "looking up a message", &err, cause);
+		return mfail(g, &err, cause);
 	if (found == 0)
 		return 0;
 	free(m->id);
@@ -886,7 +876,7 @@ static int mg_msg_append(void *h, const char *user_id, const char *conv_id, stru
 	bson_oid_t uid, cid, mid;
 	bson_error_t err;
 	if (oid_parse(user_id, &uid) < 0 || oid_parse(conv_id, &cid) < 0)
-		return no_conv(cause);
+		return ENGINE_NO_CONV;
 	long long created = m->created_ms ? m->created_ms : now;
 	if (id == NULL)
 		bson_oid_init(&mid, NULL);
@@ -904,13 +894,11 @@ static int mg_msg_append(void *h, const char *user_id, const char *conv_id, stru
 		if (ok)
 			break;
 		if (err.code != DUPLICATE_KEY)
-			return mfail(g, "storing a message", &err, cause);
+			return mfail(g, &err, cause);
 		/* A client id may have been stored already (a replay after a crash, or a
 		 * reply lost on the way back): then this is done, not a seq conflict. */
 		if (id != NULL && (rc = msg_stored(g, &mid, m, cause)) != 0)
-			return rc < 0 ? rc
-			              : (set_cause(cause, "store: message %s already stored", id),
-			                 STORE_EXISTS);
+			return rc < 0 ? rc : STORE_EXISTS;
 		/* The counter is behind the messages (a server whose findAndModify is not
 		 * atomic, or messages written by another tool): number from the highest
 		 * stored seq instead, after a short pause that breaks lock-step races. */
@@ -921,9 +909,7 @@ static int mg_msg_append(void *h, const char *user_id, const char *conv_id, stru
 		seq++;
 	}
 	if (tries == APPEND_TRIES)
-		return set_cause(cause,
-		                 "store: could not number a message after %d tries; "
-		                 "try again",
+		return set_cause(cause, "could not number it after %d tries; try again",
 		                 APPEND_TRIES),
 		       STORE_ERROR;
 
@@ -952,7 +938,7 @@ static int owns(struct mg *g, const char *user_id, const char *conv_id, char **c
 	bson_error_t err;
 	if (conv_filter(&filter, user_id, conv_id) < 0) {
 		bson_destroy(&opts);
-		return no_conv(cause);
+		return ENGINE_NO_CONV;
 	}
 	BSON_APPEND_DOCUMENT_BEGIN(&opts, "projection", &proj);
 	BSON_APPEND_INT32(&proj, "_id", 1);
@@ -961,24 +947,24 @@ static int owns(struct mg *g, const char *user_id, const char *conv_id, char **c
 	bson_destroy(&filter);
 	bson_destroy(&opts);
 	if (found < 0)
-		return mfail(g, "reading a conversation", &err, cause);
+		return mfail(g, &err, cause);
 	if (found == 0)
-		return no_conv(cause);
+		return ENGINE_NO_CONV;
 	bson_destroy(&doc);
 	return STORE_OK;
 }
 
 /* Updates one message of the user's conversation; NOTFOUND when none matched. */
 static int msg_set(struct mg *g, const char *user_id, const char *conv_id, const char *msg_id,
-                   const bson_t *update, const char *what, char **cause)
+                   const bson_t *update, char **cause)
 {
 	bson_oid_t uid, cid, mid;
 	bson_error_t err;
 	if (oid_parse(user_id, &uid) < 0 || oid_parse(conv_id, &cid) < 0)
-		return no_conv(cause);
+		return ENGINE_NO_CONV;
 	if (oid_parse(msg_id, &mid) < 0) {
 		int rc = owns(g, user_id, conv_id, cause);
-		return rc < 0 ? rc : (set_cause(cause, "no such message"), STORE_NOTFOUND);
+		return rc < 0 ? rc : ENGINE_NO_MSG;
 	}
 	bson_t filter = BSON_INITIALIZER;
 	BSON_APPEND_OID(&filter, "_id", &mid);
@@ -987,10 +973,10 @@ static int msg_set(struct mg *g, const char *user_id, const char *conv_id, const
 	int m = update_matched(g->msgs, &filter, update, &err);
 	bson_destroy(&filter);
 	if (m < 0)
-		return mfail(g, what, &err, cause);
+		return mfail(g, &err, cause);
 	if (m == 0) {
 		int rc = owns(g, user_id, conv_id, cause);
-		return rc < 0 ? rc : (set_cause(cause, "no such message"), STORE_NOTFOUND);
+		return rc < 0 ? rc : ENGINE_NO_MSG;
 	}
 	return STORE_OK;
 }
@@ -1007,7 +993,7 @@ static int mg_msg_update(void *h, const char *user_id, const char *conv_id, cons
 	put_str(&set, "finish_reason", m->finish_reason);
 	put_usage(&set, &m->usage);
 	bson_append_document_end(&update, &set);
-	int rc = msg_set(h, user_id, conv_id, m->id, &update, "updating a message", cause);
+	int rc = msg_set(h, user_id, conv_id, m->id, &update, cause);
 	bson_destroy(&update);
 	return rc;
 }
@@ -1019,7 +1005,7 @@ static int mg_msg_feedback(void *h, const char *user_id, const char *conv_id, co
 	BSON_APPEND_DOCUMENT_BEGIN(&update, "$set", &set);
 	BSON_APPEND_INT32(&set, "feedback", feedback);
 	bson_append_document_end(&update, &set);
-	int rc = msg_set(h, user_id, conv_id, msg_id, &update, "recording feedback", cause);
+	int rc = msg_set(h, user_id, conv_id, msg_id, &update, cause);
 	bson_destroy(&update);
 	return rc;
 }
@@ -1114,7 +1100,7 @@ static int mg_msg_page(void *h, const char *user_id, const char *conv_id, long b
 		store_msgs_push(out, msg_from_doc(doc));
 	bson_error_t err;
 	if (mongoc_cursor_error(cur, &err))
-		rc = mfail(g, "reading messages", &err, cause);
+		rc = mfail(g, &err, cause);
 	mongoc_cursor_destroy(cur);
 	for (size_t i = 0; i < out->n / 2; i++) {
 		struct msg *tmp = out->items[i];
@@ -1132,7 +1118,7 @@ static int mg_usage_add(void *h, const char *user_id, const char *model, long lo
 	struct mg *g = h;
 	bson_oid_t uid, rid;
 	if (oid_parse(user_id, &uid) < 0)
-		return set_cause(cause, "no such account"), STORE_NOTFOUND;
+		return ENGINE_NO_ACCOUNT;
 	if (id == NULL)
 		bson_oid_init(&rid, NULL);
 	else if (oid_parse(id, &rid) < 0)
@@ -1146,8 +1132,8 @@ static int mg_usage_add(void *h, const char *user_id, const char *model, long lo
 	bool ok = mongoc_collection_insert_one(g->usage, &doc, NULL, NULL, &err);
 	bson_destroy(&doc);
 	if (!ok && err.code == DUPLICATE_KEY)
-		return set_cause(cause, "store: usage record already stored"), STORE_EXISTS;
-	return ok ? STORE_OK : mfail(g, "recording usage", &err, cause);
+		return STORE_EXISTS;
+	return ok ? STORE_OK : mfail(g, &err, cause);
 }
 
 static int mg_usage_count(void *h, const char *user_id, const char *model, long long since,
@@ -1163,13 +1149,14 @@ static int mg_usage_count(void *h, const char *user_id, const char *model, long 
 	BSON_APPEND_DOCUMENT_BEGIN(&q, "at", &range);
 	BSON_APPEND_DATE_TIME(&range, "$gte", since);
 	bson_append_document_end(&q, &range);
-	int rc = count_cmd(g, g->usage, &q, count, "counting usage", cause);
+	int rc = count_cmd(g, g->usage, &q, count, cause);
 	bson_destroy(&q);
 	return rc;
 }
 
 const struct store_engine store_mongo_engine = {
     .name = "mongodb",
+    .where = mg_where,
     .new_id = mg_new_id,
     .ping = mg_ping,
     .close = mg_close,
@@ -1177,7 +1164,7 @@ const struct store_engine store_mongo_engine = {
     .user_create = mg_user_create,
     .user_find = mg_user_find,
     .session_add = mg_session_add,
-    .session_check = mg_session_check,
+    .session_get = mg_session_get,
     .session_revoke = mg_session_revoke,
     .fail_add = mg_fail_add,
     .fail_count = mg_fail_count,

@@ -497,7 +497,10 @@ static struct msg *msg_from_line(const cJSON *j, enum msg_role role)
 	return m;
 }
 
-/* Applies one line: the engine's rc, with "already applied" turned into 0. */
+/*
+ * Applies one line: the engine's code (see engine.h), with "already
+ * applied" turned into 0.
+ */
 static int apply(const cJSON *j, const struct store_engine *e, void *h, char **cause)
 {
 	const char *op = jstr(j, "op"), *user = jstr(j, "user"), *conv = jstr(j, "conv");
@@ -532,7 +535,7 @@ static int apply(const cJSON *j, const struct store_engine *e, void *h, char **c
 	}
 	if (strcmp(op, "conv_delete") == 0) {
 		rc = e->conv_delete(h, user, conv, cause);
-		return rc == STORE_NOTFOUND ? STORE_OK : rc; /* gone already */
+		return engine_class(rc) == STORE_NOTFOUND ? STORE_OK : rc; /* gone already */
 	}
 	if (id == NULL)
 		return set_cause(cause, "store: outbox line without id"), STORE_INVALID;
@@ -627,7 +630,7 @@ int outbox_replay(struct outbox *ob, const struct store_engine *e, void *h, char
 			buf_append(&keep, p, n + 1);
 		} else {
 			cJSON *j = cJSON_ParseWithLength(p, n);
-			int rc = j ? apply(j, e, h, &why) : STORE_INVALID;
+			int rc = j ? engine_class(apply(j, e, h, &why)) : STORE_INVALID;
 			cJSON_Delete(j);
 			if (rc == STORE_OK) {
 				changed = 1;
@@ -639,8 +642,11 @@ int outbox_replay(struct outbox *ob, const struct store_engine *e, void *h, char
 			} else {
 				stop = 1;
 				buf_append(&keep, p, n + 1);
-				set_cause(cause, "%s",
-				          why ? why : "store: replaying the outbox failed");
+				if (rc == STORE_OFFLINE && why != NULL)
+					set_cause(cause, "%s", why);
+				else
+					set_cause(cause, "store: replaying the outbox failed: %s",
+					          why ? why : "unknown error");
 				if (rc == STORE_NOTFOUND || rc == STORE_INVALID)
 					rc = STORE_ERROR;
 				stop = rc;

@@ -212,10 +212,16 @@ struct sq {
 	sqlite3_stmt *stmt[ST_COUNT]; /* NULL until first used */
 };
 
+/* STORE_ERROR with the detail store.c words: what failed, and SQLite's reason. */
 static int fail(struct sq *s, const char *what, char **cause)
 {
-	set_cause(cause, "store: %s failed in %s: %s", what, s->path, sqlite3_errmsg(s->db));
+	set_cause(cause, "%s: %s", what, sqlite3_errmsg(s->db));
 	return STORE_ERROR;
+}
+
+static int stmt_fail(struct sq *s, enum stmt id, char **cause)
+{
+	return fail(s, stmts[id].what, cause);
 }
 
 /* The statement `id`, reset and unbound, prepared on first use; NULL with cause. */
@@ -229,7 +235,7 @@ static sqlite3_stmt *prep(struct sq *s, enum stmt id, char **cause)
 	}
 	if (sqlite3_prepare_v3(s->db, stmts[id].sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) !=
 	    SQLITE_OK) {
-		fail(s, stmts[id].what, cause);
+		stmt_fail(s, id, cause);
 		return NULL;
 	}
 	s->stmt[id] = stmt;
@@ -286,13 +292,13 @@ static char *id_str(sqlite3_int64 v)
 	return xasprintf("%lld", (long long)v);
 }
 
-/* Runs a statement that returns no rows. */
-static int run(struct sq *s, sqlite3_stmt *stmt, const char *what, char **cause)
+/* Runs the prepared statement `id`, which returns no rows. */
+static int run(struct sq *s, enum stmt id, char **cause)
 {
-	int rc = sqlite3_step(stmt);
-	done(stmt);
+	int rc = sqlite3_step(s->stmt[id]);
+	done(s->stmt[id]);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return fail(s, what, cause);
+		return stmt_fail(s, id, cause);
 	return STORE_OK;
 }
 
@@ -300,8 +306,7 @@ static int exec(struct sq *s, const char *sql, const char *what, char **cause)
 {
 	char *err = NULL;
 	if (sqlite3_exec(s->db, sql, NULL, NULL, &err) != SQLITE_OK) {
-		set_cause(cause, "store: %s failed in %s: %s", what, s->path,
-		          err ? err : sqlite3_errmsg(s->db));
+		set_cause(cause, "%s: %s", what, err ? err : sqlite3_errmsg(s->db));
 		sqlite3_free(err);
 		return STORE_ERROR;
 	}
@@ -354,9 +359,9 @@ static int migrate(struct sq *s, char **cause)
 	int latest = (int)ARRAY_LEN(migrations);
 	if (version > latest)
 		return set_cause(cause,
-		                 "store: %s has schema version %d but this Jarvis knows only %d; "
+		                 "it has schema version %d but this Jarvis knows only %d; "
 		                 "upgrade Jarvis or use another --store",
-		                 s->path, version, latest),
+		                 version, latest),
 		       STORE_ERROR;
 	if (version == latest)
 		return STORE_OK;
@@ -429,10 +434,20 @@ void *store_sqlite_open(const char *path, char **cause)
 	    exec(s, "PRAGMA foreign_keys = ON", "enabling foreign keys", cause) < 0 ||
 	    exec(s, "PRAGMA synchronous = NORMAL", "setting synchronous", cause) < 0 ||
 	    migrate(s, cause) < 0) {
+		if (cause != NULL) {
+			char *why = *cause;
+			*cause = xasprintf("store: cannot open %s: %s", path, why ? why : "?");
+			free(why);
+		}
 		sq_close(s);
 		return NULL;
 	}
 	return s;
+}
+
+static const char *sq_where(void *h)
+{
+	return ((struct sq *)h)->path;
 }
 
 static int sq_destroy(void *h, char **cause)
@@ -442,7 +457,7 @@ static int sq_destroy(void *h, char **cause)
 	for (size_t i = 0; i < ARRAY_LEN(sfx); i++) {
 		char *p = xasprintf("%s%s", s->path, sfx[i]);
 		if (unlink(p) != 0 && errno != ENOENT) {
-			set_cause(cause, "store: cannot remove %s: %s", p, strerror(errno));
+			set_cause(cause, "removing %s: %s", p, strerror(errno));
 			free(p);
 			return STORE_ERROR;
 		}
@@ -467,9 +482,9 @@ static int sq_user_create(void *h, const char *name, const char *email, const ch
 	int rc = sqlite3_step(st);
 	done(st);
 	if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
-		return set_cause(cause, "an account with that e-mail already exists"), STORE_EXISTS;
+		return STORE_EXISTS;
 	if (rc != SQLITE_DONE)
-		return fail(s, "creating an account", cause);
+		return stmt_fail(s, ST_USER_INSERT, cause);
 	*id_out = id_str(sqlite3_last_insert_rowid(s->db));
 	return STORE_OK;
 }
@@ -478,31 +493,25 @@ static int sq_user_find(void *h, int by_email, const char *key, struct store_use
                         char **cause)
 {
 	struct sq *s = h;
-	sqlite3_stmt *st;
-	if (by_email) {
-		st = prep(s, ST_USER_BY_EMAIL, cause);
-		if (st == NULL)
-			return STORE_ERROR;
+	enum stmt id = by_email ? ST_USER_BY_EMAIL : ST_USER_BY_ID;
+	sqlite3_int64 uid = 0;
+	if (!by_email && parse_id(key, &uid) < 0)
+		return ENGINE_NO_ACCOUNT;
+	sqlite3_stmt *st = prep(s, id, cause);
+	if (st == NULL)
+		return STORE_ERROR;
+	if (by_email)
 		bind_str(st, 1, key);
-	} else {
-		sqlite3_int64 id;
-		if (parse_id(key, &id) < 0)
-			return set_cause(cause, "no such account"), STORE_NOTFOUND;
-		st = prep(s, ST_USER_BY_ID, cause);
-		if (st == NULL)
-			return STORE_ERROR;
-		sqlite3_bind_int64(st, 1, id);
-	}
+	else
+		sqlite3_bind_int64(st, 1, uid);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_DONE) {
 		done(st);
-		return set_cause(cause,
-		                 by_email ? "no account with that e-mail" : "no such account"),
-		       STORE_NOTFOUND;
+		return ENGINE_NO_ACCOUNT;
 	}
 	if (rc != SQLITE_ROW) {
 		done(st);
-		return fail(s, "looking up an account", cause);
+		return stmt_fail(s, id, cause);
 	}
 	struct store_user *u = xcalloc(1, sizeof(*u));
 	u->id = id_str(sqlite3_column_int64(st, 0));
@@ -523,7 +532,7 @@ static int sq_session_add(void *h, const char *jti, const char *user_id, long lo
 	struct sq *s = h;
 	sqlite3_int64 uid;
 	if (parse_id(user_id, &uid) < 0)
-		return set_cause(cause, "no such account"), STORE_NOTFOUND;
+		return ENGINE_NO_ACCOUNT;
 	sqlite3_stmt *st = prep(s, ST_SESSION_INSERT, cause);
 	if (st == NULL)
 		return STORE_ERROR;
@@ -533,16 +542,15 @@ static int sq_session_add(void *h, const char *jti, const char *user_id, long lo
 	int rc = sqlite3_step(st);
 	done(st);
 	if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
-		return set_cause(cause, "no such account"), STORE_NOTFOUND;
+		return ENGINE_NO_ACCOUNT;
 	if (rc == SQLITE_CONSTRAINT_PRIMARYKEY || rc == SQLITE_CONSTRAINT_UNIQUE)
-		return set_cause(cause, "store: session id already recorded"), STORE_EXISTS;
+		return STORE_EXISTS;
 	if (rc != SQLITE_DONE)
-		return fail(s, "recording a session", cause);
+		return stmt_fail(s, ST_SESSION_INSERT, cause);
 	return STORE_OK;
 }
 
-static int sq_session_check(void *h, const char *jti, long long now, char **user_id_out,
-                            char **cause)
+static int sq_session_get(void *h, const char *jti, struct engine_session *out, char **cause)
 {
 	struct sq *s = h;
 	sqlite3_stmt *st = prep(s, ST_SESSION_GET, cause);
@@ -552,21 +560,19 @@ static int sq_session_check(void *h, const char *jti, long long now, char **user
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_DONE) {
 		done(st);
-		return set_cause(cause, "no such session; log in again"), STORE_NOTFOUND;
+		return ENGINE_NO_SESSION;
 	}
 	if (rc != SQLITE_ROW) {
 		done(st);
-		return fail(s, "checking a session", cause);
+		return stmt_fail(s, ST_SESSION_GET, cause);
 	}
+	/* A user_id that is not a rowid (a damaged row) is no user at all. */
 	sqlite3_int64 uid = sqlite3_column_int64(st, 0);
-	long long exp = sqlite3_column_int64(st, 1);
-	int revoked = sqlite3_column_int(st, 2);
+	int uid_ok = sqlite3_column_type(st, 0) == SQLITE_INTEGER && uid > 0;
+	out->user_id = uid_ok ? id_str(uid) : NULL;
+	out->expires_ms = sqlite3_column_int64(st, 1);
+	out->revoked = sqlite3_column_int(st, 2) != 0;
 	done(st);
-	if (revoked)
-		return set_cause(cause, "session revoked; log in again"), STORE_NOTFOUND;
-	if (exp <= now)
-		return set_cause(cause, "session expired; log in again"), STORE_NOTFOUND;
-	*user_id_out = id_str(uid);
 	return STORE_OK;
 }
 
@@ -577,7 +583,7 @@ static int sq_session_revoke(void *h, const char *jti, char **cause)
 	if (st == NULL)
 		return STORE_ERROR;
 	bind_str(st, 1, jti);
-	return run(s, st, "revoking a session", cause);
+	return run(s, ST_SESSION_REVOKE, cause);
 }
 
 /* ---- login throttling ---- */
@@ -590,17 +596,18 @@ static int sq_fail_add(void *h, const char *email, long long at, char **cause)
 		return STORE_ERROR;
 	bind_str(st, 1, email);
 	sqlite3_bind_int64(st, 2, at);
-	return run(s, st, "recording a failed login", cause);
+	return run(s, ST_FAIL_INSERT, cause);
 }
 
-static int count_rows(struct sq *s, sqlite3_stmt *st, long *count, const char *what, char **cause)
+static int count_rows(struct sq *s, enum stmt id, long *count, char **cause)
 {
+	sqlite3_stmt *st = s->stmt[id];
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		*count = (long)sqlite3_column_int64(st, 0);
 	done(st);
 	if (rc != SQLITE_ROW)
-		return fail(s, what, cause);
+		return stmt_fail(s, id, cause);
 	return STORE_OK;
 }
 
@@ -612,7 +619,7 @@ static int sq_fail_count(void *h, const char *email, long long since, long *coun
 		return STORE_ERROR;
 	bind_str(st, 1, email);
 	sqlite3_bind_int64(st, 2, since);
-	return count_rows(s, st, count, "counting failed logins", cause);
+	return count_rows(s, ST_FAIL_COUNT, count, cause);
 }
 
 static int sq_fail_clear(void *h, const char *email, char **cause)
@@ -622,16 +629,10 @@ static int sq_fail_clear(void *h, const char *email, char **cause)
 	if (st == NULL)
 		return STORE_ERROR;
 	bind_str(st, 1, email);
-	return run(s, st, "clearing failed logins", cause);
+	return run(s, ST_FAIL_CLEAR, cause);
 }
 
 /* ---- conversations ---- */
-
-static int no_conv(char **cause)
-{
-	set_cause(cause, STORE_NO_CONV);
-	return STORE_NOTFOUND;
-}
 
 /* Ids are rowids made by SQLite: new_id is NULL, so `id` is always NULL here. */
 static int sq_conv_create(void *h, const char *user_id, const char *title, const char *model,
@@ -641,7 +642,7 @@ static int sq_conv_create(void *h, const char *user_id, const char *title, const
 	struct sq *s = h;
 	sqlite3_int64 uid;
 	if (parse_id(user_id, &uid) < 0)
-		return set_cause(cause, "no such account"), STORE_NOTFOUND;
+		return ENGINE_NO_ACCOUNT;
 	sqlite3_stmt *st = prep(s, ST_CONV_INSERT, cause);
 	if (st == NULL)
 		return STORE_ERROR;
@@ -654,9 +655,9 @@ static int sq_conv_create(void *h, const char *user_id, const char *title, const
 	int rc = sqlite3_step(st);
 	done(st);
 	if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
-		return set_cause(cause, "no such account"), STORE_NOTFOUND;
+		return ENGINE_NO_ACCOUNT;
 	if (rc != SQLITE_DONE)
-		return fail(s, "creating a conversation", cause);
+		return stmt_fail(s, ST_CONV_INSERT, cause);
 	*id_out = id_str(sqlite3_last_insert_rowid(s->db));
 	return STORE_OK;
 }
@@ -687,7 +688,7 @@ static int sq_conv_list(void *h, const char *user_id, size_t offset, size_t limi
 	}
 	done(st);
 	if (rc != SQLITE_DONE)
-		return fail(s, "listing conversations", cause);
+		return stmt_fail(s, ST_CONV_LIST, cause);
 	return STORE_OK;
 }
 
@@ -697,7 +698,7 @@ static int sq_conv_get(void *h, const char *user_id, const char *conv_id, struct
 	struct sq *s = h;
 	sqlite3_int64 uid, cid;
 	if (parse_id(user_id, &uid) < 0 || parse_id(conv_id, &cid) < 0)
-		return no_conv(cause);
+		return ENGINE_NO_CONV;
 	sqlite3_stmt *st = prep(s, ST_CONV_GET, cause);
 	if (st == NULL)
 		return STORE_ERROR;
@@ -706,8 +707,7 @@ static int sq_conv_get(void *h, const char *user_id, const char *conv_id, struct
 	int rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
 		done(st);
-		return rc == SQLITE_DONE ? no_conv(cause)
-		                         : fail(s, "reading a conversation", cause);
+		return rc == SQLITE_DONE ? ENGINE_NO_CONV : stmt_fail(s, ST_CONV_GET, cause);
 	}
 	struct conv *c = conv_new();
 	c->id = id_str(sqlite3_column_int64(st, 0));
@@ -727,7 +727,7 @@ static int sq_conv_set(void *h, const char *user_id, const char *conv_id, const 
 	struct sq *s = h;
 	sqlite3_int64 uid, cid;
 	if (parse_id(user_id, &uid) < 0 || parse_id(conv_id, &cid) < 0)
-		return no_conv(cause);
+		return ENGINE_NO_CONV;
 	enum stmt id = strcmp(field, "title") == 0   ? ST_CONV_SET_TITLE
 	               : strcmp(field, "model") == 0 ? ST_CONV_SET_MODEL
 	                                             : ST_CONV_SET_SYSTEM;
@@ -737,9 +737,9 @@ static int sq_conv_set(void *h, const char *user_id, const char *conv_id, const 
 	bind_str(st, 1, value);
 	sqlite3_bind_int64(st, 2, cid);
 	sqlite3_bind_int64(st, 3, uid);
-	if (run(s, st, "changing a conversation", cause) < 0)
+	if (run(s, id, cause) < 0)
 		return STORE_ERROR;
-	return sqlite3_changes(s->db) == 0 ? no_conv(cause) : STORE_OK;
+	return sqlite3_changes(s->db) == 0 ? ENGINE_NO_CONV : STORE_OK;
 }
 
 static int sq_conv_delete(void *h, const char *user_id, const char *conv_id, char **cause)
@@ -747,16 +747,16 @@ static int sq_conv_delete(void *h, const char *user_id, const char *conv_id, cha
 	struct sq *s = h;
 	sqlite3_int64 uid, cid;
 	if (parse_id(user_id, &uid) < 0 || parse_id(conv_id, &cid) < 0)
-		return no_conv(cause);
+		return ENGINE_NO_CONV;
 	/* Messages and their images go with it through ON DELETE CASCADE. */
 	sqlite3_stmt *st = prep(s, ST_CONV_DELETE, cause);
 	if (st == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(st, 1, cid);
 	sqlite3_bind_int64(st, 2, uid);
-	if (run(s, st, "deleting a conversation", cause) < 0)
+	if (run(s, ST_CONV_DELETE, cause) < 0)
 		return STORE_ERROR;
-	return sqlite3_changes(s->db) == 0 ? no_conv(cause) : STORE_OK;
+	return sqlite3_changes(s->db) == 0 ? ENGINE_NO_CONV : STORE_OK;
 }
 
 /* ---- messages ---- */
@@ -773,7 +773,7 @@ static int owns(struct sq *s, sqlite3_int64 uid, sqlite3_int64 cid, char **cause
 	done(st);
 	if (rc == SQLITE_ROW)
 		return STORE_OK;
-	return rc == SQLITE_DONE ? no_conv(cause) : fail(s, "reading a conversation", cause);
+	return rc == SQLITE_DONE ? ENGINE_NO_CONV : stmt_fail(s, ST_CONV_OWNED, cause);
 }
 
 static int append_locked(struct sq *s, sqlite3_int64 uid, sqlite3_int64 cid, struct msg *m,
@@ -788,7 +788,7 @@ static int append_locked(struct sq *s, sqlite3_int64 uid, sqlite3_int64 cid, str
 	sqlite3_bind_int64(st, 1, cid);
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		done(st);
-		return fail(s, "numbering a message", cause);
+		return stmt_fail(s, ST_MSG_NEXT_SEQ, cause);
 	}
 	long seq = (long)sqlite3_column_int64(st, 0);
 	done(st);
@@ -814,7 +814,7 @@ static int append_locked(struct sq *s, sqlite3_int64 uid, sqlite3_int64 cid, str
 	sqlite3_bind_int64(st, 13, m->usage.total_tokens);
 	sqlite3_bind_int(st, 14, m->feedback);
 	sqlite3_bind_int64(st, 15, m->created_ms ? m->created_ms : now);
-	if (run(s, st, "storing a message", cause) < 0)
+	if (run(s, ST_MSG_INSERT, cause) < 0)
 		return STORE_ERROR;
 	sqlite3_int64 mid = sqlite3_last_insert_rowid(s->db);
 
@@ -830,7 +830,7 @@ static int append_locked(struct sq *s, sqlite3_int64 uid, sqlite3_int64 cid, str
 		sqlite3_bind_int64(st, 5, (sqlite3_int64)img->size);
 		const char *uri = img->data_uri ? img->data_uri : "";
 		sqlite3_bind_text64(st, 6, uri, strlen(uri), SQLITE_STATIC, SQLITE_UTF8);
-		if (run(s, st, "storing an image", cause) < 0)
+		if (run(s, ST_IMAGE_INSERT, cause) < 0)
 			return STORE_ERROR;
 	}
 
@@ -839,7 +839,7 @@ static int append_locked(struct sq *s, sqlite3_int64 uid, sqlite3_int64 cid, str
 		return STORE_ERROR;
 	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_int64(st, 2, cid);
-	if (run(s, st, "touching a conversation", cause) < 0)
+	if (run(s, ST_CONV_TOUCH, cause) < 0)
 		return STORE_ERROR;
 	free(m->id);
 	m->id = id_str(mid);
@@ -855,7 +855,7 @@ static int sq_msg_append(void *h, const char *user_id, const char *conv_id, stru
 	struct sq *s = h;
 	sqlite3_int64 uid, cid;
 	if (parse_id(user_id, &uid) < 0 || parse_id(conv_id, &cid) < 0)
-		return no_conv(cause);
+		return ENGINE_NO_CONV;
 	/* IMMEDIATE takes the write lock before reading MAX(seq), so two processes
 	 * cannot both pick the same next seq. */
 	if (exec(s, "BEGIN IMMEDIATE", "starting to store a message", cause) < 0)
@@ -874,9 +874,9 @@ static int sq_msg_update(void *h, const char *user_id, const char *conv_id, cons
 	struct sq *s = h;
 	sqlite3_int64 uid, cid, mid;
 	if (parse_id(user_id, &uid) < 0 || parse_id(conv_id, &cid) < 0)
-		return no_conv(cause);
+		return ENGINE_NO_CONV;
 	if (parse_id(m->id, &mid) < 0)
-		return set_cause(cause, "no such message"), STORE_NOTFOUND;
+		return ENGINE_NO_MSG;
 	sqlite3_stmt *st = prep(s, ST_MSG_UPDATE, cause);
 	if (st == NULL)
 		return STORE_ERROR;
@@ -895,11 +895,11 @@ static int sq_msg_update(void *h, const char *user_id, const char *conv_id, cons
 	sqlite3_bind_int64(st, 10, mid);
 	sqlite3_bind_int64(st, 11, cid);
 	sqlite3_bind_int64(st, 12, uid);
-	if (run(s, st, "updating a message", cause) < 0)
+	if (run(s, ST_MSG_UPDATE, cause) < 0)
 		return STORE_ERROR;
 	if (sqlite3_changes(s->db) == 0) {
 		int rc = owns(s, uid, cid, cause);
-		return rc < 0 ? rc : (set_cause(cause, "no such message"), STORE_NOTFOUND);
+		return rc < 0 ? rc : ENGINE_NO_MSG;
 	}
 	return STORE_OK;
 }
@@ -910,9 +910,9 @@ static int sq_msg_feedback(void *h, const char *user_id, const char *conv_id, co
 	struct sq *s = h;
 	sqlite3_int64 uid, cid, mid;
 	if (parse_id(user_id, &uid) < 0 || parse_id(conv_id, &cid) < 0)
-		return no_conv(cause);
+		return ENGINE_NO_CONV;
 	if (parse_id(msg_id, &mid) < 0)
-		return set_cause(cause, "no such message"), STORE_NOTFOUND;
+		return ENGINE_NO_MSG;
 	sqlite3_stmt *st = prep(s, ST_MSG_FEEDBACK, cause);
 	if (st == NULL)
 		return STORE_ERROR;
@@ -920,11 +920,11 @@ static int sq_msg_feedback(void *h, const char *user_id, const char *conv_id, co
 	sqlite3_bind_int64(st, 2, mid);
 	sqlite3_bind_int64(st, 3, cid);
 	sqlite3_bind_int64(st, 4, uid);
-	if (run(s, st, "recording feedback", cause) < 0)
+	if (run(s, ST_MSG_FEEDBACK, cause) < 0)
 		return STORE_ERROR;
 	if (sqlite3_changes(s->db) == 0) {
 		int rc = owns(s, uid, cid, cause);
-		return rc < 0 ? rc : (set_cause(cause, "no such message"), STORE_NOTFOUND);
+		return rc < 0 ? rc : ENGINE_NO_MSG;
 	}
 	return STORE_OK;
 }
@@ -953,7 +953,7 @@ static int load_images(struct sq *s, sqlite3_int64 mid, struct msg *m, char **ca
 	}
 	done(st);
 	if (rc != SQLITE_DONE)
-		return fail(s, "reading images", cause);
+		return stmt_fail(s, ST_IMAGE_LIST, cause);
 	return STORE_OK;
 }
 
@@ -963,7 +963,7 @@ static int sq_msg_page(void *h, const char *user_id, const char *conv_id, long b
 	struct sq *s = h;
 	sqlite3_int64 uid, cid;
 	if (parse_id(user_id, &uid) < 0 || parse_id(conv_id, &cid) < 0)
-		return no_conv(cause);
+		return ENGINE_NO_CONV;
 	/* One read transaction, so the page is one consistent snapshot. */
 	if (exec(s, "BEGIN", "starting to read messages", cause) < 0)
 		return STORE_ERROR;
@@ -1006,7 +1006,7 @@ static int sq_msg_page(void *h, const char *user_id, const char *conv_id, long b
 	}
 	done(st);
 	if (step != SQLITE_DONE) {
-		rc = fail(s, "reading messages", cause);
+		rc = stmt_fail(s, ST_MSG_PAGE, cause);
 		goto out;
 	}
 	/* Read newest first to use the index from the end; hand back oldest first. */
@@ -1033,7 +1033,7 @@ static int sq_usage_add(void *h, const char *user_id, const char *model, long lo
 	struct sq *s = h;
 	sqlite3_int64 uid;
 	if (parse_id(user_id, &uid) < 0)
-		return set_cause(cause, "no such account"), STORE_NOTFOUND;
+		return ENGINE_NO_ACCOUNT;
 	sqlite3_stmt *st = prep(s, ST_USAGE_INSERT, cause);
 	if (st == NULL)
 		return STORE_ERROR;
@@ -1043,9 +1043,9 @@ static int sq_usage_add(void *h, const char *user_id, const char *model, long lo
 	int rc = sqlite3_step(st);
 	done(st);
 	if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
-		return set_cause(cause, "no such account"), STORE_NOTFOUND;
+		return ENGINE_NO_ACCOUNT;
 	if (rc != SQLITE_DONE)
-		return fail(s, "recording usage", cause);
+		return stmt_fail(s, ST_USAGE_INSERT, cause);
 	return STORE_OK;
 }
 
@@ -1062,17 +1062,18 @@ static int sq_usage_count(void *h, const char *user_id, const char *model, long 
 	sqlite3_bind_int64(st, 1, uid);
 	bind_str(st, 2, model);
 	sqlite3_bind_int64(st, 3, since);
-	return count_rows(s, st, count, "counting usage", cause);
+	return count_rows(s, ST_USAGE_COUNT, count, cause);
 }
 
 const struct store_engine store_sqlite_engine = {
     .name = "sqlite",
+    .where = sq_where,
     .close = sq_close,
     .destroy = sq_destroy,
     .user_create = sq_user_create,
     .user_find = sq_user_find,
     .session_add = sq_session_add,
-    .session_check = sq_session_check,
+    .session_get = sq_session_get,
     .session_revoke = sq_session_revoke,
     .fail_add = sq_fail_add,
     .fail_count = sq_fail_count,

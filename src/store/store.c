@@ -6,7 +6,12 @@
  * to the engine while the server answers and nothing waits, else to the
  * journal, which it replays before later calls (at most every BACKOFF_MS
  * while the server is away, so no call waits for a dead server's timeout).
- * It must not know how either engine stores anything: no SQL, no BSON here.
+ * It also holds the policy both engines must share and every word of the
+ * contract's failures: engines return codes and raw rows (engine.h), and
+ * answer() turns them into a store_rc and a message; a session's validity
+ * (session_valid) and an account record's soundness (user_checked) are
+ * decided here, once. It must not know how either engine stores anything:
+ * no SQL, no BSON here.
  */
 #include "jarvis/store.h"
 
@@ -21,6 +26,12 @@
 
 /* How long the server is left alone after it failed to answer. */
 #define BACKOFF_MS 5000
+
+/* The contract's words for what is not there (engines give only codes). */
+#define NO_ACCOUNT "no such account"
+#define NO_CONV "no such conversation"
+#define NO_MSG "no such message"
+#define NO_SESSION "no such session; log in again"
 
 /* The last seq seen per conversation, for the provisional seq of an offline append. */
 struct seen_seq {
@@ -38,6 +49,7 @@ struct store {
 	long long replay_at; /* now_ms() before which a failed replay is not retried */
 	struct seen_seq *seqs;
 	size_t nseqs;
+	char *detail; /* an engine's detail for the call being answered (see answer) */
 };
 
 static int has_prefix(const char *s, const char *p)
@@ -97,12 +109,46 @@ static void drop_cause(char **cause)
 	}
 }
 
-/* The engine's rc, noting an unreachable server. */
-static int seen(struct store *st, int rc)
+/*
+ * Turns an engine's answer into the contract's (see engine.h): the
+ * store_rc class of rc, with the words for it in *cause, noting an
+ * unreachable server. `what` says what the call was doing; the engine's
+ * detail, if any, is in st->detail and is used up here.
+ */
+static int answer(struct store *st, int rc, const char *what, char **cause)
 {
-	if (rc == STORE_OFFLINE && st->ob != NULL)
-		went_offline(st);
-	return rc;
+	char *detail = st->detail;
+	st->detail = NULL;
+	switch (rc) {
+	case STORE_OK:
+		break;
+	case ENGINE_NO_ACCOUNT:
+		set_cause(cause, NO_ACCOUNT);
+		break;
+	case ENGINE_NO_CONV:
+		set_cause(cause, NO_CONV);
+		break;
+	case ENGINE_NO_MSG:
+		set_cause(cause, NO_MSG);
+		break;
+	case ENGINE_NO_SESSION:
+		set_cause(cause, NO_SESSION);
+		break;
+	case STORE_EXISTS:
+		set_cause(cause, "store: %s: it is stored already", what);
+		break;
+	case STORE_ERROR:
+		set_cause(cause, "store: %s failed in %s: %s", what, st->e->where(st->h),
+		          detail ? detail : "unknown error");
+		break;
+	default: /* STORE_OFFLINE, STORE_INVALID: the engine's own words */
+		if (rc == STORE_OFFLINE && st->ob != NULL)
+			went_offline(st);
+		set_cause(cause, "%s", detail ? detail : "store: the engine failed");
+		break;
+	}
+	free(detail);
+	return engine_class(rc);
 }
 
 /* Before a read: STORE_OFFLINE at once while the server is known to be away. */
@@ -302,6 +348,7 @@ void store_close(struct store *st)
 		free(st->seqs[i].conv_id);
 	free(st->seqs);
 	free(st->ident);
+	free(st->detail);
 	free(st);
 }
 
@@ -312,7 +359,7 @@ const char *store_engine(const struct store *st)
 
 int store_destroy(struct store *st, char **cause)
 {
-	return st->e->destroy(st->h, cause);
+	return answer(st, st->e->destroy(st->h, &st->detail), "removing the store", cause);
 }
 
 /* Lower-cases (ASCII) and trims an e-mail address; the caller frees it. */
@@ -346,7 +393,7 @@ static int need_conv(const char *user_id, const char *conv_id, char **cause)
 	if (user_id == NULL || *user_id == '\0')
 		return set_cause(cause, "store: not logged in; use /login first"), STORE_INVALID;
 	if (conv_id == NULL || *conv_id == '\0')
-		return set_cause(cause, STORE_NO_CONV), STORE_NOTFOUND;
+		return set_cause(cause, NO_CONV), STORE_NOTFOUND;
 	return STORE_OK;
 }
 
@@ -365,8 +412,12 @@ int store_user_create(struct store *st, const char *name, const char *email,
 	} else {
 		rc = read_gate(st, cause);
 		if (rc == 0)
-			rc = seen(st, st->e->user_create(st->h, name, norm, password_hash,
-			                                 wall_ms(), &id, cause));
+			rc = answer(st,
+			            st->e->user_create(st->h, name, norm, password_hash, wall_ms(),
+			                               &id, &st->detail),
+			            "creating an account", cause);
+		if (rc == STORE_EXISTS)
+			set_cause(cause, "an account with that e-mail already exists");
 	}
 	free(norm);
 	if (rc == 0 && id_out != NULL)
@@ -374,6 +425,23 @@ int store_user_create(struct store *st, const char *name, const char *email,
 	else
 		free(id);
 	return rc;
+}
+
+/* An account as the engine read it, checked for the fields every record has. */
+static int user_checked(int rc, struct store_user **out, char **cause)
+{
+	struct store_user *u = *out;
+	if (rc < 0 || u == NULL)
+		return rc;
+	if (u->id == NULL || u->email == NULL || u->password_hash == NULL) {
+		store_user_free(u);
+		*out = NULL;
+		return set_cause(cause, "store: the account record is damaged (missing fields)"),
+		       STORE_ERROR;
+	}
+	if (u->name == NULL)
+		u->name = xstrdup("");
+	return STORE_OK;
 }
 
 int store_user_find_email(struct store *st, const char *email, struct store_user **out,
@@ -386,19 +454,24 @@ int store_user_find_email(struct store *st, const char *email, struct store_user
 	if ((rc = read_gate(st, cause)) < 0)
 		return rc;
 	char *norm = email_lower(email);
-	rc = seen(st, st->e->user_find(st->h, 1, norm, out, cause));
+	rc = answer(st, st->e->user_find(st->h, 1, norm, out, &st->detail), "looking up an account",
+	            cause);
 	free(norm);
-	return rc;
+	if (rc == STORE_NOTFOUND)
+		set_cause(cause, "no account with that e-mail");
+	return user_checked(rc, out, cause);
 }
 
 int store_user_find_id(struct store *st, const char *id, struct store_user **out, char **cause)
 {
 	*out = NULL;
 	if (id == NULL || *id == '\0')
-		return set_cause(cause, "no such account"), STORE_NOTFOUND;
+		return set_cause(cause, NO_ACCOUNT), STORE_NOTFOUND;
 	int rc = read_gate(st, cause);
 	if (rc == 0)
-		rc = seen(st, st->e->user_find(st->h, 0, id, out, cause));
+		rc = user_checked(answer(st, st->e->user_find(st->h, 0, id, out, &st->detail),
+		                         "looking up an account", cause),
+		                  out, cause);
 	if (rc == 0)
 		outbox_remember_user(st->ob, *out);
 	if (rc == STORE_OFFLINE && (*out = outbox_recall_user(st->ob, id)) != NULL) {
@@ -417,7 +490,41 @@ int store_session_add(struct store *st, const char *jti, const char *user_id, lo
 		return rc;
 	if ((rc = read_gate(st, cause)) < 0)
 		return rc;
-	return seen(st, st->e->session_add(st->h, jti, user_id, expires_ms, cause));
+	rc = answer(st, st->e->session_add(st->h, jti, user_id, expires_ms, &st->detail),
+	            "recording a session", cause);
+	if (rc == STORE_EXISTS)
+		set_cause(cause, "store: session id already recorded");
+	return rc;
+}
+
+/*
+ * The policy for a stored session, the same for every engine: revoked
+ * first (a revoked session says so even when it has expired since), then
+ * a record without a user (damaged: never valid), then expiry.
+ */
+static int session_valid(struct store *st, const char *jti, long long now, char **uid, char **cause)
+{
+	struct engine_session s = {0};
+	int rc = answer(st, st->e->session_get(st->h, jti, &s, &st->detail), "checking a session",
+	                cause);
+	if (rc < 0)
+		return rc;
+	const char *why = NULL;
+	if (s.revoked)
+		why = "session revoked; log in again";
+	else if (s.user_id == NULL)
+		why = "the session's record is damaged; log in again";
+	else if (s.expires_ms <= now)
+		why = "session expired; log in again";
+	if (why != NULL) {
+		set_cause(cause, "%s", why);
+		rc = STORE_NOTFOUND;
+	}
+	if (rc == 0)
+		*uid = s.user_id;
+	else
+		free(s.user_id);
+	return rc;
 }
 
 int store_session_check(struct store *st, const char *jti, long long now_ms, char **user_id_out,
@@ -426,11 +533,11 @@ int store_session_check(struct store *st, const char *jti, long long now_ms, cha
 	if (user_id_out != NULL)
 		*user_id_out = NULL;
 	if (jti == NULL || *jti == '\0')
-		return set_cause(cause, "no such session; log in again"), STORE_NOTFOUND;
+		return set_cause(cause, NO_SESSION), STORE_NOTFOUND;
 	char *uid = NULL;
 	int rc = read_gate(st, cause);
 	if (rc == 0)
-		rc = seen(st, st->e->session_check(st->h, jti, now_ms, &uid, cause));
+		rc = session_valid(st, jti, now_ms, &uid, cause);
 	if (rc == 0)
 		outbox_remember_session(st->ob, jti, uid);
 	else if (rc == STORE_NOTFOUND)
@@ -454,7 +561,8 @@ int store_session_revoke(struct store *st, const char *jti, char **cause)
 		return rc;
 	if ((rc = read_gate(st, cause)) < 0)
 		return rc;
-	rc = seen(st, st->e->session_revoke(st->h, jti, cause));
+	rc =
+	    answer(st, st->e->session_revoke(st->h, jti, &st->detail), "revoking a session", cause);
 	if (rc == 0)
 		outbox_remember_session(st->ob, NULL, NULL);
 	return rc;
@@ -466,7 +574,8 @@ int store_login_fail_add(struct store *st, const char *email, long long at_ms, c
 	if (rc < 0)
 		return rc;
 	char *norm = email_lower(email);
-	rc = seen(st, st->e->fail_add(st->h, norm, at_ms, cause));
+	rc = answer(st, st->e->fail_add(st->h, norm, at_ms, &st->detail),
+	            "recording a failed login", cause);
 	free(norm);
 	return rc;
 }
@@ -479,7 +588,8 @@ int store_login_fail_count(struct store *st, const char *email, long long since_
 	if (rc < 0)
 		return rc;
 	char *norm = email_lower(email);
-	rc = seen(st, st->e->fail_count(st->h, norm, since_ms, count, cause));
+	rc = answer(st, st->e->fail_count(st->h, norm, since_ms, count, &st->detail),
+	            "counting failed logins", cause);
 	free(norm);
 	return rc;
 }
@@ -490,7 +600,8 @@ int store_login_fail_clear(struct store *st, const char *email, char **cause)
 	if (rc < 0)
 		return rc;
 	char *norm = email_lower(email);
-	rc = seen(st, st->e->fail_clear(st->h, norm, cause));
+	rc = answer(st, st->e->fail_clear(st->h, norm, &st->detail), "clearing failed logins",
+	            cause);
 	free(norm);
 	return rc;
 }
@@ -504,8 +615,10 @@ int store_conv_create(struct store *st, const char *user_id, const char *title, 
 	char *id = NULL;
 	long long now = wall_ms();
 	if (st->ob == NULL) {
-		rc = st->e->conv_create(st->h, user_id, title ? title : "", model, system_prompt,
-		                        NULL, now, &id, cause);
+		rc = answer(st,
+		            st->e->conv_create(st->h, user_id, title ? title : "", model,
+		                               system_prompt, NULL, now, &id, &st->detail),
+		            "creating a conversation", cause);
 	} else {
 		/* The id is made here, so a write that may or may not have reached the
 		 * server is journaled under the same id and cannot be applied twice. */
@@ -513,11 +626,15 @@ int store_conv_create(struct store *st, const char *user_id, const char *title, 
 		rc = STORE_OFFLINE;
 		if (!journal_first(st)) {
 			char *got = NULL;
-			rc = seen(st, st->e->conv_create(st->h, user_id, title ? title : "", model,
-			                                 system_prompt, id, now, &got, cause));
+			rc = answer(st,
+			            st->e->conv_create(st->h, user_id, title ? title : "", model,
+			                               system_prompt, id, now, &got, &st->detail),
+			            "creating a conversation", cause);
 			free(got);
-			if (rc == STORE_EXISTS)
+			if (rc == STORE_EXISTS) {
+				drop_cause(cause); /* made before, under the same id */
 				rc = STORE_OK;
+			}
 		}
 		if (rc == STORE_OFFLINE) {
 			drop_cause(cause);
@@ -544,7 +661,8 @@ int store_conv_list(struct store *st, const char *user_id, size_t offset, size_t
 		return STORE_OK;
 	if ((rc = read_gate(st, cause)) < 0)
 		return rc;
-	rc = seen(st, st->e->conv_list(st->h, user_id, offset, limit, out, cause));
+	rc = answer(st, st->e->conv_list(st->h, user_id, offset, limit, out, &st->detail),
+	            "listing conversations", cause);
 	if (rc < 0)
 		store_conv_list_free(out);
 	return rc;
@@ -557,7 +675,8 @@ int store_conv_get(struct store *st, const char *user_id, const char *conv_id, s
 	*out = NULL;
 	if ((rc = need_conv(user_id, conv_id, cause)) < 0 || (rc = read_gate(st, cause)) < 0)
 		return rc;
-	return seen(st, st->e->conv_get(st->h, user_id, conv_id, out, cause));
+	return answer(st, st->e->conv_get(st->h, user_id, conv_id, out, &st->detail),
+	              "reading a conversation", cause);
 }
 
 int store_conv_get_index(struct store *st, const char *user_id, size_t index, struct conv **out,
@@ -565,14 +684,14 @@ int store_conv_get_index(struct store *st, const char *user_id, size_t index, st
 {
 	*out = NULL;
 	if (index == 0)
-		return set_cause(cause, STORE_NO_CONV), STORE_NOTFOUND;
+		return set_cause(cause, NO_CONV), STORE_NOTFOUND;
 	struct store_conv_list l;
 	int rc = store_conv_list(st, user_id, index - 1, 1, &l, cause);
 	if (rc < 0)
 		return rc;
 	if (l.n == 0) {
 		store_conv_list_free(&l);
-		return set_cause(cause, STORE_NO_CONV), STORE_NOTFOUND;
+		return set_cause(cause, NO_CONV), STORE_NOTFOUND;
 	}
 	rc = store_conv_get(st, user_id, l.items[0].id, out, cause);
 	store_conv_list_free(&l);
@@ -586,7 +705,8 @@ static int conv_set(struct store *st, const char *user_id, const char *conv_id, 
 	if ((rc = need_conv(user_id, conv_id, cause)) < 0)
 		return rc;
 	if (!journal_first(st)) {
-		rc = seen(st, st->e->conv_set(st->h, user_id, conv_id, field, value, cause));
+		rc = answer(st, st->e->conv_set(st->h, user_id, conv_id, field, value, &st->detail),
+		            "changing a conversation", cause);
 		if (rc != STORE_OFFLINE || st->ob == NULL)
 			return rc;
 		drop_cause(cause);
@@ -618,7 +738,8 @@ int store_conv_delete(struct store *st, const char *user_id, const char *conv_id
 	if ((rc = need_conv(user_id, conv_id, cause)) < 0)
 		return rc;
 	if (!journal_first(st)) {
-		rc = seen(st, st->e->conv_delete(st->h, user_id, conv_id, cause));
+		rc = answer(st, st->e->conv_delete(st->h, user_id, conv_id, &st->detail),
+		            "deleting a conversation", cause);
 		if (rc != STORE_OFFLINE || st->ob == NULL)
 			return rc;
 		drop_cause(cause);
@@ -637,13 +758,18 @@ int store_msg_append(struct store *st, const char *user_id, const char *conv_id,
 		       STORE_INVALID;
 	long long now = wall_ms();
 	if (st->ob == NULL)
-		return st->e->msg_append(st->h, user_id, conv_id, m, NULL, now, cause);
+		return answer(st,
+		              st->e->msg_append(st->h, user_id, conv_id, m, NULL, now, &st->detail),
+		              "storing a message", cause);
 	char *id = st->e->new_id(st->h); /* see store_conv_create */
 	rc = STORE_OFFLINE;
 	if (!journal_first(st)) {
-		rc = seen(st, st->e->msg_append(st->h, user_id, conv_id, m, id, now, cause));
-		if (rc == STORE_EXISTS)
+		rc = answer(st, st->e->msg_append(st->h, user_id, conv_id, m, id, now, &st->detail),
+		            "storing a message", cause);
+		if (rc == STORE_EXISTS) {
+			drop_cause(cause); /* made before, under the same id */
 			rc = STORE_OK;
+		}
 		if (rc == 0)
 			seq_note(st, conv_id, m->seq);
 	}
@@ -675,7 +801,8 @@ int store_msg_update(struct store *st, const char *user_id, const char *conv_id,
 		return set_cause(cause, "store: the message was never stored; append it first"),
 		       STORE_INVALID;
 	if (!journal_first(st)) {
-		rc = seen(st, st->e->msg_update(st->h, user_id, conv_id, m, cause));
+		rc = answer(st, st->e->msg_update(st->h, user_id, conv_id, m, &st->detail),
+		            "updating a message", cause);
 		if (rc != STORE_OFFLINE || st->ob == NULL)
 			return rc;
 		drop_cause(cause);
@@ -692,10 +819,11 @@ int store_msg_feedback(struct store *st, const char *user_id, const char *conv_i
 	if (feedback < -1 || feedback > 1)
 		return set_cause(cause, "store: feedback must be +1, -1 or 0"), STORE_INVALID;
 	if (msg_id == NULL || *msg_id == '\0')
-		return set_cause(cause, "no such message"), STORE_NOTFOUND;
+		return set_cause(cause, NO_MSG), STORE_NOTFOUND;
 	if (!journal_first(st)) {
-		rc =
-		    seen(st, st->e->msg_feedback(st->h, user_id, conv_id, msg_id, feedback, cause));
+		rc = answer(
+		    st, st->e->msg_feedback(st->h, user_id, conv_id, msg_id, feedback, &st->detail),
+		    "recording feedback", cause);
 		if (rc != STORE_OFFLINE || st->ob == NULL)
 			return rc;
 		drop_cause(cause);
@@ -711,7 +839,9 @@ static int msg_page(struct store *st, const char *user_id, const char *conv_id, 
 	out->n = 0;
 	if ((rc = need_conv(user_id, conv_id, cause)) < 0 || (rc = read_gate(st, cause)) < 0)
 		return rc;
-	rc = seen(st, st->e->msg_page(st->h, user_id, conv_id, before_seq, limit, out, cause));
+	rc = answer(st,
+	            st->e->msg_page(st->h, user_id, conv_id, before_seq, limit, out, &st->detail),
+	            "reading messages", cause);
 	if (rc < 0)
 		store_msgs_free(out);
 	else if (out->n > 0)
@@ -743,13 +873,17 @@ int store_usage_add(struct store *st, const char *user_id, const char *model, lo
 	if ((rc = need("user id", user_id, cause)) < 0 || (rc = need("model", model, cause)) < 0)
 		return rc;
 	if (st->ob == NULL)
-		return st->e->usage_add(st->h, user_id, model, at_ms, NULL, cause);
+		return answer(st, st->e->usage_add(st->h, user_id, model, at_ms, NULL, &st->detail),
+		              "recording usage", cause);
 	char *id = st->e->new_id(st->h); /* see store_conv_create */
 	rc = STORE_OFFLINE;
 	if (!journal_first(st)) {
-		rc = seen(st, st->e->usage_add(st->h, user_id, model, at_ms, id, cause));
-		if (rc == STORE_EXISTS)
+		rc = answer(st, st->e->usage_add(st->h, user_id, model, at_ms, id, &st->detail),
+		            "recording usage", cause);
+		if (rc == STORE_EXISTS) {
+			drop_cause(cause); /* made before, under the same id */
 			rc = STORE_OK;
+		}
 	}
 	if (rc == STORE_OFFLINE) {
 		drop_cause(cause);
@@ -767,7 +901,8 @@ int store_usage_count(struct store *st, const char *user_id, const char *model, 
 	if ((rc = need("user id", user_id, cause)) < 0 || (rc = need("model", model, cause)) < 0 ||
 	    (rc = read_gate(st, cause)) < 0)
 		return rc;
-	return seen(st, st->e->usage_count(st->h, user_id, model, since_ms, count, cause));
+	return answer(st, st->e->usage_count(st->h, user_id, model, since_ms, count, &st->detail),
+	              "counting usage", cause);
 }
 
 bool store_usage_allows(struct store *st, const char *user_id, const char *model, long rpm,

@@ -749,6 +749,66 @@ START_TEST(sessions_expire_and_revoke)
 }
 END_TEST
 
+/* Takes the user out of a stored session, behind the store's back (a damaged record). */
+static void raw_damage_session(const char *jti)
+{
+	if (!E.mongo) {
+		char *path = xasprintf("%s/jarvis.db", E.dir);
+		sqlite3 *db;
+		sqlite3_stmt *st;
+		ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+		ck_assert_int_eq(
+		    sqlite3_prepare_v2(db, "UPDATE sessions SET user_id = 'gone' WHERE jti = ?", -1,
+		                       &st, NULL),
+		    SQLITE_OK);
+		sqlite3_bind_text(st, 1, jti, -1, SQLITE_STATIC);
+		ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
+		ck_assert_int_eq(sqlite3_changes(db), 1);
+		sqlite3_finalize(st);
+		sqlite3_close(db);
+		free(path);
+		return;
+	}
+	bson_error_t err;
+	mongoc_client_t *cl = mongoc_client_new(E.uri);
+	ck_assert_ptr_nonnull(cl);
+	mongoc_collection_t *coll = mongoc_client_get_collection(cl, E.db, "sessions");
+	bson_t filter = BSON_INITIALIZER, update = BSON_INITIALIZER, unset, reply;
+	BSON_APPEND_UTF8(&filter, "jti", jti);
+	BSON_APPEND_DOCUMENT_BEGIN(&update, "$unset", &unset);
+	BSON_APPEND_UTF8(&unset, "user_id", "");
+	bson_append_document_end(&update, &unset);
+	ck_assert_msg(mongoc_collection_update_one(coll, &filter, &update, NULL, &reply, &err),
+	              "%s", err.message);
+	bson_destroy(&filter), bson_destroy(&update), bson_destroy(&reply);
+	mongoc_collection_destroy(coll);
+	mongoc_client_destroy(cl);
+}
+
+/*
+ * Both engines hand back the raw record and store.c decides: a session
+ * whose record lost its user is never valid, and says so; revoked wins.
+ */
+START_TEST(damaged_session_is_refused_alike)
+{
+	char *u = mkuser("lena"), *cause = NULL, *who = NULL;
+	long long now = wall_ms();
+	ck_assert_int_eq(store_session_add(S, "jti-dmg-1", u, now + 60000, &cause), 0);
+	ck_assert_int_eq(store_session_add(S, "jti-dmg-2", u, now + 60000, &cause), 0);
+	ck_assert_int_eq(store_session_revoke(S, "jti-dmg-2", &cause), 0);
+	raw_damage_session("jti-dmg-1");
+	raw_damage_session("jti-dmg-2");
+	ck_assert_int_eq(store_session_check(S, "jti-dmg-1", now, &who, &cause), STORE_NOTFOUND);
+	ck_assert_ptr_null(who);
+	ck_assert_str_eq(cause, "the session's record is damaged; log in again");
+	ck_assert_int_eq(store_session_check(S, "jti-dmg-2", now, &who, &cause), STORE_NOTFOUND);
+	ck_assert_ptr_null(who);
+	ck_assert_str_eq(cause, "session revoked; log in again");
+	free(cause);
+	free(u);
+}
+END_TEST
+
 START_TEST(login_failures_count_across_handles)
 {
 	char *cause = NULL;
@@ -936,6 +996,7 @@ static void add_contract(TCase *tc)
 	tcase_add_test(tc, large_images_round_trip);
 	tcase_add_test(tc, two_processes_appending_get_distinct_seqs);
 	tcase_add_test(tc, sessions_expire_and_revoke);
+	tcase_add_test(tc, damaged_session_is_refused_alike);
 	tcase_add_test(tc, login_failures_count_across_handles);
 	tcase_add_test(tc, usage_counts_per_user_model_and_window);
 }
