@@ -235,8 +235,11 @@ bool overlay_key(struct overlay *o, int key, bool is_code, struct chat *ch, stru
 			o->delete_title =
 			    xstrdup(r[idx[o->sel]].title[0] ? r[idx[o->sel]].title : "untitled");
 			o->confirm_delete = true;
+		} else if (key == 'r' && o->sel < n && ctx->then != NULL) {
+			/* The input already answers a question (maybe a password). */
+			chat_notice(ch, "answer or cancel (Esc) the question first, then rename");
+			overlay_close(o);
 		} else if (key == 'r' && o->sel < n) {
-			cmd_ctx_reset(ctx);
 			ctx->state[0] = xstrdup(r[idx[o->sel]].id);
 			ctx->ask_label = xstrdup("new title:");
 			ctx->then = rename_then;

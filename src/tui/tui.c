@@ -64,6 +64,8 @@ struct tui {
 	bool pasting;
 	long long ctrl_c_ms; /* when Ctrl-C was pressed on an empty idle line */
 	char *hint;          /* a short status hint until the next key */
+	bool asking;         /* a command's question (ctx.then) holds the input */
+	char *parked;        /* the draft put aside while it does */
 };
 
 static bool curses_active;
@@ -730,6 +732,27 @@ static void key_escape(struct tui *t)
 	}
 }
 
+/*
+ * A question (a password, F3's new title) borrows the input line: the
+ * draft being typed is put aside when it starts and given back, as it was,
+ * when it is answered or cancelled. A question never eats a draft.
+ */
+static void sync_ask(struct tui *t)
+{
+	if (t->ctx.then != NULL && !t->asking) {
+		t->asking = true;
+		free(t->parked);
+		t->parked = editor_get_text(t->editor);
+		editor_clear(t->editor);
+	} else if (t->ctx.then == NULL && t->asking) {
+		t->asking = false;
+		if (t->parked != NULL && editor_len(t->editor) == 0)
+			editor_set_text(t->editor, t->parked);
+		free(t->parked);
+		t->parked = NULL;
+	}
+}
+
 static void read_keys(void *ud, int fd, short revents)
 {
 	struct tui *t = ud;
@@ -752,17 +775,13 @@ static void read_keys(void *ud, int fd, short revents)
 			} else if (rc2 == OK) {
 				key_alt(t, next);
 			}
-			t->need_render = true;
-			continue;
+		} else if (!overlay_key(t->overlay, (int)wc, is_code, t->chat, &t->ctx)) {
+			if (is_code)
+				key_code(t, (int)wc);
+			else
+				key_char(t, wc);
 		}
-		if (overlay_key(t->overlay, (int)wc, is_code, t->chat, &t->ctx)) {
-			t->need_render = true;
-			continue;
-		}
-		if (is_code)
-			key_code(t, (int)wc);
-		else
-			key_char(t, wc);
+		sync_ask(t);
 		t->need_render = true;
 	}
 }
@@ -862,8 +881,14 @@ int tui_run(const struct config *cfg)
 		unsigned d = chat_take_dirty(t.chat);
 		char *back = chat_take_restore(t.chat);
 		if (back != NULL) {
-			if (editor_len(t.editor) == 0)
+			/* While a question holds the input, the draft is the parked one. */
+			if (t.asking && (t.parked == NULL || t.parked[0] == '\0')) {
+				free(t.parked);
+				t.parked = back;
+				back = NULL;
+			} else if (!t.asking && editor_len(t.editor) == 0) {
 				editor_set_text(t.editor, back);
+			}
 			free(back);
 		}
 		if (d & CHAT_DIRTY_QUIT)
@@ -892,6 +917,7 @@ int tui_run(const struct config *cfg)
 	history_free(t.inputs);
 	free(t.history_path);
 	free(t.hint);
+	free(t.parked);
 	if (t.hist_win)
 		delwin(t.hist_win);
 	if (t.status_win)

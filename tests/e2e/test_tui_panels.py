@@ -1,0 +1,84 @@
+"""End-to-end tests of the TUI's panels (F1 help, F2 models, F3 conversations).
+
+What it is for: what a user sees in the panels at small terminal sizes
+(F1 scrolls to its last command and its keys at 80x24 and 40x12) and that a
+panel asking for something (F3's rename) never eats or changes the draft
+the user was typing. Key and command tables against the man page are unit
+tests (tests/unit/test_keys.c).
+What it must not do: reach the network (the fake Gemini server only), or
+sleep for fixed long times (it waits for the screen or the store).
+"""
+
+import re
+import time
+
+import pytest
+
+from test_tui import escape, send, start, wait_until
+from test_tui_accounts import cli_convs, cli_signup
+
+DRAFT = "a half typed thought"
+
+
+def input_row(t):
+    """The last screen row: the input line with its prompt."""
+    return t.capture()[-1]
+
+
+def two_conversations(jarvis_tui, run_jarvis):
+    """Ann logged in with two stored conversations; the second is open."""
+    cli_signup(run_jarvis)
+    t = start(jarvis_tui, 100, 30)
+    t.wait_for(re.compile(r"^ Ann │ ", re.M))
+    send(t, "first topic")
+    t.wait_for("Cheyenne")
+    send(t, "/new")
+    t.wait_for("new conversation")
+    send(t, "second topic")
+    wait_until(lambda: t.screen().count("Cheyenne") == 1 and "second topic" in t.screen(),
+               what="the second answer")
+    t.wait_gone("streaming")
+    t.wait_gone("pending")
+    return t
+
+
+def open_rename_of_first(t):
+    """F3, down to "first topic", r: the rename prompt is up."""
+    t.send_keys("F3")
+    t.wait_for("Conversations")
+    t.wait_for("first topic")
+    t.send_keys("Down")
+    time.sleep(0.1)
+    t.send_keys("r")
+    t.wait_for("new title:")
+
+
+@pytest.mark.parametrize("how", ["answer", "escape"])
+def test_f3_rename_keeps_the_draft(jarvis_tui, fake_gemini, run_jarvis, how):
+    t = two_conversations(jarvis_tui, run_jarvis)
+    t.send_text(DRAFT)
+    t.wait_for(DRAFT)
+    open_rename_of_first(t)
+    # the prompt starts empty: the draft is put aside, not offered as the title
+    assert DRAFT not in input_row(t), t.show()
+    if how == "answer":
+        send(t, "Better title")
+        wait_until(lambda: "Better title" in cli_convs(run_jarvis), what="the rename stored")
+        assert DRAFT not in cli_convs(run_jarvis)
+    else:
+        escape(t)
+        t.wait_for("cancelled")
+    # the draft is back in the input, whole, the cursor after it
+    wait_until(lambda: DRAFT in input_row(t), what="the draft back in the input")
+    assert "new title:" not in input_row(t), t.show()
+    convs = cli_convs(run_jarvis)
+    assert "second topic" in convs
+    if how == "escape":
+        assert "first topic" in convs and "Better title" not in convs
+    # what comes back is still the draft: Enter sends it as a question
+    t.send_text(" here")
+    send(t, "")
+    t.wait_for(DRAFT + " here")
+    wait_until(lambda: any(DRAFT + " here" in str(r["json"])
+                           for r in fake_gemini.api_requests("stream")),
+               what="the draft sent as a question")
