@@ -4,6 +4,7 @@
 #   make test       unit tests (check) then end-to-end tests (pytest, tmux)
 #   make sanitize   the same tests against an ASan+UBSan build
 #   make lint       clang-format check and the banned-call grep
+#   make check-build  the build's own tests (no-op rebuild, header deps, core isolation)
 #   make install    PREFIX, DESTDIR, MANPREFIX honoured
 
 PREFIX    ?= /usr/local
@@ -17,7 +18,11 @@ CC        ?= cc
 # The heavy optional libraries are linked only into plugins (see
 # include/jarvis/plugin.h), loaded on first use: a run that never touches
 # MongoDB, SQLite or an attachment never maps libmongoc, sqlite3 or libmagic.
-PKGS   = ncursesw libcurl libcjson libjwt libxcrypt md4c inih libutf8proc
+# CORE_PKGS are all src/core may use: a unit test of the core links against
+# the core archive and these alone (see below), so the core cannot reach for
+# the terminal, the network or a store without the build saying so.
+CORE_PKGS = libcjson md4c inih libutf8proc
+PKGS   = $(CORE_PKGS) ncursesw libcurl libjwt libxcrypt
 PLUGIN_PKGS = libmongoc-1.0 sqlite3 libmagic
 WARN   = -std=c11 -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes \
          -Wstrict-prototypes -Wno-unused-parameter
@@ -27,6 +32,7 @@ PLUGIN_DIR   = $(BUILD)/lib/jarvis
 ALL_CPPFLAGS = -D_GNU_SOURCE -Iinclude -I$(BUILD) \
                $(shell pkg-config --cflags $(PKGS) $(PLUGIN_PKGS)) $(CPPFLAGS)
 LIBS         = $(shell pkg-config --libs $(PKGS)) -lpthread -lm -ldl
+CORE_LIBS    = $(shell pkg-config --libs $(CORE_PKGS)) -lm
 
 DEB_PACKAGES = build-essential pkg-config libncursesw5-dev libcurl4-openssl-dev \
   libmongoc-dev libcjson-dev libjwt-dev libcrypt-dev libmagic-dev libsqlite3-dev \
@@ -50,23 +56,35 @@ PLUGIN_OBJ   = $(sort $(foreach p,$(PLUGIN_NAMES),$(PLUGIN_$(p)_SRC:%.c=$(BUILD)
 
 SRC      = $(filter-out $(PLUGIN_ONLY),$(sort $(wildcard src/*.c src/*/*.c)))
 OBJ      = $(SRC:%.c=$(BUILD)/%.o)
-LIB_OBJ  = $(filter-out $(BUILD)/src/main.o,$(OBJ))
+CORE_OBJ = $(filter $(BUILD)/src/core/%.o,$(OBJ))
+LIB_OBJ  = $(filter-out $(BUILD)/src/main.o $(CORE_OBJ),$(OBJ))
 UNIT_SRC = $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+# tests/unit/test_X.c is a test of the core when src/core/X.c exists.
+CORE_UNIT_BIN = $(filter $(patsubst src/core/%.c,$(BUILD)/tests/test_%,$(SRC)),$(UNIT_BIN))
 BIN      = $(if $(filter build,$(BUILD)),jarvis,$(BUILD)/jarvis)
 
-.PHONY: all deps test unit e2e sanitize lint fuzz bench install uninstall clean
+.PHONY: all deps test unit e2e check-build sanitize lint fuzz bench install uninstall clean
 
 all: $(BIN) $(PLUGINS)
 
-# Everything but main.o goes in an archive, so a program links only what it uses.
+# Everything but main.o goes in two archives, so a program links only what it
+# uses: the core (src/core, pure: no terminal, network or store) in
+# libjarvis-core.a, the rest in libjarvis.a, which may use the core but not
+# the other way round.
+$(BUILD)/libjarvis-core.a: $(CORE_OBJ)
+	rm -f $@
+	ar rcs $@ $(CORE_OBJ)
+
 $(BUILD)/libjarvis.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $(LIB_OBJ)
 
+ARCHIVES = $(BUILD)/libjarvis.a $(BUILD)/libjarvis-core.a
+
 # The plugins come with the binary (order-only: relinking one does not relink it).
-$(BIN): $(BUILD)/src/main.o $(BUILD)/libjarvis.a | $(PLUGINS)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(BUILD)/src/main.o $(BUILD)/libjarvis.a $(LIBS)
+$(BIN): $(BUILD)/src/main.o $(ARCHIVES) | $(PLUGINS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(BUILD)/src/main.o $(ARCHIVES) $(LIBS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
@@ -76,7 +94,11 @@ $(BUILD)/pic/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -fPIC -MMD -MP -c -o $@ $<
 
-# Only the entry points in src/plugin.map leave a plugin.
+# Only the entry points in src/plugin.map leave a plugin. Their PIC objects
+# are named only through the secondary expansion below, so make would take
+# them for intermediate files and delete them after the link, and the next
+# make would compile them again: .SECONDARY keeps them.
+.SECONDARY: $(PLUGIN_OBJ)
 plugin_objs = $(patsubst %.c,$(BUILD)/pic/%.o,$(PLUGIN_$(1)_SRC))
 .SECONDEXPANSION:
 $(PLUGIN_DIR)/jarvis-%.so: $$(call plugin_objs,$$*) src/plugin.map
@@ -85,23 +107,39 @@ $(PLUGIN_DIR)/jarvis-%.so: $$(call plugin_objs,$$*) src/plugin.map
 	  -o $@ $(filter %.o,$^) $(shell pkg-config --libs $(PLUGIN_$*_PKGS))
 
 # Where the plugins are, rewritten only when PREFIX, LIBDIR or BUILD change,
-# so that changing them rebuilds what depends on it.
+# so that changing them rebuilds what depends on it (and only then is the
+# header out of date, so make -q and make -n see an up-to-date tree as one).
+PATHS_H_LINES = '\#define JARVIS_BUILD_BIN "$(abspath $(BIN))"' \
+  '\#define JARVIS_BUILD_ROOT "$(abspath $(BUILD))"' \
+  '\#define JARVIS_BUILD_LIBDIR "$(abspath $(PLUGIN_DIR))"' \
+  '\#define JARVIS_INSTALL_LIBDIR "$(LIBDIR)/jarvis"'
+ifneq ($(shell cat $(BUILD)/paths.h 2>/dev/null),$(shell printf '%s\n' $(PATHS_H_LINES)))
 $(BUILD)/paths.h: FORCE
+endif
+$(BUILD)/paths.h:
 	@mkdir -p $(@D)
-	@printf '#define JARVIS_BUILD_BIN "%s"\n#define JARVIS_BUILD_ROOT "%s"\n#define JARVIS_BUILD_LIBDIR "%s"\n#define JARVIS_INSTALL_LIBDIR "%s"\n' \
-	  '$(abspath $(BIN))' '$(abspath $(BUILD))' '$(abspath $(PLUGIN_DIR))' '$(LIBDIR)/jarvis' > $@.tmp
-	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+	@printf '%s\n' $(PATHS_H_LINES) > $@
 $(BUILD)/src/plugin.o: $(BUILD)/paths.h
 
 .PHONY: FORCE
 FORCE:
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libjarvis.a
+# A unit test tracks the headers it includes (-MMD writes test_X.d). A test
+# of the core links the whole core archive and only CORE_LIBS: if any core
+# file calls curses, curl, mongoc or code outside src/core, it fails to link.
+$(BUILD)/tests/%: tests/unit/%.c $(ARCHIVES)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(shell pkg-config --cflags check) $(LDFLAGS) \
-	  -o $@ $< $(BUILD)/libjarvis.a $(LIBS) $(shell pkg-config --libs check $(PLUGIN_PKGS))
+	  -MMD -MP -MF $@.d -MT $@ -o $@ $< $(BUILD)/libjarvis.a $(BUILD)/libjarvis-core.a $(LIBS) \
+	  $(shell pkg-config --libs check $(PLUGIN_PKGS))
 
--include $(OBJ:.o=.d) $(PLUGIN_OBJ:.o=.d)
+$(CORE_UNIT_BIN): $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libjarvis-core.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(shell pkg-config --cflags check) $(LDFLAGS) \
+	  -MMD -MP -MF $@.d -MT $@ -o $@ $< -Wl,--whole-archive $(BUILD)/libjarvis-core.a \
+	  -Wl,--no-whole-archive $(CORE_LIBS) $(shell pkg-config --libs check)
+
+-include $(OBJ:.o=.d) $(PLUGIN_OBJ:.o=.d) $(UNIT_BIN:=.d)
 
 # Debian packages, then FerretDB (a Go program) for the MongoDB store tests.
 deps:
@@ -115,6 +153,11 @@ deps:
 unit: $(UNIT_BIN) $(PLUGINS)
 	@$(PYTHON) tests/ferretdb.py run -- sh -c \
 	  'fail=0; for t in $(UNIT_BIN); do $$t || fail=1; done; exit $$fail'
+
+# The build's own tests (tests/build): a second make does nothing, unit tests
+# track their headers, the core links without curses, curl or mongoc.
+check-build:
+	$(PYTHON) -m pytest -q -p no:cacheprovider tests/build
 
 e2e: $(BIN) $(PLUGINS)
 	JARVIS_BIN=$(abspath $(BIN)) $(PYTHON) tests/ferretdb.py run -- \
@@ -146,7 +189,7 @@ uninstall:
 	-rmdir $(DESTDIR)$(LIBDIR)/jarvis 2>/dev/null
 
 clean:
-	rm -rf build jarvis
+	rm -rf $(BUILD) $(BIN)
 
 # Gemini stream parser: libFuzzer harness and throughput benchmark.
 #   make fuzz            FUZZ_SECONDS (60) of clang libFuzzer + ASan + UBSan
@@ -186,9 +229,9 @@ $(BUILD)/bench/parser_bench: bench/parser_bench.c $(PARSER_DEPS)
 bench-store: $(BUILD)/bench/store_bench
 	$(BUILD)/bench/store_bench
 
-$(BUILD)/bench/store_bench: bench/store_bench.c $(BUILD)/libjarvis.a
+$(BUILD)/bench/store_bench: bench/store_bench.c $(ARCHIVES)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libjarvis.a $(LIBS)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(ARCHIVES) $(LIBS)
 
 # Every benchmark (bench/README.md): the parser and store benchmarks, the
 # wrap benchmark, jarvis -p and the TUI on the fake server, and gemini-cli
