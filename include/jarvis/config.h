@@ -93,6 +93,7 @@ struct config {
 	bool color;
 	bool mouse;
 	bool markdown;
+	char *emoji_width; /* auto, terminal-probe, joined or split */
 
 	/* [limits] */
 	size_t max_image_bytes;
@@ -107,6 +108,7 @@ struct config {
 	char *config_dir;  /* $XDG_CONFIG_HOME/jarvis or ~/.config/jarvis */
 	char *data_dir;    /* $XDG_DATA_HOME/jarvis or ~/.local/share/jarvis */
 	char *state_dir;   /* $XDG_STATE_HOME/jarvis or ~/.local/state/jarvis */
+	char *cache_dir;   /* $XDG_CACHE_HOME/jarvis or ~/.cache/jarvis */
 };
 
 /* Receives one warning line (no trailing newline). */

@@ -32,6 +32,7 @@ static const char *check_base_url(char *value);
 static const char *check_model(char *value);
 static const char *check_database(char *value);
 static const char *check_api_key(char *value);
+static const char *check_emoji_width(char *value);
 
 #define CFG(field) offsetof(struct config, field)
 #define MDL(field) offsetof(struct config_model, field)
@@ -186,6 +187,15 @@ static const struct config_option options[] = {
         .offset = CFG(markdown),
     },
     {
+        .section = "ui",
+        .key = "emoji_width",
+        .type = CONFIG_STRING,
+        .def = "auto",
+        .help = "emoji sequence widths: auto, terminal-probe, joined or split",
+        .offset = CFG(emoji_width),
+        .check = check_emoji_width,
+    },
+    {
         .section = "limits",
         .key = "max_image_bytes",
         .type = CONFIG_SIZE,
@@ -243,6 +253,16 @@ const struct config_option *config_options(size_t *n)
 }
 
 /* --- checks for strings ------------------------------------------------ */
+
+/* auto: asked once per terminal and cached; terminal-probe: asked at every start. */
+static const char *check_emoji_width(char *value)
+{
+	static const char *const modes[] = {"auto", "terminal-probe", "joined", "split"};
+	for (size_t i = 0; i < ARRAY_LEN(modes); i++)
+		if (strcmp(value, modes[i]) == 0)
+			return NULL;
+	return "must be auto, terminal-probe, joined or split";
+}
 
 static const char *check_base_url(char *value)
 {
@@ -918,7 +938,8 @@ int config_load(struct config *cfg, const struct cli *cli, config_warn_fn warn, 
 
 	if (xdg_dir("XDG_CONFIG_HOME", ".config", &cfg->config_dir, cause) < 0 ||
 	    xdg_dir("XDG_DATA_HOME", ".local/share", &cfg->data_dir, cause) < 0 ||
-	    xdg_dir("XDG_STATE_HOME", ".local/state", &cfg->state_dir, cause) < 0)
+	    xdg_dir("XDG_STATE_HOME", ".local/state", &cfg->state_dir, cause) < 0 ||
+	    xdg_dir("XDG_CACHE_HOME", ".cache", &cfg->cache_dir, cause) < 0)
 		goto fail;
 
 	const char *env_path = getenv("JARVIS_CONFIG");
@@ -958,6 +979,7 @@ void config_free(struct config *cfg)
 	free(cfg->config_dir);
 	free(cfg->data_dir);
 	free(cfg->state_dir);
+	free(cfg->cache_dir);
 	memset(cfg, 0, sizeof(*cfg));
 }
 

@@ -6,6 +6,11 @@
 #include "draw.h"
 
 #include <string.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#include "jarvis/buf.h"
+#include "jarvis/util.h"
 
 #include "jarvis/utf8.h"
 
@@ -37,6 +42,137 @@ attr_t tui_pair_attr(enum tui_pair p)
 	return has_colors() ? COLOR_PAIR(p) : A_NORMAL;
 }
 
+/*
+ * Clusters curses cannot be told about. curses advances by wcwidth() of each
+ * spacing piece and hangs zero-width pieces on the cell before, so it cannot
+ * hold a ZWJ sequence the terminal joins into one glyph, nor a VS16 emoji
+ * the terminal widens. For those it gets a placeholder exactly as wide as
+ * the terminal draws the cluster (its first piece, padded with blanks), and
+ * after each doupdate() the cluster itself is written over the placeholder,
+ * wherever curses's screen still shows it (an overlay may cover it).
+ */
+struct joined {
+	int y, x;     /* on the screen */
+	wchar_t mark; /* the placeholder's first cell */
+	attr_t attr;
+	short pair;
+	size_t off, len; /* the cluster's bytes in joined_bytes */
+};
+static struct joined *joined;
+static size_t njoined, joined_cap;
+static struct buf joined_bytes;
+
+void tui_joined_reset(void)
+{
+	njoined = 0;
+	buf_reset(&joined_bytes);
+}
+
+static void note_joined(WINDOW *w, const char *s, size_t n, wchar_t mark)
+{
+	if (njoined == joined_cap) {
+		joined_cap = joined_cap ? 2 * joined_cap : 16;
+		joined = xrealloc(joined, joined_cap * sizeof *joined);
+	}
+	struct joined *j = &joined[njoined++];
+	j->y = getbegy(w) + getcury(w);
+	j->x = getbegx(w) + getcurx(w);
+	j->mark = mark;
+	wattr_get(w, &j->attr, &j->pair, NULL);
+	j->off = joined_bytes.len;
+	j->len = n;
+	buf_append(&joined_bytes, s, n);
+}
+
+/* The SGR for a cell's look: the attributes and the 8 basic colours. */
+static void put_sgr(struct buf *out, attr_t a, short pair)
+{
+	buf_puts(out, "\033[0");
+	if (a & A_BOLD)
+		buf_puts(out, ";1");
+	if (a & A_DIM)
+		buf_puts(out, ";2");
+	if (a & A_UNDERLINE)
+		buf_puts(out, ";4");
+	if (a & A_REVERSE)
+		buf_puts(out, ";7");
+	short fg = -1, bg = -1;
+	if (pair > 0 && pair_content(pair, &fg, &bg) == OK) {
+		if (fg >= 0 && fg < 8)
+			buf_printf(out, ";3%d", fg);
+		if (bg >= 0 && bg < 8)
+			buf_printf(out, ";4%d", bg);
+	}
+	buf_puts(out, "m");
+}
+
+void tui_joined_flush(void)
+{
+	if (njoined == 0)
+		return;
+	struct buf out;
+	buf_init(&out, 0);
+	for (size_t i = 0; i < njoined; i++) {
+		const struct joined *j = &joined[i];
+		cchar_t cc;
+		wchar_t wch[CCHARW_MAX + 1];
+		attr_t a;
+		short pair;
+		if (mvwin_wch(curscr, j->y, j->x, &cc) == ERR ||
+		    getcchar(&cc, wch, &a, &pair, NULL) == ERR || wch[0] != j->mark)
+			continue;
+		buf_printf(&out, "\033[%d;%dH", j->y + 1, j->x + 1);
+		put_sgr(&out, j->attr | (a & ~A_COLOR), pair ? pair : j->pair);
+		buf_append(&out, joined_bytes.data + j->off, j->len);
+	}
+	if (out.len > 0) {
+		int cy = -1, cx = -1;
+		getsyx(cy, cx);
+		buf_puts(&out, "\033[0m");
+		if (cy >= 0)
+			buf_printf(&out, "\033[%d;%dH", cy + 1, cx + 1);
+		for (size_t done = 0; done < out.len;) {
+			ssize_t wr = write(STDOUT_FILENO, out.data + done, out.len - done);
+			if (wr <= 0)
+				break;
+			done += (size_t)wr;
+		}
+	}
+	buf_free(&out);
+}
+
+void tui_put_cluster(WINDOW *w, const char *s, size_t n, int cw)
+{
+	size_t off = 0;
+	int pieces = 0, first = -1;
+	wchar_t base = L' ';
+	while (off < n) {
+		uint32_t cp;
+		off += utf8_decode(s + off, n - off, &cp);
+		int pw = wcwidth((wchar_t)cp);
+		if (first < 0) {
+			first = pw;
+			base = (wchar_t)cp;
+		}
+		pieces += pw > 0 ? pw : 0;
+	}
+	if (pieces == cw && first > 0) {
+		waddnstr(w, s, (int)n);
+		return;
+	}
+	int used = 0;
+	wchar_t mark = L' ';
+	if (first > 0 && first <= cw) {
+		mark = base;
+		used = first;
+	}
+	note_joined(w, s, n, mark);
+	if (used > 0)
+		waddnwstr(w, &base, 1);
+	for (; used < cw; used++)
+		waddch(w, ' ');
+}
+
 int tui_put(WINDOW *w, const char *s, size_t n, int width, attr_t attr)
 {
 	int used = 0;
@@ -47,7 +183,7 @@ int tui_put(WINDOW *w, const char *s, size_t n, int width, attr_t attr)
 		int cw = utf8_cluster_width(s, n, off, next);
 		if (used + cw > width)
 			break;
-		waddnstr(w, s + off, (int)(next - off));
+		tui_put_cluster(w, s + off, next - off, cw);
 		used += cw;
 		off = next;
 	}

@@ -30,6 +30,17 @@ bool tui_colors_start(bool wanted);
 /* Attributes for a colour pair, or A_NORMAL when colour is off. */
 attr_t tui_pair_attr(enum tui_pair p);
 /*
+ * Draws one cluster of UTF-8 s[0..n) so that curses advances cw columns,
+ * its width on this terminal (utf8_cluster_width). A cluster the terminal
+ * draws other than curses would (a joined ZWJ sequence) gets a placeholder
+ * now and is written over it by tui_joined_flush().
+ */
+void tui_put_cluster(WINDOW *w, const char *s, size_t n, int cw);
+/* Forgets the placeholders of the last frame: call before drawing one. */
+void tui_joined_reset(void);
+/* Writes the clusters over their placeholders: call right after doupdate(). */
+void tui_joined_flush(void);
+/*
  * Draws the first n bytes of UTF-8 s at the cursor, whole clusters only,
  * at most width columns, with attr; returns the columns used.
  */

@@ -30,6 +30,7 @@
 #include "draw.h"
 #include "history.h"
 #include "overlay.h"
+#include "termprobe.h"
 
 #define KEY_ESC 27
 #define KEY_PASTE_BEGIN (KEY_MAX + 1)
@@ -216,7 +217,7 @@ static void draw_input(struct tui *t)
 			} else if (text[off] == '\t') {
 				waddch(w, ' ');
 			} else {
-				waddnstr(w, text + off, (int)(next - off));
+				tui_put_cluster(w, text + off, next - off, cw);
 			}
 			off = next;
 		}
@@ -229,6 +230,7 @@ static void render(struct tui *t)
 {
 	t->need_render = false;
 	t->last_render_ms = now_ms();
+	tui_joined_reset();
 	int lines, cols;
 	getmaxyx(stdscr, lines, cols);
 	if (cols < MIN_COLS || lines < MIN_LINES) {
@@ -251,6 +253,7 @@ static void render(struct tui *t)
 		curs_set(0);
 		wnoutrefresh(stdscr);
 		doupdate();
+		tui_joined_flush();
 		return;
 	}
 	layout(t);
@@ -286,6 +289,7 @@ static void render(struct tui *t)
 		wnoutrefresh(t->input_win); /* last, so the cursor ends in the input */
 	}
 	doupdate();
+	tui_joined_flush();
 }
 
 static void render_now(void *ud)
@@ -813,6 +817,8 @@ static int start_curses(struct tui *t)
 	raw();
 	noecho();
 	nonl();
+	struct termprobe_result widths;
+	termprobe_start(termprobe_mode_parse(t->cfg->emoji_width), t->cfg->cache_dir, &widths);
 	set_escdelay(25);
 	start_colors(t);
 	/* Bracketed paste: the terminal wraps pastes in these two sequences. */

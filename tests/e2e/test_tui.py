@@ -337,7 +337,8 @@ def test_wide_and_joining_characters_move_the_cursor_by_what_is_seen(jarvis_tui,
     fake_gemini.script([{"kind": "text",
                          "text": "A می‌خواهم B\n\nC 你好世界 D\n\nE 👍🏽 F\n"}])
     t = start(jarvis_tui)
-    for text, width in (("می‌خواهم", 7), ("你好世界", 8), ("👍🏽", 2), ("e\u0301", 1)):
+    # tmux 3.3a draws a skin tone as a glyph of its own: 👍🏽 is 4 columns
+    for text, width in (("می‌خواهم", 7), ("你好世界", 8), ("👍🏽", 4), ("e\u0301", 1)):
         t.send_text(text)
         wait_until(lambda: t.cursor() == (2 + width, 23), timeout=5,
                    what="cursor after %r (at %r)" % (text, t.cursor()))
@@ -348,7 +349,7 @@ def test_wide_and_joining_characters_move_the_cursor_by_what_is_seen(jarvis_tui,
         wait_until(lambda: t.cursor() == (2, 23), timeout=5, what="C-u")
     # together, then moving back over the whole line one cluster at a time
     t.send_text("می‌خواهم你好世界👍🏽")
-    wait_until(lambda: t.cursor() == (2 + 7 + 8 + 2, 23), what="cursor at the end")
+    wait_until(lambda: t.cursor() == (2 + 7 + 8 + 4, 23), what="cursor at the end")
     t.send_keys(*(["Left"] * 13))
     wait_until(lambda: t.cursor() == (2, 23), what="cursor at the start (%r)" % (t.cursor(),))
     t.send_keys("C-e", "C-u")

@@ -1,0 +1,322 @@
+/*
+ * termprobe.c: asks the terminal how wide it draws emoji sequences (see
+ * termprobe.h).
+ *
+ * One write asks everything at once, so the answers cost one round trip:
+ * DECRQM for DEC mode 2027 (grapheme clustering: Contour, WezTerm, foot,
+ * Ghostty answer it), then for each sample a carriage return, the sample
+ * (concealed) and a cursor position report request (CPR), then the line
+ * erased again, then primary device attributes (DA1). Every terminal that
+ * answers anything answers DA1, and it comes last, so the answers are
+ * complete when it arrives; without it the budget ends the wait. The
+ * sample's width is the column the cursor reached minus one.
+ *
+ * The answer is cached per TERM and TERM_PROGRAM in
+ * $XDG_CACHE_HOME/jarvis/terminal-widths, one line each:
+ *   TERM <tab> TERM_PROGRAM <tab> zwj_joined modifier_joined vs16 flag
+ * or "none" in place of the four numbers when the terminal did not answer.
+ */
+#include "termprobe.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "jarvis/buf.h"
+#include "jarvis/util.h"
+
+#define BUDGET_MS 25 /* the most a start waits for answers */
+#define CACHE_FILE "terminal-widths"
+
+/* The samples, in the order their answers come back. */
+enum { S_ZWJ, S_VS16, S_FLAG, S_CJK, S_MOD, NSAMPLES };
+static const char *const samples[NSAMPLES] = {
+    "\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x91\xA7", /* 👩‍👩‍👧
+                                                                                 */
+    "\xE2\x98\xBA\xEF\xB8\x8F",                                                 /* ☺️ */
+    "\xF0\x9F\x87\xBA\xF0\x9F\x87\xB8",                                         /* 🇺🇸 */
+    "\xE4\xBD\xA0",                                                             /* 你 */
+    "\xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD",                                         /* 👍🏽 */
+};
+
+enum termprobe_mode termprobe_mode_parse(const char *value)
+{
+	if (value == NULL || strcmp(value, "auto") == 0)
+		return TERMPROBE_AUTO;
+	if (strcmp(value, "terminal-probe") == 0)
+		return TERMPROBE_ALWAYS;
+	if (strcmp(value, "joined") == 0)
+		return TERMPROBE_JOINED;
+	return TERMPROBE_SPLIT;
+}
+
+static double clock_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static bool write_whole(int fd, const char *s, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, s, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return false;
+		s += w;
+		n -= (size_t)w;
+	}
+	return true;
+}
+
+/* ---- the cache ---------------------------------------------------------- */
+
+static char *cache_key(void)
+{
+	const char *term = getenv("TERM"), *prog = getenv("TERM_PROGRAM");
+	return xasprintf("%s\t%s\t", term ? term : "", prog ? prog : "");
+}
+
+/* 1: found (*found_term set, or none), 0: not cached. */
+static int cache_read(const char *dir, struct utf8_term *t, bool *answered)
+{
+	if (dir == NULL)
+		return 0;
+	char *path = xasprintf("%s/%s", dir, CACHE_FILE), *key = cache_key();
+	FILE *f = fopen(path, "r");
+	free(path);
+	int found = 0;
+	char line[512];
+	while (f != NULL && found == 0 && fgets(line, sizeof line, f)) {
+		if (strncmp(line, key, strlen(key)) != 0)
+			continue;
+		const char *v = line + strlen(key);
+		int z, m, vs, fl;
+		if (strncmp(v, "none", 4) == 0) {
+			*answered = false;
+			found = 1;
+		} else if (sscanf(v, "%d %d %d %d", &z, &m, &vs, &fl) == 4 && vs >= 1 && vs <= 2 &&
+		           fl >= 1 && fl <= 4) {
+			*t = (struct utf8_term){z != 0, m != 0, vs, fl};
+			*answered = true;
+			found = 1;
+		}
+	}
+	if (f != NULL)
+		fclose(f);
+	free(key);
+	return found;
+}
+
+/* Replaces this terminal's line; a cache that cannot be written is only slower. */
+static void cache_write(const char *dir, const struct utf8_term *t, bool answered)
+{
+	if (dir == NULL)
+		return;
+	char *parent = xstrdup(dir), *slash = strrchr(parent, '/');
+	if (slash != NULL && slash != parent) {
+		*slash = '\0';
+		mkdir(parent, 0700);
+	}
+	free(parent);
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
+		return;
+	char *path = xasprintf("%s/%s", dir, CACHE_FILE), *key = cache_key();
+	char *tmp = xasprintf("%s.%ld", path, (long)getpid());
+	struct buf out;
+	buf_init(&out, 0);
+	FILE *f = fopen(path, "r");
+	char line[512];
+	while (f != NULL && fgets(line, sizeof line, f))
+		if (strncmp(line, key, strlen(key)) != 0 && strchr(line, '\n'))
+			buf_puts(&out, line);
+	if (f != NULL)
+		fclose(f);
+	if (answered)
+		buf_printf(&out, "%s%d %d %d %d\n", key, t->zwj_joined, t->modifier_joined, t->vs16,
+		           t->flag);
+	else
+		buf_printf(&out, "%snone\n", key);
+	FILE *w = fopen(tmp, "w");
+	if (w != NULL) {
+		bool ok = fwrite(out.data, 1, out.len, w) == out.len;
+		if (fclose(w) == 0 && ok && rename(tmp, path) == 0)
+			tmp[0] = '\0';
+	}
+	if (tmp[0])
+		unlink(tmp);
+	buf_free(&out);
+	free(tmp);
+	free(path);
+	free(key);
+}
+
+/* ---- asking ------------------------------------------------------------- */
+
+struct answers {
+	int col[NSAMPLES]; /* cursor column after each sample, 0 when unanswered */
+	int ncpr;
+	int mode2027;     /* DECRPM's Ps, -1 when unanswered */
+	bool done;        /* DA1 arrived */
+	struct buf typed; /* everything that is not an answer: keys typed meanwhile */
+};
+
+/*
+ * Takes the answers out of s[0..n) and returns how many bytes were used;
+ * a sequence cut at the end is left for the next read.
+ */
+static size_t parse_answers(struct answers *a, const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n && !a->done) {
+		if (s[i] != '\033') {
+			buf_append(&a->typed, s + i, 1);
+			i++;
+			continue;
+		}
+		if (i + 1 >= n)
+			break;
+		if (s[i + 1] != '[') {
+			buf_append(&a->typed, s + i, 1);
+			i++;
+			continue;
+		}
+		size_t j = i + 2;
+		while (j < n &&
+		       ((s[j] >= '0' && s[j] <= '9') || s[j] == ';' || s[j] == '?' || s[j] == '$'))
+			j++;
+		if (j >= n)
+			break;
+		char fin = s[j];
+		const char *p = s + i + 2;
+		int row, col, mode, ps;
+		if (fin == 'R' && sscanf(p, "%d;%d", &row, &col) == 2 && a->ncpr < NSAMPLES) {
+			a->col[a->ncpr++] = col;
+		} else if (fin == 'y' && sscanf(p, "?%d;%d", &mode, &ps) == 2 && mode == 2027) {
+			a->mode2027 = ps;
+		} else if (fin == 'c' && p[0] == '?') {
+			a->done = true;
+		} else {
+			buf_append(&a->typed, s + i, j + 1 - i); /* a key's own sequence */
+		}
+		i = j + 1;
+	}
+	return i;
+}
+
+/* Hands the keys typed during the probe back to curses, first key first. */
+static void give_back_typed(const struct buf *typed)
+{
+	wint_t keys[256];
+	size_t nk = 0, off = 0;
+	while (off < typed->len && nk < 256) {
+		uint32_t cp;
+		off += utf8_decode(typed->data + off, typed->len - off, &cp);
+		keys[nk++] = (wint_t)cp;
+	}
+	while (nk > 0)
+		unget_wch((wchar_t)keys[--nk]);
+}
+
+static bool ask_terminal(struct answers *a)
+{
+	struct buf q;
+	buf_init(&q, 0);
+	buf_puts(&q, "\033[H\033[8m\033[?2027$p");
+	for (int i = 0; i < NSAMPLES; i++)
+		buf_printf(&q, "\r%s\033[6n", samples[i]);
+	buf_puts(&q, "\r\033[0m\033[2K\033[c");
+	bool wrote = write_whole(STDOUT_FILENO, q.data, q.len);
+	buf_free(&q);
+	if (!wrote)
+		return false;
+	char in[512];
+	size_t have = 0;
+	double deadline = clock_ms() + BUDGET_MS;
+	while (!a->done) {
+		int left = (int)(deadline - clock_ms());
+		struct pollfd pfd = {.fd = STDIN_FILENO, .events = POLLIN};
+		if (left <= 0 || poll(&pfd, 1, left) <= 0)
+			break;
+		ssize_t r = read(STDIN_FILENO, in + have, sizeof in - have);
+		if (r <= 0)
+			break;
+		have += (size_t)r;
+		size_t used = parse_answers(a, in, have);
+		memmove(in, in + used, have - used);
+		have -= used;
+		if (have == sizeof in)
+			have = 0; /* no answer is this long */
+	}
+	buf_append(&a->typed, in, have);
+	return a->done;
+}
+
+/* The widths the answers describe; false when they make no sense. */
+static bool read_widths(const struct answers *a, struct utf8_term *t)
+{
+	if (a->mode2027 == 1 || a->mode2027 == 3) {
+		*t = *utf8_term_joined();
+		return true;
+	}
+	if (a->ncpr != NSAMPLES)
+		return false;
+	int w[NSAMPLES];
+	for (int i = 0; i < NSAMPLES; i++)
+		w[i] = a->col[i] - 1;
+	/* A terminal that does not draw CJK two columns wide is not in UTF-8 mode. */
+	if (w[S_CJK] != 2 || w[S_VS16] < 1 || w[S_VS16] > 2 || w[S_FLAG] < 1 || w[S_FLAG] > 4)
+		return false;
+	t->zwj_joined = w[S_ZWJ] == 2;
+	t->modifier_joined = w[S_MOD] == 2;
+	t->vs16 = w[S_VS16];
+	t->flag = w[S_FLAG];
+	return true;
+}
+
+static bool is_terminal(void)
+{
+	const char *term = getenv("TERM");
+	return isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) && term != NULL && term[0] &&
+	       strcmp(term, "dumb") != 0;
+}
+
+void termprobe_start(enum termprobe_mode mode, const char *cache_dir, struct termprobe_result *out)
+{
+	memset(out, 0, sizeof *out);
+	out->term = *utf8_term_joined();
+	if (mode == TERMPROBE_SPLIT)
+		out->term = *utf8_term_split();
+	if (mode == TERMPROBE_JOINED || mode == TERMPROBE_SPLIT || !is_terminal()) {
+		utf8_set_term(&out->term);
+		return;
+	}
+	bool answered = false;
+	if (mode == TERMPROBE_AUTO && cache_read(cache_dir, &out->term, &answered)) {
+		out->measured = answered;
+		out->from_cache = true;
+		utf8_set_term(&out->term);
+		return;
+	}
+	double t0 = clock_ms();
+	refresh(); /* curses clears the screen first, so the samples land on an empty line */
+	struct answers a = {.mode2027 = -1};
+	buf_init(&a.typed, 0);
+	if (ask_terminal(&a) && read_widths(&a, &out->term)) {
+		out->measured = true;
+		out->mode2027 = a.mode2027 == 1 || a.mode2027 == 3;
+	}
+	give_back_typed(&a.typed);
+	buf_free(&a.typed);
+	out->ms = clock_ms() - t0;
+	cache_write(cache_dir, &out->term, out->measured);
+	utf8_set_term(&out->term);
+}
