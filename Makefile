@@ -191,29 +191,45 @@ uninstall:
 clean:
 	rm -rf $(BUILD) $(BIN)
 
-# Gemini stream parser: libFuzzer harness and throughput benchmark.
-#   make fuzz            FUZZ_SECONDS (60) of clang libFuzzer + ASan + UBSan
+# libFuzzer harnesses (tests/fuzz/fuzz_*.c) and the parser benchmark.
+#   make fuzz            every harness for FUZZ_SECONDS (60) each: clang libFuzzer
+#                        + ASan + UBSan, seeds from tests/fuzz/corpus/NAME/
 #   make bench-parser    10 MiB synthetic stream through framer + reply parser
+# The harnesses link a copy of the library built with the same sanitizers.
 PARSER_SRC   = src/core/sse.c src/core/gemini_reply.c src/core/gemini_error.c \
                src/core/buf.c src/core/util.c
 PARSER_DEPS  = $(PARSER_SRC) include/jarvis/sse.h include/jarvis/gemini_reply.h \
                include/jarvis/gemini_error.h include/jarvis/buf.h include/jarvis/util.h
 FUZZ_SECONDS ?= 60
 FUZZ_CC      ?= clang
+FUZZ_FLAGS    = -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_SRC      = $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN      = $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_LIB_OBJ  = $(LIB_OBJ:$(BUILD)/%.o=$(BUILD)/fuzz/obj/%.o)
 
 .PHONY: bench-parser
 
-fuzz: $(BUILD)/fuzz/fuzz_sse
-	@mkdir -p $(BUILD)/fuzz/corpus
-	$(BUILD)/fuzz/fuzz_sse -max_total_time=$(FUZZ_SECONDS) -max_len=16384 -timeout=10 \
-	  $(BUILD)/fuzz/corpus tests/fuzz/corpus
+fuzz: $(FUZZ_BIN)
+	@set -e; for f in $(FUZZ_BIN); do n=$${f##*/fuzz_}; \
+	  mkdir -p $(BUILD)/fuzz/corpus/$$n; seeds=tests/fuzz/corpus/$$n; \
+	  echo "fuzz: $$n for $(FUZZ_SECONDS) s"; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -max_len=16384 -timeout=10 -print_final_stats=1 \
+	    $(BUILD)/fuzz/corpus/$$n $$(test -d $$seeds && echo $$seeds); done
 
-$(BUILD)/fuzz/fuzz_sse: tests/fuzz/fuzz_sse.c $(PARSER_DEPS)
+$(BUILD)/fuzz/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
-	  -fno-sanitize-recover=undefined -D_GNU_SOURCE -Iinclude \
-	  $(shell pkg-config --cflags libcjson) -o $@ tests/fuzz/fuzz_sse.c $(PARSER_SRC) \
-	  $(shell pkg-config --libs libcjson)
+	$(FUZZ_CC) $(ALL_CPPFLAGS) -std=c11 $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+$(BUILD)/fuzz/obj/src/plugin.o: $(BUILD)/paths.h
+
+$(BUILD)/fuzz/libjarvis.a: $(FUZZ_LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $(FUZZ_LIB_OBJ)
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/fuzz/libjarvis.a
+	$(FUZZ_CC) $(ALL_CPPFLAGS) -std=c11 $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< \
+	  $(BUILD)/fuzz/libjarvis.a $(LIBS)
+
+-include $(FUZZ_LIB_OBJ:.o=.d)
 
 bench-parser: $(BUILD)/bench/parser_bench
 	$(BUILD)/bench/parser_bench
