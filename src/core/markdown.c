@@ -498,7 +498,8 @@ static int on_enter_span(MD_SPANTYPE type, void *detail, void *user)
 		MD_SPAN_A_DETAIL *a = detail;
 		push_style(r, STYLE_LINK);
 		free(r->link_href);
-		r->link_href = xstrndup(a->href.text, a->href.size);
+		/* md4c gives a NULL text for an empty target, as in "[link]()". */
+		r->link_href = a->href.size ? xstrndup(a->href.text, a->href.size) : xstrdup("");
 		r->link_start = r->sink->text.len;
 		break;
 	}

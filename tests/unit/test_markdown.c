@@ -133,6 +133,16 @@ START_TEST(links_show_their_url)
 }
 END_TEST
 
+/* md4c passes a NULL target for "[link]()": UBSan (make sanitize) saw memcpy from NULL. */
+START_TEST(link_with_empty_target_shows_only_its_text)
+{
+	struct md *m = render("[link]() and [x](<>)");
+	ASSERT_RENDER(m, "link and x");
+	ck_assert_uint_eq(span_of(m, "link")->style, STYLE_LINK);
+	md_free(m);
+}
+END_TEST
+
 START_TEST(quotes_rules_and_entities)
 {
 	struct md *m = render("> first\n>\n> second\n\n---\n\nA &amp; B &#x4F60;");
@@ -234,6 +244,7 @@ static Suite *markdown_suite(void)
 	tcase_add_test(tc, unclosed_fence_is_code_so_far);
 	tcase_add_test(tc, table_columns_align_by_display_width);
 	tcase_add_test(tc, links_show_their_url);
+	tcase_add_test(tc, link_with_empty_target_shows_only_its_text);
 	tcase_add_test(tc, quotes_rules_and_entities);
 	tcase_add_test(tc, plain_text_mode);
 	tcase_add_test(tc, streaming_equals_whole_after_every_byte);

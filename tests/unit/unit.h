@@ -8,6 +8,14 @@
 #include <check.h>
 #include <stdlib.h>
 
+/* Under make sanitize, undefined behaviour fails the test that caused it
+ * (UBSan reads this hook; a build without UBSan never calls it). */
+const char *__ubsan_default_options(void);
+const char *__ubsan_default_options(void)
+{
+	return "halt_on_error=1:print_stacktrace=1";
+}
+
 #define UNIT_MAIN(suite_fn)                                                                        \
 	int main(void)                                                                             \
 	{                                                                                          \
