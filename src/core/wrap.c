@@ -41,6 +41,11 @@ struct wrap_src {
 struct wrap_cache *wrap_cache_new(void)
 {
 	struct wrap_cache *wc = xcalloc(1, sizeof(*wc));
+	/* Never NULL: text of empty lines has rows but no pieces, and NULL + 0
+	 * (wc->pieces + row->piece) is undefined behaviour. */
+	wc->caprows = wc->cappieces = 64;
+	wc->rows = xmalloc(wc->caprows * sizeof(*wc->rows));
+	wc->pieces = xmalloc(wc->cappieces * sizeof(*wc->pieces));
 	return wc;
 }
 

@@ -193,6 +193,23 @@ START_TEST(first_changed_row_is_reported)
 }
 END_TEST
 
+/* Found by fuzzing: rows without pieces made wc->pieces + 0 on a NULL
+ * pointer (clang's UBSan, as in make fuzz, reports it). */
+START_TEST(empty_lines_have_rows_without_pieces)
+{
+	struct wrap_cache *wc = wrap_cache_new();
+	ck_assert_uint_eq(wrap_cache_update(wc, "\n\n", 2, NULL, 0, 0, 8), 0);
+	ck_assert_uint_eq(wrap_cache_nrows(wc), 3);
+	for (size_t i = 0; i < 3; i++) {
+		const struct wrap_row *r = wrap_cache_row(wc, i);
+		ck_assert_uint_eq(r->npieces, 0);
+		ck_assert_ptr_nonnull(wrap_cache_pieces(wc, r));
+	}
+	ck_assert_uint_eq(wrap_cache_update(wc, "\n\n", 2, NULL, 0, 2, 8), 3); /* nothing new */
+	wrap_cache_free(wc);
+}
+END_TEST
+
 START_TEST(styled_prefixes_repeat_or_blank)
 {
 	/* "│ " quote bar repeated; "• " marker becomes blanks; code breaks hard. */
@@ -246,6 +263,7 @@ static Suite *wrap_suite(void)
 	tcase_add_test(tc, incremental_equals_full_after_every_byte);
 	tcase_add_test(tc, first_changed_row_is_reported);
 	tcase_add_test(tc, styled_prefixes_repeat_or_blank);
+	tcase_add_test(tc, empty_lines_have_rows_without_pieces);
 	suite_add_tcase(s, tc);
 	return s;
 }
