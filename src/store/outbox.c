@@ -459,10 +459,21 @@ static const char *jstr(const cJSON *j, const char *key)
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
+/* The number at key, or 0 (as if absent) when it is not one or does not fit
+ * a long long: converting "at":1e23 would be undefined behaviour. */
 static long long jnum(const cJSON *j, const char *key)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, key);
-	return cJSON_IsNumber(v) ? (long long)v->valuedouble : 0;
+	if (!cJSON_IsNumber(v) || !(v->valuedouble >= -0x1p63 && v->valuedouble < 0x1p63))
+		return 0;
+	return (long long)v->valuedouble;
+}
+
+/* The line's time; the time of the replay when it has none that fits. */
+static long long jat(const cJSON *j)
+{
+	long long at = jnum(j, "at");
+	return at != 0 ? at : wall_ms();
 }
 
 static struct msg *msg_from_line(const cJSON *j, enum msg_role role)
@@ -514,13 +525,13 @@ static int apply(const cJSON *j, const struct store_engine *e, void *h, char **c
 			return set_cause(cause, "store: outbox line without id"), STORE_INVALID;
 		const char *title = jstr(j, "title");
 		rc = e->conv_create(h, user, title ? title : "", jstr(j, "model"),
-		                    jstr(j, "system_prompt"), id, jnum(j, "at"), &got, cause);
+		                    jstr(j, "system_prompt"), id, jat(j), &got, cause);
 		free(got);
 		return rc == STORE_EXISTS ? STORE_OK : rc;
 	}
 	if (strcmp(op, "usage_add") == 0 && id != NULL) {
 		const char *model = jstr(j, "model");
-		rc = e->usage_add(h, user, model ? model : "", jnum(j, "at"), id, cause);
+		rc = e->usage_add(h, user, model ? model : "", jat(j), id, cause);
 		return rc == STORE_EXISTS ? STORE_OK : rc;
 	}
 	if (conv == NULL)
@@ -543,7 +554,7 @@ static int apply(const cJSON *j, const struct store_engine *e, void *h, char **c
 		const char *role = jstr(j, "role");
 		struct msg *m =
 		    msg_from_line(j, role && strcmp(role, "user") == 0 ? ROLE_USER : ROLE_MODEL);
-		m->created_ms = jnum(j, "at");
+		m->created_ms = jat(j);
 		rc = e->msg_append(h, user, conv, m, id, m->created_ms, cause);
 		msg_free(m);
 		return rc == STORE_EXISTS ? STORE_OK : rc;

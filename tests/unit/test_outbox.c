@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "jarvis/buf.h"
 #include "jarvis/util.h"
 #include "unit.h"
 
@@ -309,6 +310,72 @@ START_TEST(torn_last_line_is_ignored)
 }
 END_TEST
 
+/* The whole file at path, NUL-terminated. */
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	ck_assert_ptr_nonnull(f);
+	struct stat sb;
+	ck_assert_int_eq(fstat(fileno(f), &sb), 0);
+	char *s = xmalloc((size_t)sb.st_size + 1);
+	ck_assert_uint_eq(fread(s, 1, (size_t)sb.st_size, f), (size_t)sb.st_size);
+	s[sb.st_size] = '\0';
+	fclose(f);
+	return s;
+}
+
+/* Found by fuzzing: (long long)1e23 is undefined (on x86 it gave LLONG_MIN). */
+START_TEST(a_time_out_of_range_is_replaced_not_converted)
+{
+	char *cause = NULL;
+	struct store *on = open_online();
+	char *uid = mkuser(on);
+	store_close(on);
+	struct store *st = open_offline();
+	char *cid = NULL;
+	ck_assert(store_conv_create(st, uid, "when", NULL, NULL, &cid, &cause) == 0);
+	struct msg *m = msg_new(ROLE_USER, "from the far future");
+	ck_assert(store_msg_append(st, uid, cid, m, &cause) == 0);
+	store_close(st);
+
+	/* Every "at" of the journal becomes 1e23. */
+	char *path = in_dir("outbox.jsonl");
+	char *s = slurp(path);
+	struct buf out;
+	buf_init(&out, 0);
+	for (const char *p = s; *p;) {
+		const char *at = strstr(p, "\"at\":");
+		if (at == NULL) {
+			buf_append(&out, p, strlen(p));
+			break;
+		}
+		buf_append(&out, p, (size_t)(at - p));
+		buf_append(&out, "\"at\":1e23", 9);
+		p = at + 5;
+		while (*p == '-' || (*p >= '0' && *p <= '9') || *p == '.' || *p == 'e' || *p == '+')
+			p++;
+	}
+	FILE *f = fopen(path, "wb");
+	ck_assert_ptr_nonnull(f);
+	fwrite(out.data, 1, out.len, f);
+	fclose(f);
+
+	long long before = wall_ms();
+	st = open_online();
+	ck_assert_int_eq(store_pending_writes(st), 0);
+	store_close(st);
+	struct store_msgs v = read_all(uid, cid);
+	ck_assert_int_eq(v.n, 1);
+	ck_assert_str_eq(v.items[0]->text.data, "from the far future");
+	ck_assert_int_ge(v.items[0]->created_ms, before);
+	ck_assert_int_le(v.items[0]->created_ms, wall_ms());
+	store_msgs_free(&v);
+	buf_free(&out);
+	free(s), free(path), free(uid), free(cid);
+	msg_free(m);
+}
+END_TEST
+
 START_TEST(two_processes_share_the_outbox)
 {
 	char *cause = NULL;
@@ -439,6 +506,7 @@ static Suite *outbox_suite(void)
 	tcase_add_test(tc, offline_writes_replay_in_order_exactly_once);
 	tcase_add_test(tc, updates_and_renames_of_offline_rows_apply_after_them);
 	tcase_add_test(tc, torn_last_line_is_ignored);
+	tcase_add_test(tc, a_time_out_of_range_is_replaced_not_converted);
 	tcase_add_test(tc, two_processes_share_the_outbox);
 	tcase_add_test(tc, a_checked_session_keeps_working_offline);
 	tcase_add_test(tc, without_an_outbox_an_outage_is_an_error);
