@@ -65,8 +65,12 @@ bool editor_down(struct editor *e, int width);
 void editor_kill_eol(struct editor *e);
 void editor_kill_bol(struct editor *e);
 void editor_kill_word_back(struct editor *e);
-/* Inserts the last kill at the cursor (Ctrl-Y). */
-void editor_yank(struct editor *e);
+/* The most Ctrl-Y grows the text to: the default [limits] max_message_bytes. */
+#define EDITOR_YANK_MAX ((size_t)12 << 20)
+/* Inserts the last kill at the cursor (Ctrl-Y); false, changing nothing, when
+ * that would make the text longer than EDITOR_YANK_MAX (Ctrl-U Ctrl-Y Ctrl-Y
+ * repeated doubles it each time). */
+bool editor_yank(struct editor *e);
 
 /* Empties the text (the kill buffer stays). */
 void editor_clear(struct editor *e);

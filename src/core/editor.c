@@ -362,14 +362,17 @@ void editor_kill_word_back(struct editor *e)
 	kill_range(e, a, e->cur, KILL_BACKWARD);
 }
 
-void editor_yank(struct editor *e)
+bool editor_yank(struct editor *e)
 {
 	command(e, false, false);
 	if (e->kill == NULL)
-		return;
+		return true;
+	if (e->kill_len > EDITOR_YANK_MAX - e->len)
+		return false;
 	raw_insert(e, e->cur, e->kill, e->kill_len);
 	e->cur += e->kill_len;
 	snap(e, true);
+	return true;
 }
 
 void editor_clear(struct editor *e)

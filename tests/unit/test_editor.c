@@ -74,6 +74,28 @@ START_TEST(emacs_keys)
 }
 END_TEST
 
+/* Found by fuzzing: Ctrl-U Ctrl-Y Ctrl-Y doubles the text each time, so a
+ * few dozen rounds asked for terabytes. Yank stops at EDITOR_YANK_MAX. */
+START_TEST(yank_cannot_grow_the_text_without_bound)
+{
+	struct editor *e = editor_new();
+	char line[1024];
+	memset(line, 'x', sizeof line);
+	editor_insert(e, line, sizeof line);
+	bool refused = false;
+	for (int round = 0; round < 40; round++) {
+		editor_kill_bol(e);
+		refused |= !editor_yank(e);
+		refused |= !editor_yank(e);
+		ck_assert_uint_le(strlen(editor_text(e)), EDITOR_YANK_MAX);
+	}
+	ck_assert(refused);
+	/* A refused yank changed nothing: the text is still whole kills. */
+	ck_assert_uint_eq(strlen(editor_text(e)) % sizeof line, 0);
+	editor_free(e);
+}
+END_TEST
+
 START_TEST(cursor_moves_by_what_is_seen)
 {
 	struct editor *e = editor_new();
@@ -283,6 +305,7 @@ static Suite *editor_suite(void)
 	TCase *tc = tcase_create("core");
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, emacs_keys);
+	tcase_add_test(tc, yank_cannot_grow_the_text_without_bound);
 	tcase_add_test(tc, cursor_moves_by_what_is_seen);
 	tcase_add_test(tc, paste_is_cleaned);
 	tcase_add_test(tc, up_down_keep_the_display_column);
