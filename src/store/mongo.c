@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "record.h"
 #include "jarvis/util.h"
 
 #define DUPLICATE_KEY 11000
@@ -799,54 +800,97 @@ static int max_seq(struct mg *g, const bson_oid_t *cid, long *seq, char **cause)
 	return STORE_OK;
 }
 
-static void put_usage(bson_t *doc, const struct usage *u)
+/* One field of a record as BSON. */
+static void put_field(bson_t *doc, const struct rec_field *f, const void *rec)
 {
-	bson_t sub;
-	BSON_APPEND_DOCUMENT_BEGIN(doc, "usage", &sub);
-	BSON_APPEND_INT64(&sub, "prompt_tokens", u->prompt_tokens);
-	BSON_APPEND_INT64(&sub, "candidates_tokens", u->candidates_tokens);
-	BSON_APPEND_INT64(&sub, "thoughts_tokens", u->thoughts_tokens);
-	BSON_APPEND_INT64(&sub, "total_tokens", u->total_tokens);
-	bson_append_document_end(doc, &sub);
+	size_t len;
+	const char *s;
+	if (!rec_is_text(f)) {
+		long long v = rec_int(f, rec);
+		if (f->type == REC_TIME)
+			BSON_APPEND_DATE_TIME(doc, f->name, v);
+		else if (f->type == REC_INT)
+			BSON_APPEND_INT32(doc, f->name, (int32_t)v);
+		else
+			BSON_APPEND_INT64(doc, f->name, v);
+	} else if ((s = rec_text(f, rec, &len)) == NULL) {
+		bson_append_null(doc, f->name, -1);
+	} else {
+		bson_append_utf8(doc, f->name, -1, s, (int)len);
+	}
 }
 
-static void put_text(bson_t *doc, const char *key, const struct buf *b)
+/*
+ * The fields of a record (those with all of `flags`) into doc, each group
+ * ("usage") as a sub-document; a group's fields stand together in the table.
+ */
+static void put_record(bson_t *doc, const struct rec_table *t, const void *rec, unsigned flags)
 {
-	bson_append_utf8(doc, key, -1, b->data ? b->data : "", (int)b->len);
+	bson_t sub;
+	const char *group = NULL;
+	for (size_t i = 0; i < t->n; i++) {
+		const struct rec_field *f = &t->fields[i];
+		if ((f->flags & flags) != flags)
+			continue;
+		if (group != NULL && (f->group == NULL || strcmp(f->group, group) != 0)) {
+			bson_append_document_end(doc, &sub);
+			group = NULL;
+		}
+		if (f->group != NULL && group == NULL) {
+			group = f->group;
+			BSON_APPEND_DOCUMENT_BEGIN(doc, group, &sub);
+		}
+		put_field(group != NULL ? &sub : doc, f, rec);
+	}
+	if (group != NULL)
+		bson_append_document_end(doc, &sub);
+}
+
+/* A record's fields from doc; what is missing reads as null or 0. */
+static void get_record(const bson_t *doc, const struct rec_table *t, void *rec)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		const struct rec_field *f = &t->fields[i];
+		char path[128];
+		bson_iter_t top, it;
+		snprintf(path, sizeof(path), "%s%s%s", f->group ? f->group : "",
+		         f->group ? "." : "", f->name);
+		bool found =
+		    bson_iter_init(&top, doc) && bson_iter_find_descendant(&top, path, &it);
+		if (rec_is_text(f)) {
+			uint32_t len = 0;
+			const char *s =
+			    found && BSON_ITER_HOLDS_UTF8(&it) ? bson_iter_utf8(&it, &len) : NULL;
+			rec_set_text(f, rec, s, len);
+		} else if (found && BSON_ITER_HOLDS_DATE_TIME(&it)) {
+			rec_set_int(f, rec, bson_iter_date_time(&it));
+		} else {
+			rec_set_int(f, rec,
+			            found && BSON_ITER_HOLDS_NUMBER(&it) ? bson_iter_as_int64(&it)
+			                                                 : 0);
+		}
+	}
 }
 
 static void msg_doc(bson_t *doc, const bson_oid_t *mid, const bson_oid_t *cid,
-                    const bson_oid_t *uid, long seq, const struct msg *m, long long created)
+                    const bson_oid_t *uid, long seq, const struct msg *m)
 {
 	bson_t arr, img;
 	BSON_APPEND_OID(doc, "_id", mid);
 	BSON_APPEND_OID(doc, "conversation_id", cid);
 	BSON_APPEND_OID(doc, "user_id", uid);
 	BSON_APPEND_INT64(doc, "seq", seq);
-	BSON_APPEND_UTF8(doc, "role", msg_role_name(m->role));
-	put_text(doc, "text", &m->text);
-	if (m->thoughts.len > 0)
-		put_text(doc, "thoughts", &m->thoughts);
+	put_record(doc, &msg_record, m, 0);
 	BSON_APPEND_ARRAY_BEGIN(doc, "images", &arr);
 	for (size_t i = 0; i < m->nimages; i++) {
 		char key[24];
 		const char *k;
 		bson_uint32_to_string((uint32_t)i, &k, key, sizeof(key));
 		BSON_APPEND_DOCUMENT_BEGIN(&arr, k, &img);
-		BSON_APPEND_UTF8(&img, "name", m->images[i].name ? m->images[i].name : "");
-		BSON_APPEND_UTF8(&img, "mime", m->images[i].mime ? m->images[i].mime : "");
-		BSON_APPEND_INT64(&img, "size", (int64_t)m->images[i].size);
-		BSON_APPEND_UTF8(&img, "data_uri",
-		                 m->images[i].data_uri ? m->images[i].data_uri : "");
+		put_record(&img, &image_record, &m->images[i], 0);
 		bson_append_document_end(&arr, &img);
 	}
 	bson_append_array_end(doc, &arr);
-	put_str(doc, "model", m->model);
-	BSON_APPEND_UTF8(doc, "status", msg_status_name(m->status));
-	put_str(doc, "finish_reason", m->finish_reason);
-	put_usage(doc, &m->usage);
-	BSON_APPEND_INT32(doc, "feedback", m->feedback);
-	BSON_APPEND_DATE_TIME(doc, "created_at", created);
 }
 
 /* 1 when a message with this _id is stored (m->id and m->seq then filled), 0 not, <0 error. */
@@ -877,7 +921,8 @@ static int mg_msg_append(void *h, const char *user_id, const char *conv_id, stru
 	bson_error_t err;
 	if (oid_parse(user_id, &uid) < 0 || oid_parse(conv_id, &cid) < 0)
 		return ENGINE_NO_CONV;
-	long long created = m->created_ms ? m->created_ms : now;
+	if (m->created_ms == 0)
+		m->created_ms = now;
 	if (id == NULL)
 		bson_oid_init(&mid, NULL);
 	else if (oid_parse(id, &mid) < 0)
@@ -888,7 +933,7 @@ static int mg_msg_append(void *h, const char *user_id, const char *conv_id, stru
 		return rc;
 	for (tries = 0; tries < APPEND_TRIES; tries++) {
 		bson_t doc = BSON_INITIALIZER;
-		msg_doc(&doc, &mid, &cid, &uid, seq, m, created);
+		msg_doc(&doc, &mid, &cid, &uid, seq, m);
 		bool ok = mongoc_collection_insert_one(g->msgs, &doc, NULL, NULL, &err);
 		bson_destroy(&doc);
 		if (ok)
@@ -927,7 +972,6 @@ static int mg_msg_append(void *h, const char *user_id, const char *conv_id, stru
 	free(m->id);
 	m->id = oid_str(&mid);
 	m->seq = seq;
-	m->created_ms = created;
 	return STORE_OK;
 }
 
@@ -986,12 +1030,7 @@ static int mg_msg_update(void *h, const char *user_id, const char *conv_id, cons
 {
 	bson_t update = BSON_INITIALIZER, set;
 	BSON_APPEND_DOCUMENT_BEGIN(&update, "$set", &set);
-	put_text(&set, "text", &m->text);
-	put_text(&set, "thoughts", &m->thoughts);
-	put_str(&set, "model", m->model);
-	BSON_APPEND_UTF8(&set, "status", msg_status_name(m->status));
-	put_str(&set, "finish_reason", m->finish_reason);
-	put_usage(&set, &m->usage);
+	put_record(&set, &msg_record, m, REC_STATE);
 	bson_append_document_end(&update, &set);
 	int rc = msg_set(h, user_id, conv_id, m->id, &update, cause);
 	bson_destroy(&update);
@@ -1012,63 +1051,24 @@ static int mg_msg_feedback(void *h, const char *user_id, const char *conv_id, co
 
 static struct msg *msg_from_doc(const bson_t *doc)
 {
-	char *role = get_str(doc, "role");
-	struct msg *m = msg_new(role && strcmp(role, "user") == 0 ? ROLE_USER : ROLE_MODEL, NULL);
-	free(role);
+	struct msg *m = msg_new(ROLE_MODEL, NULL);
+	get_record(doc, &msg_record, m);
 	m->id = get_oid(doc, "_id");
 	m->seq = (long)get_num(doc, "seq");
-	bson_iter_t it, sub, f;
-	uint32_t len;
-	if (bson_iter_init_find(&it, doc, "text") && BSON_ITER_HOLDS_UTF8(&it)) {
-		const char *s = bson_iter_utf8(&it, &len);
-		buf_append(&m->text, s, len);
-	}
-	if (bson_iter_init_find(&it, doc, "thoughts") && BSON_ITER_HOLDS_UTF8(&it)) {
-		const char *s = bson_iter_utf8(&it, &len);
-		buf_append(&m->thoughts, s, len);
-	}
+	bson_iter_t it, sub;
 	if (bson_iter_init_find(&it, doc, "images") && BSON_ITER_HOLDS_ARRAY(&it) &&
 	    bson_iter_recurse(&it, &sub)) {
 		while (bson_iter_next(&sub)) {
-			if (!BSON_ITER_HOLDS_DOCUMENT(&sub))
-				continue;
 			const uint8_t *data;
 			uint32_t dlen;
 			bson_t img;
-			bson_iter_document(&sub, &dlen, &data);
-			if (!bson_init_static(&img, data, dlen))
+			if (!BSON_ITER_HOLDS_DOCUMENT(&sub))
 				continue;
-			struct image im = {0};
-			im.name = get_str(&img, "name");
-			im.mime = get_str(&img, "mime");
-			im.size = (size_t)get_num(&img, "size");
-			/* Borrow the URI in place: msg_add_image copies it once. */
-			if (bson_iter_init_find(&f, &img, "data_uri") && BSON_ITER_HOLDS_UTF8(&f))
-				im.data_uri = (char *)bson_iter_utf8(&f, &len);
-			msg_add_image(m, &im);
-			free(im.name);
-			free(im.mime);
+			bson_iter_document(&sub, &dlen, &data);
+			if (bson_init_static(&img, data, dlen))
+				get_record(&img, &image_record, rec_add_image(m));
 		}
 	}
-	m->model = get_str(doc, "model");
-	char *status = get_str(doc, "status");
-	if (status == NULL || msg_status_parse(status, &m->status) < 0)
-		m->status = MSG_ERROR;
-	free(status);
-	m->finish_reason = get_str(doc, "finish_reason");
-	if (bson_iter_init_find(&it, doc, "usage") && BSON_ITER_HOLDS_DOCUMENT(&it)) {
-		const uint8_t *data;
-		bson_t u;
-		bson_iter_document(&it, &len, &data);
-		if (bson_init_static(&u, data, len)) {
-			m->usage.prompt_tokens = (long)get_num(&u, "prompt_tokens");
-			m->usage.candidates_tokens = (long)get_num(&u, "candidates_tokens");
-			m->usage.thoughts_tokens = (long)get_num(&u, "thoughts_tokens");
-			m->usage.total_tokens = (long)get_num(&u, "total_tokens");
-		}
-	}
-	m->feedback = (int)get_num(doc, "feedback");
-	m->created_ms = get_num(doc, "created_at");
 	return m;
 }
 

@@ -35,17 +35,27 @@
 #include <unistd.h>
 
 #include "jarvis/util.h"
+#include "record.h"
 
 #define JOURNAL "outbox.jsonl"
 #define REJECTED "outbox.rejected.jsonl"
 #define SESSION "outbox-session.json"
 
+/*
+ * The version of the lines written now. 2: a message's fields under
+ * their record.h names; 1 (Jarvis 0.1): the same but for "at" for
+ * created_at and "prompt", "candidates", "thoughts", "total" in usage.
+ * Both are replayed; a 0.1 Jarvis leaves version 2 lines alone.
+ */
+#define LINE_VERSION 2
+
 struct outbox {
 	char *dir;
 	char *path;
 	char *ident;
-	char *prefix; /* how this store's lines begin: {"v":1,"store":"IDENT", */
-	size_t prefix_len;
+	/* How this store's lines begin, by version: {"v":N,"store":"IDENT", */
+	char *prefix[LINE_VERSION + 1];
+	size_t prefix_len[LINE_VERSION + 1];
 	int fd;     /* the journal, O_APPEND */
 	int lockfd; /* outbox.lock, for flock */
 	size_t pending;
@@ -134,6 +144,15 @@ static int read_all(const char *path, char **out, size_t *len)
 	return 0;
 }
 
+/* The version of a line of this store (n bytes at p), or 0 when it is another's. */
+static int version_of(const struct outbox *ob, const char *p, size_t n)
+{
+	for (int v = 1; v <= LINE_VERSION; v++)
+		if (n >= ob->prefix_len[v] && memcmp(p, ob->prefix[v], ob->prefix_len[v]) == 0)
+			return v;
+	return 0;
+}
+
 /* Complete lines of this store in data. */
 static size_t count_lines(const struct outbox *ob, const char *data, size_t len)
 {
@@ -143,8 +162,7 @@ static size_t count_lines(const struct outbox *ob, const char *data, size_t len)
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		if (nl == NULL)
 			break; /* torn */
-		if ((size_t)(nl - p) >= ob->prefix_len &&
-		    memcmp(p, ob->prefix, ob->prefix_len) == 0)
+		if (version_of(ob, p, (size_t)(nl - p)) > 0)
 			n++;
 		p = nl + 1;
 	}
@@ -227,15 +245,17 @@ struct outbox *outbox_open(const char *state_dir, const char *ident, char **caus
 	ob->dir = xstrdup(state_dir);
 	ob->path = path_in(ob, JOURNAL);
 	ob->ident = xstrdup(ident);
-	/* The prefix is printed by cJSON so the ident is escaped as in every line. */
-	cJSON *j = cJSON_CreateObject();
-	cJSON_AddNumberToObject(j, "v", 1);
-	cJSON_AddStringToObject(j, "store", ident);
-	char *s = cJSON_PrintUnformatted(j);
-	cJSON_Delete(j);
-	s[strlen(s) - 1] = ',';
-	ob->prefix = s;
-	ob->prefix_len = strlen(s);
+	/* The prefixes are printed by cJSON so the ident is escaped as in every line. */
+	for (int v = 1; v <= LINE_VERSION; v++) {
+		cJSON *j = cJSON_CreateObject();
+		cJSON_AddNumberToObject(j, "v", v);
+		cJSON_AddStringToObject(j, "store", ident);
+		char *s = cJSON_PrintUnformatted(j);
+		cJSON_Delete(j);
+		s[strlen(s) - 1] = ',';
+		ob->prefix[v] = s;
+		ob->prefix_len[v] = strlen(s);
+	}
 	char *lock = path_in(ob, "outbox.lock");
 	ob->lockfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (ob->lockfd < 0) {
@@ -266,7 +286,8 @@ void outbox_close(struct outbox *ob)
 	free(ob->dir);
 	free(ob->path);
 	free(ob->ident);
-	free(ob->prefix);
+	for (int v = 1; v <= LINE_VERSION; v++)
+		free(ob->prefix[v]);
 	free(ob->jti);
 	free(ob->user_id);
 	free(ob->name);
@@ -303,11 +324,6 @@ static void add_str(cJSON *j, const char *key, const char *v)
 		cJSON_AddStringToObject(j, key, v);
 }
 
-static void add_buf(cJSON *j, const char *key, const struct buf *b)
-{
-	cJSON_AddStringToObject(j, key, b->data ? b->data : "");
-}
-
 /* Writes one line (and frees j): under the lock, after a torn tail, fdatasync'd. */
 static int append(struct outbox *ob, cJSON *j, char **cause)
 {
@@ -316,7 +332,7 @@ static int append(struct outbox *ob, cJSON *j, char **cause)
 	if (body == NULL)
 		return set_cause(cause, "store: cannot encode a write for the outbox"), STORE_ERROR;
 	/* body is {"op":...}: the line is prefix + body without its '{' + '\n'. */
-	char *line = xasprintf("%s%s\n", ob->prefix, body + 1);
+	char *line = xasprintf("%s%s\n", ob->prefix[LINE_VERSION], body + 1);
 	free(body);
 	int rc = STORE_OK;
 	while (flock(ob->lockfd, LOCK_EX) != 0 && errno == EINTR)
@@ -384,38 +400,53 @@ int outbox_conv_delete(struct outbox *ob, const char *user_id, const char *conv_
 	return append(ob, j, cause);
 }
 
-/* The fields that msg_update rewrites, shared by append and update lines. */
-static void add_msg_state(cJSON *j, const struct msg *m)
+/* A field's key in a journal line of version v (see record.h: 0.1 wrote v1 keys). */
+static const char *key_of(const struct rec_field *f, int v)
 {
-	add_buf(j, "text", &m->text);
-	add_buf(j, "thoughts", &m->thoughts);
-	add_str(j, "model", m->model);
-	cJSON_AddStringToObject(j, "status", msg_status_name(m->status));
-	add_str(j, "finish_reason", m->finish_reason);
-	cJSON *u = cJSON_AddObjectToObject(j, "usage");
-	cJSON_AddNumberToObject(u, "prompt", (double)m->usage.prompt_tokens);
-	cJSON_AddNumberToObject(u, "candidates", (double)m->usage.candidates_tokens);
-	cJSON_AddNumberToObject(u, "thoughts", (double)m->usage.thoughts_tokens);
-	cJSON_AddNumberToObject(u, "total", (double)m->usage.total_tokens);
+	return v == 1 && f->v1_key != NULL ? f->v1_key : f->name;
+}
+
+/* The object a field sits in: j, or its group's object (made when `make`). */
+static cJSON *holder(cJSON *j, const struct rec_field *f, int make)
+{
+	if (f->group == NULL)
+		return j;
+	cJSON *g = cJSON_GetObjectItemCaseSensitive(j, f->group);
+	if (g == NULL && make)
+		g = cJSON_AddObjectToObject(j, f->group);
+	return g;
+}
+
+/* The fields of a record with all of `flags`, as the journal writes them today. */
+static void add_record(cJSON *j, const struct rec_table *t, const void *rec, unsigned flags)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		const struct rec_field *f = &t->fields[i];
+		if ((f->flags & flags) != flags)
+			continue;
+		cJSON *o = holder(j, f, 1);
+		size_t len;
+		const char *s;
+		if (!rec_is_text(f))
+			cJSON_AddNumberToObject(o, f->name, (double)rec_int(f, rec));
+		else if ((s = rec_text(f, rec, &len)) == NULL)
+			cJSON_AddNullToObject(o, f->name);
+		else
+			cJSON_AddStringToObject(o, f->name, s);
+	}
 }
 
 int outbox_msg_append(struct outbox *ob, const char *user_id, const char *conv_id, const char *id,
-                      const struct msg *m, long long at, char **cause)
+                      const struct msg *m, char **cause)
 {
 	cJSON *j = line_new("msg_append", user_id);
 	cJSON_AddStringToObject(j, "conv", conv_id);
 	cJSON_AddStringToObject(j, "id", id);
-	cJSON_AddStringToObject(j, "role", msg_role_name(m->role));
-	add_msg_state(j, m);
-	cJSON_AddNumberToObject(j, "feedback", m->feedback);
-	cJSON_AddNumberToObject(j, "at", (double)at);
+	add_record(j, &msg_record, m, 0);
 	cJSON *imgs = cJSON_AddArrayToObject(j, "images");
 	for (size_t i = 0; i < m->nimages; i++) {
 		cJSON *im = cJSON_CreateObject();
-		add_str(im, "name", m->images[i].name ? m->images[i].name : "");
-		add_str(im, "mime", m->images[i].mime ? m->images[i].mime : "");
-		cJSON_AddNumberToObject(im, "size", (double)m->images[i].size);
-		add_str(im, "data_uri", m->images[i].data_uri ? m->images[i].data_uri : "");
+		add_record(im, &image_record, &m->images[i], 0);
 		cJSON_AddItemToArray(imgs, im);
 	}
 	return append(ob, j, cause);
@@ -427,7 +458,7 @@ int outbox_msg_update(struct outbox *ob, const char *user_id, const char *conv_i
 	cJSON *j = line_new("msg_update", user_id);
 	cJSON_AddStringToObject(j, "conv", conv_id);
 	cJSON_AddStringToObject(j, "id", m->id);
-	add_msg_state(j, m);
+	add_record(j, &msg_record, m, REC_STATE);
 	return append(ob, j, cause);
 }
 
@@ -476,35 +507,30 @@ static long long jat(const cJSON *j)
 	return at != 0 ? at : wall_ms();
 }
 
-static struct msg *msg_from_line(const cJSON *j, enum msg_role role)
+/* Reads a record's fields from a line of version v; what is missing reads as null or 0. */
+static void get_record(const cJSON *j, int v, const struct rec_table *t, void *rec)
 {
-	struct msg *m = msg_new(role, jstr(j, "text"));
-	const char *t = jstr(j, "thoughts");
-	if (t != NULL && *t != '\0')
-		buf_puts(&m->thoughts, t);
-	const char *s = jstr(j, "model");
-	m->model = s ? xstrdup(s) : NULL;
-	if ((s = jstr(j, "status")) == NULL || msg_status_parse(s, &m->status) < 0)
-		m->status = MSG_ERROR;
-	s = jstr(j, "finish_reason");
-	m->finish_reason = s ? xstrdup(s) : NULL;
-	const cJSON *u = cJSON_GetObjectItemCaseSensitive(j, "usage");
-	m->usage.prompt_tokens = (long)jnum(u, "prompt");
-	m->usage.candidates_tokens = (long)jnum(u, "candidates");
-	m->usage.thoughts_tokens = (long)jnum(u, "thoughts");
-	m->usage.total_tokens = (long)jnum(u, "total");
-	m->feedback = (int)jnum(j, "feedback");
+	for (size_t i = 0; i < t->n; i++) {
+		const struct rec_field *f = &t->fields[i];
+		const cJSON *x =
+		    cJSON_GetObjectItemCaseSensitive(holder((cJSON *)j, f, 0), key_of(f, v));
+		if (rec_is_text(f)) {
+			const char *s = cJSON_IsString(x) ? x->valuestring : NULL;
+			rec_set_text(f, rec, s, s ? strlen(s) : 0);
+		} else {
+			rec_set_int(f, rec, jnum(holder((cJSON *)j, f, 0), key_of(f, v)));
+		}
+	}
+}
+
+/* The message of a msg_append or msg_update line of version v. */
+static struct msg *msg_from_line(const cJSON *j, int v)
+{
+	struct msg *m = msg_new(ROLE_MODEL, NULL);
+	get_record(j, v, &msg_record, m);
 	const cJSON *im;
 	cJSON_ArrayForEach(im, cJSON_GetObjectItemCaseSensitive(j, "images"))
-	{
-		struct image img = {
-		    .name = (char *)jstr(im, "name"),
-		    .mime = (char *)jstr(im, "mime"),
-		    .size = (size_t)jnum(im, "size"),
-		    .data_uri = (char *)jstr(im, "data_uri"),
-		};
-		msg_add_image(m, &img);
-	}
+	    get_record(im, v, &image_record, rec_add_image(m));
 	return m;
 }
 
@@ -512,7 +538,7 @@ static struct msg *msg_from_line(const cJSON *j, enum msg_role role)
  * Applies one line: the engine's code (see engine.h), with "already
  * applied" turned into 0.
  */
-static int apply(const cJSON *j, const struct store_engine *e, void *h, char **cause)
+static int apply(const cJSON *j, int v, const struct store_engine *e, void *h, char **cause)
 {
 	const char *op = jstr(j, "op"), *user = jstr(j, "user"), *conv = jstr(j, "conv");
 	const char *id = jstr(j, "id");
@@ -551,16 +577,15 @@ static int apply(const cJSON *j, const struct store_engine *e, void *h, char **c
 	if (id == NULL)
 		return set_cause(cause, "store: outbox line without id"), STORE_INVALID;
 	if (strcmp(op, "msg_append") == 0) {
-		const char *role = jstr(j, "role");
-		struct msg *m =
-		    msg_from_line(j, role && strcmp(role, "user") == 0 ? ROLE_USER : ROLE_MODEL);
-		m->created_ms = jat(j);
+		struct msg *m = msg_from_line(j, v);
+		if (m->created_ms == 0) /* no time that fits: the time of the replay */
+			m->created_ms = wall_ms();
 		rc = e->msg_append(h, user, conv, m, id, m->created_ms, cause);
 		msg_free(m);
 		return rc == STORE_EXISTS ? STORE_OK : rc;
 	}
 	if (strcmp(op, "msg_update") == 0) {
-		struct msg *m = msg_from_line(j, ROLE_MODEL);
+		struct msg *m = msg_from_line(j, v);
 		m->id = xstrdup(id);
 		rc = e->msg_update(h, user, conv, m, cause);
 		msg_free(m);
@@ -634,14 +659,14 @@ int outbox_replay(struct outbox *ob, const struct store_engine *e, void *h, char
 			break;
 		}
 		size_t n = (size_t)(nl - p);
-		int ours = n >= ob->prefix_len && memcmp(p, ob->prefix, ob->prefix_len) == 0;
+		int v = version_of(ob, p, n);
 		if (n == 0) {
 			changed = 1;
-		} else if (!ours || stop) {
+		} else if (v == 0 || stop) {
 			buf_append(&keep, p, n + 1);
 		} else {
 			cJSON *j = cJSON_ParseWithLength(p, n);
-			int rc = j ? engine_class(apply(j, e, h, &why)) : STORE_INVALID;
+			int rc = j ? engine_class(apply(j, v, e, h, &why)) : STORE_INVALID;
 			cJSON_Delete(j);
 			if (rc == STORE_OK) {
 				changed = 1;

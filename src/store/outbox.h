@@ -30,8 +30,9 @@ int outbox_conv_create(struct outbox *ob, const char *user_id, const char *id, c
 int outbox_conv_set(struct outbox *ob, const char *user_id, const char *conv_id, const char *field,
                     const char *value, char **cause);
 int outbox_conv_delete(struct outbox *ob, const char *user_id, const char *conv_id, char **cause);
+/* m->created_ms is the message's time (store.c sets it before journaling). */
 int outbox_msg_append(struct outbox *ob, const char *user_id, const char *conv_id, const char *id,
-                      const struct msg *m, long long at, char **cause);
+                      const struct msg *m, char **cause);
 int outbox_msg_update(struct outbox *ob, const char *user_id, const char *conv_id,
                       const struct msg *m, char **cause);
 int outbox_msg_feedback(struct outbox *ob, const char *user_id, const char *conv_id,

@@ -3,6 +3,9 @@
  * several Jarvis processes may share. The schema is versioned with PRAGMA
  * user_version and moved forward by the steps in `migrations`; the file is
  * created 0600 in a 0700 directory because it holds password hashes.
+ * The columns of messages and images are the fields of record.h: the
+ * statements over them name @cols, and bind_record/read_record follow the
+ * table, so a new field needs its line there and an ALTER TABLE step here.
  *
  * What it must not do: build SQL from user data (every value is bound to a
  * prepared statement), let a sqlite3 type leave this file, or return rows
@@ -20,6 +23,7 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "record.h"
 #include "jarvis/util.h"
 
 #define BUSY_TIMEOUT_MS 5000
@@ -125,9 +129,17 @@ enum stmt {
 	ST_COUNT
 };
 
+/*
+ * A statement over a record (record.h) names its fields through markers
+ * that prep() expands from the table: @cols "a, b", @marks "?, ?", @sets
+ * "a = ?, b = ?"; `flags` picks the fields (REC_STATE: those msg_update
+ * rewrites). Binding and reading follow the table's order.
+ */
 static const struct {
 	const char *sql;
 	const char *what;
+	const struct rec_table *rec;
+	unsigned flags;
 } stmts[ST_COUNT] = {
     [ST_USER_INSERT] = {"INSERT INTO users(name, email, password_hash, created_at) "
                         "VALUES (?, ?, ?, ?)",
@@ -166,33 +178,24 @@ static const struct {
                        "checking the conversation's owner"},
     [ST_MSG_NEXT_SEQ] = {"SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE conversation_id = ?",
                          "finding the next seq"},
-    [ST_MSG_INSERT] =
-        {"INSERT INTO messages(conversation_id, user_id, seq, role, text, thoughts, model, "
-         "status, finish_reason, prompt_tokens, candidates_tokens, thoughts_tokens, "
-         "total_tokens, feedback, created_at) "
-         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-         "inserting the message"},
-    [ST_IMAGE_INSERT] = {"INSERT INTO images(message_id, idx, name, mime, size, data_uri) "
-                         "VALUES (?, ?, ?, ?, ?, ?)",
-                         "inserting an image"},
+    [ST_MSG_INSERT] = {"INSERT INTO messages(conversation_id, user_id, seq, @cols) "
+                       "VALUES (?, ?, ?, @marks)",
+                       "inserting the message", &msg_record, 0},
+    [ST_IMAGE_INSERT] = {"INSERT INTO images(message_id, idx, @cols) VALUES (?, ?, @marks)",
+                         "inserting an image", &image_record, 0},
     [ST_CONV_TOUCH] = {"UPDATE conversations SET updated_at = MAX(updated_at, ?) WHERE id = ?",
                        "moving the conversation's updated_at"},
-    [ST_MSG_UPDATE] = {"UPDATE messages SET text = ?, thoughts = ?, model = ?, status = ?, "
-                       "finish_reason = ?, prompt_tokens = ?, candidates_tokens = ?, "
-                       "thoughts_tokens = ?, total_tokens = ? "
+    [ST_MSG_UPDATE] = {"UPDATE messages SET @sets "
                        "WHERE id = ? AND conversation_id = ? AND user_id = ?",
-                       "rewriting the message"},
+                       "rewriting the message", &msg_record, REC_STATE},
     [ST_MSG_FEEDBACK] = {"UPDATE messages SET feedback = ? "
                          "WHERE id = ? AND conversation_id = ? AND user_id = ?",
                          "setting the feedback"},
-    [ST_IMAGE_LIST] = {"SELECT name, mime, size, data_uri FROM images "
-                       "WHERE message_id = ? ORDER BY idx",
-                       "reading the images"},
-    [ST_MSG_PAGE] = {"SELECT id, seq, role, text, thoughts, model, status, finish_reason, "
-                     "prompt_tokens, candidates_tokens, thoughts_tokens, total_tokens, "
-                     "feedback, created_at FROM messages "
+    [ST_IMAGE_LIST] = {"SELECT @cols FROM images WHERE message_id = ? ORDER BY idx",
+                       "reading the images", &image_record, 0},
+    [ST_MSG_PAGE] = {"SELECT id, seq, @cols FROM messages "
                      "WHERE conversation_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?",
-                     "reading the messages"},
+                     "reading the messages", &msg_record, 0},
     [ST_USAGE_INSERT] = {"INSERT INTO usage(user_id, model, at) VALUES (?, ?, ?)",
                          "inserting the usage record"},
     [ST_USAGE_COUNT] = {"SELECT COUNT(*) FROM usage WHERE user_id = ? AND model = ? AND at >= ?",
@@ -224,6 +227,45 @@ static int stmt_fail(struct sq *s, enum stmt id, char **cause)
 	return fail(s, stmts[id].what, cause);
 }
 
+/* Whether field f of a statement's record takes part in it. */
+static bool takes(enum stmt id, const struct rec_field *f)
+{
+	return (f->flags & stmts[id].flags) == stmts[id].flags;
+}
+
+/* The SQL of statement `id` with its record markers expanded (see stmts). */
+static char *expand(enum stmt id)
+{
+	struct buf out;
+	buf_init(&out, 0);
+	const char *p = stmts[id].sql;
+	while (*p != '\0') {
+		const char *mark = strchr(p, '@');
+		if (mark == NULL || stmts[id].rec == NULL) {
+			buf_puts(&out, p);
+			break;
+		}
+		buf_append(&out, p, (size_t)(mark - p));
+		size_t len = strcspn(mark + 1, " ,)");
+		const struct rec_table *t = stmts[id].rec;
+		const char *sep = "";
+		for (size_t i = 0; i < t->n; i++) {
+			if (!takes(id, &t->fields[i]))
+				continue;
+			const char *name = t->fields[i].name;
+			if (strncmp(mark + 1, "marks", len) == 0)
+				buf_printf(&out, "%s?", sep);
+			else if (strncmp(mark + 1, "sets", len) == 0)
+				buf_printf(&out, "%s%s = ?", sep, name);
+			else
+				buf_printf(&out, "%s%s", sep, name);
+			sep = ", ";
+		}
+		p = mark + 1 + len;
+	}
+	return out.data;
+}
+
 /* The statement `id`, reset and unbound, prepared on first use; NULL with cause. */
 static sqlite3_stmt *prep(struct sq *s, enum stmt id, char **cause)
 {
@@ -233,13 +275,56 @@ static sqlite3_stmt *prep(struct sq *s, enum stmt id, char **cause)
 		sqlite3_clear_bindings(stmt);
 		return stmt;
 	}
-	if (sqlite3_prepare_v3(s->db, stmts[id].sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) !=
-	    SQLITE_OK) {
+	char *sql = expand(id);
+	int rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+	free(sql);
+	if (rc != SQLITE_OK) {
 		stmt_fail(s, id, cause);
 		return NULL;
 	}
 	s->stmt[id] = stmt;
 	return stmt;
+}
+
+/* Binds the fields of rec that statement `id` takes, from parameter `first` on; the next free. */
+static int bind_record(sqlite3_stmt *st, enum stmt id, int first, const void *rec)
+{
+	const struct rec_table *t = stmts[id].rec;
+	int i = first;
+	for (size_t k = 0; k < t->n; k++) {
+		const struct rec_field *f = &t->fields[k];
+		if (!takes(id, f))
+			continue;
+		size_t len;
+		const char *v;
+		if (!rec_is_text(f))
+			sqlite3_bind_int64(st, i, rec_int(f, rec));
+		else if ((v = rec_text(f, rec, &len)) == NULL)
+			sqlite3_bind_null(st, i);
+		else
+			sqlite3_bind_text64(st, i, v, len, SQLITE_STATIC, SQLITE_UTF8);
+		i++;
+	}
+	return i;
+}
+
+/* Reads the fields of the current row of statement `id` into rec, from column `first` on. */
+static void read_record(sqlite3_stmt *st, enum stmt id, int first, void *rec)
+{
+	const struct rec_table *t = stmts[id].rec;
+	int i = first;
+	for (size_t k = 0; k < t->n; k++) {
+		const struct rec_field *f = &t->fields[k];
+		if (!takes(id, f))
+			continue;
+		if (!rec_is_text(f)) {
+			rec_set_int(f, rec, sqlite3_column_int64(st, i));
+		} else {
+			const char *v = (const char *)sqlite3_column_text(st, i);
+			rec_set_text(f, rec, v, (size_t)sqlite3_column_bytes(st, i));
+		}
+		i++;
+	}
 }
 
 /* Ends a statement's use so that it holds no read transaction open. */
@@ -793,43 +878,26 @@ static int append_locked(struct sq *s, sqlite3_int64 uid, sqlite3_int64 cid, str
 	long seq = (long)sqlite3_column_int64(st, 0);
 	done(st);
 
+	if (m->created_ms == 0)
+		m->created_ms = now;
 	st = prep(s, ST_MSG_INSERT, cause);
 	if (st == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(st, 1, cid);
 	sqlite3_bind_int64(st, 2, uid);
 	sqlite3_bind_int64(st, 3, seq);
-	bind_str(st, 4, msg_role_name(m->role));
-	sqlite3_bind_text64(st, 5, m->text.data ? m->text.data : "", m->text.len, SQLITE_STATIC,
-	                    SQLITE_UTF8);
-	if (m->thoughts.len > 0)
-		sqlite3_bind_text64(st, 6, m->thoughts.data, m->thoughts.len, SQLITE_STATIC,
-		                    SQLITE_UTF8);
-	bind_str(st, 7, m->model);
-	bind_str(st, 8, msg_status_name(m->status));
-	bind_str(st, 9, m->finish_reason);
-	sqlite3_bind_int64(st, 10, m->usage.prompt_tokens);
-	sqlite3_bind_int64(st, 11, m->usage.candidates_tokens);
-	sqlite3_bind_int64(st, 12, m->usage.thoughts_tokens);
-	sqlite3_bind_int64(st, 13, m->usage.total_tokens);
-	sqlite3_bind_int(st, 14, m->feedback);
-	sqlite3_bind_int64(st, 15, m->created_ms ? m->created_ms : now);
+	bind_record(st, ST_MSG_INSERT, 4, m);
 	if (run(s, ST_MSG_INSERT, cause) < 0)
 		return STORE_ERROR;
 	sqlite3_int64 mid = sqlite3_last_insert_rowid(s->db);
 
 	for (size_t i = 0; i < m->nimages; i++) {
-		const struct image *img = &m->images[i];
 		st = prep(s, ST_IMAGE_INSERT, cause);
 		if (st == NULL)
 			return STORE_ERROR;
 		sqlite3_bind_int64(st, 1, mid);
 		sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
-		bind_str(st, 3, img->name ? img->name : "");
-		bind_str(st, 4, img->mime ? img->mime : "");
-		sqlite3_bind_int64(st, 5, (sqlite3_int64)img->size);
-		const char *uri = img->data_uri ? img->data_uri : "";
-		sqlite3_bind_text64(st, 6, uri, strlen(uri), SQLITE_STATIC, SQLITE_UTF8);
+		bind_record(st, ST_IMAGE_INSERT, 3, &m->images[i]);
 		if (run(s, ST_IMAGE_INSERT, cause) < 0)
 			return STORE_ERROR;
 	}
@@ -844,8 +912,6 @@ static int append_locked(struct sq *s, sqlite3_int64 uid, sqlite3_int64 cid, str
 	free(m->id);
 	m->id = id_str(mid);
 	m->seq = seq;
-	if (m->created_ms == 0)
-		m->created_ms = now;
 	return STORE_OK;
 }
 
@@ -880,21 +946,10 @@ static int sq_msg_update(void *h, const char *user_id, const char *conv_id, cons
 	sqlite3_stmt *st = prep(s, ST_MSG_UPDATE, cause);
 	if (st == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_text64(st, 1, m->text.data ? m->text.data : "", m->text.len, SQLITE_STATIC,
-	                    SQLITE_UTF8);
-	if (m->thoughts.len > 0)
-		sqlite3_bind_text64(st, 2, m->thoughts.data, m->thoughts.len, SQLITE_STATIC,
-		                    SQLITE_UTF8);
-	bind_str(st, 3, m->model);
-	bind_str(st, 4, msg_status_name(m->status));
-	bind_str(st, 5, m->finish_reason);
-	sqlite3_bind_int64(st, 6, m->usage.prompt_tokens);
-	sqlite3_bind_int64(st, 7, m->usage.candidates_tokens);
-	sqlite3_bind_int64(st, 8, m->usage.thoughts_tokens);
-	sqlite3_bind_int64(st, 9, m->usage.total_tokens);
-	sqlite3_bind_int64(st, 10, mid);
-	sqlite3_bind_int64(st, 11, cid);
-	sqlite3_bind_int64(st, 12, uid);
+	int i = bind_record(st, ST_MSG_UPDATE, 1, m);
+	sqlite3_bind_int64(st, i, mid);
+	sqlite3_bind_int64(st, i + 1, cid);
+	sqlite3_bind_int64(st, i + 2, uid);
 	if (run(s, ST_MSG_UPDATE, cause) < 0)
 		return STORE_ERROR;
 	if (sqlite3_changes(s->db) == 0) {
@@ -929,11 +984,6 @@ static int sq_msg_feedback(void *h, const char *user_id, const char *conv_id, co
 	return STORE_OK;
 }
 
-static enum msg_role role_parse(const char *r)
-{
-	return r != NULL && strcmp(r, "user") == 0 ? ROLE_USER : ROLE_MODEL;
-}
-
 static int load_images(struct sq *s, sqlite3_int64 mid, struct msg *m, char **cause)
 {
 	sqlite3_stmt *st = prep(s, ST_IMAGE_LIST, cause);
@@ -942,14 +992,7 @@ static int load_images(struct sq *s, sqlite3_int64 mid, struct msg *m, char **ca
 	sqlite3_bind_int64(st, 1, mid);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		/* Borrow the column memory for the copy msg_add_image makes. */
-		struct image img = {
-		    .name = (char *)sqlite3_column_text(st, 0),
-		    .mime = (char *)sqlite3_column_text(st, 1),
-		    .size = (size_t)sqlite3_column_int64(st, 2),
-		    .data_uri = (char *)sqlite3_column_text(st, 3),
-		};
-		msg_add_image(m, &img);
+		read_record(st, ST_IMAGE_LIST, 0, rec_add_image(m));
 	}
 	done(st);
 	if (rc != SQLITE_DONE)
@@ -980,28 +1023,10 @@ static int sq_msg_page(void *h, const char *user_id, const char *conv_id, long b
 	sqlite3_bind_int64(st, 3, clamp64(limit));
 	int step;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		char *role = col_str(st, 2);
-		struct msg *m = msg_new(role_parse(role), NULL);
-		free(role);
+		struct msg *m = msg_new(ROLE_MODEL, NULL);
 		m->id = id_str(sqlite3_column_int64(st, 0));
 		m->seq = (long)sqlite3_column_int64(st, 1);
-		const void *t = sqlite3_column_text(st, 3);
-		buf_append(&m->text, t ? t : "", (size_t)sqlite3_column_bytes(st, 3));
-		t = sqlite3_column_text(st, 4);
-		if (t != NULL)
-			buf_append(&m->thoughts, t, (size_t)sqlite3_column_bytes(st, 4));
-		m->model = col_str(st, 5);
-		char *status = col_str(st, 6);
-		if (status == NULL || msg_status_parse(status, &m->status) < 0)
-			m->status = MSG_ERROR;
-		free(status);
-		m->finish_reason = col_str(st, 7);
-		m->usage.prompt_tokens = (long)sqlite3_column_int64(st, 8);
-		m->usage.candidates_tokens = (long)sqlite3_column_int64(st, 9);
-		m->usage.thoughts_tokens = (long)sqlite3_column_int64(st, 10);
-		m->usage.total_tokens = (long)sqlite3_column_int64(st, 11);
-		m->feedback = sqlite3_column_int(st, 12);
-		m->created_ms = sqlite3_column_int64(st, 13);
+		read_record(st, ST_MSG_PAGE, 2, m);
 		store_msgs_push(out, m);
 	}
 	done(st);

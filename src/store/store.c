@@ -777,7 +777,7 @@ int store_msg_append(struct store *st, const char *user_id, const char *conv_id,
 		drop_cause(cause);
 		if (m->created_ms == 0)
 			m->created_ms = now;
-		rc = outbox_msg_append(st->ob, user_id, conv_id, id, m, m->created_ms, cause);
+		rc = outbox_msg_append(st->ob, user_id, conv_id, id, m, cause);
 		if (rc == 0) {
 			/* Provisional: the real seq is given at replay, in journal order. */
 			long *seq = seq_slot(st, conv_id);

@@ -68,6 +68,22 @@ static void teardown(void)
 	free(DIR_);
 }
 
+/* Makes dir and its parents (the state directory before the outbox first opens it). */
+static int mkdir_p_for_test(const char *dir)
+{
+	char *d = xstrdup(dir);
+	for (char *p = d + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		mkdir(d, 0700);
+		*p = '/';
+	}
+	int rc = mkdir(d, 0700) == 0 || access(d, F_OK) == 0 ? 0 : -1;
+	free(d);
+	return rc;
+}
+
 static struct store *open_online(void)
 {
 	char *cause = NULL;
@@ -267,6 +283,121 @@ START_TEST(updates_and_renames_of_offline_rows_apply_after_them)
 }
 END_TEST
 
+/* A fresh 24-hex ObjectId-shaped id (unique per call in this process). */
+static char *oid_hex(void)
+{
+	static unsigned n;
+	return xasprintf("%08x%08x%08x", (unsigned)(wall_ms() / 1000), (unsigned)getpid(), ++n);
+}
+
+/* The whole journal as a string. */
+static char *journal_text(void)
+{
+	char *p = in_dir("outbox.jsonl");
+	FILE *f = fopen(p, "rb");
+	free(p);
+	ck_assert_ptr_nonnull(f);
+	char *s = xcalloc(1, 1 << 16);
+	size_t n = fread(s, 1, (1 << 16) - 1, f);
+	fclose(f);
+	s[n] = '\0';
+	return s;
+}
+
+/*
+ * A journal left by Jarvis 0.1 ("v":1 lines, usage keys "prompt",
+ * "candidates", "thoughts", "total", the message time as "at") is
+ * replayed with every field; lines written now are "v":2 and use the
+ * record's names (prompt_tokens, created_at). The 0.1 lines below are in
+ * the exact shape 0.1's outbox.c printed them.
+ */
+START_TEST(journal_of_0_1_replays_every_field)
+{
+	char *cause = NULL;
+	struct store *on = open_online();
+	char *uid = mkuser(on);
+	store_close(on);
+	char *cid = oid_hex(), *m1 = oid_hex(), *m2 = oid_hex();
+	char *pre = xasprintf("{\"v\":1,\"store\":\"mongodb/%s\",", DB);
+	char *lines = xasprintf(
+	    "%s\"op\":\"conv_create\",\"user\":\"%s\",\"id\":\"%s\",\"title\":\"old\","
+	    "\"model\":\"gemini-3.5-flash\",\"system_prompt\":null,\"at\":1700000000000}\n"
+	    "%s\"op\":\"msg_append\",\"user\":\"%s\",\"conv\":\"%s\",\"id\":\"%s\","
+	    "\"role\":\"user\",\"text\":\"look at this\",\"thoughts\":\"\",\"model\":null,"
+	    "\"status\":\"complete\",\"finish_reason\":null,\"usage\":{\"prompt\":0,"
+	    "\"candidates\":0,\"thoughts\":0,\"total\":0},\"feedback\":0,\"at\":1700000000001,"
+	    "\"images\":[{\"name\":\"a.png\",\"mime\":\"image/png\",\"size\":3,"
+	    "\"data_uri\":\"data:image/png;base64,AAAA\"}]}\n"
+	    "%s\"op\":\"msg_append\",\"user\":\"%s\",\"conv\":\"%s\",\"id\":\"%s\","
+	    "\"role\":\"model\",\"text\":\"part\",\"thoughts\":\"\",\"model\":\"gemini-3.5-flash\","
+	    "\"status\":\"interrupted\",\"finish_reason\":null,\"usage\":{\"prompt\":1,"
+	    "\"candidates\":2,\"thoughts\":3,\"total\":6},\"feedback\":0,\"at\":1700000000002,"
+	    "\"images\":[]}\n"
+	    "%s\"op\":\"msg_update\",\"user\":\"%s\",\"conv\":\"%s\",\"id\":\"%s\","
+	    "\"text\":\"part and whole\",\"thoughts\":\"mulled\",\"model\":\"gemini-3.5-flash\","
+	    "\"status\":\"complete\",\"finish_reason\":\"STOP\",\"usage\":{\"prompt\":11,"
+	    "\"candidates\":22,\"thoughts\":33,\"total\":66}}\n",
+	    pre, uid, cid, pre, uid, cid, m1, pre, uid, cid, m2, pre, uid, cid, m2);
+	ck_assert_int_eq(mkdir_p_for_test(DIR_), 0);
+	char *path = in_dir("outbox.jsonl");
+	FILE *f = fopen(path, "wb");
+	ck_assert_ptr_nonnull(f);
+	fputs(lines, f);
+	fclose(f);
+	chmod(path, 0600);
+
+	struct store *st = open_online(); /* replays at open */
+	ck_assert_int_eq(store_pending_writes(st), 0);
+	store_close(st);
+	char *rej = in_dir("outbox.rejected.jsonl");
+	ck_assert_int_ne(access(rej, F_OK), 0);
+	struct store_msgs v = read_all(uid, cid);
+	ck_assert_int_eq(v.n, 2);
+	const struct msg *q = v.items[0], *a = v.items[1];
+	ck_assert_int_eq(q->role, ROLE_USER);
+	ck_assert_str_eq(q->text.data, "look at this");
+	ck_assert_int_eq(q->created_ms, 1700000000001LL);
+	ck_assert_uint_eq(q->nimages, 1);
+	ck_assert_str_eq(q->images[0].name, "a.png");
+	ck_assert_str_eq(q->images[0].mime, "image/png");
+	ck_assert_uint_eq(q->images[0].size, 3);
+	ck_assert_str_eq(q->images[0].data_uri, "data:image/png;base64,AAAA");
+	ck_assert_int_eq(a->role, ROLE_MODEL);
+	ck_assert_str_eq(a->text.data, "part and whole");
+	ck_assert_str_eq(a->thoughts.data, "mulled");
+	ck_assert_int_eq(a->status, MSG_COMPLETE);
+	ck_assert_str_eq(a->finish_reason, "STOP");
+	ck_assert_int_eq(a->usage.prompt_tokens, 11);
+	ck_assert_int_eq(a->usage.candidates_tokens, 22);
+	ck_assert_int_eq(a->usage.thoughts_tokens, 33);
+	ck_assert_int_eq(a->usage.total_tokens, 66);
+	ck_assert_int_eq(a->created_ms, 1700000000002LL);
+	store_msgs_free(&v);
+
+	/* Lines written now: version 2, the record's names. */
+	st = open_offline();
+	struct msg *m = msg_new(ROLE_MODEL, "offline");
+	m->usage.prompt_tokens = 5;
+	ck_assert(store_msg_append(st, uid, cid, m, &cause) == 0);
+	store_close(st);
+	char *j = journal_text();
+	ck_assert_msg(strstr(j, "{\"v\":2,") == j && strstr(j, "\"prompt_tokens\":5") &&
+	                  strstr(j, "\"created_at\":") && !strstr(j, "\"prompt\":"),
+	              "%s", j);
+	st = open_online();
+	ck_assert_int_eq(store_pending_writes(st), 0);
+	store_close(st);
+	v = read_all(uid, cid);
+	ck_assert_int_eq(v.n, 3);
+	ck_assert_int_eq(v.items[2]->usage.prompt_tokens, 5);
+	ck_assert_int_eq(v.items[2]->created_ms, m->created_ms);
+	store_msgs_free(&v);
+	msg_free(m);
+	free(j), free(rej), free(path), free(lines), free(pre);
+	free(cid), free(m1), free(m2), free(uid);
+}
+END_TEST
+
 START_TEST(torn_last_line_is_ignored)
 {
 	char *cause = NULL;
@@ -338,20 +469,23 @@ START_TEST(a_time_out_of_range_is_replaced_not_converted)
 	ck_assert(store_msg_append(st, uid, cid, m, &cause) == 0);
 	store_close(st);
 
-	/* Every "at" of the journal becomes 1e23. */
+	/* Every time of the journal ("at", a message's "created_at") becomes 1e23. */
 	char *path = in_dir("outbox.jsonl");
 	char *s = slurp(path);
 	struct buf out;
 	buf_init(&out, 0);
 	for (const char *p = s; *p;) {
-		const char *at = strstr(p, "\"at\":");
+		const char *at = strstr(p, "\"at\":"), *cat = strstr(p, "\"created_at\":");
+		if (at == NULL || (cat != NULL && cat < at))
+			at = cat;
 		if (at == NULL) {
 			buf_append(&out, p, strlen(p));
 			break;
 		}
-		buf_append(&out, p, (size_t)(at - p));
-		buf_append(&out, "\"at\":1e23", 9);
-		p = at + 5;
+		const char *colon = strchr(at, ':');
+		buf_append(&out, p, (size_t)(colon + 1 - p));
+		buf_append(&out, "1e23", 4);
+		p = colon + 1;
 		while (*p == '-' || (*p >= '0' && *p <= '9') || *p == '.' || *p == 'e' || *p == '+')
 			p++;
 	}
@@ -507,6 +641,7 @@ static Suite *outbox_suite(void)
 	tcase_add_test(tc, updates_and_renames_of_offline_rows_apply_after_them);
 	tcase_add_test(tc, torn_last_line_is_ignored);
 	tcase_add_test(tc, a_time_out_of_range_is_replaced_not_converted);
+	tcase_add_test(tc, journal_of_0_1_replays_every_field);
 	tcase_add_test(tc, two_processes_share_the_outbox);
 	tcase_add_test(tc, a_checked_session_keeps_working_offline);
 	tcase_add_test(tc, without_an_outbox_an_outage_is_an_error);

@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../../src/store/record.h"
 #include "jarvis/util.h"
 #include "unit.h"
 
@@ -672,6 +673,105 @@ static int child_appends(const char *uid, const char *cid, int n, const char *ta
 	return 0;
 }
 
+/* The keys of a record table's top level: its ungrouped fields' names and its groups. */
+static int record_has_key(const struct rec_table *t, const char *key)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		const char *k = t->fields[i].group ? t->fields[i].group : t->fields[i].name;
+		if (strcmp(k, key) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int in_list(const char *const *list, const char *s)
+{
+	for (; *list != NULL; list++)
+		if (strcmp(*list, s) == 0)
+			return 1;
+	return 0;
+}
+
+/* Every column of an SQLite table is an engine key or a field of t, and every field has one. */
+static void columns_are_the_record(sqlite3 *db, const char *table, const struct rec_table *t,
+                                   const char *const *keys)
+{
+	char *sql = xasprintf("SELECT name FROM pragma_table_info('%s')", table);
+	sqlite3_stmt *q;
+	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &q, NULL), SQLITE_OK);
+	size_t fields = 0;
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		const char *col = (const char *)sqlite3_column_text(q, 0);
+		int field = 0;
+		for (size_t i = 0; i < t->n; i++)
+			field |= strcmp(t->fields[i].name, col) == 0;
+		ck_assert_msg(field || in_list(keys, col), "%s.%s is in no record table", table,
+		              col);
+		fields += field;
+	}
+	sqlite3_finalize(q);
+	ck_assert_msg(fields == t->n, "%s: %zu of %zu record fields have a column", table, fields,
+	              t->n);
+	free(sql);
+}
+
+/*
+ * One description of a stored message (src/store/record.h): the SQLite
+ * columns and the MongoDB document keys are the table's fields and the
+ * engine's own keys, nothing else, so a field cannot be added to one
+ * serialiser and not the others.
+ */
+START_TEST(stored_message_is_the_record_table)
+{
+	char *u = mkuser("rita"), *c = mkconv(u, "t"), *cause = NULL;
+	struct msg *m = msg_new(ROLE_USER, "hi");
+	struct image img = {"a.png", "image/png", 3, "data:image/png;base64,AAAA"};
+	msg_add_image(m, &img);
+	ck_assert_int_eq(store_msg_append(S, u, c, m, &cause), 0);
+	if (!E.mongo) {
+		static const char *const msg_keys[] = {"id", "conversation_id", "user_id", "seq",
+		                                       NULL};
+		static const char *const img_keys[] = {"message_id", "idx", NULL};
+		char *path = xasprintf("%s/jarvis.db", E.dir);
+		sqlite3 *db;
+		ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+		columns_are_the_record(db, "messages", &msg_record, msg_keys);
+		columns_are_the_record(db, "images", &image_record, img_keys);
+		sqlite3_close(db);
+		free(path);
+	} else {
+		static const char *const keys[] = {"_id", "conversation_id", "user_id",
+		                                   "seq", "images",          NULL};
+		mongoc_client_t *cl = mongoc_client_new(E.uri);
+		mongoc_collection_t *coll = mongoc_client_get_collection(cl, E.db, "messages");
+		bson_t filter = BSON_INITIALIZER;
+		bson_oid_t oid;
+		bson_oid_init_from_string(&oid, m->id);
+		BSON_APPEND_OID(&filter, "_id", &oid);
+		mongoc_cursor_t *cur = mongoc_collection_find_with_opts(coll, &filter, NULL, NULL);
+		const bson_t *doc;
+		ck_assert(mongoc_cursor_next(cur, &doc));
+		bson_iter_t it;
+		size_t n = 0;
+		ck_assert(bson_iter_init(&it, doc));
+		while (bson_iter_next(&it)) {
+			const char *k = bson_iter_key(&it);
+			ck_assert_msg(in_list(keys, k) || record_has_key(&msg_record, k),
+			              "messages.%s is in no record table", k);
+			n += !in_list(keys, k);
+		}
+		ck_assert(bson_iter_init_find(&it, doc, "usage") && BSON_ITER_HOLDS_DOCUMENT(&it));
+		ck_assert_uint_gt(n, 0);
+		mongoc_cursor_destroy(cur);
+		bson_destroy(&filter);
+		mongoc_collection_destroy(coll);
+		mongoc_client_destroy(cl);
+	}
+	msg_free(m);
+	free(u), free(c);
+}
+END_TEST
+
 START_TEST(two_processes_appending_get_distinct_seqs)
 {
 	char *u = mkuser("judy"), *cause = NULL;
@@ -994,6 +1094,7 @@ static void add_contract(TCase *tc)
 	tcase_add_test(tc, streaming_checkpoints_final_state_and_feedback);
 	tcase_add_test(tc, unicode_round_trips_byte_for_byte);
 	tcase_add_test(tc, large_images_round_trip);
+	tcase_add_test(tc, stored_message_is_the_record_table);
 	tcase_add_test(tc, two_processes_appending_get_distinct_seqs);
 	tcase_add_test(tc, sessions_expire_and_revoke);
 	tcase_add_test(tc, damaged_session_is_refused_alike);
