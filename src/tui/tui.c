@@ -29,7 +29,7 @@
 
 #include "draw.h"
 #include "history.h"
-#include "overlay.h"
+#include "panels.h"
 #include "termprobe.h"
 
 #define KEY_ESC 27
@@ -46,7 +46,7 @@ struct tui {
 	struct loop *loop;
 	struct chat *chat;
 	struct hist *hist;
-	struct overlay *overlay;
+	struct panel *panel;
 	struct editor *editor;
 	struct history *inputs;
 	char *history_path;
@@ -70,6 +70,30 @@ struct tui {
 };
 
 static bool curses_active;
+
+static const struct help_key help_keys[] = {
+    {"Enter", "send the message"},
+    {"Alt-Enter, C-j", "new line in the message"},
+    {"C-a C-e C-b C-f", "start, end, back, forward"},
+    {"Alt-b Alt-f", "word back, word forward"},
+    {"C-d C-k C-u C-w", "delete; kill to end, to start, word"},
+    {"C-y", "yank what was killed"},
+    {"Up Down", "recall earlier messages"},
+    {"PgUp PgDn wheel", "scroll the history"},
+    {"Home End", "(empty input) top, bottom of history"},
+    {"Tab", "complete a command or a path"},
+    {"Esc, C-c", "stop the answer; keep what came"},
+    {"C-c C-c, C-d", "quit (on an empty line)"},
+    {"C-l", "redraw the screen"},
+    {"F1 F2 F3", "help, models, conversations"},
+};
+
+static void open_panel(struct tui *t, const struct panel_ops *ops)
+{
+	panel_open(t->panel, ops, t->chat);
+	if (panel_shows(t->panel, &help_panel))
+		help_set_keys(t->panel, help_keys, ARRAY_LEN(help_keys));
+}
 
 static void restore_terminal(void)
 {
@@ -281,8 +305,8 @@ static void render(struct tui *t)
 	draw_input(t);
 	wnoutrefresh(t->hist_win);
 	wnoutrefresh(t->status_win);
-	if (overlay_kind(t->overlay) != OVERLAY_NONE) {
-		overlay_draw(t->overlay, t->chat, t->lines, t->cols);
+	if (panel_is_open(t->panel)) {
+		panel_draw(t->panel, t->chat, t->lines, t->cols);
 		curs_set(0);
 	} else {
 		curs_set(1);
@@ -387,11 +411,11 @@ static void after_command(struct tui *t)
 {
 	if (t->ctx.show_help) {
 		t->ctx.show_help = false;
-		overlay_open(t->overlay, OVERLAY_HELP, t->chat);
+		open_panel(t, &help_panel);
 	}
 	if (t->ctx.show_models) {
 		t->ctx.show_models = false;
-		overlay_open(t->overlay, OVERLAY_MODELS, t->chat);
+		open_panel(t, &model_panel);
 	}
 }
 
@@ -579,13 +603,13 @@ static void key_code(struct tui *t, int key)
 		t->pasting = false;
 		break;
 	case KEY_F(1):
-		overlay_open(t->overlay, OVERLAY_HELP, t->chat);
+		open_panel(t, &help_panel);
 		break;
 	case KEY_F(2):
-		overlay_open(t->overlay, OVERLAY_MODELS, t->chat);
+		open_panel(t, &model_panel);
 		break;
 	case KEY_F(3):
-		overlay_open(t->overlay, OVERLAY_CONVS, t->chat);
+		open_panel(t, &conv_panel);
 		break;
 	case KEY_ENTER:
 		submit(t);
@@ -774,12 +798,12 @@ static void read_keys(void *ud, int fd, short revents)
 			wint_t next;
 			int rc2 = wget_wch(t->input_win, &next);
 			if (rc2 == ERR) {
-				if (!overlay_key(t->overlay, KEY_ESC, false, t->chat, &t->ctx))
+				if (!panel_key(t->panel, KEY_ESC, false, t->chat, &t->ctx))
 					key_escape(t);
 			} else if (rc2 == OK) {
 				key_alt(t, next);
 			}
-		} else if (!overlay_key(t->overlay, (int)wc, is_code, t->chat, &t->ctx)) {
+		} else if (!panel_key(t->panel, (int)wc, is_code, t->chat, &t->ctx)) {
 			if (is_code)
 				key_code(t, (int)wc);
 			else
@@ -857,7 +881,7 @@ int tui_run(const struct config *cfg)
 	}
 	t.ctx.chat = t.chat;
 	t.hist = hist_new(cfg->markdown);
-	t.overlay = overlay_new();
+	t.panel = panel_new();
 	t.editor = editor_new();
 	t.inputs = history_new(HISTORY_MAX);
 	t.history_path = xasprintf("%s/history", cfg->state_dir);
@@ -917,7 +941,7 @@ int tui_run(const struct config *cfg)
 	chat_free(t.chat);
 	cmd_ctx_reset(&t.ctx);
 	hist_free(t.hist);
-	overlay_free(t.overlay);
+	panel_free(t.panel);
 	wipe_input(&t);
 	editor_free(t.editor);
 	history_free(t.inputs);

@@ -2,7 +2,7 @@
 
 What it is for: checking what a user of the terminal interface sees and what
 reaches the (fake) Gemini server: the layout at several sizes, streaming,
-scrolling while an answer arrives, the F1/F2 overlays, resizing, wide and
+scrolling while an answer arrives, the F1/F2 panels, resizing, wide and
 joining characters, bracketed paste, stopping, signals, exits, input history
 and idleness. Accounts and the store are in test_tui_accounts.py.
 What it must not do: sleep for fixed long times (it waits for text on the

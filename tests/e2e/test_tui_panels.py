@@ -9,6 +9,7 @@ What it must not do: reach the network (the fake Gemini server only), or
 sleep for fixed long times (it waits for the screen or the store).
 """
 
+import os
 import re
 import time
 
@@ -82,3 +83,62 @@ def test_f3_rename_keeps_the_draft(jarvis_tui, fake_gemini, run_jarvis, how):
     wait_until(lambda: any(DRAFT + " here" in str(r["json"])
                            for r in fake_gemini.api_requests("stream")),
                what="the draft sent as a question")
+
+
+# ---------------------------------------------------------------- F1 help
+
+MAN = os.path.join(os.path.dirname(__file__), "..", "..", "man", "jarvis.1")
+
+
+def man_commands():
+    """The /commands the man page's COMMANDS section lists (the unit test ties it to the table)."""
+    with open(MAN, encoding="utf-8") as f:
+        text = f.read()
+    section = text.split("\n.SH COMMANDS\n", 1)[1].split("\n.SH ", 1)[0]
+    return re.findall(r"^\.BI? /([a-z]+)", section, re.M)
+
+
+def help_pages(t):
+    """Opens F1 and pages down to its end; returns every row seen, in order, and the last screen."""
+    t.send_keys("F1")
+    t.wait_for("Commands")
+    seen = []
+    last = None
+    for _ in range(60):
+        screen = t.capture()
+        seen.extend(screen)
+        m = re.search(r"(\d+)-(\d+) of (\d+)", "\n".join(screen))
+        assert m, t.show()
+        if m.group(2) == m.group(3):
+            last = screen
+            break
+        t.send_keys("NPage")
+        wait_until(lambda: re.search(r"(\d+)-(\d+) of (\d+)", t.screen()).group(0) != m.group(0),
+                   what="the next page")
+    assert last is not None, "F1 never reached its end:\n" + t.show()
+    return seen, last
+
+
+@pytest.mark.parametrize("width,height", [(80, 24), (40, 12)])
+def test_f1_scrolls_to_the_last_command_and_the_keys(jarvis_tui, fake_gemini, width, height):
+    t = start(jarvis_tui, width, height)
+    seen, last = help_pages(t)
+    text = "\n".join(seen)
+    cmds = man_commands()
+    assert len(cmds) > 15
+    for name in cmds:
+        assert re.search(r"/%s\b" % name, text), (name, text)
+    assert "Keys:" in text
+    # long help lines are wrapped under their command, not cut at the border
+    for words in ("F2 picker)", "(password asked masked)", "(Ctrl-D on an empty line too)"):
+        assert " ".join(words.split()) in " ".join(text.replace("│", " ").split()), (words, text)
+    # every row stays inside the box at this width
+    assert all(len(row) <= width for row in seen)
+    # End goes straight to the last page, Home back to the first
+    t.send_keys("Home")
+    t.wait_for("Commands (a unique")
+    t.send_keys("End")
+    wait_until(lambda: t.capture() == last, what="End showing the last page")
+    escape(t)
+    t.wait_gone("Keys:")
+    t.wait_gone(re.compile(r"\d+-\d+ of \d+"))

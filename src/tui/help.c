@@ -1,0 +1,156 @@
+/*
+ * help.c: the F1 panel: every command (from the command table) and every
+ * key, laid out for the panel's width. A line that does not fit is wrapped
+ * under its name, never cut, and the panel scrolls to the end.
+ */
+#include "panels.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "jarvis/buf.h"
+#include "jarvis/cmd.h"
+#include "jarvis/utf8.h"
+#include "jarvis/util.h"
+
+#define NAME_COLS 22 /* "/name usage" before its help on one row */
+#define KEY_COLS 16  /* a key's name before its help */
+#define INDENT 6     /* a help text wrapped under its name */
+
+struct help {
+	char **lines;
+	size_t n, cap;
+	int width;
+	const struct help_key *keys;
+	size_t nkeys;
+};
+
+static void add_line(struct help *h, char *line)
+{
+	if (h->n == h->cap) {
+		h->cap = h->cap ? h->cap * 2 : 64;
+		h->lines = xrealloc(h->lines, h->cap * sizeof(*h->lines));
+	}
+	h->lines[h->n++] = line;
+}
+
+static void clear_lines(struct help *h)
+{
+	for (size_t i = 0; i < h->n; i++)
+		free(h->lines[i]);
+	h->n = 0;
+}
+
+/* Adds text word by word in rows of at most width columns, each after indent blanks. */
+static void add_wrapped(struct help *h, const char *text, int indent, int width)
+{
+	int room = width - indent > 8 ? width - indent : 8;
+	struct buf row;
+	buf_init(&row, 0);
+	const char *p = text;
+	while (*p) {
+		size_t wl = strcspn(p, " ");
+		int ww = (int)utf8_width(p, wl);
+		int rw = row.len ? (int)utf8_width(row.data, row.len) : 0;
+		if (row.len > 0 && rw + 1 + ww > room) {
+			add_line(h, xasprintf("%*s%s", indent, "", row.data));
+			buf_reset(&row);
+		}
+		if (row.len > 0)
+			buf_puts(&row, " ");
+		buf_append(&row, p, wl);
+		p += wl;
+		p += strspn(p, " ");
+	}
+	if (row.len > 0)
+		add_line(h, xasprintf("%*s%s", indent, "", row.data));
+	buf_free(&row);
+}
+
+/* "  NAME  help" on one row when it fits, else the name and the help wrapped under it. */
+static void add_entry(struct help *h, const char *name, int cols, const char *text, int width)
+{
+	int nw = (int)utf8_strwidth(name);
+	int pad = nw < cols ? cols - nw : 0;
+	if (2 + nw + pad + 1 + (int)utf8_strwidth(text) <= width) {
+		add_line(h, xasprintf("  %s%*s %s", name, pad, "", text));
+		return;
+	}
+	add_line(h, xasprintf("  %s", name));
+	add_wrapped(h, text, INDENT, width);
+}
+
+static void build(struct help *h, int width)
+{
+	clear_lines(h);
+	h->width = width;
+	size_t ncmd;
+	const struct cmd_entry *t = cmd_table(&ncmd);
+	add_wrapped(h, "Commands (a unique prefix is enough):", 0, width);
+	for (size_t i = 0; i < ncmd; i++) {
+		char *head = t[i].usage[0] ? xasprintf("/%s %s", t[i].name, t[i].usage)
+		                           : xasprintf("/%s", t[i].name);
+		add_entry(h, head, NAME_COLS, t[i].help, width);
+		free(head);
+	}
+	add_line(h, xstrdup(""));
+	add_line(h, xstrdup("Keys:"));
+	for (size_t i = 0; i < h->nkeys; i++)
+		add_entry(h, h->keys[i].name, KEY_COLS, h->keys[i].help, width);
+}
+
+void help_set_keys(struct panel *p, const struct help_key *keys, size_t n)
+{
+	struct help *h = p->data;
+	h->keys = keys;
+	h->nkeys = n;
+	h->width = 0;
+}
+
+static void help_open(struct panel *p, struct chat *ch)
+{
+	p->data = xcalloc(1, sizeof(struct help));
+}
+
+static size_t help_rows(struct panel *p, struct chat *ch, int width)
+{
+	struct help *h = p->data;
+	if (h->width != width || h->n == 0)
+		build(h, width);
+	return h->n;
+}
+
+static char *help_draw(struct panel *p, struct chat *ch, size_t i, bool *current)
+{
+	struct help *h = p->data;
+	return xstrdup(i < h->n ? h->lines[i] : "");
+}
+
+static enum panel_key help_key(struct panel *p, int key, bool is_code, size_t row, struct chat *ch,
+                               struct cmd_ctx *ctx)
+{
+	if (!is_code && (key == 'q' || key == '\r'))
+		return PANEL_CLOSE;
+	return PANEL_UNUSED;
+}
+
+static void help_free(struct panel *p)
+{
+	struct help *h = p->data;
+	if (h == NULL)
+		return;
+	clear_lines(h);
+	free(h->lines);
+	free(h);
+}
+
+const struct panel_ops help_panel = {
+    .title = " Help ",
+    .filter = FILTER_NONE,
+    .select = false,
+    .open = help_open,
+    .rows = help_rows,
+    .draw = help_draw,
+    .key = help_key,
+    .free = help_free,
+};
