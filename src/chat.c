@@ -65,6 +65,7 @@ struct chat {
 	struct model_list models;
 	char *model;
 	char *system_prompt; /* this conversation's; NULL: the config's */
+	char *thinking;      /* /think for this conversation; NULL: [gemini] thinking */
 
 	struct gemini_call *call;
 	struct msg *answer;
@@ -567,6 +568,8 @@ static void replace_conv(struct chat *ch, struct conv *c)
 	ch->prepended = 0;
 	free(ch->system_prompt);
 	ch->system_prompt = c->system_prompt ? xstrdup(c->system_prompt) : NULL;
+	free(ch->thinking);
+	ch->thinking = NULL;
 	if (c->model != NULL && c->model[0] != '\0') {
 		free(ch->model);
 		ch->model = xstrdup(c->model);
@@ -951,6 +954,7 @@ void chat_free(struct chat *ch)
 	models_free(&ch->models);
 	free(ch->model);
 	free(ch->system_prompt);
+	free(ch->thinking);
 	chat_detach(ch);
 	free(ch->user_name);
 	free(ch->user_id);
@@ -1227,10 +1231,20 @@ static int start_answer(struct chat *ch, char **cause)
 	    .has_temperature = ch->cfg->has_temperature,
 	    .temperature = ch->cfg->temperature,
 	    .max_output_tokens = ch->cfg->has_max_output_tokens ? ch->cfg->max_output_tokens : 0,
+	    .model = ch->model,
+	    .thinking = chat_thinking(ch),
 	};
-	char *body = gemini_request_json(ch->conv, &gen, cause);
+	struct gemini_request_info sent;
+	char *body = gemini_request_build(ch->conv, &gen, &sent, cause);
 	if (body == NULL)
 		return -1;
+	if (sent.images_left_out > 0)
+		chat_notice(ch,
+		            "%zu earlier image%s left out of this request (a note stands in its "
+		            "place): with %s the request would pass the API's %d MB limit",
+		            sent.images_left_out, sent.images_left_out == 1 ? " is" : "s are",
+		            sent.images_left_out == 1 ? "it" : "them",
+		            GEMINI_REQUEST_MAX_BYTES / 1000000);
 	struct gemini_target t = {
 	    .base_url = ch->cfg->base_url,
 	    .api_key = ch->cfg->api_key,
@@ -1562,6 +1576,34 @@ int chat_set_system(struct chat *ch, const char *prompt, char **cause)
 const char *chat_system(const struct chat *ch)
 {
 	return ch->system_prompt ? ch->system_prompt : ch->cfg->system_prompt;
+}
+
+int chat_set_thinking(struct chat *ch, const char *level, char **cause)
+{
+	struct gemini_thinking t;
+	if (gemini_thinking_parse(level, &t) == -1)
+		return set_cause(cause,
+		                 "/think takes auto, off, minimal, low, medium, high or a "
+		                 "token budget from -1 to 32768, not \"%s\"",
+		                 level);
+	free(ch->thinking);
+	ch->thinking = xstrdup(level);
+	return 0;
+}
+
+const char *chat_thinking(const struct chat *ch)
+{
+	return ch->thinking ? ch->thinking : ch->cfg->thinking;
+}
+
+const char *chat_last_thoughts(const struct chat *ch)
+{
+	for (size_t i = ch->conv->n; i-- > 0;) {
+		const struct msg *m = ch->conv->msgs[i];
+		if (m->role == ROLE_MODEL)
+			return m->thoughts.len > 0 ? m->thoughts.data : NULL;
+	}
+	return NULL;
 }
 
 int chat_attach(struct chat *ch, const char *path, char **cause)

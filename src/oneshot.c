@@ -457,7 +457,9 @@ int oneshot_run(const struct cli *cli, const struct config *cfg)
 	    cli->model == NULL && c->model != NULL && *c->model != '\0' ? c->model : cfg->model;
 	char *cause = NULL, *body = NULL;
 	struct gemini_target target;
-	if (exchange_request(cfg, c, c->system_prompt, &body, &target, &cause) == -1) {
+	struct gemini_request_info sent;
+	if (exchange_request(cfg, c, c->system_prompt, model, NULL, &body, &target, &sent,
+	                     &cause) == -1) {
 		fprintf(stderr, "jarvis: %s\n", cause);
 		free(cause);
 		conv_free(c);
@@ -465,6 +467,13 @@ int oneshot_run(const struct cli *cli, const struct config *cfg)
 		free(o.store_error);
 		return EXIT_USAGE;
 	}
+	if (sent.images_left_out > 0)
+		fprintf(stderr,
+		        "jarvis: %zu earlier image%s left out of this request (a note stands in "
+		        "its place): with %s the request would pass the API's %d MB limit\n",
+		        sent.images_left_out, sent.images_left_out == 1 ? " is" : "s are",
+		        sent.images_left_out == 1 ? "it" : "them",
+		        GEMINI_REQUEST_MAX_BYTES / 1000000);
 
 	/* A logged-in run that stores is counted in the store; any other on this machine. */
 	bool saving = user != NULL && !cli->no_save && o.store_error == NULL;

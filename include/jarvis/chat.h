@@ -115,6 +115,12 @@ int chat_set_model(struct chat *ch, const char *id, char **cause);
 /* Sets or (with NULL) clears the system prompt of this conversation. */
 int chat_set_system(struct chat *ch, const char *prompt, char **cause);
 const char *chat_system(const struct chat *ch);
+/* Sets how hard the model thinks in this conversation (/think; gemini_thinking_parse). */
+int chat_set_thinking(struct chat *ch, const char *level, char **cause);
+/* This conversation's thinking setting, else [gemini] thinking. */
+const char *chat_thinking(const struct chat *ch);
+/* The thought summary of the last answer, or NULL when it has none. */
+const char *chat_last_thoughts(const struct chat *ch);
 int chat_attach(struct chat *ch, const char *path, char **cause);
 void chat_detach(struct chat *ch);
 /* Feedback on the last answer: +1 like, -1 dislike. */

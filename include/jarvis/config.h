@@ -71,7 +71,8 @@ struct config_model {
 struct config {
 	/* [gemini] */
 	char *api_key;
-	char *base_url; /* without a trailing slash */
+	char *base_url;      /* without a trailing slash */
+	bool allow_insecure; /* plain http:// to a host other than loopback */
 	char *model;
 	char *system_prompt;
 	double temperature;
@@ -80,6 +81,7 @@ struct config {
 	bool has_max_output_tokens;
 	long timeout;       /* seconds, for the whole exchange */
 	long stall_timeout; /* seconds without a byte */
+	char *thinking;     /* auto|off|minimal|low|medium|high|budget (gemini_thinking_parse) */
 
 	/* [store] */
 	char *store_uri; /* NULL: the embedded SQLite file data_dir/jarvis.db */

@@ -25,6 +25,7 @@
 
 #include "jarvis/conv.h"
 #include "jarvis/gemini.h"
+#include "jarvis/gemini_request.h"
 #include "jarvis/quota.h"
 
 struct config;
@@ -55,11 +56,14 @@ void exchange_clear(struct exchange *x);
 void exchange_set_conv(struct exchange *x, const char *conv_id);
 
 /*
- * The request for conversation c (its last turn the question): *body and
- * *t (pointing into cfg). system_prompt NULL or "": the config's.
+ * The request for conversation c (its last turn the question) to model:
+ * *body and *t (pointing into cfg). system_prompt NULL or "": the
+ * config's; thinking NULL: [gemini] thinking. info (may be NULL) says how
+ * big the body is and how many earlier images gave way to the size limit.
  */
 int exchange_request(const struct config *cfg, const struct conv *c, const char *system_prompt,
-                     char **body, struct gemini_target *t, char **cause);
+                     const char *model, const char *thinking, char **body, struct gemini_target *t,
+                     struct gemini_request_info *info, char **cause);
 /*
  * The size check: text plus images (as sent, base64) within [limits]
  * max_message_bytes; hint says what to do about it ("/detach some images").

@@ -9,11 +9,46 @@
 
 #include "jarvis/conv.h"
 
+/*
+ * The largest body sent: the API refuses more than 20 MB (research/
+ * gemini-api.md §2); 20,000,000 bytes is under it however "MB" is meant.
+ */
+#define GEMINI_REQUEST_MAX_BYTES 20000000
+#define GEMINI_THINKING_BUDGET_MAX 32768
+
 struct gemini_gen {
 	const char *system_prompt; /* NULL or "": no systemInstruction */
 	bool has_temperature;
 	double temperature;
 	long max_output_tokens; /* 0: not sent */
+	const char *model;      /* decides how thinking is asked for (NULL: a 3.x model) */
+	const char *thinking;   /* [gemini] thinking or /think; NULL: auto */
+	size_t max_body_bytes;  /* 0: GEMINI_REQUEST_MAX_BYTES */
+};
+
+/* How hard the model thinks: [gemini] thinking and /think. */
+enum gemini_think {
+	THINK_AUTO,    /* the model's own choice */
+	THINK_OFF,     /* no thoughts asked for (budget 0; 3.x models: MINIMAL) */
+	THINK_MINIMAL, /* 3.x: thinkingLevel MINIMAL; 2.x: budget 512 */
+	THINK_LOW,     /* 3.x: LOW; 2.x: 1024 */
+	THINK_MEDIUM,  /* 3.x: MEDIUM; 2.x: 8192 */
+	THINK_HIGH,    /* 3.x: HIGH; 2.x: 24576 */
+	THINK_BUDGET,  /* thinkingBudget as given, -1 (automatic) to 32768 */
+};
+
+struct gemini_thinking {
+	enum gemini_think level;
+	long budget; /* THINK_BUDGET only */
+};
+
+/* Parses auto|off|minimal|low|medium|high or a budget (-1 to 32768); -1 if none of those. */
+int gemini_thinking_parse(const char *s, struct gemini_thinking *out);
+
+/* What a built request holds, for the caller to tell the user. */
+struct gemini_request_info {
+	size_t body_bytes;      /* the body's exact length */
+	size_t images_left_out; /* earlier images replaced by a note to stay under the limit */
 };
 
 /*
@@ -22,5 +57,14 @@ struct gemini_gen {
  * Returns a new string, or NULL with cause when there is nothing to send.
  */
 char *gemini_request_json(const struct conv *c, const struct gemini_gen *gen, char **cause);
+/*
+ * The same, never over gen->max_body_bytes: when the body would be, the
+ * oldest earlier images are replaced by a text note saying why, until it
+ * fits (the question's own images are never left out: if they alone are
+ * too big, NULL with a cause). Thinking is always asked for, with
+ * includeThoughts unless it is off. info (may be NULL) says what was done.
+ */
+char *gemini_request_build(const struct conv *c, const struct gemini_gen *gen,
+                           struct gemini_request_info *info, char **cause);
 
 #endif

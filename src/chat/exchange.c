@@ -41,15 +41,18 @@ void exchange_set_conv(struct exchange *x, const char *conv_id)
 }
 
 int exchange_request(const struct config *cfg, const struct conv *c, const char *system_prompt,
-                     char **body, struct gemini_target *t, char **cause)
+                     const char *model, const char *thinking, char **body, struct gemini_target *t,
+                     struct gemini_request_info *info, char **cause)
 {
 	struct gemini_gen gen = {
 	    .system_prompt = system_prompt && *system_prompt ? system_prompt : cfg->system_prompt,
 	    .has_temperature = cfg->has_temperature,
 	    .temperature = cfg->temperature,
 	    .max_output_tokens = cfg->has_max_output_tokens ? cfg->max_output_tokens : 0,
+	    .model = model,
+	    .thinking = thinking ? thinking : cfg->thinking,
 	};
-	*body = gemini_request_json(c, &gen, cause);
+	*body = gemini_request_build(c, &gen, info, cause);
 	if (*body == NULL)
 		return -1;
 	memset(t, 0, sizeof *t);

@@ -273,6 +273,27 @@ COMMAND(system)
 	return 0;
 }
 
+COMMAND(think)
+{
+	if (argc == 1 && chat_set_thinking(c->chat, argv[0], cause) == -1)
+		return -1;
+	chat_notice(c->chat, "thinking: %s%s", chat_thinking(c->chat),
+	            argc == 1 ? " for this conversation" : "");
+	return 0;
+}
+
+COMMAND(thoughts)
+{
+	const char *t = chat_last_thoughts(c->chat);
+	if (t == NULL) {
+		chat_notice(c->chat, "the last answer came with no thought summary (/think off, or "
+		                     "the model sent none)");
+		return 0;
+	}
+	chat_notice(c->chat, "thoughts of the last answer (not part of it):\n%s", t);
+	return 0;
+}
+
 COMMAND(like)
 {
 	return chat_feedback(c->chat, 1, cause);

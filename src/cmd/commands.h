@@ -22,6 +22,8 @@ COMMAND(detach);
 COMMAND(retry);
 COMMAND(stop);
 COMMAND(system);
+COMMAND(think);
+COMMAND(thoughts);
 COMMAND(like);
 COMMAND(dislike);
 COMMAND(export);

@@ -18,10 +18,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "jarvis/cli.h"
+#include "jarvis/gemini_request.h"
 #include "jarvis/models.h"
 #include "jarvis/util.h"
 
@@ -30,9 +32,64 @@
 
 static const char *check_base_url(char *value);
 static const char *check_model(char *value);
+static const char *check_thinking(char *value)
+{
+	struct gemini_thinking t;
+	if (gemini_thinking_parse(value, &t) == -1)
+		return "must be auto, off, minimal, low, medium, high or a token budget from -1 "
+		       "to 32768";
+	return NULL;
+}
+
+/* The host of an http(s) URL, without user info or port, into out (size n). */
+static void url_host(const char *url, char *out, size_t n)
+{
+	const char *p = strstr(url, "://");
+	p = p ? p + 3 : url;
+	size_t len = strcspn(p, "/?#");
+	const char *at = memchr(p, '@', len);
+	if (at != NULL) {
+		len -= (size_t)(at + 1 - p);
+		p = at + 1;
+	}
+	if (*p == '[') {
+		const char *close = memchr(p, ']', len);
+		len = close ? (size_t)(close + 1 - p) : len;
+	} else {
+		const char *colon = memchr(p, ':', len);
+		len = colon ? (size_t)(colon - p) : len;
+	}
+	if (len >= n)
+		len = n - 1;
+	memcpy(out, p, len);
+	out[len] = '\0';
+}
+
+/* Whether a URL's host is this machine: localhost, 127.0.0.0/8 or [::1]. */
+static bool host_is_loopback(const char *url)
+{
+	char host[256];
+	url_host(url, host, sizeof host);
+	return strcasecmp(host, "localhost") == 0 || strncmp(host, "127.", 4) == 0 ||
+	       strcmp(host, "[::1]") == 0;
+}
+
+/* The API key must not travel in clear to another machine unless the user says so. */
+static int check_insecure(const struct config *cfg, char **cause)
+{
+	if (strncmp(cfg->base_url, "http://", 7) != 0 || cfg->allow_insecure ||
+	    host_is_loopback(cfg->base_url))
+		return 0;
+	return set_cause(cause,
+	                 "base_url %s is plain http:// to another machine: the API key would "
+	                 "travel in clear; use https://, or set [gemini] allow_insecure = on",
+	                 cfg->base_url);
+}
+
 static const char *check_database(char *value);
 static const char *check_api_key(char *value);
 static const char *check_emoji_width(char *value);
+static const char *check_thinking(char *value);
 
 #define CFG(field) offsetof(struct config, field)
 #define MDL(field) offsetof(struct config_model, field)
@@ -54,11 +111,21 @@ static const struct config_option options[] = {
         .section = "gemini",
         .key = "base_url",
         .env = "GEMINI_BASE_URL",
+        .env_alt = "GOOGLE_GEMINI_BASE_URL",
         .type = CONFIG_STRING,
         .def = CONFIG_DEFAULT_BASE_URL,
         .help = "address of the Gemini API (a proxy or a test server)",
         .offset = CFG(base_url),
         .check = check_base_url,
+    },
+    {
+        .section = "gemini",
+        .key = "allow_insecure",
+        .type = CONFIG_BOOL,
+        .def = "off",
+        .help = "allow a plain http:// base_url to a host other than this machine (the key "
+                "travels in clear)",
+        .offset = CFG(allow_insecure),
     },
     {
         .section = "gemini",
@@ -99,6 +166,16 @@ static const struct config_option options[] = {
         .max = INT_MAX,
         .offset = CFG(max_output_tokens),
         .has_offset = CFG(has_max_output_tokens),
+    },
+    {
+        .section = "gemini",
+        .key = "thinking",
+        .type = CONFIG_STRING,
+        .def = "auto",
+        .help = "how hard the model thinks: auto, off, minimal, low, medium, high, or a "
+                "token budget (-1 to 32768)",
+        .offset = CFG(thinking),
+        .check = check_thinking,
     },
     {
         .section = "gemini",
@@ -953,7 +1030,8 @@ int config_load(struct config *cfg, const struct cli *cli, config_warn_fn warn, 
 		rc = load_file(cfg, path, NULL, warn, ud, cause);
 		free(path);
 	}
-	if (rc < 0 || load_env(cfg, cause) < 0 || load_cli(cfg, cli, cause) < 0)
+	if (rc < 0 || load_env(cfg, cause) < 0 || load_cli(cfg, cli, cause) < 0 ||
+	    check_insecure(cfg, cause) < 0)
 		goto fail;
 	return 0;
 

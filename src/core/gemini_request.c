@@ -1,13 +1,17 @@
 /*
  * gemini_request.c: builds the generateContent request body with cJSON
  * (see gemini_request.h). Field names follow the API's camelCase, as the
- * official SDKs send them. It never sees the API key.
+ * official SDKs send them. It never sees the API key. It also keeps the
+ * body under the API's request limit (earlier images give way to a note)
+ * and maps the thinking setting onto the model family's fields.
  */
 #include "jarvis/gemini_request.h"
 
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "jarvis/util.h"
 
@@ -24,19 +28,43 @@ static int split_data_uri(const char *uri, char **mime, const char **data)
 	return 0;
 }
 
-static int add_parts(cJSON *parts, const struct msg *m, char **cause)
+/* Per request: which earlier images were left out to keep under the budget. */
+struct build {
+	const struct conv *c;
+	const struct gemini_gen *gen;
+	bool *omit; /* one per image of the conversation, in order; NULL: none */
+	size_t nimages;
+	size_t last_user; /* images of this message (the question) are never left out */
+};
+
+static void add_text(cJSON *parts, const char *text)
 {
-	if (m->text.len > 0) {
-		cJSON *part = cJSON_CreateObject();
-		cJSON_AddStringToObject(part, "text", m->text.data);
-		cJSON_AddItemToArray(parts, part);
-	}
+	cJSON *part = cJSON_CreateObject();
+	cJSON_AddStringToObject(part, "text", text);
+	cJSON_AddItemToArray(parts, part);
+}
+
+static int add_parts(cJSON *parts, const struct msg *m, const bool *omit, char **cause)
+{
+	if (m->text.len > 0)
+		add_text(parts, m->text.data);
 	for (size_t i = 0; i < m->nimages; i++) {
+		const struct image *img = &m->images[i];
+		if (omit != NULL && omit[i]) {
+			char *note =
+			    xasprintf("[image %s (%s, %zu KiB) left out of this request: "
+			              "with it the request would pass the API's %d MB limit]",
+			              img->name, img->mime, (img->size + 1023) / 1024,
+			              GEMINI_REQUEST_MAX_BYTES / 1000000);
+			add_text(parts, note);
+			free(note);
+			continue;
+		}
 		char *mime = NULL;
 		const char *data = NULL;
-		if (split_data_uri(m->images[i].data_uri, &mime, &data) == -1)
+		if (split_data_uri(img->data_uri, &mime, &data) == -1)
 			return set_cause(cause, "attachment %s is not a base64 data URI",
-			                 m->images[i].name);
+			                 img->name);
 		cJSON *part = cJSON_CreateObject();
 		cJSON *inline_data = cJSON_AddObjectToObject(part, "inlineData");
 		cJSON_AddStringToObject(inline_data, "mimeType", mime);
@@ -47,13 +75,80 @@ static int add_parts(cJSON *parts, const struct msg *m, char **cause)
 	return 0;
 }
 
-char *gemini_request_json(const struct conv *c, const struct gemini_gen *gen, char **cause)
+/* --- thinking ------------------------------------------------------------ */
+
+int gemini_thinking_parse(const char *s, struct gemini_thinking *out)
 {
+	static const struct {
+		const char *name;
+		enum gemini_think level;
+	} names[] = {
+	    {"auto", THINK_AUTO}, {"off", THINK_OFF},       {"minimal", THINK_MINIMAL},
+	    {"low", THINK_LOW},   {"medium", THINK_MEDIUM}, {"high", THINK_HIGH},
+	};
+	struct gemini_thinking t = {THINK_AUTO, 0};
+	if (s == NULL || *s == '\0') {
+		*out = t;
+		return 0;
+	}
+	for (size_t i = 0; i < ARRAY_LEN(names); i++) {
+		if (strcasecmp(s, names[i].name) == 0) {
+			t.level = names[i].level;
+			*out = t;
+			return 0;
+		}
+	}
+	char *end = NULL;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < -1 || v > GEMINI_THINKING_BUDGET_MAX)
+		return -1;
+	t.level = THINK_BUDGET;
+	t.budget = v;
+	*out = t;
+	return 0;
+}
+
+/* Gemini 2.x models take a token budget; 3.x and later take a level. */
+static bool budget_family(const char *model)
+{
+	return model != NULL && strncmp(model, "gemini-2", 8) == 0;
+}
+
+static void add_thinking(cJSON *gc, const struct gemini_gen *gen)
+{
+	struct gemini_thinking t;
+	if (gemini_thinking_parse(gen->thinking, &t) == -1)
+		t.level = THINK_AUTO; /* the config and /think check it first */
+	cJSON *tc = cJSON_AddObjectToObject(gc, "thinkingConfig");
+	cJSON_AddBoolToObject(tc, "includeThoughts", t.level != THINK_OFF);
+	static const long budgets[] = {
+	    [THINK_AUTO] = -1,  [THINK_OFF] = 0,       [THINK_MINIMAL] = 512,
+	    [THINK_LOW] = 1024, [THINK_MEDIUM] = 8192, [THINK_HIGH] = 24576,
+	};
+	static const char *const levels[] = {
+	    [THINK_OFF] = "MINIMAL",   [THINK_MINIMAL] = "MINIMAL", [THINK_LOW] = "LOW",
+	    [THINK_MEDIUM] = "MEDIUM", [THINK_HIGH] = "HIGH",
+	};
+	if (t.level == THINK_BUDGET)
+		cJSON_AddNumberToObject(tc, "thinkingBudget", (double)t.budget);
+	else if (budget_family(gen->model))
+		cJSON_AddNumberToObject(tc, "thinkingBudget", (double)budgets[t.level]);
+	else if (t.level != THINK_AUTO)
+		cJSON_AddStringToObject(tc, "thinkingLevel", levels[t.level]);
+}
+
+/* --- the body ------------------------------------------------------------ */
+
+static cJSON *build_root(const struct build *b, char **cause)
+{
+	const struct conv *c = b->c;
+	const struct gemini_gen *gen = b->gen;
 	cJSON *root = cJSON_CreateObject();
 	cJSON *contents = cJSON_AddArrayToObject(root, "contents");
 	cJSON *parts = NULL;
 	enum msg_role last_role = ROLE_NOTICE;
-	size_t turns = 0;
+	size_t turns = 0, img = 0;
 
 	for (size_t i = 0; i < c->n; i++) {
 		const struct msg *m = c->msgs[i];
@@ -69,7 +164,9 @@ char *gemini_request_json(const struct conv *c, const struct gemini_gen *gen, ch
 			last_role = m->role;
 			turns++;
 		}
-		if (add_parts(parts, m, cause) == -1) {
+		const bool *omit = b->omit != NULL && m->nimages > 0 ? b->omit + img : NULL;
+		img += m->nimages;
+		if (add_parts(parts, m, omit, cause) == -1) {
 			cJSON_Delete(root);
 			return NULL;
 		}
@@ -82,25 +179,107 @@ char *gemini_request_json(const struct conv *c, const struct gemini_gen *gen, ch
 
 	if (gen != NULL && gen->system_prompt != NULL && gen->system_prompt[0] != '\0') {
 		cJSON *si = cJSON_AddObjectToObject(root, "systemInstruction");
-		cJSON *si_parts = cJSON_AddArrayToObject(si, "parts");
-		cJSON *part = cJSON_CreateObject();
-		cJSON_AddStringToObject(part, "text", gen->system_prompt);
-		cJSON_AddItemToArray(si_parts, part);
+		add_text(cJSON_AddArrayToObject(si, "parts"), gen->system_prompt);
 	}
-	if (gen != NULL && (gen->has_temperature || gen->max_output_tokens > 0)) {
+	if (gen != NULL) {
 		cJSON *gc = cJSON_AddObjectToObject(root, "generationConfig");
 		if (gen->has_temperature)
 			cJSON_AddNumberToObject(gc, "temperature", gen->temperature);
 		if (gen->max_output_tokens > 0)
 			cJSON_AddNumberToObject(gc, "maxOutputTokens",
 			                        (double)gen->max_output_tokens);
+		add_thinking(gc, gen);
 	}
+	return root;
+}
+
+static char *print_root(cJSON *root, char **cause)
+{
 	char *json = cJSON_PrintUnformatted(root);
 	cJSON_Delete(root);
-	if (json == NULL) {
+	if (json == NULL)
 		set_cause(cause, "out of memory building the request");
-		return NULL;
-	}
 	/* cJSON allocates with malloc, so the caller's free() is right. */
 	return json;
+}
+
+/* Images in context, in request order; *last gets the index of the question's first. */
+static size_t count_images(const struct conv *c, size_t *last)
+{
+	size_t n = 0;
+	*last = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		if (!conv_in_context(c, i))
+			continue;
+		if (c->msgs[i]->role == ROLE_USER)
+			*last = n;
+		n += c->msgs[i]->nimages;
+	}
+	return n;
+}
+
+/* The image with request index k. */
+static const struct image *image_at(const struct conv *c, size_t k)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		if (!conv_in_context(c, i))
+			continue;
+		if (k < c->msgs[i]->nimages)
+			return &c->msgs[i]->images[k];
+		k -= c->msgs[i]->nimages;
+	}
+	return NULL;
+}
+
+char *gemini_request_build(const struct conv *c, const struct gemini_gen *gen,
+                           struct gemini_request_info *info, char **cause)
+{
+	size_t budget =
+	    gen != NULL && gen->max_body_bytes > 0 ? gen->max_body_bytes : GEMINI_REQUEST_MAX_BYTES;
+	struct build b = {.c = c, .gen = gen};
+	if (info != NULL)
+		memset(info, 0, sizeof *info);
+	b.nimages = count_images(c, &b.last_user);
+	size_t left_out = 0;
+	for (;;) {
+		cJSON *root = build_root(&b, cause);
+		char *json = root ? print_root(root, cause) : NULL;
+		if (json == NULL)
+			break;
+		size_t len = strlen(json);
+		if (len <= budget) {
+			if (info != NULL) {
+				info->body_bytes = len;
+				info->images_left_out = left_out;
+			}
+			free(b.omit);
+			return json;
+		}
+		free(json);
+		/* Leave out the oldest earlier images until the excess is covered. */
+		if (b.omit == NULL && b.nimages > 0)
+			b.omit = xcalloc(b.nimages, sizeof *b.omit);
+		size_t excess = len - budget, saved = 0, k = 0;
+		for (; k < b.last_user && saved < excess; k++) {
+			if (b.omit[k])
+				continue;
+			b.omit[k] = true;
+			left_out++;
+			saved += strlen(image_at(c, k)->data_uri);
+		}
+		if (saved == 0) {
+			set_cause(cause,
+			          "the request would be %zu bytes, over the %zu the API takes (its "
+			          "limit is %d MB); attach fewer or smaller files",
+			          len, budget, GEMINI_REQUEST_MAX_BYTES / 1000000);
+			break;
+		}
+	}
+	free(b.omit);
+	return NULL;
+}
+
+char *gemini_request_json(const struct conv *c, const struct gemini_gen *gen, char **cause)
+{
+	return gemini_request_build(c, gen, NULL, cause);
 }

@@ -260,7 +260,9 @@ def test_request_line_headers_and_body(run_jarvis, fake_gemini):
     assert body["contents"][0]["parts"] == [{"text": "What is the capital of Wyoming?"}]
     assert len(body["contents"]) == 1
     assert "systemInstruction" not in body and "system_instruction" not in body
-    assert "generationConfig" not in body and "generation_config" not in body
+    assert "generation_config" not in body
+    # thought summaries are asked for by default; nothing else is set
+    assert body["generationConfig"] == {"thinkingConfig": {"includeThoughts": True}}
 
 
 def test_config_adds_system_instruction_and_generation_config(run_jarvis, fake_gemini,
@@ -282,7 +284,8 @@ def test_config_with_only_temperature(run_jarvis, fake_gemini, jarvis_env):
     fake_gemini.script([SHORT])
     assert run_jarvis(["-p", "hi", "--no-save"]).returncode == 0
     body = fake_gemini.api_requests("stream")[0]["json"]
-    assert body["generationConfig"] == {"temperature": 1.5}
+    assert body["generationConfig"] == {"temperature": 1.5,
+                                        "thinkingConfig": {"includeThoughts": True}}
     assert "systemInstruction" not in body
 
 

@@ -3,7 +3,10 @@
 #include "jarvis/models.h"
 
 #include <cjson/cJSON.h>
+#include <limits.h>
 #include <string.h>
+
+#include "jarvis/util.h"
 
 #include "unit.h"
 
@@ -60,7 +63,10 @@ START_TEST(system_generation_config_and_images)
 	struct msg *m = conv_add(c, ROLE_USER, "what is this?");
 	struct image img = {"a.png", "image/png", 3, "data:image/png;base64,AAEC"};
 	msg_add_image(m, &img);
-	struct gemini_gen gen = {"be brief", true, 0.5, 256};
+	struct gemini_gen gen = {.system_prompt = "be brief",
+	                         .has_temperature = true,
+	                         .temperature = 0.5,
+	                         .max_output_tokens = 256};
 	cJSON *root = build(c, &gen);
 	cJSON *si = cJSON_GetObjectItem(root, "systemInstruction");
 	ck_assert_str_eq(
@@ -135,6 +141,112 @@ START_TEST(models_merge_the_api_list)
 }
 END_TEST
 
+/* The thinkingConfig of a one-question request for model with thinking set to t. */
+static cJSON *thinking_of(const char *model, const char *t, cJSON **root)
+{
+	struct conv *c = conv_new();
+	conv_add(c, ROLE_USER, "why?");
+	struct gemini_gen gen = {.model = model, .thinking = t};
+	*root = build(c, &gen);
+	conv_free(c);
+	return cJSON_GetObjectItem(cJSON_GetObjectItem(*root, "generationConfig"),
+	                           "thinkingConfig");
+}
+
+START_TEST(thinking_maps_per_model_family)
+{
+	static const struct {
+		const char *model, *thinking;
+		bool include;
+		const char *level; /* NULL: none sent */
+		long budget;       /* LONG_MIN: none sent */
+	} cases[] = {
+	    {"gemini-3.5-flash", "auto", true, NULL, LONG_MIN},
+	    {"gemini-3.5-flash", NULL, true, NULL, LONG_MIN},
+	    {"gemini-3.5-flash", "high", true, "HIGH", LONG_MIN},
+	    {"gemini-3.7-flash", "Low", true, "LOW", LONG_MIN},
+	    {"gemini-3.5-flash", "off", false, "MINIMAL", LONG_MIN},
+	    {"gemini-3.5-flash", "2048", true, NULL, 2048},
+	    {"gemini-2.5-flash", "auto", true, NULL, -1},
+	    {"gemini-2.5-flash", "off", false, NULL, 0},
+	    {"gemini-2.5-pro", "medium", true, NULL, 8192},
+	    {"gemini-2.5-flash", "300", true, NULL, 300},
+	};
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		cJSON *root;
+		cJSON *tc = thinking_of(cases[i].model, cases[i].thinking, &root);
+		ck_assert_msg(tc != NULL, "case %zu", i);
+		ck_assert_msg(cJSON_IsTrue(cJSON_GetObjectItem(tc, "includeThoughts")) ==
+		                  cases[i].include,
+		              "case %zu", i);
+		cJSON *lv = cJSON_GetObjectItem(tc, "thinkingLevel");
+		if (cases[i].level == NULL)
+			ck_assert_msg(lv == NULL, "case %zu: level sent", i);
+		else
+			ck_assert_str_eq(lv->valuestring, cases[i].level);
+		cJSON *bg = cJSON_GetObjectItem(tc, "thinkingBudget");
+		if (cases[i].budget == LONG_MIN)
+			ck_assert_msg(bg == NULL, "case %zu: budget sent", i);
+		else
+			ck_assert_int_eq((long)bg->valuedouble, cases[i].budget);
+		cJSON_Delete(root);
+	}
+	struct gemini_thinking t;
+	ck_assert_int_eq(gemini_thinking_parse("-1", &t), 0);
+	ck_assert_int_eq(t.level, THINK_BUDGET);
+	ck_assert_int_eq(gemini_thinking_parse("lots", &t), -1);
+	ck_assert_int_eq(gemini_thinking_parse("-2", &t), -1);
+	ck_assert_int_eq(gemini_thinking_parse("40000", &t), -1);
+}
+END_TEST
+
+/* A data URI of n bytes of base64 (what an image of about 3n/4 bytes becomes). */
+static void add_big_image(struct msg *m, const char *name, size_t n)
+{
+	static const char head[] = "data:image/png;base64,";
+	char *uri = xcalloc(1, n + sizeof head);
+	memcpy(uri, head, sizeof head - 1);
+	memset(uri + sizeof head - 1, 'A', n);
+	struct image img = {(char *)name, "image/png", n / 4 * 3, uri};
+	msg_add_image(m, &img);
+	free(uri);
+}
+
+START_TEST(earlier_images_give_way_to_a_note_under_the_budget)
+{
+	struct conv *c = conv_new();
+	const char *names[] = {"one.png", "two.png", "three.png"};
+	for (size_t i = 0; i < 3; i++) {
+		struct msg *q = conv_add(c, ROLE_USER, "look");
+		add_big_image(q, names[i], 1000);
+		conv_add(c, ROLE_MODEL, "seen");
+	}
+	conv_add(c, ROLE_USER, "and now?");
+	struct gemini_gen gen = {.max_body_bytes = 2600};
+	struct gemini_request_info info;
+	char *cause = NULL;
+	char *json = gemini_request_build(c, &gen, &info, &cause);
+	ck_assert_msg(json != NULL, "%s", cause ? cause : "");
+	ck_assert_uint_le(strlen(json), 2600);
+	ck_assert_uint_eq(info.body_bytes, strlen(json));
+	ck_assert_uint_eq(info.images_left_out, 2);
+	/* The oldest went first; the newest is still sent whole. */
+	ck_assert_ptr_nonnull(strstr(json, "[image one.png (image/png, 1 KiB) left out"));
+	ck_assert_ptr_nonnull(strstr(json, "[image two.png"));
+	ck_assert_ptr_null(strstr(json, "[image three.png"));
+	ck_assert_uint_eq(strspn(strstr(json, "AAAA"), "A"), 1000);
+	free(json);
+
+	/* The question's own images are never left out: too big is an error. */
+	struct msg *q = conv_add(c, ROLE_USER, NULL);
+	add_big_image(q, "huge.png", 5000);
+	ck_assert_ptr_null(gemini_request_build(c, &gen, &info, &cause));
+	ck_assert_ptr_nonnull(strstr(cause, "over the 2600 the API takes"));
+	free(cause);
+	conv_free(c);
+}
+END_TEST
+
 static Suite *request_suite(void)
 {
 	Suite *s = suite_create("gemini_request");
@@ -143,6 +255,8 @@ static Suite *request_suite(void)
 	tcase_add_test(tc, system_generation_config_and_images);
 	tcase_add_test(tc, nothing_to_send_is_an_error);
 	tcase_add_test(tc, models_merge_the_api_list);
+	tcase_add_test(tc, thinking_maps_per_model_family);
+	tcase_add_test(tc, earlier_images_give_way_to_a_note_under_the_budget);
 	suite_add_tcase(s, tc);
 	return s;
 }
