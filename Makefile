@@ -3,7 +3,7 @@
 #   make deps       install the Debian packages the build and the tests need
 #   make test       unit tests (check) then end-to-end tests (pytest, tmux)
 #   make sanitize   the same tests against an ASan+UBSan build
-#   make lint       clang-format check and the banned-call grep
+#   make lint       clang-format, the banned-call grep, gcc -fanalyzer, cppcheck
 #   make check-build  the build's own tests (no-op rebuild, header deps, core isolation)
 #   make install    PREFIX, DESTDIR, MANPREFIX honoured
 
@@ -37,7 +37,7 @@ CORE_LIBS    = $(shell pkg-config --libs $(CORE_PKGS)) -lm
 DEB_PACKAGES = build-essential pkg-config libncursesw5-dev libcurl4-openssl-dev \
   libmongoc-dev libcjson-dev libjwt-dev libcrypt-dev libmagic-dev libsqlite3-dev \
   libmd4c-dev libinih-dev check tmux python3 python3-pytest clang clang-format \
-  man-db groff-base ca-certificates procps libclang-rt-14-dev time \
+  man-db groff-base ca-certificates procps libclang-rt-14-dev time cppcheck \
   libutf8proc-dev unicode-data
 
 # Each plugin: its own sources plus PIC copies of the core helpers they use.
@@ -169,12 +169,29 @@ sanitize:
 	$(MAKE) BUILD=build/san EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -O1" \
 	  LDFLAGS="-fsanitize=address,undefined" test
 
-lint:
+# gcc's static analyzer, one stamp per source file (so a second make lint
+# analyses only what changed), and cppcheck: both must stay silent.
+ANALYZER_CC ?= gcc
+ANALYZE_OK   = $(patsubst %.c,$(BUILD)/analyze/%.ok,$(SRC) $(PLUGIN_ONLY))
+CPPCHECK     = cppcheck -q --std=c11 --enable=warning,portability,performance \
+               --error-exitcode=1 --inline-suppr --suppress=missingIncludeSystem \
+               -D_GNU_SOURCE -Iinclude -I$(BUILD)
+
+$(BUILD)/analyze/%.ok: %.c
+	@mkdir -p $(@D)
+	$(ANALYZER_CC) $(ALL_CPPFLAGS) $(WARN) -fanalyzer -Werror -MMD -MP -MF $(@:.ok=.d) -MT $@ \
+	  -c -o /dev/null $<
+	@touch $@
+$(BUILD)/analyze/src/plugin.ok: $(BUILD)/paths.h
+-include $(ANALYZE_OK:.ok=.d)
+
+lint: $(ANALYZE_OK)
 	@clang-format --dry-run --Werror $(SRC) $(PLUGIN_ONLY) $(wildcard include/jarvis/*.h src/*/*.h)
 	@! grep -nE '\b(strcpy|strcat|sprintf|vsprintf|gets|atoi|atol|strtok)\s*\(' $(SRC) $(PLUGIN_ONLY) \
 	  || { echo "lint: banned call above"; exit 1; }
 	@! grep -nE '#include <(curses|ncurses|mongoc|bson|curl)' src/core/*.c \
 	  || { echo "lint: src/core must stay free of terminal, network and store headers"; exit 1; }
+	@$(CPPCHECK) $(SRC) $(PLUGIN_ONLY) || { echo "lint: cppcheck found the above"; exit 1; }
 	@echo "lint: ok"
 
 install: $(BIN) $(PLUGINS)
