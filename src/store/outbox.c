@@ -495,6 +495,8 @@ static const char *jstr(const cJSON *j, const char *key)
 static long long jnum(const cJSON *j, const char *key)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, key);
+	/* cppcheck 2.10 takes 0x1p63 for an integer; the range is not empty */
+	/* cppcheck-suppress incorrectLogicOperator */
 	if (!cJSON_IsNumber(v) || !(v->valuedouble >= -0x1p63 && v->valuedouble < 0x1p63))
 		return 0;
 	return (long long)v->valuedouble;
