@@ -1,24 +1,22 @@
 /*
  * store.c: picks the storage engine from the URI and dispatches every
  * store.h call to it, after checking the arguments that both engines must
- * treat alike (missing ids, e-mail normalisation, feedback values, notices).
- * With an outbox (outbox.c) it also decides where a conversation write goes:
- * to the engine while the server answers and nothing waits, else to the
- * journal, which it replays before later calls (at most every BACKOFF_MS
- * while the server is away, so no call waits for a dead server's timeout).
- * It also holds the policy both engines must share and every word of the
- * contract's failures: engines return codes and raw rows (engine.h), and
- * answer() turns them into a store_rc and a message; a session's validity
- * (session_valid) and an account record's soundness (user_checked) are
- * decided here, once. It must not know how either engine stores anything:
- * no SQL, no BSON here.
+ * treat alike (missing ids, feedback values, notices); the account,
+ * session and throttle calls are in accounts.c. With an outbox (outbox.c)
+ * it also decides where a conversation write goes: to the engine while
+ * the server answers and nothing waits, else to the journal, which it
+ * replays before later calls (at most every BACKOFF_MS while the server is
+ * away, so no call waits for a dead server's timeout). Engines return
+ * codes and raw rows (engine.h); store_answer() here turns them into a
+ * store_rc and the contract's words, once for both. It must not know how
+ * either engine stores anything: no SQL, no BSON here.
  */
 #include "jarvis/store.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dispatch.h"
 #include "engine.h"
 #include "jarvis/plugin.h"
 #include "jarvis/util.h"
@@ -26,31 +24,6 @@
 
 /* How long the server is left alone after it failed to answer. */
 #define BACKOFF_MS 5000
-
-/* The contract's words for what is not there (engines give only codes). */
-#define NO_ACCOUNT "no such account"
-#define NO_CONV "no such conversation"
-#define NO_MSG "no such message"
-#define NO_SESSION "no such session; log in again"
-
-/* The last seq seen per conversation, for the provisional seq of an offline append. */
-struct seen_seq {
-	char *conv_id;
-	long seq;
-};
-
-struct store {
-	const struct store_engine *e;
-	void *h;
-	char *ident; /* "mongodb/jarvis": whose lines of the outbox are ours */
-	struct outbox *ob;
-	bool online;
-	long long retry_at;  /* now_ms() before which an offline server is not tried */
-	long long replay_at; /* now_ms() before which a failed replay is not retried */
-	struct seen_seq *seqs;
-	size_t nseqs;
-	char *detail; /* an engine's detail for the call being answered (see answer) */
-};
 
 static int has_prefix(const char *s, const char *p)
 {
@@ -101,7 +74,7 @@ static bool journal_first(struct store *st)
 	return !st->online || outbox_pending(st->ob) > 0;
 }
 
-static void drop_cause(char **cause)
+void store_drop_cause(char **cause)
 {
 	if (cause != NULL) {
 		free(*cause);
@@ -115,7 +88,7 @@ static void drop_cause(char **cause)
  * unreachable server. `what` says what the call was doing; the engine's
  * detail, if any, is in st->detail and is used up here.
  */
-static int answer(struct store *st, int rc, const char *what, char **cause)
+int store_answer(struct store *st, int rc, const char *what, char **cause)
 {
 	char *detail = st->detail;
 	st->detail = NULL;
@@ -152,7 +125,7 @@ static int answer(struct store *st, int rc, const char *what, char **cause)
 }
 
 /* Before a read: STORE_OFFLINE at once while the server is known to be away. */
-static int read_gate(struct store *st, char **cause)
+int store_read_gate(struct store *st, char **cause)
 {
 	if (st->ob == NULL)
 		return STORE_OK;
@@ -359,29 +332,10 @@ const char *store_engine(const struct store *st)
 
 int store_destroy(struct store *st, char **cause)
 {
-	return answer(st, st->e->destroy(st->h, &st->detail), "removing the store", cause);
+	return store_answer(st, st->e->destroy(st->h, &st->detail), "removing the store", cause);
 }
 
-/* Lower-cases (ASCII) and trims an e-mail address; the caller frees it. */
-static char *email_lower(const char *email)
-{
-	if (email == NULL)
-		return xstrdup("");
-	while (*email != '\0' && isspace((unsigned char)*email))
-		email++;
-	size_t n = strlen(email);
-	while (n > 0 && isspace((unsigned char)email[n - 1]))
-		n--;
-	char *s = xstrndup(email, n);
-	/* ASCII only: the domain is case-insensitive and the local part is treated so by
-	 * every provider users meet; non-ASCII bytes are kept as they are. */
-	for (char *p = s; *p; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char)(*p - 'A' + 'a');
-	return s;
-}
-
-static int need(const char *what, const char *v, char **cause)
+int store_need(const char *what, const char *v, char **cause)
 {
 	if (v == NULL || *v == '\0')
 		return set_cause(cause, "store: missing %s", what), STORE_INVALID;
@@ -397,215 +351,6 @@ static int need_conv(const char *user_id, const char *conv_id, char **cause)
 	return STORE_OK;
 }
 
-int store_user_create(struct store *st, const char *name, const char *email,
-                      const char *password_hash, char **id_out, char **cause)
-{
-	int rc;
-	if ((rc = need("name", name, cause)) < 0 || (rc = need("e-mail", email, cause)) < 0 ||
-	    (rc = need("password hash", password_hash, cause)) < 0)
-		return rc;
-	char *norm = email_lower(email);
-	char *id = NULL;
-	if (*norm == '\0' || strchr(norm, '@') == NULL) {
-		rc = STORE_INVALID;
-		set_cause(cause, "store: '%s' is not an e-mail address", norm);
-	} else {
-		rc = read_gate(st, cause);
-		if (rc == 0)
-			rc = answer(st,
-			            st->e->user_create(st->h, name, norm, password_hash, wall_ms(),
-			                               &id, &st->detail),
-			            "creating an account", cause);
-		if (rc == STORE_EXISTS)
-			set_cause(cause, "an account with that e-mail already exists");
-	}
-	free(norm);
-	if (rc == 0 && id_out != NULL)
-		*id_out = id;
-	else
-		free(id);
-	return rc;
-}
-
-/* An account as the engine read it, checked for the fields every record has. */
-static int user_checked(int rc, struct store_user **out, char **cause)
-{
-	struct store_user *u = *out;
-	if (rc < 0 || u == NULL)
-		return rc;
-	if (u->id == NULL || u->email == NULL || u->password_hash == NULL) {
-		store_user_free(u);
-		*out = NULL;
-		return set_cause(cause, "store: the account record is damaged (missing fields)"),
-		       STORE_ERROR;
-	}
-	if (u->name == NULL)
-		u->name = xstrdup("");
-	return STORE_OK;
-}
-
-int store_user_find_email(struct store *st, const char *email, struct store_user **out,
-                          char **cause)
-{
-	int rc;
-	*out = NULL;
-	if ((rc = need("e-mail", email, cause)) < 0)
-		return rc;
-	if ((rc = read_gate(st, cause)) < 0)
-		return rc;
-	char *norm = email_lower(email);
-	rc = answer(st, st->e->user_find(st->h, 1, norm, out, &st->detail), "looking up an account",
-	            cause);
-	free(norm);
-	if (rc == STORE_NOTFOUND)
-		set_cause(cause, "no account with that e-mail");
-	return user_checked(rc, out, cause);
-}
-
-int store_user_find_id(struct store *st, const char *id, struct store_user **out, char **cause)
-{
-	*out = NULL;
-	if (id == NULL || *id == '\0')
-		return set_cause(cause, NO_ACCOUNT), STORE_NOTFOUND;
-	int rc = read_gate(st, cause);
-	if (rc == 0)
-		rc = user_checked(answer(st, st->e->user_find(st->h, 0, id, out, &st->detail),
-		                         "looking up an account", cause),
-		                  out, cause);
-	if (rc == 0)
-		outbox_remember_user(st->ob, *out);
-	if (rc == STORE_OFFLINE && (*out = outbox_recall_user(st->ob, id)) != NULL) {
-		/* The account as last seen online, so its owner can go on working. */
-		drop_cause(cause);
-		rc = STORE_OK;
-	}
-	return rc;
-}
-
-int store_session_add(struct store *st, const char *jti, const char *user_id, long long expires_ms,
-                      char **cause)
-{
-	int rc;
-	if ((rc = need("session id", jti, cause)) < 0 || (rc = need("user id", user_id, cause)) < 0)
-		return rc;
-	if ((rc = read_gate(st, cause)) < 0)
-		return rc;
-	rc = answer(st, st->e->session_add(st->h, jti, user_id, expires_ms, &st->detail),
-	            "recording a session", cause);
-	if (rc == STORE_EXISTS)
-		set_cause(cause, "store: session id already recorded");
-	return rc;
-}
-
-/*
- * The policy for a stored session, the same for every engine: revoked
- * first (a revoked session says so even when it has expired since), then
- * a record without a user (damaged: never valid), then expiry.
- */
-static int session_valid(struct store *st, const char *jti, long long now, char **uid, char **cause)
-{
-	struct engine_session s = {0};
-	int rc = answer(st, st->e->session_get(st->h, jti, &s, &st->detail), "checking a session",
-	                cause);
-	if (rc < 0)
-		return rc;
-	const char *why = NULL;
-	if (s.revoked)
-		why = "session revoked; log in again";
-	else if (s.user_id == NULL)
-		why = "the session's record is damaged; log in again";
-	else if (s.expires_ms <= now)
-		why = "session expired; log in again";
-	if (why != NULL) {
-		set_cause(cause, "%s", why);
-		rc = STORE_NOTFOUND;
-	}
-	if (rc == 0)
-		*uid = s.user_id;
-	else
-		free(s.user_id);
-	return rc;
-}
-
-int store_session_check(struct store *st, const char *jti, long long now_ms, char **user_id_out,
-                        char **cause)
-{
-	if (user_id_out != NULL)
-		*user_id_out = NULL;
-	if (jti == NULL || *jti == '\0')
-		return set_cause(cause, NO_SESSION), STORE_NOTFOUND;
-	char *uid = NULL;
-	int rc = read_gate(st, cause);
-	if (rc == 0)
-		rc = session_valid(st, jti, now_ms, &uid, cause);
-	if (rc == 0)
-		outbox_remember_session(st->ob, jti, uid);
-	else if (rc == STORE_NOTFOUND)
-		outbox_remember_session(st->ob, NULL, NULL);
-	else if (rc == STORE_OFFLINE && outbox_recall_session(st->ob, jti, &uid) == 0) {
-		/* Checked online before; a revocation elsewhere shows once back online. */
-		drop_cause(cause);
-		rc = STORE_OK;
-	}
-	if (rc == 0 && user_id_out != NULL)
-		*user_id_out = uid;
-	else
-		free(uid);
-	return rc;
-}
-
-int store_session_revoke(struct store *st, const char *jti, char **cause)
-{
-	int rc;
-	if ((rc = need("session id", jti, cause)) < 0)
-		return rc;
-	if ((rc = read_gate(st, cause)) < 0)
-		return rc;
-	rc =
-	    answer(st, st->e->session_revoke(st->h, jti, &st->detail), "revoking a session", cause);
-	if (rc == 0)
-		outbox_remember_session(st->ob, NULL, NULL);
-	return rc;
-}
-
-int store_login_fail_add(struct store *st, const char *email, long long at_ms, char **cause)
-{
-	int rc = read_gate(st, cause);
-	if (rc < 0)
-		return rc;
-	char *norm = email_lower(email);
-	rc = answer(st, st->e->fail_add(st->h, norm, at_ms, &st->detail),
-	            "recording a failed login", cause);
-	free(norm);
-	return rc;
-}
-
-int store_login_fail_count(struct store *st, const char *email, long long since_ms, long *count,
-                           char **cause)
-{
-	*count = 0;
-	int rc = read_gate(st, cause);
-	if (rc < 0)
-		return rc;
-	char *norm = email_lower(email);
-	rc = answer(st, st->e->fail_count(st->h, norm, since_ms, count, &st->detail),
-	            "counting failed logins", cause);
-	free(norm);
-	return rc;
-}
-
-int store_login_fail_clear(struct store *st, const char *email, char **cause)
-{
-	int rc = read_gate(st, cause);
-	if (rc < 0)
-		return rc;
-	char *norm = email_lower(email);
-	rc = answer(st, st->e->fail_clear(st->h, norm, &st->detail), "clearing failed logins",
-	            cause);
-	free(norm);
-	return rc;
-}
-
 int store_conv_create(struct store *st, const char *user_id, const char *title, const char *model,
                       const char *system_prompt, char **id_out, char **cause)
 {
@@ -615,10 +360,10 @@ int store_conv_create(struct store *st, const char *user_id, const char *title, 
 	char *id = NULL;
 	long long now = wall_ms();
 	if (st->ob == NULL) {
-		rc = answer(st,
-		            st->e->conv_create(st->h, user_id, title ? title : "", model,
-		                               system_prompt, NULL, now, &id, &st->detail),
-		            "creating a conversation", cause);
+		rc = store_answer(st,
+		                  st->e->conv_create(st->h, user_id, title ? title : "", model,
+		                                     system_prompt, NULL, now, &id, &st->detail),
+		                  "creating a conversation", cause);
 	} else {
 		/* The id is made here, so a write that may or may not have reached the
 		 * server is journaled under the same id and cannot be applied twice. */
@@ -626,18 +371,19 @@ int store_conv_create(struct store *st, const char *user_id, const char *title, 
 		rc = STORE_OFFLINE;
 		if (!journal_first(st)) {
 			char *got = NULL;
-			rc = answer(st,
-			            st->e->conv_create(st->h, user_id, title ? title : "", model,
-			                               system_prompt, id, now, &got, &st->detail),
-			            "creating a conversation", cause);
+			rc = store_answer(st,
+			                  st->e->conv_create(st->h, user_id, title ? title : "",
+			                                     model, system_prompt, id, now, &got,
+			                                     &st->detail),
+			                  "creating a conversation", cause);
 			free(got);
 			if (rc == STORE_EXISTS) {
-				drop_cause(cause); /* made before, under the same id */
+				store_drop_cause(cause); /* made before, under the same id */
 				rc = STORE_OK;
 			}
 		}
 		if (rc == STORE_OFFLINE) {
-			drop_cause(cause);
+			store_drop_cause(cause);
 			rc = outbox_conv_create(st->ob, user_id, id, title ? title : "", model,
 			                        system_prompt, now, cause);
 		}
@@ -659,10 +405,10 @@ int store_conv_list(struct store *st, const char *user_id, size_t offset, size_t
 		return rc;
 	if (limit == 0)
 		return STORE_OK;
-	if ((rc = read_gate(st, cause)) < 0)
+	if ((rc = store_read_gate(st, cause)) < 0)
 		return rc;
-	rc = answer(st, st->e->conv_list(st->h, user_id, offset, limit, out, &st->detail),
-	            "listing conversations", cause);
+	rc = store_answer(st, st->e->conv_list(st->h, user_id, offset, limit, out, &st->detail),
+	                  "listing conversations", cause);
 	if (rc < 0)
 		store_conv_list_free(out);
 	return rc;
@@ -673,10 +419,10 @@ int store_conv_get(struct store *st, const char *user_id, const char *conv_id, s
 {
 	int rc;
 	*out = NULL;
-	if ((rc = need_conv(user_id, conv_id, cause)) < 0 || (rc = read_gate(st, cause)) < 0)
+	if ((rc = need_conv(user_id, conv_id, cause)) < 0 || (rc = store_read_gate(st, cause)) < 0)
 		return rc;
-	return answer(st, st->e->conv_get(st->h, user_id, conv_id, out, &st->detail),
-	              "reading a conversation", cause);
+	return store_answer(st, st->e->conv_get(st->h, user_id, conv_id, out, &st->detail),
+	                    "reading a conversation", cause);
 }
 
 int store_conv_get_index(struct store *st, const char *user_id, size_t index, struct conv **out,
@@ -705,11 +451,12 @@ static int conv_set(struct store *st, const char *user_id, const char *conv_id, 
 	if ((rc = need_conv(user_id, conv_id, cause)) < 0)
 		return rc;
 	if (!journal_first(st)) {
-		rc = answer(st, st->e->conv_set(st->h, user_id, conv_id, field, value, &st->detail),
-		            "changing a conversation", cause);
+		rc = store_answer(
+		    st, st->e->conv_set(st->h, user_id, conv_id, field, value, &st->detail),
+		    "changing a conversation", cause);
 		if (rc != STORE_OFFLINE || st->ob == NULL)
 			return rc;
-		drop_cause(cause);
+		store_drop_cause(cause);
 	}
 	return outbox_conv_set(st->ob, user_id, conv_id, field, value, cause);
 }
@@ -738,11 +485,11 @@ int store_conv_delete(struct store *st, const char *user_id, const char *conv_id
 	if ((rc = need_conv(user_id, conv_id, cause)) < 0)
 		return rc;
 	if (!journal_first(st)) {
-		rc = answer(st, st->e->conv_delete(st->h, user_id, conv_id, &st->detail),
-		            "deleting a conversation", cause);
+		rc = store_answer(st, st->e->conv_delete(st->h, user_id, conv_id, &st->detail),
+		                  "deleting a conversation", cause);
 		if (rc != STORE_OFFLINE || st->ob == NULL)
 			return rc;
-		drop_cause(cause);
+		store_drop_cause(cause);
 	}
 	return outbox_conv_delete(st->ob, user_id, conv_id, cause);
 }
@@ -758,23 +505,24 @@ int store_msg_append(struct store *st, const char *user_id, const char *conv_id,
 		       STORE_INVALID;
 	long long now = wall_ms();
 	if (st->ob == NULL)
-		return answer(st,
-		              st->e->msg_append(st->h, user_id, conv_id, m, NULL, now, &st->detail),
-		              "storing a message", cause);
+		return store_answer(
+		    st, st->e->msg_append(st->h, user_id, conv_id, m, NULL, now, &st->detail),
+		    "storing a message", cause);
 	char *id = st->e->new_id(st->h); /* see store_conv_create */
 	rc = STORE_OFFLINE;
 	if (!journal_first(st)) {
-		rc = answer(st, st->e->msg_append(st->h, user_id, conv_id, m, id, now, &st->detail),
-		            "storing a message", cause);
+		rc = store_answer(
+		    st, st->e->msg_append(st->h, user_id, conv_id, m, id, now, &st->detail),
+		    "storing a message", cause);
 		if (rc == STORE_EXISTS) {
-			drop_cause(cause); /* made before, under the same id */
+			store_drop_cause(cause); /* made before, under the same id */
 			rc = STORE_OK;
 		}
 		if (rc == 0)
 			seq_note(st, conv_id, m->seq);
 	}
 	if (rc == STORE_OFFLINE) {
-		drop_cause(cause);
+		store_drop_cause(cause);
 		if (m->created_ms == 0)
 			m->created_ms = now;
 		rc = outbox_msg_append(st->ob, user_id, conv_id, id, m, cause);
@@ -801,11 +549,11 @@ int store_msg_update(struct store *st, const char *user_id, const char *conv_id,
 		return set_cause(cause, "store: the message was never stored; append it first"),
 		       STORE_INVALID;
 	if (!journal_first(st)) {
-		rc = answer(st, st->e->msg_update(st->h, user_id, conv_id, m, &st->detail),
-		            "updating a message", cause);
+		rc = store_answer(st, st->e->msg_update(st->h, user_id, conv_id, m, &st->detail),
+		                  "updating a message", cause);
 		if (rc != STORE_OFFLINE || st->ob == NULL)
 			return rc;
-		drop_cause(cause);
+		store_drop_cause(cause);
 	}
 	return outbox_msg_update(st->ob, user_id, conv_id, m, cause);
 }
@@ -821,12 +569,12 @@ int store_msg_feedback(struct store *st, const char *user_id, const char *conv_i
 	if (msg_id == NULL || *msg_id == '\0')
 		return set_cause(cause, NO_MSG), STORE_NOTFOUND;
 	if (!journal_first(st)) {
-		rc = answer(
+		rc = store_answer(
 		    st, st->e->msg_feedback(st->h, user_id, conv_id, msg_id, feedback, &st->detail),
 		    "recording feedback", cause);
 		if (rc != STORE_OFFLINE || st->ob == NULL)
 			return rc;
-		drop_cause(cause);
+		store_drop_cause(cause);
 	}
 	return outbox_msg_feedback(st->ob, user_id, conv_id, msg_id, feedback, cause);
 }
@@ -837,11 +585,11 @@ static int msg_page(struct store *st, const char *user_id, const char *conv_id, 
 	int rc;
 	out->items = NULL;
 	out->n = 0;
-	if ((rc = need_conv(user_id, conv_id, cause)) < 0 || (rc = read_gate(st, cause)) < 0)
+	if ((rc = need_conv(user_id, conv_id, cause)) < 0 || (rc = store_read_gate(st, cause)) < 0)
 		return rc;
-	rc = answer(st,
-	            st->e->msg_page(st->h, user_id, conv_id, before_seq, limit, out, &st->detail),
-	            "reading messages", cause);
+	rc = store_answer(
+	    st, st->e->msg_page(st->h, user_id, conv_id, before_seq, limit, out, &st->detail),
+	    "reading messages", cause);
 	if (rc < 0)
 		store_msgs_free(out);
 	else if (out->n > 0)
@@ -870,23 +618,26 @@ int store_usage_add(struct store *st, const char *user_id, const char *model, lo
                     char **cause)
 {
 	int rc;
-	if ((rc = need("user id", user_id, cause)) < 0 || (rc = need("model", model, cause)) < 0)
+	if ((rc = store_need("user id", user_id, cause)) < 0 ||
+	    (rc = store_need("model", model, cause)) < 0)
 		return rc;
 	if (st->ob == NULL)
-		return answer(st, st->e->usage_add(st->h, user_id, model, at_ms, NULL, &st->detail),
-		              "recording usage", cause);
+		return store_answer(
+		    st, st->e->usage_add(st->h, user_id, model, at_ms, NULL, &st->detail),
+		    "recording usage", cause);
 	char *id = st->e->new_id(st->h); /* see store_conv_create */
 	rc = STORE_OFFLINE;
 	if (!journal_first(st)) {
-		rc = answer(st, st->e->usage_add(st->h, user_id, model, at_ms, id, &st->detail),
-		            "recording usage", cause);
+		rc = store_answer(st,
+		                  st->e->usage_add(st->h, user_id, model, at_ms, id, &st->detail),
+		                  "recording usage", cause);
 		if (rc == STORE_EXISTS) {
-			drop_cause(cause); /* made before, under the same id */
+			store_drop_cause(cause); /* made before, under the same id */
 			rc = STORE_OK;
 		}
 	}
 	if (rc == STORE_OFFLINE) {
-		drop_cause(cause);
+		store_drop_cause(cause);
 		rc = outbox_usage_add(st->ob, user_id, id, model, at_ms, cause);
 	}
 	free(id);
@@ -898,11 +649,12 @@ int store_usage_count(struct store *st, const char *user_id, const char *model, 
 {
 	int rc;
 	*count = 0;
-	if ((rc = need("user id", user_id, cause)) < 0 || (rc = need("model", model, cause)) < 0 ||
-	    (rc = read_gate(st, cause)) < 0)
+	if ((rc = store_need("user id", user_id, cause)) < 0 ||
+	    (rc = store_need("model", model, cause)) < 0 || (rc = store_read_gate(st, cause)) < 0)
 		return rc;
-	return answer(st, st->e->usage_count(st->h, user_id, model, since_ms, count, &st->detail),
-	              "counting usage", cause);
+	return store_answer(st,
+	                    st->e->usage_count(st->h, user_id, model, since_ms, count, &st->detail),
+	                    "counting usage", cause);
 }
 
 bool store_usage_allows(struct store *st, const char *user_id, const char *model, long rpm,
