@@ -29,6 +29,7 @@
 #include "jarvis/cli.h"
 #include "jarvis/config.h"
 #include "jarvis/export.h"
+#include "jarvis/exporter.h"
 #include "jarvis/passprompt.h"
 #include "jarvis/password.h"
 #include "jarvis/profile.h"
@@ -312,34 +313,6 @@ static int convs(struct profile *p)
 	return EXIT_OK;
 }
 
-/* Every message of a conversation, oldest first, into *out. */
-static int load_all(struct store *st, const char *user_id, const char *conv_id,
-                    struct store_msgs *out, char **cause)
-{
-	memset(out, 0, sizeof *out);
-	if (store_msg_last(st, user_id, conv_id, PAGE, out, cause) < 0)
-		return -1;
-	size_t got = out->n;
-	while (got == PAGE) {
-		struct store_msgs older = {0};
-		if (store_msg_before(st, user_id, conv_id, out->items[0]->seq, PAGE, &older,
-		                     cause) < 0) {
-			store_msgs_free(out);
-			return -1;
-		}
-		got = older.n;
-		struct msg **v = xmalloc((older.n + out->n + 1) * sizeof *v);
-		if (older.n > 0)
-			memcpy(v, older.items, older.n * sizeof *v);
-		memcpy(v + older.n, out->items, out->n * sizeof *v);
-		free(older.items);
-		free(out->items);
-		out->items = v;
-		out->n += older.n;
-	}
-	return 0;
-}
-
 static int write_all(int fd, const char *s, size_t n)
 {
 	while (n > 0) {
@@ -354,30 +327,14 @@ static int write_all(int fd, const char *s, size_t n)
 	return 0;
 }
 
-/*
- * Writes md to a new file: an existing file (or a symlink, even a dangling
- * one) is never replaced, so an export cannot clobber a document or be
- * redirected through a link.
- */
+/* Writes md to a new file (exporter_write: never an existing file or a link). */
 static int export_to_file(const char *path, const char *md)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd < 0 && errno == EEXIST)
-		return fail(EXIT_USAGE,
-		            "%s already exists; choose another file name or remove it "
-		            "first",
-		            path);
-	if (fd < 0)
-		return fail(EXIT_STORE, "cannot create %s: %s", path, strerror(errno));
-	int err = write_all(fd, md, strlen(md)) != 0 ? errno : 0;
-	if (close(fd) != 0 && err == 0)
-		err = errno;
-	if (err != 0) {
-		unlink(path);
-		return fail(EXIT_STORE, "cannot write %s: %s; nothing was exported", path,
-		            strerror(err));
-	}
-	return EXIT_OK;
+	char *cause = NULL;
+	int rc = exporter_write(path, md, &cause);
+	if (rc == EXPORTER_OK)
+		return EXIT_OK;
+	return fail_cause(rc == EXPORTER_EXISTS ? EXIT_USAGE : EXIT_STORE, cause);
 }
 
 static int export_conv(const struct cli *cli, struct profile *p)
@@ -389,7 +346,7 @@ static int export_conv(const struct cli *cli, struct profile *p)
 	char *cause = NULL;
 	struct store *st = profile_store(p, &cause);
 	struct conv *c = NULL;
-	int rc = store_conv_get(st, u->id, cli->export_id, &c, &cause);
+	int rc = exporter_load(st, u->id, cli->export_id, &c, &cause);
 	if (rc == STORE_NOTFOUND) {
 		free(cause);
 		return fail(EXIT_USAGE, "no such conversation: %s; see jarvis --convs",
@@ -397,16 +354,14 @@ static int export_conv(const struct cli *cli, struct profile *p)
 	}
 	if (rc < 0)
 		return fail_cause(EXIT_STORE, cause);
-	struct store_msgs msgs;
-	if (load_all(st, u->id, c->id, &msgs, &cause) != 0) {
-		conv_free(c);
-		return fail_cause(EXIT_STORE, cause);
-	}
-	char *md = export_markdown(c, (const struct msg *const *)msgs.items, msgs.n);
+	char *md = export_markdown(c, (const struct msg *const *)c->msgs, c->n);
+	size_t shown = 0; /* answers /retry replaced are left out */
+	for (size_t i = 0; i < c->n; i++)
+		shown += c->msgs[i]->status != MSG_REPLACED;
 	if (cli->export_file != NULL && strcmp(cli->export_file, "-") != 0) {
 		status = export_to_file(cli->export_file, md);
 		if (status == EXIT_OK)
-			printf("exported %zu message%s to %s\n", msgs.n, msgs.n == 1 ? "" : "s",
+			printf("exported %zu message%s to %s\n", shown, shown == 1 ? "" : "s",
 			       cli->export_file);
 	} else if (isatty(STDOUT_FILENO)) {
 		char *safe = utf8_neutralize_for_terminal(md, strlen(md));
@@ -419,14 +374,13 @@ static int export_conv(const struct cli *cli, struct profile *p)
 			status = fail(EXIT_STORE, "cannot write the export: %s", strerror(errno));
 	}
 	free(md);
-	store_msgs_free(&msgs);
 	conv_free(c);
 	return status;
 }
 
 int accountcli_run(const struct cli *cli, const struct config *cfg)
 {
-	struct profile *p = profile_new(cfg);
+	struct profile *p = profile_new(cfg, profile_notice_stderr, NULL);
 	int status;
 	switch (cli->mode) {
 	case CLI_SIGNUP:

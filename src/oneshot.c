@@ -434,6 +434,87 @@ static void save_answer_end(struct oneshot *o)
 		store_failed(o, cause);
 }
 
+/* Streams the answer to stdout, storing it as it comes; sets o->status. */
+static void stream(struct oneshot *o, const struct config *cfg, const char *model, const char *body,
+                   const struct gemini_target *target, struct msg *question)
+{
+	char *cause = NULL;
+	o->tty = isatty(STDOUT_FILENO);
+	utf8_stream_init(&o->neutral);
+	buf_init(&o->out, 0);
+	o->loop = loop_new(&cause);
+	if (o->loop == NULL) {
+		fprintf(stderr, "jarvis: %s\n", cause);
+		free(cause);
+		o->status = EXIT_API;
+		return;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	loop_catch_signal(o->loop, SIGINT, on_interrupt, o);
+	loop_catch_signal(o->loop, SIGTERM, on_interrupt, o);
+
+	static const struct gemini_events events = {on_delta, on_notice, on_done};
+	/* The first try leaves from the loop, so what is saved below precedes it. */
+	o->call = gemini_stream_start(o->loop, target, model, body, &events, o, &cause);
+	if (o->call == NULL) {
+		fprintf(stderr, "jarvis: %s\n", cause);
+		free(cause);
+		o->status = cfg->api_key == NULL || cfg->api_key[0] == '\0' ? EXIT_USAGE : EXIT_API;
+		o->done = true;
+	} else {
+		save_start(o, question, model, cfg->system_prompt);
+	}
+	while (!o->done) {
+		loop_run_once(o->loop, -1);
+		if (o->checkpoint_due)
+			checkpoint(o);
+		/* Cancelled here, on the loop: never from inside on_delta. */
+		if (o->output_broken && o->call != NULL)
+			gemini_stream_cancel(o->call);
+	}
+	loop_timer_cancel(o->loop, o->timer);
+	save_answer_end(o);
+	if (o->write_errno != 0) {
+		fprintf(stderr, "jarvis: cannot write the answer: %s\n", strerror(o->write_errno));
+		o->status = EXIT_API;
+	}
+}
+
+/* What the run leaves for later (the outbox) or could not save; the final status. */
+static int report_store(struct oneshot *o)
+{
+	if (o->x.st != NULL && store_pending_writes(o->x.st) > 0)
+		fprintf(stderr,
+		        "jarvis: store offline; %zu write%s wait in the outbox and go "
+		        "out on the next run\n",
+		        store_pending_writes(o->x.st),
+		        store_pending_writes(o->x.st) == 1 ? "" : "s");
+	if (o->store_error != NULL) {
+		fprintf(stderr, "jarvis: %s; the exchange above was not (fully) saved\n",
+		        o->store_error);
+		if (o->status == EXIT_OK)
+			o->status = EXIT_STORE;
+	}
+	return o->status;
+}
+
+/* Where this run stores and counts: the store for a logged-in run that saves, else the journal. */
+static void choose_store(struct oneshot *o, const struct cli *cli, const struct config *cfg,
+                         struct profile *p, const struct account_user *user, const struct conv *c)
+{
+	char *cause = NULL;
+	bool saving = user != NULL && !cli->no_save && o->store_error == NULL;
+	struct store *st = saving ? profile_store(p, &cause) : NULL;
+	if (saving && st == NULL)
+		store_failed(o, cause);
+	o->quota.state_dir = cfg->state_dir;
+	if (st != NULL) {
+		o->quota.st = st;
+		o->quota.user_id = user->id;
+	}
+	exchange_init(&o->x, st, user ? user->id : NULL, c->id);
+}
+
 int oneshot_run(const struct cli *cli, const struct config *cfg)
 {
 	struct msg *question = NULL;
@@ -442,7 +523,7 @@ int oneshot_run(const struct cli *cli, const struct config *cfg)
 		return status;
 
 	struct oneshot o = {0};
-	struct profile *p = profile_new(cfg);
+	struct profile *p = profile_new(cfg, profile_notice_stderr, NULL);
 	const struct account_user *user = NULL;
 	struct conv *c = NULL;
 	status = open_conv(cli, p, &o, &user, &c);
@@ -462,102 +543,31 @@ int oneshot_run(const struct cli *cli, const struct config *cfg)
 	                     &cause) == -1) {
 		fprintf(stderr, "jarvis: %s\n", cause);
 		free(cause);
-		conv_free(c);
-		profile_free(p);
-		free(o.store_error);
-		return EXIT_USAGE;
-	}
-	if (sent.images_left_out > 0)
-		fprintf(stderr,
-		        "jarvis: %zu earlier image%s left out of this request (a note stands in "
-		        "its place): with %s the request would pass the API's %d MB limit\n",
-		        sent.images_left_out, sent.images_left_out == 1 ? " is" : "s are",
-		        sent.images_left_out == 1 ? "it" : "them",
-		        GEMINI_REQUEST_MAX_BYTES / 1000000);
-
-	/* A logged-in run that stores is counted in the store; any other on this machine. */
-	bool saving = user != NULL && !cli->no_save && o.store_error == NULL;
-	struct store *st = saving ? profile_store(p, &cause) : NULL;
-	if (saving && st == NULL) {
-		store_failed(&o, cause);
-		cause = NULL;
-	}
-	o.quota.state_dir = cfg->state_dir;
-	if (st != NULL) {
-		o.quota.st = st;
-		o.quota.user_id = user->id;
-	}
-	exchange_init(&o.x, st, user ? user->id : NULL, c->id);
-	if (over_quota(&o.quota, model, cfg)) {
-		exchange_clear(&o.x);
-		free(body);
-		conv_free(c);
-		profile_free(p);
-		free(o.store_error);
-		return EXIT_API;
-	}
-
-	o.tty = isatty(STDOUT_FILENO);
-	utf8_stream_init(&o.neutral);
-	buf_init(&o.out, 0);
-	o.loop = loop_new(&cause);
-	if (o.loop == NULL) {
-		fprintf(stderr, "jarvis: %s\n", cause);
-		free(cause);
-		free(body);
-		conv_free(c);
-		profile_free(p);
-		free(o.store_error);
-		return EXIT_API;
-	}
-	signal(SIGPIPE, SIG_IGN);
-	loop_catch_signal(o.loop, SIGINT, on_interrupt, &o);
-	loop_catch_signal(o.loop, SIGTERM, on_interrupt, &o);
-
-	static const struct gemini_events events = {on_delta, on_notice, on_done};
-	/* The first try leaves from the loop, so what is saved below precedes it. */
-	o.call = gemini_stream_start(o.loop, &target, model, body, &events, &o, &cause);
-	free(body);
-	if (o.call == NULL) {
-		fprintf(stderr, "jarvis: %s\n", cause);
-		free(cause);
-		o.status = cfg->api_key == NULL || cfg->api_key[0] == '\0' ? EXIT_USAGE : EXIT_API;
-		o.done = true;
+		status = EXIT_USAGE;
 	} else {
-		save_start(&o, question, model, cfg->system_prompt);
+		if (sent.images_left_out > 0)
+			fprintf(
+			    stderr,
+			    "jarvis: %zu earlier image%s left out of this request (a note stands "
+			    "in its place): with %s the request would pass the API's %d MB limit\n",
+			    sent.images_left_out, sent.images_left_out == 1 ? " is" : "s are",
+			    sent.images_left_out == 1 ? "it" : "them",
+			    GEMINI_REQUEST_MAX_BYTES / 1000000);
+		choose_store(&o, cli, cfg, p, user, c);
+		if (over_quota(&o.quota, model, cfg)) {
+			status = EXIT_API;
+		} else {
+			stream(&o, cfg, model, body, &target, question);
+			status = report_store(&o);
+		}
 	}
-	while (!o.done) {
-		loop_run_once(o.loop, -1);
-		if (o.checkpoint_due)
-			checkpoint(&o);
-		/* Cancelled here, on the loop: never from inside on_delta. */
-		if (o.output_broken && o.call != NULL)
-			gemini_stream_cancel(o.call);
-	}
-	loop_timer_cancel(o.loop, o.timer);
-	save_answer_end(&o);
-	if (o.write_errno != 0) {
-		fprintf(stderr, "jarvis: cannot write the answer: %s\n", strerror(o.write_errno));
-		o.status = EXIT_API;
-	}
-
-	if (o.x.st != NULL && store_pending_writes(o.x.st) > 0)
-		fprintf(stderr,
-		        "jarvis: store offline; %zu write%s wait in the outbox and go "
-		        "out on the next run\n",
-		        store_pending_writes(o.x.st), store_pending_writes(o.x.st) == 1 ? "" : "s");
-	if (o.store_error != NULL) {
-		fprintf(stderr, "jarvis: %s; the exchange above was not (fully) saved\n",
-		        o.store_error);
-		if (o.status == EXIT_OK)
-			o.status = EXIT_STORE;
-		free(o.store_error);
-	}
+	free(body);
+	free(o.store_error);
 	loop_free(o.loop);
 	buf_free(&o.out);
 	exchange_clear(&o.x);
 	msg_free(o.answer);
 	conv_free(c);
 	profile_free(p);
-	return o.status;
+	return status;
 }

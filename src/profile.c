@@ -3,7 +3,7 @@
  *
  * What it must not do: open, create or touch the store or the key file
  * before a caller needs them (a guest's one-shot question leaves no file
- * behind), print anything but the one-time warnings and notices on stderr,
+ * behind), print anything (notices go to the caller's function),
  * or keep the signing key longer than the profile.
  */
 #include "jarvis/profile.h"
@@ -22,6 +22,8 @@
 
 struct profile {
 	const struct config *cfg;
+	profile_notice_fn notice;
+	void *notice_ud;
 	struct store *store;
 	char *store_error; /* set once opening failed: not retried */
 	unsigned char *key;
@@ -33,11 +35,24 @@ struct profile {
 	struct account_user user;
 };
 
-struct profile *profile_new(const struct config *cfg)
+struct profile *profile_new(const struct config *cfg, profile_notice_fn notice, void *ud)
 {
 	struct profile *p = xcalloc(1, sizeof *p);
 	p->cfg = cfg;
+	p->notice = notice;
+	p->notice_ud = ud;
 	return p;
+}
+
+void profile_notice_stderr(void *ud, const char *notice)
+{
+	fprintf(stderr, "jarvis: %s\n", notice);
+}
+
+static void notify(struct profile *p, const char *notice)
+{
+	if (p->notice != NULL && notice != NULL)
+		p->notice(p->notice_ud, notice);
 }
 
 void profile_free(struct profile *p)
@@ -98,8 +113,11 @@ const struct account_env *profile_env(struct profile *p, char **cause)
 			p->key = NULL;
 			return NULL;
 		}
-		if (warning != NULL)
-			fprintf(stderr, "jarvis: warning: %s\n", warning);
+		if (warning != NULL) {
+			char *w = xasprintf("warning: %s", warning);
+			notify(p, w);
+			free(w);
+		}
 		free(warning);
 	}
 	p->env.store = st;
@@ -127,8 +145,7 @@ int profile_user(struct profile *p, const struct account_user **out, char **caus
 	int lrc = session_load(p->cfg->state_dir, &token, &notice);
 	free_secret(token);
 	if (lrc != 0) {
-		if (notice != NULL)
-			fprintf(stderr, "jarvis: %s\n", notice);
+		notify(p, notice);
 		free(notice);
 		goto guest;
 	}
@@ -141,8 +158,8 @@ int profile_user(struct profile *p, const struct account_user **out, char **caus
 		free(notice);
 		return -1;
 	}
-	if (rc > 0 && notice != NULL)
-		fprintf(stderr, "jarvis: %s\n", notice);
+	if (rc > 0)
+		notify(p, notice);
 	free(notice);
 	p->user_known = true;
 	p->user_rc = rc == 0 ? 0 : 1;

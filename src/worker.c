@@ -29,6 +29,7 @@ struct worker {
 	size_t unfinished;   /* jobs queued or running on the thread (under lock) */
 	struct job *head, *tail;
 	bool stopping;
+	bool manual;    /* no thread: worker_step runs the jobs (tests) */
 	size_t pending; /* touched on the loop thread only */
 };
 
@@ -83,6 +84,28 @@ struct worker *worker_new(struct loop *l, char **cause)
 	return w;
 }
 
+struct worker *worker_new_manual(struct loop *l)
+{
+	struct worker *w = xcalloc(1, sizeof(*w));
+	w->loop = l;
+	w->manual = true;
+	return w;
+}
+
+bool worker_step(struct worker *w)
+{
+	struct job *j = w->head;
+	if (!w->manual || j == NULL)
+		return false;
+	w->head = j->next;
+	if (w->head == NULL)
+		w->tail = NULL;
+	w->unfinished--;
+	j->work(j->ud);
+	job_done(j);
+	return true;
+}
+
 void worker_submit(struct worker *w, void (*work)(void *ud), void (*done)(void *ud), void *ud)
 {
 	struct job *j = xcalloc(1, sizeof(*j));
@@ -91,6 +114,15 @@ void worker_submit(struct worker *w, void (*work)(void *ud), void (*done)(void *
 	j->ud = ud;
 	j->w = w;
 	w->pending++;
+	if (w->manual) {
+		w->unfinished++;
+		if (w->tail != NULL)
+			w->tail->next = j;
+		else
+			w->head = j;
+		w->tail = j;
+		return;
+	}
 	if (w->stopping) {
 		/* The thread is gone (worker_free): run it here so nothing waits forever. */
 		work(ud);
@@ -115,6 +147,11 @@ size_t worker_pending(const struct worker *w)
 
 bool worker_drain(struct worker *w, long long ms)
 {
+	if (w->manual) {
+		while (worker_step(w))
+			;
+		return true;
+	}
 	struct timespec until;
 	clock_gettime(CLOCK_REALTIME, &until);
 	until.tv_sec += ms / 1000;
@@ -136,6 +173,12 @@ void worker_free(struct worker *w)
 {
 	if (w == NULL)
 		return;
+	if (w->manual) {
+		while (worker_step(w))
+			;
+		free(w);
+		return;
+	}
 	pthread_mutex_lock(&w->lock);
 	w->stopping = true;
 	pthread_cond_signal(&w->wake);

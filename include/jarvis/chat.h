@@ -35,6 +35,12 @@ struct chat_conv_row {
 };
 
 struct chat *chat_new(struct loop *l, const struct config *cfg, char **cause);
+/*
+ * The same with a worker the caller made (the chat frees it): the session
+ * tests pass worker_new_manual() and step its jobs by hand.
+ */
+struct worker;
+struct chat *chat_new_with(struct loop *l, const struct config *cfg, struct worker *w);
 /* Stops any answer (kept, marked interrupted), waits for pending store writes, frees. */
 void chat_free(struct chat *ch);
 
@@ -82,11 +88,17 @@ unsigned chat_take_dirty(struct chat *ch);
 int chat_send(struct chat *ch, const char *text, char **cause);
 /* Stops the answer streaming now; what arrived stays, marked interrupted. */
 int chat_stop(struct chat *ch, char **cause);
-/* Sends the last question again (the failed or unwanted answer is dropped from the context). */
+/*
+ * Sends the last question again; the answers after it leave the screen and
+ * are marked replaced in the store, so a reopen and an export leave them out.
+ */
 int chat_retry(struct chat *ch, char **cause);
 /* Adds a notice (a local system line) to the history. */
 void chat_notice(struct chat *ch, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Empties the screen's history (the stored conversation is untouched). */
+/*
+ * Starts over: the screen empties and the model forgets what was said; the
+ * next question starts a new stored conversation, the old one stays listed.
+ */
 void chat_clear(struct chat *ch);
 /* Starts a new conversation (title may be NULL). */
 int chat_new_conv(struct chat *ch, const char *title, char **cause);
@@ -125,7 +137,7 @@ int chat_attach(struct chat *ch, const char *path, char **cause);
 void chat_detach(struct chat *ch);
 /* Feedback on the last answer: +1 like, -1 dislike. */
 int chat_feedback(struct chat *ch, int value, char **cause);
-/* Writes the conversation as Markdown to path. */
+/* Writes the conversation as Markdown to a new file at path, as --export does (later). */
 int chat_export(struct chat *ch, const char *path, char **cause);
 /* Account actions; the password is wiped by the caller after the call returns. */
 int chat_signup(struct chat *ch, const char *name, const char *email, const char *password,

@@ -15,6 +15,13 @@ struct loop;
 struct worker;
 
 struct worker *worker_new(struct loop *l, char **cause);
+/*
+ * A worker without a thread, for tests of the session: jobs wait in the
+ * queue until worker_step runs the first one's work and done on the
+ * caller's thread; false when none waits.
+ */
+struct worker *worker_new_manual(struct loop *l);
+bool worker_step(struct worker *w);
 /* Queues work(ud) for the thread; done(ud) (may be NULL) then runs on the loop. */
 void worker_submit(struct worker *w, void (*work)(void *ud), void (*done)(void *ud), void *ud);
 /* Jobs queued or running whose done has not run yet. */

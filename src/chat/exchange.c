@@ -147,10 +147,11 @@ int exchange_start_answer(struct exchange *x, const struct quota_source *src, st
 	}
 	/* The request is counted even when the answer could not be stored. */
 	char *why = NULL;
-	if (quota_record(src, answer->model ? answer->model : "", wall_ms(), &why) < 0 && rc == 0)
-		rc = -1, *cause = why;
-	else
-		free(why);
+	if (quota_record(src, answer->model ? answer->model : "", wall_ms(), &why) < 0 && rc == 0) {
+		rc = -1;
+		set_cause(cause, "%s", why);
+	}
+	free(why);
 	return rc;
 }
 

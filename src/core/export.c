@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -124,8 +125,23 @@ char *export_markdown(const struct conv *c, const struct msg *const *msgs, size_
 	buf_init(&b, 0);
 	buf_puts(&b, "# ");
 	size_t before = b.len;
-	if (c->title != NULL)
+	/* A conversation never stored (a guest's) is titled and timed as storing would. */
+	const struct msg *first = NULL, *last = NULL, *question = NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (!exported(msgs[i]))
+			continue;
+		first = first ? first : msgs[i];
+		last = msgs[i];
+		if (question == NULL && msgs[i]->role == ROLE_USER)
+			question = msgs[i];
+	}
+	if (c->title != NULL) {
 		put_one_line(&b, c->title);
+	} else if (question != NULL) {
+		char *title = msg_title(question);
+		put_one_line(&b, title);
+		free(title);
+	}
 	if (b.len == before)
 		buf_puts(&b, "Untitled conversation");
 	buf_puts(&b, "\n\n");
@@ -135,8 +151,10 @@ char *export_markdown(const struct conv *c, const struct msg *const *msgs, size_
 		if (exported(msgs[i]))
 			shown++;
 	char created[32], updated[32];
-	export_local_time(c->created_ms, created, sizeof created);
-	export_local_time(c->updated_ms, updated, sizeof updated);
+	export_local_time(c->created_ms > 0 || first == NULL ? c->created_ms : first->created_ms,
+	                  created, sizeof created);
+	export_local_time(c->updated_ms > 0 || last == NULL ? c->updated_ms : last->created_ms,
+	                  updated, sizeof updated);
 	buf_printf(&b, "*%zu message%s", shown, shown == 1 ? "" : "s");
 	if (c->model != NULL && *c->model != '\0')
 		buf_printf(&b, " · model %s", c->model);

@@ -1,0 +1,535 @@
+/*
+ * convs.c: the conversations: /new, /clear, /select (and F3's open),
+ * /rename, /delete, /convs and F3's list, paging older messages in,
+ * /model, /system, /like and /dislike, and /export. Each action sits next
+ * to the job kind it submits.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "jarvis/config.h"
+#include "jarvis/export.h"
+#include "jarvis/exporter.h"
+#include "jarvis/util.h"
+
+/* ---- small edits: rename, model, system prompt, feedback --------------- */
+
+static void edit_work(struct job *j);
+
+static void edit_done(struct job *j)
+{
+	if (j->rc < 0)
+		chat_set_error(j->ch, j->cause);
+}
+
+static void edit_free(struct job *j)
+{
+	free(j->u.edit.conv_id);
+	free(j->u.edit.value);
+	free(j->u.edit.msg_id);
+	job_msgs_free(&j->u.edit.msgs);
+}
+
+const struct job_kind JOB_RENAME = {"rename", true, edit_work, edit_done, edit_free};
+const struct job_kind JOB_SET_MODEL = {"set-model", true, edit_work, edit_done, edit_free};
+const struct job_kind JOB_SET_SYSTEM = {"set-system", true, edit_work, edit_done, edit_free};
+static const struct job_kind JOB_FEEDBACK = {"feedback", true, edit_work, edit_done, edit_free};
+
+static void edit_work(struct job *j)
+{
+	struct job_edit *e = &j->u.edit;
+	struct store *st = job_store(j);
+	const char *uid = j->ch->be.x.user_id;
+	if (st == NULL)
+		return;
+	int rc;
+	if (j->kind == &JOB_RENAME)
+		rc = store_conv_rename(st, uid, e->conv_id, e->value, &j->cause);
+	else if (j->kind == &JOB_SET_MODEL)
+		rc = store_conv_set_model(st, uid, e->conv_id, e->value, &j->cause);
+	else if (j->kind == &JOB_SET_SYSTEM)
+		rc = store_conv_set_system(st, uid, e->conv_id, e->value, &j->cause);
+	else
+		rc = store_msg_feedback(st, uid, e->conv_id, e->msg_id, e->feedback, &j->cause);
+	j->rc = rc < 0 ? -1 : 0;
+}
+
+static void submit_edit(struct chat *ch, const struct job_kind *kind, const char *conv_id,
+                        const char *value)
+{
+	struct job *j = job_new(ch, kind);
+	j->u.edit.conv_id = xstrdup(conv_id);
+	j->u.edit.value = value ? xstrdup(value) : NULL;
+	job_submit(ch, j);
+}
+
+/* ---- the list (F3, /convs) --------------------------------------------- */
+
+static void list_work(struct job *j)
+{
+	struct store *st = job_store(j);
+	if (st != NULL)
+		j->rc = store_conv_list(st, j->ch->be.x.user_id, 0, CHAT_LIST_LIMIT,
+		                        &j->u.list.list, &j->cause);
+}
+
+static void list_done(struct job *j)
+{
+	struct chat *ch = j->ch;
+	if (j->rc < 0) {
+		store_failed(ch, j);
+		return;
+	}
+	chat_set_rows(ch, &j->u.list.list);
+	if (!j->u.list.show)
+		return;
+	if (ch->nrows == 0)
+		chat_notice(ch, "no stored conversations yet");
+	for (size_t i = 0; i < ch->nrows; i++)
+		chat_notice(ch, "%zu. %s  %s (%ld messages)", i + 1, ch->rows[i].id,
+		            ch->rows[i].title, ch->rows[i].nmessages);
+}
+
+static void list_free(struct job *j)
+{
+	store_conv_list_free(&j->u.list.list);
+}
+
+const struct job_kind JOB_LIST = {"list", false, list_work, list_done, list_free};
+
+int chat_load_convs(struct chat *ch, char **cause)
+{
+	if (chat_need_login(ch, cause) == -1)
+		return -1;
+	job_submit(ch, job_new(ch, &JOB_LIST));
+	return 0;
+}
+
+int chat_list_convs(struct chat *ch, char **cause)
+{
+	if (chat_need_login(ch, cause) == -1)
+		return -1;
+	struct job *j = job_new(ch, &JOB_LIST);
+	j->u.list.show = true;
+	job_submit(ch, j);
+	return 0;
+}
+
+/* ---- /new and /clear --------------------------------------------------- */
+
+int chat_new_conv(struct chat *ch, const char *title, char **cause)
+{
+	struct conv *c = conv_new();
+	if (title != NULL && !chat_blank(title))
+		c->title = xstrdup(title);
+	chat_replace_conv(ch, c);
+	chat_notice(ch, "new conversation%s%s", c->title ? ": " : "", c->title ? c->title : "");
+	return 0;
+}
+
+/*
+ * /clear starts over: the model forgets everything said so far, and so do
+ * a reopen and an export, because the next question starts a new stored
+ * conversation (the old one stays in the list). The model and the system
+ * prompt stay.
+ */
+void chat_clear(struct chat *ch)
+{
+	struct conv *c = conv_new();
+	c->model = xstrdup(ch->model);
+	c->system_prompt = ch->system_prompt ? xstrdup(ch->system_prompt) : NULL;
+	bool stored = ch->conv->id != NULL;
+	chat_replace_conv(ch, c);
+	if (stored)
+		chat_notice(ch, "cleared; the next question starts a new conversation (the last "
+		                "one stays in F3)");
+}
+
+/* ---- opening a stored conversation ------------------------------------- */
+
+/*
+ * A conversation named by what the user typed: a list number first (as
+ * /convs numbers them), then an id, since SQLite ids are numbers too. With
+ * exact (F3, which knows the id) only the id.
+ */
+static int resolve_conv(struct store *st, const char *uid, const char *arg, bool exact,
+                        struct conv **out, char **cause)
+{
+	char *end = NULL;
+	unsigned long idx = strtoul(arg, &end, 10);
+	bool number = end != arg && *end == '\0' && idx > 0 && strlen(arg) < 7;
+	if (!number || exact)
+		return store_conv_get(st, uid, arg, out, cause);
+	char *first = NULL;
+	int rc = store_conv_get_index(st, uid, idx, out, &first);
+	if (rc == 0)
+		return 0;
+	rc = store_conv_get(st, uid, arg, out, cause);
+	if (rc < 0) {
+		free(*cause);
+		*cause = first;
+		return rc;
+	}
+	free(first);
+	return 0;
+}
+
+static void open_work(struct job *j)
+{
+	struct job_open *o = &j->u.open;
+	struct store *st = job_store(j);
+	const char *uid = j->ch->be.x.user_id;
+	if (st == NULL)
+		return;
+	j->rc = resolve_conv(st, uid, o->what, o->exact, &o->conv, &j->cause);
+	if (j->rc == 0)
+		j->rc =
+		    store_msg_last(st, uid, o->conv->id, CHAT_LOAD_MESSAGES, &o->loaded, &j->cause);
+}
+
+/* Moves loaded messages into c, leaving out answers /retry replaced (man page: /retry). */
+static void take_loaded(struct conv *c, struct store_msgs *v, bool front)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < v->n; i++) {
+		if (v->items[i]->status == MSG_REPLACED)
+			msg_free(v->items[i]);
+		else
+			v->items[kept++] = v->items[i];
+	}
+	if (front)
+		conv_prepend(c, v->items, kept);
+	else
+		for (size_t i = 0; i < kept; i++)
+			conv_push(c, v->items[i]);
+	free(v->items);
+	v->items = NULL;
+	v->n = 0;
+}
+
+static void open_done(struct job *j)
+{
+	struct chat *ch = j->ch;
+	struct job_open *o = &j->u.open;
+	if (o->ticket != ch->select_ticket)
+		return; /* another /select came after this one */
+	if (j->rc < 0) {
+		chat_set_error(ch, j->cause ? j->cause : "no such conversation");
+		return;
+	}
+	struct conv *c = o->conv;
+	o->conv = NULL;
+	take_loaded(c, &o->loaded, false);
+	chat_replace_conv(ch, c);
+	chat_notice(ch, "opened \"%s\"", c->title ? c->title : "untitled");
+}
+
+static void open_free(struct job *j)
+{
+	free(j->u.open.what);
+	conv_free(j->u.open.conv);
+	store_msgs_free(&j->u.open.loaded);
+}
+
+static const struct job_kind JOB_OPEN = {"open", false, open_work, open_done, open_free};
+
+/*
+ * The id of conversation N of the list the user last saw (/convs, F3), or
+ * NULL when `what` is not such a number: then the worker resolves it (a
+ * list number in the current order first, then an id).
+ */
+static const char *listed_id(const struct chat *ch, const char *what)
+{
+	char *end = NULL;
+	unsigned long n = strtoul(what, &end, 10);
+	if (end == what || *end != '\0' || n == 0 || n > ch->nrows)
+		return NULL;
+	return ch->rows[n - 1].id;
+}
+
+static int select_conv(struct chat *ch, const char *what, bool by_id, char **cause)
+{
+	if (chat_need_login(ch, cause) == -1)
+		return -1;
+	const char *id = by_id ? what : listed_id(ch, what);
+	struct job *j = job_new(ch, &JOB_OPEN);
+	j->u.open.what = xstrdup(id ? id : what);
+	j->u.open.exact = id != NULL;
+	j->u.open.ticket = ++ch->select_ticket;
+	job_submit(ch, j);
+	/* The conversation on screen stays until the new one arrives (chat_replace_conv). */
+	return 0;
+}
+
+int chat_select(struct chat *ch, const char *id_or_index, char **cause)
+{
+	return select_conv(ch, id_or_index, false, cause);
+}
+
+int chat_open_id(struct chat *ch, const char *id, char **cause)
+{
+	return select_conv(ch, id, true, cause);
+}
+
+/* ---- paging older messages in ------------------------------------------ */
+
+static void older_work(struct job *j)
+{
+	struct job_older *o = &j->u.older;
+	struct store *st = job_store(j);
+	if (st != NULL)
+		j->rc = store_msg_before(st, j->ch->be.x.user_id, o->conv_id, o->before,
+		                         CHAT_OLDER_PAGE, &o->loaded, &j->cause);
+}
+
+static void older_done(struct job *j)
+{
+	struct chat *ch = j->ch;
+	ch->older_loading = false;
+	if (j->rc < 0) {
+		chat_set_error(ch, j->cause);
+		return;
+	}
+	if (!job_current(j))
+		return;
+	if (j->u.older.loaded.n < CHAT_OLDER_PAGE)
+		ch->older_done = true;
+	size_t before = ch->conv->n;
+	take_loaded(ch->conv, &j->u.older.loaded, true);
+	ch->prepended += ch->conv->n - before;
+	chat_dirty(ch, CHAT_DIRTY_HISTORY);
+}
+
+static void older_free(struct job *j)
+{
+	free(j->u.older.conv_id);
+	store_msgs_free(&j->u.older.loaded);
+}
+
+static const struct job_kind JOB_OLDER = {"older", false, older_work, older_done, older_free};
+
+bool chat_load_older(struct chat *ch)
+{
+	const struct conv *c = ch->conv;
+	if (ch->user_name == NULL || c->id == NULL || ch->older_loading || ch->older_done)
+		return false;
+	long first = 0;
+	for (size_t i = 0; i < c->n && first == 0; i++)
+		first = c->msgs[i]->seq;
+	if (first <= 1) {
+		ch->older_done = true;
+		return false;
+	}
+	struct job *j = job_new(ch, &JOB_OLDER);
+	j->u.older.conv_id = xstrdup(c->id);
+	j->u.older.before = first;
+	ch->older_loading = true;
+	job_submit(ch, j);
+	return true;
+}
+
+/* ---- rename and delete ------------------------------------------------- */
+
+int chat_rename(struct chat *ch, const char *title, char **cause)
+{
+	if (chat_blank(title))
+		return set_cause(cause, "give the new title: /rename TITLE");
+	free(ch->conv->title);
+	ch->conv->title = xstrdup(title);
+	chat_dirty(ch, CHAT_DIRTY_STATUS);
+	if (ch->user_name != NULL && ch->conv->id != NULL)
+		submit_edit(ch, &JOB_RENAME, ch->conv->id, title);
+	return 0;
+}
+
+int chat_rename_id(struct chat *ch, const char *id, const char *title, char **cause)
+{
+	if (chat_need_login(ch, cause) == -1)
+		return -1;
+	if (chat_blank(title))
+		return set_cause(cause, "the title is empty");
+	if (ch->conv->id != NULL && strcmp(ch->conv->id, id) == 0)
+		return chat_rename(ch, title, cause);
+	submit_edit(ch, &JOB_RENAME, id, title);
+	job_submit(ch, job_new(ch, &JOB_LIST));
+	return 0;
+}
+
+static void delete_work(struct job *j)
+{
+	struct job_open *o = &j->u.open;
+	struct store *st = job_store(j);
+	struct backend *be = &j->ch->be;
+	if (st == NULL)
+		return;
+	j->rc = resolve_conv(st, be->x.user_id, o->what, o->exact, &o->conv, &j->cause);
+	if (j->rc == 0)
+		j->rc = store_conv_delete(st, be->x.user_id, o->conv->id, &j->cause);
+	if (j->rc == 0 && be->x.conv_id != NULL && strcmp(be->x.conv_id, o->conv->id) == 0)
+		exchange_set_conv(&be->x, NULL);
+}
+
+static void delete_done(struct job *j)
+{
+	struct chat *ch = j->ch;
+	struct conv *gone = j->u.open.conv;
+	if (j->rc < 0) {
+		chat_set_error(ch, j->cause);
+		return;
+	}
+	chat_notice(ch, "deleted \"%s\"", gone->title ? gone->title : "untitled");
+	if (ch->conv->id != NULL && strcmp(ch->conv->id, gone->id) == 0)
+		chat_replace_conv(ch, conv_new());
+}
+
+static const struct job_kind JOB_DELETE = {"delete", true, delete_work, delete_done, open_free};
+
+static int delete_conv(struct chat *ch, const char *target, bool exact)
+{
+	struct job *j = job_new(ch, &JOB_DELETE);
+	j->u.open.what = xstrdup(target);
+	j->u.open.exact = exact;
+	job_submit(ch, j);
+	job_submit(ch, job_new(ch, &JOB_LIST));
+	return 0;
+}
+
+int chat_delete(struct chat *ch, const char *id, char **cause)
+{
+	if (chat_need_login(ch, cause) == -1)
+		return -1;
+	const char *target = id ? id : ch->conv->id;
+	if (target == NULL)
+		return set_cause(cause,
+		                 "this conversation is not stored; /delete ID deletes another");
+	/* Without an id: this conversation; a list number: the row the user saw. */
+	const char *listed = id != NULL ? listed_id(ch, id) : NULL;
+	if (listed != NULL)
+		return delete_conv(ch, listed, true);
+	return delete_conv(ch, target, id == NULL);
+}
+
+int chat_delete_id(struct chat *ch, const char *id, char **cause)
+{
+	if (chat_need_login(ch, cause) == -1)
+		return -1;
+	return delete_conv(ch, id, true);
+}
+
+/* ---- model, system prompt, feedback ------------------------------------ */
+
+int chat_set_model(struct chat *ch, const char *id, char **cause)
+{
+	if (!model_id_ok(id))
+		return set_cause(cause, "\"%s\" is not a model id; F2 lists them", id);
+	free(ch->model);
+	ch->model = xstrdup(id);
+	chat_dirty(ch, CHAT_DIRTY_STATUS);
+	chat_count_quota(ch);
+	if (models_find(&ch->models, id) == NULL)
+		chat_notice(ch, "model %s is not in the known list; the API will say if it exists",
+		            id);
+	if (ch->user_name != NULL && ch->conv->id != NULL)
+		submit_edit(ch, &JOB_SET_MODEL, ch->conv->id, id);
+	return 0;
+}
+
+int chat_set_system(struct chat *ch, const char *prompt, char **cause)
+{
+	free(ch->system_prompt);
+	ch->system_prompt = prompt && !chat_blank(prompt) ? xstrdup(prompt) : NULL;
+	if (ch->user_name != NULL && ch->conv->id != NULL)
+		submit_edit(ch, &JOB_SET_SYSTEM, ch->conv->id, ch->system_prompt);
+	return 0;
+}
+
+int chat_feedback(struct chat *ch, int value, char **cause)
+{
+	struct msg *m = NULL;
+	for (size_t i = ch->conv->n; i-- > 0 && m == NULL;)
+		if (ch->conv->msgs[i]->role == ROLE_MODEL)
+			m = ch->conv->msgs[i];
+	if (m == NULL)
+		return set_cause(cause, "there is no answer to rate yet");
+	m->feedback = value;
+	msg_changed(m);
+	chat_dirty(ch, CHAT_DIRTY_HISTORY);
+	if (ch->user_name == NULL || ch->conv->id == NULL || m->id == NULL)
+		return 0;
+	struct job *j = job_new(ch, &JOB_FEEDBACK);
+	j->u.edit.conv_id = xstrdup(ch->conv->id);
+	j->u.edit.msg_id = xstrdup(m->id);
+	j->u.edit.feedback = value;
+	job_submit(ch, j);
+	return 0;
+}
+
+/* ---- /export ----------------------------------------------------------- */
+
+/*
+ * One exporter with --export: a stored conversation is read back from the
+ * store (its title, times and every message, not only those on screen);
+ * a guest's is the screen's, titled and timed by export_markdown as storing
+ * would have. Both are written by exporter_write.
+ */
+static void export_work(struct job *j)
+{
+	struct job_export *e = &j->u.export;
+	struct store *st = job_store(j);
+	j->rc = 0;
+	if (st != NULL && e->conv->id != NULL) {
+		struct conv *stored = NULL;
+		if (exporter_load(st, j->ch->be.x.user_id, e->conv->id, &stored, &j->cause) < 0) {
+			j->rc = -1;
+			return;
+		}
+		conv_free(e->conv);
+		e->conv = stored;
+	}
+	free(j->cause);
+	j->cause = NULL;
+	char *md = export_markdown(e->conv, (const struct msg *const *)e->conv->msgs, e->conv->n);
+	e->nmsgs = e->conv->n;
+	if (exporter_write(e->path, md, &j->cause) != EXPORTER_OK)
+		j->rc = -1;
+	free(md);
+}
+
+static void export_done(struct job *j)
+{
+	if (j->rc < 0)
+		chat_set_error(j->ch, j->cause);
+	else
+		chat_notice(j->ch, "exported to %s", j->u.export.path);
+}
+
+static void export_free(struct job *j)
+{
+	free(j->u.export.path);
+	conv_free(j->u.export.conv);
+}
+
+static const struct job_kind JOB_EXPORT = {"export", false, export_work, export_done, export_free};
+
+int chat_export(struct chat *ch, const char *path, char **cause)
+{
+	struct job *j = job_new(ch, &JOB_EXPORT);
+	struct conv *c = conv_new();
+	const struct conv *src = ch->conv;
+	c->id = src->id ? xstrdup(src->id) : NULL;
+	c->title = src->title ? xstrdup(src->title) : NULL;
+	c->model = xstrdup(ch->model);
+	c->system_prompt = ch->system_prompt ? xstrdup(ch->system_prompt) : NULL;
+	c->created_ms = src->created_ms;
+	c->updated_ms = src->updated_ms;
+	for (size_t i = 0; i < src->n; i++)
+		if (src->msgs[i]->role != ROLE_NOTICE)
+			conv_push(c, msg_clone(src->msgs[i]));
+	j->u.export.conv = c;
+	j->u.export.path = xstrdup(path);
+	job_submit(ch, j);
+	return 0;
+}

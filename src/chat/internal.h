@@ -1,0 +1,270 @@
+/*
+ * internal.h: what the files of the chat session (src/chat/) share. The
+ * loop thread owns struct chat (the conversation on screen, the status);
+ * the worker thread owns struct backend (the profile with the store, the
+ * exchange being stored). They meet only through jobs.
+ *
+ * A job is typed: its kind (struct job_kind) names it, says whether it
+ * writes to the store, and gives its work (on the worker: touches only
+ * the job and the backend) and its done (on the loop: brings the result
+ * to the screen). Each kind's arguments and results are one member struct
+ * of the union in struct job, and each kind is defined next to the action
+ * that submits it. A done checks j->serial (the conversation it was made
+ * for) and j->epoch (whether the screen's messages it points to are
+ * still alive) before touching the screen.
+ */
+#ifndef JARVIS_CHAT_INTERNAL_H
+#define JARVIS_CHAT_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "jarvis/account.h"
+#include "jarvis/chat.h"
+#include "jarvis/conv.h"
+#include "jarvis/exchange.h"
+#include "jarvis/models.h"
+#include "jarvis/quota.h"
+#include "jarvis/store.h"
+
+struct worker;
+struct gemini_call;
+struct job;
+
+/* Messages read when a stored conversation is opened. */
+#define CHAT_LOAD_MESSAGES 500
+#define CHAT_LIST_LIMIT 200
+#define SYNC_EVERY_MS 5000
+/* Messages paged in at a time when scrolling up past the first one loaded. */
+#define CHAT_OLDER_PAGE 200
+/* How often the quota line is counted again while requests are in its window. */
+#define QUOTA_REFRESH_MS 10000
+
+/* Worker-side state: only jobs' work functions touch it. */
+struct backend {
+	const struct config *cfg;
+	struct profile *profile;
+	struct exchange x;    /* x.user_id: the logged-in user; x.conv_id, x.answer_id */
+	unsigned conv_serial; /* the conversation x.conv_id belongs to */
+	char *notices;        /* the profile's notices, taken by the next done */
+};
+
+struct chat {
+	struct loop *loop;
+	const struct config *cfg;
+	struct worker *worker;
+	struct backend be;
+
+	struct conv *conv;
+	unsigned serial;     /* bumped whenever another conversation is put on screen */
+	unsigned epoch_base; /* chat_epoch: this plus conv->epoch, raised past it on replace */
+	struct model_list models;
+	char *model;
+	char *system_prompt; /* this conversation's; NULL: the config's */
+	char *thinking;      /* /think for this conversation; NULL: [gemini] thinking */
+
+	struct gemini_call *call;
+	struct msg *answer;
+	long long stream_started_ms;
+	size_t stream_bytes;
+	unsigned checkpoint_timer;
+	bool awaiting_store;  /* the question is being stored or checked; the request waits */
+	unsigned send_ticket; /* the send whose question is being stored */
+
+	struct image *pending;
+	size_t npending;
+
+	char *user_name; /* NULL: guest */
+	char *user_id;
+	bool closing;           /* chat_free has begun: start no new work */
+	bool error_from_stream; /* the error line is a retry notice of the answer */
+	bool older_loading;     /* an OLDER job is on its way */
+	bool older_done;        /* the conversation on screen starts at its first message */
+	size_t prepended;       /* messages put in front since the TUI last asked */
+	unsigned select_ticket; /* the latest /select; older answers are dropped */
+	char *restore;          /* a question taken back, for the input */
+	char *error;
+	char *store_state;
+	size_t store_failures; /* writes lost since the store last worked */
+	size_t pending_writes; /* writes handed to the worker, not back yet */
+	bool store_online;     /* as the worker last saw it */
+	size_t outbox_writes;  /* writes waiting in the outbox for the store */
+	unsigned sync_timer;   /* armed only while the outbox holds writes */
+
+	struct quota_use quota; /* the model's requests as last counted (quota.h) */
+	char *quota_model;      /* the model quota was counted for */
+	unsigned quota_timer;
+
+	struct chat_conv_row *rows;
+	size_t nrows;
+	unsigned dirty;
+};
+
+struct job_kind {
+	const char *name;
+	bool writes; /* counted in pending_writes while on its way */
+	void (*work)(struct job *j);
+	void (*done)(struct job *j);
+	void (*free)(struct job *j); /* frees the kind's member; may be NULL */
+};
+
+/* Copies of screen messages handed to the worker, and the originals (loop side only). */
+struct job_msgs {
+	struct msg **copies;
+	struct msg **targets;
+	size_t n;
+};
+
+/* What a job that may create the stored conversation needs (owned strings). */
+struct job_meta {
+	char *conv_id; /* the screen's conversation id, or NULL: create */
+	char *title;
+	char *model;
+	char *system_prompt;
+};
+
+struct job_account {
+	char *name, *email, *password; /* the password is wiped */
+	int who;                       /* WHOAMI: 0 logged in, 1 guest, -1 failed */
+	struct account_user user;
+};
+
+struct job_adopt {
+	struct job_meta meta;
+	struct job_msgs msgs;
+	bool streaming; /* the last message is the answer still streaming */
+	char *conv_id;  /* result: the conversation made */
+};
+
+struct job_question {
+	struct job_meta meta;
+	struct job_msgs msgs; /* the question */
+	long rpm, rpd;
+	unsigned ticket;
+	char *refused; /* the quota said no: nothing was stored */
+	char *conv_id; /* result: the conversation made or used */
+	bool recreated;
+	struct quota_use use;
+};
+
+struct job_answer {
+	struct job_meta meta;
+	struct job_msgs msgs; /* the answer; UPDATE: its state now */
+	bool final;
+	char *conv_id;
+	bool recreated;
+};
+
+struct job_quota {
+	char *model;
+	long rpm, rpd;
+	struct quota_use use;
+};
+
+struct job_list {
+	bool show; /* also as notices (/convs) */
+	struct store_conv_list list;
+};
+
+struct job_open {
+	char *what; /* what the user typed, or an exact id */
+	bool exact;
+	unsigned ticket;
+	struct conv *conv;
+	struct store_msgs loaded;
+};
+
+/* RENAME, SET_MODEL, SET_SYSTEM, FEEDBACK, REPLACED: one change to a stored conversation. */
+struct job_edit {
+	char *conv_id;
+	char *value; /* the title, model or prompt (NULL: cleared) */
+	char *msg_id;
+	int feedback;
+	struct job_msgs msgs; /* REPLACED: the answers /retry replaced */
+};
+
+struct job_older {
+	char *conv_id;
+	long before;
+	struct store_msgs loaded;
+};
+
+struct job_export {
+	char *path;
+	struct conv *conv; /* a guest's: a copy of the screen's; else read from the store */
+	size_t nmsgs;
+};
+
+struct job {
+	const struct job_kind *kind;
+	struct chat *ch;
+	unsigned serial;
+	unsigned epoch;
+	bool counted;
+
+	int rc;
+	char *cause;
+	bool has_store; /* the store's state after the job, read on the worker */
+	bool online;
+	size_t outbox;
+	char *notices; /* the profile's, moved from the backend */
+
+	union {
+		struct job_account account;
+		struct job_adopt adopt;
+		struct job_question question;
+		struct job_answer answer;
+		struct job_quota quota;
+		struct job_list list;
+		struct job_open open;
+		struct job_edit edit;
+		struct job_older older;
+		struct job_export export;
+	} u;
+};
+
+/* jobs.c */
+struct job *job_new(struct chat *ch, const struct job_kind *kind);
+void job_submit(struct chat *ch, struct job *j);
+void job_add_msg(struct job_msgs *v, struct msg *m);
+void job_msgs_free(struct job_msgs *v);
+void job_give_ids(struct job *j, struct job_msgs *v);
+struct profile *backend_profile(struct backend *be);
+void job_meta_fill(struct chat *ch, struct job_meta *m);
+void job_meta_free(struct job_meta *m);
+/* Whether the screen's messages a job points to are alive and the conversation its own. */
+bool job_current(const struct job *j);
+bool job_targets_alive(const struct job *j);
+/* The store for the logged-in user (NULL with j->rc/-1 and j->cause when it fails or none). */
+struct store *job_store(struct job *j);
+/* Where the current user's requests are counted. */
+struct quota_source backend_quota(struct backend *be);
+void backend_set_user(struct backend *be, const char *id);
+/* The stored conversation for this job's serial, from meta or created. */
+const char *backend_conv(struct backend *be, struct job *j, struct job_meta *meta,
+                         const struct msg *first);
+void store_failed(struct chat *ch, struct job *j);
+void update_store_state(struct chat *ch);
+
+/* state.c */
+void chat_dirty(struct chat *ch, unsigned bits);
+void chat_set_error(struct chat *ch, const char *msg);
+bool chat_blank(const char *s);
+void chat_replace_conv(struct chat *ch, struct conv *c);
+int chat_need_login(struct chat *ch, char **cause);
+void chat_set_user(struct chat *ch, const struct account_user *u);
+void chat_set_rows(struct chat *ch, const struct store_conv_list *list);
+
+/* send.c */
+void chat_catch_up(struct chat *ch, const struct job_meta *created);
+void chat_arm_checkpoint(struct chat *ch);
+void chat_count_quota(struct chat *ch);
+
+/* account.c */
+void chat_adopt(struct chat *ch);
+extern const struct job_kind JOB_WHOAMI;
+
+/* convs.c */
+extern const struct job_kind JOB_LIST, JOB_RENAME, JOB_SET_MODEL, JOB_SET_SYSTEM;
+
+#endif

@@ -1,0 +1,341 @@
+/*
+ * state.c: making and freeing the session, and what the screen reads of
+ * it (see chat.h): the accessors, the dirty bits, the error line, the
+ * conversation being replaced by another one.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "jarvis/attach.h"
+#include "jarvis/config.h"
+#include "jarvis/gemini.h"
+#include "jarvis/gemini_request.h"
+#include "jarvis/loop.h"
+#include "jarvis/profile.h"
+#include "jarvis/util.h"
+#include "jarvis/worker.h"
+
+void chat_dirty(struct chat *ch, unsigned bits)
+{
+	ch->dirty |= bits;
+}
+
+void chat_set_error(struct chat *ch, const char *msg)
+{
+	ch->error_from_stream = false;
+	free(ch->error);
+	ch->error = msg ? xstrdup(msg) : NULL;
+	chat_dirty(ch, CHAT_DIRTY_STATUS);
+}
+
+bool chat_blank(const char *s)
+{
+	return s == NULL || s[strspn(s, " \t\r\n")] == '\0';
+}
+
+void chat_notice(struct chat *ch, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = xvasprintf(fmt, ap);
+	va_end(ap);
+	conv_add(ch->conv, ROLE_NOTICE, s);
+	free(s);
+	chat_dirty(ch, CHAT_DIRTY_HISTORY);
+}
+
+/* Puts c on screen in place of the conversation there (which is freed). */
+void chat_replace_conv(struct chat *ch, struct conv *c)
+{
+	if (ch->call != NULL)
+		gemini_stream_cancel(ch->call);
+	ch->epoch_base += ch->conv->epoch + 1;
+	conv_free(ch->conv);
+	ch->conv = c;
+	ch->serial++;
+	ch->awaiting_store = false;
+	ch->older_loading = false;
+	ch->older_done = false;
+	ch->prepended = 0;
+	free(ch->system_prompt);
+	ch->system_prompt = c->system_prompt ? xstrdup(c->system_prompt) : NULL;
+	free(ch->thinking);
+	ch->thinking = NULL;
+	if (c->model != NULL && c->model[0] != '\0' && strcmp(c->model, ch->model) != 0) {
+		free(ch->model);
+		ch->model = xstrdup(c->model);
+		chat_count_quota(ch);
+	}
+	chat_dirty(ch, CHAT_DIRTY_HISTORY | CHAT_DIRTY_STATUS);
+}
+
+int chat_need_login(struct chat *ch, char **cause)
+{
+	if (ch->user_name == NULL)
+		return set_cause(cause,
+		                 "log in first (/login EMAIL): guests' chats are not stored");
+	return 0;
+}
+
+void chat_set_user(struct chat *ch, const struct account_user *u)
+{
+	free(ch->user_name);
+	free(ch->user_id);
+	ch->user_name = u ? xstrdup(u->name) : NULL;
+	ch->user_id = u ? xstrdup(u->id) : NULL;
+	ch->store_failures = 0;
+	update_store_state(ch);
+	chat_count_quota(ch); /* another source counts now */
+}
+
+struct chat *chat_new(struct loop *l, const struct config *cfg, char **cause)
+{
+	struct worker *w = worker_new(l, cause);
+	return w ? chat_new_with(l, cfg, w) : NULL;
+}
+
+struct chat *chat_new_with(struct loop *l, const struct config *cfg, struct worker *w)
+{
+	struct chat *ch = xcalloc(1, sizeof(*ch));
+	ch->loop = l;
+	ch->cfg = cfg;
+	ch->be.cfg = cfg;
+	ch->store_online = true;
+	ch->worker = w;
+	ch->conv = conv_new();
+	ch->model = xstrdup(cfg->model);
+	config_models(cfg, &ch->models);
+	models_sort(&ch->models);
+	job_submit(ch, job_new(ch, &JOB_WHOAMI));
+	chat_count_quota(ch);
+	chat_dirty(ch, CHAT_DIRTY_HISTORY | CHAT_DIRTY_STATUS);
+	return ch;
+}
+
+static void models_fetched(void *ud, const char *error)
+{
+	struct chat *ch = ud;
+	models_sort(&ch->models);
+	chat_dirty(ch, CHAT_DIRTY_MODELS);
+	/* A failed list is not worth an alarm: the built-in table still works. */
+}
+
+void chat_fetch_models(struct chat *ch)
+{
+	if (ch->cfg->api_key == NULL || ch->cfg->api_key[0] == '\0')
+		return;
+	struct gemini_target t = {.base_url = ch->cfg->base_url, .api_key = ch->cfg->api_key};
+	gemini_fetch_models(ch->loop, &t, &ch->models, models_fetched, ch, NULL);
+}
+
+static void free_rows(struct chat *ch)
+{
+	for (size_t i = 0; i < ch->nrows; i++) {
+		free(ch->rows[i].id);
+		free(ch->rows[i].title);
+	}
+	free(ch->rows);
+	ch->rows = NULL;
+	ch->nrows = 0;
+}
+
+void chat_set_rows(struct chat *ch, const struct store_conv_list *list)
+{
+	free_rows(ch);
+	ch->nrows = list->n;
+	ch->rows = xcalloc(list->n ? list->n : 1, sizeof(*ch->rows));
+	for (size_t i = 0; i < list->n; i++) {
+		ch->rows[i].id = xstrdup(list->items[i].id);
+		ch->rows[i].title = xstrdup(list->items[i].title ? list->items[i].title : "");
+		ch->rows[i].updated_ms = list->items[i].updated_ms;
+		ch->rows[i].nmessages = list->items[i].nmessages;
+	}
+	chat_dirty(ch, CHAT_DIRTY_CONVS);
+}
+
+void chat_free(struct chat *ch)
+{
+	if (ch == NULL)
+		return;
+	ch->closing = true;
+	loop_timer_cancel(ch->loop, ch->sync_timer);
+	loop_timer_cancel(ch->loop, ch->quota_timer);
+	ch->sync_timer = ch->quota_timer = 0;
+	if (ch->call != NULL)
+		gemini_stream_cancel(ch->call);
+	/* Runs the queued writes; their done callbacks start nothing new now. */
+	if (!worker_drain(ch->worker, 500))
+		fprintf(stderr, "jarvis: saving what waits for the store (MongoDB may be slow to "
+		                "answer)…\n");
+	worker_free(ch->worker);
+	profile_free(ch->be.profile);
+	exchange_clear(&ch->be.x);
+	free(ch->be.notices);
+	conv_free(ch->conv);
+	models_free(&ch->models);
+	free(ch->model);
+	free(ch->system_prompt);
+	free(ch->thinking);
+	chat_detach(ch);
+	free(ch->user_name);
+	free(ch->user_id);
+	free(ch->restore);
+	free(ch->error);
+	free(ch->store_state);
+	free(ch->quota_model);
+	free_rows(ch);
+	free(ch);
+}
+
+/* ---- what the screen reads --------------------------------------------- */
+
+const struct conv *chat_conv(const struct chat *ch)
+{
+	return ch->conv;
+}
+
+const char *chat_model(const struct chat *ch)
+{
+	return ch->model;
+}
+
+char *chat_take_restore(struct chat *ch)
+{
+	char *s = ch->restore;
+	ch->restore = NULL;
+	return s;
+}
+
+size_t chat_take_prepended(struct chat *ch)
+{
+	size_t n = ch->prepended;
+	ch->prepended = 0;
+	return n;
+}
+
+unsigned chat_epoch(const struct chat *ch)
+{
+	return ch->epoch_base + ch->conv->epoch;
+}
+
+const struct model_list *chat_models(const struct chat *ch)
+{
+	return &ch->models;
+}
+
+const char *chat_user(const struct chat *ch)
+{
+	return ch->user_name;
+}
+
+bool chat_streaming(const struct chat *ch)
+{
+	return ch->call != NULL || ch->awaiting_store;
+}
+
+double chat_rate(const struct chat *ch)
+{
+	if (ch->call == NULL)
+		return 0;
+	long long ms = now_ms() - ch->stream_started_ms;
+	if (ms < 200)
+		return 0;
+	/* About four bytes a token for the languages Gemini mostly sees. */
+	return (double)ch->stream_bytes / 4.0 / ((double)ms / 1000.0);
+}
+
+const char *chat_store_state(const struct chat *ch)
+{
+	return ch->store_state ? ch->store_state : "";
+}
+
+const char *chat_error(const struct chat *ch)
+{
+	return ch->error;
+}
+
+void chat_clear_error(struct chat *ch)
+{
+	if (ch->error != NULL)
+		chat_set_error(ch, NULL);
+}
+
+size_t chat_pending_images(const struct chat *ch)
+{
+	return ch->npending;
+}
+
+const struct chat_conv_row *chat_conv_rows(const struct chat *ch, size_t *n)
+{
+	*n = ch->nrows;
+	return ch->rows;
+}
+
+unsigned chat_take_dirty(struct chat *ch)
+{
+	unsigned d = ch->dirty;
+	ch->dirty = 0;
+	return d;
+}
+
+const char *chat_system(const struct chat *ch)
+{
+	return ch->system_prompt ? ch->system_prompt : ch->cfg->system_prompt;
+}
+
+int chat_set_thinking(struct chat *ch, const char *level, char **cause)
+{
+	struct gemini_thinking t;
+	if (gemini_thinking_parse(level, &t) == -1)
+		return set_cause(cause,
+		                 "/think takes auto, off, minimal, low, medium, high or a "
+		                 "token budget from -1 to 32768, not \"%s\"",
+		                 level);
+	free(ch->thinking);
+	ch->thinking = xstrdup(level);
+	return 0;
+}
+
+const char *chat_thinking(const struct chat *ch)
+{
+	return ch->thinking ? ch->thinking : ch->cfg->thinking;
+}
+
+const char *chat_last_thoughts(const struct chat *ch)
+{
+	for (size_t i = ch->conv->n; i-- > 0;) {
+		const struct msg *m = ch->conv->msgs[i];
+		if (m->role == ROLE_MODEL)
+			return m->thoughts.len > 0 ? m->thoughts.data : NULL;
+	}
+	return NULL;
+}
+
+int chat_attach(struct chat *ch, const char *path, char **cause)
+{
+	struct image img;
+	if (attach_load(path, ch->cfg->max_image_bytes, &img, cause) == -1)
+		return -1;
+	ch->pending = xrealloc(ch->pending, (ch->npending + 1) * sizeof(*ch->pending));
+	ch->pending[ch->npending++] = img;
+	chat_dirty(ch, CHAT_DIRTY_STATUS);
+	return 0;
+}
+
+void chat_detach(struct chat *ch)
+{
+	for (size_t i = 0; i < ch->npending; i++)
+		attach_image_free(&ch->pending[i]);
+	free(ch->pending);
+	ch->pending = NULL;
+	ch->npending = 0;
+	chat_dirty(ch, CHAT_DIRTY_STATUS);
+}
+
+void chat_quit(struct chat *ch)
+{
+	chat_dirty(ch, CHAT_DIRTY_QUIT);
+}
