@@ -50,7 +50,8 @@ static const struct cmd_entry table[] = {
      cmd_export},
     {"quota", NULL, "", "requests left for this model this minute and today", 0, 0, 0, -1,
      cmd_quota},
-    {"clear", NULL, "", "clear the screen (stored messages stay)", 0, 0, 0, -1, cmd_clear},
+    {"clear", NULL, "", "start over: a new conversation, the old one stays", 0, 0, 0, -1,
+     cmd_clear},
     {"quit", "q", "", "leave Jarvis (Ctrl-D on an empty line too)", 0, 0, 0, -1, cmd_quit},
 };
 
