@@ -39,6 +39,8 @@ struct job;
 #define CHAT_OLDER_PAGE 200
 /* How often the quota line is counted again while requests are in its window. */
 #define QUOTA_REFRESH_MS 10000
+/* ... and while only the day's window has some. */
+#define QUOTA_IDLE_MS 60000
 
 /* Worker-side state: only jobs' work functions touch it. */
 struct backend {

@@ -47,9 +47,14 @@ static void quota_done(struct job *j)
 	free(ch->quota_model);
 	ch->quota_model = xstrdup(q->model);
 	chat_dirty(ch, CHAT_DIRTY_STATUS);
-	/* Requests in the window leave it as time passes: count again later. */
+	/*
+	 * Requests leave the window as time passes, and other runs add to it:
+	 * count again soon while the minute has some, now and then otherwise.
+	 */
 	if ((q->use.minute > 0 || q->use.day > 0) && ch->quota_timer == 0)
-		ch->quota_timer = loop_timer_add(ch->loop, QUOTA_REFRESH_MS, quota_refresh, ch);
+		ch->quota_timer =
+		    loop_timer_add(ch->loop, q->use.minute > 0 ? QUOTA_REFRESH_MS : QUOTA_IDLE_MS,
+		                   quota_refresh, ch);
 }
 
 static void quota_free(struct job *j)
