@@ -222,7 +222,7 @@ FUZZ_CC      ?= clang
 FUZZ_FLAGS    = -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_SRC      = $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN      = $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
-FUZZ_LIB_OBJ  = $(LIB_OBJ:$(BUILD)/%.o=$(BUILD)/fuzz/obj/%.o)
+FUZZ_LIB_OBJ  = $(patsubst $(BUILD)/%.o,$(BUILD)/fuzz/obj/%.o,$(filter-out $(BUILD)/src/main.o,$(OBJ)))
 
 .PHONY: bench-parser
 

@@ -1,0 +1,135 @@
+/*
+ * fuzz_editor.c: libFuzzer harness for the line editor and the input
+ * history. Each input byte is a command (insert, kills, yank, moves,
+ * history recall...); an insert takes the bytes after it. After every
+ * command the text must be valid UTF-8 and the cursor inside it; at the
+ * end the history must come back unchanged from its file.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "jarvis/editor.h"
+#include "jarvis/utf8.h"
+#include "jarvis/util.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void check(const struct editor *e)
+{
+	const char *t = editor_text(e);
+	size_t n = strlen(t);
+	if (editor_cursor(e) > n || !utf8_valid(t, n) || n > EDITOR_YANK_MAX + 4096)
+		abort();
+}
+
+static void command(struct editor *e, struct history *h, const uint8_t *d, size_t *i, size_t size)
+{
+	uint8_t op = d[(*i)++];
+	switch (op % 20) {
+	case 0: { /* insert the next op/20 + 1 bytes */
+		size_t k = (size_t)op / 20 + 1;
+		if (k > size - *i)
+			k = size - *i;
+		editor_insert(e, (const char *)d + *i, k);
+		*i += k;
+		break;
+	}
+	case 1:
+		editor_newline(e);
+		break;
+	case 2:
+		editor_delete_back(e);
+		break;
+	case 3:
+		editor_delete_forward(e);
+		break;
+	case 4:
+		editor_left(e);
+		break;
+	case 5:
+		editor_right(e);
+		break;
+	case 6:
+		editor_word_left(e);
+		break;
+	case 7:
+		editor_word_right(e);
+		break;
+	case 8:
+		editor_home(e);
+		break;
+	case 9:
+		editor_end(e);
+		break;
+	case 10:
+		editor_up(e, 1 + op / 20);
+		break;
+	case 11:
+		editor_down(e, 1 + op / 20);
+		break;
+	case 12:
+		editor_kill_eol(e);
+		break;
+	case 13:
+		editor_kill_bol(e);
+		break;
+	case 14:
+		editor_kill_word_back(e);
+		break;
+	case 15:
+		editor_yank(e);
+		break;
+	case 16:
+		history_add(h, editor_text(e));
+		editor_clear(e);
+		break;
+	case 17: {
+		const char *t = history_up(h, editor_text(e));
+		if (t != NULL)
+			editor_set_text(e, t);
+		break;
+	}
+	case 18: {
+		const char *t = history_down(h, editor_text(e));
+		if (t != NULL)
+			editor_set_text(e, t);
+		break;
+	}
+	default:
+		editor_set_cursor(e, (size_t)op * 3);
+		break;
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct editor *e = editor_new();
+	struct history *h = history_new(8);
+	for (size_t i = 0; i < size;) {
+		command(e, h, data, &i, size);
+		check(e);
+	}
+	struct editor_layout l;
+	editor_layout(e, 7, &l);
+	editor_layout_free(&l);
+
+	char path[64];
+	snprintf(path, sizeof path, "/tmp/jarvis-fuzz-history-%d", (int)getpid());
+	char *cause = NULL;
+	if (history_save(h, path, &cause) != 0)
+		abort();
+	struct history *back = history_new(8);
+	if (history_load(back, path, &cause) != 0 || history_count(back) != history_count(h))
+		abort();
+	for (size_t i = 0; i < history_count(h); i++)
+		if (strcmp(history_get(h, i), history_get(back, i)) != 0)
+			abort();
+	unlink(path);
+	history_free(back);
+	history_free(h);
+	editor_free(e);
+	return 0;
+}
