@@ -232,9 +232,13 @@ bool cmd_secret_offset(const char *line, size_t *offset)
 		p += strspn(p, " \t");
 		if (*p == '\0')
 			return true; /* not there yet: nothing to mask, still not for history */
+		/* Word ends exactly as in cmd_split(): a backslash escapes the next
+		 * character, so an escaped quote opens no quoted run. */
 		bool quoted = false;
 		for (; *p != '\0' && (quoted || (*p != ' ' && *p != '\t')); p++)
-			if (*p == '"')
+			if (*p == '\\' && p[1] != '\0')
+				p++;
+			else if (*p == '"')
 				quoted = !quoted;
 	}
 	p += strspn(p, " \t");

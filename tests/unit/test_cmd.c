@@ -78,6 +78,21 @@ START_TEST(passwords_on_the_line_are_masked)
 }
 END_TEST
 
+/* Found by tests/fuzz/fuzz_cmd.c: an escaped quote in the e-mail opened a
+ * quoted run, so the password after it was taken for the e-mail and shown. */
+START_TEST(an_escaped_quote_does_not_hide_the_password_from_the_mask)
+{
+	size_t off = 0;
+	const char *line = "/lo a\\\"b pw";
+	char **w = NULL;
+	ck_assert_int_eq(cmd_split(line, -1, &w), 3);
+	ck_assert_str_eq(w[2], "pw");
+	cmd_words_free(w);
+	ck_assert(cmd_secret_offset(line, &off));
+	ck_assert_str_eq(line + off, "pw");
+}
+END_TEST
+
 START_TEST(completes_commands_and_attach_paths)
 {
 	char *c[16];
@@ -122,6 +137,7 @@ static Suite *cmd_suite(void)
 	tcase_add_test(tc, lookup_exact_alias_then_unique_prefix);
 	tcase_add_test(tc, split_quotes_escapes_and_rest);
 	tcase_add_test(tc, passwords_on_the_line_are_masked);
+	tcase_add_test(tc, an_escaped_quote_does_not_hide_the_password_from_the_mask);
 	tcase_add_test(tc, completes_commands_and_attach_paths);
 	suite_add_tcase(s, tc);
 	return s;
