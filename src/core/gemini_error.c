@@ -16,6 +16,7 @@
 #include <cjson/cJSON.h>
 
 #include "jarvis/buf.h"
+#include "jarvis/utf8.h"
 #include "jarvis/util.h"
 
 /* The longest excerpt of a non-JSON body that is shown. */
@@ -328,7 +329,7 @@ static char *flatten(const char *s)
 	return buf_steal(&b);
 }
 
-char *gemini_error_describe(const struct gemini_error *e, const char *model)
+static char *describe(const struct gemini_error *e, const char *model)
 {
 	long num = error_number(e);
 	if (!e->rpc) {
@@ -368,6 +369,15 @@ char *gemini_error_describe(const struct gemini_error *e, const char *model)
 	else
 		line = xasprintf("gemini: %s", what);
 	free(what);
+	return line;
+}
+
+/* Every part of the line came from the network: no escape sequence may reach a terminal. */
+char *gemini_error_describe(const struct gemini_error *e, const char *model)
+{
+	char *raw = describe(e, model);
+	char *line = utf8_neutralize_for_terminal(raw, strlen(raw));
+	free(raw);
 	return line;
 }
 

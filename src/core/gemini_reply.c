@@ -14,6 +14,7 @@
 #include <cjson/cJSON.h>
 
 #include "jarvis/sse.h"
+#include "jarvis/utf8.h"
 #include "jarvis/util.h"
 
 void gemini_reply_init(struct gemini_reply *r)
@@ -226,7 +227,7 @@ static char *one_line(const char *s)
 	return buf_steal(&b);
 }
 
-char *gemini_reply_notice(const struct gemini_reply *r, const char *model)
+static char *notice(const struct gemini_reply *r, const char *model)
 {
 	const char *why;
 	char *line = NULL;
@@ -267,6 +268,17 @@ char *gemini_reply_notice(const struct gemini_reply *r, const char *model)
 		return stop;
 	}
 	return NULL;
+}
+
+/* finishReason, blockReason and their messages came from the network: neutralised. */
+char *gemini_reply_notice(const struct gemini_reply *r, const char *model)
+{
+	char *raw = notice(r, model);
+	if (raw == NULL)
+		return NULL;
+	char *line = utf8_neutralize_for_terminal(raw, strlen(raw));
+	free(raw);
+	return line;
 }
 
 struct gemini_parser {
