@@ -45,7 +45,8 @@ bool utf8_valid(const char *s, size_t n);
  *     and \n) becomes its visible Control Picture U+2400+c (ESC shows as
  *     "␛", a lone CR as "␍", BEL as "␇"), and DEL (U+007F) becomes "␡";
  *   - C1 controls (U+0080..U+009F, which some terminals obey as CSI, OSC...)
- *     become U+FFFD.
+ *     and the bidi embedding, override and isolate controls (U+202A..U+202E,
+ *     U+2066..U+2069) become U+FFFD.
  * Everything else, including the text of a neutralised escape sequence
  * ("[2J" after the "␛"), is kept as it is. The caller frees the result.
  */

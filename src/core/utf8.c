@@ -140,6 +140,16 @@ static int put_cp(struct buf *out, uint32_t cp)
 }
 
 /*
+ * The explicit bidi embeddings, overrides and isolates (U+202A..U+202E,
+ * U+2066..U+2069): text from elsewhere could use them to show itself in
+ * another order than it is read (RLO makes "gpj.exe" look like "exe.jpg").
+ */
+static bool is_bidi_control(uint32_t cp)
+{
+	return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/*
  * The one mapping behind utf8_sanitize() and the terminal neutraliser.
  * When final is false, a truncated sequence or a '\r' at the very end is
  * left unconsumed; *used says how much was taken.
@@ -166,7 +176,8 @@ static int sanitize_into(struct buf *out, const char *s, size_t n, bool final, s
 				break;
 		}
 		bool keep = cp == '\n' || cp == '\t' ||
-		            (cp >= 0xA0 && !(cp == UTF8_REPLACEMENT && l == 1 && c >= 0x80));
+		            (cp >= 0xA0 && !(cp == UTF8_REPLACEMENT && l == 1 && c >= 0x80) &&
+		             !is_bidi_control(cp));
 		if (keep) {
 			i += l;
 			continue;
@@ -177,7 +188,8 @@ static int sanitize_into(struct buf *out, const char *s, size_t n, bool final, s
 			rc = -1;
 		if (cp == '\r' && i + 1 < n && s[i + 1] == '\n') {
 			/* CRLF: drop the CR, the LF is copied with the next run */
-		} else if (cp == 0 || (cp >= 0x80 && cp < 0xA0) || cp == UTF8_REPLACEMENT) {
+		} else if (cp == 0 || (cp >= 0x80 && cp < 0xA0) || cp == UTF8_REPLACEMENT ||
+		           is_bidi_control(cp)) {
 			rc |= put_cp(out, UTF8_REPLACEMENT);
 		} else if (cp == 0x7F) {
 			rc |= put_cp(out, 0x2421);

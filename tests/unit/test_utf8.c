@@ -235,6 +235,19 @@ START_TEST(neutralize_escape_sequences)
 }
 END_TEST
 
+/* Issue 12: an RLO (U+202E) in an answer reordered what a terminal showed. */
+START_TEST(bidi_overrides_and_isolates_are_neutralised)
+{
+	const char t[] = "a\u202Egpj.exe b\u2066c\u2069 \u202Ad\u202C e\u200Ff";
+	char *s = utf8_neutralize_for_terminal(t, sizeof(t) - 1);
+	ck_assert_str_eq(s, "a\uFFFDgpj.exe b\uFFFDc\uFFFD \uFFFDd\uFFFD e\u200Ff");
+	free(s);
+	s = utf8_sanitize(t, sizeof(t) - 1);
+	ck_assert_ptr_null(strstr(s, "\u202E"));
+	free(s);
+}
+END_TEST
+
 START_TEST(stream_neutralizer_joins_split_sequences)
 {
 	const char in[] = "你\r\n好\x1b[0m👍";
@@ -277,6 +290,7 @@ static Suite *utf8_suite(void)
 	tcase_add_test(tc, invalid_bytes_become_replacement);
 	tcase_add_test(tc, sanitize_keeps_newline_and_tab);
 	tcase_add_test(tc, neutralize_escape_sequences);
+	tcase_add_test(tc, bidi_overrides_and_isolates_are_neutralised);
 	tcase_add_test(tc, stream_neutralizer_joins_split_sequences);
 	suite_add_tcase(s, tc);
 	return s;
