@@ -17,13 +17,14 @@ CC        ?= cc
 
 # The heavy optional libraries are linked only into plugins (see
 # include/jarvis/plugin.h), loaded on first use: a run that never touches
-# MongoDB, SQLite or an attachment never maps libmongoc, sqlite3 or libmagic.
+# MongoDB, SQLite, an attachment or right-to-left text never maps libmongoc,
+# sqlite3, libmagic or libfribidi.
 # CORE_PKGS are all src/core may use: a unit test of the core links against
 # the core archive and these alone (see below), so the core cannot reach for
 # the terminal, the network or a store without the build saying so.
 CORE_PKGS = libcjson md4c inih libutf8proc
 PKGS   = $(CORE_PKGS) ncursesw libcurl libjwt libxcrypt
-PLUGIN_PKGS = libmongoc-1.0 sqlite3 libmagic
+PLUGIN_PKGS = libmongoc-1.0 sqlite3 libmagic fribidi
 WARN   = -std=c11 -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes \
          -Wstrict-prototypes -Wno-unused-parameter
 CFLAGS ?= -O2 -g
@@ -38,7 +39,7 @@ DEB_PACKAGES = build-essential pkg-config libncursesw5-dev libcurl4-openssl-dev 
   libmongoc-dev libcjson-dev libjwt-dev libcrypt-dev libmagic-dev libsqlite3-dev \
   libmd4c-dev libinih-dev check tmux python3 python3-pytest clang clang-format \
   man-db groff-base ca-certificates procps libclang-rt-14-dev time cppcheck \
-  libutf8proc-dev unicode-data
+  libutf8proc-dev unicode-data libfribidi-dev
 
 # Each plugin: its own sources plus PIC copies of the core helpers they use.
 PLUGIN_CORE       = src/core/util.c src/core/buf.c src/core/conv.c src/core/utf8.c \
@@ -49,9 +50,12 @@ PLUGIN_sqlite_SRC = src/store/sqlite.c src/plugin_abi.c $(PLUGIN_CORE)
 PLUGIN_sqlite_PKGS = sqlite3 libutf8proc
 PLUGIN_magic_SRC  = src/attach/magic.c src/plugin_abi.c src/core/util.c
 PLUGIN_magic_PKGS = libmagic
-PLUGIN_NAMES = mongo sqlite magic
+PLUGIN_bidi_SRC   = src/bidi/fribidi.c src/plugin_abi.c
+PLUGIN_bidi_PKGS  = fribidi
+PLUGIN_NAMES = mongo sqlite magic bidi
 PLUGINS      = $(PLUGIN_NAMES:%=$(PLUGIN_DIR)/jarvis-%.so)
-PLUGIN_ONLY  = src/store/mongo.c src/store/sqlite.c src/attach/magic.c src/plugin_abi.c
+PLUGIN_ONLY  = src/store/mongo.c src/store/sqlite.c src/attach/magic.c src/bidi/fribidi.c \
+               src/plugin_abi.c
 PLUGIN_OBJ   = $(sort $(foreach p,$(PLUGIN_NAMES),$(PLUGIN_$(p)_SRC:%.c=$(BUILD)/pic/%.o)))
 
 SRC      = $(filter-out $(PLUGIN_ONLY),$(sort $(wildcard src/*.c src/*/*.c)))

@@ -96,6 +96,7 @@ struct config {
 	bool mouse;
 	bool markdown;
 	char *emoji_width; /* auto, terminal-probe, joined or split */
+	char *bidi;        /* auto, on or off */
 
 	/* [limits] */
 	size_t max_image_bytes;

@@ -90,6 +90,7 @@ static const char *check_database(char *value);
 static const char *check_api_key(char *value);
 static const char *check_emoji_width(char *value);
 static const char *check_thinking(char *value);
+static const char *check_bidi(char *value);
 
 #define CFG(field) offsetof(struct config, field)
 #define MDL(field) offsetof(struct config_model, field)
@@ -273,6 +274,15 @@ static const struct config_option options[] = {
         .check = check_emoji_width,
     },
     {
+        .section = "ui",
+        .key = "bidi",
+        .type = CONFIG_STRING,
+        .def = "auto",
+        .help = "show right-to-left answers in visual order: auto, on or off",
+        .offset = CFG(bidi),
+        .check = check_bidi,
+    },
+    {
         .section = "limits",
         .key = "max_image_bytes",
         .type = CONFIG_SIZE,
@@ -339,6 +349,14 @@ static const char *check_emoji_width(char *value)
 		if (strcmp(value, modes[i]) == 0)
 			return NULL;
 	return "must be auto, terminal-probe, joined or split";
+}
+
+/* auto: off in terminals that reorder by themselves (VTE >= 0.58, Konsole, mlterm). */
+static const char *check_bidi(char *value)
+{
+	if (strcmp(value, "auto") == 0 || strcmp(value, "on") == 0 || strcmp(value, "off") == 0)
+		return NULL;
+	return "must be auto, on or off";
 }
 
 static const char *check_base_url(char *value)

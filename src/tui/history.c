@@ -20,6 +20,7 @@
 #include "jarvis/wrap.h"
 
 #include "draw.h"
+#include "rtl.h"
 
 struct hist_item {
 	const struct msg *msg;
@@ -168,6 +169,11 @@ static attr_t style_attr(unsigned style)
 	return a;
 }
 
+static attr_t piece_attr(const struct wrap_piece *p, void *ud)
+{
+	return *(const attr_t *)ud | style_attr(p->style);
+}
+
 static void draw_body_row(WINDOW *w, struct hist_item *it, size_t r, int width)
 {
 	const struct wrap_row *row = wrap_cache_row(it->wc, r);
@@ -175,6 +181,8 @@ static void draw_body_row(WINDOW *w, struct hist_item *it, size_t r, int width)
 	const char *text = md_text(it->md);
 	attr_t base =
 	    it->msg->role == ROLE_NOTICE ? (A_DIM | tui_pair_attr(PAIR_NOTICE)) : A_NORMAL;
+	if (tui_rtl_row(w, text, md_len(it->md), row, pieces, width, piece_attr, &base))
+		return;
 	int col = 1;
 	wmove(w, getcury(w), col);
 	for (size_t i = 0; i < row->npieces && col < width; i++) {

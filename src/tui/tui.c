@@ -30,6 +30,7 @@
 #include "draw.h"
 #include "history.h"
 #include "panels.h"
+#include "rtl.h"
 #include "termprobe.h"
 
 #define KEY_ESC 27
@@ -843,6 +844,7 @@ static int start_curses(struct tui *t)
 	nonl();
 	struct termprobe_result widths;
 	termprobe_start(termprobe_mode_parse(t->cfg->emoji_width), t->cfg->cache_dir, &widths);
+	tui_rtl_setup(bidi_mode_parse(t->cfg->bidi));
 	set_escdelay(25);
 	start_colors(t);
 	/* Bracketed paste: the terminal wraps pastes in these two sequences. */

@@ -133,3 +133,56 @@ def test_emoji_width_setting_overrides_the_probe(jarvis_tui, fake_gemini, jarvis
     t.send_text("a" + SMILE)
     wait_until(lambda: t.cursor()[0] == cols, what="cursor %r" % (t.cursor(),))
     assert not os.path.exists(cache_file(jarvis_env))
+
+
+# ---------------------------------------------------------------- bidi
+SENTENCE = "من می\u200cخواهم ۳ کتاب درباره\u200cی Linux بخرم."
+
+
+def rev(word):
+    return word[::-1]
+
+
+# How a reader sees it left to right on a terminal without bidi: the full
+# stop at the left edge, each Persian word's letters right to left, the
+# English term and the digit as they are, the words in reverse order.
+VISUAL = "." + " ".join([rev("بخرم"), "Linux", rev("درباره\u200cی"), rev("کتاب"), "۳",
+                         rev("می\u200cخواهم"), rev("من")])
+
+
+def write_config(env, text):
+    cfg = os.path.join(env["XDG_CONFIG_HOME"], "jarvis")
+    os.makedirs(cfg, exist_ok=True)
+    with open(os.path.join(cfg, "config.ini"), "w") as f:
+        f.write(text)
+
+
+@pytest.mark.parametrize("cols,rows", SIZES)
+def test_rtl_answer_reads_right_with_bidi_on(jarvis_tui, fake_gemini, jarvis_env, cols, rows):
+    write_config(jarvis_env, "[ui]\nbidi = on\n")
+    # the sentence twice: one row at 80 columns, wrapped into two at 40
+    fake_gemini.script([{"kind": "text",
+                         "text": SENTENCE + " " + SENTENCE + "\n\nEnglish stays as it is."}])
+    t = start(jarvis_tui, width=cols, height=rows)
+    send(t, "go")
+    t.wait_for("English stays")
+    lines = t.capture()
+    rtl = [ln for ln in lines if "Linux" in ln]
+    want = [VISUAL + " " + VISUAL] if cols >= 80 else [VISUAL, VISUAL]
+    assert [ln.strip() for ln in rtl] == want, t.show()
+    for ln in rtl:
+        # right-aligned: each row ends at the right edge
+        assert ln.rstrip().endswith(rev("من")) and width(ln.rstrip()) >= cols - 1, t.show()
+    assert " English stays as it is." in lines
+    # the input line keeps logical order
+    t.send_text("من Linux")
+    wait_until(lambda: t.capture()[-1].rstrip() == "› من Linux", what=t.show())
+
+
+def test_rtl_answer_untouched_with_bidi_off(jarvis_tui, fake_gemini, jarvis_env):
+    write_config(jarvis_env, "[ui]\nbidi = off\n")
+    fake_gemini.script([{"kind": "text", "text": SENTENCE}])
+    t = start(jarvis_tui)
+    send(t, "go")
+    t.wait_for("Linux")
+    assert " " + SENTENCE in t.capture(), t.show()
