@@ -131,12 +131,41 @@ static void reply_usage(struct gemini_reply *r, const cJSON *u)
 	keep_count(&r->usage.total_tokens, u, "totalTokenCount");
 }
 
+/*
+ * A copy of the event with each "\u0000" escape made "\uFFFD" (same length),
+ * or NULL when it has none. cJSON keeps strings NUL-terminated, so a NUL
+ * inside a text part silently dropped the rest of the part.
+ */
+static char *without_nul_escapes(const char *json, size_t len)
+{
+	char *copy = NULL;
+	size_t backslashes = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (json[i] != '\\') {
+			backslashes = 0;
+			continue;
+		}
+		backslashes++;
+		/* An escaping backslash (odd run) followed by u0000. */
+		if (backslashes % 2 == 1 && len - i >= 6 && memcmp(json + i + 1, "u0000", 5) == 0) {
+			if (copy == NULL)
+				copy = xstrndup(json, len);
+			memcpy(copy + i + 1, "uFFFD", 5);
+			backslashes = 0;
+			i += 5;
+		}
+	}
+	return copy;
+}
+
 int gemini_reply_event(struct gemini_reply *r, const char *json, size_t len,
                        struct gemini_delta *delta, char **cause)
 {
 	if (delta != NULL)
 		memset(delta, 0, sizeof *delta);
-	cJSON *root = cJSON_ParseWithLength(json, len);
+	char *fixed = without_nul_escapes(json, len);
+	cJSON *root = cJSON_ParseWithLength(fixed ? fixed : json, len);
+	free(fixed);
 	if (!cJSON_IsObject(root)) {
 		cJSON_Delete(root);
 		char *ex = payload_excerpt(json, len);

@@ -472,6 +472,20 @@ START_TEST(utf8_text_and_non_text_parts)
 }
 END_TEST
 
+/* Issue 12: a \u0000 in a text part dropped the rest of the part. */
+START_TEST(a_nul_in_a_text_part_keeps_the_rest_of_the_part)
+{
+	const char body[] =
+	    "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"before\\u0000after "
+	    "\\\\u0000 stays\"}]},\"finishReason\":\"STOP\"}]}\r\n\r\n";
+	struct result r;
+	run_whole(&r, body, sizeof(body) - 1);
+	ck_assert_str_eq(r.text, "before\uFFFDafter \\u0000 stays");
+	ck_assert_int_eq(r.outcome, GEMINI_COMPLETE);
+	result_free(&r);
+}
+END_TEST
+
 START_TEST(error_body_served_as_a_stream_is_an_error)
 {
 	struct result r;
@@ -671,6 +685,7 @@ static Suite *gemini_reply_suite(void)
 	tcase_add_test(tc, max_tokens_recording_is_cut);
 	tcase_add_test(tc, empty_200_body_is_empty_not_complete);
 	tcase_add_test(tc, utf8_text_and_non_text_parts);
+	tcase_add_test(tc, a_nul_in_a_text_part_keeps_the_rest_of_the_part);
 	tcase_add_test(tc, error_body_served_as_a_stream_is_an_error);
 	tcase_add_test(tc, error_as_a_data_event);
 	tcase_add_test(tc, bad_json_event_fails_with_a_clear_cause);
