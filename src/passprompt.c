@@ -57,13 +57,14 @@ static void write_str(int fd, const char *s)
 /*
  * Reads one line from fd into line (size bytes, NUL-terminated, newline and a
  * CR before it stripped). Returns its length, -1 on a read error (errno set),
- * -2 when the line was too long (the rest of it is read and dropped) and -3
- * at end of input before any byte.
+ * -2 when the line was too long (the rest of it is read and dropped), -3
+ * at end of input before any byte and -4 when it holds a NUL byte (as a C
+ * string it would end there: the password would be silently cut).
  */
 static ssize_t read_line(int fd, char *line, size_t size)
 {
 	size_t n = 0;
-	int too_long = 0, any = 0;
+	int too_long = 0, any = 0, nul = 0;
 	for (;;) {
 		char ch;
 		ssize_t r = read(fd, &ch, 1);
@@ -76,6 +77,8 @@ static ssize_t read_line(int fd, char *line, size_t size)
 		any = 1;
 		if (ch == '\n')
 			break;
+		if (ch == '\0')
+			nul = 1;
 		if (n + 1 < size)
 			line[n++] = ch;
 		else
@@ -85,6 +88,8 @@ static ssize_t read_line(int fd, char *line, size_t size)
 	line[n] = '\0';
 	if (too_long)
 		return -2;
+	if (nul)
+		return -4;
 	if (!any)
 		return -3;
 	if (n > 0 && line[n - 1] == '\r')
@@ -102,6 +107,11 @@ static int line_error(ssize_t r, const char *where, char **cause)
 		                 PASSPROMPT_MAX_BYTES);
 	if (r == -3)
 		return set_cause(cause, "no password on %s", where);
+	if (r == -4)
+		return set_cause(cause,
+		                 "the password from %s holds a NUL byte, which Jarvis "
+		                 "cannot keep; choose one without it",
+		                 where);
 	return set_cause(cause, "the password is empty; type one");
 }
 
