@@ -76,7 +76,8 @@ struct store *profile_store(struct profile *p, char **cause)
 		p->store = store_open_outbox(p->cfg->store_uri, p->cfg->database, p->cfg->data_dir,
 		                             p->cfg->state_dir, &why);
 		if (p->store == NULL) {
-			/* The store's own messages say "store: ..."; they are passed on as they are. */
+			/* The store's own messages say "store: ..."; they are passed on as they
+			 * are. */
 			if (why == NULL)
 				why = xstrdup("store: cannot open the store; check [store] uri or "
 				              "--store");

@@ -1012,15 +1012,24 @@ static int load_env(struct config *cfg, char **cause)
 	return 0;
 }
 
+/* A key of the table by name, for code that names a key it knows exists. */
+static const struct config_option *option_known(const char *section, const char *key)
+{
+	const struct config_option *o = option_find(section, key);
+	if (o == NULL)
+		abort(); /* a misspelt key in this file, not a user error */
+	return o;
+}
+
 static int load_cli(struct config *cfg, const struct cli *cli, char **cause)
 {
 	if (cli == NULL)
 		return 0;
 	if (cli->model != NULL &&
-	    option_set(cfg, option_find("gemini", "model"), cli->model, "--model", cause) < 0)
+	    option_set(cfg, option_known("gemini", "model"), cli->model, "--model", cause) < 0)
 		return -1;
 	if (cli->store_uri != NULL &&
-	    option_set(cfg, option_find("store", "uri"), cli->store_uri, "--store", cause) < 0)
+	    option_set(cfg, option_known("store", "uri"), cli->store_uri, "--store", cause) < 0)
 		return -1;
 	return 0;
 }

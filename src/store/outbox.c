@@ -532,7 +532,9 @@ static struct msg *msg_from_line(const cJSON *j, int v)
 	get_record(j, v, &msg_record, m);
 	const cJSON *im;
 	cJSON_ArrayForEach(im, cJSON_GetObjectItemCaseSensitive(j, "images"))
-	    get_record(im, v, &image_record, rec_add_image(m));
+	{
+		get_record(im, v, &image_record, rec_add_image(m));
+	}
 	return m;
 }
 
