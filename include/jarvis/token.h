@@ -23,7 +23,11 @@ struct token_claims {
 /* Signs a token for user_id valid from now_s for ttl_s seconds; *jti_out gets its id. */
 int token_issue(const unsigned char *secret, size_t secret_len, const char *user_id,
                 long long now_s, long long ttl_s, char **token_out, char **jti_out, char **cause);
-/* Checks algorithm (HS256 only), signature, expiry and claims; fills *out on success. */
+/*
+ * Checks algorithm (HS256 only), header, signature, expiry, issue time (not
+ * more than a minute ahead of now_s) and claims; fills *out on success.
+ * now_s 0 skips the two time checks.
+ */
 int token_verify(const unsigned char *secret, size_t secret_len, const char *token, long long now_s,
                  struct token_claims *out, char **cause);
 /* Frees the strings of claims filled by token_verify; the struct itself is the caller's. */

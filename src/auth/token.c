@@ -12,8 +12,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <cjson/cJSON.h>
 #include <jwt.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -104,6 +106,31 @@ out:
 	return rc;
 }
 
+/* Clocks of the machines sharing a store may differ by this much. */
+#define TOKEN_IAT_SKEW_S 60
+
+/*
+ * Whether the header holds only what token_issue() writes (alg, typ): a
+ * "crit" names extensions we do not implement (RFC 7515 says refuse), and
+ * a "kid" would pick a key we do not have.
+ */
+static bool header_is_ours(jwt_t *j)
+{
+	char *json = jwt_get_headers_json(j, NULL);
+	cJSON *h = json ? cJSON_Parse(json) : NULL;
+	free(json);
+	bool ok = cJSON_IsObject(h);
+	const cJSON *f;
+	cJSON_ArrayForEach(f, h)
+	{
+		if (f->string == NULL ||
+		    (strcmp(f->string, "alg") != 0 && strcmp(f->string, "typ") != 0))
+			ok = false;
+	}
+	cJSON_Delete(h);
+	return ok;
+}
+
 int token_verify(const unsigned char *secret, size_t secret_len, const char *token, long long now_s,
                  struct token_claims *out, char **cause)
 {
@@ -145,6 +172,12 @@ int token_verify(const unsigned char *secret, size_t secret_len, const char *tok
 		set_cause(cause, "login token is not HS256; log in again");
 		goto out;
 	}
+	if (!header_is_ours(j)) {
+		set_cause(cause,
+		          "login token has header fields Jarvis does not set (crit, kid...); "
+		          "log in again");
+		goto out;
+	}
 
 	const char *sub = jwt_get_grant(j, "sub");
 	const char *jti = jwt_get_grant(j, "jti");
@@ -161,6 +194,12 @@ int token_verify(const unsigned char *secret, size_t secret_len, const char *tok
 	}
 	if ((long long)exp <= now_s) {
 		set_cause(cause, "login session has expired; log in again");
+		goto out;
+	}
+	/* now_s 0 asks for no time checks (revoking a saved token, expired or not). */
+	if (now_s > 0 && (long long)iat > now_s + TOKEN_IAT_SKEW_S) {
+		set_cause(cause, "login token was issued in the future (has the clock moved "
+		                 "back?); log in again");
 		goto out;
 	}
 	out->sub = xstrdup(sub);
@@ -313,15 +352,16 @@ int secret_load(const char *configured, const char *data_dir, unsigned char **ke
 		*warning = NULL;
 	if (configured != NULL && *configured != '\0') {
 		size_t n = strlen(configured);
+		if (n < SECRET_BYTES)
+			return set_cause(
+			    cause,
+			    "the configured JWT secret is only %zu bytes; use at least "
+			    "%d random bytes (for example the output of: openssl rand "
+			    "-base64 32), or unset it to let Jarvis make one",
+			    n, SECRET_BYTES);
 		*key = xmalloc(n);
 		memcpy(*key, configured, n);
 		*len = n;
-		if (n < SECRET_BYTES && warning != NULL)
-			*warning =
-			    xasprintf("the configured JWT secret is only %zu bytes; use at least "
-			              "%d random bytes (for example the output of: openssl rand "
-			              "-base64 32)",
-			              n, SECRET_BYTES);
 		return 0;
 	}
 	if (data_dir == NULL || *data_dir == '\0')

@@ -204,6 +204,45 @@ START_TEST(hs512_with_same_secret_is_refused)
 }
 END_TEST
 
+/* An HS256 token signed with our key, with the given iat and extra header JSON. */
+static char *token_with(long iat, const char *header_json)
+{
+	jwt_t *j = NULL;
+	ck_assert_int_eq(jwt_new(&j), 0);
+	ck_assert_int_eq(jwt_set_alg(j, JWT_ALG_HS256, key, (int)KEYLEN), 0);
+	if (header_json != NULL)
+		ck_assert_int_eq(jwt_add_headers_json(j, header_json), 0);
+	jwt_add_grant(j, "sub", "user-42");
+	jwt_add_grant_int(j, "iat", iat);
+	jwt_add_grant_int(j, "exp", (long)(NOW + TTL));
+	jwt_add_grant(j, "jti", "0123456789abcdef0123456789abcdef");
+	char *t = jwt_encode_str(j);
+	ck_assert_ptr_nonnull(t);
+	jwt_free(j);
+	return t;
+}
+
+/* Issue 12: a token from the future, or with crit or kid, was accepted. */
+START_TEST(future_iat_crit_and_kid_are_refused)
+{
+	char *t = token_with((long)NOW + 3600, NULL);
+	assert_refused(t, NOW, "issued in the future");
+	free(t);
+	t = token_with((long)NOW + 30, NULL); /* within the clock skew */
+	ck_assert_ptr_null(verify_msg(t, NOW));
+	free(t);
+	t = token_with((long)NOW, "{\"crit\":[\"exp\"]}");
+	assert_refused(t, NOW, "crit");
+	free(t);
+	t = token_with((long)NOW, "{\"kid\":\"other-key\"}");
+	assert_refused(t, NOW, "kid");
+	free(t);
+	t = token_with((long)NOW, NULL);
+	ck_assert_ptr_null(verify_msg(t, NOW));
+	free(t);
+}
+END_TEST
+
 START_TEST(missing_claims_are_refused)
 {
 	char *t = libjwt_token(JWT_ALG_HS256, key, KEYLEN, 0);
@@ -249,12 +288,17 @@ START_TEST(configured_secret_is_used_as_bytes)
 	ck_assert_ptr_null(warning);
 	secret_free(k, len);
 
-	ck_assert_int_eq(secret_load("short", "/nonexistent", &k, &len, &warning, &cause), 0);
-	ck_assert_uint_eq(len, 5);
-	ck_assert_ptr_nonnull(warning);
-	ck_assert_ptr_nonnull(strstr(warning, "only 5 bytes"));
-	free(warning);
-	secret_free(k, len);
+	/* Issue 12: a short configured secret is refused, not only warned about. */
+	ck_assert_int_eq(secret_load("short", "/nonexistent", &k, &len, &warning, &cause), -1);
+	ck_assert_ptr_null(k);
+	ck_assert_ptr_null(warning);
+	ck_assert_ptr_nonnull(strstr(cause, "only 5 bytes"));
+	free(cause);
+	cause = NULL;
+	ck_assert_int_eq(secret_load("0123456789abcdef0123456789abcde", "/nonexistent", &k, &len,
+	                             &warning, &cause),
+	                 -1); /* 31 bytes */
+	free(cause);
 }
 END_TEST
 
@@ -400,6 +444,7 @@ static Suite *token_suite(void)
 	tcase_add_test(tc, alg_none_is_refused);
 	tcase_add_test(tc, hs512_with_same_secret_is_refused);
 	tcase_add_test(tc, missing_claims_are_refused);
+	tcase_add_test(tc, future_iat_crit_and_kid_are_refused);
 	tcase_add_test(tc, garbage_is_refused);
 	suite_add_tcase(s, tc);
 	TCase *ts = tcase_create("secret");
