@@ -46,6 +46,15 @@ int session_dir_make(const char *path, char **cause)
 	if (rc == 0 && (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)))
 		rc = set_cause(cause, "%s is not a directory; move it away so Jarvis can create it",
 		               path);
+	/* Whoever can write here can swap the session or the signing key. */
+	else if (rc == 0 && (st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
+		rc = set_cause(cause,
+		               "the directory %s can be written by others (mode %03o); "
+		               "run: chmod 700 %s",
+		               path, (unsigned)(st.st_mode & 0777), path);
+	else if (rc == 0 && st.st_uid != geteuid())
+		rc = set_cause(cause, "the directory %s belongs to another user; move it away",
+		               path);
 	free(p);
 	return rc;
 }

@@ -58,6 +58,27 @@ static void assert_logged_out(const char *piece)
 	free(notice);
 }
 
+/* Issue 12: a state directory others can write was used as it was. */
+START_TEST(a_directory_others_can_write_is_refused)
+{
+	char *cause = NULL;
+	ck_assert_int_eq(session_dir_make(dir, &cause), 0);
+	ck_assert_int_eq(chmod(dir, 0777), 0);
+	ck_assert_int_eq(session_save(dir, tok1, &cause), -1);
+	ck_assert_ptr_nonnull(strstr(cause, "can be written by others"));
+	ck_assert_ptr_nonnull(strstr(cause, "chmod 700"));
+	free(cause);
+	cause = NULL;
+	ck_assert_int_eq(access(path, F_OK), -1);
+	ck_assert_int_eq(chmod(dir, 0720), 0);
+	ck_assert_int_eq(session_dir_make(dir, &cause), -1);
+	free(cause);
+	cause = NULL;
+	ck_assert_int_eq(chmod(dir, 0755), 0); /* readable is fine: the file is 0600 */
+	ck_assert_int_eq(session_save(dir, tok1, &cause), 0);
+}
+END_TEST
+
 START_TEST(save_load_clear_with_private_modes)
 {
 	char *cause = NULL, *tok = NULL, *notice = NULL;
@@ -221,6 +242,7 @@ static Suite *session_suite(void)
 	TCase *tc = tcase_create("file");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, save_load_clear_with_private_modes);
+	tcase_add_test(tc, a_directory_others_can_write_is_refused);
 	tcase_add_test(tc, corrupt_file_means_logged_out);
 	tcase_add_test(tc, oversized_file_means_logged_out);
 	tcase_add_test(tc, file_open_to_others_means_logged_out);
