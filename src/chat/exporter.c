@@ -71,7 +71,8 @@ static int write_all(int fd, const char *s, size_t n)
  */
 int exporter_write(const char *path, const char *md, char **cause)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	/* 0600: a conversation is as private as the store it came from (under any umask). */
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0 && (errno == EEXIST || errno == ELOOP)) {
 		set_cause(cause, "%s already exists; choose another file name or remove it first",
 		          path);

@@ -208,7 +208,15 @@ def test_export_to_a_file_never_overwrites(run_jarvis, jarvis_env, fake_gemini, 
     text = out.read_text()
     assert text.startswith("# Hello there\n")
     assert "## You · " in text and "Hello there" in text
-    assert stat.S_IMODE(os.stat(out).st_mode) == 0o644 & ~_umask()
+    assert stat.S_IMODE(os.stat(out).st_mode) == 0o600
+    # issue 12: private even under umask 000 (it was 0666 there)
+    old = os.umask(0)
+    try:
+        r = run_jarvis(["--export", conv_id, str(tmp_path / "open.md")])
+    finally:
+        os.umask(old)
+    assert r.returncode == 0, r.stderr
+    assert stat.S_IMODE(os.stat(tmp_path / "open.md").st_mode) == 0o600
     # an existing file is left alone
     out.write_text("my notes")
     r = run_jarvis(["--export", conv_id, str(out)])
