@@ -46,6 +46,9 @@ struct msg {
 	enum msg_role role;
 	struct buf text;     /* the answer or the prompt, UTF-8 */
 	struct buf thoughts; /* thought summaries, kept apart from the answer */
+	struct buf parts;    /* an answer's raw parts as the API sent them (JSON array, thoughts
+	                      * left out, text merged) when they hold more than text: a
+	                      * thoughtSignature, code execution, an image; replayed as they are */
 	struct image *images;
 	size_t nimages;
 	char *model;

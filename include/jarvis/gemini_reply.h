@@ -34,6 +34,10 @@ struct gemini_reply {
 	size_t thoughts_total;     /* thought bytes ever added */
 	size_t events;             /* JSON events parsed */
 	size_t other_parts;        /* parts that are not text (functionCall, inlineData, ...) */
+	struct buf parts;          /* raw non-thought parts so far, comma-joined JSON objects */
+	struct buf part_text;      /* plain text after the last raw part, not yet in parts */
+	bool parts_kept;           /* a part other than plain text came (worth replaying) */
+	char text_last;            /* the answer's last byte before gemini_reply_forget, or 0 */
 	bool has_error;            /* the stream carried an error object */
 	struct gemini_error error; /* that error, when has_error */
 };
@@ -68,6 +72,12 @@ int gemini_reply_event(struct gemini_reply *r, const char *json, size_t len,
  * that keep their own copy of what each delta handed them.
  */
 void gemini_reply_forget(struct gemini_reply *r);
+/*
+ * The answer's parts as a JSON array to send back in later turns (thought
+ * parts left out, their signatures kept, neighbouring plain text merged),
+ * or NULL when the answer was plain text only (caller frees).
+ */
+char *gemini_reply_parts(const struct gemini_reply *r);
 /* Classifies the reply as it stands. */
 enum gemini_outcome gemini_reply_outcome(const struct gemini_reply *r);
 /* A line telling the user why the answer is not complete (caller frees); NULL if complete. */

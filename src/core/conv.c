@@ -76,8 +76,9 @@ static bool msg_has_content(const struct msg *m)
 {
 	if (m->role == ROLE_NOTICE || m->status == MSG_REPLACED)
 		return false;
-	/* An answer that failed before any text has nothing to replay. */
-	if (m->role == ROLE_MODEL && m->text.len == 0)
+	/* An answer that failed before any text (or raw part, a function call) has nothing to
+	 * replay. */
+	if (m->role == ROLE_MODEL && m->text.len == 0 && m->parts.len == 0)
 		return false;
 	if (m->role == ROLE_USER && m->text.len == 0 && m->nimages == 0)
 		return false;
@@ -119,6 +120,7 @@ struct msg *msg_new(enum msg_role role, const char *text)
 	m->role = role;
 	buf_init(&m->text, MSG_TEXT_MAX);
 	buf_init(&m->thoughts, MSG_TEXT_MAX);
+	buf_init(&m->parts, MSG_TEXT_MAX);
 	if (text != NULL)
 		buf_puts(&m->text, text);
 	m->status = MSG_COMPLETE;
@@ -132,6 +134,7 @@ void msg_free(struct msg *m)
 		return;
 	buf_free(&m->text);
 	buf_free(&m->thoughts);
+	buf_free(&m->parts);
 	for (size_t i = 0; i < m->nimages; i++) {
 		free(m->images[i].name);
 		free(m->images[i].mime);
@@ -149,6 +152,7 @@ struct msg *msg_clone(const struct msg *m)
 	struct msg *c = msg_new(m->role, NULL);
 	buf_append(&c->text, m->text.data ? m->text.data : "", m->text.len);
 	buf_append(&c->thoughts, m->thoughts.data ? m->thoughts.data : "", m->thoughts.len);
+	buf_append(&c->parts, m->parts.data ? m->parts.data : "", m->parts.len);
 	for (size_t i = 0; i < m->nimages; i++)
 		msg_add_image(c, &m->images[i]);
 	c->id = m->id ? xstrdup(m->id) : NULL;

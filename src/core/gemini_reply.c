@@ -22,6 +22,8 @@ void gemini_reply_init(struct gemini_reply *r)
 	memset(r, 0, sizeof *r);
 	buf_init(&r->text, GEMINI_REPLY_MAX_BYTES);
 	buf_init(&r->thoughts, GEMINI_REPLY_MAX_BYTES);
+	buf_init(&r->parts, 2 * (size_t)GEMINI_REPLY_MAX_BYTES);
+	buf_init(&r->part_text, GEMINI_REPLY_MAX_BYTES);
 	r->error.retry_delay_ms = -1;
 }
 
@@ -31,6 +33,8 @@ void gemini_reply_free(struct gemini_reply *r)
 		return;
 	buf_free(&r->text);
 	buf_free(&r->thoughts);
+	buf_free(&r->parts);
+	buf_free(&r->part_text);
 	free(r->finish_reason);
 	free(r->finish_message);
 	free(r->block_reason);
@@ -93,6 +97,64 @@ static bool part_is_other(const cJSON *part)
 	return false;
 }
 
+/* Appends one raw part (after any plain text waiting) to the replayed parts. */
+static void keep_part(struct gemini_reply *r, const cJSON *part)
+{
+	if (r->part_text.len > 0) {
+		cJSON *t = cJSON_CreateObject();
+		cJSON_AddStringToObject(t, "text", r->part_text.data);
+		char *s = cJSON_PrintUnformatted(t);
+		cJSON_Delete(t);
+		if (r->parts.len > 0)
+			buf_puts(&r->parts, ",");
+		buf_puts(&r->parts, s);
+		free(s);
+		buf_reset(&r->part_text);
+	}
+	char *s = cJSON_PrintUnformatted(part);
+	if (r->parts.len > 0)
+		buf_puts(&r->parts, ",");
+	buf_puts(&r->parts, s);
+	free(s);
+	r->parts_kept = true;
+}
+
+/* How a part that is not text reads in the answer: Markdown the screen and -p show. */
+static void render_part(struct gemini_reply *r, const cJSON *part)
+{
+	struct buf *b = &r->text;
+	/* The text may have been handed out and forgotten: its last byte is kept. */
+	char last = b->len > 0 ? b->data[b->len - 1] : r->text_last;
+	const cJSON *code = cJSON_GetObjectItemCaseSensitive(part, "executableCode");
+	const cJSON *result = cJSON_GetObjectItemCaseSensitive(part, "codeExecutionResult");
+	const cJSON *data = cJSON_GetObjectItemCaseSensitive(part, "inlineData");
+	const char *nl = last != '\0' && last != '\n' ? "\n" : "";
+	if (cJSON_IsObject(code)) {
+		const char *lang = json_str(code, "language");
+		const char *src = json_str(code, "code");
+		char *low = xstrdup(lang ? lang : "");
+		for (char *p = low; *p; p++)
+			*p = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+		size_t n = src ? strlen(src) : 0;
+		buf_printf(b, "%s\n```%s\n%s%s```\n\n", nl, low, src ? src : "",
+		           n > 0 && src[n - 1] != '\n' ? "\n" : "");
+		free(low);
+	} else if (cJSON_IsObject(result)) {
+		const char *outcome = json_str(result, "outcome");
+		const char *out = json_str(result, "output");
+		size_t n = out ? strlen(out) : 0;
+		buf_printf(b, "%sOutput (%s):\n\n```\n%s%s```\n\n", nl,
+		           outcome ? outcome : "no outcome", out ? out : "",
+		           n > 0 && out[n - 1] != '\n' ? "\n" : "");
+	} else if (cJSON_IsObject(data)) {
+		const char *mime = json_str(data, "mimeType");
+		const char *b64 = json_str(data, "data");
+		size_t bytes = b64 ? strlen(b64) / 4 * 3 : 0;
+		buf_printf(b, "%s\n[image from the model: %s, %zu KB]\n\n", nl,
+		           mime ? mime : "unknown type", (bytes + 1023) / 1024);
+	}
+}
+
 static int reply_candidate(struct gemini_reply *r, const cJSON *cand, char **cause)
 {
 	const cJSON *content = cJSON_GetObjectItemCaseSensitive(cand, "content");
@@ -103,12 +165,28 @@ static int reply_candidate(struct gemini_reply *r, const cJSON *cand, char **cau
 	cJSON_ArrayForEach(part, parts)
 	{
 		const cJSON *text = cJSON_GetObjectItemCaseSensitive(part, "text");
+		bool thought = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(part, "thought"));
+		const char *sig = json_str(part, "thoughtSignature");
+		if (thought && sig != NULL) {
+			/* The thought is never sent back; its signature must be, unchanged. */
+			cJSON *keep = cJSON_CreateObject();
+			cJSON_AddStringToObject(keep, "text", "");
+			cJSON_AddStringToObject(keep, "thoughtSignature", sig);
+			keep_part(r, keep);
+			cJSON_Delete(keep);
+		} else if (!thought && cJSON_IsObject(part) &&
+		           (sig != NULL || (!cJSON_IsString(text) && part_is_other(part)))) {
+			keep_part(r, part);
+		} else if (!thought && cJSON_IsString(text)) {
+			buf_puts(&r->part_text, text->valuestring);
+		}
 		if (!cJSON_IsString(text)) {
-			if (cJSON_IsObject(part) && part_is_other(part))
+			if (cJSON_IsObject(part) && part_is_other(part)) {
 				r->other_parts++;
+				render_part(r, part);
+			}
 			continue;
 		}
-		bool thought = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(part, "thought"));
 		struct buf *b = thought ? &r->thoughts : &r->text;
 		if (buf_puts(b, text->valuestring) == -1)
 			return set_cause(cause,
@@ -209,8 +287,30 @@ int gemini_reply_event(struct gemini_reply *r, const char *json, size_t len,
 	return rc;
 }
 
+char *gemini_reply_parts(const struct gemini_reply *r)
+{
+	if (!r->parts_kept)
+		return NULL;
+	struct buf b;
+	buf_init(&b, 0);
+	buf_puts(&b, "[");
+	buf_append(&b, r->parts.data ? r->parts.data : "", r->parts.len);
+	if (r->part_text.len > 0) {
+		cJSON *t = cJSON_CreateObject();
+		cJSON_AddStringToObject(t, "text", r->part_text.data);
+		char *s = cJSON_PrintUnformatted(t);
+		cJSON_Delete(t);
+		buf_printf(&b, "%s%s", r->parts.len > 0 ? "," : "", s);
+		free(s);
+	}
+	buf_puts(&b, "]");
+	return buf_steal(&b);
+}
+
 void gemini_reply_forget(struct gemini_reply *r)
 {
+	if (r->text.len > 0)
+		r->text_last = r->text.data[r->text.len - 1];
 	buf_reset(&r->text);
 	buf_reset(&r->thoughts);
 }

@@ -44,8 +44,27 @@ static void add_text(cJSON *parts, const char *text)
 	cJSON_AddItemToArray(parts, part);
 }
 
+/* An answer's raw parts, as the API sent them; false when there are none to use. */
+static bool add_raw_parts(cJSON *parts, const struct msg *m)
+{
+	if (m->role != ROLE_MODEL || m->parts.len == 0)
+		return false;
+	cJSON *raw = cJSON_ParseWithLength(m->parts.data, m->parts.len);
+	if (!cJSON_IsArray(raw)) {
+		cJSON_Delete(raw); /* damaged: the text stands in */
+		return false;
+	}
+	while (cJSON_GetArraySize(raw) > 0)
+		cJSON_AddItemToArray(parts, cJSON_DetachItemFromArray(raw, 0));
+	cJSON_Delete(raw);
+	return true;
+}
+
 static int add_parts(cJSON *parts, const struct msg *m, const bool *omit, char **cause)
 {
+	/* Signatures and code execution go back exactly as they came. */
+	if (add_raw_parts(parts, m))
+		return 0;
 	if (m->text.len > 0)
 		add_text(parts, m->text.data);
 	for (size_t i = 0; i < m->nimages; i++) {

@@ -359,6 +359,12 @@ void gemini_result_apply(const struct gemini_result *r, struct msg *a)
 		a->finish_reason = xstrdup(rep->block_reason);
 	if (rep->has_usage)
 		a->usage = rep->usage;
+	char *parts = gemini_reply_parts(rep);
+	if (parts != NULL) {
+		buf_reset(&a->parts);
+		buf_puts(&a->parts, parts);
+		free(parts);
+	}
 	switch (r->end) {
 	case GEMINI_END_INTERRUPTED:
 		a->status = MSG_INTERRUPTED;

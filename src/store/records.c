@@ -21,6 +21,7 @@ static const struct rec_field msg_fields[] = {
     {"role", NULL, REC_ROLE, MSG(role), 0, REC_PLAIN, NULL},
     {"text", NULL, REC_BUF, MSG(text), REC_STATE, REC_PLAIN, NULL},
     {"thoughts", NULL, REC_BUF_OPT, MSG(thoughts), REC_STATE, REC_PLAIN, NULL},
+    {"parts", NULL, REC_BUF_OPT, MSG(parts), REC_STATE, REC_PLAIN, NULL},
     {"model", NULL, REC_STR, MSG(model), REC_STATE, REC_PLAIN, NULL},
     {"status", NULL, REC_STATUS, MSG(status), REC_STATE, REC_PLAIN, NULL},
     {"finish_reason", NULL, REC_STR, MSG(finish_reason), REC_STATE, REC_PLAIN, NULL},

@@ -91,6 +91,8 @@ static const char *const migrations[] = {
     " email TEXT NOT NULL,"
     " at INTEGER NOT NULL);"
     "CREATE INDEX login_failures_email_at ON login_failures(email, at);",
+    /* 1 -> 2: an answer's raw parts (thoughtSignature, code execution, images), issue 11. */
+    "ALTER TABLE messages ADD COLUMN parts TEXT;",
 };
 
 /*

@@ -313,6 +313,45 @@ def answer_text(body, thoughts=False):
     return "".join(out)
 
 
+def _rendered_part(part, so_far):
+    """How Jarvis shows a part that is not text (code, its result, an image)."""
+    nl = "\n" if so_far and not so_far.endswith("\n") else ""
+    if "executableCode" in part:
+        code = part["executableCode"].get("code", "")
+        end = "\n" if code and not code.endswith("\n") else ""
+        return "%s\n```%s\n%s%s```\n\n" % (nl, part["executableCode"].get("language", "").lower(),
+                                         code, end)
+    if "codeExecutionResult" in part:
+        out = part["codeExecutionResult"].get("output", "")
+        end = "\n" if out and not out.endswith("\n") else ""
+        return "%sOutput (%s):\n\n```\n%s%s```\n\n" % (
+            nl, part["codeExecutionResult"].get("outcome", "no outcome"), out, end)
+    if "inlineData" in part:
+        size = len(part["inlineData"].get("data", "")) // 4 * 3
+        return "%s\n[image from the model: %s, %d KB]\n\n" % (
+            nl, part["inlineData"].get("mimeType", "unknown type"), (size + 1023) // 1024)
+    return ""
+
+
+def shown_text(body):
+    """The answer as Jarvis shows it: text parts, code execution and images rendered."""
+    if isinstance(body, bytes):
+        body = body.decode("utf-8")
+    stripped = body.lstrip()
+    events = [json.loads(stripped)] if stripped.startswith("{") else sse_events(body)
+    out = ""
+    for ev in events:
+        for cand in (ev.get("candidates") or [])[:1]:
+            for part in (cand.get("content") or {}).get("parts") or []:
+                if part.get("thought") is True:
+                    continue
+                if isinstance(part.get("text"), str):
+                    out += part["text"]
+                else:
+                    out += _rendered_part(part, out)
+    return out
+
+
 def fixture_text(name, interaction=0, thoughts=False):
     """The answer text of a fixture (what Jarvis should print for it)."""
     return answer_text(fixture_body(name, interaction), thoughts)

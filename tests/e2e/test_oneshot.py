@@ -98,7 +98,7 @@ def expected(name, interaction):
     if status != 200:
         err = json.loads(body)["error"]
         return 1, "", [str(err["code"]), err["status"]]
-    text = fg.fixture_text(name, interaction)
+    text = fg.shown_text(fg.fixture_body(name, interaction))
     out = text + ("\n" if text and not text.endswith("\n") else "")
     if not body:
         return 1, "", [r"empty|no answer"]

@@ -665,6 +665,46 @@ START_TEST(a_stream_without_a_finish_reason_is_never_complete)
 }
 END_TEST
 
+START_TEST(raw_parts_keep_signatures_and_code_drop_thoughts)
+{
+	struct gemini_reply r;
+	gemini_reply_init(&r);
+	const char *evs[] = {
+	    "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"hmm\",\"thought\":true,"
+	    "\"thoughtSignature\":\"T1\"}]}}]}",
+	    "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Let me \"},{\"text\":\"run "
+	    "it:\"}]}}]}",
+	    "{\"candidates\":[{\"content\":{\"parts\":[{\"executableCode\":{\"language\":"
+	    "\"PYTHON\","
+	    "\"code\":\"print(1)\"}},{\"codeExecutionResult\":{\"outcome\":\"OUTCOME_OK\","
+	    "\"output\":\"1\\n\"}}]}}]}",
+	    "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Done.\",\"thoughtSignature\":"
+	    "\"S2\"}]},\"finishReason\":\"STOP\"}]}",
+	};
+	for (size_t i = 0; i < ARRAY_LEN(evs); i++)
+		ck_assert_int_eq(gemini_reply_event(&r, evs[i], strlen(evs[i]), NULL, NULL), 0);
+	char *parts = gemini_reply_parts(&r);
+	ck_assert_str_eq(parts,
+	                 "[{\"text\":\"\",\"thoughtSignature\":\"T1\"},{\"text\":\"Let me run "
+	                 "it:\"},{\"executableCode\":{\"language\":\"PYTHON\",\"code\":"
+	                 "\"print(1)\"}},{\"codeExecutionResult\":{\"outcome\":\"OUTCOME_OK\","
+	                 "\"output\":\"1\\n\"}},{\"text\":\"Done.\",\"thoughtSignature\":"
+	                 "\"S2\"}]");
+	free(parts);
+	ck_assert_str_eq(r.text.data, "Let me run it:\n\n```python\nprint(1)\n```\n\nOutput "
+	                              "(OUTCOME_OK):\n\n```\n1\n```\n\nDone.");
+	ck_assert_int_eq(gemini_reply_outcome(&r), GEMINI_COMPLETE);
+	gemini_reply_free(&r);
+
+	/* Plain text only: nothing worth replaying beyond the text itself. */
+	gemini_reply_init(&r);
+	const char *plain = "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"hi\"}]}}]}";
+	ck_assert_int_eq(gemini_reply_event(&r, plain, strlen(plain), NULL, NULL), 0);
+	ck_assert_ptr_null(gemini_reply_parts(&r));
+	gemini_reply_free(&r);
+}
+END_TEST
+
 static Suite *gemini_reply_suite(void)
 {
 	Suite *s = suite_create("gemini_reply");
@@ -693,6 +733,7 @@ static Suite *gemini_reply_suite(void)
 	tcase_add_test(tc, notices_say_why_the_answer_ended);
 	tcase_add_test(tc, non_sse_200_body_is_an_error);
 	tcase_add_test(tc, a_stream_without_a_finish_reason_is_never_complete);
+	tcase_add_test(tc, raw_parts_keep_signatures_and_code_drop_thoughts);
 	suite_add_tcase(s, tc);
 	return s;
 }
