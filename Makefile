@@ -11,6 +11,9 @@ PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 LIBDIR    ?= $(PREFIX)/lib
 MANPREFIX ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/vendor-completions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 BUILD     ?= build
 PYTHON    ?= /usr/bin/python3
 CC        ?= cc
@@ -39,7 +42,7 @@ DEB_PACKAGES = build-essential pkg-config libncursesw5-dev libcurl4-openssl-dev 
   libmongoc-dev libcjson-dev libjwt-dev libcrypt-dev libmagic-dev libsqlite3-dev \
   libmd4c-dev libinih-dev check tmux python3 python3-pytest clang clang-format \
   man-db groff-base ca-certificates procps libclang-rt-14-dev time cppcheck \
-  libutf8proc-dev unicode-data libfribidi-dev
+  libutf8proc-dev unicode-data libfribidi-dev bash-completion zsh fish
 
 # Each plugin: its own sources plus PIC copies of the core helpers they use.
 PLUGIN_CORE       = src/core/util.c src/core/buf.c src/core/conv.c src/core/utf8.c \
@@ -70,7 +73,22 @@ BIN      = $(if $(filter build,$(BUILD)),jarvis,$(BUILD)/jarvis)
 
 .PHONY: all deps test unit e2e check-build sanitize lint fuzz bench install uninstall clean
 
-all: $(BIN) $(PLUGINS)
+# The shell completions are written by the binary from its own option and
+# model tables (src/core/completion.c), never by hand.
+COMPLETIONS = $(BUILD)/completions/jarvis.bash $(BUILD)/completions/_jarvis \
+              $(BUILD)/completions/jarvis.fish
+
+all: $(BIN) $(PLUGINS) $(COMPLETIONS)
+
+$(BUILD)/completions/jarvis.bash: $(BIN)
+	@mkdir -p $(@D)
+	$(abspath $(BIN)) --completions bash > $@.tmp && mv $@.tmp $@
+$(BUILD)/completions/_jarvis: $(BIN)
+	@mkdir -p $(@D)
+	$(abspath $(BIN)) --completions zsh > $@.tmp && mv $@.tmp $@
+$(BUILD)/completions/jarvis.fish: $(BIN)
+	@mkdir -p $(@D)
+	$(abspath $(BIN)) --completions fish > $@.tmp && mv $@.tmp $@
 
 # Everything but main.o goes in two archives, so a program links only what it
 # uses: the core (src/core, pure: no terminal, network or store) in
@@ -198,8 +216,12 @@ lint: $(ANALYZE_OK)
 	@$(CPPCHECK) $(SRC) $(PLUGIN_ONLY) || { echo "lint: cppcheck found the above"; exit 1; }
 	@echo "lint: ok"
 
-install: $(BIN) $(PLUGINS)
+install: $(BIN) $(PLUGINS) $(COMPLETIONS)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANPREFIX)/man1 $(DESTDIR)$(LIBDIR)/jarvis
+	install -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	install -m 644 $(BUILD)/completions/jarvis.bash $(DESTDIR)$(BASHCOMPDIR)/jarvis
+	install -m 644 $(BUILD)/completions/_jarvis $(DESTDIR)$(ZSHCOMPDIR)/_jarvis
+	install -m 644 $(BUILD)/completions/jarvis.fish $(DESTDIR)$(FISHCOMPDIR)/jarvis.fish
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/jarvis
 	install -m 644 $(PLUGINS) $(DESTDIR)$(LIBDIR)/jarvis/
 	install -m 644 man/jarvis.1 $(DESTDIR)$(MANPREFIX)/man1/jarvis.1
@@ -207,6 +229,8 @@ install: $(BIN) $(PLUGINS)
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/jarvis $(DESTDIR)$(MANPREFIX)/man1/jarvis.1
 	rm -f $(PLUGIN_NAMES:%=$(DESTDIR)$(LIBDIR)/jarvis/jarvis-%.so)
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/jarvis $(DESTDIR)$(ZSHCOMPDIR)/_jarvis \
+	  $(DESTDIR)$(FISHCOMPDIR)/jarvis.fish
 	-rmdir $(DESTDIR)$(LIBDIR)/jarvis 2>/dev/null
 
 clean:

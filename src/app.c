@@ -13,6 +13,7 @@
 
 #include "jarvis/accountcli.h"
 #include "jarvis/cli.h"
+#include "jarvis/completion.h"
 #include "jarvis/config.h"
 #include "jarvis/gemini.h"
 #include "jarvis/loop.h"
@@ -132,6 +133,13 @@ int app_run(int argc, char **argv)
 		cli_print_help(stdout);
 		cli_free(&cli);
 		return EXIT_OK;
+	}
+	if (cli.mode == CLI_COMPLETIONS) {
+		int rc = completion_write(stdout, cli.completions_shell);
+		if (rc == -1)
+			usage_error("--completions takes bash, zsh or fish");
+		cli_free(&cli);
+		return rc == -1 ? EXIT_USAGE : EXIT_OK;
 	}
 	if (cli.mode == CLI_VERSION) {
 		cli_print_version(stdout);

@@ -23,6 +23,7 @@ enum cli_mode {
 	CLI_LOGOUT,      /* --logout */
 	CLI_CONVS,       /* --convs */
 	CLI_EXPORT,      /* --export ID [FILE] */
+	CLI_COMPLETIONS, /* --completions SHELL (not in --help) */
 	CLI_HELP,        /* -h, --help */
 	CLI_VERSION,     /* -V, --version */
 };
@@ -41,10 +42,31 @@ struct cli {
 	bool password_stdin; /* --password-stdin */
 	char *signup_name;   /* --signup NAME EMAIL */
 	char *signup_email;
-	char *login_email; /* --login EMAIL */
-	char *export_id;   /* --export ID [FILE] */
-	char *export_file; /* NULL: standard output */
+	char *login_email;       /* --login EMAIL */
+	char *export_id;         /* --export ID [FILE] */
+	char *export_file;       /* NULL: standard output */
+	char *completions_shell; /* --completions SHELL */
 };
+
+/* What an option's argument is, so that a shell can complete it. */
+enum cli_arg {
+	CLI_ARG_NONE,  /* takes no argument */
+	CLI_ARG_WORD,  /* free text: nothing to complete */
+	CLI_ARG_FILE,  /* a file name */
+	CLI_ARG_MODEL, /* a model id */
+	CLI_ARG_SHELL, /* bash, zsh or fish */
+};
+
+/* One command-line option. */
+struct cli_option {
+	const char *name; /* long name, without "--" */
+	int val;          /* the short letter, or above 255 for a long-only option */
+	enum cli_arg arg;
+	const char *summary; /* one line for the completions; NULL: hidden there */
+};
+
+/* Every option cli_parse() knows, ended by a NULL name. */
+extern const struct cli_option cli_options[];
 
 /*
  * Parses argv into out (which it zeroes first). Returns 0, or -1 with a

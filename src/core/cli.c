@@ -24,27 +24,48 @@ enum {
 	OPT_LOGOUT,
 	OPT_CONVS,
 	OPT_EXPORT,
+	OPT_COMPLETIONS,
 };
 
-static const struct option long_options[] = {
-    {"model", required_argument, NULL, 'm'},
-    {"config", required_argument, NULL, 'c'},
-    {"attach", required_argument, NULL, 'a'},
-    {"conversation", required_argument, NULL, 'C'},
-    {"store", required_argument, NULL, OPT_STORE},
-    {"no-save", no_argument, NULL, OPT_NO_SAVE},
-    {"password-stdin", no_argument, NULL, OPT_PASSWORD_STDIN},
-    {"version", no_argument, NULL, 'V'},
-    {"help", no_argument, NULL, 'h'},
-    {"prompt", required_argument, NULL, 'p'},
-    {"list-models", no_argument, NULL, OPT_LIST_MODELS},
-    {"signup", required_argument, NULL, OPT_SIGNUP},
-    {"login", required_argument, NULL, OPT_LOGIN},
-    {"logout", no_argument, NULL, OPT_LOGOUT},
-    {"convs", no_argument, NULL, OPT_CONVS},
-    {"export", required_argument, NULL, OPT_EXPORT},
-    {NULL, 0, NULL, 0},
+/*
+ * The options: getopt_long reads the table built from it below, and
+ * jarvis --completions writes the shell completions from it (core/completion.c).
+ * A NULL summary hides an option from the completions.
+ */
+const struct cli_option cli_options[] = {
+    {"model", 'm', CLI_ARG_MODEL, "the model for this run"},
+    {"config", 'c', CLI_ARG_FILE, "read this configuration file"},
+    {"attach", 'a', CLI_ARG_FILE, "attach an image (with -p)"},
+    {"conversation", 'C', CLI_ARG_WORD, "continue a stored conversation (with -p)"},
+    {"store", OPT_STORE, CLI_ARG_WORD, "the store: a MongoDB URI or an SQLite path"},
+    {"no-save", OPT_NO_SAVE, CLI_ARG_NONE, "do not store this exchange (with -p)"},
+    {"password-stdin", OPT_PASSWORD_STDIN, CLI_ARG_NONE, "read the password from stdin"},
+    {"version", 'V', CLI_ARG_NONE, "show the version and exit"},
+    {"help", 'h', CLI_ARG_NONE, "show the help and exit"},
+    {"prompt", 'p', CLI_ARG_WORD, "one shot: stream the answer to stdout"},
+    {"list-models", OPT_LIST_MODELS, CLI_ARG_NONE, "list the models and their limits"},
+    {"signup", OPT_SIGNUP, CLI_ARG_WORD, "create an account (NAME EMAIL)"},
+    {"login", OPT_LOGIN, CLI_ARG_WORD, "log in and keep the session (EMAIL)"},
+    {"logout", OPT_LOGOUT, CLI_ARG_NONE, "revoke and forget the session"},
+    {"convs", OPT_CONVS, CLI_ARG_NONE, "list your conversations"},
+    {"export", OPT_EXPORT, CLI_ARG_WORD, "a conversation as Markdown (ID [FILE])"},
+    {"completions", OPT_COMPLETIONS, CLI_ARG_SHELL, NULL},
+    {NULL, 0, CLI_ARG_NONE, NULL},
 };
+
+#define NOPTIONS (sizeof(cli_options) / sizeof(cli_options[0]))
+static struct option long_options[NOPTIONS];
+
+/* getopt_long's view of cli_options. */
+static void build_long_options(void)
+{
+	for (size_t i = 0; i < NOPTIONS; i++) {
+		const struct cli_option *o = &cli_options[i];
+		long_options[i] = (struct option){
+		    o->name, o->arg == CLI_ARG_NONE ? no_argument : required_argument, NULL,
+		    o->val};
+	}
+}
 
 /* '-' first: words that are not options come back in order as 1, whatever
  * POSIXLY_CORRECT says; ':' next: we word the complaints ourselves. */
@@ -77,6 +98,8 @@ static const char *mode_name(enum cli_mode mode)
 		return "--convs";
 	case CLI_EXPORT:
 		return "--export";
+	case CLI_COMPLETIONS:
+		return "--completions";
 	default:
 		return "";
 	}
@@ -209,6 +232,7 @@ int cli_parse(int argc, char **argv, struct cli *out, char **cause)
 	char *conflict = NULL; /* two modes: reported unless --help or --version came */
 	int rc = 0;
 
+	build_long_options();
 	optind = 0; /* glibc: start afresh, so cli_parse may run more than once */
 	opterr = 0;
 	for (;;) {
@@ -275,6 +299,10 @@ int cli_parse(int argc, char **argv, struct cli *out, char **cause)
 			if (set_mode(out, CLI_EXPORT, &conflict) == 0)
 				out->export_id = xstrdup(optarg);
 			break;
+		case OPT_COMPLETIONS:
+			if (set_mode(out, CLI_COMPLETIONS, &conflict) == 0)
+				out->completions_shell = xstrdup(optarg);
+			break;
 		case ':':
 			rc = missing_argument(optopt, arg, cause);
 			break;
@@ -330,6 +358,7 @@ void cli_free(struct cli *cli)
 	free(cli->login_email);
 	free(cli->export_id);
 	free(cli->export_file);
+	free(cli->completions_shell);
 	memset(cli, 0, sizeof(*cli));
 }
 
