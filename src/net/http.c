@@ -17,6 +17,7 @@
 static int in_libcurl_callback;
 
 struct http_call {
+	struct loop_transfer transfer; /* first: CURLOPT_PRIVATE points here */
 	struct loop *loop;
 	CURL *easy;
 	struct curl_slist *headers;
@@ -90,6 +91,8 @@ static size_t on_write(char *p, size_t size, size_t n, void *ud)
 	return (rc == -1 || c->cancelled) ? 0 : len;
 }
 
+static void call_done(struct loop_transfer *t, CURLcode rc);
+
 static char *host_of(const char *url)
 {
 	const char *p = strstr(url, "://");
@@ -114,7 +117,8 @@ struct http_call *http_start(struct loop *l, const struct http_request *req,
 	}
 	CURL *e = c->easy;
 	curl_easy_setopt(e, CURLOPT_URL, req->url);
-	curl_easy_setopt(e, CURLOPT_PRIVATE, c);
+	c->transfer.done = call_done;
+	curl_easy_setopt(e, CURLOPT_PRIVATE, &c->transfer);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, c->errbuf);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
@@ -176,7 +180,7 @@ void http_cancel(struct http_call *c)
 		return;
 	c->cancelled = true;
 	if (in_libcurl_callback > 0)
-		return; /* its callbacks return 0; http_finished frees it */
+		return; /* its callbacks return 0; call_done frees it */
 	curl_multi_remove_handle(loop_multi(c->loop), c->easy);
 	call_free(c);
 }
@@ -252,12 +256,11 @@ static void describe(struct http_call *c, CURLcode rc, struct http_result *r, ch
 	*msg = xasprintf("request to %s failed: %s", c->host, detail);
 }
 
-void http_finished(CURL *easy, CURLcode rc)
+/* The loop's word that the transfer is over (see struct loop_transfer). */
+static void call_done(struct loop_transfer *t, CURLcode rc)
 {
-	struct http_call *c = NULL;
-	curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&c);
-	if (c == NULL)
-		return;
+	struct http_call *c = (struct http_call *)t;
+	CURL *easy = c->easy;
 	if (c->cancelled) {
 		call_free(c);
 		return;

@@ -243,8 +243,11 @@ static void run_transfers(struct loop *l)
 			continue;
 		CURL *easy = msg->easy_handle;
 		CURLcode rc = msg->data.result;
+		struct loop_transfer *t = NULL;
+		curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&t);
 		curl_multi_remove_handle(l->multi, easy);
-		http_finished(easy, rc);
+		if (t != NULL && t->done != NULL)
+			t->done(t, rc);
 	}
 }
 
