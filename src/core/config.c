@@ -791,7 +791,10 @@ static char *load_read(char *str, int num, void *stream)
 		str[0] = '\0';
 		return str;
 	}
-	memcpy(str, ld->line, (size_t)n + 1);
+	/* Only the text and one '\n': a run of '\r' after it must not overflow. */
+	memcpy(str, ld->line, (size_t)text);
+	str[text] = '\n';
+	str[text + 1] = '\0';
 
 	const char *p = ld->line;
 	while (isspace((unsigned char)*p))

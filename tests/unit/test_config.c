@@ -632,6 +632,22 @@ START_TEST(continuation_and_long_lines)
 	                  "continuation lines");
 	free(text);
 	free(long_line);
+
+	/* A short value ended by a long run of '\r' (found by fuzz_config):
+	 * the carriage returns are not text and must not overflow inih's line. */
+	char *crs = xmalloc(402);
+	memset(crs, '\r', 400);
+	memcpy(crs + 400, "\n", 2);
+	text = xasprintf("[gemini]\nmodel = gemini-2.5-flash%s", crs);
+	char *path = write_file("crs.ini", text, 0600);
+	struct config cfg;
+	char *cause = NULL;
+	ck_assert_int_eq(load(&cfg, path, &cause), 0);
+	ck_assert_str_eq(cfg.model, "gemini-2.5-flash");
+	config_free(&cfg);
+	free(path);
+	free(text);
+	free(crs);
 }
 END_TEST
 
