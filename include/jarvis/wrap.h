@@ -63,7 +63,8 @@ struct wrap_piece {
 struct wrap_row {
 	size_t off;   /* the source bytes this row shows, prefix copies excluded */
 	size_t len;   /* (spaces swallowed at a soft break and '\n' are not in it) */
-	int width;    /* display columns of all its pieces, <= the width */
+	int width;    /* display columns of all its pieces, <= the width (unless
+	               * the row is one cluster wider than the width: 你 at 1) */
 	size_t line;  /* offset of the start of the line (after '\n') it belongs to */
 	bool cont;    /* a continuation row of a wrapped line */
 	size_t piece; /* index of its first piece (wrap_cache_pieces) */
