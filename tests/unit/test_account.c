@@ -221,10 +221,14 @@ END_TEST
 START_TEST(every_failure_has_a_kind)
 {
 	signup_ok("Ada", "ada@example.com", "analytical");
-	ck_assert_ptr_nonnull(login_msg("ada@example.com", "", T0 + 1));
+	char *m = login_msg("ada@example.com", "", T0 + 1);
+	ck_assert_ptr_nonnull(m);
 	ck_assert_int_eq(last_rc, ACCOUNT_INVALID);
-	ck_assert_ptr_nonnull(login_msg("not-an-email", "analytical", T0 + 1));
+	free(m);
+	m = login_msg("not-an-email", "analytical", T0 + 1);
+	ck_assert_ptr_nonnull(m);
 	ck_assert_int_eq(last_rc, ACCOUNT_INVALID);
+	free(m);
 	struct account_env none = env;
 	none.store = NULL;
 	struct account_user u;
