@@ -238,7 +238,9 @@ clean:
 
 # libFuzzer harnesses (tests/fuzz/fuzz_*.c) and the parser benchmark.
 #   make fuzz            every harness for FUZZ_SECONDS (60) each: clang libFuzzer
-#                        + ASan + UBSan, seeds from tests/fuzz/corpus/NAME/
+#                        + ASan + UBSan, seeds from tests/fuzz/corpus/NAME/;
+#                        FUZZ_SEED=N replays one mutation sequence (CI uses 1, so
+#                        a red run can be reproduced; 0 lets libFuzzer pick)
 #   make bench-parser    10 MiB synthetic stream through framer + reply parser
 # The harnesses link a copy of the library built with the same sanitizers.
 PARSER_SRC   = src/core/sse.c src/core/gemini_reply.c src/core/gemini_error.c \
@@ -246,6 +248,7 @@ PARSER_SRC   = src/core/sse.c src/core/gemini_reply.c src/core/gemini_error.c \
 PARSER_DEPS  = $(PARSER_SRC) include/jarvis/sse.h include/jarvis/gemini_reply.h \
                include/jarvis/gemini_error.h include/jarvis/buf.h include/jarvis/util.h
 FUZZ_SECONDS ?= 60
+FUZZ_SEED    ?= 0
 FUZZ_CC      ?= clang
 FUZZ_FLAGS    = -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_SRC      = $(sort $(wildcard tests/fuzz/fuzz_*.c))
@@ -258,7 +261,7 @@ fuzz: $(FUZZ_BIN)
 	@set -e; for f in $(FUZZ_BIN); do n=$${f##*/fuzz_}; \
 	  mkdir -p $(BUILD)/fuzz/corpus/$$n; seeds=tests/fuzz/corpus/$$n; \
 	  echo "fuzz: $$n for $(FUZZ_SECONDS) s"; \
-	  $$f -max_total_time=$(FUZZ_SECONDS) -max_len=16384 -timeout=10 -print_final_stats=1 \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -seed=$(FUZZ_SEED) -max_len=16384 -timeout=10 -print_final_stats=1 \
 	    $(BUILD)/fuzz/corpus/$$n $$(test -d $$seeds && echo $$seeds); done
 
 $(BUILD)/fuzz/obj/%.o: %.c
