@@ -19,7 +19,5 @@ int session_save(const char *state_dir, const char *token, char **cause);
 int session_load(const char *state_dir, char **token_out, char **notice);
 /* Removes the session file; a missing file is not an error. */
 int session_clear(const char *state_dir, char **cause);
-/* Creates path and any missing parents with mode 0700. */
-int session_dir_make(const char *path, char **cause);
 
 #endif

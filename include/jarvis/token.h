@@ -45,7 +45,4 @@ int secret_load(const char *configured, const char *data_dir, unsigned char **ke
 /* Wipes and frees a key from secret_load. */
 void secret_free(unsigned char *key, size_t len);
 
-/* Fills buf with n bytes from the kernel's random generator. */
-int random_bytes(void *buf, size_t n, char **cause);
-
 #endif

@@ -17,47 +17,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "jarvis/token.h"
+#include "jarvis/fs.h"
 #include "jarvis/util.h"
-
-int session_dir_make(const char *path, char **cause)
-{
-	if (path == NULL || *path == '\0')
-		return set_cause(cause, "no directory given for the session");
-	char *p = xstrdup(path);
-	int rc = 0;
-	/* Each prefix ending before a '/', then the whole path. */
-	for (char *s = p + 1;; s++) {
-		int last = *s == '\0';
-		if (*s != '/' && !last)
-			continue;
-		char saved = *s;
-		*s = '\0';
-		if (mkdir(p, 0700) != 0 && errno != EEXIST) {
-			rc = set_cause(cause, "cannot create the directory %s: %s", p,
-			               strerror(errno));
-			break;
-		}
-		*s = saved;
-		if (last)
-			break;
-	}
-	struct stat st;
-	if (rc == 0 && (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)))
-		rc = set_cause(cause, "%s is not a directory; move it away so Jarvis can create it",
-		               path);
-	/* Whoever can write here can swap the session or the signing key. */
-	else if (rc == 0 && (st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
-		rc = set_cause(cause,
-		               "the directory %s can be written by others (mode %03o); "
-		               "run: chmod 700 %s",
-		               path, (unsigned)(st.st_mode & 0777), path);
-	else if (rc == 0 && st.st_uid != geteuid())
-		rc = set_cause(cause, "the directory %s belongs to another user; move it away",
-		               path);
-	free(p);
-	return rc;
-}
 
 /* A token is base64url text in three parts separated by dots. */
 static int token_shape_ok(const char *t, size_t n)
@@ -90,7 +51,7 @@ int session_save(const char *state_dir, const char *token, char **cause)
 	size_t n = token != NULL ? strlen(token) : 0;
 	if (n == 0 || n >= SESSION_MAX_BYTES || !token_shape_ok(token, n))
 		return set_cause(cause, "refusing to save a malformed login token");
-	if (session_dir_make(state_dir, cause) != 0)
+	if (fs_private_dir(state_dir, cause) != 0)
 		return -1;
 
 	char *path = xasprintf("%s/session", state_dir);

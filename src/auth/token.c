@@ -18,33 +18,15 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "jarvis/session.h"
+#include "jarvis/fs.h"
 #include "jarvis/util.h"
 
 /* Longer than any token this program issues by far; anything bigger is garbage. */
 #define TOKEN_MAX_BYTES 4096
 #define JTI_BYTES 16
-
-int random_bytes(void *buf, size_t n, char **cause)
-{
-	unsigned char *p = buf;
-	while (n > 0) {
-		ssize_t got = getrandom(p, n, 0);
-		if (got < 0) {
-			if (errno == EINTR)
-				continue;
-			return set_cause(cause, "cannot read random bytes from the kernel: %s",
-			                 strerror(errno));
-		}
-		p += got;
-		n -= (size_t)got;
-	}
-	return 0;
-}
 
 /* Writes n bytes as 2n lower-case hex digits and a NUL into out. */
 static void hex_encode(const unsigned char *in, size_t n, char *out)
@@ -367,7 +349,7 @@ int secret_load(const char *configured, const char *data_dir, unsigned char **ke
 	if (data_dir == NULL || *data_dir == '\0')
 		return set_cause(cause, "no place to keep the signing key; set JWT_SECRET_KEY or "
 		                        "XDG_DATA_HOME");
-	if (session_dir_make(data_dir, cause) != 0)
+	if (fs_private_dir(data_dir, cause) != 0)
 		return -1;
 	char *path = xasprintf("%s/jwt_secret", data_dir);
 	int rc = -1;

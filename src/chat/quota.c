@@ -21,7 +21,7 @@
 
 #include "jarvis/buf.h"
 #include "jarvis/ratelimit.h"
-#include "jarvis/session.h"
+#include "jarvis/fs.h"
 #include "jarvis/store.h"
 #include "jarvis/util.h"
 
@@ -113,7 +113,7 @@ int quota_record(const struct quota_source *src, const char *model, long long no
 	char *path = journal_path(src);
 	if (path == NULL)
 		return 0;
-	if (session_dir_make(src->state_dir, NULL) != 0) {
+	if (fs_private_dir(src->state_dir, NULL) != 0) {
 		free(path);
 		return 0; /* no journal: the API's 429 stays the backstop */
 	}

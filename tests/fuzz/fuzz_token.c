@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "jarvis/fs.h"
 #include "jarvis/session.h"
 #include "jarvis/token.h"
 #include "jarvis/util.h"
@@ -32,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static char dir[64];
 	if (dir[0] == '\0') {
 		snprintf(dir, sizeof dir, "/tmp/jarvis-fuzz-session-%d", (int)getpid());
-		if (session_dir_make(dir, &cause) != 0)
+		if (fs_private_dir(dir, &cause) != 0)
 			abort();
 	}
 	char *path = xasprintf("%s/session", dir);

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "jarvis/fs.h"
 #include "unit.h"
 
 static const char *tok1 = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl";
@@ -62,7 +63,7 @@ static void assert_logged_out(const char *piece)
 START_TEST(a_directory_others_can_write_is_refused)
 {
 	char *cause = NULL;
-	ck_assert_int_eq(session_dir_make(dir, &cause), 0);
+	ck_assert_int_eq(fs_private_dir(dir, &cause), 0);
 	ck_assert_int_eq(chmod(dir, 0777), 0);
 	ck_assert_int_eq(session_save(dir, tok1, &cause), -1);
 	ck_assert_ptr_nonnull(strstr(cause, "can be written by others"));
@@ -71,7 +72,7 @@ START_TEST(a_directory_others_can_write_is_refused)
 	cause = NULL;
 	ck_assert_int_eq(access(path, F_OK), -1);
 	ck_assert_int_eq(chmod(dir, 0720), 0);
-	ck_assert_int_eq(session_dir_make(dir, &cause), -1);
+	ck_assert_int_eq(fs_private_dir(dir, &cause), -1);
 	free(cause);
 	cause = NULL;
 	ck_assert_int_eq(chmod(dir, 0755), 0); /* readable is fine: the file is 0600 */
