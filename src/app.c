@@ -147,7 +147,8 @@ int app_run(int argc, char **argv)
 		return EXIT_OK;
 	}
 	struct config cfg;
-	if (config_load(&cfg, &cli, warn_stderr, NULL, &cause) == -1) {
+	struct config_args args = {cli.config_path, cli.model, cli.store_uri};
+	if (config_load(&cfg, &args, warn_stderr, NULL, &cause) == -1) {
 		fprintf(stderr, "jarvis: %s\n", cause);
 		free(cause);
 		cli_free(&cli);

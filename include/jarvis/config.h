@@ -12,8 +12,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-struct cli;
-
 /* The built-in values, shared with the help text and the tests. */
 #define CONFIG_DEFAULT_BASE_URL "https://generativelanguage.googleapis.com"
 #define CONFIG_DEFAULT_MODEL "gemini-3.5-flash"
@@ -120,15 +118,22 @@ typedef void (*config_warn_fn)(void *ud, const char *msg);
 /* The option table; *n receives its length. */
 const struct config_option *config_options(size_t *n);
 
+/* What the command line sets over the file and the environment; NULL: not given. */
+struct config_args {
+	const char *config_path; /* -c */
+	const char *model;       /* -m */
+	const char *store_uri;   /* --store */
+};
+
 /*
- * Fills cfg from the defaults, the config file (cli->config_path, else
+ * Fills cfg from the defaults, the config file (args->config_path, else
  * JARVIS_CONFIG, else config_dir/config.ini), the environment and the
- * command line (cli may be NULL). A missing default file is fine; a missing
+ * command line (args may be NULL). A missing default file is fine; a missing
  * named file, an unknown section or key and a bad value are errors
  * ("FILE:LINE: ..."). warn (may be NULL) hears about a secret in a file
  * that others can read. On -1, cfg holds nothing that needs freeing.
  */
-int config_load(struct config *cfg, const struct cli *cli, config_warn_fn warn, void *ud,
+int config_load(struct config *cfg, const struct config_args *args, config_warn_fn warn, void *ud,
                 char **cause);
 
 /* Releases everything cfg holds; secrets are wiped first. */

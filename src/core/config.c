@@ -22,7 +22,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "jarvis/cli.h"
 #include "jarvis/gemini_request.h"
 #include "jarvis/models.h"
 #include "jarvis/util.h"
@@ -1024,20 +1023,20 @@ static const struct config_option *option_known(const char *section, const char 
 	return o;
 }
 
-static int load_cli(struct config *cfg, const struct cli *cli, char **cause)
+static int load_args(struct config *cfg, const struct config_args *args, char **cause)
 {
-	if (cli == NULL)
+	if (args == NULL)
 		return 0;
-	if (cli->model != NULL &&
-	    option_set(cfg, option_known("gemini", "model"), cli->model, "--model", cause) < 0)
+	if (args->model != NULL &&
+	    option_set(cfg, option_known("gemini", "model"), args->model, "--model", cause) < 0)
 		return -1;
-	if (cli->store_uri != NULL &&
-	    option_set(cfg, option_known("store", "uri"), cli->store_uri, "--store", cause) < 0)
+	if (args->store_uri != NULL &&
+	    option_set(cfg, option_known("store", "uri"), args->store_uri, "--store", cause) < 0)
 		return -1;
 	return 0;
 }
 
-int config_load(struct config *cfg, const struct cli *cli, config_warn_fn warn, void *ud,
+int config_load(struct config *cfg, const struct config_args *args, config_warn_fn warn, void *ud,
                 char **cause)
 {
 	memset(cfg, 0, sizeof(*cfg));
@@ -1051,8 +1050,8 @@ int config_load(struct config *cfg, const struct cli *cli, config_warn_fn warn, 
 
 	const char *env_path = getenv("JARVIS_CONFIG");
 	int rc;
-	if (cli != NULL && cli->config_path != NULL) {
-		rc = load_file(cfg, cli->config_path, "-c", warn, ud, cause);
+	if (args != NULL && args->config_path != NULL) {
+		rc = load_file(cfg, args->config_path, "-c", warn, ud, cause);
 	} else if (env_path != NULL && *env_path != '\0') {
 		rc = load_file(cfg, env_path, "JARVIS_CONFIG", warn, ud, cause);
 	} else {
@@ -1060,7 +1059,7 @@ int config_load(struct config *cfg, const struct cli *cli, config_warn_fn warn, 
 		rc = load_file(cfg, path, NULL, warn, ud, cause);
 		free(path);
 	}
-	if (rc < 0 || load_env(cfg, cause) < 0 || load_cli(cfg, cli, cause) < 0 ||
+	if (rc < 0 || load_env(cfg, cause) < 0 || load_args(cfg, args, cause) < 0 ||
 	    check_insecure(cfg, cause) < 0)
 		goto fail;
 	return 0;

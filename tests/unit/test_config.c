@@ -71,8 +71,8 @@ static char *write_file(const char *name, const char *text, mode_t mode)
 /* Loads with -c path (when path is not NULL); returns 0/-1, fills *cause. */
 static int load(struct config *cfg, const char *path, char **cause)
 {
-	struct cli cli = {0};
-	cli.config_path = (char *)path;
+	struct config_args cli = {0};
+	cli.config_path = path;
 	return config_load(cfg, &cli, warn_collect, NULL, cause);
 }
 
@@ -354,7 +354,7 @@ START_TEST(command_line_beats_environment_beats_file)
 	                        "[gemini]\nmodel = from-file\napi_key = file-key\n"
 	                        "[store]\nuri = /file/store.db\n",
 	                        0600);
-	struct cli cli = {0};
+	struct config_args cli = {0};
 	cli.config_path = path;
 	struct config cfg;
 	char *cause = NULL;
@@ -546,7 +546,7 @@ START_TEST(bad_values_from_environment_and_command_line)
 	                 "JARVIS_MODEL must be a model id such as gemini-3.5-flash (letters, "
 	                 "digits, '-', '.', '_'); see jarvis --list-models");
 	unsetenv("JARVIS_MODEL");
-	struct cli cli = {0};
+	struct config_args cli = {0};
 	cli.model = "bad id";
 	ck_assert_int_eq(config_load(&cfg, &cli, NULL, NULL, &cause), -1);
 	ck_assert_str_eq(cause, "--model must be a model id such as gemini-3.5-flash (letters, "
