@@ -26,7 +26,7 @@ CC        ?= cc
 # the core archive and these alone (see below), so the core cannot reach for
 # the terminal, the network or a store without the build saying so.
 CORE_PKGS = libcjson md4c inih libutf8proc
-PKGS   = $(CORE_PKGS) ncursesw libcurl libjwt libxcrypt
+PKGS   = $(CORE_PKGS) ncursesw libcurl libjwt libxcrypt libsodium
 PLUGIN_PKGS = libmongoc-1.0 sqlite3 libmagic fribidi
 WARN   = -std=c11 -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes \
          -Wstrict-prototypes -Wno-unused-parameter
@@ -42,7 +42,7 @@ DEB_PACKAGES = build-essential pkg-config libncursesw5-dev libcurl4-openssl-dev 
   libmongoc-dev libcjson-dev libjwt-dev libcrypt-dev libmagic-dev libsqlite3-dev \
   libmd4c-dev libinih-dev check tmux python3 python3-pytest clang clang-format \
   man-db groff-base ca-certificates procps libclang-rt-14-dev time cppcheck \
-  libutf8proc-dev unicode-data libfribidi-dev bash-completion zsh fish
+  libutf8proc-dev unicode-data libfribidi-dev bash-completion zsh fish libsodium-dev
 
 # Each plugin: its own sources plus PIC copies of the core helpers they use.
 PLUGIN_CORE       = src/core/util.c src/core/buf.c src/core/conv.c src/core/utf8.c \
