@@ -49,7 +49,7 @@ PLUGIN_CORE       = src/core/util.c src/core/buf.c src/core/conv.c src/core/utf8
                     src/store/records.c
 PLUGIN_mongo_SRC  = src/store/mongo.c src/plugin_abi.c $(PLUGIN_CORE)
 PLUGIN_mongo_PKGS = libmongoc-1.0 libutf8proc
-PLUGIN_sqlite_SRC = src/store/sqlite.c src/plugin_abi.c $(PLUGIN_CORE)
+PLUGIN_sqlite_SRC = src/store/sqlite.c src/plugin_abi.c src/core/fs.c $(PLUGIN_CORE)
 PLUGIN_sqlite_PKGS = sqlite3 libutf8proc
 PLUGIN_magic_SRC  = src/attach/magic.c src/plugin_abi.c src/core/util.c
 PLUGIN_magic_PKGS = libmagic

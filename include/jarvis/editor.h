@@ -105,6 +105,9 @@ void editor_layout_free(struct editor_layout *l);
 /* Input history: recall with Up/Down, kept in a file between runs. */
 struct history;
 
+/* The largest input history file read: 1000 long questions. */
+#define HISTORY_MAX_BYTES ((size_t)64 << 20)
+
 /* A new history keeping at most max entries (0: 1000). */
 struct history *history_new(size_t max);
 /* Frees it; NULL is a no-op. */
@@ -130,10 +133,14 @@ const char *history_down(struct history *h, const char *current);
 void history_reset(struct history *h);
 /*
  * Reads entries from path, one record per line with "\n" and "\\" escaped
- * inside; a missing file is an empty history.
+ * inside; a missing file is an empty history, a link or another user's
+ * file is not read.
  */
 int history_load(struct history *h, const char *path, char **cause);
-/* Writes entries to path (mode 0600; missing directories made 0700). */
+/*
+ * Replaces path with the entries, atomically and never through a link
+ * (fs_write_private: mode 0600; missing directories made 0700).
+ */
 int history_save(const struct history *h, const char *path, char **cause);
 
 #endif

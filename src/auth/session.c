@@ -10,7 +10,6 @@
 #include "jarvis/session.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,15 +36,6 @@ static int token_shape_ok(const char *t, size_t n)
 	return dots == 2;
 }
 
-static void dir_sync(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		(void)fsync(fd);
-		close(fd);
-	}
-}
-
 int session_save(const char *state_dir, const char *token, char **cause)
 {
 	size_t n = token != NULL ? strlen(token) : 0;
@@ -55,7 +45,6 @@ int session_save(const char *state_dir, const char *token, char **cause)
 		return -1;
 
 	char *path = xasprintf("%s/session", state_dir);
-	char *tmp = NULL;
 	int rc = -1;
 	struct stat st;
 	if (lstat(path, &st) == 0) {
@@ -70,53 +59,10 @@ int session_save(const char *state_dir, const char *token, char **cause)
 		}
 	}
 
-	unsigned char tag[8];
-	if (random_bytes(tag, sizeof tag, cause) != 0)
-		goto out;
-	tmp = xasprintf("%s/.session.%02x%02x%02x%02x%02x%02x%02x%02x", state_dir, tag[0], tag[1],
-	                tag[2], tag[3], tag[4], tag[5], tag[6], tag[7]);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		set_cause(cause, "cannot create a file in %s: %s", state_dir, strerror(errno));
-		goto out;
-	}
-	/* The umask may only remove bits; make sure nothing else was left on. */
-	(void)fchmod(fd, 0600);
 	char *line = xasprintf("%s\n", token);
-	size_t len = n + 1, done = 0;
-	int err = 0;
-	while (done < len) {
-		ssize_t w = write(fd, line + done, len - done);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			err = w < 0 ? errno : EIO;
-			break;
-		}
-		done += (size_t)w;
-	}
-	if (err == 0 && fsync(fd) != 0)
-		err = errno;
+	rc = fs_write_private(path, line, n + 1, 0, "the session file", cause);
 	free_secret(line);
-	if (close(fd) != 0 && err == 0)
-		err = errno;
-	if (err != 0) {
-		set_cause(cause, "cannot write the session file in %s: %s", state_dir,
-		          strerror(err));
-		unlink(tmp);
-		goto out;
-	}
-	/* rename() replaces a link placed here meanwhile; it never writes through one. */
-	if (rename(tmp, path) != 0) {
-		set_cause(cause, "cannot put the session file in place at %s: %s", path,
-		          strerror(errno));
-		unlink(tmp);
-		goto out;
-	}
-	dir_sync(state_dir);
-	rc = 0;
 out:
-	free(tmp);
 	free(path);
 	return rc;
 }
@@ -131,60 +77,42 @@ int session_load(const char *state_dir, char **token_out, char **notice)
 	char *path = xasprintf("%s/session", state_dir);
 	char *why = NULL;
 	char *data = NULL;
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0) {
-		if (errno == ELOOP)
-			why = xasprintf("%s is a symbolic link, so it was ignored; remove it and "
-			                "log in again",
-			                path);
-		else if (errno != ENOENT)
-			why = xasprintf("cannot read %s (%s); log in again", path, strerror(errno));
+	size_t len = 0;
+	switch (fs_read_private(path, SESSION_MAX_BYTES, false, &data, &len)) {
+	case FS_READ_OK:
+		break;
+	case FS_READ_MISSING:
 		goto out;
-	}
-	struct stat st;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+	case FS_READ_LINK:
+		why = xasprintf("%s is a symbolic link, so it was ignored; remove it and "
+		                "log in again",
+		                path);
+		goto out;
+	case FS_READ_NOT_FILE:
 		why = xasprintf("%s is not a regular file, so it was ignored; remove it and log in "
 		                "again",
 		                path);
 		goto out;
-	}
-	if (st.st_uid != geteuid()) {
+	case FS_READ_NOT_MINE:
 		why = xasprintf("%s belongs to another user, so it was ignored; remove it and log "
 		                "in again",
 		                path);
 		goto out;
-	}
-	if ((st.st_mode & 077) != 0) {
+	case FS_READ_OPEN:
 		why = xasprintf("%s could be read by other users, so it was ignored; log in again "
 		                "(the new file will be private)",
 		                path);
 		goto out;
-	}
-	if (st.st_size > SESSION_MAX_BYTES) {
+	case FS_READ_TOO_BIG:
 		why = xasprintf("%s is too big to be a session file, so it was ignored; log in "
 		                "again",
 		                path);
 		goto out;
-	}
-	data = xmalloc(SESSION_MAX_BYTES + 1);
-	size_t got = 0;
-	for (;;) {
-		ssize_t r = read(fd, data + got, SESSION_MAX_BYTES + 1 - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			why = xasprintf("cannot read %s (%s); log in again", path, strerror(errno));
-			goto out;
-		}
-		if (r == 0 || (got += (size_t)r) > SESSION_MAX_BYTES)
-			break;
-	}
-	if (got > SESSION_MAX_BYTES) {
-		why = xasprintf("%s is too big to be a session file, so it was ignored; log in "
-		                "again",
-		                path);
+	case FS_READ_FAILED:
+		why = xasprintf("cannot read %s (%s); log in again", path, strerror(errno));
 		goto out;
 	}
+	size_t got = len;
 	while (got > 0 && (data[got - 1] == '\n' || data[got - 1] == '\r' || data[got - 1] == ' ' ||
 	                   data[got - 1] == '\t'))
 		got--;
@@ -195,12 +123,7 @@ int session_load(const char *state_dir, char **token_out, char **notice)
 	}
 	*token_out = xstrndup(data, got);
 out:
-	if (fd >= 0)
-		close(fd);
-	if (data != NULL) {
-		explicit_bzero(data, SESSION_MAX_BYTES + 1);
-		free(data);
-	}
+	fs_data_free(data, len);
 	free(path);
 	if (notice != NULL)
 		*notice = why;

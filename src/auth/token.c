@@ -11,14 +11,12 @@
 #include "jarvis/token.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <cjson/cJSON.h>
 #include <jwt.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "jarvis/fs.h"
@@ -215,114 +213,63 @@ void secret_free(unsigned char *key, size_t len)
 /* Reads a key file: 0 with the key, 1 when it does not exist, -1 when it cannot be trusted. */
 static int secret_read(const char *path, unsigned char **key, size_t *len, char **cause)
 {
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return 1;
-		if (errno == ELOOP)
-			return set_cause(cause,
-			                 "%s is a symbolic link; replace it with the key file "
-			                 "itself, or delete it to make a new key (this logs "
-			                 "everyone out)",
-			                 path);
-		return set_cause(cause, "cannot open the signing key %s: %s", path,
+	char *data = NULL;
+	size_t n = 0;
+	switch (fs_read_private(path, SECRET_BYTES, false, &data, &n)) {
+	case FS_READ_OK:
+		break;
+	case FS_READ_MISSING:
+		return 1;
+	case FS_READ_LINK:
+		return set_cause(cause,
+		                 "%s is a symbolic link; replace it with the key file "
+		                 "itself, or delete it to make a new key (this logs "
+		                 "everyone out)",
+		                 path);
+	case FS_READ_NOT_FILE:
+		return set_cause(cause, "%s is not a regular file; delete it to make a new key",
+		                 path);
+	case FS_READ_NOT_MINE:
+		return set_cause(cause,
+		                 "the signing key %s belongs to another user; delete it to make "
+		                 "a new key (this logs everyone out)",
+		                 path);
+	case FS_READ_OPEN:
+		return set_cause(cause,
+		                 "the signing key %s can be read by other users; run chmod 600 %s "
+		                 "(or delete it to make a new key, which logs everyone out)",
+		                 path, path);
+	case FS_READ_TOO_BIG:
+		break;
+	case FS_READ_FAILED:
+		return set_cause(cause, "cannot read the signing key %s: %s", path,
 		                 strerror(errno));
 	}
-	struct stat st;
-	int rc = -1;
-	if (fstat(fd, &st) != 0) {
-		set_cause(cause, "cannot inspect the signing key %s: %s", path, strerror(errno));
-		goto out;
+	if (data == NULL || n != SECRET_BYTES) {
+		fs_data_free(data, n);
+		return set_cause(cause,
+		                 "the signing key %s holds %zu bytes instead of %d; delete it to "
+		                 "make a new key (this logs everyone out)",
+		                 path, n, SECRET_BYTES);
 	}
-	if (!S_ISREG(st.st_mode)) {
-		set_cause(cause, "%s is not a regular file; delete it to make a new key", path);
-		goto out;
-	}
-	if (st.st_uid != geteuid()) {
-		set_cause(cause,
-		          "the signing key %s belongs to another user; delete it to make "
-		          "a new key (this logs everyone out)",
-		          path);
-		goto out;
-	}
-	if ((st.st_mode & 077) != 0) {
-		set_cause(cause,
-		          "the signing key %s can be read by other users; run chmod 600 %s "
-		          "(or delete it to make a new key, which logs everyone out)",
-		          path, path);
-		goto out;
-	}
-	if (st.st_size != SECRET_BYTES) {
-		set_cause(cause,
-		          "the signing key %s holds %lld bytes instead of %d; delete it to "
-		          "make a new key (this logs everyone out)",
-		          path, (long long)st.st_size, SECRET_BYTES);
-		goto out;
-	}
-	unsigned char *k = xmalloc(SECRET_BYTES);
-	size_t got = 0;
-	while (got < SECRET_BYTES) {
-		ssize_t n = read(fd, k + got, SECRET_BYTES - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			secret_free(k, SECRET_BYTES);
-			set_cause(cause, "cannot read the signing key %s: %s", path,
-			          n < 0 ? strerror(errno) : "file shrank while reading");
-			goto out;
-		}
-		got += (size_t)n;
-	}
-	*key = k;
+	*key = (unsigned char *)data;
 	*len = SECRET_BYTES;
-	rc = 0;
-out:
-	close(fd);
-	return rc;
+	return 0;
 }
 
 /*
- * Makes a new key file without ever showing a half-written one: the bytes
- * go to a private temporary file that is then hard-linked into place.
- * link() fails with EEXIST when another process won the race, exactly like
- * O_EXCL, and then both use the winner's key.
+ * Makes a new key file without ever showing a half-written one, and keeps
+ * the key of another process that wins the race (FS_KEEP): then both use
+ * the winner's key.
  */
-static int secret_create(const char *dir, const char *path, char **cause)
+static int secret_create(const char *path, char **cause)
 {
-	unsigned char key[SECRET_BYTES], tag[8];
-	char hex[2 * sizeof tag + 1];
-	if (random_bytes(key, sizeof key, cause) != 0 || random_bytes(tag, sizeof tag, cause) != 0)
+	unsigned char key[SECRET_BYTES];
+	if (random_bytes(key, sizeof key, cause) != 0)
 		return -1;
-	hex_encode(tag, sizeof tag, hex);
-	char *tmp = xasprintf("%s/.jwt_secret.%s", dir, hex);
-	int rc = -1;
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		set_cause(cause, "cannot create the signing key in %s: %s", dir, strerror(errno));
-		goto out;
-	}
-	(void)fchmod(fd, 0600);
-	ssize_t n = write(fd, key, sizeof key);
-	if (n != (ssize_t)sizeof key || fsync(fd) != 0) {
-		set_cause(cause, "cannot write the signing key in %s: %s", dir,
-		          n < 0 ? strerror(errno) : "short write");
-		close(fd);
-		unlink(tmp);
-		goto out;
-	}
-	close(fd);
-	if (link(tmp, path) != 0 && errno != EEXIST) {
-		set_cause(cause, "cannot put the signing key in place at %s: %s", path,
-		          strerror(errno));
-		unlink(tmp);
-		goto out;
-	}
-	unlink(tmp);
-	rc = 0;
-out:
+	int rc = fs_write_private(path, key, sizeof key, FS_KEEP, "the signing key", cause);
 	explicit_bzero(key, sizeof key);
-	free(tmp);
-	return rc;
+	return rc < 0 ? -1 : 0;
 }
 
 int secret_load(const char *configured, const char *data_dir, unsigned char **key, size_t *len,
@@ -358,7 +305,7 @@ int secret_load(const char *configured, const char *data_dir, unsigned char **ke
 		rc = secret_read(path, key, len, cause);
 		if (rc != 1)
 			break;
-		if (secret_create(data_dir, path, cause) != 0) {
+		if (secret_create(path, cause) != 0) {
 			rc = -1;
 			break;
 		}

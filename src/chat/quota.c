@@ -20,8 +20,8 @@
 #include <unistd.h>
 
 #include "jarvis/buf.h"
-#include "jarvis/ratelimit.h"
 #include "jarvis/fs.h"
+#include "jarvis/ratelimit.h"
 #include "jarvis/store.h"
 #include "jarvis/util.h"
 
@@ -86,7 +86,7 @@ int quota_count(const struct quota_source *src, const char *model, long rpm, lon
 	return 0;
 }
 
-/* Rewrites the journal with the last day's lines only (a temp file renamed over it). */
+/* Rewrites the journal with the last day's lines only (atomically: fs_write_private). */
 static void journal_compact(const char *path, long long now)
 {
 	struct ratelimit r;
@@ -95,14 +95,9 @@ static void journal_compact(const char *path, long long now)
 	buf_init(&keep, 0);
 	journal_load(path, NULL, now, &r, &keep);
 	ratelimit_free(&r);
-	char *tmp = xasprintf("%s.tmp", path);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	bool ok = fd >= 0 && write(fd, keep.data ? keep.data : "", keep.len) == (ssize_t)keep.len;
-	if (fd >= 0 && close(fd) != 0)
-		ok = false;
-	if (!ok || rename(tmp, path) != 0)
-		unlink(tmp);
-	free(tmp);
+	/* Failing is fine: the journal is only longer until the next try. */
+	(void)fs_write_private(path, keep.data ? keep.data : "", keep.len, 0, "the request count",
+	                       NULL);
 	buf_free(&keep);
 }
 
@@ -120,7 +115,7 @@ int quota_record(const struct quota_source *src, const char *model, long long no
 	struct stat sb;
 	if (stat(path, &sb) == 0 && sb.st_size > JOURNAL_MAX)
 		journal_compact(path, now_ms);
-	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
 	int rc = 0;
 	if (fd < 0) {
 		rc = set_cause(cause, "cannot record the request in %s: %s", path, strerror(errno));

@@ -16,6 +16,7 @@
 #include <wctype.h>
 
 #include "jarvis/buf.h"
+#include "jarvis/fs.h"
 #include "jarvis/utf8.h"
 #include "jarvis/util.h"
 
@@ -529,19 +530,31 @@ const char *history_down(struct history *h, const char *current)
 
 int history_load(struct history *h, const char *path, char **cause)
 {
-	FILE *f = fopen(path, "r");
-	if (f == NULL) {
-		if (errno == ENOENT)
-			return 0;
+	char *data = NULL;
+	size_t len = 0;
+	/* Its mode is set again at the next save; what it holds is no credential. */
+	switch (fs_read_private(path, HISTORY_MAX_BYTES, true, &data, &len)) {
+	case FS_READ_OK:
+		break;
+	case FS_READ_MISSING:
+		return 0;
+	case FS_READ_LINK:
+		return set_cause(cause, "input history %s is a symbolic link, so it was not read",
+		                 path);
+	case FS_READ_NOT_FILE:
+		return set_cause(cause, "input history %s is not a regular file", path);
+	case FS_READ_NOT_MINE:
+		return set_cause(
+		    cause, "input history %s belongs to another user, so it was not read", path);
+	case FS_READ_OPEN: /* not asked for */
+	case FS_READ_TOO_BIG:
+		return set_cause(cause, "input history %s is too big, so it was not read", path);
+	case FS_READ_FAILED:
 		return set_cause(cause, "cannot read input history %s: %s", path, strerror(errno));
 	}
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t got;
-	while ((got = getline(&line, &cap, f)) != -1) {
-		size_t n = (size_t)got;
-		if (n > 0 && line[n - 1] == '\n')
-			n--;
+	for (char *line = data; line < data + len;) {
+		char *nl = memchr(line, '\n', (size_t)(data + len - line));
+		size_t n = nl != NULL ? (size_t)(nl - line) : (size_t)(data + len - line);
 		/* Undo the escapes in place: the result is never longer. */
 		size_t o = 0;
 		for (size_t i = 0; i < n; i++) {
@@ -554,37 +567,15 @@ int history_load(struct history *h, const char *path, char **cause)
 		}
 		line[o] = '\0';
 		history_add(h, line);
+		line += n + 1;
 	}
-	bool failed = ferror(f);
-	free(line);
-	fclose(f);
-	if (failed)
-		return set_cause(cause, "cannot read input history %s", path);
-	return 0;
-}
-
-/* Makes every missing directory above path, mode 0700. */
-static int make_parents(const char *path, char **cause)
-{
-	char *dir = xstrdup(path);
-	for (char *p = dir + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
-			set_cause(cause, "cannot create directory %s: %s", dir, strerror(errno));
-			free(dir);
-			return -1;
-		}
-		*p = '/';
-	}
-	free(dir);
+	free(data);
 	return 0;
 }
 
 int history_save(const struct history *h, const char *path, char **cause)
 {
-	if (make_parents(path, cause) == -1)
+	if (fs_mkdir_parent(path, cause) == -1)
 		return -1;
 	struct buf b;
 	buf_init(&b, 0);
@@ -601,35 +592,7 @@ int history_save(const struct history *h, const char *path, char **cause)
 		}
 		buf_append(&b, "\n", 1);
 	}
-	char *tmp = xasprintf("%s.tmp", path);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	int rc = 0;
-	if (fd == -1) {
-		rc = set_cause(cause, "cannot write input history %s: %s", tmp, strerror(errno));
-		goto out;
-	}
-	size_t done = 0;
-	while (done < b.len) {
-		ssize_t w = write(fd, b.data + done, b.len - done);
-		if (w == -1 && errno == EINTR)
-			continue;
-		if (w == -1) {
-			rc = set_cause(cause, "cannot write input history %s: %s", tmp,
-			               strerror(errno));
-			break;
-		}
-		done += (size_t)w;
-	}
-	if (fchmod(fd, 0600) == -1 && rc == 0)
-		rc = set_cause(cause, "cannot set mode 0600 on %s: %s", tmp, strerror(errno));
-	if (close(fd) == -1 && rc == 0)
-		rc = set_cause(cause, "cannot write input history %s: %s", tmp, strerror(errno));
-	if (rc == 0 && rename(tmp, path) == -1)
-		rc = set_cause(cause, "cannot replace input history %s: %s", path, strerror(errno));
-	if (rc != 0)
-		unlink(tmp);
-out:
-	free(tmp);
+	int rc = fs_write_private(path, b.data, b.len, 0, "the input history", cause);
 	buf_free(&b);
 	return rc;
 }

@@ -8,8 +8,8 @@
  * name a conversation or message that the server has not seen yet, and a
  * line applied twice (a crash after the apply, before the compaction) is
  * recognised by its id and skipped. Replay applies a store's lines in
- * order and then rewrites the file without them (temporary file, fsync,
- * rename): the journal is never edited in place. A last line without its
+ * order and then rewrites the file without them (fs_write_private:
+ * temporary file, fsync, rename): the journal is never edited in place. A last line without its
  * newline is a write torn by a crash: it was never acknowledged, so it is
  * ignored and dropped at the next compaction.
  *
@@ -34,12 +34,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "jarvis/fs.h"
 #include "jarvis/util.h"
 #include "record.h"
 
 #define JOURNAL "outbox.jsonl"
 #define REJECTED "outbox.rejected.jsonl"
 #define SESSION "outbox-session.json"
+/* A journal larger than this is not read: days of writes offline, with images. */
+#define OUTBOX_MAX_BYTES ((size_t)1 << 30)
 
 /*
  * The version of the lines written now. 2: a message's fields under
@@ -71,29 +74,6 @@ static char *path_in(const struct outbox *ob, const char *name)
 	return xasprintf("%s/%s", ob->dir, name);
 }
 
-/* Creates dir and its missing parents, each 0700. */
-static int make_dirs(const char *dir, char **cause)
-{
-	char *d = xstrdup(dir);
-	for (char *p = d + 1;; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		char c = *p;
-		*p = '\0';
-		if (mkdir(d, 0700) != 0 && errno != EEXIST) {
-			set_cause(cause, "store: cannot create the directory %s for the outbox: %s",
-			          d, strerror(errno));
-			free(d);
-			return -1;
-		}
-		*p = c;
-		if (c == '\0')
-			break;
-	}
-	free(d);
-	return 0;
-}
-
 static int write_all(int fd, const char *p, size_t n)
 {
 	while (n > 0) {
@@ -108,40 +88,16 @@ static int write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
-/* The whole file at path (NUL-terminated) in *out; 0, or -1 with errno. */
+/* The whole file at path (NUL-terminated) in *out, NULL when missing; 0, or -1 with errno. */
 static int read_all(const char *path, char **out, size_t *len)
 {
-	*out = NULL;
-	*len = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? 0 : -1;
-	size_t cap = 4096, n = 0;
-	char *b = xmalloc(cap);
-	for (;;) {
-		if (n + 1 >= cap) {
-			cap *= 2;
-			b = xrealloc(b, cap);
-		}
-		ssize_t r = read(fd, b + n, cap - n - 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			int e = errno;
-			free(b);
-			close(fd);
-			errno = e;
-			return -1;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	close(fd);
-	b[n] = '\0';
-	*out = b;
-	*len = n;
-	return 0;
+	/* Written 0600 by this file; another mode is no reason to lose the writes. */
+	enum fs_read r = fs_read_private(path, OUTBOX_MAX_BYTES, true, out, len);
+	if (r == FS_READ_OK || r == FS_READ_MISSING)
+		return 0;
+	if (r != FS_READ_FAILED)
+		errno = r == FS_READ_TOO_BIG ? EFBIG : r == FS_READ_LINK ? ELOOP : EPERM;
+	return -1;
 }
 
 /* The version of a line of this store (n bytes at p), or 0 when it is another's. */
@@ -195,7 +151,7 @@ static int open_journal(struct outbox *ob, char **cause)
 {
 	if (ob->fd >= 0)
 		close(ob->fd);
-	ob->fd = open(ob->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	ob->fd = open(ob->path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (ob->fd < 0)
 		return set_cause(cause, "store: cannot open the outbox %s: %s", ob->path,
 		                 strerror(errno));
@@ -237,8 +193,12 @@ struct outbox *outbox_open(const char *state_dir, const char *ident, char **caus
 		                 "HOME");
 		return NULL;
 	}
-	if (make_dirs(state_dir, cause) < 0)
+	char *why = NULL;
+	if (fs_mkdir_p(state_dir, &why) < 0) {
+		set_cause(cause, "store: %s (for the outbox)", why);
+		free(why);
 		return NULL;
+	}
 	struct outbox *ob = xcalloc(1, sizeof(*ob));
 	ob->fd = -1;
 	ob->lockfd = -1;
@@ -257,7 +217,7 @@ struct outbox *outbox_open(const char *state_dir, const char *ident, char **caus
 		ob->prefix_len[v] = strlen(s);
 	}
 	char *lock = path_in(ob, "outbox.lock");
-	ob->lockfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	ob->lockfd = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (ob->lockfd < 0) {
 		set_cause(cause, "store: cannot open %s: %s", lock, strerror(errno));
 		free(lock);
@@ -604,7 +564,7 @@ static int apply(const cJSON *j, int v, const struct store_engine *e, void *h, c
 static int reject(struct outbox *ob, const char *line, size_t len, const char *why)
 {
 	char *p = path_in(ob, REJECTED);
-	int fd = open(p, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	int fd = open(p, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	free(p);
 	if (fd < 0)
 		return -1;
@@ -616,26 +576,14 @@ static int reject(struct outbox *ob, const char *line, size_t len, const char *w
 	return rc;
 }
 
-/* Replaces the journal with `data`: temporary file, fsync, rename, fsync of the directory. */
+/* Replaces the journal with `data`, atomically (fs_write_private). */
 static int rewrite(struct outbox *ob, const char *data, size_t len, char **cause)
 {
-	char *tmp = path_in(ob, JOURNAL ".tmp");
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	int ok = fd >= 0 && write_all(fd, data, len) == 0 && fsync(fd) == 0;
-	if (fd >= 0)
-		close(fd);
-	if (!ok || rename(tmp, ob->path) != 0) {
-		set_cause(cause, "store: cannot compact the outbox %s: %s", ob->path,
-		          strerror(errno));
-		unlink(tmp);
-		free(tmp);
+	char *why = NULL;
+	if (fs_write_private(ob->path, data, len, 0, "the outbox", &why) != 0) {
+		set_cause(cause, "store: %s", why);
+		free(why);
 		return STORE_ERROR;
-	}
-	free(tmp);
-	int dfd = open(ob->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
 	}
 	return open_journal(ob, cause);
 }
@@ -746,17 +694,11 @@ static void save_session(struct outbox *ob)
 	add_str(j, "email", ob->email);
 	char *s = cJSON_PrintUnformatted(j);
 	cJSON_Delete(j);
-	char *p = path_in(ob, SESSION), *tmp = path_in(ob, SESSION ".tmp");
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	int ok = fd >= 0 && write_all(fd, s, strlen(s)) == 0 && fsync(fd) == 0;
-	if (fd >= 0)
-		close(fd);
+	char *p = path_in(ob, SESSION);
 	/* Best effort: without it only offline logins are lost, never data. */
-	if (!ok || rename(tmp, p) != 0)
-		unlink(tmp);
+	(void)fs_write_private(p, s, strlen(s), 0, "the outbox's session", NULL);
 	free(s);
 	free(p);
-	free(tmp);
 }
 
 static int same(const char *a, const char *b)

@@ -24,6 +24,7 @@
 
 #include "engine.h"
 #include "record.h"
+#include "jarvis/fs.h"
 #include "jarvis/util.h"
 
 #define BUSY_TIMEOUT_MS 5000
@@ -405,35 +406,6 @@ static void rollback(struct sq *s)
 	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
-/* Creates the missing directories of path's parent, each 0700. */
-static int make_parent(const char *path, char **cause)
-{
-	char *dir = xstrdup(path);
-	char *slash = strrchr(dir, '/');
-	if (slash == NULL || slash == dir) {
-		free(dir);
-		return 0;
-	}
-	*slash = '\0';
-	for (char *p = dir + 1;; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		char c = *p;
-		*p = '\0';
-		if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-			set_cause(cause, "store: cannot create the directory %s: %s", dir,
-			          strerror(errno));
-			free(dir);
-			return -1;
-		}
-		*p = c;
-		if (c == '\0')
-			break;
-	}
-	free(dir);
-	return 0;
-}
-
 static int migrate(struct sq *s, char **cause)
 {
 	sqlite3_stmt *stmt = NULL;
@@ -496,8 +468,12 @@ static void sq_close(void *h)
 
 void *store_sqlite_open(const char *path, char **cause)
 {
-	if (make_parent(path, cause) < 0)
+	char *dir_cause = NULL;
+	if (fs_mkdir_parent(path, &dir_cause) < 0) {
+		set_cause(cause, "store: %s", dir_cause);
+		free(dir_cause);
 		return NULL;
+	}
 	/* Create the file ourselves so it is 0600 from the first byte; SQLite gives its
 	 * -wal and -shm files the same mode. */
 	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);

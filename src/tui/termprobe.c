@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "jarvis/buf.h"
+#include "jarvis/fs.h"
 #include "jarvis/util.h"
 
 #define BUDGET_MS 25 /* the most a start waits for answers */
@@ -121,16 +122,9 @@ static void cache_write(const char *dir, const struct utf8_term *t, bool answere
 {
 	if (dir == NULL)
 		return;
-	char *parent = xstrdup(dir), *slash = strrchr(parent, '/');
-	if (slash != NULL && slash != parent) {
-		*slash = '\0';
-		mkdir(parent, 0700);
-	}
-	free(parent);
-	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
+	if (fs_mkdir_p(dir, NULL) != 0)
 		return;
 	char *path = xasprintf("%s/%s", dir, CACHE_FILE), *key = cache_key();
-	char *tmp = xasprintf("%s.%ld", path, (long)getpid());
 	struct buf out;
 	buf_init(&out, 0);
 	FILE *f = fopen(path, "r");
@@ -145,16 +139,8 @@ static void cache_write(const char *dir, const struct utf8_term *t, bool answere
 		           t->flag);
 	else
 		buf_printf(&out, "%snone\n", key);
-	FILE *w = fopen(tmp, "w");
-	if (w != NULL) {
-		bool ok = fwrite(out.data, 1, out.len, w) == out.len;
-		if (fclose(w) == 0 && ok && rename(tmp, path) == 0)
-			tmp[0] = '\0';
-	}
-	if (tmp[0])
-		unlink(tmp);
+	(void)fs_write_private(path, out.data, out.len, 0, "the terminal cache", NULL);
 	buf_free(&out);
-	free(tmp);
 	free(path);
 	free(key);
 }

@@ -3,6 +3,7 @@
 
 #include <locale.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -299,6 +300,77 @@ START_TEST(history_round_trip_through_a_file)
 }
 END_TEST
 
+/* Reads path whole into buf (NUL-terminated); the number of bytes, or -1. */
+static long slurp(const char *path, char *buf, size_t cap)
+{
+	FILE *f = fopen(path, "r");
+	if (f == NULL)
+		return -1;
+	size_t n = fread(buf, 1, cap - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	return (long)n;
+}
+
+/* Issue 10: the history was written to a predictable path.tmp with O_TRUNC,
+ * following whatever link stood there, and then renamed into place. */
+START_TEST(history_file_is_written_safely)
+{
+	char dir[] = "/tmp/jarvis-hist-XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	char path[256], tmp[300], victim[256], buf[256];
+	snprintf(path, sizeof(path), "%s/history", dir);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	snprintf(victim, sizeof(victim), "%s/victim", dir);
+	FILE *f = fopen(victim, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("not yours\n", f);
+	fclose(f);
+	/* A link at the old temporary name and one at the file itself. */
+	ck_assert_int_eq(symlink(victim, tmp), 0);
+	struct history *h = history_new(10);
+	history_add(h, "first question");
+	char *cause = NULL;
+	mode_t old = umask(0);
+	ck_assert_int_eq(history_save(h, path, &cause), 0);
+	umask(old);
+	ck_assert_int_eq(slurp(victim, buf, sizeof buf), 10);
+	ck_assert_str_eq(buf, "not yours\n");
+	struct stat st;
+	ck_assert_int_eq(lstat(path, &st), 0);
+	ck_assert(S_ISREG(st.st_mode));
+	ck_assert_int_eq(st.st_mode & 0777, 0600);
+	ck_assert_int_eq(slurp(path, buf, sizeof buf), 15);
+	ck_assert_str_eq(buf, "first question\n");
+
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(symlink(victim, path), 0);
+	history_add(h, "second");
+	ck_assert_int_eq(history_save(h, path, &cause), 0);
+	ck_assert_int_eq(slurp(victim, buf, sizeof buf), 10);
+	ck_assert_int_eq(lstat(path, &st), 0);
+	ck_assert(S_ISREG(st.st_mode));
+	ck_assert_int_eq(slurp(path, buf, sizeof buf), 22);
+	/* A link is not read as the history either. */
+	struct history *back = history_new(10);
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(symlink(victim, path), 0);
+	ck_assert_int_eq(history_load(back, path, &cause), -1);
+	ck_assert_ptr_nonnull(strstr(cause, "symbolic link"));
+	free(cause);
+	ck_assert_uint_eq(history_count(back), 0);
+
+	/* Nothing but the victim, the two links and the history is left behind. */
+	char cmd[300];
+	snprintf(cmd, sizeof cmd, "test $(ls -A %s | wc -l) -eq 3", dir);
+	ck_assert_int_eq(system(cmd), 0);
+	history_free(back);
+	history_free(h);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 static Suite *editor_suite(void)
 {
 	Suite *s = suite_create("editor");
@@ -312,6 +384,7 @@ static Suite *editor_suite(void)
 	tcase_add_test(tc, layout_for_the_input_pane);
 	tcase_add_test(tc, history_recall_keeps_the_draft);
 	tcase_add_test(tc, history_round_trip_through_a_file);
+	tcase_add_test(tc, history_file_is_written_safely);
 	suite_add_tcase(s, tc);
 	return s;
 }
