@@ -1,5 +1,5 @@
 /*
- * cmd.h: slash commands. One table (src/cmd/cmd.c) holds every command's
+ * cmd.h: slash commands. One table (src/cmd/commands.c) holds every command's
  * name, alias, usage, help line, argument counts and flags; /help, F1, Tab
  * completion and the man page's list come from it. A command changes the
  * chat and returns 0, or -1 with a cause for the status line; it never

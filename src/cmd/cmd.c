@@ -1,8 +1,7 @@
 /*
- * cmd.c: the command table, lookup, word splitting, completion and the
- * ask-and-continue plumbing (see cmd.h). The commands themselves are in
- * commands.c, grouped by what they touch; each is a few lines that call
- * the chat, so one file per command would mostly be boilerplate.
+ * cmd.c: running a typed line (see cmd.h): word splitting, masking,
+ * completion and feeding an answer to a pending ask. What the commands
+ * are and do is in commands.c, which knows nothing of this file.
  */
 #include "jarvis/cmd.h"
 
@@ -13,80 +12,6 @@
 
 #include "jarvis/chat.h"
 #include "jarvis/util.h"
-
-#include "commands.h"
-
-static const struct cmd_entry table[] = {
-    {"help", "h", "[CMD]", "list the commands and keys, or explain one", 0, 1, 0, -1, cmd_help},
-    /* The seed's one-line forms end with the password: the rest of the line, spaces and all. */
-    {"signup", NULL, "[NAME EMAIL]", "create an account and log in (password asked masked)", 0, 3,
-     CMD_SECRET | CMD_REST, 2, cmd_signup},
-    {"login", NULL, "[EMAIL]", "log in; the conversation on screen is kept", 0, 2,
-     CMD_SECRET | CMD_REST, 1, cmd_login},
-    {"logout", NULL, "", "log out and revoke this session", 0, 0, 0, -1, cmd_logout},
-    {"whoami", NULL, "", "who is logged in, and where chats are stored", 0, 0, 0, -1, cmd_whoami},
-    {"new", NULL, "[TITLE]", "start a new conversation", 0, 1, CMD_REST, -1, cmd_new},
-    {"convs", NULL, "", "list your stored conversations (F3 to browse)", 0, 0, CMD_NEEDS_LOGIN, -1,
-     cmd_convs},
-    {"select", "open", "ID|N", "open a stored conversation by id or list number", 1, 1,
-     CMD_NEEDS_LOGIN, -1, cmd_select},
-    {"rename", NULL, "TITLE", "rename this conversation", 1, 1, CMD_REST, -1, cmd_rename},
-    {"delete", NULL, "[ID|N]", "delete this (or another) stored conversation", 0, 1,
-     CMD_NEEDS_LOGIN, -1, cmd_delete},
-    {"model", "m", "[ID]", "switch the model (without ID: the F2 picker)", 0, 1, 0, -1, cmd_model},
-    {"attach", "a", "PATH...", "attach images to your next message", 1, -1, 0, -1, cmd_attach},
-    {"detach", NULL, "", "drop the images waiting to be sent", 0, 0, 0, -1, cmd_detach},
-    {"retry", "r", "", "ask the last question again", 0, 0, 0, -1, cmd_retry},
-    {"stop", NULL, "", "stop the answer that is streaming (Esc)", 0, 0, 0, -1, cmd_stop},
-    {"system", NULL, "[PROMPT|-]", "show, set or (with -) clear the system prompt", 0, 1, CMD_REST,
-     -1, cmd_system},
-    {"think", NULL, "[LEVEL]", "how hard the model thinks here: auto, off, low, medium, high, N", 0,
-     1, 0, -1, cmd_think},
-    {"thoughts", NULL, "", "show the thought summary of the last answer", 0, 0, 0, -1,
-     cmd_thoughts},
-    {"like", NULL, "", "mark the last answer as good", 0, 0, 0, -1, cmd_like},
-    {"dislike", NULL, "", "mark the last answer as bad", 0, 0, 0, -1, cmd_dislike},
-    {"export", NULL, "[FILE]", "write this conversation as Markdown", 0, 1, CMD_REST, -1,
-     cmd_export},
-    {"quota", NULL, "", "requests left for this model this minute and today", 0, 0, 0, -1,
-     cmd_quota},
-    {"clear", NULL, "", "start over: a new conversation, the old one stays", 0, 0, 0, -1,
-     cmd_clear},
-    {"quit", "q", "", "leave Jarvis (Ctrl-D on an empty line too)", 0, 0, 0, -1, cmd_quit},
-};
-
-const struct cmd_entry *cmd_table(size_t *n)
-{
-	*n = ARRAY_LEN(table);
-	return table;
-}
-
-const struct cmd_entry *cmd_find(const char *name, char **cause)
-{
-	/* Any case: a /Login typed by habit is still /login (and still masked). */
-	for (size_t i = 0; i < ARRAY_LEN(table); i++)
-		if (strcasecmp(table[i].name, name) == 0)
-			return &table[i];
-	for (size_t i = 0; i < ARRAY_LEN(table); i++)
-		if (table[i].alias != NULL && strcasecmp(table[i].alias, name) == 0)
-			return &table[i];
-	const struct cmd_entry *found = NULL;
-	size_t n = strlen(name), matches = 0;
-	for (size_t i = 0; i < ARRAY_LEN(table); i++) {
-		if (n > 0 && strncasecmp(table[i].name, name, n) == 0) {
-			found = &table[i];
-			matches++;
-		}
-	}
-	if (matches == 1)
-		return found;
-	if (matches > 1)
-		set_cause(cause, "/%s is ambiguous: type more of the command (Tab lists them)",
-		          name);
-	else
-		set_cause(cause, "unknown command /%s; /help lists them", name);
-	return NULL;
-}
 
 static void push_word(char ***words, int *n, struct buf *w)
 {
@@ -195,18 +120,6 @@ int cmd_answer(struct cmd_ctx *c, const char *answer, char **cause)
 	return rc;
 }
 
-void cmd_ctx_reset(struct cmd_ctx *c)
-{
-	free(c->ask_label);
-	c->ask_label = NULL;
-	c->ask_secret = false;
-	c->then = NULL;
-	for (size_t i = 0; i < ARRAY_LEN(c->state); i++) {
-		free_secret(c->state[i]);
-		c->state[i] = NULL;
-	}
-}
-
 bool cmd_secret_offset(const char *line, size_t *offset)
 {
 	const char *p = line + strspn(line, " \t");
@@ -216,11 +129,13 @@ bool cmd_secret_offset(const char *line, size_t *offset)
 	size_t n = strcspn(p, " \t");
 	char *name = xstrndup(p, n);
 	const struct cmd_entry *e = cmd_find(name, NULL);
+	size_t ncmd;
+	const struct cmd_entry *table = cmd_table(&ncmd);
 	/*
 	 * An ambiguous or mistyped start of /login or /signup ("/lo EMAIL PW")
 	 * may still carry a password: mask it as the command it looks like.
 	 */
-	for (size_t i = 0; e == NULL && n >= 1 && i < ARRAY_LEN(table); i++)
+	for (size_t i = 0; e == NULL && n >= 1 && i < ncmd; i++)
 		if (table[i].secret_arg >= 0 && strncasecmp(table[i].name, name, n) == 0)
 			e = &table[i];
 	free(name);
@@ -259,8 +174,9 @@ bool cmd_known(const char *line)
 
 static size_t complete_command(const char *word, char **out, size_t max)
 {
-	size_t n = 0, len = strlen(word);
-	for (size_t i = 0; i < ARRAY_LEN(table) && n < max; i++)
+	size_t n = 0, len = strlen(word), ncmd;
+	const struct cmd_entry *table = cmd_table(&ncmd);
+	for (size_t i = 0; i < ncmd && n < max; i++)
 		if (strncmp(table[i].name, word, len) == 0)
 			out[n++] = xasprintf("/%s", table[i].name);
 	return n;

@@ -1,18 +1,22 @@
 /*
- * commands.c: what each slash command does (the table is in cmd.c). They
- * only call the chat and set fields of struct cmd_ctx; none draws, none
- * blocks. Passwords never outlive the call that hands them to the chat.
+ * commands.c: the slash commands: what each does, then the table that
+ * names them (see cmd.h) and the lookup in it. They only call the chat
+ * and set fields of struct cmd_ctx; none draws, none blocks. Passwords
+ * never outlive the call that hands them to the chat. Grouped by what
+ * they touch; each is a few lines, so one file per command would mostly
+ * be boilerplate.
  */
+#include "jarvis/cmd.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "jarvis/chat.h"
 #include "jarvis/password.h"
 #include "jarvis/util.h"
-
-#include "commands.h"
 
 static void ask(struct cmd_ctx *c, const char *label, bool secret,
                 int (*then)(struct cmd_ctx *, const char *, char **))
@@ -23,13 +27,25 @@ static void ask(struct cmd_ctx *c, const char *label, bool secret,
 	c->then = then;
 }
 
+void cmd_ctx_reset(struct cmd_ctx *c)
+{
+	free(c->ask_label);
+	c->ask_label = NULL;
+	c->ask_secret = false;
+	c->then = NULL;
+	for (size_t i = 0; i < ARRAY_LEN(c->state); i++) {
+		free_secret(c->state[i]);
+		c->state[i] = NULL;
+	}
+}
+
 static void keep(struct cmd_ctx *c, int slot, const char *value)
 {
 	free_secret(c->state[slot]);
 	c->state[slot] = xstrdup(value);
 }
 
-COMMAND(help)
+static int cmd_help(struct cmd_ctx *c, int argc, char **argv, char **cause)
 {
 	if (argc == 0) {
 		c->show_help = true;
@@ -82,7 +98,7 @@ static int signup_name(struct cmd_ctx *c, const char *answer, char **cause)
 	return 0;
 }
 
-COMMAND(signup)
+static int cmd_signup(struct cmd_ctx *c, int argc, char **argv, char **cause)
 {
 	if (argc == 0) {
 		ask(c, "your name:", false, signup_name);
@@ -122,7 +138,7 @@ static int login_email(struct cmd_ctx *c, const char *answer, char **cause)
 	return 0;
 }
 
-COMMAND(login)
+static int cmd_login(struct cmd_ctx *c, int argc, char **argv, char **cause)
 {
 	if (argc == 0) {
 		ask(c, "e-mail:", false, login_email);
@@ -138,12 +154,12 @@ COMMAND(login)
 	return 0;
 }
 
-COMMAND(logout)
+static int cmd_logout(struct cmd_ctx *c, int argc, char **argv, char **cause)
 {
 	return chat_logout(c->chat, cause);
 }
 
-COMMAND(whoami)
+static int cmd_whoami(struct cmd_ctx *c, int argc, char **argv, char **cause)
 {
 	chat_whoami(c->chat);
 	return 0;
@@ -151,22 +167,22 @@ COMMAND(whoami)
 
 /* ---- conversations ---- */
 
-COMMAND(new)
+static int cmd_new(struct cmd_ctx *c, int argc, char **argv, char **cause)
 {
 	return chat_new_conv(c->chat, argc > 0 ? argv[0] : NULL, cause);
 }
 
-COMMAND(convs)
+static int cmd_convs(struct cmd_ctx *c, int argc, char **argv, char **cause)
 {
 	return chat_list_convs(c->chat, cause);
 }
 
-COMMAND(select)
+static int cmd_select(struct cmd_ctx *c, int argc, char **argv, char **cause)
 {
 	return chat_select(c->chat, argv[0], cause);
 }
 
-COMMAND(rename)
+static int cmd_rename(struct cmd_ctx *c, int argc, char **argv, char **cause)
 {
 	return chat_rename(c->chat, argv[0], cause);
 }
@@ -180,7 +196,7 @@ static int delete_confirm(struct cmd_ctx *c, const char *answer, char **cause)
 	return chat_delete(c->chat, c->state[0], cause);
 }
 
-COMMAND(delete)
+static int cmd_delete(struct cmd_ctx *c, int argc, char **argv, char **cause)
 {
 	const struct conv *conv = chat_conv(c->chat);
 	if (argc == 0 && conv->id == NULL)
@@ -192,7 +208,7 @@ COMMAND(delete)
 	return 0;
 }
 
-COMMAND(export)
+static int cmd_export(struct cmd_ctx *c, int argc, char **argv, char **cause)
 {
 	const struct conv *conv = chat_conv(c->chat);
 	if (conv->n == 0)
@@ -211,7 +227,7 @@ COMMAND(export)
 	return rc;
 }
 
-COMMAND(clear)
+static int cmd_clear(struct cmd_ctx *c, int argc, char **argv, char **cause)
 {
 	chat_clear(c->chat);
 	return 0;
@@ -219,7 +235,7 @@ COMMAND(clear)
 
 /* ---- the model and the answer ---- */
 
-COMMAND(model)
+static int cmd_model(struct cmd_ctx *c, int argc, char **argv, char **cause)
 {
 	if (argc == 0) {
 		c->show_models = true;
@@ -228,7 +244,7 @@ COMMAND(model)
 	return chat_set_model(c->chat, argv[0], cause);
 }
 
-COMMAND(attach)
+static int cmd_attach(struct cmd_ctx *c, int argc, char **argv, char **cause)
 {
 	for (int i = 0; i < argc; i++) {
 		if (chat_attach(c->chat, argv[i], cause) == -1)
@@ -238,7 +254,7 @@ COMMAND(attach)
 	return 0;
 }
 
-COMMAND(detach)
+static int cmd_detach(struct cmd_ctx *c, int argc, char **argv, char **cause)
 {
 	size_t n = chat_pending_images(c->chat);
 	chat_detach(c->chat);
@@ -246,17 +262,17 @@ COMMAND(detach)
 	return 0;
 }
 
-COMMAND(retry)
+static int cmd_retry(struct cmd_ctx *c, int argc, char **argv, char **cause)
 {
 	return chat_retry(c->chat, cause);
 }
 
-COMMAND(stop)
+static int cmd_stop(struct cmd_ctx *c, int argc, char **argv, char **cause)
 {
 	return chat_stop(c->chat, cause);
 }
 
-COMMAND(system)
+static int cmd_system(struct cmd_ctx *c, int argc, char **argv, char **cause)
 {
 	if (argc == 0) {
 		const char *s = chat_system(c->chat);
@@ -273,7 +289,7 @@ COMMAND(system)
 	return 0;
 }
 
-COMMAND(think)
+static int cmd_think(struct cmd_ctx *c, int argc, char **argv, char **cause)
 {
 	if (argc == 1 && chat_set_thinking(c->chat, argv[0], cause) == -1)
 		return -1;
@@ -282,7 +298,7 @@ COMMAND(think)
 	return 0;
 }
 
-COMMAND(thoughts)
+static int cmd_thoughts(struct cmd_ctx *c, int argc, char **argv, char **cause)
 {
 	const char *t = chat_last_thoughts(c->chat);
 	if (t == NULL) {
@@ -294,17 +310,17 @@ COMMAND(thoughts)
 	return 0;
 }
 
-COMMAND(like)
+static int cmd_like(struct cmd_ctx *c, int argc, char **argv, char **cause)
 {
 	return chat_feedback(c->chat, 1, cause);
 }
 
-COMMAND(dislike)
+static int cmd_dislike(struct cmd_ctx *c, int argc, char **argv, char **cause)
 {
 	return chat_feedback(c->chat, -1, cause);
 }
 
-COMMAND(quota)
+static int cmd_quota(struct cmd_ctx *c, int argc, char **argv, char **cause)
 {
 	char *line = chat_quota_line(c->chat);
 	chat_notice(c->chat, "%s: %s", chat_model(c->chat),
@@ -313,8 +329,82 @@ COMMAND(quota)
 	return 0;
 }
 
-COMMAND(quit)
+static int cmd_quit(struct cmd_ctx *c, int argc, char **argv, char **cause)
 {
 	chat_quit(c->chat);
 	return 0;
+}
+
+/* ---- the table ---- */
+
+static const struct cmd_entry table[] = {
+    {"help", "h", "[CMD]", "list the commands and keys, or explain one", 0, 1, 0, -1, cmd_help},
+    /* The seed's one-line forms end with the password: the rest of the line, spaces and all. */
+    {"signup", NULL, "[NAME EMAIL]", "create an account and log in (password asked masked)", 0, 3,
+     CMD_SECRET | CMD_REST, 2, cmd_signup},
+    {"login", NULL, "[EMAIL]", "log in; the conversation on screen is kept", 0, 2,
+     CMD_SECRET | CMD_REST, 1, cmd_login},
+    {"logout", NULL, "", "log out and revoke this session", 0, 0, 0, -1, cmd_logout},
+    {"whoami", NULL, "", "who is logged in, and where chats are stored", 0, 0, 0, -1, cmd_whoami},
+    {"new", NULL, "[TITLE]", "start a new conversation", 0, 1, CMD_REST, -1, cmd_new},
+    {"convs", NULL, "", "list your stored conversations (F3 to browse)", 0, 0, CMD_NEEDS_LOGIN, -1,
+     cmd_convs},
+    {"select", "open", "ID|N", "open a stored conversation by id or list number", 1, 1,
+     CMD_NEEDS_LOGIN, -1, cmd_select},
+    {"rename", NULL, "TITLE", "rename this conversation", 1, 1, CMD_REST, -1, cmd_rename},
+    {"delete", NULL, "[ID|N]", "delete this (or another) stored conversation", 0, 1,
+     CMD_NEEDS_LOGIN, -1, cmd_delete},
+    {"model", "m", "[ID]", "switch the model (without ID: the F2 picker)", 0, 1, 0, -1, cmd_model},
+    {"attach", "a", "PATH...", "attach images to your next message", 1, -1, 0, -1, cmd_attach},
+    {"detach", NULL, "", "drop the images waiting to be sent", 0, 0, 0, -1, cmd_detach},
+    {"retry", "r", "", "ask the last question again", 0, 0, 0, -1, cmd_retry},
+    {"stop", NULL, "", "stop the answer that is streaming (Esc)", 0, 0, 0, -1, cmd_stop},
+    {"system", NULL, "[PROMPT|-]", "show, set or (with -) clear the system prompt", 0, 1, CMD_REST,
+     -1, cmd_system},
+    {"think", NULL, "[LEVEL]", "how hard the model thinks here: auto, off, low, medium, high, N", 0,
+     1, 0, -1, cmd_think},
+    {"thoughts", NULL, "", "show the thought summary of the last answer", 0, 0, 0, -1,
+     cmd_thoughts},
+    {"like", NULL, "", "mark the last answer as good", 0, 0, 0, -1, cmd_like},
+    {"dislike", NULL, "", "mark the last answer as bad", 0, 0, 0, -1, cmd_dislike},
+    {"export", NULL, "[FILE]", "write this conversation as Markdown", 0, 1, CMD_REST, -1,
+     cmd_export},
+    {"quota", NULL, "", "requests left for this model this minute and today", 0, 0, 0, -1,
+     cmd_quota},
+    {"clear", NULL, "", "start over: a new conversation, the old one stays", 0, 0, 0, -1,
+     cmd_clear},
+    {"quit", "q", "", "leave Jarvis (Ctrl-D on an empty line too)", 0, 0, 0, -1, cmd_quit},
+};
+
+const struct cmd_entry *cmd_table(size_t *n)
+{
+	*n = ARRAY_LEN(table);
+	return table;
+}
+
+const struct cmd_entry *cmd_find(const char *name, char **cause)
+{
+	/* Any case: a /Login typed by habit is still /login (and still masked). */
+	for (size_t i = 0; i < ARRAY_LEN(table); i++)
+		if (strcasecmp(table[i].name, name) == 0)
+			return &table[i];
+	for (size_t i = 0; i < ARRAY_LEN(table); i++)
+		if (table[i].alias != NULL && strcasecmp(table[i].alias, name) == 0)
+			return &table[i];
+	const struct cmd_entry *found = NULL;
+	size_t n = strlen(name), matches = 0;
+	for (size_t i = 0; i < ARRAY_LEN(table); i++) {
+		if (n > 0 && strncasecmp(table[i].name, name, n) == 0) {
+			found = &table[i];
+			matches++;
+		}
+	}
+	if (matches == 1)
+		return found;
+	if (matches > 1)
+		set_cause(cause, "/%s is ambiguous: type more of the command (Tab lists them)",
+		          name);
+	else
+		set_cause(cause, "unknown command /%s; /help lists them", name);
+	return NULL;
 }
