@@ -5,6 +5,7 @@
  */
 #include "panels.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,8 @@
 #include "jarvis/cmd.h"
 #include "jarvis/utf8.h"
 #include "jarvis/util.h"
+
+#include "keys.h"
 
 #define NAME_COLS 22 /* "/name usage" before its help on one row */
 #define KEY_COLS 16  /* a key's name before its help */
@@ -21,7 +24,7 @@ struct help {
 	char **lines;
 	size_t n, cap;
 	int width;
-	const struct help_key *keys;
+	const struct key_binding *keys;
 	size_t nkeys;
 };
 
@@ -80,6 +83,24 @@ static void add_entry(struct help *h, const char *name, int cols, const char *te
 	add_wrapped(h, text, INDENT, width);
 }
 
+/* One row per help text: keys in a row of the table with the same help share it. */
+static void add_keys(struct help *h, int width)
+{
+	struct buf names;
+	buf_init(&names, 0);
+	for (size_t i = 0; i < h->nkeys; i++) {
+		const struct key_binding *k = &h->keys[i];
+		bool same_name = i > 0 && strcmp(h->keys[i - 1].name, k->name) == 0;
+		if (!same_name)
+			buf_printf(&names, "%s%s", names.len ? " " : "", k->name);
+		if (i + 1 < h->nkeys && strcmp(h->keys[i + 1].help, k->help) == 0)
+			continue;
+		add_entry(h, names.data, KEY_COLS, k->help, width);
+		buf_reset(&names);
+	}
+	buf_free(&names);
+}
+
 static void build(struct help *h, int width)
 {
 	clear_lines(h);
@@ -95,11 +116,10 @@ static void build(struct help *h, int width)
 	}
 	add_line(h, xstrdup(""));
 	add_line(h, xstrdup("Keys:"));
-	for (size_t i = 0; i < h->nkeys; i++)
-		add_entry(h, h->keys[i].name, KEY_COLS, h->keys[i].help, width);
+	add_keys(h, width);
 }
 
-void help_set_keys(struct panel *p, const struct help_key *keys, size_t n)
+void help_set_keys(struct panel *p, const struct key_binding *keys, size_t n)
 {
 	struct help *h = p->data;
 	h->keys = keys;

@@ -7,17 +7,13 @@
 
 #include "panel.h"
 
-/* A key as F1 lists it. */
-struct help_key {
-	const char *name; /* as a user reads it: "C-k", "Alt-Enter", "F1" */
-	const char *help; /* one line */
-};
+struct key_binding;
 
 extern const struct panel_ops help_panel;
 extern const struct panel_ops model_panel;
 extern const struct panel_ops conv_panel;
 
-/* Gives the open help panel the keys to list (after panel_open). */
-void help_set_keys(struct panel *p, const struct help_key *keys, size_t n);
+/* Gives the open help panel the key table to list (after panel_open). */
+void help_set_keys(struct panel *p, const struct key_binding *keys, size_t n);
 
 #endif

@@ -98,6 +98,19 @@ def man_commands():
     return re.findall(r"^\.BI? /([a-z]+)", section, re.M)
 
 
+def man_keys():
+    """The key names in the tags of the man page's KEYS section (the unit test ties them to the table)."""
+    with open(MAN, encoding="utf-8") as f:
+        text = f.read()
+    section = text.split("\n.SH KEYS\n", 1)[1].split("\n.SH ", 1)[0]
+    names = []
+    for tag in re.findall(r"^\.TP\n(\.BR? .*)$", section, re.M):
+        args = re.findall(r'"([^"]*)"|(\S+)', tag.split(" ", 1)[1])
+        words = [a or b for a, b in args]
+        names += [w.replace("\\-", "-") for w in words[0::2]]
+    return names
+
+
 def help_pages(t):
     """Opens F1 and pages down to its end; returns every row seen, in order, and the last screen."""
     t.send_keys("F1")
@@ -129,6 +142,14 @@ def test_f1_scrolls_to_the_last_command_and_the_keys(jarvis_tui, fake_gemini, wi
     for name in cmds:
         assert re.search(r"/%s\b" % name, text), (name, text)
     assert "Keys:" in text
+    keys = text.split("Keys:", 1)[1]
+    names = man_keys()
+    assert len(names) > 20
+    for name in names:
+        assert name in keys, (name, keys)
+    # the last key of the table is on the last page, inside the box
+    tail = "\n".join(last)
+    assert "F3" in tail and "conversations" in tail.split("F3", 1)[1], tail
     # long help lines are wrapped under their command, not cut at the border
     for words in ("F2 picker)", "(password asked masked)", "(Ctrl-D on an empty line too)"):
         assert " ".join(words.split()) in " ".join(text.replace("│", " ").split()), (words, text)

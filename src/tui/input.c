@@ -1,0 +1,213 @@
+/*
+ * input.c: what the input line does with its text: send it as a message,
+ * run it as a command, answer a command's question, complete it, recall
+ * the input history, and wipe it when it holds a password. Keys reach
+ * these through the key table (keys.c); nothing here reads keys or draws.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "jarvis/buf.h"
+#include "jarvis/chat.h"
+#include "jarvis/cmd.h"
+#include "jarvis/editor.h"
+#include "jarvis/utf8.h"
+#include "jarvis/util.h"
+
+#include "history.h"
+#include "panels.h"
+#include "state.h"
+
+void input_hint(struct tui *t, const char *hint)
+{
+	free(t->hint);
+	t->hint = hint ? xstrdup(hint) : NULL;
+}
+
+void input_insert(struct tui *t, unsigned wc)
+{
+	char utf[4];
+	size_t n = utf8_encode((uint32_t)wc, utf);
+	editor_insert(t->editor, utf, n);
+}
+
+bool input_secret(const struct tui *t)
+{
+	size_t off;
+	return t->ctx.ask_secret || cmd_secret_offset(editor_text(t->editor), &off);
+}
+
+void input_wipe(struct tui *t)
+{
+	size_t n = editor_len(t->editor);
+	if (n > 0) {
+		char *blank = xmalloc(n + 1);
+		memset(blank, ' ', n);
+		blank[n] = '\0';
+		editor_set_text(t->editor, blank);
+		free(blank);
+	}
+	editor_clear(t->editor);
+}
+
+static void show_cause(struct tui *t, char *cause)
+{
+	if (cause != NULL) {
+		chat_notice(t->chat, "%s", cause);
+		free(cause);
+	}
+}
+
+static void after_command(struct tui *t)
+{
+	if (t->ctx.show_help) {
+		t->ctx.show_help = false;
+		tui_open_panel(t, &help_panel);
+	}
+	if (t->ctx.show_models) {
+		t->ctx.show_models = false;
+		tui_open_panel(t, &model_panel);
+	}
+}
+
+void input_save_history(struct tui *t)
+{
+	if (t->history_path != NULL)
+		history_save(t->inputs, t->history_path, NULL);
+}
+
+/* An answer to a question (maybe a password): never kept anywhere. */
+static void submit_answer(struct tui *t, char *text)
+{
+	char *cause = NULL;
+	input_wipe(t);
+	if (cmd_answer(&t->ctx, text, &cause) == -1) {
+		show_cause(t, cause);
+		cmd_ctx_reset(&t->ctx);
+	}
+	free_secret(text);
+	after_command(t);
+}
+
+static void submit_command(struct tui *t, char *text)
+{
+	char *cause = NULL;
+	size_t off;
+	bool secret = cmd_secret_offset(text, &off);
+	int rc = cmd_run(&t->ctx, text, &cause);
+	/* A line that named no command may be a mistyped password command. */
+	if (!secret && cmd_known(text)) {
+		history_add(t->inputs, text);
+		input_save_history(t);
+	}
+	if (secret)
+		input_wipe(t);
+	else if (rc == 0)
+		editor_clear(t->editor);
+	if (rc == -1)
+		show_cause(t, cause);
+	free_secret(text);
+	after_command(t);
+}
+
+void input_submit(struct tui *t)
+{
+	char *text = editor_get_text(t->editor);
+	char *cause = NULL;
+	if (t->ctx.then != NULL) {
+		submit_answer(t, text);
+		return;
+	}
+	/* A command with blanks before it is still a command (and maybe a password). */
+	if (text[strspn(text, " \t")] == '/') {
+		submit_command(t, text);
+		return;
+	}
+	if (chat_send(t->chat, text, &cause) == -1) {
+		/* Not sent: the text stays in the input to fix or send again. */
+		show_cause(t, cause);
+		free(text);
+		return;
+	}
+	history_add(t->inputs, text);
+	input_save_history(t);
+	history_reset(t->inputs);
+	editor_clear(t->editor);
+	hist_follow(t->hist);
+	free(text);
+}
+
+void input_complete(struct tui *t)
+{
+	const char *text = editor_text(t->editor);
+	if (text[0] != '/' || editor_cursor(t->editor) != editor_len(t->editor))
+		return;
+	char *cands[64];
+	size_t n = cmd_complete(text, cands, ARRAY_LEN(cands));
+	if (n == 0) {
+		input_hint(t, "no completions");
+		return;
+	}
+	/* The longest common prefix of all candidates replaces the word. */
+	size_t common = strlen(cands[0]);
+	for (size_t i = 1; i < n; i++) {
+		size_t k = 0;
+		while (k < common && cands[i][k] == cands[0][k])
+			k++;
+		common = k;
+	}
+	const char *space = strrchr(text, ' ');
+	size_t word_start = space ? (size_t)(space - text) + 1 : 0;
+	struct buf b;
+	buf_init(&b, 0);
+	buf_append(&b, text, word_start);
+	buf_append(&b, cands[0], common);
+	if (n == 1 && cands[0][common - 1] != '/')
+		buf_puts(&b, " ");
+	editor_set_text(t->editor, b.data);
+	buf_free(&b);
+	if (n > 1) {
+		struct buf list;
+		buf_init(&list, 4096);
+		for (size_t i = 0; i < n; i++)
+			buf_printf(&list, "%s%s", i ? "  " : "", cands[i]);
+		input_hint(t, list.data);
+		buf_free(&list);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(cands[i]);
+}
+
+void input_recall(struct tui *t, bool up)
+{
+	if (t->ctx.then != NULL)
+		return; /* answers to questions have no history */
+	if (input_secret(t))
+		input_wipe(t); /* never parked as a draft */
+	char *current = editor_get_text(t->editor);
+	const char *line = up ? history_up(t->inputs, current) : history_down(t->inputs, current);
+	if (line != NULL)
+		editor_set_text(t->editor, line);
+	free(current);
+}
+
+/*
+ * A question (a password, F3's new title) borrows the input line: the
+ * draft being typed is put aside when it starts and given back, as it was,
+ * when it is answered or cancelled. A question never eats a draft.
+ */
+void input_sync_ask(struct tui *t)
+{
+	if (t->ctx.then != NULL && !t->asking) {
+		t->asking = true;
+		free(t->parked);
+		t->parked = editor_get_text(t->editor);
+		editor_clear(t->editor);
+	} else if (t->ctx.then == NULL && t->asking) {
+		t->asking = false;
+		if (t->parked != NULL && editor_len(t->editor) == 0)
+			editor_set_text(t->editor, t->parked);
+		free(t->parked);
+		t->parked = NULL;
+	}
+}

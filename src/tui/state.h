@@ -1,0 +1,78 @@
+/*
+ * state.h: the terminal front end's state, private to src/tui/. tui.c owns
+ * it (windows, drawing, the life cycle), keys.c turns keys into actions
+ * through the key table, input.c does what the input line does with its
+ * text (send, run a command, complete, recall, wipe a password).
+ */
+#ifndef JARVIS_TUI_STATE_H
+#define JARVIS_TUI_STATE_H
+
+#include <curses.h>
+#include <stdbool.h>
+
+#include "jarvis/cmd.h"
+
+struct config;
+struct loop;
+struct chat;
+struct hist;
+struct panel;
+struct panel_ops;
+struct editor;
+struct history;
+
+struct tui {
+	const struct config *cfg;
+	struct loop *loop;
+	struct chat *chat;
+	struct hist *hist;
+	struct panel *panel;
+	struct editor *editor;
+	struct history *inputs;
+	char *history_path;
+	struct cmd_ctx ctx;
+
+	WINDOW *hist_win, *status_win, *input_win;
+	int lines, cols, input_h;
+	bool colors;
+
+	bool quit;
+	bool need_render;
+	long long last_render_ms;
+	unsigned render_timer;
+	unsigned spin_timer;
+	unsigned spin;
+	bool pasting;
+	long long ctrl_c_ms; /* when Ctrl-C was pressed on an empty idle line */
+	char *hint;          /* a short status hint until the next key */
+	bool asking;         /* a command's question (ctx.then) holds the input */
+	char *parked;        /* the draft put aside while it does */
+};
+
+/* tui.c */
+/* Opens a panel (F1 gets the key table). */
+void tui_open_panel(struct tui *t, const struct panel_ops *ops);
+/* Columns the prompt takes before the text. */
+int tui_prompt_width(const struct tui *t);
+
+/* input.c */
+/* A short hint on the status line until the next key (NULL: none). */
+void input_hint(struct tui *t, const char *hint);
+/* Inserts one typed character. */
+void input_insert(struct tui *t, unsigned wc);
+/* True while the input holds (or is about to hold) a password. */
+bool input_secret(const struct tui *t);
+/* Overwrites the input's bytes before emptying it: a password must not linger. */
+void input_wipe(struct tui *t);
+/* Enter: answers a question, runs a command or sends the message. */
+void input_submit(struct tui *t);
+/* Tab: completes a command or a path. */
+void input_complete(struct tui *t);
+/* Up/Down on the first/last row: recall the input history. */
+void input_recall(struct tui *t, bool up);
+/* After a key: park or give back the draft around a command's question. */
+void input_sync_ask(struct tui *t);
+/* Saves the input history (when it has a file). */
+void input_save_history(struct tui *t);
+
+#endif
