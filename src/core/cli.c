@@ -401,9 +401,9 @@ static const char help_head[] =
 static const char help_tail[] =
     "\n"
     "Keys in the chat:\n"
-    "  Enter send, Alt-Enter or Ctrl-J new line, Up/Down input history,\n"
-    "  PgUp/PgDn scroll, F1 help, F2 models, F3 conversations, Esc or Ctrl-C\n"
-    "  stop an answer, Ctrl-D or /quit leave. Type /help for the commands.\n"
+    "  Enter send, Alt-Enter, Shift-Enter or Ctrl-J new line, Up/Down input\n"
+    "  history, PgUp/PgDn scroll, F1 help, F2 models, F3 conversations, Esc or\n"
+    "  Ctrl-C stop an answer, Ctrl-D or /quit leave. Type /help for the commands.\n"
     "\n"
     "Exit status:\n"
     "  0 success, 1 API or network failure, 2 usage or configuration error,\n"

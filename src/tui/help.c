@@ -79,7 +79,7 @@ static void add_entry(struct help *h, const char *name, int cols, const char *te
 		add_line(h, xasprintf("  %s%*s %s", name, pad, "", text));
 		return;
 	}
-	add_line(h, xasprintf("  %s", name));
+	add_wrapped(h, name, 2, width); /* several keys' names may not fit on one row */
 	add_wrapped(h, text, INDENT, width);
 }
 

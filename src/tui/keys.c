@@ -274,6 +274,8 @@ static const struct key_binding table[] = {
     {ALT('\r'), "Alt-Enter", act_newline, "new line in the message"},
     {ALT('\n'), "Alt-Enter", act_newline, "new line in the message"},
     {CTRL('J'), "Ctrl-J", act_newline, "new line in the message"},
+    {CODE(KEY_SHIFT_ENTER), "Shift-Enter", act_newline, "new line in the message"},
+    {CODE(KEY_CTRL_ENTER), "Ctrl-Enter", act_newline, "new line in the message"},
     {CTRL('A'), "Ctrl-A", act_home, "start of the line"},
     {CTRL('E'), "Ctrl-E", act_end, "end of the line"},
     {CODE(KEY_HOME), "Home", act_home_or_top, "start of the line; empty: top of history"},
@@ -283,7 +285,9 @@ static const struct key_binding table[] = {
     {CTRL('F'), "Ctrl-F", act_right, "forward one character"},
     {CODE(KEY_RIGHT), "Right", act_right, "forward one character"},
     {ALT('b'), "Alt-B", act_word_left, "back one word"},
+    {CODE(KEY_CTRL_LEFT), "Ctrl-Left", act_word_left, "back one word"},
     {ALT('f'), "Alt-F", act_word_right, "forward one word"},
+    {CODE(KEY_CTRL_RIGHT), "Ctrl-Right", act_word_right, "forward one word"},
     {KEY_DEL_CHAR, "Backspace", act_backspace, "delete the character before"},
     {CTRL('H'), "Backspace", act_backspace, "delete the character before"},
     {CODE(KEY_BACKSPACE), "Backspace", act_backspace, "delete the character before"},
@@ -328,6 +332,20 @@ void keys_setup(void)
 	/* Bracketed paste: the terminal wraps pastes in these two sequences. */
 	define_key("\033[200~", KEY_PASTE_BEGIN);
 	define_key("\033[201~", KEY_PASTE_END);
+	/* Ctrl-Left/Right: terminfo may name them (kLFT5) with a code of its own. */
+	static const struct {
+		const char *seq;
+		int code;
+	} more[] = {
+	    {"\033[1;5D", KEY_CTRL_LEFT},
+	    {"\033[1;5C", KEY_CTRL_RIGHT},
+	    {"\033[1;3D", KEY_CTRL_LEFT},
+	    {"\033[1;3C", KEY_CTRL_RIGHT},
+	};
+	for (size_t i = 0; i < ARRAY_LEN(more); i++) {
+		define_key(more[i].seq, 0);
+		define_key(more[i].seq, more[i].code);
+	}
 }
 
 /* Pasted text is inserted as it is: Enter never sends from a paste. */
@@ -337,16 +355,6 @@ static void paste_char(struct tui *t, int key)
 		editor_newline(t->editor);
 	else if (key == '\t' || (key >= 32 && key != KEY_DEL_CHAR && !(key & KEY_IS_CODE)))
 		input_insert(t, (unsigned)key);
-}
-
-/* ESC, and what follows it: Alt-x arrives as ESC x; a lone ESC has nothing after it. */
-static int read_escape(struct tui *t)
-{
-	wint_t next;
-	int rc = wget_wch(t->input_win, &next);
-	if (rc == OK)
-		return ALT((int)next);
-	return KEY_ESCAPE;
 }
 
 static void dispatch(struct tui *t, int key)
@@ -382,7 +390,9 @@ void keys_read(void *ud, int fd, short revents)
 	while (t->input_win != NULL && (rc = wget_wch(t->input_win, &wc)) != ERR) {
 		int key = rc == KEY_CODE_YES ? CODE((int)wc) : (int)wc;
 		if (key == KEY_ESCAPE && !t->pasting)
-			key = read_escape(t);
+			key = keys_escape(t->input_win);
+		if (key == KEY_SWALLOWED)
+			continue;
 		chat_clear_error(t->chat);
 		if (key != CTRL('C')) {
 			input_hint(t, NULL);

@@ -23,6 +23,10 @@
 enum {
 	KEY_PASTE_BEGIN = KEY_MAX + 1, /* bracketed paste: ESC[200~ */
 	KEY_PASTE_END,                 /* ESC[201~ */
+	KEY_CTRL_LEFT,                 /* ESC[1;5D (and Alt-Left, ESC[1;3D) */
+	KEY_CTRL_RIGHT,                /* ESC[1;5C */
+	KEY_SHIFT_ENTER,               /* CSI-u ESC[13;2u, modifyOtherKeys ESC[27;2;13~ */
+	KEY_CTRL_ENTER,                /* ESC[13;5u, ESC[27;5;13~ */
 };
 
 struct tui;
@@ -34,10 +38,15 @@ struct key_binding {
 	const char *help; /* F1's line; keys in a row with the same help share it */
 };
 
+/* What read_escape() gives for a sequence it swallows (a focus event, an unknown key). */
+#define KEY_SWALLOWED (-1)
+
 /* The table, in the order F1 lists it. */
 const struct key_binding *keys_table(size_t *n);
 /* Binds the sequences above (after newterm). */
 void keys_setup(void);
+/* After an ESC: Alt-x, a key sent as a sequence, a lone KEY_ESCAPE or KEY_SWALLOWED (escape.c). */
+int keys_escape(WINDOW *w);
 /* Reads and acts on every key waiting on the terminal (a loop fd callback). */
 void keys_read(void *ud, int fd, short revents);
 

@@ -1,0 +1,91 @@
+"""End-to-end tests of typing in the TUI (issue 13, "Typing"): the keys that
+terminals send as escape sequences, slash lines that are messages,
+readline-grade editing, the external editor, suspend and SIGTERM.
+
+What it is for: what a user types reaches the request exactly as meant, at
+80x24 and 120x40. Raw sequences are sent as bytes (send-keys -H), as a
+terminal would send them.
+What it must not do: sleep for long fixed times or reach the network.
+"""
+
+import re
+import time
+
+import pytest
+
+from test_tui import last_user_text, start, wait_until
+
+SIZES = [(80, 24), (120, 40)]
+
+
+def send_bytes(t, data):
+    """Bytes to the program as the terminal would send them."""
+    t.cmd("send-keys", "-t", t.target, "-H", *["%02x" % b for b in data])
+
+
+def sent_text(t, fake_gemini, n=1):
+    """Press Enter and return the text of the n-th request's last user turn."""
+    t.send_keys("Enter")
+    reqs = fake_gemini.wait_requests(n, "stream")
+    return last_user_text(reqs[n - 1]["json"])
+
+
+def typed(t, text):
+    t.send_text(text)
+    t.wait_for(text.split("\n")[-1][-8:])
+
+
+@pytest.mark.parametrize("width,height", SIZES)
+def test_shift_and_ctrl_enter_insert_a_newline(jarvis_tui, fake_gemini, width, height):
+    t = start(jarvis_tui, width, height)
+    fake_gemini.wait_requests(1, "models")
+    typed(t, "one")
+    send_bytes(t, b"\x1b[13;2u")  # Shift-Enter, CSI-u
+    typed(t, "two")
+    send_bytes(t, b"\x1b[13;5u")  # Ctrl-Enter, CSI-u
+    typed(t, "three")
+    send_bytes(t, b"\x1b[27;2;13~")  # Shift-Enter, xterm modifyOtherKeys
+    typed(t, "four")
+    send_bytes(t, b"\x1b[27;5;13~")  # Ctrl-Enter, modifyOtherKeys
+    typed(t, "five")
+    screen = t.screen()
+    assert "13;" not in screen and "[27" not in screen, t.show()
+    assert fake_gemini.api_requests("stream") == []  # none of them sent
+    assert sent_text(t, fake_gemini) == "one\ntwo\nthree\nfour\nfive"
+
+
+@pytest.mark.parametrize("width,height", SIZES)
+def test_unknown_sequences_are_swallowed(jarvis_tui, fake_gemini, width, height):
+    t = start(jarvis_tui, width, height)
+    fake_gemini.wait_requests(1, "models")
+    typed(t, "a")
+    for seq in (b"\x1b[I", b"\x1b[O",            # focus in, focus out
+                b"\x1b[?1;2c",                   # a late device-attributes answer
+                b"\x1b[12;40R",                  # a late cursor position report
+                b"\x1b[?2027;0$y",               # a late DECRQM answer
+                b"\x1b[57;3~", b"\x1b[57399u",   # keys nobody knows (kitty's keypad 0)
+                b"\x1b]11;rgb:0000/0000/0000\x07"):  # an OSC reply
+        send_bytes(t, seq)
+    typed(t, "b")
+    t.send_keys("Left", "Left")
+    send_bytes(t, b"\x1b[4~")  # End as some TERMs send it
+    typed(t, "c")
+    screen = t.screen()
+    for junk in ("[I", "[O", "1;2c", "40R", "2027", "57;3", "57399", "rgb:"):
+        assert junk not in screen, (junk, t.show())
+    assert sent_text(t, fake_gemini) == "abc"
+
+
+@pytest.mark.parametrize("width,height", SIZES)
+def test_ctrl_left_and_right_move_by_word(jarvis_tui, fake_gemini, width, height):
+    t = start(jarvis_tui, width, height)
+    fake_gemini.wait_requests(1, "models")
+    typed(t, "alpha beta gamma")
+    t.send_keys("C-Left")
+    t.send_keys("C-Left")
+    typed(t, "X")
+    t.send_keys("C-Right")
+    typed(t, "Y")
+    send_bytes(t, b"\x1b[1;5D")  # Ctrl-Left as the sequence itself
+    typed(t, "Z")
+    assert sent_text(t, fake_gemini) == "alpha ZXbetaY gamma"
