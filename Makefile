@@ -307,7 +307,7 @@ bench: bench-parser bench-store bench-wrap bench-oneshot bench-tui bench-gemini-
 bench-wrap: $(BUILD)/bench/wrap_bench
 	$(BUILD)/bench/wrap_bench
 
-$(BUILD)/bench/wrap_bench: bench/wrap_bench.c src/core/markdown.c src/core/wrap.c \
+$(BUILD)/bench/wrap_bench: bench/wrap_bench.c $(wildcard src/core/markdown*.c) src/core/wrap.c \
   src/core/utf8.c src/core/util.c src/core/buf.c
 	@mkdir -p $(@D)
 	$(CC) -O2 -std=c11 -D_GNU_SOURCE -Iinclude -o $@ $^ $(shell pkg-config --cflags --libs md4c libutf8proc)

@@ -6,7 +6,7 @@
  * total CPU time. Not part of `make`; build and run from the top with:
  *
  *   cc -O2 -std=c11 -D_GNU_SOURCE -Iinclude bench/wrap_bench.c \
- *      src/core/markdown.c src/core/wrap.c src/core/utf8.c src/core/util.c \
+ *      src/core/markdown*.c src/core/wrap.c src/core/utf8.c src/core/util.c \
  *      src/core/buf.c $(pkg-config --cflags --libs md4c) -o build/wrap_bench
  *   ./build/wrap_bench
  */
