@@ -25,9 +25,9 @@
 #include <unistd.h>
 
 #include "jarvis/account.h"
-#include "jarvis/app.h"
 #include "jarvis/cli.h"
 #include "jarvis/config.h"
+#include "jarvis/exit.h"
 #include "jarvis/export.h"
 #include "jarvis/exporter.h"
 #include "jarvis/passprompt.h"

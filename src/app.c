@@ -15,6 +15,7 @@
 #include "jarvis/cli.h"
 #include "jarvis/completion.h"
 #include "jarvis/config.h"
+#include "jarvis/exit.h"
 #include "jarvis/gemini.h"
 #include "jarvis/loop.h"
 #include "jarvis/models.h"

@@ -27,12 +27,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "jarvis/app.h"
 #include "jarvis/attach.h"
 #include "jarvis/cli.h"
 #include "jarvis/config.h"
 #include "jarvis/conv.h"
 #include "jarvis/exchange.h"
+#include "jarvis/exit.h"
 #include "jarvis/gemini.h"
 #include "jarvis/account.h"
 #include "jarvis/loop.h"

@@ -17,11 +17,11 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "jarvis/app.h"
 #include "jarvis/chat.h"
 #include "jarvis/cmd.h"
 #include "jarvis/config.h"
 #include "jarvis/editor.h"
+#include "jarvis/exit.h"
 #include "jarvis/loop.h"
 #include "jarvis/utf8.h"
 #include "jarvis/util.h"
