@@ -1,9 +1,11 @@
 /*
  * editor.h: the multi-line UTF-8 input buffer behind the input pane, and the
- * input history. Pure data: keys are turned into these calls by the TUI;
- * nothing here reads keys or draws. The cursor is a byte offset that always
- * sits on a cluster boundary (utf8.h), so it moves by what is seen: over a
- * CJK character, a combining mark with its base, a whole emoji ZWJ sequence.
+ * recall list (the input history, recall_*; not the history pane of
+ * tui/history.c, which shows the conversation). Pure data: keys are turned
+ * into these calls by the TUI; nothing here reads keys or draws. The cursor
+ * is a byte offset that always sits on a cluster boundary (utf8.h), so it
+ * moves by what is seen: over a CJK character, a combining mark with its
+ * base, a whole emoji ZWJ sequence.
  */
 #ifndef JARVIS_EDITOR_H
 #define JARVIS_EDITOR_H
@@ -102,45 +104,46 @@ struct editor_layout {
 void editor_layout(const struct editor *e, int width, struct editor_layout *out);
 void editor_layout_free(struct editor_layout *l);
 
-/* Input history: recall with Up/Down, kept in a file between runs. */
-struct history;
+/* The recall list (input history): Up/Down bring back earlier lines; kept
+ * in a file between runs. */
+struct recall;
 
 /* The largest input history file read: 1000 long questions. */
-#define HISTORY_MAX_BYTES ((size_t)64 << 20)
+#define RECALL_MAX_BYTES ((size_t)64 << 20)
 
-/* A new history keeping at most max entries (0: 1000). */
-struct history *history_new(size_t max);
+/* A new recall list keeping at most max entries (0: 1000). */
+struct recall *recall_new(size_t max);
 /* Frees it; NULL is a no-op. */
-void history_free(struct history *h);
+void recall_free(struct recall *h);
 /*
  * Adds an entry, unless it is empty (only spaces and line breaks) or equal
  * to the newest one; the oldest entry goes when there are max. Ends any
  * recall in progress.
  */
-void history_add(struct history *h, const char *line);
-size_t history_count(const struct history *h);
+void recall_add(struct recall *h, const char *line);
+size_t recall_count(const struct recall *h);
 /* Entry i, 0 being the oldest. */
-const char *history_get(const struct history *h, size_t i);
+const char *recall_get(const struct recall *h, size_t i);
 /*
  * Recall one entry older (Up) / newer (Down). current is what the editor
  * holds now: on the first Up it is kept as the draft, and Down past the
  * newest entry gives the draft back. Returns the text to put in the editor
  * (borrowed), or NULL when there is nothing older / nothing newer.
  */
-const char *history_up(struct history *h, const char *current);
-const char *history_down(struct history *h, const char *current);
+const char *recall_up(struct recall *h, const char *current);
+const char *recall_down(struct recall *h, const char *current);
 /* Forgets the recall position and the draft (after sending a line). */
-void history_reset(struct history *h);
+void recall_reset(struct recall *h);
 /*
  * Reads entries from path, one record per line with "\n" and "\\" escaped
  * inside; a missing file is an empty history, a link or another user's
  * file is not read.
  */
-int history_load(struct history *h, const char *path, char **cause);
+int recall_load(struct recall *h, const char *path, char **cause);
 /*
  * Replaces path with the entries, atomically and never through a link
  * (fs_write_private: mode 0600; missing directories made 0700).
  */
-int history_save(const struct history *h, const char *path, char **cause);
+int recall_save(const struct recall *h, const char *path, char **cause);
 
 #endif

@@ -447,22 +447,22 @@ void editor_layout_free(struct editor_layout *l)
 	l->nrows = 0;
 }
 
-struct history {
+struct recall {
 	char **items;
 	size_t n, max;
 	size_t pos;  /* the entry shown while recalling; n when not recalling */
 	char *draft; /* what the editor held before the first Up */
 };
 
-struct history *history_new(size_t max)
+struct recall *recall_new(size_t max)
 {
-	struct history *h = xcalloc(1, sizeof(*h));
+	struct recall *h = xcalloc(1, sizeof(*h));
 	h->max = max ? max : 1000;
 	h->items = xcalloc(h->max, sizeof(*h->items));
 	return h;
 }
 
-void history_free(struct history *h)
+void recall_free(struct recall *h)
 {
 	if (h == NULL)
 		return;
@@ -473,16 +473,16 @@ void history_free(struct history *h)
 	free(h);
 }
 
-void history_reset(struct history *h)
+void recall_reset(struct recall *h)
 {
 	h->pos = h->n;
 	free(h->draft);
 	h->draft = NULL;
 }
 
-void history_add(struct history *h, const char *line)
+void recall_add(struct recall *h, const char *line)
 {
-	history_reset(h);
+	recall_reset(h);
 	if (line[strspn(line, " \t\r\n")] == '\0')
 		return;
 	if (h->n > 0 && strcmp(h->items[h->n - 1], line) == 0)
@@ -496,17 +496,17 @@ void history_add(struct history *h, const char *line)
 	h->pos = h->n;
 }
 
-size_t history_count(const struct history *h)
+size_t recall_count(const struct recall *h)
 {
 	return h->n;
 }
 
-const char *history_get(const struct history *h, size_t i)
+const char *recall_get(const struct recall *h, size_t i)
 {
 	return i < h->n ? h->items[i] : NULL;
 }
 
-const char *history_up(struct history *h, const char *current)
+const char *recall_up(struct recall *h, const char *current)
 {
 	if (h->pos == 0 || h->n == 0)
 		return NULL;
@@ -518,7 +518,7 @@ const char *history_up(struct history *h, const char *current)
 	return h->items[--h->pos];
 }
 
-const char *history_down(struct history *h, const char *current)
+const char *recall_down(struct recall *h, const char *current)
 {
 	if (h->pos >= h->n)
 		return NULL;
@@ -528,12 +528,12 @@ const char *history_down(struct history *h, const char *current)
 	return h->draft ? h->draft : "";
 }
 
-int history_load(struct history *h, const char *path, char **cause)
+int recall_load(struct recall *h, const char *path, char **cause)
 {
 	char *data = NULL;
 	size_t len = 0;
 	/* Its mode is set again at the next save; what it holds is no credential. */
-	switch (fs_read_private(path, HISTORY_MAX_BYTES, true, &data, &len)) {
+	switch (fs_read_private(path, RECALL_MAX_BYTES, true, &data, &len)) {
 	case FS_READ_OK:
 		break;
 	case FS_READ_MISSING:
@@ -566,14 +566,14 @@ int history_load(struct history *h, const char *path, char **cause)
 			}
 		}
 		line[o] = '\0';
-		history_add(h, line);
+		recall_add(h, line);
 		line += n + 1;
 	}
 	free(data);
 	return 0;
 }
 
-int history_save(const struct history *h, const char *path, char **cause)
+int recall_save(const struct recall *h, const char *path, char **cause)
 {
 	if (fs_mkdir_parent(path, cause) == -1)
 		return -1;

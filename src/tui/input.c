@@ -70,10 +70,10 @@ static void after_command(struct tui *t)
 	}
 }
 
-void input_save_history(struct tui *t)
+void input_save_recall(struct tui *t)
 {
-	if (t->history_path != NULL)
-		history_save(t->inputs, t->history_path, NULL);
+	if (t->recall_path != NULL)
+		recall_save(t->inputs, t->recall_path, NULL);
 }
 
 /* An answer to a question (maybe a password): never kept anywhere. */
@@ -97,8 +97,8 @@ static void submit_command(struct tui *t, char *text)
 	int rc = cmd_run(&t->ctx, text, &cause);
 	/* A line that named no command may be a mistyped password command. */
 	if (!secret && cmd_known(text)) {
-		history_add(t->inputs, text);
-		input_save_history(t);
+		recall_add(t->inputs, text);
+		input_save_recall(t);
 	}
 	if (secret)
 		input_wipe(t);
@@ -129,9 +129,9 @@ void input_submit(struct tui *t)
 		free(text);
 		return;
 	}
-	history_add(t->inputs, text);
-	input_save_history(t);
-	history_reset(t->inputs);
+	recall_add(t->inputs, text);
+	input_save_recall(t);
+	recall_reset(t->inputs);
 	editor_clear(t->editor);
 	hist_follow(t->hist);
 	free(text);
@@ -185,7 +185,7 @@ void input_recall(struct tui *t, bool up)
 	if (input_secret(t))
 		input_wipe(t); /* never parked as a draft */
 	char *current = editor_get_text(t->editor);
-	const char *line = up ? history_up(t->inputs, current) : history_down(t->inputs, current);
+	const char *line = up ? recall_up(t->inputs, current) : recall_down(t->inputs, current);
 	if (line != NULL)
 		editor_set_text(t->editor, line);
 	free(current);

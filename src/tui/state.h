@@ -19,7 +19,7 @@ struct hist;
 struct panel;
 struct panel_ops;
 struct editor;
-struct history;
+struct recall;
 
 struct tui {
 	const struct config *cfg;
@@ -28,8 +28,8 @@ struct tui {
 	struct hist *hist;
 	struct panel *panel;
 	struct editor *editor;
-	struct history *inputs;
-	char *history_path;
+	struct recall *inputs;
+	char *recall_path;
 	struct cmd_ctx ctx;
 
 	WINDOW *hist_win, *status_win, *input_win;
@@ -73,6 +73,6 @@ void input_recall(struct tui *t, bool up);
 /* After a key: park or give back the draft around a command's question. */
 void input_sync_ask(struct tui *t);
 /* Saves the input history (when it has a file). */
-void input_save_history(struct tui *t);
+void input_save_recall(struct tui *t);
 
 #endif

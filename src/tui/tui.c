@@ -39,7 +39,7 @@
 #define SPIN_EVERY_MS 120
 #define MIN_COLS 20
 #define MIN_LINES 6
-#define HISTORY_MAX 1000
+#define RECALL_MAX 1000
 
 static bool curses_active;
 
@@ -372,9 +372,9 @@ int tui_run(const struct config *cfg)
 	t.hist = hist_new(cfg->markdown);
 	t.panel = panel_new();
 	t.editor = editor_new();
-	t.inputs = history_new(HISTORY_MAX);
-	t.history_path = xasprintf("%s/history", cfg->state_dir);
-	history_load(t.inputs, t.history_path, NULL);
+	t.inputs = recall_new(RECALL_MAX);
+	t.recall_path = xasprintf("%s/history", cfg->state_dir);
+	recall_load(t.inputs, t.recall_path, NULL);
 
 	if (start_curses(&t) == -1) {
 		fputs("jarvis: cannot start the terminal interface (is TERM set?)\n", stderr);
@@ -425,7 +425,7 @@ int tui_run(const struct config *cfg)
 	if (t.spin_timer)
 		loop_timer_cancel(t.loop, t.spin_timer);
 	restore_terminal();
-	input_save_history(&t);
+	input_save_recall(&t);
 	/* Stops a stream (kept as interrupted) and waits for the store writes. */
 	chat_free(t.chat);
 	cmd_ctx_reset(&t.ctx);
@@ -433,8 +433,8 @@ int tui_run(const struct config *cfg)
 	panel_free(t.panel);
 	input_wipe(&t);
 	editor_free(t.editor);
-	history_free(t.inputs);
-	free(t.history_path);
+	recall_free(t.inputs);
+	free(t.recall_path);
 	free(t.hint);
 	free(t.parked);
 	if (t.hist_win)

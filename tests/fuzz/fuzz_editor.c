@@ -25,7 +25,7 @@ static void check(const struct editor *e)
 		abort();
 }
 
-static void command(struct editor *e, struct history *h, const uint8_t *d, size_t *i, size_t size)
+static void command(struct editor *e, struct recall *h, const uint8_t *d, size_t *i, size_t size)
 {
 	uint8_t op = d[(*i)++];
 	switch (op % 20) {
@@ -83,17 +83,17 @@ static void command(struct editor *e, struct history *h, const uint8_t *d, size_
 		editor_yank(e);
 		break;
 	case 16:
-		history_add(h, editor_text(e));
+		recall_add(h, editor_text(e));
 		editor_clear(e);
 		break;
 	case 17: {
-		const char *t = history_up(h, editor_text(e));
+		const char *t = recall_up(h, editor_text(e));
 		if (t != NULL)
 			editor_set_text(e, t);
 		break;
 	}
 	case 18: {
-		const char *t = history_down(h, editor_text(e));
+		const char *t = recall_down(h, editor_text(e));
 		if (t != NULL)
 			editor_set_text(e, t);
 		break;
@@ -107,7 +107,7 @@ static void command(struct editor *e, struct history *h, const uint8_t *d, size_
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct editor *e = editor_new();
-	struct history *h = history_new(8);
+	struct recall *h = recall_new(8);
 	for (size_t i = 0; i < size;) {
 		command(e, h, data, &i, size);
 		check(e);
@@ -119,17 +119,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char path[64];
 	snprintf(path, sizeof path, "/tmp/jarvis-fuzz-history-%d", (int)getpid());
 	char *cause = NULL;
-	if (history_save(h, path, &cause) != 0)
+	if (recall_save(h, path, &cause) != 0)
 		abort();
-	struct history *back = history_new(8);
-	if (history_load(back, path, &cause) != 0 || history_count(back) != history_count(h))
+	struct recall *back = recall_new(8);
+	if (recall_load(back, path, &cause) != 0 || recall_count(back) != recall_count(h))
 		abort();
-	for (size_t i = 0; i < history_count(h); i++)
-		if (strcmp(history_get(h, i), history_get(back, i)) != 0)
+	for (size_t i = 0; i < recall_count(h); i++)
+		if (strcmp(recall_get(h, i), recall_get(back, i)) != 0)
 			abort();
 	unlink(path);
-	history_free(back);
-	history_free(h);
+	recall_free(back);
+	recall_free(h);
 	editor_free(e);
 	return 0;
 }

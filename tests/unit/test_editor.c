@@ -220,49 +220,49 @@ START_TEST(layout_for_the_input_pane)
 }
 END_TEST
 
-START_TEST(history_recall_keeps_the_draft)
+START_TEST(recall_keeps_the_draft)
 {
-	struct history *h = history_new(0);
-	ck_assert_ptr_null(history_up(h, "x"));
-	history_add(h, "first");
-	history_add(h, "first"); /* duplicate of the previous: skipped */
-	history_add(h, "");
-	history_add(h, "  \n ");
-	history_add(h, "second");
-	ck_assert_uint_eq(history_count(h), 2);
-	ck_assert_str_eq(history_up(h, "my draft"), "second");
-	ck_assert_str_eq(history_up(h, "second"), "first");
-	ck_assert_ptr_null(history_up(h, "first"));
-	ck_assert_str_eq(history_down(h, "first"), "second");
-	ck_assert_str_eq(history_down(h, "second"), "my draft");
-	ck_assert_ptr_null(history_down(h, "my draft"));
-	history_free(h);
+	struct recall *h = recall_new(0);
+	ck_assert_ptr_null(recall_up(h, "x"));
+	recall_add(h, "first");
+	recall_add(h, "first"); /* duplicate of the previous: skipped */
+	recall_add(h, "");
+	recall_add(h, "  \n ");
+	recall_add(h, "second");
+	ck_assert_uint_eq(recall_count(h), 2);
+	ck_assert_str_eq(recall_up(h, "my draft"), "second");
+	ck_assert_str_eq(recall_up(h, "second"), "first");
+	ck_assert_ptr_null(recall_up(h, "first"));
+	ck_assert_str_eq(recall_down(h, "first"), "second");
+	ck_assert_str_eq(recall_down(h, "second"), "my draft");
+	ck_assert_ptr_null(recall_down(h, "my draft"));
+	recall_free(h);
 
-	h = history_new(3);
-	history_add(h, "1");
-	history_add(h, "2");
-	history_add(h, "3");
-	history_add(h, "4");
-	ck_assert_uint_eq(history_count(h), 3);
-	ck_assert_str_eq(history_get(h, 0), "2");
-	ck_assert_str_eq(history_get(h, 2), "4");
-	history_free(h);
+	h = recall_new(3);
+	recall_add(h, "1");
+	recall_add(h, "2");
+	recall_add(h, "3");
+	recall_add(h, "4");
+	ck_assert_uint_eq(recall_count(h), 3);
+	ck_assert_str_eq(recall_get(h, 0), "2");
+	ck_assert_str_eq(recall_get(h, 2), "4");
+	recall_free(h);
 }
 END_TEST
 
-START_TEST(history_round_trip_through_a_file)
+START_TEST(recall_round_trip_through_a_file)
 {
 	char dir[] = "/tmp/jarvis-hist-XXXXXX";
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	char path[256];
 	snprintf(path, sizeof(path), "%s/state/jarvis/history", dir);
-	struct history *h = history_new(10);
-	history_add(h, "plain");
-	history_add(h, "two\nlines");
-	history_add(h, "back\\slash and \\n literal");
-	history_add(h, "trailing newline\n");
+	struct recall *h = recall_new(10);
+	recall_add(h, "plain");
+	recall_add(h, "two\nlines");
+	recall_add(h, "back\\slash and \\n literal");
+	recall_add(h, "trailing newline\n");
 	char *cause = NULL;
-	ck_assert_int_eq(history_save(h, path, &cause), 0);
+	ck_assert_int_eq(recall_save(h, path, &cause), 0);
 	struct stat st;
 	ck_assert_int_eq(stat(path, &st), 0);
 	ck_assert_int_eq(st.st_mode & 0777, 0600);
@@ -271,11 +271,11 @@ START_TEST(history_round_trip_through_a_file)
 	ck_assert_int_eq(stat(sub, &st), 0);
 	ck_assert_int_eq(st.st_mode & 0777, 0700);
 
-	struct history *back = history_new(10);
-	ck_assert_int_eq(history_load(back, path, &cause), 0);
-	ck_assert_uint_eq(history_count(back), 4);
+	struct recall *back = recall_new(10);
+	ck_assert_int_eq(recall_load(back, path, &cause), 0);
+	ck_assert_uint_eq(recall_count(back), 4);
 	for (size_t i = 0; i < 4; i++)
-		ck_assert_str_eq(history_get(back, i), history_get(h, i));
+		ck_assert_str_eq(recall_get(back, i), recall_get(h, i));
 	/* One record per entry in the file. */
 	FILE *f = fopen(path, "r");
 	int lines = 0, c;
@@ -284,13 +284,13 @@ START_TEST(history_round_trip_through_a_file)
 	fclose(f);
 	ck_assert_int_eq(lines, 4);
 	/* A missing file is an empty history, not an error. */
-	struct history *none = history_new(10);
+	struct recall *none = recall_new(10);
 	snprintf(sub, sizeof(sub), "%s/nope", dir);
-	ck_assert_int_eq(history_load(none, sub, &cause), 0);
-	ck_assert_uint_eq(history_count(none), 0);
-	history_free(none);
-	history_free(back);
-	history_free(h);
+	ck_assert_int_eq(recall_load(none, sub, &cause), 0);
+	ck_assert_uint_eq(recall_count(none), 0);
+	recall_free(none);
+	recall_free(back);
+	recall_free(h);
 	unlink(path);
 	snprintf(sub, sizeof(sub), "%s/state/jarvis", dir);
 	rmdir(sub);
@@ -314,7 +314,7 @@ static long slurp(const char *path, char *buf, size_t cap)
 
 /* Issue 10: the history was written to a predictable path.tmp with O_TRUNC,
  * following whatever link stood there, and then renamed into place. */
-START_TEST(history_file_is_written_safely)
+START_TEST(recall_file_is_written_safely)
 {
 	char dir[] = "/tmp/jarvis-hist-XXXXXX";
 	ck_assert_ptr_nonnull(mkdtemp(dir));
@@ -328,11 +328,11 @@ START_TEST(history_file_is_written_safely)
 	fclose(f);
 	/* A link at the old temporary name and one at the file itself. */
 	ck_assert_int_eq(symlink(victim, tmp), 0);
-	struct history *h = history_new(10);
-	history_add(h, "first question");
+	struct recall *h = recall_new(10);
+	recall_add(h, "first question");
 	char *cause = NULL;
 	mode_t old = umask(0);
-	ck_assert_int_eq(history_save(h, path, &cause), 0);
+	ck_assert_int_eq(recall_save(h, path, &cause), 0);
 	umask(old);
 	ck_assert_int_eq(slurp(victim, buf, sizeof buf), 10);
 	ck_assert_str_eq(buf, "not yours\n");
@@ -345,27 +345,27 @@ START_TEST(history_file_is_written_safely)
 
 	ck_assert_int_eq(unlink(path), 0);
 	ck_assert_int_eq(symlink(victim, path), 0);
-	history_add(h, "second");
-	ck_assert_int_eq(history_save(h, path, &cause), 0);
+	recall_add(h, "second");
+	ck_assert_int_eq(recall_save(h, path, &cause), 0);
 	ck_assert_int_eq(slurp(victim, buf, sizeof buf), 10);
 	ck_assert_int_eq(lstat(path, &st), 0);
 	ck_assert(S_ISREG(st.st_mode));
 	ck_assert_int_eq(slurp(path, buf, sizeof buf), 22);
 	/* A link is not read as the history either. */
-	struct history *back = history_new(10);
+	struct recall *back = recall_new(10);
 	ck_assert_int_eq(unlink(path), 0);
 	ck_assert_int_eq(symlink(victim, path), 0);
-	ck_assert_int_eq(history_load(back, path, &cause), -1);
+	ck_assert_int_eq(recall_load(back, path, &cause), -1);
 	ck_assert_ptr_nonnull(strstr(cause, "symbolic link"));
 	free(cause);
-	ck_assert_uint_eq(history_count(back), 0);
+	ck_assert_uint_eq(recall_count(back), 0);
 
 	/* Nothing but the victim, the two links and the history is left behind. */
 	char cmd[300];
 	snprintf(cmd, sizeof cmd, "test $(ls -A %s | wc -l) -eq 3", dir);
 	ck_assert_int_eq(system(cmd), 0);
-	history_free(back);
-	history_free(h);
+	recall_free(back);
+	recall_free(h);
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
 	ck_assert_int_eq(system(cmd), 0);
 }
@@ -382,9 +382,9 @@ static Suite *editor_suite(void)
 	tcase_add_test(tc, paste_is_cleaned);
 	tcase_add_test(tc, up_down_keep_the_display_column);
 	tcase_add_test(tc, layout_for_the_input_pane);
-	tcase_add_test(tc, history_recall_keeps_the_draft);
-	tcase_add_test(tc, history_round_trip_through_a_file);
-	tcase_add_test(tc, history_file_is_written_safely);
+	tcase_add_test(tc, recall_keeps_the_draft);
+	tcase_add_test(tc, recall_round_trip_through_a_file);
+	tcase_add_test(tc, recall_file_is_written_safely);
 	suite_add_tcase(s, tc);
 	return s;
 }
