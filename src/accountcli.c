@@ -143,7 +143,7 @@ static int signup(const struct cli *cli, struct profile *p)
 			goto out;
 		}
 		int same = strcmp(pw, again) == 0;
-		free_secret(again);
+		secret_free(again);
 		if (!same) {
 			status = fail(EXIT_USAGE, "the two passwords do not match; nothing was "
 			                          "created, try again");
@@ -171,7 +171,7 @@ static int signup(const struct cli *cli, struct profile *p)
 	account_user_clear(&u);
 	status = EXIT_OK;
 out:
-	free_secret(pw);
+	secret_free(pw);
 	free(name);
 	free(email);
 	return status;
@@ -210,7 +210,7 @@ static int login(const struct cli *cli, struct profile *p)
 	account_user_clear(&u);
 	status = EXIT_OK;
 out:
-	free_secret(pw);
+	secret_free(pw);
 	free(email);
 	return status;
 }
@@ -219,7 +219,7 @@ static int logout(const struct config *cfg, struct profile *p)
 {
 	char *token = NULL, *notice = NULL, *cause = NULL;
 	int has = cfg->state_dir != NULL && session_load(cfg->state_dir, &token, &notice) == 0;
-	free_secret(token);
+	secret_free(token);
 	free(notice);
 	if (!has) {
 		/* A session file that cannot be trusted is still removed. */

@@ -63,7 +63,7 @@ void profile_free(struct profile *p)
 	store_close(p->store);
 	free(p->store_error);
 	if (p->key != NULL)
-		secret_free(p->key, p->key_len);
+		secret_free_len(p->key, p->key_len);
 	free(p);
 }
 
@@ -139,7 +139,7 @@ int profile_user(struct profile *p, const struct account_user **out, char **caus
 		goto guest;
 	char *token = NULL, *notice = NULL;
 	int lrc = session_load(p->cfg->state_dir, &token, &notice);
-	free_secret(token);
+	secret_free(token);
 	if (lrc != 0) {
 		notify(p, notice);
 		free(notice);

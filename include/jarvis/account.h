@@ -3,7 +3,7 @@
  * in, on top of the store, the password hash, the login token and the
  * session file. Every call blocks (a bcrypt hash takes about 250 ms, the
  * store may be remote): run them on a worker thread, never on the loop.
- * Passwords stay the caller's: wipe them with free_secret() afterwards.
+ * Passwords stay the caller's: wipe them with secret_free() afterwards.
  */
 #ifndef JARVIS_ACCOUNT_H
 #define JARVIS_ACCOUNT_H

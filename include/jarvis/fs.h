@@ -53,12 +53,10 @@ enum fs_read {
  * Reads a file that only its owner should be able to read, refusing what
  * cannot be trusted (see enum fs_read; FS_READ_OPEN only without
  * allow_open). On FS_READ_OK *data is new, NUL-terminated, *len long; wipe
- * it with fs_data_free() when it may be secret. It never blocks on a FIFO.
+ * it with secret_free_len() (util.h) when it may be secret. It never blocks on a FIFO.
  */
 enum fs_read fs_read_private(const char *path, size_t max, bool allow_open, char **data,
                              size_t *len);
-/* Wipes len bytes of data (as from fs_read_private) and frees it. */
-void fs_data_free(char *data, size_t len);
 
 /* Fills buf with n bytes from the kernel's random source. */
 int random_bytes(void *buf, size_t n, char **cause);

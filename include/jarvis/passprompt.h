@@ -15,7 +15,7 @@
  * Reads a password: from standard input when from_stdin (one line, its
  * newline stripped), else from /dev/tty after writing prompt there, with
  * echo off. An empty password is refused (a caller that wants it typed
- * twice asks twice). Returns a new string to release with free_secret(), or NULL
+ * twice asks twice). Returns a new string to release with secret_free(), or NULL
  * with *cause. The terminal's settings are restored on every path; on
  * SIGINT, SIGTERM, SIGHUP or SIGQUIT while reading they are restored and
  * the signal then takes its default action.

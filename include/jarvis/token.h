@@ -38,11 +38,10 @@ void token_claims_free(struct token_claims *c);
  * jwt_secret) as its bytes when not NULL or empty, with *warning set when
  * it is shorter than SECRET_BYTES; otherwise data_dir/jwt_secret, made with
  * SECRET_BYTES random bytes (0600, directory 0700) on first use. A key file
- * of the wrong size or open to other users is refused, not replaced.
+ * of the wrong size or open to other users is refused, not replaced. Wipe
+ * and free the key with secret_free_len() (util.h).
  */
 int secret_load(const char *configured, const char *data_dir, unsigned char **key, size_t *len,
                 char **warning, char **cause);
-/* Wipes and frees a key from secret_load. */
-void secret_free(unsigned char *key, size_t len);
 
 #endif

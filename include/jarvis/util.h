@@ -29,8 +29,12 @@ char *xvasprintf(const char *fmt, va_list ap) PRINTF_LIKE(1, 0);
 /* Sets *cause (when cause is not NULL) to a new message and returns -1. */
 int set_cause(char **cause, const char *fmt, ...) PRINTF_LIKE(2, 3);
 
-/* Wipes a secret in a way the compiler may not optimise away, then frees it. */
-void free_secret(char *s);
+/*
+ * Wipe a secret in a way the compiler may not optimise away, then free it:
+ * a string up to its NUL, or len bytes. NULL is a no-op.
+ */
+void secret_free(char *s);
+void secret_free_len(void *p, size_t len);
 
 /* Monotonic clock in milliseconds. */
 long long now_ms(void);

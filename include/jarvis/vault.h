@@ -52,7 +52,7 @@ struct vault_place {
 /*
  * Signup: a new data key in *key_out, its envelope (*envelope_out, stored
  * with the account), the value to bcrypt for the password hash
- * (*auth_out, a secret: free_secret it) and the recovery code to show
+ * (*auth_out, a secret: secret_free it) and the recovery code to show
  * once (*code_out, a secret). 0, or -1 with *cause.
  */
 int vault_create(const char *password, const struct vault_cost *cost, struct vault **key_out,
@@ -98,7 +98,7 @@ int vault_open(const struct vault *key, const struct vault_place *place, const c
 /* Whether len bytes at s look like a sealed value (the prefix only; no key). */
 bool vault_is_sealed(const char *s, size_t len);
 
-/* The data key as base64 for the session file (a secret: free_secret it). */
+/* The data key as base64 for the session file (a secret: secret_free it). */
 char *vault_export(const struct vault *key);
 /* The key back from vault_export's text; NULL when it is not one. */
 struct vault *vault_import(const char *text);

@@ -68,7 +68,7 @@ static char *saved_jti(const struct account_env *env)
 			token_claims_free(&c);
 		}
 	}
-	free_secret(token);
+	secret_free(token);
 	free(notice);
 	return jti;
 }
@@ -108,7 +108,7 @@ static int session_start(const struct account_env *env, const char *user_id, lon
 	out->expires_s = now_s + ttl;
 	rc = 0;
 out:
-	free_secret(token);
+	secret_free(token);
 	free(jti);
 	free(old);
 	free(why);
@@ -156,7 +156,7 @@ int account_signup(const struct account_env *env, const char *name, const char *
 out:
 	free(nname);
 	free(nemail);
-	free_secret(hash);
+	secret_free(hash);
 	free(id);
 	free(why);
 	return rc;
@@ -354,7 +354,7 @@ int account_current(const struct account_env *env, long long now_s, struct accou
 out:
 	store_user_free(u);
 	token_claims_free(&c);
-	free_secret(token);
+	secret_free(token);
 	free(user_id);
 	if (notice != NULL)
 		*notice = why;

@@ -61,7 +61,7 @@ int session_save(const char *state_dir, const char *token, char **cause)
 
 	char *line = xasprintf("%s\n", token);
 	rc = fs_write_private(path, line, n + 1, 0, "the session file", cause);
-	free_secret(line);
+	secret_free(line);
 out:
 	free(path);
 	return rc;
@@ -123,7 +123,7 @@ int session_load(const char *state_dir, char **token_out, char **notice)
 	}
 	*token_out = xstrndup(data, got);
 out:
-	fs_data_free(data, len);
+	secret_free_len(data, len);
 	free(path);
 	if (notice != NULL)
 		*notice = why;

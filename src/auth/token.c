@@ -202,14 +202,6 @@ void token_claims_free(struct token_claims *c)
 	c->jti = NULL;
 }
 
-void secret_free(unsigned char *key, size_t len)
-{
-	if (key == NULL)
-		return;
-	explicit_bzero(key, len);
-	free(key);
-}
-
 /* Reads a key file: 0 with the key, 1 when it does not exist, -1 when it cannot be trusted. */
 static int secret_read(const char *path, unsigned char **key, size_t *len, char **cause)
 {
@@ -246,7 +238,7 @@ static int secret_read(const char *path, unsigned char **key, size_t *len, char 
 		                 strerror(errno));
 	}
 	if (data == NULL || n != SECRET_BYTES) {
-		fs_data_free(data, n);
+		secret_free_len(data, n);
 		return set_cause(cause,
 		                 "the signing key %s holds %zu bytes instead of %d; delete it to "
 		                 "make a new key (this logs everyone out)",

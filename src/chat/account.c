@@ -17,7 +17,7 @@ static void account_free(struct job *j)
 	struct job_account *a = &j->u.account;
 	free(a->name);
 	free(a->email);
-	free_secret(a->password);
+	secret_free(a->password);
 	account_user_clear(&a->user);
 }
 

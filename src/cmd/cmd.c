@@ -66,7 +66,7 @@ void cmd_words_free(char **words)
 	if (words == NULL)
 		return;
 	for (char **w = words; *w != NULL; w++)
-		free_secret(*w); /* a word may be a password */
+		secret_free(*w); /* a word may be a password */
 	free(words);
 }
 

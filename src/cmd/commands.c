@@ -34,14 +34,14 @@ void cmd_ctx_reset(struct cmd_ctx *c)
 	c->ask_secret = false;
 	c->then = NULL;
 	for (size_t i = 0; i < ARRAY_LEN(c->state); i++) {
-		free_secret(c->state[i]);
+		secret_free(c->state[i]);
 		c->state[i] = NULL;
 	}
 }
 
 static void keep(struct cmd_ctx *c, int slot, const char *value)
 {
-	free_secret(c->state[slot]);
+	secret_free(c->state[slot]);
 	c->state[slot] = xstrdup(value);
 }
 
@@ -202,7 +202,7 @@ static int cmd_delete(struct cmd_ctx *c, int argc, char **argv, char **cause)
 	if (argc == 0 && conv->id == NULL)
 		return set_cause(cause,
 		                 "this conversation is not stored; /delete ID deletes another");
-	free_secret(c->state[0]);
+	secret_free(c->state[0]);
 	c->state[0] = argc > 0 ? xstrdup(argv[0]) : NULL;
 	ask(c, "delete it for good? type yes:", false, delete_confirm);
 	return 0;

@@ -171,7 +171,7 @@ void config_option_clear(void *base, const struct config_option *o)
 	if (o->type == CONFIG_STRING) {
 		char **s = (char **)(void *)p;
 		if (o->secret)
-			free_secret(*s);
+			secret_free(*s);
 		else
 			free(*s);
 		*s = NULL;
@@ -204,7 +204,7 @@ int config_option_set(void *base, const struct config_option *o, const char *val
 		const char *why = o->check ? o->check(copy) : NULL;
 		if (why != NULL) {
 			if (o->secret)
-				free_secret(copy);
+				secret_free(copy);
 			else
 				free(copy);
 			return set_cause(cause, "%s %s", label, why);

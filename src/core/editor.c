@@ -49,7 +49,7 @@ void editor_free(struct editor *e)
 	/* The input may have held a password: leave no copy in freed memory. */
 	explicit_bzero(e->s, e->cap);
 	free(e->s);
-	free_secret(e->kill);
+	secret_free(e->kill);
 	free(e);
 }
 
@@ -129,7 +129,7 @@ void editor_insert(struct editor *e, const char *s, size_t n)
 	raw_insert(e, e->cur, clean, l);
 	e->cur += l;
 	snap(e, true);
-	free_secret(clean);
+	secret_free(clean);
 }
 
 void editor_insert_str(struct editor *e, const char *s)

@@ -165,14 +165,6 @@ out:
 	return rc;
 }
 
-void fs_data_free(char *data, size_t len)
-{
-	if (data == NULL)
-		return;
-	explicit_bzero(data, len);
-	free(data);
-}
-
 /* One read, again after a signal. */
 static ssize_t read_some(int fd, char *p, size_t n)
 {
@@ -202,7 +194,7 @@ static enum fs_read read_whole(int fd, size_t size, size_t max, char **data, siz
 			size_t more = cap * 2 < max + 1 ? cap * 2 : max + 1;
 			char *q = xmalloc(more);
 			memcpy(q, p, got);
-			fs_data_free(p, cap);
+			secret_free_len(p, cap);
 			p = q;
 			cap = more;
 		}
@@ -215,7 +207,7 @@ static enum fs_read read_whole(int fd, size_t size, size_t max, char **data, siz
 	}
 	if (rc != FS_READ_OK) {
 		int e = errno;
-		fs_data_free(p, cap);
+		secret_free_len(p, cap);
 		*len = rc == FS_READ_TOO_BIG ? got + 1 : 0; /* at least this much */
 		errno = e;
 		return rc;

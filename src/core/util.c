@@ -88,12 +88,18 @@ int set_cause(char **cause, const char *fmt, ...)
 	return -1;
 }
 
-void free_secret(char *s)
+void secret_free(char *s)
 {
-	if (s == NULL)
+	if (s != NULL)
+		secret_free_len(s, strlen(s));
+}
+
+void secret_free_len(void *p, size_t len)
+{
+	if (p == NULL)
 		return;
-	explicit_bzero(s, strlen(s));
-	free(s);
+	explicit_bzero(p, len);
+	free(p);
 }
 
 long long now_ms(void)

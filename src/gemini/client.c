@@ -55,7 +55,7 @@ static void call_free(struct gemini_call *c)
 	buf_free(&c->error_body);
 	free(c->model);
 	free(c->url);
-	free_secret(c->key_header);
+	secret_free(c->key_header);
 	free(c->body);
 	free(c);
 }
@@ -426,7 +426,7 @@ static int fetch_body(void *ud, const char *p, size_t n)
 static void fetch_end(struct models_fetch *f, const char *error)
 {
 	f->on_done(f->ud, error);
-	free_secret(f->key_header);
+	secret_free(f->key_header);
 	buf_free(&f->body);
 	free(f);
 }

@@ -170,7 +170,7 @@ void store_user_free(struct store_user *u)
 	free(u->id);
 	free(u->name);
 	free(u->email);
-	free_secret(u->password_hash);
+	secret_free(u->password_hash);
 	free(u);
 }
 

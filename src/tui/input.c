@@ -85,7 +85,7 @@ static void submit_answer(struct tui *t, char *text)
 		show_cause(t, cause);
 		cmd_ctx_reset(&t->ctx);
 	}
-	free_secret(text);
+	secret_free(text);
 	after_command(t);
 }
 
@@ -106,7 +106,7 @@ static void submit_command(struct tui *t, char *text)
 		editor_clear(t->editor);
 	if (rc == -1)
 		show_cause(t, cause);
-	free_secret(text);
+	secret_free(text);
 	after_command(t);
 }
 

@@ -8,6 +8,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "jarvis/util.h"
+
 #include "unit.h"
 
 static char top[64];
@@ -143,7 +145,7 @@ START_TEST(write_private_replaces_whole_and_private)
 	ck_assert_int_eq(fs_read_private(path, 64, false, &data, &len), FS_READ_OK);
 	ck_assert_uint_eq(len, 6);
 	ck_assert_str_eq(data, "two!!\n");
-	fs_data_free(data, len);
+	secret_free_len(data, len);
 	/* No temporary file is left beside it. */
 	ck_assert_int_eq(entries(top), 1);
 	/* An empty file is a file. */

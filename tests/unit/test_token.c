@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "jarvis/util.h"
+
 #include "unit.h"
 
 static const unsigned char key[] = "0123456789abcdef0123456789abcdef";
@@ -286,7 +288,7 @@ START_TEST(configured_secret_is_used_as_bytes)
 	ck_assert_uint_eq(len, 40);
 	ck_assert_int_eq(memcmp(k, "a fine long", 11), 0);
 	ck_assert_ptr_null(warning);
-	secret_free(k, len);
+	secret_free_len(k, len);
 
 	/* Issue 12: a short configured secret is refused, not only warned about. */
 	ck_assert_int_eq(secret_load("short", "/nonexistent", &k, &len, &warning, &cause), -1);
@@ -324,7 +326,7 @@ START_TEST(secret_file_is_made_private_and_reused)
 	ck_assert_int_eq(secret_load("", dir, &k2, &l2, &warning, &cause), 0);
 	ck_assert_uint_eq(l2, 32);
 	ck_assert_int_eq(memcmp(k1, k2, 32), 0);
-	secret_free(k2, l2);
+	secret_free_len(k2, l2);
 
 	/* A token signed before "restart" verifies after it. */
 	char *tok = NULL, *jti = NULL;
@@ -333,8 +335,8 @@ START_TEST(secret_file_is_made_private_and_reused)
 	struct token_claims c;
 	ck_assert_int_eq(token_verify(k2, l2, tok, NOW, &c, &cause), 0);
 	token_claims_free(&c);
-	secret_free(k1, l1);
-	secret_free(k2, l2);
+	secret_free_len(k1, l1);
+	secret_free_len(k2, l2);
 	free(tok);
 	free(jti);
 
@@ -359,7 +361,7 @@ START_TEST(untrusted_secret_file_is_refused)
 	ck_assert_int_eq(secret_load(NULL, dir, &k, &len, &warning, &cause), 0);
 	unsigned char before[32];
 	memcpy(before, k, 32);
-	secret_free(k, len);
+	secret_free_len(k, len);
 
 	ck_assert_int_eq(chmod(path, 0644), 0);
 	ck_assert_int_eq(secret_load(NULL, dir, &k, &len, &warning, &cause), -1);
@@ -370,7 +372,7 @@ START_TEST(untrusted_secret_file_is_refused)
 	ck_assert_int_eq(chmod(path, 0600), 0);
 	ck_assert_int_eq(secret_load(NULL, dir, &k, &len, &warning, &cause), 0);
 	ck_assert_int_eq(memcmp(k, before, 32), 0);
-	secret_free(k, len);
+	secret_free_len(k, len);
 
 	/* Wrong size. */
 	int fd = open(path, O_WRONLY | O_APPEND);

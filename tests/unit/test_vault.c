@@ -32,8 +32,8 @@ static void made_free(struct made *m)
 {
 	vault_free(m->key);
 	free(m->envelope);
-	free_secret(m->auth);
-	free_secret(m->code);
+	secret_free(m->auth);
+	secret_free(m->code);
 }
 
 /* Seals with a and opens with b: whether b reads a's value. */
@@ -59,7 +59,7 @@ START_TEST(password_opens_the_key_and_gives_the_same_auth)
 	ck_assert(reads_same(m.key, k));
 	ck_assert_str_eq(auth, m.auth);
 	vault_free(k);
-	free_secret(auth);
+	secret_free(auth);
 
 	/* A wrong password opens nothing but still yields an auth value, a different one. */
 	ck_assert_int_eq(vault_unlock(m.envelope, "correct horsf", &k, &auth, &cause), -1);
@@ -67,13 +67,13 @@ START_TEST(password_opens_the_key_and_gives_the_same_auth)
 	ck_assert_ptr_nonnull(auth);
 	ck_assert_str_ne(auth, m.auth);
 	ck_assert_ptr_nonnull(strstr(cause, "does not open"));
-	free_secret(auth);
+	secret_free(auth);
 	free(cause);
 	cause = NULL;
 
 	ck_assert_int_eq(vault_auth(m.envelope, "correct horse", &auth, &cause), 0);
 	ck_assert_str_eq(auth, m.auth);
-	free_secret(auth);
+	secret_free(auth);
 	made_free(&m);
 }
 END_TEST
@@ -133,19 +133,19 @@ START_TEST(rewrap_changes_the_password_only)
 	    vault_rewrap(m.key, m.envelope, "new password", &cheap, &env2, &auth2, &cause), 0);
 	struct vault *k = NULL;
 	ck_assert_int_eq(vault_unlock(env2, "old password", &k, &auth, &cause), -1);
-	free_secret(auth);
+	secret_free(auth);
 	ck_assert_int_eq(vault_unlock(env2, "new password", &k, &auth, &cause), 0);
 	ck_assert_str_eq(auth, auth2);
 	ck_assert(vault_same(k, m.key)); /* same data key: nothing stored is re-sealed */
 	vault_free(k);
-	free_secret(auth);
+	secret_free(auth);
 	/* The recovery code of the signup still opens the new envelope. */
 	ck_assert_int_eq(vault_recover(env2, m.code, &k, &cause), 0);
 	ck_assert(vault_same(k, m.key));
 	vault_free(k);
 	free(cause);
 	free(env2);
-	free_secret(auth2);
+	secret_free(auth2);
 	made_free(&m);
 }
 END_TEST
@@ -229,7 +229,7 @@ START_TEST(export_import_round_trip)
 	ck_assert_ptr_null(vault_import("not base64!"));
 	ck_assert_ptr_null(vault_import("QUJD")); /* too short */
 	ck_assert_ptr_null(vault_import(NULL));
-	free_secret(t);
+	secret_free(t);
 	vault_free(NULL);
 	made_free(&m);
 }
@@ -280,8 +280,8 @@ START_TEST(default_cost_is_argon2id_interactive)
 	ck_assert_uint_eq(c.mem_bytes, crypto_pwhash_MEMLIMIT_INTERACTIVE);
 	vault_free(k);
 	free(env);
-	free_secret(auth);
-	free_secret(code);
+	secret_free(auth);
+	secret_free(code);
 }
 END_TEST
 
