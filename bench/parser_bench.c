@@ -138,6 +138,6 @@ int main(void)
 	       nevents, s.len, text_len, CHUNK, RUNS);
 	report("framer", s.len, best_f);
 	report("parser", s.len, best_p);
-	buf_free(&s);
+	buf_release(&s);
 	return 0;
 }

@@ -102,7 +102,7 @@ static void bench(const char *engine, const char *uri, const char *db, long nmsg
 			exit(1);
 		}
 		ms[r] = now_msf() - a;
-		store_msgs_free(&v);
+		store_msgs_release(&v);
 		store_close(s2);
 	}
 	report(engine, "open+last50", ms, reps, 20);

@@ -73,6 +73,6 @@ int main(void)
 	printf("total CPU: %.1f ms (%.3f ms per piece)\n", t1 - t0, (t1 - t0) / PIECES);
 	wrap_cache_free(wc);
 	md_free(m);
-	buf_free(&src);
+	buf_release(&src);
 	return 0;
 }

@@ -273,7 +273,7 @@ static int convs(struct profile *p)
 	for (size_t off = 0;; off += PAGE) {
 		struct store_conv_list page = {0};
 		if (store_conv_list(st, u->id, off, PAGE, &page, &cause) < 0) {
-			store_conv_list_free(&all);
+			store_conv_list_release(&all);
 			return fail_cause(EXIT_STORE, cause);
 		}
 		all.items = xrealloc(all.items, (all.n + page.n + 1) * sizeof *all.items);
@@ -287,7 +287,7 @@ static int convs(struct profile *p)
 	}
 	if (all.n == 0) {
 		puts("no conversations yet");
-		store_conv_list_free(&all);
+		store_conv_list_release(&all);
 		return EXIT_OK;
 	}
 	int idw = 2, nw = 8;
@@ -309,7 +309,7 @@ static int convs(struct profile *p)
 		printf("%-*s  %-16s  %*ld  %s\n", idw, ci->id, when, nw, ci->nmessages, title);
 		free(title);
 	}
-	store_conv_list_free(&all);
+	store_conv_list_release(&all);
 	return EXIT_OK;
 }
 

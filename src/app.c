@@ -96,7 +96,7 @@ static int list_models(const struct config *cfg)
 		printf("  %s%s\n", m->description,
 		       strcmp(m->id, cfg->model) == 0 ? " (current)" : "");
 	}
-	models_free(&list);
+	models_release(&list);
 	return status;
 }
 
@@ -132,19 +132,19 @@ int app_run(int argc, char **argv)
 	}
 	if (cli.mode == CLI_HELP) {
 		cli_print_help(stdout);
-		cli_free(&cli);
+		cli_release(&cli);
 		return EXIT_OK;
 	}
 	if (cli.mode == CLI_COMPLETIONS) {
 		int rc = completion_write(stdout, cli.completions_shell);
 		if (rc == -1)
 			usage_error("--completions takes bash, zsh or fish");
-		cli_free(&cli);
+		cli_release(&cli);
 		return rc == -1 ? EXIT_USAGE : EXIT_OK;
 	}
 	if (cli.mode == CLI_VERSION) {
 		cli_print_version(stdout);
-		cli_free(&cli);
+		cli_release(&cli);
 		return EXIT_OK;
 	}
 	struct config cfg;
@@ -152,12 +152,12 @@ int app_run(int argc, char **argv)
 	if (config_load(&cfg, &args, warn_stderr, NULL, &cause) == -1) {
 		fprintf(stderr, "jarvis: %s\n", cause);
 		free(cause);
-		cli_free(&cli);
+		cli_release(&cli);
 		return EXIT_USAGE;
 	}
 	int status = run_mode(&cli, &cfg);
-	config_free(&cfg);
-	cli_free(&cli);
+	config_release(&cfg);
+	cli_release(&cli);
 	fflush(stdout);
 	return status;
 }

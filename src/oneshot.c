@@ -196,7 +196,7 @@ static char *read_stdin(size_t max, char **cause)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			buf_free(&b);
+			buf_release(&b);
 			set_cause(cause, "cannot read the prompt from standard input: %s",
 			          strerror(errno));
 			return NULL;
@@ -204,7 +204,7 @@ static char *read_stdin(size_t max, char **cause)
 		if (n == 0)
 			break;
 		if (buf_append(&b, chunk, (size_t)n) == -1) {
-			buf_free(&b);
+			buf_release(&b);
 			set_cause(cause,
 			          "the prompt on standard input is over %zu bytes "
 			          "([limits] max_message_bytes)",
@@ -261,7 +261,7 @@ static int build_prompt(const struct cli *cli, const struct config *cfg, struct 
 			return EXIT_USAGE;
 		}
 		msg_add_image(m, &img);
-		attach_image_free(&img);
+		attach_image_release(&img);
 	}
 	if (exchange_check_size(cfg, m->text.len, m->images, m->nimages,
 	                        "attach fewer or smaller images", &cause) == -1) {
@@ -287,7 +287,7 @@ static bool over_quota(const struct quota_source *src, const char *model, const 
 	config_models(cfg, &list);
 	const struct model_info *m = models_find(&list, model);
 	long rpm = m ? m->rpm : 0, rpd = m ? m->rpd : 0;
-	models_free(&list);
+	models_release(&list);
 	if (rpm <= 0 && rpd <= 0)
 		return false;
 	struct quota_use use;
@@ -564,7 +564,7 @@ int oneshot_run(const struct cli *cli, const struct config *cfg)
 	free(body);
 	free(o.store_error);
 	loop_free(o.loop);
-	buf_free(&o.out);
+	buf_release(&o.out);
 	exchange_clear(&o.x);
 	msg_free(o.answer);
 	conv_free(c);

@@ -74,7 +74,7 @@ static void *open_plugin(const char *name, char **cause)
 		}
 		if (h != NULL && nloaded < ARRAY_LEN(loaded)) {
 			free(path);
-			buf_free(&tried);
+			buf_release(&tried);
 			loaded[nloaded].name = xstrdup(name);
 			loaded[nloaded].handle = h;
 			return loaded[nloaded++].handle;
@@ -86,7 +86,7 @@ static void *open_plugin(const char *name, char **cause)
 	}
 	set_cause(cause, "jarvis-%s.so could not be loaded: %s; run make install", name,
 	          tried.data ? tried.data : "no directory to look in");
-	buf_free(&tried);
+	buf_release(&tried);
 	return NULL;
 }
 

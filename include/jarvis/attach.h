@@ -10,9 +10,9 @@
 
 #include "jarvis/conv.h"
 
-/* Reads path into img (fields newly allocated; free with attach_image_free). */
+/* Reads path into img (fields newly allocated; free with attach_image_release). */
 int attach_load(const char *path, size_t max_bytes, struct image *img, char **cause);
-void attach_image_free(struct image *img);
+void attach_image_release(struct image *img);
 /* Whether Gemini accepts this MIME type for inline images. */
 int attach_mime_ok(const char *mime);
 

@@ -32,6 +32,6 @@ void buf_reset(struct buf *b);
 /* Returns the contents as a new string (never NULL) and empties the buffer. */
 char *buf_steal(struct buf *b);
 /* Releases the memory; the buffer may be reused after buf_init. */
-void buf_free(struct buf *b);
+void buf_release(struct buf *b);
 
 #endif

@@ -77,7 +77,7 @@ extern const struct cli_option cli_options[];
 int cli_parse(int argc, char **argv, struct cli *out, char **cause);
 
 /* Releases what cli_parse() filled in; a zeroed struct is fine. */
-void cli_free(struct cli *cli);
+void cli_release(struct cli *cli);
 
 /* Writes the --help text (at most 80 columns) to out. */
 void cli_print_help(FILE *out);

@@ -137,10 +137,10 @@ int config_load(struct config *cfg, const struct config_args *args, config_warn_
                 char **cause);
 
 /* Releases everything cfg holds; secrets are wiped first. */
-void config_free(struct config *cfg);
+void config_release(struct config *cfg);
 
 struct model_list;
-/* The built-in model table with the [model "ID"] overrides applied (models_free it). */
+/* The built-in model table with the [model "ID"] overrides applied (models_release it). */
 void config_models(const struct config *cfg, struct model_list *list);
 
 /* The overrides for model id, or NULL. */

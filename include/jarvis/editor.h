@@ -99,10 +99,10 @@ struct editor_layout {
 /*
  * Lays the text out at width columns as the wrapper does. A cursor that
  * would sit just past a full row goes to the start of an extra empty row,
- * so it is always drawable. Free with editor_layout_free().
+ * so it is always drawable. Free with editor_layout_release().
  */
 void editor_layout(const struct editor *e, int width, struct editor_layout *out);
-void editor_layout_free(struct editor_layout *l);
+void editor_layout_release(struct editor_layout *l);
 
 /* The recall list (input history): Up/Down bring back earlier lines; kept
  * in a file between runs. */

@@ -22,10 +22,10 @@ struct gemini_error {
 	bool rpc;                 /* the body was a Google RPC {"error": {...}} object */
 };
 
-/* Parses an error body of any kind; never fails. Free with gemini_error_free. */
+/* Parses an error body of any kind; never fails. Free with gemini_error_release. */
 int gemini_error_parse(long http_status, const char *body, size_t len, struct gemini_error *out);
 /* Releases the strings; the struct may be parsed into again. NULL is a no-op. */
-void gemini_error_free(struct gemini_error *e);
+void gemini_error_release(struct gemini_error *e);
 /* The line to show the user (caller frees); model may be NULL. */
 char *gemini_error_describe(const struct gemini_error *e, const char *model);
 /* Whether sending the same request again later may succeed. */

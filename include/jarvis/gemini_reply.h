@@ -63,7 +63,7 @@ enum gemini_outcome {
 /* Prepares an empty reply. */
 void gemini_reply_init(struct gemini_reply *r);
 /* Releases everything; the reply may be initialised again. NULL is a no-op. */
-void gemini_reply_free(struct gemini_reply *r);
+void gemini_reply_release(struct gemini_reply *r);
 /* Adds one event's JSON; fills delta (may be NULL). Fails on JSON that is not an object. */
 int gemini_reply_event(struct gemini_reply *r, const char *json, size_t len,
                        struct gemini_delta *delta, char **cause);

@@ -27,7 +27,7 @@ struct model_list {
 
 /* Fills list with the built-in table. */
 void models_init(struct model_list *list);
-void models_free(struct model_list *list);
+void models_release(struct model_list *list);
 /* Sets a model's limits and description (rpm/rpd < 0 or NULL keep the old), adding it if new. */
 void models_override(struct model_list *list, const char *id, long rpm, long rpd,
                      const char *description);

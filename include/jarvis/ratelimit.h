@@ -17,7 +17,7 @@ struct ratelimit {
 };
 
 void ratelimit_init(struct ratelimit *r);
-void ratelimit_free(struct ratelimit *r);
+void ratelimit_release(struct ratelimit *r);
 /* Records a request at now_ms and forgets those older than a day. */
 void ratelimit_add(struct ratelimit *r, long long now_ms);
 /* Requests in the window (ms) ending at now_ms. */

@@ -126,7 +126,7 @@ int store_conv_create(struct store *st, const char *user_id, const char *title, 
 int store_conv_list(struct store *st, const char *user_id, size_t offset, size_t limit,
                     struct store_conv_list *out, char **cause);
 /* Frees a listing's contents (the struct itself is the caller's). */
-void store_conv_list_free(struct store_conv_list *l);
+void store_conv_list_release(struct store_conv_list *l);
 /*
  * Loads a conversation's metadata (no messages: see store_msg_last) into a
  * new struct conv. STORE_NOTFOUND "no such conversation" when unknown or foreign.
@@ -171,7 +171,7 @@ int store_msg_last(struct store *st, const char *user_id, const char *conv_id, s
 int store_msg_before(struct store *st, const char *user_id, const char *conv_id, long before_seq,
                      size_t limit, struct store_msgs *out, char **cause);
 /* Frees every message of a run and its array (the struct itself is the caller's). */
-void store_msgs_free(struct store_msgs *v);
+void store_msgs_release(struct store_msgs *v);
 
 /* Records one model request of a user at at_ms (for RPM/RPD quotas). */
 int store_usage_add(struct store *st, const char *user_id, const char *model, long long at_ms,

@@ -31,7 +31,7 @@ int token_issue(const unsigned char *secret, size_t secret_len, const char *user
 int token_verify(const unsigned char *secret, size_t secret_len, const char *token, long long now_s,
                  struct token_claims *out, char **cause);
 /* Frees the strings of claims filled by token_verify; the struct itself is the caller's. */
-void token_claims_free(struct token_claims *c);
+void token_claims_release(struct token_claims *c);
 
 /*
  * Loads the signing key: the configured secret (JWT_SECRET_KEY or [auth]

@@ -117,7 +117,7 @@ int attach_load(const char *path, size_t max_bytes, struct image *img, char **ca
 	return 0;
 }
 
-void attach_image_free(struct image *img)
+void attach_image_release(struct image *img)
 {
 	free(img->name);
 	free(img->mime);

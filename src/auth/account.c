@@ -65,7 +65,7 @@ static char *saved_jti(const struct account_env *env)
 		if (token_verify(env->secret, env->secret_len, token, 0, &c, NULL) == 0) {
 			jti = c.jti;
 			c.jti = NULL;
-			token_claims_free(&c);
+			token_claims_release(&c);
 		}
 	}
 	secret_free(token);
@@ -353,7 +353,7 @@ int account_current(const struct account_env *env, long long now_s, struct accou
 	rc = 0;
 out:
 	store_user_free(u);
-	token_claims_free(&c);
+	token_claims_release(&c);
 	secret_free(token);
 	free(user_id);
 	if (notice != NULL)

@@ -192,7 +192,7 @@ out:
 	return rc;
 }
 
-void token_claims_free(struct token_claims *c)
+void token_claims_release(struct token_claims *c)
 {
 	if (c == NULL)
 		return;

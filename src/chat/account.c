@@ -12,7 +12,7 @@
 #include "jarvis/profile.h"
 #include "jarvis/util.h"
 
-static void account_free(struct job *j)
+static void account_release(struct job *j)
 {
 	struct job_account *a = &j->u.account;
 	free(a->name);
@@ -58,7 +58,7 @@ static void whoami_done(struct job *j)
 	}
 }
 
-const struct job_kind JOB_WHOAMI = {"whoami", false, whoami_work, whoami_done, account_free};
+const struct job_kind JOB_WHOAMI = {"whoami", false, whoami_work, whoami_done, account_release};
 
 void chat_whoami(struct chat *ch)
 {
@@ -74,8 +74,9 @@ void chat_whoami(struct chat *ch)
 static void login_work(struct job *j);
 static void login_done(struct job *j);
 
-static const struct job_kind JOB_SIGNUP = {"signup", false, login_work, login_done, account_free};
-static const struct job_kind JOB_LOGIN = {"login", false, login_work, login_done, account_free};
+static const struct job_kind JOB_SIGNUP = {"signup", false, login_work, login_done,
+                                           account_release};
+static const struct job_kind JOB_LOGIN = {"login", false, login_work, login_done, account_release};
 
 static void login_work(struct job *j)
 {
@@ -207,14 +208,14 @@ static void adopt_done(struct job *j)
 	job_give_ids(j, &a->msgs);
 }
 
-static void adopt_free(struct job *j)
+static void adopt_release(struct job *j)
 {
-	job_meta_free(&j->u.adopt.meta);
-	job_msgs_free(&j->u.adopt.msgs);
+	job_meta_release(&j->u.adopt.meta);
+	job_msgs_release(&j->u.adopt.msgs);
 	free(j->u.adopt.conv_id);
 }
 
-static const struct job_kind JOB_ADOPT = {"adopt", true, adopt_work, adopt_done, adopt_free};
+static const struct job_kind JOB_ADOPT = {"adopt", true, adopt_work, adopt_done, adopt_release};
 
 /* After a login: keep the guest conversation on screen under the account. */
 void chat_adopt(struct chat *ch)
@@ -236,7 +237,7 @@ void chat_adopt(struct chat *ch)
 		}
 	}
 	if (a->msgs.n == 0) {
-		adopt_free(j);
+		adopt_release(j);
 		free(j);
 		return;
 	}

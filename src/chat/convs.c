@@ -25,18 +25,18 @@ static void edit_done(struct job *j)
 		chat_set_error(j->ch, j->cause);
 }
 
-static void edit_free(struct job *j)
+static void edit_release(struct job *j)
 {
 	free(j->u.edit.conv_id);
 	free(j->u.edit.value);
 	free(j->u.edit.msg_id);
-	job_msgs_free(&j->u.edit.msgs);
+	job_msgs_release(&j->u.edit.msgs);
 }
 
-const struct job_kind JOB_RENAME = {"rename", true, edit_work, edit_done, edit_free};
-const struct job_kind JOB_SET_MODEL = {"set-model", true, edit_work, edit_done, edit_free};
-const struct job_kind JOB_SET_SYSTEM = {"set-system", true, edit_work, edit_done, edit_free};
-static const struct job_kind JOB_FEEDBACK = {"feedback", true, edit_work, edit_done, edit_free};
+const struct job_kind JOB_RENAME = {"rename", true, edit_work, edit_done, edit_release};
+const struct job_kind JOB_SET_MODEL = {"set-model", true, edit_work, edit_done, edit_release};
+const struct job_kind JOB_SET_SYSTEM = {"set-system", true, edit_work, edit_done, edit_release};
+static const struct job_kind JOB_FEEDBACK = {"feedback", true, edit_work, edit_done, edit_release};
 
 static void edit_work(struct job *j)
 {
@@ -93,12 +93,12 @@ static void list_done(struct job *j)
 		            ch->rows[i].title, ch->rows[i].nmessages);
 }
 
-static void list_free(struct job *j)
+static void list_release(struct job *j)
 {
-	store_conv_list_free(&j->u.list.list);
+	store_conv_list_release(&j->u.list.list);
 }
 
-const struct job_kind JOB_LIST = {"list", false, list_work, list_done, list_free};
+const struct job_kind JOB_LIST = {"list", false, list_work, list_done, list_release};
 
 int chat_load_convs(struct chat *ch, char **cause)
 {
@@ -227,14 +227,14 @@ static void open_done(struct job *j)
 	chat_notice(ch, "opened \"%s\"", c->title ? c->title : "untitled");
 }
 
-static void open_free(struct job *j)
+static void open_release(struct job *j)
 {
 	free(j->u.open.what);
 	conv_free(j->u.open.conv);
-	store_msgs_free(&j->u.open.loaded);
+	store_msgs_release(&j->u.open.loaded);
 }
 
-static const struct job_kind JOB_OPEN = {"open", false, open_work, open_done, open_free};
+static const struct job_kind JOB_OPEN = {"open", false, open_work, open_done, open_release};
 
 /*
  * The id of conversation N of the list the user last saw (/convs, F3), or
@@ -303,13 +303,13 @@ static void older_done(struct job *j)
 	chat_dirty(ch, CHAT_DIRTY_HISTORY);
 }
 
-static void older_free(struct job *j)
+static void older_release(struct job *j)
 {
 	free(j->u.older.conv_id);
-	store_msgs_free(&j->u.older.loaded);
+	store_msgs_release(&j->u.older.loaded);
 }
 
-static const struct job_kind JOB_OLDER = {"older", false, older_work, older_done, older_free};
+static const struct job_kind JOB_OLDER = {"older", false, older_work, older_done, older_release};
 
 bool chat_load_older(struct chat *ch)
 {
@@ -385,7 +385,7 @@ static void delete_done(struct job *j)
 		chat_replace_conv(ch, conv_new());
 }
 
-static const struct job_kind JOB_DELETE = {"delete", true, delete_work, delete_done, open_free};
+static const struct job_kind JOB_DELETE = {"delete", true, delete_work, delete_done, open_release};
 
 static int delete_conv(struct chat *ch, const char *target, bool exact)
 {
@@ -506,13 +506,14 @@ static void export_done(struct job *j)
 		chat_notice(j->ch, "exported to %s", j->u.export.path);
 }
 
-static void export_free(struct job *j)
+static void export_release(struct job *j)
 {
 	free(j->u.export.path);
 	conv_free(j->u.export.conv);
 }
 
-static const struct job_kind JOB_EXPORT = {"export", false, export_work, export_done, export_free};
+static const struct job_kind JOB_EXPORT = {"export", false, export_work, export_done,
+                                           export_release};
 
 int chat_export(struct chat *ch, const char *path, char **cause)
 {

@@ -40,7 +40,7 @@ int exporter_load(struct store *st, const char *user_id, const char *conv_id, st
 		v.n += older.n;
 	}
 	if (rc < 0) {
-		store_msgs_free(&v);
+		store_msgs_release(&v);
 		conv_free(c);
 		return rc;
 	}

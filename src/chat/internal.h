@@ -107,7 +107,7 @@ struct job_kind {
 	bool writes; /* counted in pending_writes while on its way */
 	void (*work)(struct job *j);
 	void (*done)(struct job *j);
-	void (*free)(struct job *j); /* frees the kind's member; may be NULL */
+	void (*release)(struct job *j); /* frees the kind's member; may be NULL */
 };
 
 /* Copies of screen messages handed to the worker, and the originals (loop side only). */
@@ -229,11 +229,11 @@ struct job {
 struct job *job_new(struct chat *ch, const struct job_kind *kind);
 void job_submit(struct chat *ch, struct job *j);
 void job_add_msg(struct job_msgs *v, struct msg *m);
-void job_msgs_free(struct job_msgs *v);
+void job_msgs_release(struct job_msgs *v);
 void job_give_ids(struct job *j, struct job_msgs *v);
 struct profile *backend_profile(struct backend *be);
 void job_meta_fill(struct chat *ch, struct job_meta *m);
-void job_meta_free(struct job_meta *m);
+void job_meta_release(struct job_meta *m);
 /* Whether the screen's messages a job points to are alive and the conversation its own. */
 bool job_current(const struct job *j);
 bool job_targets_alive(const struct job *j);

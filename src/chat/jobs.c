@@ -56,7 +56,7 @@ void job_give_ids(struct job *j, struct job_msgs *v)
 	}
 }
 
-void job_msgs_free(struct job_msgs *v)
+void job_msgs_release(struct job_msgs *v)
 {
 	for (size_t i = 0; i < v->n; i++)
 		msg_free(v->copies[i]);
@@ -74,7 +74,7 @@ void job_meta_fill(struct chat *ch, struct job_meta *m)
 	m->system_prompt = ch->system_prompt ? xstrdup(ch->system_prompt) : NULL;
 }
 
-void job_meta_free(struct job_meta *m)
+void job_meta_release(struct job_meta *m)
 {
 	free(m->conv_id);
 	free(m->title);
@@ -85,8 +85,8 @@ void job_meta_free(struct job_meta *m)
 
 static void job_free(struct job *j)
 {
-	if (j->kind->free != NULL)
-		j->kind->free(j);
+	if (j->kind->release != NULL)
+		j->kind->release(j);
 	free(j->cause);
 	free(j->notices);
 	free(j);

@@ -82,7 +82,7 @@ int quota_count(const struct quota_source *src, const char *model, long rpm, lon
 	long long wait = 0;
 	if (ratelimit_check(&r, now_ms, rpm, rpd, &wait) == -1)
 		out->wait_ms = wait;
-	ratelimit_free(&r);
+	ratelimit_release(&r);
 	return 0;
 }
 
@@ -94,11 +94,11 @@ static void journal_compact(const char *path, long long now)
 	struct buf keep;
 	buf_init(&keep, 0);
 	journal_load(path, NULL, now, &r, &keep);
-	ratelimit_free(&r);
+	ratelimit_release(&r);
 	/* Failing is fine: the journal is only longer until the next try. */
 	(void)fs_write_private(path, keep.data ? keep.data : "", keep.len, 0, "the request count",
 	                       NULL);
-	buf_free(&keep);
+	buf_release(&keep);
 }
 
 int quota_record(const struct quota_source *src, const char *model, long long now_ms, char **cause)
@@ -159,5 +159,5 @@ char *quota_line(const struct quota_use *u, long rpm, long rpd)
 	if (rpd > 0)
 		buf_printf(&b, "%sRPD %ld/%ld", b.len ? " " : "", rpd > u->day ? rpd - u->day : 0,
 		           rpd);
-	return b.len ? buf_steal(&b) : (buf_free(&b), xstrdup(""));
+	return b.len ? buf_steal(&b) : (buf_release(&b), xstrdup(""));
 }

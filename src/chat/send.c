@@ -57,12 +57,12 @@ static void quota_done(struct job *j)
 		                   quota_refresh, ch);
 }
 
-static void quota_free(struct job *j)
+static void quota_release(struct job *j)
 {
 	free(j->u.quota.model);
 }
 
-static const struct job_kind JOB_QUOTA = {"quota", false, quota_work, quota_done, quota_free};
+static const struct job_kind JOB_QUOTA = {"quota", false, quota_work, quota_done, quota_release};
 
 void chat_count_quota(struct chat *ch)
 {
@@ -198,17 +198,17 @@ static void question_done(struct job *j)
 	}
 }
 
-static void question_free(struct job *j)
+static void question_release(struct job *j)
 {
 	struct job_question *q = &j->u.question;
-	job_meta_free(&q->meta);
-	job_msgs_free(&q->msgs);
+	job_meta_release(&q->meta);
+	job_msgs_release(&q->msgs);
 	free(q->refused);
 	free(q->conv_id);
 }
 
 static const struct job_kind JOB_QUESTION = {"question", true, question_work, question_done,
-                                             question_free};
+                                             question_release};
 
 /* The checks that must pass before a message is taken from the input. */
 static int check_send(struct chat *ch, const char *text, char **cause)
@@ -314,14 +314,15 @@ static void answer_done(struct job *j)
 	job_give_ids(j, &a->msgs);
 }
 
-static void answer_free(struct job *j)
+static void answer_release(struct job *j)
 {
-	job_meta_free(&j->u.answer.meta);
-	job_msgs_free(&j->u.answer.msgs);
+	job_meta_release(&j->u.answer.meta);
+	job_msgs_release(&j->u.answer.msgs);
 	free(j->u.answer.conv_id);
 }
 
-static const struct job_kind JOB_ANSWER = {"answer", true, answer_work, answer_done, answer_free};
+static const struct job_kind JOB_ANSWER = {"answer", true, answer_work, answer_done,
+                                           answer_release};
 
 static void update_work(struct job *j)
 {
@@ -341,7 +342,8 @@ static void update_done(struct job *j)
 		store_failed(j->ch, j);
 }
 
-static const struct job_kind JOB_UPDATE = {"update", true, update_work, update_done, answer_free};
+static const struct job_kind JOB_UPDATE = {"update", true, update_work, update_done,
+                                           answer_release};
 
 static void persist_answer(struct chat *ch, struct msg *m, bool final)
 {
@@ -508,16 +510,16 @@ static void edit_failed(struct job *j)
 		store_failed(j->ch, j);
 }
 
-static void edit_free(struct job *j)
+static void edit_release(struct job *j)
 {
 	free(j->u.edit.conv_id);
 	free(j->u.edit.value);
 	free(j->u.edit.msg_id);
-	job_msgs_free(&j->u.edit.msgs);
+	job_msgs_release(&j->u.edit.msgs);
 }
 
 static const struct job_kind JOB_REPLACED = {"replaced", true, replaced_work, edit_failed,
-                                             edit_free};
+                                             edit_release};
 
 /*
  * The answers after the last question leave the screen; in the store they
@@ -535,7 +537,7 @@ static void mark_replaced(struct chat *ch, size_t from)
 		j->u.edit.msgs.copies[j->u.edit.msgs.n - 1]->status = MSG_REPLACED;
 	}
 	if (ch->user_name == NULL || ch->conv->id == NULL || j->u.edit.msgs.n == 0) {
-		edit_free(j);
+		edit_release(j);
 		free(j);
 		return;
 	}

@@ -175,7 +175,7 @@ void chat_free(struct chat *ch)
 	exchange_clear(&ch->be.x);
 	free(ch->be.notices);
 	conv_free(ch->conv);
-	models_free(&ch->models);
+	models_release(&ch->models);
 	free(ch->model);
 	free(ch->system_prompt);
 	free(ch->thinking);
@@ -328,7 +328,7 @@ int chat_attach(struct chat *ch, const char *path, char **cause)
 void chat_detach(struct chat *ch)
 {
 	for (size_t i = 0; i < ch->npending; i++)
-		attach_image_free(&ch->pending[i]);
+		attach_image_release(&ch->pending[i]);
 	free(ch->pending);
 	ch->pending = NULL;
 	ch->npending = 0;

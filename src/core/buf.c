@@ -85,7 +85,7 @@ char *buf_steal(struct buf *b)
 	return s;
 }
 
-void buf_free(struct buf *b)
+void buf_release(struct buf *b)
 {
 	free(b->data);
 	b->data = NULL;

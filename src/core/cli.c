@@ -319,7 +319,7 @@ int cli_parse(int argc, char **argv, struct cli *out, char **cause)
 
 	if (help || version) {
 		/* --help and --version win over everything else, as is usual. */
-		cli_free(out);
+		cli_release(out);
 		out->mode = help ? CLI_HELP : CLI_VERSION;
 		free(conflict);
 		free(words);
@@ -337,11 +337,11 @@ int cli_parse(int argc, char **argv, struct cli *out, char **cause)
 fail:
 	free(conflict);
 	free(words);
-	cli_free(out);
+	cli_release(out);
 	return -1;
 }
 
-void cli_free(struct cli *cli)
+void cli_release(struct cli *cli)
 {
 	if (cli == NULL)
 		return;

@@ -177,6 +177,6 @@ int completion_write(FILE *out, const char *shell)
 		write_zsh(out, &models);
 	else
 		write_fish(out, &models);
-	models_free(&models);
+	models_release(&models);
 	return 0;
 }

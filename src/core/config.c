@@ -193,11 +193,11 @@ int config_load(struct config *cfg, const struct config_args *args, config_warn_
 	return 0;
 
 fail:
-	config_free(cfg);
+	config_release(cfg);
 	return -1;
 }
 
-void config_free(struct config *cfg)
+void config_release(struct config *cfg)
 {
 	if (cfg == NULL)
 		return;

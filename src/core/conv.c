@@ -132,9 +132,9 @@ void msg_free(struct msg *m)
 {
 	if (m == NULL)
 		return;
-	buf_free(&m->text);
-	buf_free(&m->thoughts);
-	buf_free(&m->parts);
+	buf_release(&m->text);
+	buf_release(&m->thoughts);
+	buf_release(&m->parts);
 	for (size_t i = 0; i < m->nimages; i++) {
 		free(m->images[i].name);
 		free(m->images[i].mime);

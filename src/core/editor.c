@@ -117,7 +117,7 @@ static char *clean_input(const char *s, size_t n)
 	char *clean = utf8_sanitize(b.data ? b.data : "", b.len);
 	if (b.data != NULL)
 		explicit_bzero(b.data, b.cap);
-	buf_free(&b);
+	buf_release(&b);
 	return clean;
 }
 
@@ -440,7 +440,7 @@ void editor_layout(const struct editor *e, int width, struct editor_layout *out)
 	}
 }
 
-void editor_layout_free(struct editor_layout *l)
+void editor_layout_release(struct editor_layout *l)
 {
 	free(l->rows);
 	l->rows = NULL;
@@ -593,6 +593,6 @@ int recall_save(const struct recall *h, const char *path, char **cause)
 		buf_append(&b, "\n", 1);
 	}
 	int rc = fs_write_private(path, b.data, b.len, 0, "the input history", cause);
-	buf_free(&b);
+	buf_release(&b);
 	return rc;
 }

@@ -213,7 +213,7 @@ static char *excerpt_finish(struct buf *b)
 		buf_append(b, "...", 3);
 	}
 	if (b->len == 0) {
-		buf_free(b);
+		buf_release(b);
 		return NULL;
 	}
 	b->data[b->len] = '\0';
@@ -291,7 +291,7 @@ int gemini_error_parse(long http_status, const char *body, size_t len, struct ge
 	return 0;
 }
 
-void gemini_error_free(struct gemini_error *e)
+void gemini_error_release(struct gemini_error *e)
 {
 	if (e == NULL)
 		return;

@@ -27,21 +27,21 @@ void gemini_reply_init(struct gemini_reply *r)
 	r->error.retry_delay_ms = -1;
 }
 
-void gemini_reply_free(struct gemini_reply *r)
+void gemini_reply_release(struct gemini_reply *r)
 {
 	if (r == NULL)
 		return;
-	buf_free(&r->text);
-	buf_free(&r->thoughts);
-	buf_free(&r->parts);
-	buf_free(&r->part_text);
+	buf_release(&r->text);
+	buf_release(&r->thoughts);
+	buf_release(&r->parts);
+	buf_release(&r->part_text);
 	free(r->finish_reason);
 	free(r->finish_message);
 	free(r->block_reason);
 	free(r->block_message);
 	free(r->model_version);
 	free(r->response_id);
-	gemini_error_free(&r->error);
+	gemini_error_release(&r->error);
 	r->finish_reason = r->finish_message = r->block_reason = r->block_message = NULL;
 	r->model_version = r->response_id = NULL;
 	r->has_error = false;
@@ -258,7 +258,7 @@ int gemini_reply_event(struct gemini_reply *r, const char *json, size_t len,
 	if (cJSON_GetObjectItemCaseSensitive(root, "error") != NULL) {
 		/* Some proxies send the error as a data: event; the stream is over. */
 		cJSON_Delete(root);
-		gemini_error_free(&r->error);
+		gemini_error_release(&r->error);
 		gemini_error_parse(200, json, len, &r->error);
 		r->has_error = true;
 		return 0;
@@ -443,7 +443,7 @@ void gemini_parser_free(struct gemini_parser *p)
 	if (p == NULL)
 		return;
 	sse_free(p->sse);
-	gemini_reply_free(&p->reply);
+	gemini_reply_release(&p->reply);
 	free(p);
 }
 
@@ -467,11 +467,11 @@ int gemini_parser_finish(struct gemini_parser *p, char **cause)
 	struct gemini_error e;
 	gemini_error_parse(200, stray, strlen(stray), &e);
 	if (e.rpc || (p->reply.events == 0 && e.message != NULL)) {
-		gemini_error_free(&p->reply.error);
+		gemini_error_release(&p->reply.error);
 		p->reply.error = e;
 		p->reply.has_error = true;
 	} else {
-		gemini_error_free(&e);
+		gemini_error_release(&e);
 	}
 	return 0;
 }

@@ -25,9 +25,9 @@ void mdout_init(struct out *o)
 	o->n = o->cap = 0;
 }
 
-void mdout_free(struct out *o)
+void mdout_release(struct out *o)
 {
-	buf_free(&o->text);
+	buf_release(&o->text);
 	free(o->spans);
 	mdout_init(o);
 }
@@ -97,14 +97,14 @@ void md_free(struct md *m)
 {
 	if (m == NULL)
 		return;
-	mdout_free(&m->doc);
+	mdout_release(&m->doc);
 	free(m);
 }
 
 void md_reset(struct md *m)
 {
 	bool markdown = m->markdown;
-	mdout_free(&m->doc);
+	mdout_release(&m->doc);
 	memset(m, 0, sizeof(*m));
 	mdout_init(&m->doc);
 	m->markdown = markdown;
@@ -135,7 +135,7 @@ static void render_segment(struct md *m, const char *src, size_t n)
 	char *copy = xstrndup(src, n);
 	md_parse(copy, (MD_SIZE)n, &p, &r);
 	free(copy);
-	mdr_table_free(&r.table);
+	mdr_table_release(&r.table);
 	free(r.link_href);
 }
 

@@ -26,7 +26,7 @@ struct out {
 };
 
 void mdout_init(struct out *o);
-void mdout_free(struct out *o);
+void mdout_release(struct out *o);
 /* Appends s[0..n) in one style, merged into the last span when it matches. */
 void mdout_emit(struct out *o, const char *s, size_t n, unsigned style, unsigned level,
                 unsigned flags);
@@ -109,6 +109,6 @@ void mdr_table_cell(struct render *r, MD_ALIGN align);
 void mdr_table_row_end(struct render *r);
 /* The table ends: drawn into the document, columns as wide as their widest cell. */
 void mdr_table_end(struct render *r);
-void mdr_table_free(struct table *t);
+void mdr_table_release(struct table *t);
 
 #endif

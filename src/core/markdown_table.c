@@ -15,10 +15,10 @@
 #include "jarvis/util.h"
 #include "markdown_internal.h"
 
-void mdr_table_free(struct table *t)
+void mdr_table_release(struct table *t)
 {
 	for (size_t i = 0; i < t->ncells; i++)
-		mdout_free(&t->cells[i].o);
+		mdout_release(&t->cells[i].o);
 	free(t->cells);
 	memset(t, 0, sizeof(*t));
 }
@@ -85,7 +85,7 @@ static void table_draw(struct render *r)
 					buf_puts(&sep, "─");
 			}
 			mdr_content_styled(r, sep.data, sep.len, STYLE_TABLE, 0, 0);
-			buf_free(&sep);
+			buf_release(&sep);
 			mdr_hard_newline(r);
 		}
 	}
@@ -94,7 +94,7 @@ static void table_draw(struct render *r)
 
 void mdr_table_begin(struct render *r, unsigned cols)
 {
-	mdr_table_free(&r->table);
+	mdr_table_release(&r->table);
 	r->table.cols = cols;
 	r->table.active = true;
 }
@@ -133,5 +133,5 @@ void mdr_table_end(struct render *r)
 {
 	r->table.active = false;
 	table_draw(r);
-	mdr_table_free(&r->table);
+	mdr_table_release(&r->table);
 }

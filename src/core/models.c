@@ -61,7 +61,7 @@ void models_init(struct model_list *list)
 	}
 }
 
-void models_free(struct model_list *list)
+void models_release(struct model_list *list)
 {
 	for (size_t i = 0; i < list->n; i++) {
 		free(list->v[i].id);

@@ -12,7 +12,7 @@ void ratelimit_init(struct ratelimit *r)
 	r->cap = 0;
 }
 
-void ratelimit_free(struct ratelimit *r)
+void ratelimit_release(struct ratelimit *r)
 {
 	free(r->times);
 	ratelimit_init(r);

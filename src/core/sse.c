@@ -47,9 +47,9 @@ void sse_free(struct sse *s)
 {
 	if (s == NULL)
 		return;
-	buf_free(&s->line);
-	buf_free(&s->data);
-	buf_free(&s->stray);
+	buf_release(&s->line);
+	buf_release(&s->data);
+	buf_release(&s->stray);
 	free(s);
 }
 

@@ -50,9 +50,9 @@ static void start_try(struct gemini_call *c);
 static void call_free(struct gemini_call *c)
 {
 	gemini_parser_free(c->parser);
-	gemini_reply_free(&c->empty);
+	gemini_reply_release(&c->empty);
 	free(c->parse_failure);
-	buf_free(&c->error_body);
+	buf_release(&c->error_body);
 	free(c->model);
 	free(c->url);
 	secret_free(c->key_header);
@@ -169,7 +169,7 @@ static void handle_http_error(struct gemini_call *c)
 		long long delay = e.retry_delay_ms >= 0 ? e.retry_delay_ms : backoff_ms(c);
 		if (maybe_retry(c, delay, line) == 0) {
 			free(line);
-			gemini_error_free(&e);
+			gemini_error_release(&e);
 			return;
 		}
 		if (e.retry_delay_ms >= 0) {
@@ -179,7 +179,7 @@ static void handle_http_error(struct gemini_call *c)
 			line = longer;
 		}
 	}
-	gemini_error_free(&e);
+	gemini_error_release(&e);
 	finish(c, GEMINI_END_FAILED, line);
 	free(line);
 }
@@ -427,7 +427,7 @@ static void fetch_end(struct models_fetch *f, const char *error)
 {
 	f->on_done(f->ud, error);
 	secret_free(f->key_header);
-	buf_free(&f->body);
+	buf_release(&f->body);
 	free(f);
 }
 
@@ -441,7 +441,7 @@ static void fetch_done(void *ud, const struct http_result *r)
 		struct gemini_error e;
 		gemini_error_parse(f->status, f->body.data ? f->body.data : "", f->body.len, &e);
 		line = gemini_error_describe(&e, NULL);
-		gemini_error_free(&e);
+		gemini_error_release(&e);
 	} else {
 		char *next = NULL;
 		char *cause = NULL;

@@ -649,7 +649,7 @@ int outbox_replay(struct outbox *ob, const struct store_engine *e, void *h, char
 	if (changed)
 		rc = rewrite(ob, keep.data ? keep.data : "", keep.len, cause);
 	recount(ob, 1);
-	buf_free(&keep);
+	buf_release(&keep);
 	flock(ob->lockfd, LOCK_UN);
 	if (rc < 0)
 		return rc;

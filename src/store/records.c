@@ -174,7 +174,7 @@ void store_user_free(struct store_user *u)
 	free(u);
 }
 
-void store_conv_list_free(struct store_conv_list *l)
+void store_conv_list_release(struct store_conv_list *l)
 {
 	if (l == NULL)
 		return;
@@ -194,7 +194,7 @@ void store_msgs_push(struct store_msgs *v, struct msg *m)
 	v->items[v->n++] = m;
 }
 
-void store_msgs_free(struct store_msgs *v)
+void store_msgs_release(struct store_msgs *v)
 {
 	if (v == NULL)
 		return;

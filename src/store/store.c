@@ -410,7 +410,7 @@ int store_conv_list(struct store *st, const char *user_id, size_t offset, size_t
 	rc = store_answer(st, st->e->conv_list(st->h, user_id, offset, limit, out, &st->detail),
 	                  "listing conversations", cause);
 	if (rc < 0)
-		store_conv_list_free(out);
+		store_conv_list_release(out);
 	return rc;
 }
 
@@ -436,11 +436,11 @@ int store_conv_get_index(struct store *st, const char *user_id, size_t index, st
 	if (rc < 0)
 		return rc;
 	if (l.n == 0) {
-		store_conv_list_free(&l);
+		store_conv_list_release(&l);
 		return set_cause(cause, NO_CONV), STORE_NOTFOUND;
 	}
 	rc = store_conv_get(st, user_id, l.items[0].id, out, cause);
-	store_conv_list_free(&l);
+	store_conv_list_release(&l);
 	return rc;
 }
 
@@ -591,7 +591,7 @@ static int msg_page(struct store *st, const char *user_id, const char *conv_id, 
 	    st, st->e->msg_page(st->h, user_id, conv_id, before_seq, limit, out, &st->detail),
 	    "reading messages", cause);
 	if (rc < 0)
-		store_msgs_free(out);
+		store_msgs_release(out);
 	else if (out->n > 0)
 		seq_note(st, conv_id, out->items[out->n - 1]->seq);
 	return rc;

@@ -138,7 +138,7 @@ void tui_joined_flush(void)
 			done += (size_t)wr;
 		}
 	}
-	buf_free(&out);
+	buf_release(&out);
 }
 
 void tui_put_cluster(WINDOW *w, const char *s, size_t n, int cw)

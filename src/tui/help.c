@@ -67,7 +67,7 @@ static void add_wrapped(struct help *h, const char *text, int indent, int width)
 	}
 	if (row.len > 0)
 		add_line(h, xasprintf("%*s%s", indent, "", row.data));
-	buf_free(&row);
+	buf_release(&row);
 }
 
 /* "  NAME  help" on one row when it fits, else the name and the help wrapped under it. */
@@ -98,7 +98,7 @@ static void add_keys(struct help *h, int width)
 		add_entry(h, names.data, KEY_COLS, k->help, width);
 		buf_reset(&names);
 	}
-	buf_free(&names);
+	buf_release(&names);
 }
 
 static void build(struct help *h, int width)

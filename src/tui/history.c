@@ -53,9 +53,9 @@ struct hist *hist_new(bool markdown)
 	return h;
 }
 
-static void item_free(struct hist_item *it)
+static void item_release(struct hist_item *it)
 {
-	buf_free(&it->clean);
+	buf_release(&it->clean);
 	md_free(it->md);
 	wrap_cache_free(it->wc);
 	memset(it, 0, sizeof(*it));
@@ -76,7 +76,7 @@ void hist_free(struct hist *h)
 	if (h == NULL)
 		return;
 	for (size_t i = 0; i < h->n; i++)
-		item_free(&h->items[i]);
+		item_release(&h->items[i]);
 	free(h->items);
 	free(h);
 }
@@ -86,7 +86,7 @@ void hist_sync(struct hist *h, const struct conv *c, unsigned epoch)
 	if (epoch != h->epoch) {
 		/* Messages were freed: a pointer may now name a different message. */
 		for (size_t i = 0; i < h->n; i++)
-			item_free(&h->items[i]);
+			item_release(&h->items[i]);
 		h->n = 0;
 		h->epoch = epoch;
 	}
@@ -98,7 +98,7 @@ void hist_sync(struct hist *h, const struct conv *c, unsigned epoch)
 	while (keep < h->n && keep < c->n && h->items[keep].msg == c->msgs[keep])
 		keep++;
 	for (size_t i = keep; i < h->n; i++)
-		item_free(&h->items[i]);
+		item_release(&h->items[i]);
 	for (size_t i = keep; i < c->n; i++)
 		item_init(h, &h->items[i], c->msgs[i]);
 	h->n = c->n;

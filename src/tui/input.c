@@ -165,14 +165,14 @@ void input_complete(struct tui *t)
 	if (n == 1 && cands[0][common - 1] != '/')
 		buf_puts(&b, " ");
 	editor_set_text(t->editor, b.data);
-	buf_free(&b);
+	buf_release(&b);
 	if (n > 1) {
 		struct buf list;
 		buf_init(&list, 4096);
 		for (size_t i = 0; i < n; i++)
 			buf_printf(&list, "%s%s", i ? "  " : "", cands[i]);
 		input_hint(t, list.data);
-		buf_free(&list);
+		buf_release(&list);
 	}
 	for (size_t i = 0; i < n; i++)
 		free(cands[i]);

@@ -38,7 +38,7 @@ void panel_free(struct panel *p)
 	if (p == NULL)
 		return;
 	panel_close(p);
-	buf_free(&p->filter);
+	buf_release(&p->filter);
 	free(p);
 }
 

@@ -70,7 +70,7 @@ bool tui_rtl_row(WINDOW *w, const char *text, size_t n, const struct wrap_row *r
 	if (bidi_visual(par, plen, from - row->line, to - row->line, &vis, &offs, &nvis, &cause) <
 	    0) {
 		free(cause);
-		buf_free(&vis);
+		buf_release(&vis);
 		failed = true;
 		return false;
 	}
@@ -102,6 +102,6 @@ bool tui_rtl_row(WINDOW *w, const char *text, size_t n, const struct wrap_row *r
 	for (int i = 0; i < indent && col < width; i++, col++)
 		waddch(w, ' ');
 	free(offs);
-	buf_free(&vis);
+	buf_release(&vis);
 	return true;
 }

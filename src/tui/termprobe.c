@@ -140,7 +140,7 @@ static void cache_write(const char *dir, const struct utf8_term *t, bool answere
 	else
 		buf_printf(&out, "%snone\n", key);
 	(void)fs_write_private(path, out.data, out.len, 0, "the terminal cache", NULL);
-	buf_free(&out);
+	buf_release(&out);
 	free(path);
 	free(key);
 }
@@ -221,7 +221,7 @@ static bool ask_terminal(struct answers *a)
 		buf_printf(&q, "\r%s\033[6n", samples[i]);
 	buf_puts(&q, "\r\033[0m\033[2K\033[c");
 	bool wrote = write_whole(STDOUT_FILENO, q.data, q.len);
-	buf_free(&q);
+	buf_release(&q);
 	if (!wrote)
 		return false;
 	char in[512];
@@ -301,7 +301,7 @@ void termprobe_start(enum termprobe_mode mode, const char *cache_dir, struct ter
 		out->mode2027 = a.mode2027 == 1 || a.mode2027 == 3;
 	}
 	give_back_typed(&a.typed);
-	buf_free(&a.typed);
+	buf_release(&a.typed);
 	out->ms = clock_ms() - t0;
 	cache_write(cache_dir, &out->term, out->measured);
 	utf8_set_term(&out->term);

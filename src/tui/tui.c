@@ -91,7 +91,7 @@ static void layout(struct tui *t)
 	editor_layout(t->editor, width, &el);
 	int max_h = t->lines / 3 > 1 ? t->lines / 3 : 1;
 	int h = (int)el.nrows < max_h ? (int)el.nrows : max_h;
-	editor_layout_free(&el);
+	editor_layout_release(&el);
 	if (h < 1)
 		h = 1;
 	int hist_h = t->lines - h - 1;
@@ -133,7 +133,7 @@ static void draw_status(struct tui *t)
 		buf_printf(&left, " │ +%zu image%s", chat_pending_images(t->chat),
 		           chat_pending_images(t->chat) == 1 ? "" : "s");
 	int col = tui_put(w, left.data, left.len, t->cols, base | A_BOLD);
-	buf_free(&left);
+	buf_release(&left);
 
 	struct buf right;
 	buf_init(&right, 0);
@@ -161,7 +161,7 @@ static void draw_status(struct tui *t)
 		buf_puts(&right, "F1 help ");
 	}
 	tui_put_tail(w, 0, t->cols, t->cols - col - 1, right.data, ra);
-	buf_free(&right);
+	buf_release(&right);
 }
 
 /* Draws the input with masking for passwords; leaves the cursor where it belongs. */
@@ -205,7 +205,7 @@ static void draw_input(struct tui *t)
 		}
 	}
 	wmove(w, (int)el.cur_row - top, pw + el.cur_col);
-	editor_layout_free(&el);
+	editor_layout_release(&el);
 }
 
 static void render(struct tui *t)

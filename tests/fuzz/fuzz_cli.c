@@ -27,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct cli cli;
 	char *cause = NULL;
 	if (cli_parse(argc, argv, &cli, &cause) == 0)
-		cli_free(&cli);
+		cli_release(&cli);
 	else if (cause == NULL || *cause == '\0')
 		abort();
 	free(cause);

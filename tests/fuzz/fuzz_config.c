@@ -38,8 +38,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (config_load(&cfg, &cli, NULL, NULL, &cause) == 0) {
 		struct model_list list;
 		config_models(&cfg, &list);
-		models_free(&list);
-		config_free(&cfg);
+		models_release(&list);
+		config_release(&cfg);
 	} else if (cause == NULL || *cause == '\0') {
 		abort();
 	}

@@ -114,7 +114,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	struct editor_layout l;
 	editor_layout(e, 7, &l);
-	editor_layout_free(&l);
+	editor_layout_release(&l);
 
 	char path[64];
 	snprintf(path, sizeof path, "/tmp/jarvis-fuzz-history-%d", (int)getpid());

@@ -40,6 +40,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	assert_inert(line);
 	free(line);
 	(void)gemini_error_retryable(&e);
-	gemini_error_free(&e);
+	gemini_error_release(&e);
 	return 0;
 }

@@ -44,7 +44,7 @@ static void neutralise(const char *s, size_t n, size_t piece)
 	if (out.len != strlen(whole) || memcmp(out.data ? out.data : "", whole, out.len) != 0)
 		abort();
 	free(whole);
-	buf_free(&out);
+	buf_release(&out);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -29,6 +29,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	free(next);
 	free(cause);
-	models_free(&list);
+	models_release(&list);
 	return 0;
 }

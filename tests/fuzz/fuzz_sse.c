@@ -78,8 +78,8 @@ static void fuzz_run(struct run *out, const char *body, size_t n, const uint8_t 
 		(void)gemini_error_retryable(&r->error);
 	}
 	free(cause);
-	buf_free(&shown.text);
-	buf_free(&shown.thoughts);
+	buf_release(&shown.text);
+	buf_release(&shown.thoughts);
 	gemini_parser_free(p);
 }
 
@@ -115,7 +115,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	gemini_error_parse(404, body, n, &e);
 	free(gemini_error_describe(&e, "m"));
 	(void)gemini_error_retryable(&e);
-	gemini_error_free(&e);
+	gemini_error_release(&e);
 	char *s = xstrndup(body, n < 64 ? n : 64);
 	(void)gemini_duration_ms(s);
 	free(s);

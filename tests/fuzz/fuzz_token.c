@@ -26,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&c, 0, sizeof c);
 	char *cause = NULL;
 	if (token_verify(SECRET, sizeof SECRET, s, 1800000000, &c, &cause) == 0)
-		token_claims_free(&c);
+		token_claims_release(&c);
 	free(cause);
 	cause = NULL;
 
@@ -57,7 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort(); /* what we issue we accept */
 		if (strcmp(c.sub, s) != 0 || strcmp(c.jti, jti) != 0)
 			abort();
-		token_claims_free(&c);
+		token_claims_release(&c);
 		free(issued);
 		free(jti);
 	}

@@ -51,7 +51,7 @@ START_TEST(png_becomes_a_data_uri)
 	ck_assert_uint_eq(img.size, sizeof png1x1);
 	ck_assert(strncmp(img.data_uri, "data:image/png;base64,iVBORw0KGgo", 33) == 0);
 	ck_assert_str_eq(img.name, strrchr(path, '/') + 1);
-	attach_image_free(&img);
+	attach_image_release(&img);
 	unlink(path);
 	free(path);
 }

@@ -58,7 +58,7 @@ START_TEST(order_matches_fribidi_log2vis)
 		for (size_t i = 0; i < n; i++)
 			ck_assert_msg(offs[i] == at[v2l[i]], "sentence %zu, visual %zu", t, i);
 		free(offs);
-		buf_free(&out);
+		buf_release(&out);
 	}
 }
 END_TEST
@@ -87,7 +87,7 @@ START_TEST(persian_sentence_reads_right)
 	ck_assert_ptr_nonnull(strstr(v, "۳"));
 	ck_assert_uint_eq(strlen(v), strlen(s));
 	free(offs);
-	buf_free(&out);
+	buf_release(&out);
 }
 END_TEST
 
@@ -105,7 +105,7 @@ START_TEST(brackets_mirror_and_numbers_hold)
 	ck_assert_ptr_nonnull(strstr(out.data, "2.5"));
 	ck_assert(out.data[0] == '!');
 	free(offs);
-	buf_free(&out);
+	buf_release(&out);
 }
 END_TEST
 
@@ -127,7 +127,7 @@ START_TEST(one_line_of_a_paragraph)
 	for (size_t i = 0; i < nout; i++)
 		ck_assert(offs[i] >= from);
 	free(offs);
-	buf_free(&out);
+	buf_release(&out);
 }
 END_TEST
 

@@ -32,7 +32,7 @@ START_TEST(refuses_to_pass_its_maximum)
 	buf_consume(&b, 100);
 	ck_assert_uint_eq(b.len, 0);
 	ck_assert_int_eq(buf_append(&b, "abc", 3), 0);
-	buf_free(&b);
+	buf_release(&b);
 }
 END_TEST
 

@@ -165,7 +165,7 @@ static void teardown(void)
 {
 	chat_free(ch);
 	loop_free(l);
-	config_free(&cfg);
+	config_release(&cfg);
 	shutdown(server_fd, SHUT_RDWR);
 	close(server_fd);
 	pthread_join(server_thread, NULL);
@@ -409,7 +409,7 @@ START_TEST(deleted_elsewhere_keeps_the_exchange)
 	ck_assert_str_eq(v.items[0]->text.data, "second");
 	ck_assert_int_eq(v.items[1]->role, ROLE_MODEL);
 	ck_assert_int_eq(v.items[1]->status, MSG_COMPLETE);
-	store_msgs_free(&v);
+	store_msgs_release(&v);
 	free(uid);
 	free(old);
 	store_close(st);

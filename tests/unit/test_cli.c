@@ -23,7 +23,7 @@ static int parse(const char *first, ...)
 		argv[argc++] = (char *)w;
 	va_end(ap);
 	argv[argc] = NULL;
-	cli_free(&cli);
+	cli_release(&cli);
 	free(cause);
 	cause = NULL;
 	return cli_parse(argc, argv, &cli, &cause);
@@ -41,7 +41,7 @@ static int parse(const char *first, ...)
 
 static void teardown(void)
 {
-	cli_free(&cli);
+	cli_release(&cli);
 	free(cause);
 	cause = NULL;
 }

@@ -52,7 +52,7 @@ static int remove_one(const char *path, const struct stat *st, int flag, struct 
 
 static void teardown(void)
 {
-	buf_free(&warnings);
+	buf_release(&warnings);
 	nftw(tmpdir, remove_one, 8, FTW_DEPTH | FTW_PHYS);
 }
 
@@ -83,7 +83,7 @@ static char *load_text_error(const char *text, char **path_out)
 	struct config cfg;
 	char *cause = NULL;
 	if (load(&cfg, path, &cause) == 0)
-		config_free(&cfg);
+		config_release(&cfg);
 	*path_out = path;
 	return cause;
 }
@@ -237,8 +237,8 @@ START_TEST(example_loads_when_uncommented)
 	ck_assert_int_eq(cfg.models[0].rpm, 10);
 	ck_assert_int_eq(cfg.models[0].rpd, 250);
 	ck_assert_str_eq(cfg.models[0].description, "fast everyday model");
-	config_free(&cfg);
-	buf_free(&out);
+	config_release(&cfg);
+	buf_release(&out);
 	free(path);
 	free(text);
 }
@@ -305,7 +305,7 @@ START_TEST(defaults_without_a_file)
 	ck_assert_str_eq(cfg.config_dir, want);
 	free(want);
 	ck_assert_uint_eq(warnings.len, 0);
-	config_free(&cfg);
+	config_release(&cfg);
 }
 END_TEST
 
@@ -327,7 +327,7 @@ START_TEST(xdg_dirs_fall_back_to_home)
 	free(c);
 	free(d);
 	free(s);
-	config_free(&cfg);
+	config_release(&cfg);
 
 	/* The default file is read from there when it exists. */
 	char *dir = xasprintf("%s/.config", tmpdir);
@@ -341,7 +341,7 @@ START_TEST(xdg_dirs_fall_back_to_home)
 	ck_assert_int_eq(config_load(&cfg, NULL, NULL, NULL, &cause), 0);
 	ck_assert_str_eq(cfg.model, "from-default");
 	ck_assert_str_eq(cfg.config_path, path);
-	config_free(&cfg);
+	config_release(&cfg);
 	free(path);
 }
 END_TEST
@@ -364,7 +364,7 @@ START_TEST(command_line_beats_environment_beats_file)
 	ck_assert_str_eq(cfg.api_key, "file-key");
 	ck_assert_str_eq(cfg.store_uri, "/file/store.db");
 	ck_assert_str_eq(cfg.config_path, path);
-	config_free(&cfg);
+	config_release(&cfg);
 
 	setenv("JARVIS_MODEL", "from-env", 1);
 	setenv("GOOGLE_API_KEY", "google-key", 1);
@@ -373,24 +373,24 @@ START_TEST(command_line_beats_environment_beats_file)
 	ck_assert_str_eq(cfg.model, "from-env");
 	ck_assert_str_eq(cfg.api_key, "google-key");
 	ck_assert_str_eq(cfg.store_uri, "mongodb://env-host");
-	config_free(&cfg);
+	config_release(&cfg);
 
 	/* GEMINI_API_KEY wins over GOOGLE_API_KEY; an empty one does not count. */
 	setenv("GEMINI_API_KEY", "", 1);
 	ck_assert_int_eq(config_load(&cfg, &cli, NULL, NULL, &cause), 0);
 	ck_assert_str_eq(cfg.api_key, "google-key");
-	config_free(&cfg);
+	config_release(&cfg);
 	setenv("GEMINI_API_KEY", "gemini-key", 1);
 	ck_assert_int_eq(config_load(&cfg, &cli, NULL, NULL, &cause), 0);
 	ck_assert_str_eq(cfg.api_key, "gemini-key");
-	config_free(&cfg);
+	config_release(&cfg);
 
 	cli.model = "from-cli";
 	cli.store_uri = "sqlite:/cli.db";
 	ck_assert_int_eq(config_load(&cfg, &cli, NULL, NULL, &cause), 0);
 	ck_assert_str_eq(cfg.model, "from-cli");
 	ck_assert_str_eq(cfg.store_uri, "sqlite:/cli.db");
-	config_free(&cfg);
+	config_release(&cfg);
 	free(path);
 }
 END_TEST
@@ -405,7 +405,7 @@ START_TEST(environment_sets_the_other_keys)
 	/* The trailing slash goes, so "{base_url}/v1beta" has one slash. */
 	ck_assert_str_eq(cfg.base_url, "http://127.0.0.1:8080");
 	ck_assert_str_eq(cfg.jwt_secret, "env-secret");
-	config_free(&cfg);
+	config_release(&cfg);
 }
 END_TEST
 
@@ -417,11 +417,11 @@ START_TEST(no_color_turns_colour_off)
 	setenv("NO_COLOR", "", 1);
 	ck_assert_int_eq(load(&cfg, path, &cause), 0);
 	ck_assert(cfg.color);
-	config_free(&cfg);
+	config_release(&cfg);
 	setenv("NO_COLOR", "1", 1);
 	ck_assert_int_eq(load(&cfg, path, &cause), 0);
 	ck_assert(!cfg.color);
-	config_free(&cfg);
+	config_release(&cfg);
 	free(path);
 }
 END_TEST
@@ -435,11 +435,11 @@ START_TEST(jarvis_config_names_the_file_and_dash_c_beats_it)
 	char *cause = NULL;
 	ck_assert_int_eq(config_load(&cfg, NULL, NULL, NULL, &cause), 0);
 	ck_assert_str_eq(cfg.model, "model-a");
-	config_free(&cfg);
+	config_release(&cfg);
 	ck_assert_int_eq(load(&cfg, b, &cause), 0);
 	ck_assert_str_eq(cfg.model, "model-b");
 	ck_assert_str_eq(cfg.config_path, b);
-	config_free(&cfg);
+	config_release(&cfg);
 	free(a);
 	free(b);
 }
@@ -598,7 +598,7 @@ START_TEST(values_are_read)
 	ck_assert_uint_eq(cfg.max_message_bytes, 2 * 1024 * 1024);
 	/* No secret in it: no warning, whatever the mode. */
 	ck_assert_uint_eq(warnings.len, 0);
-	config_free(&cfg);
+	config_release(&cfg);
 	free(path);
 }
 END_TEST
@@ -613,7 +613,7 @@ START_TEST(empty_value_means_the_default)
 	ck_assert_str_eq(cfg.model, CONFIG_DEFAULT_MODEL);
 	ck_assert_int_eq(cfg.timeout, 300);
 	ck_assert(!cfg.has_temperature);
-	config_free(&cfg);
+	config_release(&cfg);
 	free(path);
 }
 END_TEST
@@ -644,7 +644,7 @@ START_TEST(continuation_and_long_lines)
 	char *cause = NULL;
 	ck_assert_int_eq(load(&cfg, path, &cause), 0);
 	ck_assert_str_eq(cfg.model, "gemini-2.5-flash");
-	config_free(&cfg);
+	config_release(&cfg);
 	free(path);
 	free(text);
 	free(crs);
@@ -664,33 +664,33 @@ START_TEST(secret_in_a_readable_file_draws_a_warning)
 	    "%s is readable by other users and holds a secret; run: chmod 600 %s\n", path, path);
 	ck_assert_str_eq(warnings.data, want);
 	free(want);
-	config_free(&cfg);
+	config_release(&cfg);
 
 	buf_reset(&warnings);
 	chmod(path, 0600);
 	ck_assert_int_eq(load(&cfg, path, &cause), 0);
 	ck_assert_uint_eq(warnings.len, 0);
-	config_free(&cfg);
+	config_release(&cfg);
 	free(path);
 
 	path = write_file("j.ini", "[auth]\njwt_secret = s3cret\n", 0640);
 	ck_assert_int_eq(load(&cfg, path, &cause), 0);
 	ck_assert_ptr_nonnull(strstr(warnings.data, "holds a secret"));
-	config_free(&cfg);
+	config_release(&cfg);
 	free(path);
 
 	buf_reset(&warnings);
 	path = write_file("m.ini", "[store]\nuri = mongodb://user:pw@db.example/\n", 0644);
 	ck_assert_int_eq(load(&cfg, path, &cause), 0);
 	ck_assert_ptr_nonnull(strstr(warnings.data, "holds a secret"));
-	config_free(&cfg);
+	config_release(&cfg);
 	free(path);
 
 	buf_reset(&warnings);
 	path = write_file("n.ini", "[store]\nuri = mongodb://db.example/\n", 0644);
 	ck_assert_int_eq(load(&cfg, path, &cause), 0);
 	ck_assert_uint_eq(warnings.len, 0);
-	config_free(&cfg);
+	config_release(&cfg);
 	free(path);
 }
 END_TEST
@@ -727,7 +727,7 @@ START_TEST(model_sections_override_the_table)
 	ck_assert_int_eq(m->rpd, 0);
 	ck_assert_ptr_null(m->description);
 	ck_assert_ptr_null(config_model_find(&cfg, "gemini-1.0-pro"));
-	config_free(&cfg);
+	config_release(&cfg);
 	free(path);
 }
 END_TEST

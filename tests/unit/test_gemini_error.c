@@ -28,7 +28,7 @@ static void parse_file(long status, const char *rel, struct gemini_error *e)
 		buf_append(&b, chunk, n);
 	fclose(f);
 	ck_assert_int_eq(gemini_error_parse(status, b.data, b.len, e), 0);
-	buf_free(&b);
+	buf_release(&b);
 	free(path);
 }
 
@@ -58,11 +58,11 @@ START_TEST(bad_api_key)
 	assert_describe(&e, "gemini-2.5-flash",
 	                "gemini: 400 INVALID_ARGUMENT: API key not valid. Please pass a valid API "
 	                "key.");
-	gemini_error_free(&e);
+	gemini_error_release(&e);
 	/* The same error served on the streaming endpoint. */
 	parse_file(400, "vertexai/streaming-failure-api-key.txt", &e);
 	ck_assert_str_eq(e.reason, "API_KEY_INVALID");
-	gemini_error_free(&e);
+	gemini_error_release(&e);
 }
 END_TEST
 
@@ -73,16 +73,16 @@ START_TEST(api_not_enabled_and_location)
 	ck_assert_str_eq(e.status, "PERMISSION_DENIED");
 	ck_assert_str_eq(e.reason, "SERVICE_DISABLED");
 	ck_assert(!gemini_error_retryable(&e));
-	gemini_error_free(&e);
+	gemini_error_release(&e);
 	parse_file(400, "vertexai/unary-failure-unsupported-user-location.json", &e);
 	assert_describe(&e, NULL,
 	                "gemini: 400 FAILED_PRECONDITION: User location is not supported for the "
 	                "API use.");
-	gemini_error_free(&e);
+	gemini_error_release(&e);
 	parse_file(400, "googleai/streaming-failure-image-rejected.txt", &e);
 	assert_describe(&e, NULL,
 	                "gemini: 400 INVALID_ARGUMENT: Request contains an invalid argument.");
-	gemini_error_free(&e);
+	gemini_error_release(&e);
 }
 END_TEST
 
@@ -99,10 +99,10 @@ START_TEST(unknown_model_points_at_the_model_list)
 	                "supported for generateContent. Call ListModels to see the list of "
 	                "available models and their supported methods.); see jarvis --list-models "
 	                "or press F2");
-	gemini_error_free(&e);
+	gemini_error_release(&e);
 	parse_file(404, "vertexai/streaming-failure-unknown-model.txt", &e);
 	ck_assert_str_eq(e.status, "NOT_FOUND");
-	gemini_error_free(&e);
+	gemini_error_release(&e);
 }
 END_TEST
 
@@ -115,7 +115,7 @@ START_TEST(old_style_quota_error_is_retryable)
 	ck_assert_int_eq(e.retry_delay_ms, -1);
 	ck_assert(!e.per_day);
 	ck_assert(gemini_error_retryable(&e));
-	gemini_error_free(&e);
+	gemini_error_release(&e);
 }
 END_TEST
 
@@ -152,7 +152,7 @@ START_TEST(rate_limit_with_retry_info)
 		assert_describe(&e, "gemini-2.5-flash",
 		                "gemini: 429 RESOURCE_EXHAUSTED: You exceeded your current quota, "
 		                "please check your plan and billing details.");
-		gemini_error_free(&e);
+		gemini_error_release(&e);
 		free(body);
 	}
 }
@@ -172,7 +172,7 @@ START_TEST(daily_quota_is_not_retried)
 	                "gemini: 429 RESOURCE_EXHAUSTED: You exceeded your current quota, please "
 	                "check your plan and billing details.; the daily quota is used up: try "
 	                "again tomorrow or pick another model (F2)");
-	gemini_error_free(&e);
+	gemini_error_release(&e);
 	free(body);
 }
 END_TEST
@@ -184,11 +184,11 @@ START_TEST(html_page_gives_its_title)
 	ck_assert(!e.rpc);
 	ck_assert_str_eq(e.message, "Error 404 (Not Found)!!1");
 	assert_describe(&e, "gemini-2.5-flash", "gemini: HTTP 404: Error 404 (Not Found)!!1");
-	gemini_error_free(&e);
+	gemini_error_release(&e);
 	parse_str(502, "<html><body><h1>502\r\nBad   Gateway</h1>\n<p>nginx</p></body></html>", &e);
 	assert_describe(&e, NULL, "gemini: HTTP 502: 502 Bad Gateway nginx");
 	ck_assert(gemini_error_retryable(&e));
-	gemini_error_free(&e);
+	gemini_error_release(&e);
 }
 END_TEST
 
@@ -200,18 +200,18 @@ START_TEST(empty_and_plain_bodies)
 	ck_assert_ptr_null(e.message);
 	assert_describe(&e, NULL, "gemini: HTTP 503 with an empty body");
 	ck_assert(gemini_error_retryable(&e));
-	gemini_error_free(&e);
+	gemini_error_release(&e);
 	ck_assert_int_eq(gemini_error_parse(500, NULL, 0, &e), 0);
 	assert_describe(&e, NULL, "gemini: HTTP 500 with an empty body");
-	gemini_error_free(&e);
+	gemini_error_release(&e);
 	parse_str(500, "  \n\tupstream connect error\x1b[31m or\n disconnect\n", &e);
 	assert_describe(&e, NULL, "gemini: HTTP 500: upstream connect error [31m or disconnect");
-	gemini_error_free(&e);
+	gemini_error_release(&e);
 	/* JSON, but not an RPC error: shown as text. */
 	parse_str(400, "{\"foo\": 1}", &e);
 	ck_assert(!e.rpc);
 	assert_describe(&e, NULL, "gemini: HTTP 400: {\"foo\": 1}");
-	gemini_error_free(&e);
+	gemini_error_release(&e);
 	/* An RPC error whose message has line breaks stays one line. */
 	parse_str(429,
 	          "{\"error\":{\"code\":429,\"message\":\"* Quota exceeded\\nPlease retry in "
@@ -220,7 +220,7 @@ START_TEST(empty_and_plain_bodies)
 	assert_describe(&e, NULL,
 	                "gemini: 429 RESOURCE_EXHAUSTED: * Quota exceeded Please retry in 20.2s.");
 	ck_assert_int_eq(e.retry_delay_ms, -1);
-	gemini_error_free(&e);
+	gemini_error_release(&e);
 }
 END_TEST
 
@@ -236,8 +236,8 @@ START_TEST(long_text_is_cut_on_a_character_boundary)
 	ck_assert_uint_eq(strlen(e.message), 203);
 	ck_assert(strncmp(e.message, b.data, 200) == 0);
 	ck_assert_str_eq(e.message + 200, "...");
-	gemini_error_free(&e);
-	buf_free(&b);
+	gemini_error_release(&e);
+	buf_release(&b);
 }
 END_TEST
 
@@ -252,18 +252,18 @@ START_TEST(error_json_inside_stray_text)
 	ck_assert_int_eq(e.code, 499);
 	ck_assert(gemini_error_retryable(&e));
 	assert_describe(&e, NULL, "gemini: 499 CANCELLED: The operation was cancelled.");
-	gemini_error_free(&e);
+	gemini_error_release(&e);
 	parse_str(200, "garbage {\"error\":{\"status\":\"UNAVAILABLE\"}} more", &e);
 	ck_assert(e.rpc);
 	ck_assert(gemini_error_retryable(&e));
 	assert_describe(&e, NULL, "gemini: UNAVAILABLE");
-	gemini_error_free(&e);
+	gemini_error_release(&e);
 	/* The array form of the non-SSE stream. */
 	parse_str(
 	    400, "[{\"error\":{\"code\":400,\"message\":\"bad\",\"status\":\"INVALID_ARGUMENT\"}}]",
 	    &e);
 	assert_describe(&e, NULL, "gemini: 400 INVALID_ARGUMENT: bad");
-	gemini_error_free(&e);
+	gemini_error_release(&e);
 }
 END_TEST
 
@@ -280,9 +280,9 @@ START_TEST(retry_decisions_by_status)
 		parse_str(cases[i].status, "", &e);
 		ck_assert_msg(gemini_error_retryable(&e) == cases[i].retry, "status %ld",
 		              cases[i].status);
-		gemini_error_free(&e);
+		gemini_error_release(&e);
 	}
-	gemini_error_free(NULL);
+	gemini_error_release(NULL);
 }
 END_TEST
 

@@ -568,7 +568,7 @@ START_TEST(tolerates_odd_shapes)
 	ck_assert_int_eq(gemini_reply_outcome(&r), GEMINI_COMPLETE);
 	ck_assert_ptr_null(gemini_reply_notice(&r, NULL));
 	ck_assert_int_eq(gemini_reply_event(&r, "[1]", 3, &d, NULL), -1);
-	gemini_reply_free(&r);
+	gemini_reply_release(&r);
 }
 END_TEST
 
@@ -590,7 +590,7 @@ START_TEST(notices_say_why_the_answer_ended)
 	n = gemini_reply_notice(&r, NULL);
 	ck_assert_str_eq(n, "gemini: the model stopped the answer early (SPII): personal data");
 	free(n);
-	gemini_reply_free(&r);
+	gemini_reply_release(&r);
 
 	gemini_reply_init(&r);
 	const char *blk = "{\"promptFeedback\":{\"blockReason\":\"PROHIBITED_CONTENT\","
@@ -600,7 +600,7 @@ START_TEST(notices_say_why_the_answer_ended)
 	ck_assert_str_eq(n, "gemini: the prompt was blocked (PROHIBITED_CONTENT): not allowed; "
 	                    "rephrase it and try again");
 	free(n);
-	gemini_reply_free(&r);
+	gemini_reply_release(&r);
 
 	gemini_reply_init(&r);
 	ck_assert_int_eq(gemini_reply_outcome(&r), GEMINI_EMPTY);
@@ -613,7 +613,7 @@ START_TEST(notices_say_why_the_answer_ended)
 	n = gemini_reply_notice(&r, NULL);
 	ck_assert_str_eq(n, "gemini: the model sent an empty answer; try again");
 	free(n);
-	gemini_reply_free(&r);
+	gemini_reply_release(&r);
 }
 END_TEST
 
@@ -661,7 +661,7 @@ START_TEST(a_stream_without_a_finish_reason_is_never_complete)
 	                   "{\"language\":\"PYTHON\",\"code\":\"1\"}}]}}]}";
 	ck_assert_int_eq(gemini_reply_event(&r, code, strlen(code), NULL, NULL), 0);
 	ck_assert_int_eq(gemini_reply_outcome(&r), GEMINI_UNFINISHED);
-	gemini_reply_free(&r);
+	gemini_reply_release(&r);
 }
 END_TEST
 
@@ -694,14 +694,14 @@ START_TEST(raw_parts_keep_signatures_and_code_drop_thoughts)
 	ck_assert_str_eq(r.text.data, "Let me run it:\n\n```python\nprint(1)\n```\n\nOutput "
 	                              "(OUTCOME_OK):\n\n```\n1\n```\n\nDone.");
 	ck_assert_int_eq(gemini_reply_outcome(&r), GEMINI_COMPLETE);
-	gemini_reply_free(&r);
+	gemini_reply_release(&r);
 
 	/* Plain text only: nothing worth replaying beyond the text itself. */
 	gemini_reply_init(&r);
 	const char *plain = "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"hi\"}]}}]}";
 	ck_assert_int_eq(gemini_reply_event(&r, plain, strlen(plain), NULL, NULL), 0);
 	ck_assert_ptr_null(gemini_reply_parts(&r));
-	gemini_reply_free(&r);
+	gemini_reply_release(&r);
 }
 END_TEST
 

@@ -137,7 +137,7 @@ START_TEST(models_merge_the_api_list)
 	ck_assert_int_eq(models_merge_remote(&list, "not json", 8, &next, &cause), -1);
 	free(next);
 	free(cause);
-	models_free(&list);
+	models_release(&list);
 }
 END_TEST
 

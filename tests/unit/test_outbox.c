@@ -131,7 +131,7 @@ static size_t count_convs(const char *uid)
 	struct store_conv_list l = {0};
 	ck_assert_msg(store_conv_list(st, uid, 0, 100, &l, &cause) == 0, "%s", cause);
 	size_t n = l.n;
-	store_conv_list_free(&l);
+	store_conv_list_release(&l);
 	store_close(st);
 	return n;
 }
@@ -214,7 +214,7 @@ START_TEST(offline_writes_replay_in_order_exactly_once)
 		if (i > 0)
 			ck_assert_int_gt(v.items[i]->seq, v.items[i - 1]->seq);
 	}
-	store_msgs_free(&v);
+	store_msgs_release(&v);
 
 	/* A crash after the apply but before the compaction: the same lines again. */
 	ck_assert_int_eq(rename(copy, path), 0);
@@ -223,7 +223,7 @@ START_TEST(offline_writes_replay_in_order_exactly_once)
 	store_close(st);
 	v = read_all(uid, cid);
 	ck_assert_int_eq(v.n, 5);
-	store_msgs_free(&v);
+	store_msgs_release(&v);
 	ck_assert_int_eq(count_convs(uid), 1);
 	ck_assert_int_eq(stat(path, &sb), 0);
 	ck_assert_int_eq(sb.st_size, 0);
@@ -277,7 +277,7 @@ START_TEST(updates_and_renames_of_offline_rows_apply_after_them)
 	ck_assert_int_eq(v.items[1]->status, MSG_COMPLETE);
 	ck_assert_int_eq(v.items[1]->feedback, 1);
 	ck_assert_int_gt(v.items[1]->seq, v.items[0]->seq);
-	store_msgs_free(&v);
+	store_msgs_release(&v);
 	conv_free(c);
 	msg_free(q), msg_free(a), free(uid), free(cid);
 }
@@ -372,7 +372,7 @@ START_TEST(journal_of_0_1_replays_every_field)
 	ck_assert_int_eq(a->usage.thoughts_tokens, 33);
 	ck_assert_int_eq(a->usage.total_tokens, 66);
 	ck_assert_int_eq(a->created_ms, 1700000000002LL);
-	store_msgs_free(&v);
+	store_msgs_release(&v);
 
 	/* Lines written now: version 2, the record's names. */
 	st = open_offline();
@@ -391,7 +391,7 @@ START_TEST(journal_of_0_1_replays_every_field)
 	ck_assert_int_eq(v.n, 3);
 	ck_assert_int_eq(v.items[2]->usage.prompt_tokens, 5);
 	ck_assert_int_eq(v.items[2]->created_ms, m->created_ms);
-	store_msgs_free(&v);
+	store_msgs_release(&v);
 	msg_free(m);
 	free(j), free(rej), free(path), free(lines), free(pre);
 	free(cid), free(m1), free(m2), free(uid);
@@ -432,7 +432,7 @@ START_TEST(torn_last_line_is_ignored)
 	ck_assert_int_eq(v.n, 2);
 	ck_assert_str_eq(v.items[0]->text.data, "kept");
 	ck_assert_str_eq(v.items[1]->text.data, "after the crash");
-	store_msgs_free(&v);
+	store_msgs_release(&v);
 	/* Nothing was refused: the torn line was never a write. */
 	char *rej = in_dir("outbox.rejected.jsonl");
 	ck_assert_int_ne(access(rej, F_OK), 0);
@@ -503,8 +503,8 @@ START_TEST(a_time_out_of_range_is_replaced_not_converted)
 	ck_assert_str_eq(v.items[0]->text.data, "from the far future");
 	ck_assert_int_ge(v.items[0]->created_ms, before);
 	ck_assert_int_le(v.items[0]->created_ms, wall_ms());
-	store_msgs_free(&v);
-	buf_free(&out);
+	store_msgs_release(&v);
+	buf_release(&out);
 	free(s), free(path), free(uid), free(cid);
 	msg_free(m);
 }
@@ -542,7 +542,7 @@ START_TEST(two_processes_share_the_outbox)
 	ck_assert_str_eq(v.items[0]->text.data, "from a");
 	ck_assert_str_eq(v.items[1]->text.data, "from b");
 	ck_assert_str_eq(v.items[2]->text.data, "from b again");
-	store_msgs_free(&v);
+	store_msgs_release(&v);
 	msg_free(m1), msg_free(m2), msg_free(m3), free(uid), free(cid);
 }
 END_TEST

@@ -17,7 +17,7 @@ START_TEST(minute_window_refuses_and_says_when)
 	ck_assert_int_eq(ratelimit_check(&r, t0 + 5000, 6, 0, &wait), 0);
 	ck_assert_int_eq(ratelimit_check(&r, t0 + 5000, 0, 0, &wait), 0);
 	ck_assert_uint_eq(ratelimit_count(&r, t0 + 5000, RATELIMIT_MINUTE_MS), 5);
-	ratelimit_free(&r);
+	ratelimit_release(&r);
 }
 END_TEST
 
@@ -34,7 +34,7 @@ START_TEST(day_window_outlasts_the_minute)
 	/* A day later the oldest is forgotten when a new one is added. */
 	ratelimit_add(&r, t0 + RATELIMIT_DAY_MS + 1);
 	ck_assert_uint_eq(r.n, 20);
-	ratelimit_free(&r);
+	ratelimit_release(&r);
 }
 END_TEST
 

@@ -122,7 +122,7 @@ START_TEST(crlf_cut_between_cr_and_lf_is_one_line_end)
 	ck_assert_int_eq(sse_finish(f, collect, &ev, NULL), 0);
 	ck_assert_str_eq(ev.all.data, "[a\nb]");
 	sse_free(f);
-	buf_free(&ev.all);
+	buf_release(&ev.all);
 }
 END_TEST
 
@@ -202,7 +202,7 @@ START_TEST(an_event_over_the_limit_is_refused)
 		ck_assert_int_eq(feed_all(f, ok, chunks[c], &ev, &cause), 0);
 		ck_assert_str_eq(ev.all.data, "[0123456789abcdef]");
 		sse_free(f);
-		buf_free(&ev.all);
+		buf_release(&ev.all);
 		for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
 			buf_init(&ev.all, 0);
 			f = sse_new(16);
@@ -212,7 +212,7 @@ START_TEST(an_event_over_the_limit_is_refused)
 			/* A failed stream stays failed. */
 			ck_assert_int_eq(sse_feed(f, "data: x\n\n", 9, collect, &ev, &cause), -1);
 			sse_free(f);
-			buf_free(&ev.all);
+			buf_release(&ev.all);
 		}
 		free(cause);
 	}
@@ -237,8 +237,8 @@ START_TEST(a_big_event_across_many_chunks)
 	ck_assert(memcmp(ev.all.data + big + 2, "[end]", 5) == 0);
 	ck_assert_uint_eq(sse_events(f), 2);
 	sse_free(f);
-	buf_free(&ev.all);
-	buf_free(&s);
+	buf_release(&ev.all);
+	buf_release(&s);
 }
 END_TEST
 
@@ -283,7 +283,7 @@ START_TEST(stray_text_is_bounded)
 	ck_assert_uint_ge(strlen(sse_stray(f)), SSE_STRAY_MAX - 100);
 	ck_assert_str_eq(ev.all.data, "[a]");
 	sse_free(f);
-	buf_free(&ev.all);
+	buf_release(&ev.all);
 }
 END_TEST
 
@@ -301,7 +301,7 @@ START_TEST(a_reader_error_stops_the_feed_with_its_cause)
 	ck_assert_str_eq(ev.all.data, "[1][2]");
 	free(cause);
 	sse_free(f);
-	buf_free(&ev.all);
+	buf_release(&ev.all);
 	sse_free(NULL);
 }
 END_TEST

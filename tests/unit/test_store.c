@@ -251,7 +251,7 @@ START_TEST(users_cannot_touch_each_others_conversations)
 	struct store_conv_list l;
 	ck_assert_int_eq(store_conv_list(S, b, 0, 10, &l, &cause), 0);
 	ck_assert_uint_eq(l.n, 0);
-	store_conv_list_free(&l);
+	store_conv_list_release(&l);
 
 	/* Alice's conversation is as she left it. */
 	ck_assert_int_eq(store_conv_get(S, a, ca, &c, &cause), 0);
@@ -263,11 +263,11 @@ START_TEST(users_cannot_touch_each_others_conversations)
 	ck_assert_uint_eq(v.n, 1);
 	ck_assert_str_eq(v.items[0]->text.data, "top secret");
 	ck_assert_int_eq(v.items[0]->feedback, 0);
-	store_msgs_free(&v);
+	store_msgs_release(&v);
 	ck_assert_int_eq(store_conv_list(S, a, 0, 10, &l, &cause), 0);
 	ck_assert_uint_eq(l.n, 1);
 	ck_assert_int_eq(l.items[0].nmessages, 1);
-	store_conv_list_free(&l);
+	store_conv_list_release(&l);
 
 	msg_free(evil);
 	msg_free(m);
@@ -298,7 +298,7 @@ START_TEST(conversations_list_newest_first_in_pages)
 			ck_assert_str_eq(l.items[i].title, want[off + i]);
 			ck_assert_int_eq(l.items[i].nmessages, 0);
 		}
-		store_conv_list_free(&l);
+		store_conv_list_release(&l);
 	}
 	ck_assert_int_eq(store_conv_list(S, u, 10, 2, &l, &cause), 0);
 	ck_assert_uint_eq(l.n, 0);
@@ -315,7 +315,7 @@ START_TEST(conversations_list_newest_first_in_pages)
 	ck_assert_str_eq(l.items[1].title, "conv 4");
 	ck_assert(l.items[0].updated_ms >= l.items[1].updated_ms);
 	ck_assert_str_eq(l.items[0].model, "gemini-3.5-flash");
-	store_conv_list_free(&l);
+	store_conv_list_release(&l);
 
 	struct conv *c = NULL;
 	ck_assert_int_eq(store_conv_get_index(S, u, 1, &c, &cause), 0);
@@ -358,7 +358,7 @@ START_TEST(rename_model_and_system_prompt_stick)
 	ck_assert_int_eq(store_conv_list(S, u, 0, 10, &l, &cause), 0);
 	ck_assert_uint_eq(l.n, 1);
 	ck_assert_str_eq(l.items[0].title, "Trip to Esfahan");
-	store_conv_list_free(&l);
+	store_conv_list_release(&l);
 	free(u), free(id);
 }
 END_TEST
@@ -435,7 +435,7 @@ START_TEST(delete_removes_the_messages_too)
 	ck_assert_int_eq(store_msg_last(S, u, keep, 10, &v, &cause), 0);
 	ck_assert_uint_eq(v.n, 1);
 	ck_assert_str_eq(v.items[0]->text.data, "stays");
-	store_msgs_free(&v);
+	store_msgs_release(&v);
 	msg_free(k), msg_free(m);
 	free(u), free(keep), free(id);
 }
@@ -468,27 +468,27 @@ START_TEST(messages_page_from_the_end_and_upwards)
 			ck_assert(v.items[i]->seq > v.items[i - 1]->seq);
 	}
 	long first = v.items[0]->seq;
-	store_msgs_free(&v);
+	store_msgs_release(&v);
 
 	ck_assert_int_eq(store_msg_before(S, u, id, first, 10, &v, &cause), 0);
 	ck_assert_uint_eq(v.n, 10);
 	ck_assert_str_eq(v.items[0]->text.data, "m6");
 	ck_assert_str_eq(v.items[9]->text.data, "m15");
 	first = v.items[0]->seq;
-	store_msgs_free(&v);
+	store_msgs_release(&v);
 
 	ck_assert_int_eq(store_msg_before(S, u, id, first, 10, &v, &cause), 0);
 	ck_assert_uint_eq(v.n, 5);
 	ck_assert_str_eq(v.items[0]->text.data, "m1");
 	ck_assert_str_eq(v.items[4]->text.data, "m5");
 	first = v.items[0]->seq;
-	store_msgs_free(&v);
+	store_msgs_release(&v);
 
 	ck_assert_int_eq(store_msg_before(S, u, id, first, 10, &v, &cause), 0);
 	ck_assert_uint_eq(v.n, 0);
 	ck_assert_int_eq(store_msg_last(S, u, id, 1000, &v, &cause), 0);
 	ck_assert_uint_eq(v.n, 25);
-	store_msgs_free(&v);
+	store_msgs_release(&v);
 	free(u), free(id);
 }
 END_TEST
@@ -509,7 +509,7 @@ START_TEST(streaming_checkpoints_final_state_and_feedback)
 	ck_assert_int_eq(store_msg_last(S, u, id, 1, &v, &cause), 0);
 	ck_assert_str_eq(v.items[0]->text.data, "Rayleigh scattering.");
 	ck_assert_int_eq(v.items[0]->status, MSG_STREAMING);
-	store_msgs_free(&v);
+	store_msgs_release(&v);
 
 	a->status = MSG_INTERRUPTED;
 	a->finish_reason = xstrdup("STOP");
@@ -541,12 +541,12 @@ START_TEST(streaming_checkpoints_final_state_and_feedback)
 	ck_assert_int_eq(r->usage.total_tokens, 51);
 	ck_assert_int_eq(r->feedback, 1);
 	ck_assert_int_eq(r->created_ms, a->created_ms);
-	store_msgs_free(&v);
+	store_msgs_release(&v);
 
 	ck_assert_int_eq(store_msg_feedback(S, u, id, a->id, -1, &cause), 0);
 	ck_assert_int_eq(store_msg_last(S, u, id, 1, &v, &cause), 0);
 	ck_assert_int_eq(v.items[0]->feedback, -1);
-	store_msgs_free(&v);
+	store_msgs_release(&v);
 
 	struct msg *n = msg_new(ROLE_NOTICE, "a local notice");
 	ck_assert_int_eq(store_msg_append(S, u, id, n, &cause), STORE_INVALID);
@@ -586,7 +586,7 @@ START_TEST(unicode_round_trips_byte_for_byte)
 		ck_assert_uint_eq(v.n, 1);
 		ck_assert_uint_eq(v.items[0]->text.len, strlen(texts[i]));
 		ck_assert(memcmp(v.items[0]->text.data, texts[i], strlen(texts[i])) == 0);
-		store_msgs_free(&v);
+		store_msgs_release(&v);
 		msg_free(m);
 		free(id);
 	}
@@ -601,7 +601,7 @@ START_TEST(unicode_round_trips_byte_for_byte)
 	ck_assert_int_eq(store_conv_list(S, u, 0, 10, &l, &cause), 0);
 	ck_assert_uint_eq(l.n, ARRAY_LEN(texts));
 	ck_assert_str_eq(l.items[0].title, texts[ARRAY_LEN(texts) - 1]);
-	store_conv_list_free(&l);
+	store_conv_list_release(&l);
 	free(id);
 	free(u);
 }
@@ -643,7 +643,7 @@ START_TEST(large_images_round_trip)
 	ck_assert_uint_eq(r->images[1].size, 3);
 	ck_assert_str_eq(r->images[1].data_uri, "data:image/webp;base64,AAAA");
 	ck_assert_str_eq(r->text.data, "what is in these pictures?");
-	store_msgs_free(&v);
+	store_msgs_release(&v);
 	msg_free(m);
 	free(big);
 	free(u), free(id);
@@ -806,11 +806,11 @@ START_TEST(two_processes_appending_get_distinct_seqs)
 	}
 	ck_assert_int_eq(next[0], PER_CHILD);
 	ck_assert_int_eq(next[1], PER_CHILD);
-	store_msgs_free(&v);
+	store_msgs_release(&v);
 	struct store_conv_list l;
 	ck_assert_int_eq(store_conv_list(S, u, 0, 1, &l, &cause), 0);
 	ck_assert_int_eq(l.items[0].nmessages, 2 * PER_CHILD);
-	store_conv_list_free(&l);
+	store_conv_list_release(&l);
 	free(u), free(id);
 }
 END_TEST
@@ -1048,7 +1048,7 @@ START_TEST(sqlite_close_releases_the_file)
 	struct store_msgs v;
 	ck_assert_int_eq(store_msg_last(S, uid, cid, 10, &v, &cause), 0);
 	ck_assert_uint_eq(v.n, 1);
-	store_msgs_free(&v);
+	store_msgs_release(&v);
 	ck_assert_int_gt(fds_on(path), 0);
 	store_close(S);
 	S = NULL;

@@ -55,7 +55,7 @@ static char *verify_msg(const char *tok, long long now)
 	int rc = token_verify(key, KEYLEN, tok, now, &c, &cause);
 	if (rc == 0) {
 		ck_assert_ptr_null(cause);
-		token_claims_free(&c);
+		token_claims_release(&c);
 		return NULL;
 	}
 	ck_assert_int_eq(rc, -1);
@@ -84,7 +84,7 @@ START_TEST(valid_token_round_trip)
 	ck_assert_str_eq(c.jti, jti);
 	ck_assert_int_eq(c.iat, NOW);
 	ck_assert_int_eq(c.exp, NOW + TTL);
-	token_claims_free(&c);
+	token_claims_release(&c);
 
 	/* Two tokens for the same user at the same second still get distinct ids. */
 	char *tok2 = NULL, *jti2 = NULL;
@@ -334,7 +334,7 @@ START_TEST(secret_file_is_made_private_and_reused)
 	ck_assert_int_eq(secret_load(NULL, dir, &k2, &l2, &warning, &cause), 0);
 	struct token_claims c;
 	ck_assert_int_eq(token_verify(k2, l2, tok, NOW, &c, &cause), 0);
-	token_claims_free(&c);
+	token_claims_release(&c);
 	secret_free_len(k1, l1);
 	secret_free_len(k2, l2);
 	free(tok);

@@ -261,7 +261,7 @@ START_TEST(stream_neutralizer_joins_split_sequences)
 		utf8_stream_feed(&st, in + cut, n - cut, &out);
 		utf8_stream_finish(&st, &out);
 		ck_assert_str_eq(out.data, "你\n好\u241b[0m👍");
-		buf_free(&out);
+		buf_release(&out);
 	}
 	/* Byte by byte, too, with a truncated tail flushed as U+FFFD. */
 	struct utf8_stream st;
@@ -273,7 +273,7 @@ START_TEST(stream_neutralizer_joins_split_sequences)
 	utf8_stream_feed(&st, "\xe4\xbd", 2, &out);
 	utf8_stream_finish(&st, &out);
 	ck_assert_str_eq(out.data, "你\n好\u241b[0m👍\uFFFD\uFFFD");
-	buf_free(&out);
+	buf_release(&out);
 }
 END_TEST
 

@@ -118,7 +118,7 @@ START_TEST(wraps_at_80)
 		ck_assert(utf8_is_boundary(b.data, b.len, rows[i].off));
 	}
 	free(rows);
-	buf_free(&b);
+	buf_release(&b);
 }
 END_TEST
 
@@ -175,7 +175,7 @@ START_TEST(incremental_equals_full_after_every_byte)
 		ck_assert_uint_lt(max_rewrap, (size_t)w * 4 * 3);
 		wrap_cache_free(inc);
 	}
-	buf_free(&text);
+	buf_release(&text);
 }
 END_TEST
 
