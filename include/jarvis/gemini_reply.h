@@ -38,6 +38,7 @@ struct gemini_reply {
 	struct buf part_text;      /* plain text after the last raw part, not yet in parts */
 	bool parts_kept;           /* a part other than plain text came (worth replaying) */
 	char text_last;            /* the answer's last byte before gemini_reply_forget, or 0 */
+	char *grounding;           /* citations and searches (grounding.h), NULL when none */
 	bool has_error;            /* the stream carried an error object */
 	struct gemini_error error; /* that error, when has_error */
 };

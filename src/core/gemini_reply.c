@@ -13,6 +13,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "jarvis/grounding.h"
 #include "jarvis/sse.h"
 #include "jarvis/utf8.h"
 #include "jarvis/util.h"
@@ -41,6 +42,8 @@ void gemini_reply_release(struct gemini_reply *r)
 	free(r->block_message);
 	free(r->model_version);
 	free(r->response_id);
+	free(r->grounding);
+	r->grounding = NULL;
 	gemini_error_release(&r->error);
 	r->finish_reason = r->finish_message = r->block_reason = r->block_message = NULL;
 	r->model_version = r->response_id = NULL;
@@ -155,6 +158,20 @@ static void render_part(struct gemini_reply *r, const cJSON *part)
 	}
 }
 
+/* A grounded answer's citations, searches and fetched pages (grounding.h). */
+static void reply_grounding(struct gemini_reply *r, const cJSON *cand)
+{
+	const cJSON *gm = cJSON_GetObjectItemCaseSensitive(cand, "groundingMetadata");
+	const cJSON *ucm = cJSON_GetObjectItemCaseSensitive(cand, "urlContextMetadata");
+	if (!cJSON_IsObject(gm) && !cJSON_IsObject(ucm))
+		return;
+	char *g = cJSON_IsObject(gm) ? cJSON_PrintUnformatted(gm) : NULL;
+	char *u = cJSON_IsObject(ucm) ? cJSON_PrintUnformatted(ucm) : NULL;
+	grounding_fold(&r->grounding, g, u);
+	free(g);
+	free(u);
+}
+
 static int reply_candidate(struct gemini_reply *r, const cJSON *cand, char **cause)
 {
 	const cJSON *content = cJSON_GetObjectItemCaseSensitive(cand, "content");
@@ -195,6 +212,7 @@ static int reply_candidate(struct gemini_reply *r, const cJSON *cand, char **cau
 	}
 	keep_str(&r->finish_reason, json_str(cand, "finishReason"));
 	keep_str(&r->finish_message, json_str(cand, "finishMessage"));
+	reply_grounding(r, cand);
 	return 0;
 }
 
