@@ -27,6 +27,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "jarvis/answer_json.h"
 #include "jarvis/attach.h"
 #include "jarvis/cli.h"
 #include "jarvis/config.h"
@@ -34,6 +35,7 @@
 #include "jarvis/exchange.h"
 #include "jarvis/exit.h"
 #include "jarvis/gemini.h"
+#include "jarvis/grounding.h"
 #include "jarvis/account.h"
 #include "jarvis/loop.h"
 #include "jarvis/models.h"
@@ -50,6 +52,12 @@ struct oneshot {
 	bool interrupted;
 	int status;
 	bool tty;
+	enum cli_output output;  /* --output-format */
+	const char *model;       /* the model asked */
+	struct buf all_text;     /* the whole answer, for the JSON result */
+	struct buf all_thoughts; /* the whole thought summary, likewise */
+	const char *state;       /* how it ended, for the JSON result */
+	char *why;               /* what was said on stderr about it, or NULL */
 	struct utf8_stream neutral;
 	struct buf out; /* neutralised text waiting to be written */
 	char last_byte; /* the last byte written, to end with a newline */
@@ -101,18 +109,143 @@ static void show_text(struct oneshot *o, const char *p, size_t n)
 	write_all(o, o->out.data ? o->out.data : "", o->out.len);
 }
 
+/* One line of stream-json. */
+static void write_line(struct oneshot *o, char *line)
+{
+	write_all(o, line, strlen(line));
+	write_all(o, "\n", 1);
+	free(line);
+}
+
 static void on_delta(void *ud, const struct gemini_delta *d)
 {
 	struct oneshot *o = ud;
-	if (d->text_len > 0)
-		show_text(o, d->text, d->text_len);
+	if (o->output == CLI_OUTPUT_TEXT) {
+		if (d->text_len > 0)
+			show_text(o, d->text, d->text_len);
+	} else {
+		buf_append(&o->all_text, d->text, d->text_len);
+		buf_append(&o->all_thoughts, d->thought, d->thought_len);
+	}
+	if (o->output == CLI_OUTPUT_STREAM_JSON) {
+		if (d->thought_len > 0)
+			write_line(
+			    o, answer_json_event("thought", "text", d->thought, d->thought_len));
+		if (d->text_len > 0)
+			write_line(o, answer_json_event("text", "text", d->text, d->text_len));
+	}
 	if (o->answer != NULL)
 		msg_append(o->answer, d->text, d->text_len, d->thought, d->thought_len);
 }
 
 static void on_notice(void *ud, const char *line)
 {
+	struct oneshot *o = ud;
 	fprintf(stderr, "jarvis: %s\n", line);
+	if (o->output == CLI_OUTPUT_STREAM_JSON)
+		write_line(o, answer_json_event("notice", "message", line, strlen(line)));
+}
+
+/* Says on stderr why the answer is not all there (msg may be NULL) and notes the end. */
+static void ended(struct oneshot *o, const char *state, int status, const char *msg)
+{
+	o->state = state;
+	o->status = status;
+	if (msg == NULL)
+		return;
+	fprintf(stderr, "jarvis: %s\n", msg);
+	o->why = xstrdup(msg);
+}
+
+/* How the answer ended: the exit status, and the line about it on stderr. */
+static void classify(struct oneshot *o, const struct gemini_result *r)
+{
+	switch (r->end) {
+	case GEMINI_END_INTERRUPTED:
+		if (o->output_broken && !o->interrupted) {
+			/* Stopped because stdout takes no more; see oneshot_run's end. */
+			ended(o, "interrupted", EXIT_OK, NULL);
+			return;
+		}
+		ended(o, "interrupted", EXIT_INTERRUPTED,
+		      "interrupted; the answer above is incomplete");
+		return;
+	case GEMINI_END_FAILED:
+		ended(o, "error", EXIT_API, r->error ? r->error : "gemini: the request failed");
+		return;
+	case GEMINI_END_REPLY:
+		break;
+	}
+	switch (r->outcome) {
+	case GEMINI_COMPLETE:
+		ended(o, "complete", EXIT_OK, NULL);
+		return;
+	case GEMINI_CUT:
+		/* The answer is usable; the note says it is not all of it. */
+		ended(o, "cut", EXIT_OK,
+		      r->error ? r->error : "the answer was cut at the output token limit");
+		return;
+	case GEMINI_UNFINISHED:
+		ended(o, "incomplete", EXIT_API,
+		      r->error ? r->error : "gemini: the answer is incomplete; ask again");
+		return;
+	case GEMINI_EMPTY:
+		ended(o, "empty", EXIT_API,
+		      r->error ? r->error : "gemini: the API sent an empty answer; try again");
+		return;
+	case GEMINI_BLOCKED_PROMPT:
+		ended(o, "blocked", EXIT_API, r->error ? r->error : "gemini: the answer stopped");
+		return;
+	case GEMINI_STOPPED:
+		ended(o, "stopped", EXIT_API, r->error ? r->error : "gemini: the answer stopped");
+		return;
+	case GEMINI_ERROR:
+		ended(o, "error", EXIT_API, r->error ? r->error : "gemini: the answer stopped");
+		return;
+	}
+}
+
+/* The JSON result object (json, stream-json). */
+static void write_result(struct oneshot *o, const struct gemini_result *r)
+{
+	const struct gemini_reply *rep = r->reply;
+	struct answer_summary a = {
+	    .status = o->state ? o->state : "error",
+	    .text = o->all_text.data,
+	    .text_len = o->all_text.len,
+	    .thoughts = o->all_thoughts.data,
+	    .thoughts_len = o->all_thoughts.len,
+	    .finish_reason = rep->finish_reason ? rep->finish_reason : rep->block_reason,
+	    .model = o->model,
+	    .model_version = rep->model_version,
+	    .response_id = rep->response_id,
+	    .usage = rep->has_usage ? &rep->usage : NULL,
+	    .grounding = rep->grounding,
+	    .conversation = o->x.st != NULL ? o->x.conv_id : NULL,
+	    .error = o->why,
+	};
+	write_line(o,
+	           answer_json_result(&a, o->output == CLI_OUTPUT_STREAM_JSON ? "result" : NULL));
+}
+
+/* After a grounded answer: a blank line, then its sources and searches (grounding.h). */
+static void write_sources(struct oneshot *o, const char *json)
+{
+	struct grounding g;
+	if (json == NULL || grounding_parse(json, &g) == -1)
+		return;
+	if (!grounding_empty(&g)) {
+		struct buf b;
+		buf_init(&b, 0);
+		buf_puts(&b, "\n");
+		grounding_sources(&g, false, &b);
+		/* The list ends with a blank line; one newline is enough at the end. */
+		while (b.len > 1 && b.data[b.len - 1] == '\n' && b.data[b.len - 2] == '\n')
+			b.len--;
+		show_text(o, b.data, b.len);
+		buf_release(&b);
+	}
+	grounding_release(&g);
 }
 
 static void on_done(void *ud, const struct gemini_result *r)
@@ -122,7 +255,7 @@ static void on_done(void *ud, const struct gemini_result *r)
 	o->done = true;
 	if (o->answer != NULL)
 		gemini_result_apply(r, o->answer);
-	if (o->tty) {
+	if (o->tty && o->output == CLI_OUTPUT_TEXT) {
 		buf_reset(&o->out);
 		utf8_stream_finish(&o->neutral, &o->out);
 		write_all(o, o->out.data ? o->out.data : "", o->out.len);
@@ -130,51 +263,11 @@ static void on_done(void *ud, const struct gemini_result *r)
 	/* Leave the shell prompt on a line of its own. */
 	if (o->wrote && o->last_byte != '\n')
 		write_all(o, "\n", 1);
-
-	switch (r->end) {
-	case GEMINI_END_INTERRUPTED:
-		if (o->output_broken && !o->interrupted) {
-			/* Stopped because stdout takes no more; see oneshot_run's end. */
-			o->status = EXIT_OK;
-			return;
-		}
-		fputs("jarvis: interrupted; the answer above is incomplete\n", stderr);
-		o->status = EXIT_INTERRUPTED;
-		return;
-	case GEMINI_END_FAILED:
-		fprintf(stderr, "jarvis: %s\n", r->error ? r->error : "gemini: the request failed");
-		o->status = EXIT_API;
-		return;
-	case GEMINI_END_REPLY:
-		break;
-	}
-	switch (r->outcome) {
-	case GEMINI_COMPLETE:
-		o->status = EXIT_OK;
-		return;
-	case GEMINI_CUT:
-		/* The answer is usable; the note says it is not all of it. */
-		fprintf(stderr, "jarvis: %s\n",
-		        r->error ? r->error : "the answer was cut at the output token limit");
-		o->status = EXIT_OK;
-		return;
-	case GEMINI_UNFINISHED:
-		fprintf(stderr, "jarvis: %s\n",
-		        r->error ? r->error : "gemini: the answer is incomplete; ask again");
-		o->status = EXIT_API;
-		return;
-	case GEMINI_EMPTY:
-		fprintf(stderr, "jarvis: %s\n",
-		        r->error ? r->error : "gemini: the API sent an empty answer; try again");
-		o->status = EXIT_API;
-		return;
-	case GEMINI_BLOCKED_PROMPT:
-	case GEMINI_STOPPED:
-	case GEMINI_ERROR:
-		fprintf(stderr, "jarvis: %s\n", r->error ? r->error : "gemini: the answer stopped");
-		o->status = EXIT_API;
-		return;
-	}
+	if (o->output == CLI_OUTPUT_TEXT)
+		write_sources(o, r->reply->grounding);
+	classify(o, r);
+	if (o->output != CLI_OUTPUT_TEXT)
+		write_result(o, r);
 }
 
 static void on_interrupt(void *ud, int signo)
@@ -440,8 +533,11 @@ static void stream(struct oneshot *o, const struct config *cfg, const char *mode
 {
 	char *cause = NULL;
 	o->tty = isatty(STDOUT_FILENO);
+	o->model = model;
 	utf8_stream_init(&o->neutral);
 	buf_init(&o->out, 0);
+	buf_init(&o->all_text, 0);
+	buf_init(&o->all_thoughts, 0);
 	o->loop = loop_new(&cause);
 	if (o->loop == NULL) {
 		fprintf(stderr, "jarvis: %s\n", cause);
@@ -463,6 +559,8 @@ static void stream(struct oneshot *o, const struct config *cfg, const char *mode
 		o->done = true;
 	} else {
 		save_start(o, question, model, cfg->system_prompt);
+		if (o->output == CLI_OUTPUT_STREAM_JSON)
+			write_line(o, answer_json_event("start", "model", model, strlen(model)));
 	}
 	while (!o->done) {
 		loop_run_once(o->loop, -1);
@@ -522,7 +620,7 @@ int oneshot_run(const struct cli *cli, const struct config *cfg)
 	if (status != EXIT_OK)
 		return status;
 
-	struct oneshot o = {0};
+	struct oneshot o = {.output = cli->output};
 	struct profile *p = profile_new(cfg, profile_notice_stderr, NULL);
 	const struct account_user *user = NULL;
 	struct conv *c = NULL;
@@ -565,6 +663,9 @@ int oneshot_run(const struct cli *cli, const struct config *cfg)
 	free(o.store_error);
 	loop_free(o.loop);
 	buf_release(&o.out);
+	buf_release(&o.all_text);
+	buf_release(&o.all_thoughts);
+	free(o.why);
 	exchange_clear(&o.x);
 	msg_free(o.answer);
 	conv_free(c);

@@ -28,6 +28,13 @@ enum cli_mode {
 	CLI_VERSION,     /* -V, --version */
 };
 
+/* How -p writes the answer (--output-format). */
+enum cli_output {
+	CLI_OUTPUT_TEXT,        /* the answer as it streams */
+	CLI_OUTPUT_JSON,        /* one JSON object at the end */
+	CLI_OUTPUT_STREAM_JSON, /* one JSON object per line, per event */
+};
+
 /* The parsed command line. Strings are owned copies; NULL means not given. */
 struct cli {
 	enum cli_mode mode;
@@ -36,9 +43,11 @@ struct cli {
 	char *config_path; /* -c */
 	char **attach;     /* -a, in the order given */
 	size_t nattach;
-	char *conversation;  /* -C */
-	char *store_uri;     /* --store */
-	bool no_save;        /* --no-save */
+	char *conversation;     /* -C */
+	char *store_uri;        /* --store */
+	bool no_save;           /* --no-save */
+	enum cli_output output; /* --output-format */
+	bool output_given;
 	bool password_stdin; /* --password-stdin */
 	char *signup_name;   /* --signup NAME EMAIL */
 	char *signup_email;

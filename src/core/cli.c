@@ -25,6 +25,7 @@ enum {
 	OPT_CONVS,
 	OPT_EXPORT,
 	OPT_COMPLETIONS,
+	OPT_OUTPUT_FORMAT,
 };
 
 /*
@@ -39,6 +40,7 @@ const struct cli_option cli_options[] = {
     {"conversation", 'C', CLI_ARG_WORD, "continue a stored conversation (with -p)"},
     {"store", OPT_STORE, CLI_ARG_WORD, "the store: a MongoDB URI or an SQLite path"},
     {"no-save", OPT_NO_SAVE, CLI_ARG_NONE, "do not store this exchange (with -p)"},
+    {"output-format", OPT_OUTPUT_FORMAT, CLI_ARG_WORD, "-p output: text, json or stream-json"},
     {"password-stdin", OPT_PASSWORD_STDIN, CLI_ARG_NONE, "read the password from stdin"},
     {"version", 'V', CLI_ARG_NONE, "show the version and exit"},
     {"help", 'h', CLI_ARG_NONE, "show the help and exit"},
@@ -201,6 +203,18 @@ static int take_operands(struct cli *out, char **words, size_t n, char **cause)
 	return 0;
 }
 
+static int parse_output(const char *s, enum cli_output *out)
+{
+	static const char *const names[] = {"text", "json", "stream-json"};
+	for (size_t i = 0; i < ARRAY_LEN(names); i++) {
+		if (strcmp(s, names[i]) == 0) {
+			*out = (enum cli_output)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
 /* The rules getopt cannot check: options that belong to one mode. */
 static int check_fit(const struct cli *out, char **cause)
 {
@@ -214,6 +228,8 @@ static int check_fit(const struct cli *out, char **cause)
 			                 "use /select)");
 		if (out->no_save)
 			return set_cause(cause, "--no-save works only with -p");
+		if (out->output_given)
+			return set_cause(cause, "--output-format works only with -p");
 	}
 	if (out->password_stdin && out->mode != CLI_SIGNUP && out->mode != CLI_LOGIN)
 		return set_cause(cause, "--password-stdin works only with --signup or --login");
@@ -267,6 +283,15 @@ int cli_parse(int argc, char **argv, struct cli *out, char **cause)
 			break;
 		case OPT_PASSWORD_STDIN:
 			out->password_stdin = true;
+			break;
+		case OPT_OUTPUT_FORMAT:
+			if (parse_output(optarg, &out->output) == -1)
+				rc = set_cause(
+				    cause,
+				    "--output-format takes text, json or stream-json, not "
+				    "'%s'",
+				    optarg);
+			out->output_given = true;
 			break;
 		case 'V':
 			version = true;
@@ -388,6 +413,8 @@ static const char help_head[] =
     "      --store URI          mongodb://... or mongodb+srv://... for MongoDB,\n"
     "                           a path or sqlite:PATH for the embedded store\n"
     "      --no-save            do not store this exchange (with -p)\n"
+    "      --output-format FMT  -p writes text (default), json (one object at\n"
+    "                           the end) or stream-json (one line per event)\n"
     "      --password-stdin     read the password from standard input\n"
     "                           (with --signup and --login; never from argv)\n"
     "  -h, --help               show this help and exit\n"

@@ -352,6 +352,47 @@ def shown_text(body):
     return out
 
 
+def grounding_of(body):
+    """(sources [(title, uri)], queries, urls [(url, status)]) of an SSE body, last wins."""
+    sources, queries, urls = [], [], []
+    for ev in sse_events(body) if body.lstrip()[:1] not in (b"{", "{") else []:
+        for cand in (ev.get("candidates") or [])[:1]:
+            gm = cand.get("groundingMetadata")
+            if isinstance(gm, dict):
+                if "groundingChunks" in gm:
+                    sources = []
+                    for c in gm["groundingChunks"]:
+                        w = c.get("web") or c.get("retrievedContext") or {}
+                        uri = w.get("uri")
+                        sources.append((w.get("title") or uri or "untitled", uri or ""))
+                if "webSearchQueries" in gm:
+                    queries = [q for q in gm["webSearchQueries"] if isinstance(q, str)]
+            ucm = cand.get("urlContextMetadata")
+            if isinstance(ucm, dict) and "urlMetadata" in ucm:
+                urls = [(u["retrievedUrl"], u.get("urlRetrievalStatus", ""))
+                        for u in ucm["urlMetadata"] if "retrievedUrl" in u]
+    return sources, queries, urls
+
+
+def shown_sources(body):
+    """The plain lines -p writes after a grounded answer (empty when there are none)."""
+    sources, queries, urls = grounding_of(body)
+    if not (sources or queries or urls):
+        return ""
+    out = "\n"
+    if sources:
+        out += "Sources:\n" + "".join("[%d] %s%s\n" % (i + 1, t, " (%s)" % u if u else "")
+                                     for i, (t, u) in enumerate(sources)) + "\n"
+    if queries:
+        out += "Searched for: " + "; ".join(queries) + "\n\n"
+    for url, st in urls:
+        ok = st == "URL_RETRIEVAL_STATUS_SUCCESS"
+        out += ("Fetched: %s\n" % url) if ok else ("Not fetched: %s (%s)\n" % (url, st or "no status"))
+    if urls:
+        out += "\n"
+    return out.rstrip("\n") + "\n"
+
+
 def fixture_text(name, interaction=0, thoughts=False):
     """The answer text of a fixture (what Jarvis should print for it)."""
     return answer_text(fixture_body(name, interaction), thoughts)

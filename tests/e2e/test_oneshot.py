@@ -99,7 +99,7 @@ def expected(name, interaction):
         err = json.loads(body)["error"]
         return 1, "", [str(err["code"]), err["status"]]
     text = fg.shown_text(fg.fixture_body(name, interaction))
-    out = text + ("\n" if text and not text.endswith("\n") else "")
+    out = text + ("\n" if text and not text.endswith("\n") else "") + fg.shown_sources(body)
     if not body:
         return 1, "", [r"empty|no answer"]
     events = fg.sse_events(body)

@@ -113,10 +113,16 @@ START_TEST(one_shot_options)
 	ck_assert_str_eq(cli.attach[2], "c.webp");
 	ck_assert_str_eq(cli.conversation, "66f1");
 	ck_assert(cli.no_save);
+	ck_assert_int_eq(cli.output, CLI_OUTPUT_TEXT);
 
 	ck_assert_int_eq(parse("-p", "x", "--conversation", "abc", NULL), 0);
 	ck_assert_str_eq(cli.conversation, "abc");
 	ck_assert(!cli.no_save);
+
+	ck_assert_int_eq(parse("-p", "x", "--output-format", "json", NULL), 0);
+	ck_assert_int_eq(cli.output, CLI_OUTPUT_JSON);
+	ck_assert_int_eq(parse("-p", "x", "--output-format=stream-json", NULL), 0);
+	ck_assert_int_eq(cli.output, CLI_OUTPUT_STREAM_JSON);
 }
 END_TEST
 
@@ -242,6 +248,9 @@ START_TEST(one_shot_options_need_p)
 	ASSERT_REFUSED("-C/--conversation works only with -p (in the chat, use /select)", "-C",
 	               "66f1");
 	ASSERT_REFUSED("--no-save works only with -p", "--no-save");
+	ASSERT_REFUSED("--output-format works only with -p", "--output-format", "json");
+	ASSERT_REFUSED("--output-format takes text, json or stream-json, not 'xml'", "-p", "q",
+	               "--output-format", "xml");
 	ASSERT_REFUSED("--password-stdin works only with --signup or --login", "--password-stdin");
 	ASSERT_REFUSED("--password-stdin works only with --signup or --login", "-p", "x",
 	               "--password-stdin");
@@ -292,6 +301,7 @@ START_TEST(help_lists_everything_within_80_columns)
 	    "-C, --conversation ID",
 	    "--store URI",
 	    "--no-save",
+	    "--output-format FMT",
 	    "--password-stdin",
 	    "-h, --help",
 	    "-V, --version",
