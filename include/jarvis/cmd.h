@@ -45,6 +45,10 @@ struct cmd_ctx {
 	bool show_help;
 	/* Set by /model without an argument to open the model picker. */
 	bool show_models;
+	/* Set by /copy: what to put on the clipboard and what it is ("the last answer");
+	 * the screen takes both (and frees them). */
+	char *copy_text;
+	char *copy_what;
 };
 
 /* The table, in the order /help shows it. */

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "jarvis/chat.h"
+#include "jarvis/clip.h"
 #include "jarvis/password.h"
 #include "jarvis/util.h"
 
@@ -262,6 +263,65 @@ static int cmd_detach(struct cmd_ctx *c, int argc, char **argv, char **cause)
 	return 0;
 }
 
+/* A count argument: 1 and up. */
+static int parse_count(const char *s, size_t *out, char **cause)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || v < 1)
+		return set_cause(cause, "usage: /copy [N | code [N]] (N counts from 1)");
+	*out = (size_t)v;
+	return 0;
+}
+
+static void copy_out(struct cmd_ctx *c, char *text, char *what)
+{
+	free(c->copy_text);
+	free(c->copy_what);
+	c->copy_text = text;
+	c->copy_what = what;
+}
+
+static int copy_code(struct cmd_ctx *c, int argc, char **argv, char **cause)
+{
+	size_t n = 1, answers, blocks;
+	if (argc > 1 && parse_count(argv[1], &n, cause) == -1)
+		return -1;
+	const struct msg *m = clip_answer(chat_conv(c->chat), 1, &answers);
+	if (m == NULL)
+		return set_cause(cause, "no answer to copy from yet");
+	char *code = clip_code_block(m->text.data, m->text.len, n, &blocks);
+	if (code == NULL && blocks == 0)
+		return set_cause(cause, "the last answer has no code block");
+	if (code == NULL)
+		return set_cause(
+		    cause, "the last answer has %zu code block%s; /copy code N takes 1 to %zu",
+		    blocks, blocks == 1 ? "" : "s", blocks);
+	copy_out(c, code, xasprintf("code block %zu of %zu of the last answer", n, blocks));
+	return 0;
+}
+
+static int cmd_copy(struct cmd_ctx *c, int argc, char **argv, char **cause)
+{
+	if (argc > 0 && strcasecmp(argv[0], "code") == 0)
+		return copy_code(c, argc, argv, cause);
+	if (argc > 1)
+		return set_cause(cause, "usage: /copy [N | code [N]]");
+	size_t n = 1, answers;
+	if (argc == 1 && parse_count(argv[0], &n, cause) == -1)
+		return -1;
+	const struct msg *m = clip_answer(chat_conv(c->chat), n, &answers);
+	if (m == NULL && answers == 0)
+		return set_cause(cause, "no answer to copy yet");
+	if (m == NULL)
+		return set_cause(cause, "there %s %zu answer%s on screen; /copy N takes 1 to %zu",
+		                 answers == 1 ? "is" : "are", answers, answers == 1 ? "" : "s",
+		                 answers);
+	copy_out(c, xstrndup(m->text.data, m->text.len),
+	         n == 1 ? xstrdup("the last answer") : xasprintf("answer %zu back", n));
+	return 0;
+}
+
 static int cmd_retry(struct cmd_ctx *c, int argc, char **argv, char **cause)
 {
 	return chat_retry(c->chat, cause);
@@ -367,6 +427,9 @@ static const struct cmd_entry table[] = {
      cmd_thoughts},
     {"like", NULL, "", "mark the last answer as good", 0, 0, 0, -1, cmd_like},
     {"dislike", NULL, "", "mark the last answer as bad", 0, 0, 0, -1, cmd_dislike},
+    {"copy", NULL, "[N | code [N]]",
+     "copy the last answer (N: N back; code N: its N-th code block) to the clipboard", 0, 2, 0, -1,
+     cmd_copy},
     {"export", NULL, "[FILE]", "write this conversation as Markdown", 0, 1, CMD_REST, -1,
      cmd_export},
     {"quota", NULL, "", "requests left for this model this minute and today", 0, 0, 0, -1,

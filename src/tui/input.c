@@ -68,6 +68,11 @@ static void after_command(struct tui *t)
 		t->ctx.show_models = false;
 		tui_open_panel(t, &model_panel);
 	}
+	if (t->ctx.copy_text != NULL) {
+		tui_copy(t, t->ctx.copy_text, t->ctx.copy_what);
+		t->ctx.copy_text = NULL;
+		t->ctx.copy_what = NULL;
+	}
 }
 
 void input_save_recall(struct tui *t)

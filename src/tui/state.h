@@ -55,6 +55,10 @@ void tui_open_panel(struct tui *t, const struct panel_ops *ops);
 /* Columns the prompt takes before the text. */
 int tui_prompt_width(const struct tui *t);
 
+/* clipboard.c */
+/* Puts text on the clipboard (OSC 52, else wl-copy or xclip) and says so; frees both. */
+void tui_copy(struct tui *t, char *text, char *what);
+
 /* input.c */
 /* A short hint on the status line until the next key (NULL: none). */
 void input_hint(struct tui *t, const char *hint);
