@@ -36,7 +36,7 @@ static void text_part(struct buf *b, unsigned seq)
 	    "秋风 ",       "**bold** "};
 	size_t start = b->len;
 	for (unsigned i = seq; b->len - start < 250; i++)
-		buf_puts(b, words[i % ARRAY_LEN(words)]);
+		buf_addstr(b, words[i % ARRAY_LEN(words)]);
 }
 
 static struct buf make_stream(size_t *events)
@@ -46,15 +46,15 @@ static struct buf make_stream(size_t *events)
 	*events = 0;
 	while (s.len < STREAM_BYTES) {
 		unsigned n = (unsigned)*events;
-		buf_puts(&s, "data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"");
+		buf_addstr(&s, "data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"");
 		text_part(&s, n);
-		buf_printf(&s,
-		           "\"}],\"role\": \"model\"},\"index\": 0}],\"usageMetadata\": "
-		           "{\"promptTokenCount\": 7,\"candidatesTokenCount\": %u,"
-		           "\"totalTokenCount\": %u,\"promptTokensDetails\": [{\"modality\": "
-		           "\"TEXT\",\"tokenCount\": 7}]},\"modelVersion\": \"gemini-2.5-flash\","
-		           "\"responseId\": \"qS77aMCqBu6mvr0PsJiykAw\"}\r\n\r\n",
-		           60 * (n + 1), 60 * (n + 1) + 7);
+		buf_addf(&s,
+		         "\"}],\"role\": \"model\"},\"index\": 0}],\"usageMetadata\": "
+		         "{\"promptTokenCount\": 7,\"candidatesTokenCount\": %u,"
+		         "\"totalTokenCount\": %u,\"promptTokensDetails\": [{\"modality\": "
+		         "\"TEXT\",\"tokenCount\": 7}]},\"modelVersion\": \"gemini-2.5-flash\","
+		         "\"responseId\": \"qS77aMCqBu6mvr0PsJiykAw\"}\r\n\r\n",
+		         60 * (n + 1), 60 * (n + 1) + 7);
 		(*events)++;
 	}
 	return s;

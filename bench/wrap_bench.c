@@ -27,7 +27,8 @@ static const char *blocks[] = {
     "## Section heading\n\n",
     "Some prose with **bold**, *emphasis*, `inline code` and a [link](https://example.com/a). "
     "It goes on for a while so that it wraps over several rows at eighty columns, "
-    "with mixed scripts 你好世界 and emoji 👍🏽 and a ZWJ family 👨\u200d👩\u200d👧 in "
+    "with mixed scripts 你好世界 and emoji 👍🏽 and a ZWJ family 👨\u200d👩\u200d👧 "
+    "in "
     "it.\n\n",
     "- first item of a list\n- second item that is a good deal longer and so wraps "
     "under its own text rather than under the bullet\n  - nested item\n\n",
@@ -49,7 +50,7 @@ int main(void)
 	struct buf src;
 	buf_init(&src, 0);
 	for (size_t k = 0; src.len < TOTAL; k++)
-		buf_puts(&src, blocks[k % (sizeof(blocks) / sizeof(blocks[0]))]);
+		buf_addstr(&src, blocks[k % (sizeof(blocks) / sizeof(blocks[0]))]);
 	size_t total = TOTAL;
 	/* Cut at byte offsets as the network would, even inside a character. */
 	size_t step = total / PIECES;

@@ -106,7 +106,7 @@ static void show_text(struct oneshot *o, const char *p, size_t n)
 	}
 	buf_reset(&o->out);
 	utf8_stream_feed(&o->neutral, p, n, &o->out);
-	write_all(o, o->out.data ? o->out.data : "", o->out.len);
+	write_all(o, o->out.data, o->out.len);
 }
 
 /* One line of stream-json. */
@@ -124,8 +124,8 @@ static void on_delta(void *ud, const struct gemini_delta *d)
 		if (d->text_len > 0)
 			show_text(o, d->text, d->text_len);
 	} else {
-		buf_append(&o->all_text, d->text, d->text_len);
-		buf_append(&o->all_thoughts, d->thought, d->thought_len);
+		buf_add(&o->all_text, d->text, d->text_len);
+		buf_add(&o->all_thoughts, d->thought, d->thought_len);
 	}
 	if (o->output == CLI_OUTPUT_STREAM_JSON) {
 		if (d->thought_len > 0)
@@ -236,8 +236,8 @@ static void write_sources(struct oneshot *o, const char *json)
 		return;
 	if (!grounding_empty(&g)) {
 		struct buf b;
-		buf_init(&b, 0);
-		buf_puts(&b, "\n");
+		buf_init(&b, BUF_TEXT_MAX);
+		buf_addstr(&b, "\n");
 		grounding_sources(&g, false, &b);
 		/* The list ends with a blank line; one newline is enough at the end. */
 		while (b.len > 1 && b.data[b.len - 1] == '\n' && b.data[b.len - 2] == '\n')
@@ -258,7 +258,7 @@ static void on_done(void *ud, const struct gemini_result *r)
 	if (o->tty && o->output == CLI_OUTPUT_TEXT) {
 		buf_reset(&o->out);
 		utf8_stream_finish(&o->neutral, &o->out);
-		write_all(o, o->out.data ? o->out.data : "", o->out.len);
+		write_all(o, o->out.data, o->out.len);
 	}
 	/* Leave the shell prompt on a line of its own. */
 	if (o->wrote && o->last_byte != '\n')
@@ -535,9 +535,9 @@ static void stream(struct oneshot *o, const struct config *cfg, const char *mode
 	o->tty = isatty(STDOUT_FILENO);
 	o->model = model;
 	utf8_stream_init(&o->neutral);
-	buf_init(&o->out, 0);
-	buf_init(&o->all_text, 0);
-	buf_init(&o->all_thoughts, 0);
+	buf_init(&o->out, BUF_TEXT_MAX);
+	buf_init(&o->all_text, MSG_TEXT_MAX);
+	buf_init(&o->all_thoughts, MSG_TEXT_MAX);
 	o->loop = loop_new(&cause);
 	if (o->loop == NULL) {
 		fprintf(stderr, "jarvis: %s\n", cause);

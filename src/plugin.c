@@ -59,7 +59,7 @@ static void *open_plugin(const char *name, char **cause)
 	                      running_from_build() ? JARVIS_BUILD_LIBDIR : NULL,
 	                      JARVIS_INSTALL_LIBDIR};
 	struct buf tried;
-	buf_init(&tried, 0);
+	buf_init(&tried, BUF_LINE_MAX);
 	for (size_t i = 0; i < ARRAY_LEN(dirs); i++) {
 		if (dirs[i] == NULL || dirs[i][0] == '\0')
 			continue;
@@ -67,8 +67,8 @@ static void *open_plugin(const char *name, char **cause)
 		void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
 		if (h != NULL && !same_abi(h)) {
 			dlclose(h);
-			buf_printf(&tried, "%s%s (from another version of Jarvis)",
-			           tried.len ? "; " : "", path);
+			buf_addf(&tried, "%s%s (from another version of Jarvis)",
+			         tried.len ? "; " : "", path);
 			free(path);
 			continue;
 		}
@@ -81,11 +81,11 @@ static void *open_plugin(const char *name, char **cause)
 		}
 		/* A plugin that exists but cannot load says why (a missing library). */
 		const char *why = h == NULL ? dlerror() : "too many plugins";
-		buf_printf(&tried, "%s%s (%s)", tried.len ? "; " : "", path, why ? why : "?");
+		buf_addf(&tried, "%s%s (%s)", tried.len ? "; " : "", path, why ? why : "?");
 		free(path);
 	}
 	set_cause(cause, "jarvis-%s.so could not be loaded: %s; run make install", name,
-	          tried.data ? tried.data : "no directory to look in");
+	          tried.len > 0 ? tried.data : "no directory to look in");
 	buf_release(&tried);
 	return NULL;
 }

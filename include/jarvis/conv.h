@@ -40,6 +40,9 @@ struct image {
 	char *data_uri; /* data:MIME;base64,... */
 };
 
+/* The most one message's text, thoughts or raw parts may hold. */
+#define MSG_TEXT_MAX ((size_t)64 << 20)
+
 struct msg {
 	char *id; /* store id, NULL until stored */
 	long seq; /* position in the conversation, from the store; 0 if unstored */

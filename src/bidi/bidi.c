@@ -90,7 +90,7 @@ int bidi_visual(const char *par, size_t n, size_t from, size_t to, struct buf *o
 		*offs = xmalloc((cto - cfrom + 1) * sizeof **offs);
 		for (size_t k = 0; k < cto - cfrom; k++) {
 			char e[4];
-			buf_append(out, e, utf8_encode(vis[k], e));
+			buf_add(out, e, utf8_encode(vis[k], e));
 			(*offs)[k] = at[map[k]];
 		}
 		*n_out = cto - cfrom;

@@ -248,17 +248,17 @@ void update_store_state(struct chat *ch)
 	if (ch->user_name == NULL)
 		return; /* a guest stores nothing */
 	struct buf b;
-	buf_init(&b, 0);
+	buf_init(&b, BUF_LINE_MAX);
 	if (!ch->store_online)
-		buf_printf(&b, "store offline, %zu waiting", ch->outbox_writes);
+		buf_addf(&b, "store offline, %zu waiting", ch->outbox_writes);
 	else if (ch->store_failures > 0)
-		buf_printf(&b, "store failing, %zu not saved", ch->store_failures);
+		buf_addf(&b, "store failing, %zu not saved", ch->store_failures);
 	else if (ch->outbox_writes > 0)
-		buf_printf(&b, "store online, %zu to sync", ch->outbox_writes);
+		buf_addf(&b, "store online, %zu to sync", ch->outbox_writes);
 	else
-		buf_puts(&b, "store online");
+		buf_addstr(&b, "store online");
 	if (ch->pending_writes > 0)
-		buf_printf(&b, ", %zu pending", ch->pending_writes);
+		buf_addf(&b, ", %zu pending", ch->pending_writes);
 	ch->store_state = buf_steal(&b);
 	chat_dirty(ch, CHAT_DIRTY_STATUS);
 }

@@ -49,7 +49,7 @@ static void journal_load(const char *path, const char *model, long long now, str
 		if (end == line || *end != ' ' || at <= now - RATELIMIT_DAY_MS || at > now + 60000)
 			continue;
 		if (keep != NULL)
-			buf_puts(keep, line);
+			buf_addstr(keep, line);
 		char *name = end + 1;
 		name[strcspn(name, "\n")] = '\0';
 		if (model == NULL || strcmp(name, model) == 0)
@@ -92,12 +92,11 @@ static void journal_compact(const char *path, long long now)
 	struct ratelimit r;
 	ratelimit_init(&r);
 	struct buf keep;
-	buf_init(&keep, 0);
+	buf_init(&keep, BUF_FILE_MAX);
 	journal_load(path, NULL, now, &r, &keep);
 	ratelimit_release(&r);
 	/* Failing is fine: the journal is only longer until the next try. */
-	(void)fs_write_private(path, keep.data ? keep.data : "", keep.len, 0, "the request count",
-	                       NULL);
+	(void)fs_write_private(path, keep.data, keep.len, 0, "the request count", NULL);
 	buf_release(&keep);
 }
 
@@ -153,11 +152,11 @@ char *quota_refusal(const struct quota_source *src, const struct quota_use *u, c
 char *quota_line(const struct quota_use *u, long rpm, long rpd)
 {
 	struct buf b;
-	buf_init(&b, 0);
+	buf_init(&b, BUF_LINE_MAX);
 	if (rpm > 0)
-		buf_printf(&b, "RPM %ld/%ld", rpm > u->minute ? rpm - u->minute : 0, rpm);
+		buf_addf(&b, "RPM %ld/%ld", rpm > u->minute ? rpm - u->minute : 0, rpm);
 	if (rpd > 0)
-		buf_printf(&b, "%sRPD %ld/%ld", b.len ? " " : "", rpd > u->day ? rpd - u->day : 0,
-		           rpd);
+		buf_addf(&b, "%sRPD %ld/%ld", b.len ? " " : "", rpd > u->day ? rpd - u->day : 0,
+		         rpd);
 	return b.len ? buf_steal(&b) : (buf_release(&b), xstrdup(""));
 }

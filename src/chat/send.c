@@ -134,7 +134,7 @@ static void take_back(struct chat *ch, struct job *j)
 	struct msg *m = q->msgs.targets[0];
 	if (job_targets_alive(j) && conv_take(ch->conv, m)) {
 		free(ch->restore);
-		ch->restore = xstrdup(m->text.data ? m->text.data : "");
+		ch->restore = xstrdup(m->text.data);
 		/* Its images move back to wait for the next send. */
 		ch->pending =
 		    xrealloc(ch->pending, (ch->npending + m->nimages + 1) * sizeof(*ch->pending));

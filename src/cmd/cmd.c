@@ -31,31 +31,29 @@ int cmd_split(const char *line, int rest_from, char ***words)
 		if (*p == '\0')
 			break;
 		struct buf w;
-		buf_init(&w, 0);
+		buf_init(&w, BUF_TEXT_MAX);
 		if (rest_from >= 0 && n >= rest_from) {
 			/* The rest of the line as typed, trailing blanks dropped. */
 			size_t len = strlen(p);
 			while (len > 0 &&
 			       (p[len - 1] == ' ' || p[len - 1] == '\t' || p[len - 1] == '\n'))
 				len--;
-			buf_append(&w, p, len);
+			buf_add(&w, p, len);
 			push_word(words, &n, &w);
 			break;
 		}
 		bool quoted = false;
 		for (; *p != '\0'; p++) {
 			if (*p == '\\' && p[1] != '\0') {
-				buf_append(&w, ++p, 1);
+				buf_add(&w, ++p, 1);
 			} else if (*p == '"') {
 				quoted = !quoted;
 			} else if (!quoted && (*p == ' ' || *p == '\t')) {
 				break;
 			} else {
-				buf_append(&w, p, 1);
+				buf_add(&w, p, 1);
 			}
 		}
-		if (w.data == NULL)
-			buf_puts(&w, "");
 		push_word(words, &n, &w);
 	}
 	return n;

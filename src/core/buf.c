@@ -8,12 +8,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* What every empty buffer points at; never written (cap stays 0). */
+char buf_empty[1];
+
 void buf_init(struct buf *b, size_t max)
 {
-	b->data = NULL;
+	b->data = buf_empty;
 	b->len = 0;
 	b->cap = 0;
 	b->max = max;
+	b->truncated = false;
 }
 
 static int buf_reserve(struct buf *b, size_t extra)
@@ -26,17 +30,20 @@ static int buf_reserve(struct buf *b, size_t extra)
 	size_t cap = b->cap ? b->cap : 64;
 	while (cap < need)
 		cap *= 2;
-	b->data = xrealloc(b->data, cap);
+	b->data = b->cap ? xrealloc(b->data, cap) : xmalloc(cap);
+	if (b->cap == 0)
+		b->data[0] = '\0';
 	b->cap = cap;
 	return 0;
 }
 
 int buf_append(struct buf *b, const void *p, size_t n)
 {
+	if (n == 0)
+		return 0;
 	if (buf_reserve(b, n) == -1)
 		return -1;
-	if (n > 0)
-		memcpy(b->data + b->len, p, n);
+	memcpy(b->data + b->len, p, n);
 	b->len += n;
 	b->data[b->len] = '\0';
 	return 0;
@@ -58,6 +65,35 @@ int buf_printf(struct buf *b, const char *fmt, ...)
 	return rc;
 }
 
+void buf_add(struct buf *b, const void *p, size_t n)
+{
+	if (buf_append(b, p, n) == -1)
+		b->truncated = true;
+}
+
+void buf_addstr(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+void buf_addf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = xvasprintf(fmt, ap);
+	va_end(ap);
+	buf_addstr(b, s);
+	free(s);
+}
+
+void buf_truncate(struct buf *b, size_t len)
+{
+	if (len >= b->len)
+		return;
+	b->len = len;
+	b->data[len] = '\0'; /* len < old len, so cap > 0 */
+}
+
 void buf_consume(struct buf *b, size_t n)
 {
 	if (n >= b->len) {
@@ -72,14 +108,15 @@ void buf_consume(struct buf *b, size_t n)
 void buf_reset(struct buf *b)
 {
 	b->len = 0;
-	if (b->data != NULL)
+	b->truncated = false;
+	if (b->cap > 0)
 		b->data[0] = '\0';
 }
 
 char *buf_steal(struct buf *b)
 {
-	char *s = b->data ? b->data : xstrdup("");
-	b->data = NULL;
+	char *s = b->cap > 0 ? b->data : xstrdup("");
+	b->data = buf_empty;
 	b->len = 0;
 	b->cap = 0;
 	return s;
@@ -87,8 +124,10 @@ char *buf_steal(struct buf *b)
 
 void buf_release(struct buf *b)
 {
-	free(b->data);
-	b->data = NULL;
+	if (b->cap > 0)
+		free(b->data);
+	b->data = buf_empty;
 	b->len = 0;
 	b->cap = 0;
+	b->truncated = false;
 }

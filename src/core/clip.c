@@ -69,8 +69,8 @@ static void add_line(struct buf *out, const char *line, size_t n, size_t indent)
 	size_t i = 0;
 	while (i < n && i < indent && line[i] == ' ')
 		i++;
-	buf_append(out, line + i, n - i);
-	buf_puts(out, "\n");
+	buf_add(out, line + i, n - i);
+	buf_addstr(out, "\n");
 }
 
 /*
@@ -80,7 +80,7 @@ static void add_line(struct buf *out, const char *line, size_t n, size_t indent)
 char *clip_code_block(const char *md, size_t len, size_t n, size_t *count)
 {
 	struct buf out;
-	buf_init(&out, 0);
+	buf_init(&out, BUF_TEXT_MAX);
 	size_t seen = 0, indent = 0, fence = 0;
 	char ch = 0;
 	bool want = false;
@@ -105,8 +105,6 @@ char *clip_code_block(const char *md, size_t len, size_t n, size_t *count)
 		buf_release(&out);
 		return NULL;
 	}
-	if (out.data == NULL)
-		buf_puts(&out, "");
 	return buf_steal(&out);
 }
 

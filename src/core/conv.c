@@ -10,7 +10,6 @@
 #include "jarvis/util.h"
 
 /* Messages can be long (a pasted file, an image caption), but never unbounded. */
-#define MSG_TEXT_MAX (64u * 1024 * 1024)
 
 struct conv *conv_new(void)
 {
@@ -122,7 +121,7 @@ struct msg *msg_new(enum msg_role role, const char *text)
 	buf_init(&m->thoughts, MSG_TEXT_MAX);
 	buf_init(&m->parts, MSG_TEXT_MAX);
 	if (text != NULL)
-		buf_puts(&m->text, text);
+		buf_addstr(&m->text, text);
 	m->status = MSG_COMPLETE;
 	m->created_ms = wall_ms();
 	return m;
@@ -150,9 +149,9 @@ void msg_free(struct msg *m)
 struct msg *msg_clone(const struct msg *m)
 {
 	struct msg *c = msg_new(m->role, NULL);
-	buf_append(&c->text, m->text.data ? m->text.data : "", m->text.len);
-	buf_append(&c->thoughts, m->thoughts.data ? m->thoughts.data : "", m->thoughts.len);
-	buf_append(&c->parts, m->parts.data ? m->parts.data : "", m->parts.len);
+	buf_add(&c->text, m->text.data, m->text.len);
+	buf_add(&c->thoughts, m->thoughts.data, m->thoughts.len);
+	buf_add(&c->parts, m->parts.data, m->parts.len);
 	for (size_t i = 0; i < m->nimages; i++)
 		msg_add_image(c, &m->images[i]);
 	c->id = m->id ? xstrdup(m->id) : NULL;
@@ -182,9 +181,9 @@ void msg_append(struct msg *m, const char *text, size_t text_len, const char *th
                 size_t thought_len)
 {
 	if (text_len > 0)
-		buf_append(&m->text, text, text_len);
+		buf_add(&m->text, text, text_len);
 	if (thought_len > 0)
-		buf_append(&m->thoughts, thought, thought_len);
+		buf_add(&m->thoughts, thought, thought_len);
 	m->generation++;
 }
 
@@ -252,7 +251,7 @@ int msg_status_parse(const char *name, enum msg_status *out)
 
 char *msg_title(const struct msg *m)
 {
-	const char *p = m->text.data != NULL ? m->text.data : "";
+	const char *p = m->text.data;
 	p += strspn(p, " \t\r\n");
 	size_t len = strcspn(p, "\r\n");
 	while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t'))

@@ -102,21 +102,20 @@ static void snap(struct editor *e, bool forward)
 static char *clean_input(const char *s, size_t n)
 {
 	struct buf b;
-	buf_init(&b, 0);
+	buf_init(&b, BUF_TEXT_MAX);
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '\r') {
 			if (i + 1 < n && s[i + 1] == '\n')
 				i++;
-			buf_append(&b, "\n", 1);
+			buf_add(&b, "\n", 1);
 		} else if (s[i] == '\t') {
-			buf_append(&b, "    ", 4);
+			buf_add(&b, "    ", 4);
 		} else {
-			buf_append(&b, &s[i], 1);
+			buf_add(&b, &s[i], 1);
 		}
 	}
-	char *clean = utf8_sanitize(b.data ? b.data : "", b.len);
-	if (b.data != NULL)
-		explicit_bzero(b.data, b.cap);
+	char *clean = utf8_sanitize(b.data, b.len);
+	explicit_bzero(b.data, b.cap); /* 0 bytes while it is the shared "" */
 	buf_release(&b);
 	return clean;
 }
@@ -578,21 +577,25 @@ int recall_save(const struct recall *h, const char *path, char **cause)
 	if (fs_mkdir_parent(path, cause) == -1)
 		return -1;
 	struct buf b;
-	buf_init(&b, 0);
+	buf_init(&b, RECALL_MAX_BYTES);
 	for (size_t i = 0; i < h->n; i++) {
 		for (const char *p = h->items[i]; *p; p++) {
 			if (*p == '\n')
-				buf_append(&b, "\\n", 2);
+				buf_add(&b, "\\n", 2);
 			else if (*p == '\r')
-				buf_append(&b, "\\r", 2);
+				buf_add(&b, "\\r", 2);
 			else if (*p == '\\')
-				buf_append(&b, "\\\\", 2);
+				buf_add(&b, "\\\\", 2);
 			else
-				buf_append(&b, p, 1);
+				buf_add(&b, p, 1);
 		}
-		buf_append(&b, "\n", 1);
+		buf_add(&b, "\n", 1);
 	}
-	int rc = fs_write_private(path, b.data, b.len, 0, "the input history", cause);
+	int rc =
+	    b.truncated
+	        ? set_cause(cause, "the input history passed %zu bytes, so %s was not rewritten",
+	                    b.max, path)
+	        : fs_write_private(path, b.data, b.len, 0, "the input history", cause);
 	buf_release(&b);
 	return rc;
 }

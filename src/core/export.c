@@ -49,9 +49,9 @@ static void put_one_line(struct buf *b, const char *s)
 			continue;
 		}
 		if (space && b->len > 0)
-			buf_append(b, " ", 1);
+			buf_add(b, " ", 1);
 		space = 0;
-		buf_append(b, s, 1);
+		buf_add(b, s, 1);
 	}
 }
 
@@ -61,23 +61,23 @@ static void put_status(struct buf *b, const struct msg *m)
 	switch (m->status) {
 	case MSG_COMPLETE:
 		if (fr != NULL && *fr != '\0' && strcmp(fr, "STOP") != 0)
-			buf_printf(b, "*Finish reason: %s.*\n\n", fr);
+			buf_addf(b, "*Finish reason: %s.*\n\n", fr);
 		return;
 	case MSG_STREAMING:
 	case MSG_INTERRUPTED:
-		buf_puts(b, "*Status: interrupted; the answer is incomplete.*\n\n");
+		buf_addstr(b, "*Status: interrupted; the answer is incomplete.*\n\n");
 		return;
 	case MSG_ERROR:
-		buf_puts(b, "*Status: error; the answer failed");
+		buf_addstr(b, "*Status: error; the answer failed");
 		if (fr != NULL && *fr != '\0')
-			buf_printf(b, " (%s)", fr);
-		buf_puts(b, ".*\n\n");
+			buf_addf(b, " (%s)", fr);
+		buf_addstr(b, ".*\n\n");
 		return;
 	case MSG_BLOCKED:
-		buf_puts(b, "*Status: blocked");
+		buf_addstr(b, "*Status: blocked");
 		if (fr != NULL && *fr != '\0')
-			buf_printf(b, " (%s)", fr);
-		buf_puts(b, ".*\n\n");
+			buf_addf(b, " (%s)", fr);
+		buf_addstr(b, ".*\n\n");
 		return;
 	case MSG_REPLACED:
 		return; /* never exported (see exported) */
@@ -94,21 +94,21 @@ static void put_msg(struct buf *b, const struct conv *c, const struct msg *m)
 		      : c->model != NULL && *c->model != '\0' ? c->model
 		                                              : "Gemini";
 	}
-	buf_printf(b, "## %s · %s\n\n", who, when);
+	buf_addf(b, "## %s · %s\n\n", who, when);
 	if (m->text.len > 0) {
-		buf_append(b, m->text.data, m->text.len);
-		buf_puts(b, m->text.data[m->text.len - 1] == '\n' ? "\n" : "\n\n");
+		buf_add(b, m->text.data, m->text.len);
+		buf_addstr(b, m->text.data[m->text.len - 1] == '\n' ? "\n" : "\n\n");
 	} else if (m->nimages == 0) {
-		buf_puts(b, "*(no text)*\n\n");
+		buf_addstr(b, "*(no text)*\n\n");
 	}
 	for (size_t i = 0; i < m->nimages; i++) {
 		const struct image *img = &m->images[i];
 		char size[32];
 		export_size(img->size, size, sizeof size);
-		buf_puts(b, "[image: ");
+		buf_addstr(b, "[image: ");
 		put_one_line(b, img->name != NULL && *img->name != '\0' ? img->name : "unnamed");
-		buf_printf(b, ", %s, %s]\n\n",
-		           img->mime != NULL && *img->mime ? img->mime : "unknown type", size);
+		buf_addf(b, ", %s, %s]\n\n",
+		         img->mime != NULL && *img->mime ? img->mime : "unknown type", size);
 	}
 	put_status(b, m);
 }
@@ -122,8 +122,8 @@ static bool exported(const struct msg *m)
 char *export_markdown(const struct conv *c, const struct msg *const *msgs, size_t n)
 {
 	struct buf b;
-	buf_init(&b, 0);
-	buf_puts(&b, "# ");
+	buf_init(&b, BUF_FILE_MAX);
+	buf_addstr(&b, "# ");
 	size_t before = b.len;
 	/* A conversation never stored (a guest's) is titled and timed as storing would. */
 	const struct msg *first = NULL, *last = NULL, *question = NULL;
@@ -143,8 +143,8 @@ char *export_markdown(const struct conv *c, const struct msg *const *msgs, size_
 		free(title);
 	}
 	if (b.len == before)
-		buf_puts(&b, "Untitled conversation");
-	buf_puts(&b, "\n\n");
+		buf_addstr(&b, "Untitled conversation");
+	buf_addstr(&b, "\n\n");
 
 	size_t shown = 0;
 	for (size_t i = 0; i < n; i++)
@@ -155,27 +155,27 @@ char *export_markdown(const struct conv *c, const struct msg *const *msgs, size_
 	                  created, sizeof created);
 	export_local_time(c->updated_ms > 0 || last == NULL ? c->updated_ms : last->created_ms,
 	                  updated, sizeof updated);
-	buf_printf(&b, "*%zu message%s", shown, shown == 1 ? "" : "s");
+	buf_addf(&b, "*%zu message%s", shown, shown == 1 ? "" : "s");
 	if (c->model != NULL && *c->model != '\0')
-		buf_printf(&b, " · model %s", c->model);
-	buf_printf(&b, " · created %s · updated %s*\n\n", created, updated);
+		buf_addf(&b, " · model %s", c->model);
+	buf_addf(&b, " · created %s · updated %s*\n\n", created, updated);
 	if (c->system_prompt != NULL && *c->system_prompt != '\0') {
-		buf_puts(&b, "System prompt:\n\n");
+		buf_addstr(&b, "System prompt:\n\n");
 		for (const char *p = c->system_prompt; *p != '\0';) {
 			const char *nl = strchr(p, '\n');
 			size_t len = nl != NULL ? (size_t)(nl - p) : strlen(p);
-			buf_puts(&b, "> ");
-			buf_append(&b, p, len);
-			buf_puts(&b, "\n");
+			buf_addstr(&b, "> ");
+			buf_add(&b, p, len);
+			buf_addstr(&b, "\n");
 			p += len + (nl != NULL);
 		}
-		buf_puts(&b, "\n");
+		buf_addstr(&b, "\n");
 	}
 
 	for (size_t i = 0; i < n; i++) {
 		if (!exported(msgs[i]))
 			continue;
-		buf_puts(&b, "---\n\n");
+		buf_addstr(&b, "---\n\n");
 		put_msg(&b, c, msgs[i]);
 	}
 	/* Exactly one newline at the end. */

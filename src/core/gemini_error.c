@@ -193,10 +193,10 @@ static void excerpt_add(struct buf *b, const char *p, size_t n)
 		unsigned char c = (unsigned char)p[i];
 		if (c < 0x20 || c == 0x7f || c == ' ') {
 			if (b->len > 0 && b->data[b->len - 1] != ' ')
-				buf_append(b, " ", 1);
+				buf_add(b, " ", 1);
 			continue;
 		}
-		buf_append(b, &p[i], 1);
+		buf_add(b, &p[i], 1);
 	}
 }
 
@@ -210,7 +210,7 @@ static char *excerpt_finish(struct buf *b)
 		while (cut > 0 && ((unsigned char)b->data[cut] & 0xC0) == 0x80)
 			cut--;
 		b->len = cut;
-		buf_append(b, "...", 3);
+		buf_add(b, "...", 3);
 	}
 	if (b->len == 0) {
 		buf_release(b);
@@ -223,7 +223,7 @@ static char *excerpt_finish(struct buf *b)
 static char *body_excerpt(const char *p, size_t n)
 {
 	struct buf b;
-	buf_init(&b, 0);
+	buf_init(&b, BUF_LINE_MAX);
 	size_t scan = n < SCAN_MAX ? n : SCAN_MAX;
 	const char *t = find_nocase(p, scan, "<title");
 	if (t != NULL) {
@@ -313,16 +313,16 @@ static long error_number(const struct gemini_error *e)
 static char *flatten(const char *s)
 {
 	struct buf b;
-	buf_init(&b, 0);
-	buf_puts(&b, "");
+	buf_init(&b, BUF_TEXT_MAX);
+	buf_addstr(&b, "");
 	for (const char *p = s; *p; p++) {
 		unsigned char c = (unsigned char)*p;
 		if (c < 0x20 || c == 0x7f) {
 			if (b.len > 0 && b.data[b.len - 1] != ' ')
-				buf_append(&b, " ", 1);
+				buf_add(&b, " ", 1);
 			continue;
 		}
-		buf_append(&b, p, 1);
+		buf_add(&b, p, 1);
 	}
 	while (b.len > 0 && b.data[b.len - 1] == ' ')
 		b.data[--b.len] = '\0';
@@ -342,19 +342,19 @@ static char *describe(const struct gemini_error *e, const char *model)
 		return xasprintf("gemini: HTTP %ld: %s", num, e->message);
 	}
 	struct buf b;
-	buf_init(&b, 0);
+	buf_init(&b, BUF_TEXT_MAX);
 	/* A mid-stream error came with HTTP 200: that number says nothing. */
 	if (num != 0 && (num < 200 || num >= 300))
-		buf_printf(&b, "%ld", num);
+		buf_addf(&b, "%ld", num);
 	if (e->status != NULL)
-		buf_printf(&b, "%s%s", b.len ? " " : "", e->status);
+		buf_addf(&b, "%s%s", b.len ? " " : "", e->status);
 	if (e->message != NULL) {
 		char *m = flatten(e->message);
-		buf_printf(&b, "%s%s", b.len ? ": " : "", m);
+		buf_addf(&b, "%s%s", b.len ? ": " : "", m);
 		free(m);
 	}
 	if (b.len == 0)
-		buf_puts(&b, "an error without details");
+		buf_addstr(&b, "an error without details");
 	char *what = buf_steal(&b);
 	char *line;
 	if (num == 404 && model != NULL)

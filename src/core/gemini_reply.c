@@ -76,14 +76,14 @@ static void keep_count(long *dst, const cJSON *o, const char *key)
 static char *payload_excerpt(const char *p, size_t n)
 {
 	struct buf b;
-	buf_init(&b, 0);
-	buf_puts(&b, "");
+	buf_init(&b, BUF_LINE_MAX);
+	buf_addstr(&b, "");
 	for (size_t i = 0; i < n && b.len < 60; i++) {
 		unsigned char c = (unsigned char)p[i];
-		buf_append(&b, c < 0x20 || c == 0x7f ? " " : &p[i], 1);
+		buf_add(&b, c < 0x20 || c == 0x7f ? " " : &p[i], 1);
 	}
 	if (n > 60)
-		buf_puts(&b, "...");
+		buf_addstr(&b, "...");
 	return buf_steal(&b);
 }
 
@@ -100,26 +100,32 @@ static bool part_is_other(const cJSON *part)
 	return false;
 }
 
-/* Appends one raw part (after any plain text waiting) to the replayed parts. */
-static void keep_part(struct gemini_reply *r, const cJSON *part)
+/*
+ * Appends one raw part (after any plain text waiting) to the replayed parts;
+ * -1 when they would pass their maximum (a cut part would not replay).
+ */
+static int keep_part(struct gemini_reply *r, const cJSON *part)
 {
+	if (r->part_text.truncated)
+		return -1;
 	if (r->part_text.len > 0) {
 		cJSON *t = cJSON_CreateObject();
 		cJSON_AddStringToObject(t, "text", r->part_text.data);
 		char *s = cJSON_PrintUnformatted(t);
 		cJSON_Delete(t);
 		if (r->parts.len > 0)
-			buf_puts(&r->parts, ",");
-		buf_puts(&r->parts, s);
+			buf_addstr(&r->parts, ",");
+		buf_addstr(&r->parts, s);
 		free(s);
 		buf_reset(&r->part_text);
 	}
 	char *s = cJSON_PrintUnformatted(part);
 	if (r->parts.len > 0)
-		buf_puts(&r->parts, ",");
-	buf_puts(&r->parts, s);
+		buf_addstr(&r->parts, ",");
+	buf_addstr(&r->parts, s);
 	free(s);
 	r->parts_kept = true;
+	return r->parts.truncated ? -1 : 0;
 }
 
 /* How a part that is not text reads in the answer: Markdown the screen and -p show. */
@@ -139,22 +145,22 @@ static void render_part(struct gemini_reply *r, const cJSON *part)
 		for (char *p = low; *p; p++)
 			*p = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
 		size_t n = src ? strlen(src) : 0;
-		buf_printf(b, "%s\n```%s\n%s%s```\n\n", nl, low, src ? src : "",
-		           n > 0 && src[n - 1] != '\n' ? "\n" : "");
+		buf_addf(b, "%s\n```%s\n%s%s```\n\n", nl, low, src ? src : "",
+		         n > 0 && src[n - 1] != '\n' ? "\n" : "");
 		free(low);
 	} else if (cJSON_IsObject(result)) {
 		const char *outcome = json_str(result, "outcome");
 		const char *out = json_str(result, "output");
 		size_t n = out ? strlen(out) : 0;
-		buf_printf(b, "%sOutput (%s):\n\n```\n%s%s```\n\n", nl,
-		           outcome ? outcome : "no outcome", out ? out : "",
-		           n > 0 && out[n - 1] != '\n' ? "\n" : "");
+		buf_addf(b, "%sOutput (%s):\n\n```\n%s%s```\n\n", nl,
+		         outcome ? outcome : "no outcome", out ? out : "",
+		         n > 0 && out[n - 1] != '\n' ? "\n" : "");
 	} else if (cJSON_IsObject(data)) {
 		const char *mime = json_str(data, "mimeType");
 		const char *b64 = json_str(data, "data");
 		size_t bytes = b64 ? strlen(b64) / 4 * 3 : 0;
-		buf_printf(b, "%s\n[image from the model: %s, %zu KB]\n\n", nl,
-		           mime ? mime : "unknown type", (bytes + 1023) / 1024);
+		buf_addf(b, "%s\n[image from the model: %s, %zu KB]\n\n", nl,
+		         mime ? mime : "unknown type", (bytes + 1023) / 1024);
 	}
 }
 
@@ -170,6 +176,13 @@ static void reply_grounding(struct gemini_reply *r, const cJSON *cand)
 	grounding_fold(&r->grounding, g, u);
 	free(g);
 	free(u);
+}
+
+static int parts_too_big(const struct gemini_reply *r, char **cause)
+{
+	return set_cause(cause,
+	                 "gemini: the answer's raw parts passed %zu bytes; the rest was dropped",
+	                 r->parts.max);
 }
 
 static int reply_candidate(struct gemini_reply *r, const cJSON *cand, char **cause)
@@ -189,13 +202,16 @@ static int reply_candidate(struct gemini_reply *r, const cJSON *cand, char **cau
 			cJSON *keep = cJSON_CreateObject();
 			cJSON_AddStringToObject(keep, "text", "");
 			cJSON_AddStringToObject(keep, "thoughtSignature", sig);
-			keep_part(r, keep);
+			int kept = keep_part(r, keep);
 			cJSON_Delete(keep);
+			if (kept == -1)
+				return parts_too_big(r, cause);
 		} else if (!thought && cJSON_IsObject(part) &&
 		           (sig != NULL || (!cJSON_IsString(text) && part_is_other(part)))) {
-			keep_part(r, part);
+			if (keep_part(r, part) == -1)
+				return parts_too_big(r, cause);
 		} else if (!thought && cJSON_IsString(text)) {
-			buf_puts(&r->part_text, text->valuestring);
+			buf_addstr(&r->part_text, text->valuestring);
 		}
 		if (!cJSON_IsString(text)) {
 			if (cJSON_IsObject(part) && part_is_other(part)) {
@@ -297,9 +313,9 @@ int gemini_reply_event(struct gemini_reply *r, const char *json, size_t len,
 	r->text_total += r->text.len - text0;
 	r->thoughts_total += r->thoughts.len - thought0;
 	if (delta != NULL) {
-		delta->text = r->text.data ? r->text.data + text0 : "";
+		delta->text = r->text.data + text0;
 		delta->text_len = r->text.len - text0;
-		delta->thought = r->thoughts.data ? r->thoughts.data + thought0 : "";
+		delta->thought = r->thoughts.data + thought0;
 		delta->thought_len = r->thoughts.len - thought0;
 	}
 	return rc;
@@ -310,18 +326,18 @@ char *gemini_reply_parts(const struct gemini_reply *r)
 	if (!r->parts_kept)
 		return NULL;
 	struct buf b;
-	buf_init(&b, 0);
-	buf_puts(&b, "[");
-	buf_append(&b, r->parts.data ? r->parts.data : "", r->parts.len);
+	buf_init(&b, BUF_TEXT_MAX);
+	buf_addstr(&b, "[");
+	buf_add(&b, r->parts.data, r->parts.len);
 	if (r->part_text.len > 0) {
 		cJSON *t = cJSON_CreateObject();
 		cJSON_AddStringToObject(t, "text", r->part_text.data);
 		char *s = cJSON_PrintUnformatted(t);
 		cJSON_Delete(t);
-		buf_printf(&b, "%s%s", r->parts.len > 0 ? "," : "", s);
+		buf_addf(&b, "%s%s", r->parts.len > 0 ? "," : "", s);
 		free(s);
 	}
-	buf_puts(&b, "]");
+	buf_addstr(&b, "]");
 	return buf_steal(&b);
 }
 
@@ -365,11 +381,11 @@ enum gemini_outcome gemini_reply_outcome(const struct gemini_reply *r)
 static char *one_line(const char *s)
 {
 	struct buf b;
-	buf_init(&b, 0);
-	buf_puts(&b, "");
+	buf_init(&b, BUF_TEXT_MAX);
+	buf_addstr(&b, "");
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
-		buf_append(&b, c < 0x20 || c == 0x7f ? " " : s, 1);
+		buf_add(&b, c < 0x20 || c == 0x7f ? " " : s, 1);
 	}
 	return buf_steal(&b);
 }

@@ -266,12 +266,12 @@ void grounding_mark(const char *text, size_t len, const struct grounding *g, str
 			end++;
 		if (end < at)
 			end = at;
-		buf_append(out, text + at, end - at);
+		buf_add(out, text + at, end - at);
 		at = end;
 		for (size_t k = 0; k < order[i]->nsources; k++)
-			buf_printf(out, "[%zu]", order[i]->sources[k] + 1);
+			buf_addf(out, "[%zu]", order[i]->sources[k] + 1);
 	}
-	buf_append(out, text + at, len - at);
+	buf_add(out, text + at, len - at);
 	free(order);
 }
 
@@ -284,11 +284,11 @@ static void put_line_text(struct buf *out, const char *s, bool md)
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
 		if (c < 0x20 || c == 0x7f)
-			buf_puts(out, " ");
+			buf_addstr(out, " ");
 		else if (md && strchr("[]*_`\\<>", c) != NULL)
-			buf_printf(out, "\\%c", c);
+			buf_addf(out, "\\%c", c);
 		else
-			buf_append(out, s, 1);
+			buf_add(out, s, 1);
 	}
 }
 
@@ -296,39 +296,39 @@ void grounding_sources(const struct grounding *g, bool markdown, struct buf *out
 {
 	const char *br = markdown ? "  \n" : "\n";
 	if (g->nsources > 0) {
-		buf_puts(out, markdown ? "Sources:\n\n" : "Sources:\n");
+		buf_addstr(out, markdown ? "Sources:\n\n" : "Sources:\n");
 		for (size_t i = 0; i < g->nsources; i++) {
-			buf_printf(out, markdown ? "\\[%zu\\] " : "[%zu] ", i + 1);
+			buf_addf(out, markdown ? "\\[%zu\\] " : "[%zu] ", i + 1);
 			put_line_text(out, g->sources[i].title, markdown);
 			if (g->sources[i].uri[0] != '\0') {
-				buf_puts(out, " (");
+				buf_addstr(out, " (");
 				put_line_text(out, g->sources[i].uri, markdown);
-				buf_puts(out, ")");
+				buf_addstr(out, ")");
 			}
-			buf_puts(out, br);
+			buf_addstr(out, br);
 		}
-		buf_puts(out, "\n");
+		buf_addstr(out, "\n");
 	}
 	if (g->nqueries > 0) {
-		buf_puts(out, "Searched for: ");
+		buf_addstr(out, "Searched for: ");
 		for (size_t i = 0; i < g->nqueries; i++) {
-			buf_puts(out, i > 0 ? "; " : "");
+			buf_addstr(out, i > 0 ? "; " : "");
 			put_line_text(out, g->queries[i], markdown);
 		}
-		buf_puts(out, "\n\n");
+		buf_addstr(out, "\n\n");
 	}
 	for (size_t i = 0; i < g->nurls; i++) {
 		const char *st = g->urls[i].status;
 		bool ok = strcmp(st, "URL_RETRIEVAL_STATUS_SUCCESS") == 0;
-		buf_puts(out, ok ? "Fetched: " : "Not fetched: ");
+		buf_addstr(out, ok ? "Fetched: " : "Not fetched: ");
 		put_line_text(out, g->urls[i].url, markdown);
 		if (!ok) {
-			buf_puts(out, " (");
+			buf_addstr(out, " (");
 			put_line_text(out, *st ? st : "no status", markdown);
-			buf_puts(out, ")");
+			buf_addstr(out, ")");
 		}
-		buf_puts(out, br);
+		buf_addstr(out, br);
 	}
 	if (g->nurls > 0)
-		buf_puts(out, "\n");
+		buf_addstr(out, "\n");
 }

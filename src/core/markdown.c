@@ -20,7 +20,7 @@
 
 void mdout_init(struct out *o)
 {
-	buf_init(&o->text, 0);
+	buf_init(&o->text, BUF_TEXT_MAX);
 	o->spans = NULL;
 	o->n = o->cap = 0;
 }
@@ -34,9 +34,7 @@ void mdout_release(struct out *o)
 
 static void out_truncate(struct out *o, size_t len, size_t nspans)
 {
-	o->text.len = len;
-	if (o->text.data != NULL)
-		o->text.data[len] = '\0';
+	buf_truncate(&o->text, len);
 	o->n = nspans;
 	/* The last kept span may have grown past len by merging with later text. */
 	if (nspans > 0 && o->spans[nspans - 1].off + o->spans[nspans - 1].len > len)
@@ -49,7 +47,7 @@ void mdout_emit(struct out *o, const char *s, size_t n, unsigned style, unsigned
 	if (n == 0)
 		return;
 	size_t off = o->text.len;
-	buf_append(&o->text, s, n);
+	buf_add(&o->text, s, n);
 	if (o->n > 0) {
 		struct span *last = &o->spans[o->n - 1];
 		if (last->off + last->len == off && last->style == style && last->level == level &&
@@ -238,7 +236,7 @@ size_t md_update(struct md *m, const char *src, size_t n)
 
 const char *md_text(const struct md *m)
 {
-	return m->doc.text.data ? m->doc.text.data : "";
+	return m->doc.text.data;
 }
 
 size_t md_len(const struct md *m)

@@ -81,7 +81,7 @@ int mdr_leave_span(MD_SPANTYPE type, void *detail, void *user)
 		const char *h = r->link_href;
 		size_t start =
 		    r->link_start <= r->sink->text.len ? r->link_start : r->sink->text.len;
-		const char *shown = r->sink->text.data ? r->sink->text.data + start : "";
+		const char *shown = r->sink->text.data + start;
 		size_t n = r->sink->text.len - start;
 		bool same = (strlen(h) == n && memcmp(h, shown, n) == 0) ||
 		            (strncmp(h, "mailto:", 7) == 0 && strlen(h + 7) == n &&

@@ -42,8 +42,7 @@ static void table_draw(struct render *r)
 		return;
 	size_t *w = xcalloc(cols, sizeof(*w));
 	for (size_t i = 0; i < t->ncells; i++) {
-		size_t cw = utf8_width(t->cells[i].o.text.data ? t->cells[i].o.text.data : "",
-		                       t->cells[i].o.text.len);
+		size_t cw = utf8_width(t->cells[i].o.text.data, t->cells[i].o.text.len);
 		if (cw > w[i % cols])
 			w[i % cols] = cw;
 	}
@@ -53,9 +52,7 @@ static void table_draw(struct render *r)
 			if (c > 0)
 				mdr_content_styled(r, " │ ", strlen(" │ "), STYLE_TABLE, 0, 0);
 			struct cell *cell = i < t->ncells ? &t->cells[i] : NULL;
-			size_t cw = cell ? utf8_width(cell->o.text.data ? cell->o.text.data : "",
-			                              cell->o.text.len)
-			                 : 0;
+			size_t cw = cell ? utf8_width(cell->o.text.data, cell->o.text.len) : 0;
 			size_t pad = w[c] - cw, left = 0;
 			if (cell && cell->align == MD_ALIGN_RIGHT)
 				left = pad;
@@ -77,12 +74,12 @@ static void table_draw(struct render *r)
 		mdr_hard_newline(r);
 		if (row == 0) {
 			struct buf sep;
-			buf_init(&sep, 0);
+			buf_init(&sep, BUF_LINE_MAX);
 			for (size_t c = 0; c < cols; c++) {
 				if (c > 0)
-					buf_puts(&sep, "─┼─");
+					buf_addstr(&sep, "─┼─");
 				for (size_t k = 0; k < w[c]; k++)
-					buf_puts(&sep, "─");
+					buf_addstr(&sep, "─");
 			}
 			mdr_content_styled(r, sep.data, sep.len, STYLE_TABLE, 0, 0);
 			buf_release(&sep);

@@ -37,9 +37,9 @@ struct sse *sse_new(size_t max_event_bytes)
 {
 	struct sse *s = xcalloc(1, sizeof *s);
 	s->max = max_event_bytes;
-	buf_init(&s->line, 0);
+	buf_init(&s->line, max_event_bytes + SSE_LINE_SLACK);
 	buf_init(&s->data, max_event_bytes);
-	buf_init(&s->stray, 0);
+	buf_init(&s->stray, SSE_STRAY_MAX);
 	return s;
 }
 
@@ -66,8 +66,8 @@ static void sse_keep_stray(struct sse *s, const char *p, size_t n)
 		return;
 	if (n >= room)
 		n = room - 1;
-	buf_append(&s->stray, p, n);
-	buf_append(&s->stray, "\n", 1);
+	buf_add(&s->stray, p, n);
+	buf_add(&s->stray, "\n", 1);
 }
 
 static int sse_dispatch(struct sse *s, sse_event_fn on_event, void *ud, char **cause)
@@ -133,9 +133,8 @@ static int sse_line(struct sse *s, const char *p, size_t n, sse_event_fn on_even
 
 static int sse_carry(struct sse *s, const char *p, size_t n, char **cause)
 {
-	if (s->line.len + n > s->max + SSE_LINE_SLACK)
+	if (buf_append(&s->line, p, n) == -1) /* its max is s->max + SSE_LINE_SLACK */
 		return sse_too_big(s, cause);
-	buf_append(&s->line, p, n);
 	return 0;
 }
 
@@ -222,7 +221,7 @@ int sse_finish(struct sse *s, sse_event_fn on_event, void *ud, char **cause)
 
 const char *sse_stray(const struct sse *s)
 {
-	return s->stray.data ? s->stray.data : "";
+	return s->stray.data;
 }
 
 size_t sse_events(const struct sse *s)

@@ -209,7 +209,7 @@ char *utf8_sanitize(const char *s, size_t n)
 {
 	struct buf b;
 	size_t used;
-	buf_init(&b, 0);
+	buf_init(&b, BUF_TEXT_MAX);
 	sanitize_into(&b, s, n, true, &used);
 	return buf_steal(&b);
 }

@@ -116,7 +116,7 @@ static int stream_body(void *ud, const char *p, size_t n)
 	}
 	/* Keep the start of an error body; the rest adds nothing. */
 	size_t room = ERROR_BODY_MAX - c->error_body.len;
-	buf_append(&c->error_body, p, n < room ? n : room);
+	buf_add(&c->error_body, p, n < room ? n : room);
 	return 0;
 }
 
@@ -162,8 +162,7 @@ static int maybe_retry(struct gemini_call *c, long long delay_ms, const char *wh
 static void handle_http_error(struct gemini_call *c)
 {
 	struct gemini_error e;
-	gemini_error_parse(c->status, c->error_body.data ? c->error_body.data : "",
-	                   c->error_body.len, &e);
+	gemini_error_parse(c->status, c->error_body.data, c->error_body.len, &e);
 	char *line = gemini_error_describe(&e, c->model);
 	if (gemini_error_retryable(&e)) {
 		long long delay = e.retry_delay_ms >= 0 ? e.retry_delay_ms : backoff_ms(c);
@@ -320,7 +319,7 @@ struct gemini_call *gemini_stream_start(struct loop *l, const struct gemini_targ
 	c->body_len = strlen(body);
 	if (t->timeout_s > 0)
 		c->deadline_ms = now_ms() + t->timeout_s * 1000;
-	buf_init(&c->error_body, 0);
+	buf_init(&c->error_body, ERROR_BODY_MAX);
 	gemini_reply_init(&c->empty);
 	/* The first try starts from the loop, so on_done never runs inside this call. */
 	c->retry_timer = loop_timer_add(l, 0, retry_now, c);
@@ -362,7 +361,7 @@ void gemini_result_apply(const struct gemini_result *r, struct msg *a)
 	char *parts = gemini_reply_parts(rep);
 	if (parts != NULL) {
 		buf_reset(&a->parts);
-		buf_puts(&a->parts, parts);
+		buf_addstr(&a->parts, parts);
 		free(parts);
 	}
 	switch (r->end) {
@@ -439,14 +438,13 @@ static void fetch_done(void *ud, const struct http_result *r)
 		line = xasprintf("gemini: %s", r->message);
 	} else if (f->status < 200 || f->status >= 300) {
 		struct gemini_error e;
-		gemini_error_parse(f->status, f->body.data ? f->body.data : "", f->body.len, &e);
+		gemini_error_parse(f->status, f->body.data, f->body.len, &e);
 		line = gemini_error_describe(&e, NULL);
 		gemini_error_release(&e);
 	} else {
 		char *next = NULL;
 		char *cause = NULL;
-		if (models_merge_remote(f->list, f->body.data ? f->body.data : "", f->body.len,
-		                        &next, &cause) == -1) {
+		if (models_merge_remote(f->list, f->body.data, f->body.len, &next, &cause) == -1) {
 			line = cause;
 		} else if (next != NULL && ++f->pages < 20) {
 			buf_reset(&f->body);

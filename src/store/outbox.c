@@ -600,7 +600,7 @@ int outbox_replay(struct outbox *ob, const struct store_engine *e, void *h, char
 		return STORE_ERROR;
 	}
 	struct buf keep;
-	buf_init(&keep, 0);
+	buf_init(&keep, OUTBOX_MAX_BYTES);
 	int stop = 0, changed = 0;
 	char *why = NULL;
 	const char *p = data, *end = data + len;
@@ -615,7 +615,7 @@ int outbox_replay(struct outbox *ob, const struct store_engine *e, void *h, char
 		if (n == 0) {
 			changed = 1;
 		} else if (v == 0 || stop) {
-			buf_append(&keep, p, n + 1);
+			buf_add(&keep, p, n + 1);
 		} else {
 			cJSON *j = cJSON_ParseWithLength(p, n);
 			int rc = j ? engine_class(apply(j, v, e, h, &why)) : STORE_INVALID;
@@ -629,7 +629,7 @@ int outbox_replay(struct outbox *ob, const struct store_engine *e, void *h, char
 				changed = 1;
 			} else {
 				stop = 1;
-				buf_append(&keep, p, n + 1);
+				buf_add(&keep, p, n + 1);
 				if (rc == STORE_OFFLINE && why != NULL)
 					set_cause(cause, "%s", why);
 				else
@@ -647,7 +647,7 @@ int outbox_replay(struct outbox *ob, const struct store_engine *e, void *h, char
 	free(data);
 	int rc = STORE_OK;
 	if (changed)
-		rc = rewrite(ob, keep.data ? keep.data : "", keep.len, cause);
+		rc = rewrite(ob, keep.data, keep.len, cause);
 	recount(ob, 1);
 	buf_release(&keep);
 	flock(ob->lockfd, LOCK_UN);

@@ -64,7 +64,7 @@ const char *rec_text(const struct rec_field *f, const void *rec, size_t *len)
 	const struct buf *b = at(f, rec);
 	switch (f->type) {
 	case REC_BUF:
-		s = b->data ? b->data : "";
+		s = b->data;
 		*len = b->len;
 		return s;
 	case REC_BUF_OPT:
@@ -98,7 +98,7 @@ void rec_set_text(const struct rec_field *f, void *rec, const char *s, size_t le
 	case REC_BUF_OPT:
 		buf_reset(at(f, rec));
 		if (s != NULL)
-			buf_append(at(f, rec), s, len);
+			buf_add(at(f, rec), s, len);
 		break;
 	case REC_STR:
 	case REC_STRZ:

@@ -240,15 +240,15 @@ static bool takes(enum stmt id, const struct rec_field *f)
 static char *expand(enum stmt id)
 {
 	struct buf out;
-	buf_init(&out, 0);
+	buf_init(&out, BUF_LINE_MAX);
 	const char *p = stmts[id].sql;
 	while (*p != '\0') {
 		const char *mark = strchr(p, '@');
 		if (mark == NULL || stmts[id].rec == NULL) {
-			buf_puts(&out, p);
+			buf_addstr(&out, p);
 			break;
 		}
-		buf_append(&out, p, (size_t)(mark - p));
+		buf_add(&out, p, (size_t)(mark - p));
 		size_t len = strcspn(mark + 1, " ,)");
 		const struct rec_table *t = stmts[id].rec;
 		const char *sep = "";
@@ -257,11 +257,11 @@ static char *expand(enum stmt id)
 				continue;
 			const char *name = t->fields[i].name;
 			if (strncmp(mark + 1, "marks", len) == 0)
-				buf_printf(&out, "%s?", sep);
+				buf_addf(&out, "%s?", sep);
 			else if (strncmp(mark + 1, "sets", len) == 0)
-				buf_printf(&out, "%s%s = ?", sep, name);
+				buf_addf(&out, "%s%s = ?", sep, name);
 			else
-				buf_printf(&out, "%s%s", sep, name);
+				buf_addf(&out, "%s%s", sep, name);
 			sep = ", ";
 		}
 		p = mark + 1 + len;

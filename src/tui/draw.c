@@ -60,7 +60,7 @@ struct joined {
 };
 static struct joined *joined;
 static size_t njoined, joined_cap;
-static struct buf joined_bytes;
+static struct buf joined_bytes = BUF_INIT(BUF_LINE_MAX);
 
 void tui_joined_reset(void)
 {
@@ -81,29 +81,29 @@ static void note_joined(WINDOW *w, const char *s, size_t n, wchar_t mark)
 	wattr_get(w, &j->attr, &j->pair, NULL);
 	j->off = joined_bytes.len;
 	j->len = n;
-	buf_append(&joined_bytes, s, n);
+	buf_add(&joined_bytes, s, n);
 }
 
 /* The SGR for a cell's look: the attributes and the 8 basic colours. */
 static void put_sgr(struct buf *out, attr_t a, short pair)
 {
-	buf_puts(out, "\033[0");
+	buf_addstr(out, "\033[0");
 	if (a & A_BOLD)
-		buf_puts(out, ";1");
+		buf_addstr(out, ";1");
 	if (a & A_DIM)
-		buf_puts(out, ";2");
+		buf_addstr(out, ";2");
 	if (a & A_UNDERLINE)
-		buf_puts(out, ";4");
+		buf_addstr(out, ";4");
 	if (a & A_REVERSE)
-		buf_puts(out, ";7");
+		buf_addstr(out, ";7");
 	short fg = -1, bg = -1;
 	if (pair > 0 && pair_content(pair, &fg, &bg) == OK) {
 		if (fg >= 0 && fg < 8)
-			buf_printf(out, ";3%d", fg);
+			buf_addf(out, ";3%d", fg);
 		if (bg >= 0 && bg < 8)
-			buf_printf(out, ";4%d", bg);
+			buf_addf(out, ";4%d", bg);
 	}
-	buf_puts(out, "m");
+	buf_addstr(out, "m");
 }
 
 void tui_joined_flush(void)
@@ -111,7 +111,7 @@ void tui_joined_flush(void)
 	if (njoined == 0)
 		return;
 	struct buf out;
-	buf_init(&out, 0);
+	buf_init(&out, BUF_LINE_MAX);
 	for (size_t i = 0; i < njoined; i++) {
 		const struct joined *j = &joined[i];
 		cchar_t cc;
@@ -121,16 +121,16 @@ void tui_joined_flush(void)
 		if (mvwin_wch(curscr, j->y, j->x, &cc) == ERR ||
 		    getcchar(&cc, wch, &a, &pair, NULL) == ERR || wch[0] != j->mark)
 			continue;
-		buf_printf(&out, "\033[%d;%dH", j->y + 1, j->x + 1);
+		buf_addf(&out, "\033[%d;%dH", j->y + 1, j->x + 1);
 		put_sgr(&out, j->attr | (a & ~A_COLOR), pair ? pair : j->pair);
-		buf_append(&out, joined_bytes.data + j->off, j->len);
+		buf_add(&out, joined_bytes.data + j->off, j->len);
 	}
 	if (out.len > 0) {
 		int cy = -1, cx = -1;
 		getsyx(cy, cx);
-		buf_puts(&out, "\033[0m");
+		buf_addstr(&out, "\033[0m");
 		if (cy >= 0)
-			buf_printf(&out, "\033[%d;%dH", cy + 1, cx + 1);
+			buf_addf(&out, "\033[%d;%dH", cy + 1, cx + 1);
 		for (size_t done = 0; done < out.len;) {
 			ssize_t wr = write(STDOUT_FILENO, out.data + done, out.len - done);
 			if (wr <= 0)

@@ -49,7 +49,7 @@ static void add_wrapped(struct help *h, const char *text, int indent, int width)
 {
 	int room = width - indent > 8 ? width - indent : 8;
 	struct buf row;
-	buf_init(&row, 0);
+	buf_init(&row, BUF_LINE_MAX);
 	const char *p = text;
 	while (*p) {
 		size_t wl = strcspn(p, " ");
@@ -60,8 +60,8 @@ static void add_wrapped(struct help *h, const char *text, int indent, int width)
 			buf_reset(&row);
 		}
 		if (row.len > 0)
-			buf_puts(&row, " ");
-		buf_append(&row, p, wl);
+			buf_addstr(&row, " ");
+		buf_add(&row, p, wl);
 		p += wl;
 		p += strspn(p, " ");
 	}
@@ -87,12 +87,12 @@ static void add_entry(struct help *h, const char *name, int cols, const char *te
 static void add_keys(struct help *h, int width)
 {
 	struct buf names;
-	buf_init(&names, 0);
+	buf_init(&names, BUF_LINE_MAX);
 	for (size_t i = 0; i < h->nkeys; i++) {
 		const struct key_binding *k = &h->keys[i];
 		bool same_name = i > 0 && strcmp(h->keys[i - 1].name, k->name) == 0;
 		if (!same_name)
-			buf_printf(&names, "%s%s", names.len ? " " : "", k->name);
+			buf_addf(&names, "%s%s", names.len ? " " : "", k->name);
 		if (i + 1 < h->nkeys && strcmp(h->keys[i + 1].help, k->help) == 0)
 			continue;
 		add_entry(h, names.data, KEY_COLS, k->help, width);

@@ -65,7 +65,7 @@ static void item_init(struct hist *h, struct hist_item *it, const struct msg *m)
 {
 	memset(it, 0, sizeof(*it));
 	it->msg = m;
-	buf_init(&it->clean, 0);
+	buf_init(&it->clean, BUF_TEXT_MAX);
 	it->md = md_new(h->markdown && m->role == ROLE_MODEL);
 	it->wc = wrap_cache_new();
 	it->fresh = true;
@@ -124,11 +124,11 @@ static size_t item_update(struct hist_item *it, int width)
 	}
 	if (m->text.len > it->src_len) {
 		char *clean = utf8_sanitize(m->text.data + it->src_len, m->text.len - it->src_len);
-		buf_puts(&it->clean, clean);
+		buf_addstr(&it->clean, clean);
 		free(clean);
 		it->src_len = m->text.len;
 	}
-	size_t stable = md_update(it->md, it->clean.data ? it->clean.data : "", it->clean.len);
+	size_t stable = md_update(it->md, it->clean.data, it->clean.len);
 	size_t nspans = 0;
 	const struct span *spans = md_spans(it->md, &nspans);
 	wrap_cache_update(it->wc, md_text(it->md), md_len(it->md), spans, nspans, stable, body);

@@ -164,18 +164,18 @@ void input_complete(struct tui *t)
 	const char *space = strrchr(text, ' ');
 	size_t word_start = space ? (size_t)(space - text) + 1 : 0;
 	struct buf b;
-	buf_init(&b, 0);
-	buf_append(&b, text, word_start);
-	buf_append(&b, cands[0], common);
+	buf_init(&b, BUF_TEXT_MAX);
+	buf_add(&b, text, word_start);
+	buf_add(&b, cands[0], common);
 	if (n == 1 && cands[0][common - 1] != '/')
-		buf_puts(&b, " ");
+		buf_addstr(&b, " ");
 	editor_set_text(t->editor, b.data);
 	buf_release(&b);
 	if (n > 1) {
 		struct buf list;
 		buf_init(&list, 4096);
 		for (size_t i = 0; i < n; i++)
-			buf_printf(&list, "%s%s", i ? "  " : "", cands[i]);
+			buf_addf(&list, "%s%s", i ? "  " : "", cands[i]);
 		input_hint(t, list.data);
 		buf_release(&list);
 	}

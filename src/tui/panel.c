@@ -127,8 +127,7 @@ static void filter_back(struct panel *p)
 	if (p->filter.len == 0)
 		return;
 	size_t prev = utf8_cluster_prev(p->filter.data, p->filter.len, p->filter.len);
-	p->filter.len = prev;
-	p->filter.data[prev] = '\0';
+	buf_truncate(&p->filter, prev);
 	p->sel = 0;
 	p->top = 0;
 }
@@ -154,7 +153,7 @@ static bool filter_key(struct panel *p, int key, bool is_code)
 	}
 	char utf[4];
 	size_t len = utf8_encode((uint32_t)key, utf);
-	buf_append(&p->filter, utf, len);
+	buf_add(&p->filter, utf, len);
 	p->sel = 0;
 	p->top = 0;
 	return true;

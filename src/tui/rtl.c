@@ -64,7 +64,7 @@ bool tui_rtl_row(WINDOW *w, const char *text, size_t n, const struct wrap_row *r
 	if (!bidi_par_is_rtl(par, plen))
 		return false;
 	struct buf vis;
-	buf_init(&vis, 0);
+	buf_init(&vis, BUF_TEXT_MAX);
 	size_t *offs, nvis;
 	char *cause = NULL;
 	if (bidi_visual(par, plen, from - row->line, to - row->line, &vis, &offs, &nvis, &cause) <

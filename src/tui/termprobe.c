@@ -126,19 +126,19 @@ static void cache_write(const char *dir, const struct utf8_term *t, bool answere
 		return;
 	char *path = xasprintf("%s/%s", dir, CACHE_FILE), *key = cache_key();
 	struct buf out;
-	buf_init(&out, 0);
+	buf_init(&out, BUF_LINE_MAX);
 	FILE *f = fopen(path, "r");
 	char line[512];
 	while (f != NULL && fgets(line, sizeof line, f))
 		if (strncmp(line, key, strlen(key)) != 0 && strchr(line, '\n'))
-			buf_puts(&out, line);
+			buf_addstr(&out, line);
 	if (f != NULL)
 		fclose(f);
 	if (answered)
-		buf_printf(&out, "%s%d %d %d %d\n", key, t->zwj_joined, t->modifier_joined, t->vs16,
-		           t->flag);
+		buf_addf(&out, "%s%d %d %d %d\n", key, t->zwj_joined, t->modifier_joined, t->vs16,
+		         t->flag);
 	else
-		buf_printf(&out, "%snone\n", key);
+		buf_addf(&out, "%snone\n", key);
 	(void)fs_write_private(path, out.data, out.len, 0, "the terminal cache", NULL);
 	buf_release(&out);
 	free(path);
@@ -164,14 +164,14 @@ static size_t parse_answers(struct answers *a, const char *s, size_t n)
 	size_t i = 0;
 	while (i < n && !a->done) {
 		if (s[i] != '\033') {
-			buf_append(&a->typed, s + i, 1);
+			buf_add(&a->typed, s + i, 1);
 			i++;
 			continue;
 		}
 		if (i + 1 >= n)
 			break;
 		if (s[i + 1] != '[') {
-			buf_append(&a->typed, s + i, 1);
+			buf_add(&a->typed, s + i, 1);
 			i++;
 			continue;
 		}
@@ -191,7 +191,7 @@ static size_t parse_answers(struct answers *a, const char *s, size_t n)
 		} else if (fin == 'c' && p[0] == '?') {
 			a->done = true;
 		} else {
-			buf_append(&a->typed, s + i, j + 1 - i); /* a key's own sequence */
+			buf_add(&a->typed, s + i, j + 1 - i); /* a key's own sequence */
 		}
 		i = j + 1;
 	}
@@ -215,11 +215,11 @@ static void give_back_typed(const struct buf *typed)
 static bool ask_terminal(struct answers *a)
 {
 	struct buf q;
-	buf_init(&q, 0);
-	buf_puts(&q, "\033[H\033[8m\033[?2027$p");
+	buf_init(&q, BUF_LINE_MAX);
+	buf_addstr(&q, "\033[H\033[8m\033[?2027$p");
 	for (int i = 0; i < NSAMPLES; i++)
-		buf_printf(&q, "\r%s\033[6n", samples[i]);
-	buf_puts(&q, "\r\033[0m\033[2K\033[c");
+		buf_addf(&q, "\r%s\033[6n", samples[i]);
+	buf_addstr(&q, "\r\033[0m\033[2K\033[c");
 	bool wrote = write_whole(STDOUT_FILENO, q.data, q.len);
 	buf_release(&q);
 	if (!wrote)
@@ -242,7 +242,7 @@ static bool ask_terminal(struct answers *a)
 		if (have == sizeof in)
 			have = 0; /* no answer is this long */
 	}
-	buf_append(&a->typed, in, have);
+	buf_add(&a->typed, in, have);
 	return a->done;
 }
 
@@ -295,7 +295,7 @@ void termprobe_start(enum termprobe_mode mode, const char *cache_dir, struct ter
 	double t0 = clock_ms();
 	refresh(); /* curses clears the screen first, so the samples land on an empty line */
 	struct answers a = {.mode2027 = -1};
-	buf_init(&a.typed, 0);
+	buf_init(&a.typed, BUF_TEXT_MAX);
 	if (ask_terminal(&a) && read_widths(&a, &out->term)) {
 		out->measured = true;
 		out->mode2027 = a.mode2027 == 1 || a.mode2027 == 3;

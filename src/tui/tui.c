@@ -125,40 +125,40 @@ static void draw_status(struct tui *t)
 	const char *user = chat_user(t->chat);
 	const struct conv *c = chat_conv(t->chat);
 	struct buf left;
-	buf_init(&left, 0);
-	buf_printf(&left, " %s │ %s", user ? user : "guest", chat_model(t->chat));
+	buf_init(&left, BUF_LINE_MAX);
+	buf_addf(&left, " %s │ %s", user ? user : "guest", chat_model(t->chat));
 	if (c->title != NULL)
-		buf_printf(&left, " │ %s", c->title);
+		buf_addf(&left, " │ %s", c->title);
 	if (chat_pending_images(t->chat) > 0)
-		buf_printf(&left, " │ +%zu image%s", chat_pending_images(t->chat),
-		           chat_pending_images(t->chat) == 1 ? "" : "s");
+		buf_addf(&left, " │ +%zu image%s", chat_pending_images(t->chat),
+		         chat_pending_images(t->chat) == 1 ? "" : "s");
 	int col = tui_put(w, left.data, left.len, t->cols, base | A_BOLD);
 	buf_release(&left);
 
 	struct buf right;
-	buf_init(&right, 0);
+	buf_init(&right, BUF_LINE_MAX);
 	const char *err = chat_error(t->chat);
 	attr_t ra = base;
 	if (err != NULL) {
-		buf_printf(&right, "%s ", err);
+		buf_addf(&right, "%s ", err);
 		ra = base | A_BOLD | tui_pair_attr(PAIR_ERROR);
 	} else if (t->hint != NULL) {
-		buf_printf(&right, "%s ", t->hint);
+		buf_addf(&right, "%s ", t->hint);
 	} else {
 		if (chat_streaming(t->chat)) {
 			static const char *const frames[] = {"⠋", "⠙", "⠹", "⠸", "⠼",
 			                                     "⠴", "⠦", "⠧", "⠇", "⠏"};
-			buf_printf(&right, "%s streaming %.0f tok/s │ ", frames[t->spin % 10],
-			           chat_rate(t->chat));
+			buf_addf(&right, "%s streaming %.0f tok/s │ ", frames[t->spin % 10],
+			         chat_rate(t->chat));
 		}
 		char *quota = chat_quota_line(t->chat);
 		if (quota[0])
-			buf_printf(&right, "%s │ ", quota);
+			buf_addf(&right, "%s │ ", quota);
 		free(quota);
 		const char *store = chat_store_state(t->chat);
 		if (store[0])
-			buf_printf(&right, "%s │ ", store);
-		buf_puts(&right, "F1 help ");
+			buf_addf(&right, "%s │ ", store);
+		buf_addstr(&right, "F1 help ");
 	}
 	tui_put_tail(w, 0, t->cols, t->cols - col - 1, right.data, ra);
 	buf_release(&right);

@@ -28,8 +28,8 @@ struct shown {
 static int on_delta(void *ud, const struct gemini_delta *d, char **cause)
 {
 	struct shown *s = ud;
-	buf_append(&s->text, d->text, d->text_len);
-	buf_append(&s->thoughts, d->thought, d->thought_len);
+	buf_add(&s->text, d->text, d->text_len);
+	buf_add(&s->thoughts, d->thought, d->thought_len);
 	return 0;
 }
 

@@ -72,7 +72,7 @@ START_TEST(persian_sentence_reads_right)
 	size_t *offs, nout;
 	char *cause = NULL;
 	ck_assert_int_eq(bidi_visual(s, strlen(s), 0, strlen(s), &out, &offs, &nout, &cause), 0);
-	buf_append(&out, "", 1);
+	buf_add(&out, "", 1);
 	const char *v = out.data;
 	/* The full stop ends the sentence, so it is at the left edge. */
 	ck_assert(v[0] == '.');
@@ -100,7 +100,7 @@ START_TEST(brackets_mirror_and_numbers_hold)
 	size_t *offs, nout;
 	char *cause = NULL;
 	ck_assert_int_eq(bidi_visual(s, strlen(s), 0, strlen(s), &out, &offs, &nout, &cause), 0);
-	buf_append(&out, "", 1);
+	buf_add(&out, "", 1);
 	ck_assert_ptr_nonnull(strstr(out.data, "(یشیامزآ)"));
 	ck_assert_ptr_nonnull(strstr(out.data, "2.5"));
 	ck_assert(out.data[0] == '!');
@@ -120,7 +120,7 @@ START_TEST(one_line_of_a_paragraph)
 	size_t *offs, nout;
 	char *cause = NULL;
 	ck_assert_int_eq(bidi_visual(s, strlen(s), from, strlen(s), &out, &offs, &nout, &cause), 0);
-	buf_append(&out, "", 1);
+	buf_add(&out, "", 1);
 	ck_assert(out.data[0] == '.');
 	ck_assert_ptr_nonnull(strstr(out.data, "Linux"));
 	ck_assert_uint_eq(strlen(out.data), strlen(s) - from);

@@ -20,7 +20,7 @@ static struct buf warnings;
 
 static void warn_collect(void *ud, const char *msg)
 {
-	buf_printf(&warnings, "%s\n", msg);
+	buf_addf(&warnings, "%s\n", msg);
 }
 
 /* Each test runs in its own process (Check forks): a clean environment. */
@@ -111,7 +111,7 @@ static char *read_all(const char *path)
 	char chunk[4096];
 	size_t n;
 	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		buf_append(&b, chunk, n);
+		buf_add(&b, chunk, n);
 	fclose(fp);
 	return buf_steal(&b);
 }
@@ -219,9 +219,9 @@ START_TEST(example_loads_when_uncommented)
 		const char *value;
 		if (example_key(lines[i], key, sizeof(key), &value) ||
 		    example_section(lines[i], section, sizeof(section)))
-			buf_printf(&out, "%s\n", lines[i] + (lines[i][0] == '#' ? 2 : 0));
+			buf_addf(&out, "%s\n", lines[i] + (lines[i][0] == '#' ? 2 : 0));
 		else
-			buf_printf(&out, "%s\n", lines[i]);
+			buf_addf(&out, "%s\n", lines[i]);
 	}
 	char *path = write_file("example.ini", out.data, 0600);
 	struct config cfg;

@@ -25,7 +25,7 @@ static void parse_file(long status, const char *rel, struct gemini_error *e)
 	char chunk[4096];
 	size_t n;
 	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_append(&b, chunk, n);
+		buf_add(&b, chunk, n);
 	fclose(f);
 	ck_assert_int_eq(gemini_error_parse(status, b.data, b.len, e), 0);
 	buf_release(&b);
@@ -229,7 +229,7 @@ START_TEST(long_text_is_cut_on_a_character_boundary)
 	struct buf b;
 	buf_init(&b, 0);
 	for (int i = 0; i < 150; i++)
-		buf_puts(&b, "é");
+		buf_addstr(&b, "é");
 	struct gemini_error e;
 	parse_str(500, b.data, &e);
 	/* 200 bytes is 100 two-byte characters, then the ellipsis. */

@@ -50,7 +50,7 @@ static char *read_file(const char *path, size_t *len)
 	char chunk[8192];
 	size_t n;
 	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_append(&b, chunk, n);
+		buf_add(&b, chunk, n);
 	fclose(f);
 	*len = b.len;
 	return buf_steal(&b);
@@ -64,8 +64,8 @@ static char *dup_or_null(const char *s)
 static int sink_delta(void *ud, const struct gemini_delta *d, char **cause)
 {
 	struct sink *s = ud;
-	buf_append(&s->text, d->text, d->text_len);
-	buf_append(&s->thoughts, d->thought, d->thought_len);
+	buf_add(&s->text, d->text, d->text_len);
+	buf_add(&s->thoughts, d->thought, d->thought_len);
 	return 0;
 }
 
@@ -232,11 +232,11 @@ static char **render_recording(const char *path, size_t *count)
 		const cJSON *seg;
 		struct buf b;
 		buf_init(&b, 0);
-		buf_puts(&b, "");
+		buf_addstr(&b, "");
 		cJSON_ArrayForEach(seg, cJSON_GetObjectItem(resp, "bodySegments"))
 		{
 			char *s = cJSON_PrintUnformatted(seg);
-			buf_printf(&b, "data: %s\r\n\r\n", s);
+			buf_addf(&b, "data: %s\r\n\r\n", s);
 			free(s);
 		}
 		out = xrealloc(out, (*count + 1) * sizeof *out);

@@ -24,7 +24,7 @@ static char *slurp(const char *path, size_t *len)
 	char chunk[8192];
 	size_t n;
 	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_append(&b, chunk, n);
+		buf_add(&b, chunk, n);
 	fclose(f);
 	*len = b.len;
 	return buf_steal(&b);
@@ -67,7 +67,7 @@ START_TEST(search_fixture_sources_and_markers)
 	struct buf out;
 	buf_init(&out, 0);
 	grounding_mark(text, strlen(text), &g, &out);
-	buf_puts(&out, "");
+	buf_addstr(&out, "");
 	/* Segment 0 ends at byte 41, segment 1 (sources 1 then 0) at 82. */
 	ck_assert_msg(strstr(out.data, "Alphabet Inc.[1] (Google)") != NULL, "%s", out.data);
 	ck_assert_msg(strstr(out.data, "USD.[2][1]") != NULL, "%s", out.data);
@@ -118,7 +118,7 @@ START_TEST(markers_never_split_a_character_or_pass_the_end)
 	struct buf out;
 	buf_init(&out, 0);
 	grounding_mark("\xc3\xa9t\xc3\xa9", 5, &g, &out);
-	buf_puts(&out, "");
+	buf_addstr(&out, "");
 	ck_assert_str_eq(out.data, "\xc3\xa9[1]t\xc3\xa9");
 	buf_release(&out);
 	grounding_release(&g);

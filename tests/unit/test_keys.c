@@ -28,7 +28,7 @@ static char *read_all(const char *path)
 	char chunk[4096];
 	size_t n;
 	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		buf_append(&b, chunk, n);
+		buf_add(&b, chunk, n);
 	fclose(fp);
 	return buf_steal(&b);
 }
@@ -65,11 +65,11 @@ static size_t troff_args(const char *line, char **args, size_t max)
 		while (*p != '\0' && (quoted ? *p != '"' : *p != ' ')) {
 			if (p[0] == '\\' &&
 			    p[1] == '-') { /* \- is a minus sign: the key's hyphen */
-				buf_puts(&a, "-");
+				buf_addstr(&a, "-");
 				p += 2;
 				continue;
 			}
-			buf_append(&a, p, 1);
+			buf_add(&a, p, 1);
 			p++;
 		}
 		if (quoted && *p == '"')
@@ -161,7 +161,7 @@ static char *help_text(int width)
 	for (size_t i = 0; i < rows; i++) {
 		bool current = false;
 		char *row = help_panel.draw(&p, NULL, i, &current);
-		buf_printf(&b, "%s\n", row);
+		buf_addf(&b, "%s\n", row);
 		free(row);
 	}
 	help_panel.free(&p);

@@ -252,7 +252,7 @@ START_TEST(updates_and_renames_of_offline_rows_apply_after_them)
 	struct msg *a = msg_new(ROLE_MODEL, "partial");
 	a->status = MSG_INTERRUPTED;
 	ck_assert(store_msg_append(st, uid, cid, a, &cause) == 0);
-	buf_puts(&a->text, " and the rest");
+	buf_addstr(&a->text, " and the rest");
 	a->status = MSG_COMPLETE;
 	ck_assert(store_msg_update(st, uid, cid, a, &cause) == 0);
 	ck_assert(store_msg_feedback(st, uid, cid, a->id, 1, &cause) == 0);
@@ -479,12 +479,12 @@ START_TEST(a_time_out_of_range_is_replaced_not_converted)
 		if (at == NULL || (cat != NULL && cat < at))
 			at = cat;
 		if (at == NULL) {
-			buf_append(&out, p, strlen(p));
+			buf_add(&out, p, strlen(p));
 			break;
 		}
 		const char *colon = strchr(at, ':');
-		buf_append(&out, p, (size_t)(colon + 1 - p));
-		buf_append(&out, "1e23", 4);
+		buf_add(&out, p, (size_t)(colon + 1 - p));
+		buf_add(&out, "1e23", 4);
 		p = colon + 1;
 		while (*p == '-' || (*p >= '0' && *p <= '9') || *p == '.' || *p == 'e' || *p == '+')
 			p++;

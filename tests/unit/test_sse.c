@@ -22,9 +22,9 @@ static int collect(void *ud, const char *data, size_t len, char **cause)
 {
 	struct events *ev = ud;
 	ck_assert_int_eq(data[len], '\0');
-	buf_append(&ev->all, "[", 1);
-	buf_append(&ev->all, data, len);
-	buf_append(&ev->all, "]", 1);
+	buf_add(&ev->all, "[", 1);
+	buf_add(&ev->all, data, len);
+	buf_add(&ev->all, "]", 1);
 	if (++ev->seen == ev->stop_after)
 		return set_cause(cause, "reader: stop at event %d", ev->seen);
 	return 0;
@@ -35,7 +35,7 @@ static char *frame_cuts(const char *s, size_t max, const size_t *cuts, size_t nc
 {
 	struct events ev = {.stop_after = 0};
 	buf_init(&ev.all, 0);
-	buf_puts(&ev.all, "");
+	buf_addstr(&ev.all, "");
 	struct sse *f = sse_new(max);
 	char *cause = NULL;
 	size_t n = strlen(s), at = 0;
@@ -208,7 +208,7 @@ START_TEST(an_event_over_the_limit_is_refused)
 			f = sse_new(16);
 			ck_assert_int_eq(feed_all(f, bad[i], chunks[c], &ev, &cause), -1);
 			ck_assert_str_eq(cause, "gemini: a streamed event exceeded 16 bytes");
-			ck_assert_ptr_null(ev.all.data);
+			ck_assert_uint_eq(ev.all.len, 0); /* no event reached the caller */
 			/* A failed stream stays failed. */
 			ck_assert_int_eq(sse_feed(f, "data: x\n\n", 9, collect, &ev, &cause), -1);
 			sse_free(f);
@@ -224,10 +224,10 @@ START_TEST(a_big_event_across_many_chunks)
 	size_t big = 300 * 1024;
 	struct buf s;
 	buf_init(&s, 0);
-	buf_puts(&s, "data: ");
+	buf_addstr(&s, "data: ");
 	for (size_t i = 0; i < big; i++)
-		buf_append(&s, &"0123456789"[i % 10], 1);
-	buf_puts(&s, "\r\n\r\ndata: end\r\n\r\n");
+		buf_add(&s, &"0123456789"[i % 10], 1);
+	buf_addstr(&s, "\r\n\r\ndata: end\r\n\r\n");
 	struct events ev = {0};
 	buf_init(&ev.all, 0);
 	char *cause = NULL;

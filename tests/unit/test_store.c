@@ -233,7 +233,7 @@ START_TEST(users_cannot_touch_each_others_conversations)
 	EXPECT_NO_CONV(store_msg_append(S, b, ca, evil, &cause));
 	ck_assert_ptr_null(evil->id);
 	buf_reset(&m->text);
-	buf_puts(&m->text, "overwritten");
+	buf_addstr(&m->text, "overwritten");
 	EXPECT_NO_CONV(store_msg_update(S, b, ca, m, &cause));
 	EXPECT_NO_CONV(store_msg_feedback(S, b, ca, m->id, -1, &cause));
 	struct store_msgs v;
@@ -503,7 +503,7 @@ START_TEST(streaming_checkpoints_final_state_and_feedback)
 	a->model = xstrdup("gemini-3.5-flash");
 	ck_assert_int_eq(store_msg_append(S, u, id, a, &cause), 0);
 	ck_assert(a->seq > q->seq);
-	buf_puts(&a->text, "leigh scattering.");
+	buf_addstr(&a->text, "leigh scattering.");
 	ck_assert_int_eq(store_msg_update(S, u, id, a, &cause), 0);
 	struct store_msgs v;
 	ck_assert_int_eq(store_msg_last(S, u, id, 1, &v, &cause), 0);
@@ -513,7 +513,7 @@ START_TEST(streaming_checkpoints_final_state_and_feedback)
 
 	a->status = MSG_INTERRUPTED;
 	a->finish_reason = xstrdup("STOP");
-	buf_puts(&a->thoughts, "thinking about light");
+	buf_addstr(&a->thoughts, "thinking about light");
 	a->usage = (struct usage){12, 34, 5, 51};
 	ck_assert_int_eq(store_msg_update(S, u, id, a, &cause), 0);
 	ck_assert_int_eq(store_msg_feedback(S, u, id, a->id, +1, &cause), 0);

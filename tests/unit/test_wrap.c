@@ -24,12 +24,12 @@ static char *row_text(const struct wrap_cache *wc, const char *text, size_t i)
 	for (size_t k = 0; k < r->npieces; k++) {
 		if (p[k].kind == WRAP_PIECE_BLANK) {
 			for (int c = 0; c < p[k].width; c++)
-				buf_append(&b, " ", 1);
+				buf_add(&b, " ", 1);
 		} else if (p[k].kind == WRAP_PIECE_FILL) {
 			for (int c = 0; c < p[k].width; c++)
-				buf_append(&b, text + p[k].off, p[k].len);
+				buf_add(&b, text + p[k].off, p[k].len);
 		} else {
-			buf_append(&b, text + p[k].off, p[k].len);
+			buf_add(&b, text + p[k].off, p[k].len);
 		}
 	}
 	return buf_steal(&b);
@@ -43,8 +43,8 @@ static char *screen(const struct wrap_cache *wc, const char *text)
 	for (size_t i = 0; i < wrap_cache_nrows(wc); i++) {
 		char *r = row_text(wc, text, i);
 		if (i > 0)
-			buf_append(&b, "|", 1);
-		buf_puts(&b, r);
+			buf_add(&b, "|", 1);
+		buf_addstr(&b, r);
 		free(r);
 	}
 	return buf_steal(&b);
@@ -103,7 +103,7 @@ START_TEST(wraps_at_80)
 	struct buf b;
 	buf_init(&b, 0);
 	for (int i = 0; i < 30; i++)
-		buf_puts(&b, "lorem 你好 ipsum 👍🏽 dolor ");
+		buf_addstr(&b, "lorem 你好 ipsum 👍🏽 dolor ");
 	char *s = wrap_plain(b.data, 80);
 	/* Every row is full up to a word, none wider than 80 (checked inside). */
 	ck_assert_ptr_nonnull(strstr(s, "|"));
@@ -154,7 +154,7 @@ START_TEST(incremental_equals_full_after_every_byte)
 	buf_init(&text, 0);
 	for (int rep = 0; rep < 6; rep++)
 		for (size_t k = 0; k < ARRAY_LEN(parts); k++)
-			buf_puts(&text, parts[k]);
+			buf_addstr(&text, parts[k]);
 	static const int widths[] = {10, 20, 80};
 	for (size_t wi = 0; wi < ARRAY_LEN(widths); wi++) {
 		int w = widths[wi];
