@@ -630,6 +630,9 @@ int oneshot_run(const struct cli *cli, const struct config *cfg)
 		profile_free(p);
 		return status;
 	}
+	/* With -C, the conversation's /think setting goes on (and is kept with this question). */
+	const char *think = conv_thinking(c);
+	question->thinking = think ? xstrdup(think) : NULL;
 	conv_push(c, question);
 	/* -m wins; then the stored conversation's model; then the configuration's. */
 	const char *model =
@@ -637,8 +640,8 @@ int oneshot_run(const struct cli *cli, const struct config *cfg)
 	char *cause = NULL, *body = NULL;
 	struct gemini_target target;
 	struct gemini_request_info sent;
-	if (exchange_request(cfg, c, c->system_prompt, model, NULL, &body, &target, &sent,
-	                     &cause) == -1) {
+	if (exchange_request(cfg, c, c->system_prompt, model, question->thinking, &body, &target,
+	                     &sent, &cause) == -1) {
 		fprintf(stderr, "jarvis: %s\n", cause);
 		free(cause);
 		status = EXIT_USAGE;

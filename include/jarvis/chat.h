@@ -131,6 +131,12 @@ const char *chat_system(const struct chat *ch);
 int chat_set_thinking(struct chat *ch, const char *level, char **cause);
 /* This conversation's thinking setting, else [gemini] thinking. */
 const char *chat_thinking(const struct chat *ch);
+/* This conversation's own setting (/think now, or stored with its questions), or NULL. */
+const char *chat_conv_thinking(const struct chat *ch);
+/* Shows or hides the thought summaries in full (/thoughts, Ctrl-T); returns the new state. */
+bool chat_toggle_thoughts(struct chat *ch);
+/* Whether the thought summaries are shown in full rather than as one line. */
+bool chat_thoughts_open(const struct chat *ch);
 /* The thought summary of the last answer, or NULL when it has none. */
 const char *chat_last_thoughts(const struct chat *ch);
 int chat_attach(struct chat *ch, const char *path, char **cause);

@@ -55,6 +55,7 @@ struct msg {
 	struct image *images;
 	size_t nimages;
 	char *model;
+	char *thinking; /* a question's /think setting when one was given, else NULL */
 	enum msg_status status;
 	char *finish_reason;
 	struct usage usage;
@@ -111,6 +112,12 @@ size_t conv_index(const struct conv *c, const struct msg *m);
  * sends exactly these, so the screen can say which turns the model sees.
  */
 bool conv_in_context(const struct conv *c, size_t i);
+
+/*
+ * The conversation's own thinking setting (/think): that of its last
+ * question that has one, or NULL (then [gemini] thinking applies).
+ */
+const char *conv_thinking(const struct conv *c);
 
 /* A new standalone message (for stores that read messages outside a conversation). */
 struct msg *msg_new(enum msg_role role, const char *text);

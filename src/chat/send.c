@@ -233,6 +233,9 @@ int chat_send(struct chat *ch, const char *text, char **cause)
 		return -1;
 	struct msg *m = conv_add(ch->conv, ROLE_USER, text);
 	m->model = xstrdup(ch->model);
+	/* Kept with the question, so the conversation thinks the same way when reopened. */
+	const char *think = chat_conv_thinking(ch);
+	m->thinking = think ? xstrdup(think) : NULL;
 	for (size_t i = 0; i < ch->npending; i++)
 		msg_add_image(m, &ch->pending[i]);
 	/* The request goes out once the quota said yes and the question is stored. */

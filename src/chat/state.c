@@ -299,9 +299,27 @@ int chat_set_thinking(struct chat *ch, const char *level, char **cause)
 	return 0;
 }
 
+const char *chat_conv_thinking(const struct chat *ch)
+{
+	return ch->thinking ? ch->thinking : conv_thinking(ch->conv);
+}
+
 const char *chat_thinking(const struct chat *ch)
 {
-	return ch->thinking ? ch->thinking : ch->cfg->thinking;
+	const char *own = chat_conv_thinking(ch);
+	return own ? own : ch->cfg->thinking;
+}
+
+bool chat_toggle_thoughts(struct chat *ch)
+{
+	ch->thoughts_open = !ch->thoughts_open;
+	chat_dirty(ch, CHAT_DIRTY_HISTORY);
+	return ch->thoughts_open;
+}
+
+bool chat_thoughts_open(const struct chat *ch)
+{
+	return ch->thoughts_open;
 }
 
 const char *chat_last_thoughts(const struct chat *ch)

@@ -360,13 +360,15 @@ static int cmd_think(struct cmd_ctx *c, int argc, char **argv, char **cause)
 
 static int cmd_thoughts(struct cmd_ctx *c, int argc, char **argv, char **cause)
 {
-	const char *t = chat_last_thoughts(c->chat);
-	if (t == NULL) {
-		chat_notice(c->chat, "the last answer came with no thought summary (/think off, or "
-		                     "the model sent none)");
-		return 0;
-	}
-	chat_notice(c->chat, "thoughts of the last answer (not part of it):\n%s", t);
+	bool open = chat_toggle_thoughts(c->chat);
+	if (open && chat_last_thoughts(c->chat) == NULL)
+		chat_notice(c->chat, "thought summaries shown; the last answer came with none "
+		                     "(/think off, or the model sent none)");
+	else
+		chat_notice(c->chat,
+		            "thought summaries %s above each answer (/thoughts or Ctrl-T %s "
+		            "them)",
+		            open ? "shown in full" : "folded", open ? "folds" : "shows");
 	return 0;
 }
 
@@ -423,7 +425,7 @@ static const struct cmd_entry table[] = {
      -1, cmd_system},
     {"think", NULL, "[LEVEL]", "how hard the model thinks here: auto, off, low, medium, high, N", 0,
      1, 0, -1, cmd_think},
-    {"thoughts", NULL, "", "show the thought summary of the last answer", 0, 0, 0, -1,
+    {"thoughts", NULL, "", "show or fold the thought summaries above the answers", 0, 0, 0, -1,
      cmd_thoughts},
     {"like", NULL, "", "mark the last answer as good", 0, 0, 0, -1, cmd_like},
     {"dislike", NULL, "", "mark the last answer as bad", 0, 0, 0, -1, cmd_dislike},

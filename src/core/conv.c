@@ -143,6 +143,7 @@ void msg_free(struct msg *m)
 	free(m->id);
 	free(m->model);
 	free(m->finish_reason);
+	free(m->thinking);
 	free(m);
 }
 
@@ -159,6 +160,7 @@ struct msg *msg_clone(const struct msg *m)
 	c->model = m->model ? xstrdup(m->model) : NULL;
 	c->status = m->status;
 	c->finish_reason = m->finish_reason ? xstrdup(m->finish_reason) : NULL;
+	c->thinking = m->thinking ? xstrdup(m->thinking) : NULL;
 	c->usage = m->usage;
 	c->feedback = m->feedback;
 	c->created_ms = m->created_ms;
@@ -272,4 +274,14 @@ char *msg_title(const struct msg *m)
 		return t;
 	}
 	return safe;
+}
+
+const char *conv_thinking(const struct conv *c)
+{
+	for (size_t i = c->n; i-- > 0;) {
+		const struct msg *m = c->msgs[i];
+		if (m->role == ROLE_USER && m->thinking != NULL)
+			return m->thinking;
+	}
+	return NULL;
 }

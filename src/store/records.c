@@ -23,6 +23,7 @@ static const struct rec_field msg_fields[] = {
     {"thoughts", NULL, REC_BUF_OPT, MSG(thoughts), REC_STATE, REC_PLAIN, NULL},
     {"parts", NULL, REC_BUF_OPT, MSG(parts), REC_STATE, REC_PLAIN, NULL},
     {"model", NULL, REC_STR, MSG(model), REC_STATE, REC_PLAIN, NULL},
+    {"thinking", NULL, REC_STR, MSG(thinking), 0, REC_PLAIN, NULL},
     {"status", NULL, REC_STATUS, MSG(status), REC_STATE, REC_PLAIN, NULL},
     {"finish_reason", NULL, REC_STR, MSG(finish_reason), REC_STATE, REC_PLAIN, NULL},
     {"prompt_tokens", "usage", REC_LONG, MSG(usage.prompt_tokens), REC_STATE, REC_PLAIN, "prompt"},

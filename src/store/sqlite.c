@@ -94,6 +94,8 @@ static const char *const migrations[] = {
     "CREATE INDEX login_failures_email_at ON login_failures(email, at);",
     /* 1 -> 2: an answer's raw parts (thoughtSignature, code execution, images), issue 11. */
     "ALTER TABLE messages ADD COLUMN parts TEXT;",
+    /* 2 -> 3: the /think setting a question was sent with, issue 11. */
+    "ALTER TABLE messages ADD COLUMN thinking TEXT;",
 };
 
 /*

@@ -22,14 +22,21 @@
 #include "draw.h"
 #include "rtl.h"
 
-struct hist_item {
-	const struct msg *msg;
-	unsigned generation;
-	size_t src_len; /* bytes of msg->text already sanitised into clean */
+/* One rendered text: its sanitised source, the markdown renderer, the wrap cache. */
+struct render {
+	size_t src_len; /* bytes of the source already sanitised into clean */
 	struct buf clean;
 	struct md *md;
 	struct wrap_cache *wc;
+};
+
+struct hist_item {
+	const struct msg *msg;
+	unsigned generation;
+	struct render body;     /* msg->text */
+	struct render thoughts; /* msg->thoughts, drawn dim when the block is open */
 	int width;
+	bool open;  /* the thoughts block was drawn open */
 	bool fresh; /* never rendered */
 };
 
@@ -38,6 +45,7 @@ struct hist {
 	size_t n;
 	size_t cap;
 	bool markdown;
+	bool thoughts_open; /* thought summaries shown in full, not as one line */
 	bool following;
 	size_t anchor_msg; /* when not following: the top row of the view */
 	size_t anchor_row;
@@ -53,11 +61,25 @@ struct hist *hist_new(bool markdown)
 	return h;
 }
 
+static void render_init(struct render *r, bool markdown)
+{
+	r->src_len = 0;
+	buf_init(&r->clean, BUF_TEXT_MAX);
+	r->md = md_new(markdown);
+	r->wc = wrap_cache_new();
+}
+
+static void render_release(struct render *r)
+{
+	buf_release(&r->clean);
+	md_free(r->md);
+	wrap_cache_free(r->wc);
+}
+
 static void item_release(struct hist_item *it)
 {
-	buf_release(&it->clean);
-	md_free(it->md);
-	wrap_cache_free(it->wc);
+	render_release(&it->body);
+	render_release(&it->thoughts);
 	memset(it, 0, sizeof(*it));
 }
 
@@ -65,9 +87,8 @@ static void item_init(struct hist *h, struct hist_item *it, const struct msg *m)
 {
 	memset(it, 0, sizeof(*it));
 	it->msg = m;
-	buf_init(&it->clean, BUF_TEXT_MAX);
-	it->md = md_new(h->markdown && m->role == ROLE_MODEL);
-	it->wc = wrap_cache_new();
+	render_init(&it->body, h->markdown && m->role == ROLE_MODEL);
+	render_init(&it->thoughts, h->markdown && m->role == ROLE_MODEL);
 	it->fresh = true;
 }
 
@@ -109,44 +130,66 @@ void hist_sync(struct hist *h, const struct conv *c, unsigned epoch)
 	}
 }
 
+/*
+ * Brings one rendered text up to date with its source: a source that grew
+ * extends it (markdown re-renders its last block only), one that shrank
+ * starts it again.
+ */
+static void render_update(struct render *r, const struct buf *src, int width)
+{
+	if (src->len < r->src_len) {
+		md_reset(r->md);
+		buf_reset(&r->clean);
+		r->src_len = 0;
+		wrap_cache_invalidate(r->wc);
+	}
+	if (src->len > r->src_len) {
+		char *clean = utf8_sanitize(src->data + r->src_len, src->len - r->src_len);
+		buf_addstr(&r->clean, clean);
+		free(clean);
+		r->src_len = src->len;
+	}
+	size_t stable = md_update(r->md, r->clean.data, r->clean.len);
+	size_t nspans = 0;
+	const struct span *spans = md_spans(r->md, &nspans);
+	wrap_cache_update(r->wc, md_text(r->md), md_len(r->md), spans, nspans, stable, width);
+}
+
 /* Brings a message's rows up to date for this width; returns its body rows. */
-static size_t item_update(struct hist_item *it, int width)
+static size_t item_update(struct hist *h, struct hist_item *it, int width)
 {
 	const struct msg *m = it->msg;
 	int body = width - 2 > 1 ? width - 2 : 1;
-	if (!it->fresh && it->generation == m->generation && it->width == body)
-		return wrap_cache_nrows(it->wc);
-	if (m->text.len < it->src_len) {
-		md_reset(it->md);
-		buf_reset(&it->clean);
-		it->src_len = 0;
-		wrap_cache_invalidate(it->wc);
-	}
-	if (m->text.len > it->src_len) {
-		char *clean = utf8_sanitize(m->text.data + it->src_len, m->text.len - it->src_len);
-		buf_addstr(&it->clean, clean);
-		free(clean);
-		it->src_len = m->text.len;
-	}
-	size_t stable = md_update(it->md, it->clean.data, it->clean.len);
-	size_t nspans = 0;
-	const struct span *spans = md_spans(it->md, &nspans);
-	wrap_cache_update(it->wc, md_text(it->md), md_len(it->md), spans, nspans, stable, body);
+	if (!it->fresh && it->generation == m->generation && it->width == body &&
+	    it->open == h->thoughts_open)
+		return wrap_cache_nrows(it->body.wc);
+	render_update(&it->body, &m->text, body);
+	if (h->thoughts_open && m->thoughts.len > 0)
+		render_update(&it->thoughts, &m->thoughts, body > 3 ? body - 2 : body);
 	it->generation = m->generation;
 	it->width = body;
+	it->open = h->thoughts_open;
 	it->fresh = false;
-	return wrap_cache_nrows(it->wc);
+	return wrap_cache_nrows(it->body.wc);
 }
 
-/* Rows a message takes: header, body, blank line after. Notices have no header. */
-static size_t item_rows(struct hist_item *it, int width)
+/* Rows of the thoughts block: its one line, and the summary itself when open. */
+static size_t thought_rows(const struct hist_item *it)
 {
-	size_t body = item_update(it, width);
+	if (it->msg->thoughts.len == 0)
+		return 0;
+	return 1 + (it->open ? wrap_cache_nrows(it->thoughts.wc) : 0);
+}
+
+/* Rows a message takes: header, thoughts, body, blank line after. Notices have no header. */
+static size_t item_rows(struct hist *h, struct hist_item *it, int width)
+{
+	size_t body = item_update(h, it, width);
 	if (it->msg->role == ROLE_NOTICE)
 		return body + 1;
 	if (it->msg->text.len == 0 && it->msg->thoughts.len == 0)
 		body = it->msg->status == MSG_STREAMING ? 1 : 0;
-	return 1 + (it->msg->thoughts.len > 0 ? 1 : 0) + body + 1;
+	return 1 + thought_rows(it) + body + 1;
 }
 
 static attr_t style_attr(unsigned style)
@@ -174,16 +217,14 @@ static attr_t piece_attr(const struct wrap_piece *p, void *ud)
 	return *(const attr_t *)ud | style_attr(p->style);
 }
 
-static void draw_body_row(WINDOW *w, struct hist_item *it, size_t r, int width)
+/* Row r of a rendered text from column col, every piece with base added. */
+static void draw_render_row(WINDOW *w, struct render *rd, size_t r, int col, int width, attr_t base)
 {
-	const struct wrap_row *row = wrap_cache_row(it->wc, r);
-	const struct wrap_piece *pieces = wrap_cache_pieces(it->wc, row);
-	const char *text = md_text(it->md);
-	attr_t base =
-	    it->msg->role == ROLE_NOTICE ? (A_DIM | tui_pair_attr(PAIR_NOTICE)) : A_NORMAL;
-	if (tui_rtl_row(w, text, md_len(it->md), row, pieces, width, piece_attr, &base))
+	const struct wrap_row *row = wrap_cache_row(rd->wc, r);
+	const struct wrap_piece *pieces = wrap_cache_pieces(rd->wc, row);
+	const char *text = md_text(rd->md);
+	if (tui_rtl_row(w, text, md_len(rd->md), row, pieces, width, piece_attr, &base))
 		return;
-	int col = 1;
 	wmove(w, getcury(w), col);
 	for (size_t i = 0; i < row->npieces && col < width; i++) {
 		const struct wrap_piece *p = &pieces[i];
@@ -198,6 +239,29 @@ static void draw_body_row(WINDOW *w, struct hist_item *it, size_t r, int width)
 			col += tui_put(w, text + p->off, p->len, width - col, a);
 		}
 	}
+}
+
+static void draw_body_row(WINDOW *w, struct hist_item *it, size_t r, int width)
+{
+	attr_t base =
+	    it->msg->role == ROLE_NOTICE ? (A_DIM | tui_pair_attr(PAIR_NOTICE)) : A_NORMAL;
+	draw_render_row(w, &it->body, r, 1, width, base);
+}
+
+/* The thoughts block's line: what it is, how long, and how to open or close it. */
+static void draw_thoughts_line(WINDOW *w, const struct hist_item *it, int width)
+{
+	const struct msg *m = it->msg;
+	bool thinking = m->status == MSG_STREAMING && m->text.len == 0;
+	char *t = it->open ? xasprintf("▾ thoughts, %zu characters; not part of the answer "
+	                               "(Ctrl-T or /thoughts hides them)",
+	                               m->thoughts.len)
+	                   : xasprintf("▸ %s for %zu characters; not part of the answer "
+	                               "(Ctrl-T or /thoughts shows them)",
+	                               thinking ? "thinking" : "thought", m->thoughts.len);
+	wmove(w, getcury(w), 1);
+	tui_put(w, t, strlen(t), width - 1, A_DIM | A_ITALIC);
+	free(t);
 }
 
 static void draw_header(WINDOW *w, const struct msg *m, int width)
@@ -261,7 +325,7 @@ static void draw_header(WINDOW *w, const struct msg *m, int width)
 static void draw_row(WINDOW *w, struct hist_item *it, size_t r, int width)
 {
 	const struct msg *m = it->msg;
-	size_t body = wrap_cache_nrows(it->wc);
+	size_t body = wrap_cache_nrows(it->body.wc);
 	if (m->role == ROLE_NOTICE) {
 		if (r < body)
 			draw_body_row(w, it, r, width);
@@ -272,17 +336,15 @@ static void draw_row(WINDOW *w, struct hist_item *it, size_t r, int width)
 		return;
 	}
 	r--;
-	if (m->thoughts.len > 0) {
-		if (r == 0) {
-			char *t = xasprintf("(thought for %zu characters; not part of the answer)",
-			                    m->thoughts.len);
-			wmove(w, getcury(w), 1);
-			tui_put(w, t, strlen(t), width - 1, A_DIM | A_ITALIC);
-			free(t);
-			return;
-		}
-		r--;
+	size_t thoughts = thought_rows(it);
+	if (r < thoughts) {
+		if (r == 0)
+			draw_thoughts_line(w, it, width);
+		else
+			draw_render_row(w, &it->thoughts, r - 1, 3, width, A_DIM);
+		return;
 	}
+	r -= thoughts;
 	if (m->text.len == 0) {
 		if (r == 0 && m->status == MSG_STREAMING) {
 			wmove(w, getcury(w), 1);
@@ -302,10 +364,10 @@ void hist_scroll(struct hist *h, const struct conv *c, int rows, int height, int
 		/* Start from the top row of the view as drawn from the bottom. */
 		size_t i = h->n - 1;
 		long need = height;
-		size_t r = item_rows(&h->items[i], width);
+		size_t r = item_rows(h, &h->items[i], width);
 		while ((long)r < need && i > 0) {
 			need -= (long)r;
-			r = item_rows(&h->items[--i], width);
+			r = item_rows(h, &h->items[--i], width);
 		}
 		h->anchor_msg = i;
 		h->anchor_row = (long)r > need ? r - (size_t)need : 0;
@@ -324,12 +386,12 @@ void hist_scroll(struct hist *h, const struct conv *c, int rows, int height, int
 				break;
 			}
 			h->anchor_msg--;
-			h->anchor_row = item_rows(&h->items[h->anchor_msg], width);
+			h->anchor_row = item_rows(h, &h->items[h->anchor_msg], width);
 		}
 	} else {
 		size_t down = (size_t)rows;
 		while (down > 0) {
-			size_t n = item_rows(&h->items[h->anchor_msg], width);
+			size_t n = item_rows(h, &h->items[h->anchor_msg], width);
 			if (h->anchor_row + down < n) {
 				h->anchor_row += down;
 				break;
@@ -345,9 +407,9 @@ void hist_scroll(struct hist *h, const struct conv *c, int rows, int height, int
 	}
 	/* Within a screen of the end: follow again. */
 	if (!h->following) {
-		size_t rest = item_rows(&h->items[h->anchor_msg], width) - h->anchor_row;
+		size_t rest = item_rows(h, &h->items[h->anchor_msg], width) - h->anchor_row;
 		for (size_t i = h->anchor_msg + 1; i < h->n && rest <= (size_t)height; i++)
-			rest += item_rows(&h->items[i], width);
+			rest += item_rows(h, &h->items[i], width);
 		if (rest <= (size_t)height)
 			h->following = true;
 	}
@@ -399,10 +461,10 @@ void hist_draw(struct hist *h, WINDOW *w, const struct conv *c, int height, int 
 		/* Walk up from the end to find the top row of a full screen. */
 		i = h->n - 1;
 		long need = height;
-		size_t rows = item_rows(&h->items[i], width);
+		size_t rows = item_rows(h, &h->items[i], width);
 		while ((long)rows < need && i > 0) {
 			need -= (long)rows;
-			rows = item_rows(&h->items[--i], width);
+			rows = item_rows(h, &h->items[--i], width);
 		}
 		r = (long)rows > need ? rows - (size_t)need : 0;
 	} else {
@@ -412,7 +474,7 @@ void hist_draw(struct hist *h, WINDOW *w, const struct conv *c, int height, int 
 	int y = 0;
 	while (y < height && i < h->n) {
 		struct hist_item *it = &h->items[i];
-		size_t rows = item_rows(it, width);
+		size_t rows = item_rows(h, it, width);
 		for (; r < rows && y < height; r++, y++) {
 			wmove(w, y, 0);
 			draw_row(w, it, r, width);
@@ -425,9 +487,14 @@ void hist_draw(struct hist *h, WINDOW *w, const struct conv *c, int height, int 
 	/* What is left below the view, for the "N more lines" marker. */
 	size_t below = 0;
 	if (!h->following && i < h->n) {
-		below = item_rows(&h->items[i], width) - r;
+		below = item_rows(h, &h->items[i], width) - r;
 		for (size_t k = i + 1; k < h->n; k++)
-			below += item_rows(&h->items[k], width);
+			below += item_rows(h, &h->items[k], width);
 	}
 	h->below = below;
+}
+
+void hist_show_thoughts(struct hist *h, bool open)
+{
+	h->thoughts_open = open;
 }

@@ -25,6 +25,8 @@ void hist_draw(struct hist *h, WINDOW *w, const struct conv *c, int height, int 
 void hist_scroll(struct hist *h, const struct conv *c, int rows, int height, int width);
 /* Back to following the newest line. */
 void hist_follow(struct hist *h);
+/* Thought summaries in full above each answer (open) or as one folded line. */
+void hist_show_thoughts(struct hist *h, bool open);
 /* Scrolls to the first row. */
 void hist_top(struct hist *h);
 /* True when the view starts at the first row of the first message. */

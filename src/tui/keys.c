@@ -40,6 +40,12 @@ static void act_end(struct tui *t)
 	editor_end(t->editor);
 }
 
+/* The thought summaries: in full above each answer, or folded to one line. */
+static void act_thoughts(struct tui *t)
+{
+	chat_toggle_thoughts(t->chat);
+}
+
 /* At the top of what is loaded: ask the store for the page before it. */
 static void maybe_load_older(struct tui *t)
 {
@@ -306,6 +312,7 @@ static const struct key_binding table[] = {
     {KEY_ESCAPE, "Esc", act_escape, "stop the answer; cancel a question"},
     {CTRL('C'), "Ctrl-C", act_ctrl_c, "stop; empty the line; twice: quit"},
     {CTRL('L'), "Ctrl-L", act_redraw, "redraw the screen"},
+    {CTRL('T'), "Ctrl-T", act_thoughts, "show or fold the thought summaries"},
     {CODE(KEY_F(1)), "F1", act_help, "this help"},
     {CODE(KEY_F(2)), "F2", act_models, "pick a model"},
     {CODE(KEY_F(3)), "F3", act_convs, "browse the stored conversations"},

@@ -243,6 +243,7 @@ static void render(struct tui *t)
 	int hist_h = getmaxy(t->hist_win);
 	hist_shift(t->hist, chat_take_prepended(t->chat));
 	hist_sync(t->hist, c, chat_epoch(t->chat));
+	hist_show_thoughts(t->hist, chat_thoughts_open(t->chat));
 	/* Scrolled up, the last row is the marker's: history stops one row short. */
 	bool following = hist_following(t->hist);
 	int rows = following || hist_h < 2 ? hist_h : hist_h - 1;

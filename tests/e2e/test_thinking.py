@@ -18,6 +18,7 @@ import pytest
 import fake_gemini as fg
 from test_accounts_cli import db_path, signup
 from test_oneshot import write_config
+from test_oneshot_store import conv_rows
 from test_tui import send, start
 
 THINKING = "googleai/streaming-success-thinking-reply-thought-summary.txt"
@@ -82,12 +83,17 @@ def test_tui_think_command_and_thoughts_view(jarvis_tui, fake_gemini):
     fake_gemini.script([THINKING, THINKING])
     t = start(jarvis_tui, width=120, height=50)
     send(t, "why is the sky blue?")
-    t.wait_for(re.compile(r"thought for \d+ characters"))
+    t.wait_for(re.compile(r"▸ thought for \d+ characters"))
     assert thinking_config(fake_gemini) == {"includeThoughts": True}
     assert "Exploring Sky Color" not in t.screen()
     send(t, "/thoughts")
-    t.wait_for("thoughts of the last answer")
+    t.wait_for("thought summaries shown in full")
     t.wait_for("Exploring Sky Color")
+    screen = t.screen()
+    # the block sits between the answer's header and its text
+    answer = fg.fixture_text(THINKING)
+    assert screen.index("▾ thoughts") < screen.index("Exploring Sky Color") < \
+        screen.index(answer.split()[0] + " " + answer.split()[1])
     send(t, "/think high")
     t.wait_for("thinking: high for this conversation")
     send(t, "and at sunset?")
@@ -98,6 +104,55 @@ def test_tui_think_command_and_thoughts_view(jarvis_tui, fake_gemini):
     assert thoughts[:30] not in body
     send(t, "/think whatever")
     t.wait_for("/think takes auto, off")
+
+
+def test_ctrl_t_folds_and_unfolds_while_thoughts_stream(jarvis_tui, fake_gemini):
+    """The summary streams into its block, dim, before the answer begins."""
+    fake_gemini.script([{"kind": "text", "text": "The answer at last.", "events": 2,
+                         "thoughts": "Weighing option alpha. Then option beta.",
+                         "thought_events": 4, "delay": 0.6}])
+    t = start(jarvis_tui, width=100, height=30)
+    send(t, "think first")
+    t.wait_for(re.compile(r"▸ thinking for \d+ characters"))
+    t.send_keys("C-t")
+    t.wait_for("▾ thoughts")
+    t.wait_for("Weighing option alpha.")
+    t.wait_for("Then option beta.")
+    t.wait_for("The answer at last.")
+    t.wait_gone("streaming")
+    screen = t.screen()
+    assert screen.index("Then option beta.") < screen.index("The answer at last.")
+    styled = t.capture(escapes=True)
+    line = [ln for ln in styled if "Weighing option alpha." in ln][0]
+    assert re.search(r"\x1b\[[0-9;]*\b2[;m]", line.split("Weighing")[0]), repr(line)
+    t.send_keys("C-t")
+    t.wait_gone("Weighing option alpha.")
+    t.wait_for(re.compile(r"▸ thought for \d+ characters"))
+
+
+def test_think_setting_is_kept_with_the_conversation(run_jarvis, jarvis_tui, fake_gemini,
+                                                     jarvis_env):
+    assert signup(run_jarvis).returncode == 0
+    t = start(jarvis_tui, width=100)
+    send(t, "/think low")
+    t.wait_for("thinking: low for this conversation")
+    send(t, "first question")
+    t.wait_for("Cheyenne")
+    t.wait_gone("streaming")
+    t.send_keys("C-d")
+    assert t.wait_exit(timeout=15) == 0
+    con = sqlite3.connect(db_path(jarvis_env))
+    rows = con.execute("SELECT role, thinking FROM messages ORDER BY seq").fetchall()
+    con.close()
+    conv = conv_rows(run_jarvis(["--convs"]).stdout)[0][0]
+    assert rows == [("user", "low"), ("model", None)]
+    # -p -C goes on thinking the way the conversation was set
+    r = run_jarvis(["-p", "second question", "-C", conv])
+    assert r.returncode == 0, r.stderr
+    assert thinking_config(fake_gemini) == {"includeThoughts": True, "thinkingLevel": "LOW"}
+    # a new conversation starts from the configuration's
+    r = run_jarvis(["-p", "elsewhere"])
+    assert thinking_config(fake_gemini) == {"includeThoughts": True}
 
 
 # ---------------------------------------------------------------- the connection
