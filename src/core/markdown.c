@@ -3,8 +3,8 @@
  * being built, the segmenting that lets a streaming message re-render only
  * its last part, and one md4c parse per segment. The callbacks that
  * md4c calls are in markdown_block.c, markdown_inline.c and
- * markdown_table.c. No file of the renderer may draw, wrap or include
- * curses: the output is data for wrap.c.
+ * markdown_table.c, which write through markdown_line.c. No file of the renderer may draw, wrap or
+ * include curses: the output is data for wrap.c.
  */
 #include "jarvis/markdown.h"
 
@@ -15,57 +15,6 @@
 #include "jarvis/buf.h"
 #include "jarvis/util.h"
 #include "markdown_internal.h"
-
-/* --- the styled text being built ------------------------------------------ */
-
-void mdout_init(struct out *o)
-{
-	buf_init(&o->text, BUF_TEXT_MAX);
-	o->spans = NULL;
-	o->n = o->cap = 0;
-}
-
-void mdout_release(struct out *o)
-{
-	buf_release(&o->text);
-	free(o->spans);
-	mdout_init(o);
-}
-
-static void out_truncate(struct out *o, size_t len, size_t nspans)
-{
-	buf_truncate(&o->text, len);
-	o->n = nspans;
-	/* The last kept span may have grown past len by merging with later text. */
-	if (nspans > 0 && o->spans[nspans - 1].off + o->spans[nspans - 1].len > len)
-		o->spans[nspans - 1].len = len - o->spans[nspans - 1].off;
-}
-
-void mdout_emit(struct out *o, const char *s, size_t n, unsigned style, unsigned level,
-                unsigned flags)
-{
-	if (n == 0)
-		return;
-	size_t off = o->text.len;
-	buf_add(&o->text, s, n);
-	if (o->n > 0) {
-		struct span *last = &o->spans[o->n - 1];
-		if (last->off + last->len == off && last->style == style && last->level == level &&
-		    last->flags == flags) {
-			last->len += n;
-			return;
-		}
-	}
-	if (o->n == o->cap) {
-		o->cap = o->cap ? o->cap * 2 : 32;
-		o->spans = xrealloc(o->spans, o->cap * sizeof(*o->spans));
-	}
-	o->spans[o->n++] = (struct span){.off = off,
-	                                 .len = n,
-	                                 .style = style,
-	                                 .level = (unsigned char)level,
-	                                 .flags = (unsigned char)flags};
-}
 
 /* --- segments ------------------------------------------------------------ */
 
@@ -222,13 +171,13 @@ size_t md_update(struct md *m, const char *src, size_t n)
 	m->stable = m->committed_len;
 	size_t split;
 	while ((split = next_split(m, src, n)) != 0) {
-		out_truncate(&m->doc, m->committed_len, m->committed_spans);
+		mdout_truncate(&m->doc, m->committed_len, m->committed_spans);
 		render_segment(m, src + m->seg_src, split - m->seg_src);
 		m->committed_len = m->doc.text.len;
 		m->committed_spans = m->doc.n;
 		m->seg_src = split;
 	}
-	out_truncate(&m->doc, m->committed_len, m->committed_spans);
+	mdout_truncate(&m->doc, m->committed_len, m->committed_spans);
 	render_segment(m, src + m->seg_src, n - m->seg_src);
 	m->src_len = n;
 	return m->stable;

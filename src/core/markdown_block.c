@@ -4,7 +4,8 @@
  * and this file turns them into lines: the prefixes each line starts with
  * ("│ ", a list marker or its hanging indent, the code indent), the line
  * breaks owed between blocks and the blank line that separates them.
- * Tables are handed to markdown_table.c.
+ * Tables are handed to markdown_table.c; lines are written through
+ * markdown_line.c.
  */
 #include <md4c.h>
 #include <stdio.h>
@@ -13,81 +14,6 @@
 #include "jarvis/markdown.h"
 #include "jarvis/utf8.h"
 #include "markdown_internal.h"
-
-/* Quote bars for an empty line inside quotes. */
-static void emit_bars(struct render *r)
-{
-	for (int i = 0; i < r->ncont; i++)
-		if (r->cont[i].kind == CONT_QUOTE && r->cont[i].started)
-			mdout_emit(r->doc, "│", strlen("│"), STYLE_QUOTE, 0, SPAN_PREFIX_REPEAT);
-}
-
-static void flush_newlines(struct render *r)
-{
-	if (r->pending_nl > 0 && r->any) {
-		mdout_emit(r->doc, "\n", 1, 0, 0, 0);
-		for (int i = 1; i < r->pending_nl; i++) {
-			emit_bars(r);
-			mdout_emit(r->doc, "\n", 1, 0, 0, 0);
-		}
-	}
-	r->pending_nl = 0;
-}
-
-/* Opens a line if needed: owed line breaks, then every container's prefix. */
-void mdr_open_line(struct render *r)
-{
-	if (r->line_open)
-		return;
-	if (r->any && r->pending_nl == 0)
-		r->pending_nl = 1;
-	flush_newlines(r);
-	for (int i = 0; i < r->ncont; i++) {
-		struct container *c = &r->cont[i];
-		c->started = true;
-		if (c->kind == CONT_QUOTE) {
-			mdout_emit(r->doc, "│ ", strlen("│ "), STYLE_QUOTE, 0, SPAN_PREFIX_REPEAT);
-		} else if (c->kind == CONT_CODE) {
-			mdout_emit(r->doc, "  ", 2, 0, 0, SPAN_PREFIX_BLANK);
-		} else if (c->marker_pending) {
-			mdout_emit(r->doc, c->marker, strlen(c->marker), STYLE_MARKER, 0,
-			           SPAN_PREFIX_BLANK);
-			c->marker_pending = false;
-		} else {
-			char sp[16];
-			size_t w = utf8_strwidth(c->marker);
-			memset(sp, ' ', w);
-			mdout_emit(r->doc, sp, w, 0, 0, SPAN_PREFIX_BLANK);
-		}
-	}
-	r->line_open = true;
-	r->any = true;
-}
-
-/* Text in the current style, to the current cell or line. */
-void mdr_content_styled(struct render *r, const char *s, size_t n, unsigned style, unsigned level,
-                        unsigned flags)
-{
-	if (n == 0)
-		return;
-	if (r->sink != r->doc) {
-		mdout_emit(r->sink, s, n, style, level, flags);
-		return;
-	}
-	mdr_open_line(r);
-	mdout_emit(r->doc, s, n, style, level, flags);
-}
-
-/* Ends the current line; an already empty line becomes a blank one. */
-void mdr_hard_newline(struct render *r)
-{
-	if (r->line_open) {
-		r->line_open = false;
-		r->pending_nl = 1;
-	} else {
-		r->pending_nl++;
-	}
-}
 
 static void block_start(struct render *r)
 {

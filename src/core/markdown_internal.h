@@ -27,6 +27,8 @@ struct out {
 
 void mdout_init(struct out *o);
 void mdout_release(struct out *o);
+/* Keeps the first len bytes and nspans spans. */
+void mdout_truncate(struct out *o, size_t len, size_t nspans);
 /* Appends s[0..n) in one style, merged into the last span when it matches. */
 void mdout_emit(struct out *o, const char *s, size_t n, unsigned style, unsigned level,
                 unsigned flags);
@@ -80,7 +82,7 @@ struct render {
 	int depth_overflow; /* containers beyond MAX_DEPTH, ignored */
 };
 
-/* --- markdown_block.c: lines and blocks ---------------------------------- */
+/* --- markdown_line.c: the current line ------------------------------------ */
 
 /* Opens a line if needed: owed line breaks, then every container's prefix. */
 void mdr_open_line(struct render *r);
@@ -89,6 +91,9 @@ void mdr_content_styled(struct render *r, const char *s, size_t n, unsigned styl
                         unsigned flags);
 /* Ends the current line; an already empty line becomes a blank one. */
 void mdr_hard_newline(struct render *r);
+
+/* --- markdown_block.c: blocks --------------------------------------------- */
+
 int mdr_enter_block(MD_BLOCKTYPE type, void *detail, void *user);
 int mdr_leave_block(MD_BLOCKTYPE type, void *detail, void *user);
 
