@@ -50,6 +50,16 @@ void input_wipe(struct tui *t)
 	editor_clear(t->editor);
 }
 
+const char *input_prompt(const struct tui *t)
+{
+	return t->ctx.ask_label ? t->ctx.ask_label : "›";
+}
+
+int input_prompt_width(const struct tui *t)
+{
+	return (int)utf8_strwidth(input_prompt(t)) + 1;
+}
+
 static void show_cause(struct tui *t, char *cause)
 {
 	if (cause != NULL) {
@@ -60,14 +70,6 @@ static void show_cause(struct tui *t, char *cause)
 
 static void after_command(struct tui *t)
 {
-	if (t->ctx.show_help) {
-		t->ctx.show_help = false;
-		tui_open_panel(t, &help_panel);
-	}
-	if (t->ctx.show_models) {
-		t->ctx.show_models = false;
-		tui_open_panel(t, &model_panel);
-	}
 	if (t->ctx.copy_text != NULL) {
 		tui_copy(t, t->ctx.copy_text, t->ctx.copy_what);
 		t->ctx.copy_text = NULL;

@@ -20,9 +20,29 @@
 
 /* ---- actions ------------------------------------------------------------ */
 
+/* Opens a panel; F1's help gets the key table. */
+static void open_panel(struct tui *t, const struct panel_ops *ops)
+{
+	panel_open(t->panel, ops, t->chat);
+	if (panel_shows(t->panel, &help_panel)) {
+		size_t n;
+		const struct key_binding *keys = keys_table(&n);
+		help_set_keys(t->panel, keys, n);
+	}
+}
+
+/* A line is sent; /help and /model ask for their panel through t->ctx. */
 static void act_submit(struct tui *t)
 {
 	input_submit(t);
+	if (t->ctx.show_help) {
+		t->ctx.show_help = false;
+		open_panel(t, &help_panel);
+	}
+	if (t->ctx.show_models) {
+		t->ctx.show_models = false;
+		open_panel(t, &model_panel);
+	}
 }
 
 static void act_newline(struct tui *t)
@@ -165,7 +185,7 @@ static void act_up(struct tui *t)
 	if (cursor_on_first_row(t))
 		input_recall(t, true);
 	else
-		editor_up(t->editor, t->cols - tui_prompt_width(t));
+		editor_up(t->editor, t->cols - input_prompt_width(t));
 }
 
 static void act_down(struct tui *t)
@@ -173,7 +193,7 @@ static void act_down(struct tui *t)
 	if (cursor_on_last_row(t))
 		input_recall(t, false);
 	else
-		editor_down(t->editor, t->cols - tui_prompt_width(t));
+		editor_down(t->editor, t->cols - input_prompt_width(t));
 }
 
 static void scroll_history(struct tui *t, int rows)
@@ -259,17 +279,17 @@ static void act_redraw(struct tui *t)
 
 static void act_help(struct tui *t)
 {
-	tui_open_panel(t, &help_panel);
+	open_panel(t, &help_panel);
 }
 
 static void act_models(struct tui *t)
 {
-	tui_open_panel(t, &model_panel);
+	open_panel(t, &model_panel);
 }
 
 static void act_convs(struct tui *t)
 {
-	tui_open_panel(t, &conv_panel);
+	open_panel(t, &conv_panel);
 }
 
 /* ---- the table ------------------------------------------------------------ */

@@ -49,17 +49,15 @@ struct tui {
 	char *parked;        /* the draft put aside while it does */
 };
 
-/* tui.c */
-/* Opens a panel (F1 gets the key table). */
-void tui_open_panel(struct tui *t, const struct panel_ops *ops);
-/* Columns the prompt takes before the text. */
-int tui_prompt_width(const struct tui *t);
-
 /* clipboard.c */
 /* Puts text on the clipboard (OSC 52, else wl-copy or xclip) and says so; frees both. */
 void tui_copy(struct tui *t, char *text, char *what);
 
 /* input.c */
+/* What the input line starts with ("›", or the question asking for it). */
+const char *input_prompt(const struct tui *t);
+/* Columns the prompt takes before the text. */
+int input_prompt_width(const struct tui *t);
 /* A short hint on the status line until the next key (NULL: none). */
 void input_hint(struct tui *t, const char *hint);
 /* Inserts one typed character. */

@@ -43,16 +43,6 @@
 
 static bool curses_active;
 
-void tui_open_panel(struct tui *t, const struct panel_ops *ops)
-{
-	panel_open(t->panel, ops, t->chat);
-	if (panel_shows(t->panel, &help_panel)) {
-		size_t n;
-		const struct key_binding *keys = keys_table(&n);
-		help_set_keys(t->panel, keys, n);
-	}
-}
-
 static void restore_terminal(void)
 {
 	if (!curses_active)
@@ -71,20 +61,10 @@ static void start_colors(struct tui *t)
 
 /* ---- layout and drawing ------------------------------------------------ */
 
-static const char *prompt_label(const struct tui *t)
-{
-	return t->ctx.ask_label ? t->ctx.ask_label : "›";
-}
-
-int tui_prompt_width(const struct tui *t)
-{
-	return (int)utf8_strwidth(prompt_label(t)) + 1;
-}
-
 static void layout(struct tui *t)
 {
 	getmaxyx(stdscr, t->lines, t->cols);
-	int width = t->cols - tui_prompt_width(t);
+	int width = t->cols - input_prompt_width(t);
 	if (width < 1)
 		width = 1;
 	struct editor_layout el;
@@ -169,7 +149,7 @@ static void draw_input(struct tui *t)
 {
 	WINDOW *w = t->input_win;
 	werase(w);
-	int pw = tui_prompt_width(t);
+	int pw = input_prompt_width(t);
 	int width = t->cols - pw > 1 ? t->cols - pw : 1;
 	const char *text = editor_text(t->editor);
 	size_t len = editor_len(t->editor);
@@ -184,7 +164,7 @@ static void draw_input(struct tui *t)
 	if ((int)el.cur_row >= t->input_h)
 		top = (int)el.cur_row - t->input_h + 1;
 	wmove(w, 0, 0);
-	tui_put(w, prompt_label(t), strlen(prompt_label(t)), pw,
+	tui_put(w, input_prompt(t), strlen(input_prompt(t)), pw,
 	        A_BOLD | tui_pair_attr(t->ctx.ask_label ? PAIR_WARN : PAIR_USER));
 	for (int y = 0; y < t->input_h && (size_t)(top + y) < el.nrows; y++) {
 		const struct wrap_row *row = &el.rows[top + y];

@@ -251,6 +251,14 @@ def test_f1_lists_the_commands(jarvis_tui, fake_gemini):
     t.wait_gone("Commands")
 
 
+def test_model_without_a_name_opens_the_picker(jarvis_tui, fake_gemini):
+    t = start(jarvis_tui, 100, 30)
+    send(t, "/model")
+    t.wait_for("Models")
+    escape(t)
+    t.wait_gone("Models")
+
+
 def test_f2_picks_the_model_of_the_next_request(jarvis_tui, fake_gemini):
     t = start(jarvis_tui, 100, 30)
     fake_gemini.wait_requests(1, "models")
