@@ -1,7 +1,8 @@
 /*
  * account.c: who is logged in, /signup, /login, /logout and /whoami, and
  * adopting the guest conversation on screen into the account that just
- * logged in. The account calls (bcrypt, the store) run on the worker
+ * logged in; making the session, which starts by asking who is logged in
+ * and counting the quota. The account calls (bcrypt, the store) run on the worker
  * through the profile, as the command-line modes make them.
  */
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include "jarvis/config.h"
 #include "jarvis/profile.h"
 #include "jarvis/util.h"
+#include "jarvis/worker.h"
 
 static void account_release(struct job *j)
 {
@@ -244,4 +246,41 @@ void chat_adopt(struct chat *ch)
 	job_submit(ch, j);
 	if (ch->answer != NULL)
 		chat_arm_checkpoint(ch);
+}
+
+/* ---- the session starts: who is logged in, what is counted -------------- */
+
+void chat_set_user(struct chat *ch, const struct account_user *u)
+{
+	free(ch->user_name);
+	free(ch->user_id);
+	ch->user_name = u ? xstrdup(u->name) : NULL;
+	ch->user_id = u ? xstrdup(u->id) : NULL;
+	ch->store_failures = 0;
+	update_store_state(ch);
+	chat_count_quota(ch); /* another source counts now */
+}
+
+struct chat *chat_new(struct loop *l, const struct config *cfg, char **cause)
+{
+	struct worker *w = worker_new(l, cause);
+	return w ? chat_new_with(l, cfg, w) : NULL;
+}
+
+struct chat *chat_new_with(struct loop *l, const struct config *cfg, struct worker *w)
+{
+	struct chat *ch = xcalloc(1, sizeof(*ch));
+	ch->loop = l;
+	ch->cfg = cfg;
+	ch->be.cfg = cfg;
+	ch->store_online = true;
+	ch->worker = w;
+	ch->conv = conv_new();
+	ch->model = xstrdup(cfg->model);
+	config_models(cfg, &ch->models);
+	models_sort(&ch->models);
+	job_submit(ch, job_new(ch, &JOB_WHOAMI));
+	chat_count_quota(ch);
+	chat_dirty(ch, CHAT_DIRTY_HISTORY | CHAT_DIRTY_STATUS);
+	return ch;
 }

@@ -13,7 +13,33 @@
 #include "jarvis/config.h"
 #include "jarvis/export.h"
 #include "jarvis/exporter.h"
+#include "jarvis/gemini.h"
 #include "jarvis/util.h"
+
+/* Shows conversation c (taken) in place of the one on screen. */
+void chat_replace_conv(struct chat *ch, struct conv *c)
+{
+	if (ch->call != NULL)
+		gemini_stream_cancel(ch->call);
+	ch->epoch_base += ch->conv->epoch + 1;
+	conv_free(ch->conv);
+	ch->conv = c;
+	ch->serial++;
+	ch->awaiting_store = false;
+	ch->older_loading = false;
+	ch->older_done = false;
+	ch->prepended = 0;
+	free(ch->system_prompt);
+	ch->system_prompt = c->system_prompt ? xstrdup(c->system_prompt) : NULL;
+	free(ch->thinking);
+	ch->thinking = NULL;
+	if (c->model != NULL && c->model[0] != '\0' && strcmp(c->model, ch->model) != 0) {
+		free(ch->model);
+		ch->model = xstrdup(c->model);
+		chat_count_quota(ch);
+	}
+	chat_dirty(ch, CHAT_DIRTY_HISTORY | CHAT_DIRTY_STATUS);
+}
 
 /* ---- small edits: rename, model, system prompt, feedback --------------- */
 

@@ -253,21 +253,25 @@ void update_store_state(struct chat *ch);
 void chat_dirty(struct chat *ch, unsigned bits);
 void chat_set_error(struct chat *ch, const char *msg);
 bool chat_blank(const char *s);
-void chat_replace_conv(struct chat *ch, struct conv *c);
 int chat_need_login(struct chat *ch, char **cause);
-void chat_set_user(struct chat *ch, const struct account_user *u);
 void chat_set_rows(struct chat *ch, const struct store_conv_list *list);
+
+/* usage.c */
+/* The model's requests per minute and per day (0: no limit). */
+void chat_limits(const struct chat *ch, const char *model, long *rpm, long *rpd);
+void chat_count_quota(struct chat *ch);
 
 /* send.c */
 void chat_catch_up(struct chat *ch, const struct job_meta *created);
 void chat_arm_checkpoint(struct chat *ch);
-void chat_count_quota(struct chat *ch);
 
 /* account.c */
 void chat_adopt(struct chat *ch);
+void chat_set_user(struct chat *ch, const struct account_user *u);
 extern const struct job_kind JOB_WHOAMI;
 
 /* convs.c */
+void chat_replace_conv(struct chat *ch, struct conv *c);
 extern const struct job_kind JOB_LIST, JOB_RENAME, JOB_SET_MODEL, JOB_SET_SYSTEM;
 
 #endif

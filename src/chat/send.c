@@ -3,8 +3,8 @@
  * module (exchange.h) that -p uses too: the question is checked against
  * the quota and stored on the worker (QUESTION), then the request leaves,
  * the answer is stored as interrupted and the request counted (ANSWER),
- * checkpointed every CHECKPOINT_MS and finalised (UPDATE). Also /stop,
- * /retry and the quota line, which reads the same count the check does.
+ * checkpointed every CHECKPOINT_MS and finalised (UPDATE). Also /stop
+ * and /retry. The quota line and its count are usage.c's.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,85 +16,6 @@
 #include "jarvis/util.h"
 
 static int start_answer(struct chat *ch, char **cause);
-
-/* ---- the quota line and the count behind it --------------------------- */
-
-static void limits(const struct chat *ch, const char *model, long *rpm, long *rpd)
-{
-	const struct model_info *mi = models_find(&ch->models, model);
-	*rpm = mi ? mi->rpm : 0;
-	*rpd = mi ? mi->rpd : 0;
-}
-
-static void quota_work(struct job *j)
-{
-	struct job_quota *q = &j->u.quota;
-	job_store(j);
-	j->rc = 0; /* a store that cannot count shows the last count */
-	struct quota_source src = backend_quota(&j->ch->be);
-	j->rc = quota_count(&src, q->model, q->rpm, q->rpd, wall_ms(), &q->use, &j->cause);
-}
-
-static void quota_refresh(void *ud);
-
-static void quota_done(struct job *j)
-{
-	struct chat *ch = j->ch;
-	struct job_quota *q = &j->u.quota;
-	if (j->rc < 0 || ch->closing || strcmp(q->model, ch->model) != 0)
-		return;
-	ch->quota = q->use;
-	free(ch->quota_model);
-	ch->quota_model = xstrdup(q->model);
-	chat_dirty(ch, CHAT_DIRTY_STATUS);
-	/*
-	 * Requests leave the window as time passes, and other runs add to it:
-	 * count again soon while the minute has some, now and then otherwise.
-	 */
-	if ((q->use.minute > 0 || q->use.day > 0) && ch->quota_timer == 0)
-		ch->quota_timer =
-		    loop_timer_add(ch->loop, q->use.minute > 0 ? QUOTA_REFRESH_MS : QUOTA_IDLE_MS,
-		                   quota_refresh, ch);
-}
-
-static void quota_release(struct job *j)
-{
-	free(j->u.quota.model);
-}
-
-static const struct job_kind JOB_QUOTA = {"quota", false, quota_work, quota_done, quota_release};
-
-void chat_count_quota(struct chat *ch)
-{
-	long rpm, rpd;
-	limits(ch, ch->model, &rpm, &rpd);
-	if ((rpm <= 0 && rpd <= 0) || ch->closing)
-		return;
-	struct job *j = job_new(ch, &JOB_QUOTA);
-	j->u.quota.model = xstrdup(ch->model);
-	j->u.quota.rpm = rpm;
-	j->u.quota.rpd = rpd;
-	job_submit(ch, j);
-}
-
-static void quota_refresh(void *ud)
-{
-	struct chat *ch = ud;
-	ch->quota_timer = 0;
-	chat_count_quota(ch);
-}
-
-char *chat_quota_line(const struct chat *ch)
-{
-	long rpm, rpd;
-	limits(ch, ch->model, &rpm, &rpd);
-	if (rpm <= 0 && rpd <= 0)
-		return xstrdup("");
-	/* Until the count for this model arrives, none is known to be used. */
-	struct quota_use none = {0};
-	bool known = ch->quota_model != NULL && strcmp(ch->quota_model, ch->model) == 0;
-	return quota_line(known ? &ch->quota : &none, rpm, rpd);
-}
 
 /* ---- the question ------------------------------------------------------ */
 
@@ -242,7 +163,7 @@ int chat_send(struct chat *ch, const char *text, char **cause)
 	struct job *j = job_new(ch, &JOB_QUESTION);
 	struct job_question *q = &j->u.question;
 	job_meta_fill(ch, &q->meta);
-	limits(ch, ch->model, &q->rpm, &q->rpd);
+	chat_limits(ch, ch->model, &q->rpm, &q->rpd);
 	q->ticket = ++ch->send_ticket;
 	job_add_msg(&q->msgs, m);
 	job_submit(ch, j);

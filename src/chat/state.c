@@ -1,7 +1,7 @@
 /*
- * state.c: making and freeing the session, and what the screen reads of
- * it (see chat.h): the accessors, the dirty bits, the error line, the
- * conversation being replaced by another one.
+ * state.c: the session's state and what the screen reads of it (see
+ * chat.h): the accessors, the dirty bits, the error line, freeing it. It
+ * calls no other file of src/chat: the files of each concern call it.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -48,71 +48,12 @@ void chat_notice(struct chat *ch, const char *fmt, ...)
 }
 
 /* Puts c on screen in place of the conversation there (which is freed). */
-void chat_replace_conv(struct chat *ch, struct conv *c)
-{
-	if (ch->call != NULL)
-		gemini_stream_cancel(ch->call);
-	ch->epoch_base += ch->conv->epoch + 1;
-	conv_free(ch->conv);
-	ch->conv = c;
-	ch->serial++;
-	ch->awaiting_store = false;
-	ch->older_loading = false;
-	ch->older_done = false;
-	ch->prepended = 0;
-	free(ch->system_prompt);
-	ch->system_prompt = c->system_prompt ? xstrdup(c->system_prompt) : NULL;
-	free(ch->thinking);
-	ch->thinking = NULL;
-	if (c->model != NULL && c->model[0] != '\0' && strcmp(c->model, ch->model) != 0) {
-		free(ch->model);
-		ch->model = xstrdup(c->model);
-		chat_count_quota(ch);
-	}
-	chat_dirty(ch, CHAT_DIRTY_HISTORY | CHAT_DIRTY_STATUS);
-}
-
 int chat_need_login(struct chat *ch, char **cause)
 {
 	if (ch->user_name == NULL)
 		return set_cause(cause,
 		                 "log in first (/login EMAIL): guests' chats are not stored");
 	return 0;
-}
-
-void chat_set_user(struct chat *ch, const struct account_user *u)
-{
-	free(ch->user_name);
-	free(ch->user_id);
-	ch->user_name = u ? xstrdup(u->name) : NULL;
-	ch->user_id = u ? xstrdup(u->id) : NULL;
-	ch->store_failures = 0;
-	update_store_state(ch);
-	chat_count_quota(ch); /* another source counts now */
-}
-
-struct chat *chat_new(struct loop *l, const struct config *cfg, char **cause)
-{
-	struct worker *w = worker_new(l, cause);
-	return w ? chat_new_with(l, cfg, w) : NULL;
-}
-
-struct chat *chat_new_with(struct loop *l, const struct config *cfg, struct worker *w)
-{
-	struct chat *ch = xcalloc(1, sizeof(*ch));
-	ch->loop = l;
-	ch->cfg = cfg;
-	ch->be.cfg = cfg;
-	ch->store_online = true;
-	ch->worker = w;
-	ch->conv = conv_new();
-	ch->model = xstrdup(cfg->model);
-	config_models(cfg, &ch->models);
-	models_sort(&ch->models);
-	job_submit(ch, job_new(ch, &JOB_WHOAMI));
-	chat_count_quota(ch);
-	chat_dirty(ch, CHAT_DIRTY_HISTORY | CHAT_DIRTY_STATUS);
-	return ch;
 }
 
 static void models_fetched(void *ud, const char *error)
