@@ -12,7 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "keys.h"
+#include "escape.h"
+#include "keycode.h"
 
 #define SEQ_WAIT_MS 30  /* the rest of a sequence is on its way: wait this long for it */
 #define SEQ_MAX 64      /* a CSI longer than this is not a key */
@@ -197,7 +198,7 @@ static int read_string(WINDOW *w, int intro)
 	return KEY_SWALLOWED;
 }
 
-int keys_escape(WINDOW *w)
+int escape_read(WINDOW *w)
 {
 	wint_t next;
 	int rc = wget_wch(w, &next);

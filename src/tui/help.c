@@ -14,7 +14,7 @@
 #include "jarvis/utf8.h"
 #include "jarvis/util.h"
 
-#include "keys.h"
+#include "keycode.h"
 
 #define NAME_COLS 22 /* "/name usage" before its help on one row */
 #define KEY_COLS 16  /* a key's name before its help */

@@ -14,6 +14,7 @@
 #include "jarvis/editor.h"
 #include "jarvis/util.h"
 
+#include "escape.h"
 #include "history.h"
 #include "panels.h"
 #include "state.h"
@@ -417,7 +418,7 @@ void keys_read(void *ud, int fd, short revents)
 	while (t->input_win != NULL && (rc = wget_wch(t->input_win, &wc)) != ERR) {
 		int key = rc == KEY_CODE_YES ? CODE((int)wc) : (int)wc;
 		if (key == KEY_ESCAPE && !t->pasting)
-			key = keys_escape(t->input_win);
+			key = escape_read(t->input_win);
 		if (key == KEY_SWALLOWED)
 			continue;
 		chat_clear_error(t->chat);
