@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Circles between source files: files that include or call each other in a loop.
 
-    python3 tests/build/circles.py [BUILD]
+    python3 tests/build/circles.py [--files] [BUILD]
 
 reads the sources under src/ and include/ and the objects that `make`
 left under BUILD (default: build). A file A points at a file B when A
@@ -15,6 +15,14 @@ each one with what ties it and exits 1 when there is any.
 
 A call through a function pointer is no arrow: that is how a lower file
 calls back a higher one without knowing it.
+
+With --files a header stands for itself, not for its source file: the
+arrows are only the #include lines and the calls between objects. That is
+what tests/build/test_circles.py holds the tree to: no file includes
+itself through others, and no two .c files call each other in a loop. The
+stricter default also counts a file that includes a module's public
+header only for its types (config_file.c including config.h) as tied to
+that module's main file.
 """
 
 import os
@@ -82,13 +90,14 @@ def objects(root, build):
     return out
 
 
-def graph(root, build):
-    """{node: {node: [why, ...]}} over files, a header merged into its owner."""
+def graph(root, build, header_ties=True):
+    """{node: {node: [why, ...]}} over files, a header merged into its owner
+    (unless header_ties is False: then every file is its own node)."""
     files = sources(root)
     inc = {f: includes(root, f) for f in files}
     node = {f: f for f in files}
     stem = lambda p: os.path.splitext(os.path.basename(p))[0]
-    for h in files:
+    for h in files if header_ties else []:
         if not h.endswith(".h"):
             continue
         cs = [c for c in files if c.endswith(".c") and stem(c) == stem(h) and h in inc[c]]
@@ -169,8 +178,11 @@ def report(edges, found):
 
 
 def main(argv):
-    build = argv[1] if len(argv) > 1 else os.path.join(REPO, "build")
-    edges, nodes, nobjs = graph(REPO, build)
+    args = argv[1:]
+    header_ties = "--files" not in args
+    args = [a for a in args if a != "--files"]
+    build = args[0] if args else os.path.join(REPO, "build")
+    edges, nodes, nobjs = graph(REPO, build, header_ties)
     if nobjs == 0:
         print("circles: no objects under %s; run make first" % build, file=sys.stderr)
         return 2
