@@ -47,9 +47,10 @@ DEB_PACKAGES = build-essential pkg-config libncursesw5-dev libcurl4-openssl-dev 
 # Each plugin: its own sources plus PIC copies of the core helpers they use.
 PLUGIN_CORE       = src/core/util.c src/core/buf.c src/core/conv.c src/core/utf8.c \
                     src/store/records.c
-PLUGIN_mongo_SRC  = src/store/mongo.c src/plugin_abi.c $(PLUGIN_CORE)
+# An engine is split by concern into src/store/ENGINE*.c, all in its plugin.
+PLUGIN_mongo_SRC  = $(sort $(wildcard src/store/mongo*.c)) src/plugin_abi.c $(PLUGIN_CORE)
 PLUGIN_mongo_PKGS = libmongoc-1.0 libutf8proc
-PLUGIN_sqlite_SRC = src/store/sqlite.c src/plugin_abi.c src/core/fs.c $(PLUGIN_CORE)
+PLUGIN_sqlite_SRC = $(sort $(wildcard src/store/sqlite*.c)) src/plugin_abi.c src/core/fs.c $(PLUGIN_CORE)
 PLUGIN_sqlite_PKGS = sqlite3 libutf8proc
 PLUGIN_magic_SRC  = src/attach/magic.c src/plugin_abi.c src/core/util.c
 PLUGIN_magic_PKGS = libmagic
@@ -57,7 +58,7 @@ PLUGIN_bidi_SRC   = src/bidi/fribidi.c src/plugin_abi.c
 PLUGIN_bidi_PKGS  = fribidi
 PLUGIN_NAMES = mongo sqlite magic bidi
 PLUGINS      = $(PLUGIN_NAMES:%=$(PLUGIN_DIR)/jarvis-%.so)
-PLUGIN_ONLY  = src/store/mongo.c src/store/sqlite.c src/attach/magic.c src/bidi/fribidi.c \
+PLUGIN_ONLY  = $(wildcard src/store/mongo*.c src/store/sqlite*.c) src/attach/magic.c src/bidi/fribidi.c \
                src/plugin_abi.c
 PLUGIN_OBJ   = $(sort $(foreach p,$(PLUGIN_NAMES),$(PLUGIN_$(p)_SRC:%.c=$(BUILD)/pic/%.o)))
 

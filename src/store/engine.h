@@ -1,10 +1,10 @@
 /*
- * engine.h: the table of operations each storage engine (sqlite.c,
- * mongo.c, built as the plugin jarvis-mongo.so) fills in, and the store.c
- * dispatcher calls. Private to src/store/: nothing outside it may include
- * this. Arguments reaching an engine are already checked by store.c
- * (non-NULL ids, normalised e-mail, limits in range); engines only
- * translate them into their own queries.
+ * engine.h: the table of operations each storage engine (sqlite*.c and
+ * mongo*.c, built as the plugins jarvis-sqlite.so and jarvis-mongo.so)
+ * fills in, and the store.c dispatcher calls. Private to src/store/:
+ * nothing outside it may include this. Arguments reaching an engine are
+ * already checked by store.c (non-NULL ids, normalised e-mail, limits in
+ * range); engines only translate them into their own queries.
  *
  * Engines return codes and raw rows; store.c decides and words. An
  * operation returns 0, a negative enum store_rc, or one of the finer

@@ -1,10 +1,11 @@
 /*
  * record.h: the one description of a stored message, read by all three
- * serialisers (sqlite.c's columns, mongo.c's BSON, outbox.c's journal
- * JSON). Each field has the name DESIGN.md gives it in the `messages`
- * collection, which is also its SQL column and its journal key, a type
- * that says how it sits in struct msg, and its offset there. Adding a
- * field is one line in records.c plus a migration in sqlite.c (an ALTER
+ * serialisers (the SQLite columns, sqlite.c; the MongoDB BSON,
+ * mongo_messages.c; the outbox journal's JSON, outbox.c). Each field has
+ * the name DESIGN.md gives it in the `messages` collection, which is also
+ * its SQL column and its journal key, a type that says how it sits in
+ * struct msg, and its offset there. Adding a field is one line in
+ * records.c plus a migration in sqlite.c (an ALTER
  * TABLE step); no serialiser changes. Private to src/store/.
  *
  * Not in the table: the keys each engine manages itself (_id / id,

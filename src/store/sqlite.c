@@ -4,11 +4,17 @@
  * user_version and moved forward by the steps in `migrations`; the file is
  * created 0600 in a 0700 directory because it holds password hashes.
  * The columns of messages and images are the fields of record.h: the
- * statements over them name @cols, and bind_record/read_record follow the
- * table, so a new field needs its line there and an ALTER TABLE step here.
+ * statements over them name @cols, and sq_bind_record/sq_read_record follow
+ * the table, so a new field needs its line there and an ALTER TABLE step here.
+ *
+ * This file opens, migrates and closes the file, holds every statement the
+ * engine runs and the helpers over them (sqlite.h), and fills in the
+ * engine's table; the operations are in sqlite_accounts.c (accounts,
+ * sessions, login throttling, usage), sqlite_convs.c (conversations) and
+ * sqlite_messages.c (messages and their images).
  *
  * What it must not do: build SQL from user data (every value is bound to a
- * prepared statement), let a sqlite3 type leave this file, or return rows
+ * prepared statement), let a sqlite3 type leave these files, or return rows
  * of a conversation without checking that it belongs to the caller.
  */
 #include <errno.h>
@@ -22,8 +28,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "engine.h"
-#include "record.h"
+#include "sqlite.h"
 #include "jarvis/fs.h"
 #include "jarvis/util.h"
 
@@ -99,44 +104,8 @@ static const char *const migrations[] = {
 };
 
 /*
- * Every statement this engine runs, by name: prepared on first use,
- * kept for the life of the handle and finalised at close. `what` says
- * what the statement was doing, for the detail of a failure.
- */
-enum stmt {
-	ST_USER_INSERT,
-	ST_USER_BY_EMAIL,
-	ST_USER_BY_ID,
-	ST_SESSION_INSERT,
-	ST_SESSION_GET,
-	ST_SESSION_REVOKE,
-	ST_FAIL_INSERT,
-	ST_FAIL_COUNT,
-	ST_FAIL_CLEAR,
-	ST_CONV_INSERT,
-	ST_CONV_LIST,
-	ST_CONV_GET,
-	ST_CONV_DELETE,
-	ST_CONV_OWNED,
-	ST_MSG_NEXT_SEQ,
-	ST_MSG_INSERT,
-	ST_IMAGE_INSERT,
-	ST_CONV_TOUCH,
-	ST_MSG_UPDATE,
-	ST_MSG_FEEDBACK,
-	ST_IMAGE_LIST,
-	ST_MSG_PAGE,
-	ST_USAGE_INSERT,
-	ST_USAGE_COUNT,
-	ST_CONV_SET_TITLE,
-	ST_CONV_SET_MODEL,
-	ST_CONV_SET_SYSTEM,
-	ST_COUNT
-};
-
-/*
  * A statement over a record (record.h) names its fields through markers
- * that prep() expands from the table: @cols "a, b", @marks "?, ?", @sets
+ * that sq_prep() expands from the table: @cols "a, b", @marks "?, ?", @sets
  * "a = ?, b = ?"; `flags` picks the fields (REC_STATE: those msg_update
  * rewrites). Binding and reading follow the table's order.
  */
@@ -214,12 +183,6 @@ static const struct {
          "setting the conversation's system prompt"},
 };
 
-struct sq {
-	sqlite3 *db;
-	char *path;
-	sqlite3_stmt *stmt[ST_COUNT]; /* NULL until first used */
-};
-
 /* STORE_ERROR with the detail store.c words: what failed, and SQLite's reason. */
 static int fail(struct sq *s, const char *what, char **cause)
 {
@@ -227,7 +190,7 @@ static int fail(struct sq *s, const char *what, char **cause)
 	return STORE_ERROR;
 }
 
-static int stmt_fail(struct sq *s, enum stmt id, char **cause)
+int sq_stmt_fail(struct sq *s, enum stmt id, char **cause)
 {
 	return fail(s, stmts[id].what, cause);
 }
@@ -272,7 +235,7 @@ static char *expand(enum stmt id)
 }
 
 /* The statement `id`, reset and unbound, prepared on first use; NULL with cause. */
-static sqlite3_stmt *prep(struct sq *s, enum stmt id, char **cause)
+sqlite3_stmt *sq_prep(struct sq *s, enum stmt id, char **cause)
 {
 	sqlite3_stmt *stmt = s->stmt[id];
 	if (stmt != NULL) {
@@ -284,7 +247,7 @@ static sqlite3_stmt *prep(struct sq *s, enum stmt id, char **cause)
 	int rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
 	free(sql);
 	if (rc != SQLITE_OK) {
-		stmt_fail(s, id, cause);
+		sq_stmt_fail(s, id, cause);
 		return NULL;
 	}
 	s->stmt[id] = stmt;
@@ -292,7 +255,7 @@ static sqlite3_stmt *prep(struct sq *s, enum stmt id, char **cause)
 }
 
 /* Binds the fields of rec that statement `id` takes, from parameter `first` on; the next free. */
-static int bind_record(sqlite3_stmt *st, enum stmt id, int first, const void *rec)
+int sq_bind_record(sqlite3_stmt *st, enum stmt id, int first, const void *rec)
 {
 	const struct rec_table *t = stmts[id].rec;
 	int i = first;
@@ -314,7 +277,7 @@ static int bind_record(sqlite3_stmt *st, enum stmt id, int first, const void *re
 }
 
 /* Reads the fields of the current row of statement `id` into rec, from column `first` on. */
-static void read_record(sqlite3_stmt *st, enum stmt id, int first, void *rec)
+void sq_read_record(sqlite3_stmt *st, enum stmt id, int first, void *rec)
 {
 	const struct rec_table *t = stmts[id].rec;
 	int i = first;
@@ -333,12 +296,12 @@ static void read_record(sqlite3_stmt *st, enum stmt id, int first, void *rec)
 }
 
 /* Ends a statement's use so that it holds no read transaction open. */
-static void done(sqlite3_stmt *stmt)
+void sq_done(sqlite3_stmt *stmt)
 {
 	sqlite3_reset(stmt);
 }
 
-static void bind_str(sqlite3_stmt *stmt, int i, const char *v)
+void sq_bind_str(sqlite3_stmt *stmt, int i, const char *v)
 {
 	if (v == NULL)
 		sqlite3_bind_null(stmt, i);
@@ -346,7 +309,7 @@ static void bind_str(sqlite3_stmt *stmt, int i, const char *v)
 		sqlite3_bind_text(stmt, i, v, -1, SQLITE_STATIC);
 }
 
-static char *col_str(sqlite3_stmt *stmt, int i)
+char *sq_col_str(sqlite3_stmt *stmt, int i)
 {
 	if (sqlite3_column_type(stmt, i) == SQLITE_NULL)
 		return NULL;
@@ -356,7 +319,7 @@ static char *col_str(sqlite3_stmt *stmt, int i)
 }
 
 /* Parses a decimal rowid; anything else is "no such" row. */
-static int parse_id(const char *s, sqlite3_int64 *out)
+int sq_parse_id(const char *s, sqlite3_int64 *out)
 {
 	if (s == NULL || *s == '\0' || strlen(s) > 18)
 		return -1;
@@ -372,27 +335,39 @@ static int parse_id(const char *s, sqlite3_int64 *out)
 	return 0;
 }
 
-static sqlite3_int64 clamp64(size_t v)
+sqlite3_int64 sq_clamp64(size_t v)
 {
 	return v > (size_t)INT64_MAX ? INT64_MAX : (sqlite3_int64)v;
 }
 
-static char *id_str(sqlite3_int64 v)
+char *sq_id_str(sqlite3_int64 v)
 {
 	return xasprintf("%lld", (long long)v);
 }
 
 /* Runs the prepared statement `id`, which returns no rows. */
-static int run(struct sq *s, enum stmt id, char **cause)
+int sq_run(struct sq *s, enum stmt id, char **cause)
 {
 	int rc = sqlite3_step(s->stmt[id]);
-	done(s->stmt[id]);
+	sq_done(s->stmt[id]);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return stmt_fail(s, id, cause);
+		return sq_stmt_fail(s, id, cause);
 	return STORE_OK;
 }
 
-static int exec(struct sq *s, const char *sql, const char *what, char **cause)
+int sq_count_rows(struct sq *s, enum stmt id, long *count, char **cause)
+{
+	sqlite3_stmt *st = s->stmt[id];
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*count = (long)sqlite3_column_int64(st, 0);
+	sq_done(st);
+	if (rc != SQLITE_ROW)
+		return sq_stmt_fail(s, id, cause);
+	return STORE_OK;
+}
+
+int sq_exec(struct sq *s, const char *sql, const char *what, char **cause)
 {
 	char *err = NULL;
 	if (sqlite3_exec(s->db, sql, NULL, NULL, &err) != SQLITE_OK) {
@@ -403,7 +378,7 @@ static int exec(struct sq *s, const char *sql, const char *what, char **cause)
 	return STORE_OK;
 }
 
-static void rollback(struct sq *s)
+void sq_rollback(struct sq *s)
 {
 	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }
@@ -426,28 +401,28 @@ static int migrate(struct sq *s, char **cause)
 		       STORE_ERROR;
 	if (version == latest)
 		return STORE_OK;
-	if (exec(s, "BEGIN IMMEDIATE", "starting the schema upgrade", cause) < 0)
+	if (sq_exec(s, "BEGIN IMMEDIATE", "starting the schema upgrade", cause) < 0)
 		return STORE_ERROR;
 	/* Re-read under the write lock: another process may have migrated meanwhile. */
 	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &stmt, NULL) != SQLITE_OK) {
-		rollback(s);
+		sq_rollback(s);
 		return fail(s, "reading the schema version", cause);
 	}
 	if (sqlite3_step(stmt) == SQLITE_ROW)
 		version = sqlite3_column_int(stmt, 0);
 	sqlite3_finalize(stmt);
 	for (int v = version; v < latest; v++) {
-		if (exec(s, migrations[v], "upgrading the schema", cause) < 0) {
-			rollback(s);
+		if (sq_exec(s, migrations[v], "upgrading the schema", cause) < 0) {
+			sq_rollback(s);
 			return STORE_ERROR;
 		}
 	}
 	/* PRAGMA takes no bound parameters; the value is our own integer. */
 	char pragma[64];
 	snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", latest);
-	if (exec(s, pragma, "recording the schema version", cause) < 0 ||
-	    exec(s, "COMMIT", "committing the schema upgrade", cause) < 0) {
-		rollback(s);
+	if (sq_exec(s, pragma, "recording the schema version", cause) < 0 ||
+	    sq_exec(s, "COMMIT", "committing the schema upgrade", cause) < 0) {
+		sq_rollback(s);
 		return STORE_ERROR;
 	}
 	return STORE_OK;
@@ -495,9 +470,9 @@ void *store_sqlite_open(const char *path, char **cause)
 	}
 	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(s->db, 1);
-	if (exec(s, "PRAGMA journal_mode = WAL", "switching to WAL", cause) < 0 ||
-	    exec(s, "PRAGMA foreign_keys = ON", "enabling foreign keys", cause) < 0 ||
-	    exec(s, "PRAGMA synchronous = NORMAL", "setting synchronous", cause) < 0 ||
+	if (sq_exec(s, "PRAGMA journal_mode = WAL", "switching to WAL", cause) < 0 ||
+	    sq_exec(s, "PRAGMA foreign_keys = ON", "enabling foreign keys", cause) < 0 ||
+	    sq_exec(s, "PRAGMA synchronous = NORMAL", "setting synchronous", cause) < 0 ||
 	    migrate(s, cause) < 0) {
 		if (cause != NULL) {
 			char *why = *cause;
@@ -529,545 +504,6 @@ static int sq_destroy(void *h, char **cause)
 		free(p);
 	}
 	return STORE_OK;
-}
-
-/* ---- users ---- */
-
-static int sq_user_create(void *h, const char *name, const char *email, const char *hash,
-                          long long now, char **id_out, char **cause)
-{
-	struct sq *s = h;
-	sqlite3_stmt *st = prep(s, ST_USER_INSERT, cause);
-	if (st == NULL)
-		return STORE_ERROR;
-	bind_str(st, 1, name);
-	bind_str(st, 2, email);
-	bind_str(st, 3, hash);
-	sqlite3_bind_int64(st, 4, now);
-	int rc = sqlite3_step(st);
-	done(st);
-	if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
-		return STORE_EXISTS;
-	if (rc != SQLITE_DONE)
-		return stmt_fail(s, ST_USER_INSERT, cause);
-	*id_out = id_str(sqlite3_last_insert_rowid(s->db));
-	return STORE_OK;
-}
-
-static int sq_user_find(void *h, int by_email, const char *key, struct store_user **out,
-                        char **cause)
-{
-	struct sq *s = h;
-	enum stmt id = by_email ? ST_USER_BY_EMAIL : ST_USER_BY_ID;
-	sqlite3_int64 uid = 0;
-	if (!by_email && parse_id(key, &uid) < 0)
-		return ENGINE_NO_ACCOUNT;
-	sqlite3_stmt *st = prep(s, id, cause);
-	if (st == NULL)
-		return STORE_ERROR;
-	if (by_email)
-		bind_str(st, 1, key);
-	else
-		sqlite3_bind_int64(st, 1, uid);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE) {
-		done(st);
-		return ENGINE_NO_ACCOUNT;
-	}
-	if (rc != SQLITE_ROW) {
-		done(st);
-		return stmt_fail(s, id, cause);
-	}
-	struct store_user *u = xcalloc(1, sizeof(*u));
-	u->id = id_str(sqlite3_column_int64(st, 0));
-	u->name = col_str(st, 1);
-	u->email = col_str(st, 2);
-	u->password_hash = col_str(st, 3);
-	u->created_ms = sqlite3_column_int64(st, 4);
-	done(st);
-	*out = u;
-	return STORE_OK;
-}
-
-/* ---- sessions ---- */
-
-static int sq_session_add(void *h, const char *jti, const char *user_id, long long expires,
-                          char **cause)
-{
-	struct sq *s = h;
-	sqlite3_int64 uid;
-	if (parse_id(user_id, &uid) < 0)
-		return ENGINE_NO_ACCOUNT;
-	sqlite3_stmt *st = prep(s, ST_SESSION_INSERT, cause);
-	if (st == NULL)
-		return STORE_ERROR;
-	bind_str(st, 1, jti);
-	sqlite3_bind_int64(st, 2, uid);
-	sqlite3_bind_int64(st, 3, expires);
-	int rc = sqlite3_step(st);
-	done(st);
-	if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
-		return ENGINE_NO_ACCOUNT;
-	if (rc == SQLITE_CONSTRAINT_PRIMARYKEY || rc == SQLITE_CONSTRAINT_UNIQUE)
-		return STORE_EXISTS;
-	if (rc != SQLITE_DONE)
-		return stmt_fail(s, ST_SESSION_INSERT, cause);
-	return STORE_OK;
-}
-
-static int sq_session_get(void *h, const char *jti, struct engine_session *out, char **cause)
-{
-	struct sq *s = h;
-	sqlite3_stmt *st = prep(s, ST_SESSION_GET, cause);
-	if (st == NULL)
-		return STORE_ERROR;
-	bind_str(st, 1, jti);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE) {
-		done(st);
-		return ENGINE_NO_SESSION;
-	}
-	if (rc != SQLITE_ROW) {
-		done(st);
-		return stmt_fail(s, ST_SESSION_GET, cause);
-	}
-	/* A user_id that is not a rowid (a damaged row) is no user at all. */
-	sqlite3_int64 uid = sqlite3_column_int64(st, 0);
-	int uid_ok = sqlite3_column_type(st, 0) == SQLITE_INTEGER && uid > 0;
-	out->user_id = uid_ok ? id_str(uid) : NULL;
-	out->expires_ms = sqlite3_column_int64(st, 1);
-	out->revoked = sqlite3_column_int(st, 2) != 0;
-	done(st);
-	return STORE_OK;
-}
-
-static int sq_session_revoke(void *h, const char *jti, char **cause)
-{
-	struct sq *s = h;
-	sqlite3_stmt *st = prep(s, ST_SESSION_REVOKE, cause);
-	if (st == NULL)
-		return STORE_ERROR;
-	bind_str(st, 1, jti);
-	return run(s, ST_SESSION_REVOKE, cause);
-}
-
-/* ---- login throttling ---- */
-
-static int sq_fail_add(void *h, const char *email, long long at, char **cause)
-{
-	struct sq *s = h;
-	sqlite3_stmt *st = prep(s, ST_FAIL_INSERT, cause);
-	if (st == NULL)
-		return STORE_ERROR;
-	bind_str(st, 1, email);
-	sqlite3_bind_int64(st, 2, at);
-	return run(s, ST_FAIL_INSERT, cause);
-}
-
-static int count_rows(struct sq *s, enum stmt id, long *count, char **cause)
-{
-	sqlite3_stmt *st = s->stmt[id];
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*count = (long)sqlite3_column_int64(st, 0);
-	done(st);
-	if (rc != SQLITE_ROW)
-		return stmt_fail(s, id, cause);
-	return STORE_OK;
-}
-
-static int sq_fail_count(void *h, const char *email, long long since, long *count, char **cause)
-{
-	struct sq *s = h;
-	sqlite3_stmt *st = prep(s, ST_FAIL_COUNT, cause);
-	if (st == NULL)
-		return STORE_ERROR;
-	bind_str(st, 1, email);
-	sqlite3_bind_int64(st, 2, since);
-	return count_rows(s, ST_FAIL_COUNT, count, cause);
-}
-
-static int sq_fail_clear(void *h, const char *email, char **cause)
-{
-	struct sq *s = h;
-	sqlite3_stmt *st = prep(s, ST_FAIL_CLEAR, cause);
-	if (st == NULL)
-		return STORE_ERROR;
-	bind_str(st, 1, email);
-	return run(s, ST_FAIL_CLEAR, cause);
-}
-
-/* ---- conversations ---- */
-
-/* Ids are rowids made by SQLite: new_id is NULL, so `id` is always NULL here. */
-static int sq_conv_create(void *h, const char *user_id, const char *title, const char *model,
-                          const char *system_prompt, const char *id, long long now, char **id_out,
-                          char **cause)
-{
-	struct sq *s = h;
-	sqlite3_int64 uid;
-	if (parse_id(user_id, &uid) < 0)
-		return ENGINE_NO_ACCOUNT;
-	sqlite3_stmt *st = prep(s, ST_CONV_INSERT, cause);
-	if (st == NULL)
-		return STORE_ERROR;
-	sqlite3_bind_int64(st, 1, uid);
-	bind_str(st, 2, title);
-	bind_str(st, 3, model);
-	bind_str(st, 4, system_prompt);
-	sqlite3_bind_int64(st, 5, now);
-	sqlite3_bind_int64(st, 6, now);
-	int rc = sqlite3_step(st);
-	done(st);
-	if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
-		return ENGINE_NO_ACCOUNT;
-	if (rc != SQLITE_DONE)
-		return stmt_fail(s, ST_CONV_INSERT, cause);
-	*id_out = id_str(sqlite3_last_insert_rowid(s->db));
-	return STORE_OK;
-}
-
-static int sq_conv_list(void *h, const char *user_id, size_t offset, size_t limit,
-                        struct store_conv_list *out, char **cause)
-{
-	struct sq *s = h;
-	sqlite3_int64 uid;
-	if (parse_id(user_id, &uid) < 0)
-		return STORE_OK;
-	sqlite3_stmt *st = prep(s, ST_CONV_LIST, cause);
-	if (st == NULL)
-		return STORE_ERROR;
-	sqlite3_bind_int64(st, 1, uid);
-	sqlite3_bind_int64(st, 2, clamp64(limit));
-	sqlite3_bind_int64(st, 3, clamp64(offset));
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		out->items = xrealloc(out->items, (out->n + 1) * sizeof(*out->items));
-		struct store_conv_info *ci = &out->items[out->n++];
-		ci->id = id_str(sqlite3_column_int64(st, 0));
-		ci->title = col_str(st, 1);
-		ci->model = col_str(st, 2);
-		ci->created_ms = sqlite3_column_int64(st, 3);
-		ci->updated_ms = sqlite3_column_int64(st, 4);
-		ci->nmessages = (long)sqlite3_column_int64(st, 5);
-	}
-	done(st);
-	if (rc != SQLITE_DONE)
-		return stmt_fail(s, ST_CONV_LIST, cause);
-	return STORE_OK;
-}
-
-static int sq_conv_get(void *h, const char *user_id, const char *conv_id, struct conv **out,
-                       char **cause)
-{
-	struct sq *s = h;
-	sqlite3_int64 uid, cid;
-	if (parse_id(user_id, &uid) < 0 || parse_id(conv_id, &cid) < 0)
-		return ENGINE_NO_CONV;
-	sqlite3_stmt *st = prep(s, ST_CONV_GET, cause);
-	if (st == NULL)
-		return STORE_ERROR;
-	sqlite3_bind_int64(st, 1, cid);
-	sqlite3_bind_int64(st, 2, uid);
-	int rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		done(st);
-		return rc == SQLITE_DONE ? ENGINE_NO_CONV : stmt_fail(s, ST_CONV_GET, cause);
-	}
-	struct conv *c = conv_new();
-	c->id = id_str(sqlite3_column_int64(st, 0));
-	c->title = col_str(st, 1);
-	c->model = col_str(st, 2);
-	c->system_prompt = col_str(st, 3);
-	c->created_ms = sqlite3_column_int64(st, 4);
-	c->updated_ms = sqlite3_column_int64(st, 5);
-	done(st);
-	*out = c;
-	return STORE_OK;
-}
-
-static int sq_conv_set(void *h, const char *user_id, const char *conv_id, const char *field,
-                       const char *value, char **cause)
-{
-	struct sq *s = h;
-	sqlite3_int64 uid, cid;
-	if (parse_id(user_id, &uid) < 0 || parse_id(conv_id, &cid) < 0)
-		return ENGINE_NO_CONV;
-	enum stmt id = strcmp(field, "title") == 0   ? ST_CONV_SET_TITLE
-	               : strcmp(field, "model") == 0 ? ST_CONV_SET_MODEL
-	                                             : ST_CONV_SET_SYSTEM;
-	sqlite3_stmt *st = prep(s, id, cause);
-	if (st == NULL)
-		return STORE_ERROR;
-	bind_str(st, 1, value);
-	sqlite3_bind_int64(st, 2, cid);
-	sqlite3_bind_int64(st, 3, uid);
-	if (run(s, id, cause) < 0)
-		return STORE_ERROR;
-	return sqlite3_changes(s->db) == 0 ? ENGINE_NO_CONV : STORE_OK;
-}
-
-static int sq_conv_delete(void *h, const char *user_id, const char *conv_id, char **cause)
-{
-	struct sq *s = h;
-	sqlite3_int64 uid, cid;
-	if (parse_id(user_id, &uid) < 0 || parse_id(conv_id, &cid) < 0)
-		return ENGINE_NO_CONV;
-	/* Messages and their images go with it through ON DELETE CASCADE. */
-	sqlite3_stmt *st = prep(s, ST_CONV_DELETE, cause);
-	if (st == NULL)
-		return STORE_ERROR;
-	sqlite3_bind_int64(st, 1, cid);
-	sqlite3_bind_int64(st, 2, uid);
-	if (run(s, ST_CONV_DELETE, cause) < 0)
-		return STORE_ERROR;
-	return sqlite3_changes(s->db) == 0 ? ENGINE_NO_CONV : STORE_OK;
-}
-
-/* ---- messages ---- */
-
-/* 0 when the conversation exists and is the user's, else NOTFOUND or ERROR. */
-static int owns(struct sq *s, sqlite3_int64 uid, sqlite3_int64 cid, char **cause)
-{
-	sqlite3_stmt *st = prep(s, ST_CONV_OWNED, cause);
-	if (st == NULL)
-		return STORE_ERROR;
-	sqlite3_bind_int64(st, 1, cid);
-	sqlite3_bind_int64(st, 2, uid);
-	int rc = sqlite3_step(st);
-	done(st);
-	if (rc == SQLITE_ROW)
-		return STORE_OK;
-	return rc == SQLITE_DONE ? ENGINE_NO_CONV : stmt_fail(s, ST_CONV_OWNED, cause);
-}
-
-static int append_locked(struct sq *s, sqlite3_int64 uid, sqlite3_int64 cid, struct msg *m,
-                         long long now, char **cause)
-{
-	int rc = owns(s, uid, cid, cause);
-	if (rc < 0)
-		return rc;
-	sqlite3_stmt *st = prep(s, ST_MSG_NEXT_SEQ, cause);
-	if (st == NULL)
-		return STORE_ERROR;
-	sqlite3_bind_int64(st, 1, cid);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		done(st);
-		return stmt_fail(s, ST_MSG_NEXT_SEQ, cause);
-	}
-	long seq = (long)sqlite3_column_int64(st, 0);
-	done(st);
-
-	if (m->created_ms == 0)
-		m->created_ms = now;
-	st = prep(s, ST_MSG_INSERT, cause);
-	if (st == NULL)
-		return STORE_ERROR;
-	sqlite3_bind_int64(st, 1, cid);
-	sqlite3_bind_int64(st, 2, uid);
-	sqlite3_bind_int64(st, 3, seq);
-	bind_record(st, ST_MSG_INSERT, 4, m);
-	if (run(s, ST_MSG_INSERT, cause) < 0)
-		return STORE_ERROR;
-	sqlite3_int64 mid = sqlite3_last_insert_rowid(s->db);
-
-	for (size_t i = 0; i < m->nimages; i++) {
-		st = prep(s, ST_IMAGE_INSERT, cause);
-		if (st == NULL)
-			return STORE_ERROR;
-		sqlite3_bind_int64(st, 1, mid);
-		sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
-		bind_record(st, ST_IMAGE_INSERT, 3, &m->images[i]);
-		if (run(s, ST_IMAGE_INSERT, cause) < 0)
-			return STORE_ERROR;
-	}
-
-	st = prep(s, ST_CONV_TOUCH, cause);
-	if (st == NULL)
-		return STORE_ERROR;
-	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_int64(st, 2, cid);
-	if (run(s, ST_CONV_TOUCH, cause) < 0)
-		return STORE_ERROR;
-	free(m->id);
-	m->id = id_str(mid);
-	m->seq = seq;
-	return STORE_OK;
-}
-
-static int sq_msg_append(void *h, const char *user_id, const char *conv_id, struct msg *m,
-                         const char *id, long long now, char **cause)
-{
-	struct sq *s = h;
-	sqlite3_int64 uid, cid;
-	if (parse_id(user_id, &uid) < 0 || parse_id(conv_id, &cid) < 0)
-		return ENGINE_NO_CONV;
-	/* IMMEDIATE takes the write lock before reading MAX(seq), so two processes
-	 * cannot both pick the same next seq. */
-	if (exec(s, "BEGIN IMMEDIATE", "starting to store a message", cause) < 0)
-		return STORE_ERROR;
-	int rc = append_locked(s, uid, cid, m, now, cause);
-	if (rc == 0 && exec(s, "COMMIT", "committing a message", cause) < 0)
-		rc = STORE_ERROR;
-	if (rc < 0)
-		rollback(s);
-	return rc;
-}
-
-static int sq_msg_update(void *h, const char *user_id, const char *conv_id, const struct msg *m,
-                         char **cause)
-{
-	struct sq *s = h;
-	sqlite3_int64 uid, cid, mid;
-	if (parse_id(user_id, &uid) < 0 || parse_id(conv_id, &cid) < 0)
-		return ENGINE_NO_CONV;
-	if (parse_id(m->id, &mid) < 0)
-		return ENGINE_NO_MSG;
-	sqlite3_stmt *st = prep(s, ST_MSG_UPDATE, cause);
-	if (st == NULL)
-		return STORE_ERROR;
-	int i = bind_record(st, ST_MSG_UPDATE, 1, m);
-	sqlite3_bind_int64(st, i, mid);
-	sqlite3_bind_int64(st, i + 1, cid);
-	sqlite3_bind_int64(st, i + 2, uid);
-	if (run(s, ST_MSG_UPDATE, cause) < 0)
-		return STORE_ERROR;
-	if (sqlite3_changes(s->db) == 0) {
-		int rc = owns(s, uid, cid, cause);
-		return rc < 0 ? rc : ENGINE_NO_MSG;
-	}
-	return STORE_OK;
-}
-
-static int sq_msg_feedback(void *h, const char *user_id, const char *conv_id, const char *msg_id,
-                           int feedback, char **cause)
-{
-	struct sq *s = h;
-	sqlite3_int64 uid, cid, mid;
-	if (parse_id(user_id, &uid) < 0 || parse_id(conv_id, &cid) < 0)
-		return ENGINE_NO_CONV;
-	if (parse_id(msg_id, &mid) < 0)
-		return ENGINE_NO_MSG;
-	sqlite3_stmt *st = prep(s, ST_MSG_FEEDBACK, cause);
-	if (st == NULL)
-		return STORE_ERROR;
-	sqlite3_bind_int(st, 1, feedback);
-	sqlite3_bind_int64(st, 2, mid);
-	sqlite3_bind_int64(st, 3, cid);
-	sqlite3_bind_int64(st, 4, uid);
-	if (run(s, ST_MSG_FEEDBACK, cause) < 0)
-		return STORE_ERROR;
-	if (sqlite3_changes(s->db) == 0) {
-		int rc = owns(s, uid, cid, cause);
-		return rc < 0 ? rc : ENGINE_NO_MSG;
-	}
-	return STORE_OK;
-}
-
-static int load_images(struct sq *s, sqlite3_int64 mid, struct msg *m, char **cause)
-{
-	sqlite3_stmt *st = prep(s, ST_IMAGE_LIST, cause);
-	if (st == NULL)
-		return STORE_ERROR;
-	sqlite3_bind_int64(st, 1, mid);
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		read_record(st, ST_IMAGE_LIST, 0, rec_add_image(m));
-	}
-	done(st);
-	if (rc != SQLITE_DONE)
-		return stmt_fail(s, ST_IMAGE_LIST, cause);
-	return STORE_OK;
-}
-
-static int sq_msg_page(void *h, const char *user_id, const char *conv_id, long before_seq,
-                       size_t limit, struct store_msgs *out, char **cause)
-{
-	struct sq *s = h;
-	sqlite3_int64 uid, cid;
-	if (parse_id(user_id, &uid) < 0 || parse_id(conv_id, &cid) < 0)
-		return ENGINE_NO_CONV;
-	/* One read transaction, so the page is one consistent snapshot. */
-	if (exec(s, "BEGIN", "starting to read messages", cause) < 0)
-		return STORE_ERROR;
-	int rc = owns(s, uid, cid, cause);
-	if (rc < 0 || limit == 0)
-		goto out;
-	sqlite3_stmt *st = prep(s, ST_MSG_PAGE, cause);
-	if (st == NULL) {
-		rc = STORE_ERROR;
-		goto out;
-	}
-	sqlite3_bind_int64(st, 1, cid);
-	sqlite3_bind_int64(st, 2, before_seq > 0 ? before_seq : INT64_MAX);
-	sqlite3_bind_int64(st, 3, clamp64(limit));
-	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		struct msg *m = msg_new(ROLE_MODEL, NULL);
-		m->id = id_str(sqlite3_column_int64(st, 0));
-		m->seq = (long)sqlite3_column_int64(st, 1);
-		read_record(st, ST_MSG_PAGE, 2, m);
-		store_msgs_push(out, m);
-	}
-	done(st);
-	if (step != SQLITE_DONE) {
-		rc = stmt_fail(s, ST_MSG_PAGE, cause);
-		goto out;
-	}
-	/* Read newest first to use the index from the end; hand back oldest first. */
-	for (size_t i = 0; i < out->n / 2; i++) {
-		struct msg *tmp = out->items[i];
-		out->items[i] = out->items[out->n - 1 - i];
-		out->items[out->n - 1 - i] = tmp;
-	}
-	for (size_t i = 0; i < out->n && rc == 0; i++) {
-		sqlite3_int64 mid;
-		parse_id(out->items[i]->id, &mid);
-		rc = load_images(s, mid, out->items[i], cause);
-	}
-out:
-	sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
-	return rc;
-}
-
-/* ---- usage ---- */
-
-static int sq_usage_add(void *h, const char *user_id, const char *model, long long at,
-                        const char *id, char **cause)
-{
-	struct sq *s = h;
-	sqlite3_int64 uid;
-	if (parse_id(user_id, &uid) < 0)
-		return ENGINE_NO_ACCOUNT;
-	sqlite3_stmt *st = prep(s, ST_USAGE_INSERT, cause);
-	if (st == NULL)
-		return STORE_ERROR;
-	sqlite3_bind_int64(st, 1, uid);
-	bind_str(st, 2, model);
-	sqlite3_bind_int64(st, 3, at);
-	int rc = sqlite3_step(st);
-	done(st);
-	if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
-		return ENGINE_NO_ACCOUNT;
-	if (rc != SQLITE_DONE)
-		return stmt_fail(s, ST_USAGE_INSERT, cause);
-	return STORE_OK;
-}
-
-static int sq_usage_count(void *h, const char *user_id, const char *model, long long since,
-                          long *count, char **cause)
-{
-	struct sq *s = h;
-	sqlite3_int64 uid;
-	if (parse_id(user_id, &uid) < 0)
-		return STORE_OK;
-	sqlite3_stmt *st = prep(s, ST_USAGE_COUNT, cause);
-	if (st == NULL)
-		return STORE_ERROR;
-	sqlite3_bind_int64(st, 1, uid);
-	bind_str(st, 2, model);
-	sqlite3_bind_int64(st, 3, since);
-	return count_rows(s, ST_USAGE_COUNT, count, cause);
 }
 
 const struct store_engine store_sqlite_engine = {

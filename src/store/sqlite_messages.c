@@ -1,0 +1,216 @@
+/*
+ * sqlite_messages.c: the SQLite engine's messages and their images:
+ * append (numbered under the write lock), rewrite, feedback, and read a
+ * page. The statements are named in sqlite.h and written in sqlite.c.
+ * Each checks first that the conversation is the caller's.
+ */
+#include <stdint.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+
+#include "sqlite.h"
+#include "jarvis/util.h"
+
+/* 0 when the conversation exists and is the user's, else NOTFOUND or ERROR. */
+static int owns(struct sq *s, sqlite3_int64 uid, sqlite3_int64 cid, char **cause)
+{
+	sqlite3_stmt *st = sq_prep(s, ST_CONV_OWNED, cause);
+	if (st == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(st, 1, cid);
+	sqlite3_bind_int64(st, 2, uid);
+	int rc = sqlite3_step(st);
+	sq_done(st);
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	return rc == SQLITE_DONE ? ENGINE_NO_CONV : sq_stmt_fail(s, ST_CONV_OWNED, cause);
+}
+
+static int append_locked(struct sq *s, sqlite3_int64 uid, sqlite3_int64 cid, struct msg *m,
+                         long long now, char **cause)
+{
+	int rc = owns(s, uid, cid, cause);
+	if (rc < 0)
+		return rc;
+	sqlite3_stmt *st = sq_prep(s, ST_MSG_NEXT_SEQ, cause);
+	if (st == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(st, 1, cid);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sq_done(st);
+		return sq_stmt_fail(s, ST_MSG_NEXT_SEQ, cause);
+	}
+	long seq = (long)sqlite3_column_int64(st, 0);
+	sq_done(st);
+
+	if (m->created_ms == 0)
+		m->created_ms = now;
+	st = sq_prep(s, ST_MSG_INSERT, cause);
+	if (st == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(st, 1, cid);
+	sqlite3_bind_int64(st, 2, uid);
+	sqlite3_bind_int64(st, 3, seq);
+	sq_bind_record(st, ST_MSG_INSERT, 4, m);
+	if (sq_run(s, ST_MSG_INSERT, cause) < 0)
+		return STORE_ERROR;
+	sqlite3_int64 mid = sqlite3_last_insert_rowid(s->db);
+
+	for (size_t i = 0; i < m->nimages; i++) {
+		st = sq_prep(s, ST_IMAGE_INSERT, cause);
+		if (st == NULL)
+			return STORE_ERROR;
+		sqlite3_bind_int64(st, 1, mid);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
+		sq_bind_record(st, ST_IMAGE_INSERT, 3, &m->images[i]);
+		if (sq_run(s, ST_IMAGE_INSERT, cause) < 0)
+			return STORE_ERROR;
+	}
+
+	st = sq_prep(s, ST_CONV_TOUCH, cause);
+	if (st == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, cid);
+	if (sq_run(s, ST_CONV_TOUCH, cause) < 0)
+		return STORE_ERROR;
+	free(m->id);
+	m->id = sq_id_str(mid);
+	m->seq = seq;
+	return STORE_OK;
+}
+
+int sq_msg_append(void *h, const char *user_id, const char *conv_id, struct msg *m, const char *id,
+                  long long now, char **cause)
+{
+	struct sq *s = h;
+	sqlite3_int64 uid, cid;
+	if (sq_parse_id(user_id, &uid) < 0 || sq_parse_id(conv_id, &cid) < 0)
+		return ENGINE_NO_CONV;
+	/* IMMEDIATE takes the write lock before reading MAX(seq), so two processes
+	 * cannot both pick the same next seq. */
+	if (sq_exec(s, "BEGIN IMMEDIATE", "starting to store a message", cause) < 0)
+		return STORE_ERROR;
+	int rc = append_locked(s, uid, cid, m, now, cause);
+	if (rc == 0 && sq_exec(s, "COMMIT", "committing a message", cause) < 0)
+		rc = STORE_ERROR;
+	if (rc < 0)
+		sq_rollback(s);
+	return rc;
+}
+
+int sq_msg_update(void *h, const char *user_id, const char *conv_id, const struct msg *m,
+                  char **cause)
+{
+	struct sq *s = h;
+	sqlite3_int64 uid, cid, mid;
+	if (sq_parse_id(user_id, &uid) < 0 || sq_parse_id(conv_id, &cid) < 0)
+		return ENGINE_NO_CONV;
+	if (sq_parse_id(m->id, &mid) < 0)
+		return ENGINE_NO_MSG;
+	sqlite3_stmt *st = sq_prep(s, ST_MSG_UPDATE, cause);
+	if (st == NULL)
+		return STORE_ERROR;
+	int i = sq_bind_record(st, ST_MSG_UPDATE, 1, m);
+	sqlite3_bind_int64(st, i, mid);
+	sqlite3_bind_int64(st, i + 1, cid);
+	sqlite3_bind_int64(st, i + 2, uid);
+	if (sq_run(s, ST_MSG_UPDATE, cause) < 0)
+		return STORE_ERROR;
+	if (sqlite3_changes(s->db) == 0) {
+		int rc = owns(s, uid, cid, cause);
+		return rc < 0 ? rc : ENGINE_NO_MSG;
+	}
+	return STORE_OK;
+}
+
+int sq_msg_feedback(void *h, const char *user_id, const char *conv_id, const char *msg_id,
+                    int feedback, char **cause)
+{
+	struct sq *s = h;
+	sqlite3_int64 uid, cid, mid;
+	if (sq_parse_id(user_id, &uid) < 0 || sq_parse_id(conv_id, &cid) < 0)
+		return ENGINE_NO_CONV;
+	if (sq_parse_id(msg_id, &mid) < 0)
+		return ENGINE_NO_MSG;
+	sqlite3_stmt *st = sq_prep(s, ST_MSG_FEEDBACK, cause);
+	if (st == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int(st, 1, feedback);
+	sqlite3_bind_int64(st, 2, mid);
+	sqlite3_bind_int64(st, 3, cid);
+	sqlite3_bind_int64(st, 4, uid);
+	if (sq_run(s, ST_MSG_FEEDBACK, cause) < 0)
+		return STORE_ERROR;
+	if (sqlite3_changes(s->db) == 0) {
+		int rc = owns(s, uid, cid, cause);
+		return rc < 0 ? rc : ENGINE_NO_MSG;
+	}
+	return STORE_OK;
+}
+
+static int load_images(struct sq *s, sqlite3_int64 mid, struct msg *m, char **cause)
+{
+	sqlite3_stmt *st = sq_prep(s, ST_IMAGE_LIST, cause);
+	if (st == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(st, 1, mid);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		sq_read_record(st, ST_IMAGE_LIST, 0, rec_add_image(m));
+	}
+	sq_done(st);
+	if (rc != SQLITE_DONE)
+		return sq_stmt_fail(s, ST_IMAGE_LIST, cause);
+	return STORE_OK;
+}
+
+int sq_msg_page(void *h, const char *user_id, const char *conv_id, long before_seq, size_t limit,
+                struct store_msgs *out, char **cause)
+{
+	struct sq *s = h;
+	sqlite3_int64 uid, cid;
+	if (sq_parse_id(user_id, &uid) < 0 || sq_parse_id(conv_id, &cid) < 0)
+		return ENGINE_NO_CONV;
+	/* One read transaction, so the page is one consistent snapshot. */
+	if (sq_exec(s, "BEGIN", "starting to read messages", cause) < 0)
+		return STORE_ERROR;
+	int rc = owns(s, uid, cid, cause);
+	if (rc < 0 || limit == 0)
+		goto out;
+	sqlite3_stmt *st = sq_prep(s, ST_MSG_PAGE, cause);
+	if (st == NULL) {
+		rc = STORE_ERROR;
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, cid);
+	sqlite3_bind_int64(st, 2, before_seq > 0 ? before_seq : INT64_MAX);
+	sqlite3_bind_int64(st, 3, sq_clamp64(limit));
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct msg *m = msg_new(ROLE_MODEL, NULL);
+		m->id = sq_id_str(sqlite3_column_int64(st, 0));
+		m->seq = (long)sqlite3_column_int64(st, 1);
+		sq_read_record(st, ST_MSG_PAGE, 2, m);
+		store_msgs_push(out, m);
+	}
+	sq_done(st);
+	if (step != SQLITE_DONE) {
+		rc = sq_stmt_fail(s, ST_MSG_PAGE, cause);
+		goto out;
+	}
+	/* Read newest first to use the index from the end; hand back oldest first. */
+	for (size_t i = 0; i < out->n / 2; i++) {
+		struct msg *tmp = out->items[i];
+		out->items[i] = out->items[out->n - 1 - i];
+		out->items[out->n - 1 - i] = tmp;
+	}
+	for (size_t i = 0; i < out->n && rc == 0; i++) {
+		sqlite3_int64 mid;
+		sq_parse_id(out->items[i]->id, &mid);
+		rc = load_images(s, mid, out->items[i], cause);
+	}
+out:
+	sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+	return rc;
+}
