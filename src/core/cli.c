@@ -239,14 +239,97 @@ static int check_fit(const struct cli *out, char **cause)
 	return 0;
 }
 
+/* What cli_parse gathers besides struct cli while it reads the options. */
+struct parsing {
+	char **words; /* the operands, in order */
+	size_t nwords;
+	bool help, version;
+	char *conflict; /* two modes: reported unless --help or --version came */
+};
+
+/* Takes one option c that getopt_long returned (arg: the word it read); -1 with cause. */
+static int take_option(int c, const char *arg, struct cli *out, struct parsing *p, char **cause)
+{
+	switch (c) {
+	case 1:
+		p->words[p->nwords++] = optarg;
+		break;
+	case 'm':
+		set_string(&out->model, optarg);
+		break;
+	case 'c':
+		set_string(&out->config_path, optarg);
+		break;
+	case 'a':
+		out->attach = xrealloc(out->attach, (out->nattach + 1) * sizeof(char *));
+		out->attach[out->nattach++] = xstrdup(optarg);
+		break;
+	case 'C':
+		set_string(&out->conversation, optarg);
+		break;
+	case OPT_STORE:
+		set_string(&out->store_uri, optarg);
+		break;
+	case OPT_NO_SAVE:
+		out->no_save = true;
+		break;
+	case OPT_PASSWORD_STDIN:
+		out->password_stdin = true;
+		break;
+	case OPT_OUTPUT_FORMAT:
+		if (parse_output(optarg, &out->output) == -1)
+			return set_cause(
+			    cause, "--output-format takes text, json or stream-json, not '%s'",
+			    optarg);
+		out->output_given = true;
+		break;
+	case 'V':
+		p->version = true;
+		break;
+	case 'h':
+		p->help = true;
+		break;
+	case 'p':
+		if (set_mode(out, CLI_PROMPT, &p->conflict) == 0)
+			out->prompt = xstrdup(optarg);
+		break;
+	case OPT_LIST_MODELS:
+		set_mode(out, CLI_LIST_MODELS, &p->conflict);
+		break;
+	case OPT_SIGNUP:
+		if (set_mode(out, CLI_SIGNUP, &p->conflict) == 0)
+			out->signup_name = xstrdup(optarg);
+		break;
+	case OPT_LOGIN:
+		if (set_mode(out, CLI_LOGIN, &p->conflict) == 0)
+			out->login_email = xstrdup(optarg);
+		break;
+	case OPT_LOGOUT:
+		set_mode(out, CLI_LOGOUT, &p->conflict);
+		break;
+	case OPT_CONVS:
+		set_mode(out, CLI_CONVS, &p->conflict);
+		break;
+	case OPT_EXPORT:
+		if (set_mode(out, CLI_EXPORT, &p->conflict) == 0)
+			out->export_id = xstrdup(optarg);
+		break;
+	case OPT_COMPLETIONS:
+		if (set_mode(out, CLI_COMPLETIONS, &p->conflict) == 0)
+			out->completions_shell = xstrdup(optarg);
+		break;
+	case ':':
+		return missing_argument(optopt, arg, cause);
+	default:
+		return bad_option(optopt, arg, cause);
+	}
+	return 0;
+}
+
 int cli_parse(int argc, char **argv, struct cli *out, char **cause)
 {
 	memset(out, 0, sizeof(*out));
-	char **words = xcalloc((size_t)argc + 1, sizeof(*words));
-	size_t nwords = 0;
-	bool help = false, version = false;
-	char *conflict = NULL; /* two modes: reported unless --help or --version came */
-	int rc = 0;
+	struct parsing p = {.words = xcalloc((size_t)argc + 1, sizeof(char *))};
 
 	build_long_options();
 	optind = 0; /* glibc: start afresh, so cli_parse may run more than once */
@@ -258,110 +341,33 @@ int cli_parse(int argc, char **argv, struct cli *out, char **cause)
 			break;
 		/* The word getopt just looked at, for messages. */
 		const char *arg = prev < argc ? argv[prev] : NULL;
-		switch (c) {
-		case 1:
-			words[nwords++] = optarg;
-			break;
-		case 'm':
-			set_string(&out->model, optarg);
-			break;
-		case 'c':
-			set_string(&out->config_path, optarg);
-			break;
-		case 'a':
-			out->attach = xrealloc(out->attach, (out->nattach + 1) * sizeof(char *));
-			out->attach[out->nattach++] = xstrdup(optarg);
-			break;
-		case 'C':
-			set_string(&out->conversation, optarg);
-			break;
-		case OPT_STORE:
-			set_string(&out->store_uri, optarg);
-			break;
-		case OPT_NO_SAVE:
-			out->no_save = true;
-			break;
-		case OPT_PASSWORD_STDIN:
-			out->password_stdin = true;
-			break;
-		case OPT_OUTPUT_FORMAT:
-			if (parse_output(optarg, &out->output) == -1)
-				rc = set_cause(
-				    cause,
-				    "--output-format takes text, json or stream-json, not "
-				    "'%s'",
-				    optarg);
-			out->output_given = true;
-			break;
-		case 'V':
-			version = true;
-			break;
-		case 'h':
-			help = true;
-			break;
-		case 'p':
-			if (set_mode(out, CLI_PROMPT, &conflict) == 0)
-				out->prompt = xstrdup(optarg);
-			break;
-		case OPT_LIST_MODELS:
-			set_mode(out, CLI_LIST_MODELS, &conflict);
-			break;
-		case OPT_SIGNUP:
-			if (set_mode(out, CLI_SIGNUP, &conflict) == 0)
-				out->signup_name = xstrdup(optarg);
-			break;
-		case OPT_LOGIN:
-			if (set_mode(out, CLI_LOGIN, &conflict) == 0)
-				out->login_email = xstrdup(optarg);
-			break;
-		case OPT_LOGOUT:
-			set_mode(out, CLI_LOGOUT, &conflict);
-			break;
-		case OPT_CONVS:
-			set_mode(out, CLI_CONVS, &conflict);
-			break;
-		case OPT_EXPORT:
-			if (set_mode(out, CLI_EXPORT, &conflict) == 0)
-				out->export_id = xstrdup(optarg);
-			break;
-		case OPT_COMPLETIONS:
-			if (set_mode(out, CLI_COMPLETIONS, &conflict) == 0)
-				out->completions_shell = xstrdup(optarg);
-			break;
-		case ':':
-			rc = missing_argument(optopt, arg, cause);
-			break;
-		default:
-			rc = bad_option(optopt, arg, cause);
-			break;
-		}
-		if (rc < 0)
+		if (take_option(c, arg, out, &p, cause) < 0)
 			goto fail;
 	}
 	/* After "--" getopt stops; the rest are words too. */
 	while (optind < argc)
-		words[nwords++] = argv[optind++];
+		p.words[p.nwords++] = argv[optind++];
 
-	if (help || version) {
+	if (p.help || p.version) {
 		/* --help and --version win over everything else, as is usual. */
 		cli_release(out);
-		out->mode = help ? CLI_HELP : CLI_VERSION;
-		free(conflict);
-		free(words);
+		out->mode = p.help ? CLI_HELP : CLI_VERSION;
+		free(p.conflict);
+		free(p.words);
 		return 0;
 	}
-	if (conflict != NULL) {
-		set_cause(cause, "%s", conflict);
+	if (p.conflict != NULL) {
+		set_cause(cause, "%s", p.conflict);
 		goto fail;
 	}
-	if (take_operands(out, words, nwords, cause) < 0 || check_fit(out, cause) < 0)
+	if (take_operands(out, p.words, p.nwords, cause) < 0 || check_fit(out, cause) < 0)
 		goto fail;
-	free(words);
+	free(p.words);
 	return 0;
 
 fail:
-	free(conflict);
-	free(words);
+	free(p.conflict);
+	free(p.words);
 	cli_release(out);
 	return -1;
 }
