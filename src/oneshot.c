@@ -489,6 +489,17 @@ static int open_conv(const struct cli *cli, struct profile *p, struct oneshot *o
 	return EXIT_OK;
 }
 
+/* Says once that the exchange went to a new conversation (the old one was deleted meanwhile). */
+static void say_if_recreated(struct oneshot *o)
+{
+	if (!o->x.recreated)
+		return;
+	o->x.recreated = false;
+	fputs(
+	    "jarvis: the conversation was deleted meanwhile; this exchange is kept in a new one\n",
+	    stderr);
+}
+
 /*
  * Stores the question (and the conversation when new), then the answer as
  * interrupted, and counts the request; called before the request goes out.
@@ -505,10 +516,7 @@ static void save_start(struct oneshot *o, struct msg *q, const char *model,
 		store_failed(o, cause);
 		cause = NULL;
 	}
-	if (o->x.recreated)
-		fputs("jarvis: the conversation was deleted meanwhile; this exchange is kept in "
-		      "a new one\n",
-		      stderr);
+	say_if_recreated(o);
 	if (exchange_start_answer(&o->x, &o->quota, o->answer, &cause) < 0) {
 		store_failed(o, cause);
 		return;
@@ -525,6 +533,7 @@ static void save_answer_end(struct oneshot *o)
 	char *cause = NULL;
 	if (exchange_finish(&o->x, o->answer, &cause) < 0)
 		store_failed(o, cause);
+	say_if_recreated(o);
 }
 
 /* Streams the answer to stdout, storing it as it comes; sets o->status. */

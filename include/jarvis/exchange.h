@@ -13,8 +13,9 @@
  *   4. exchange_finish: its final status, finish reason and usage.
  *
  * The store calls block: -p makes them between loop rounds, the chat on
- * its worker thread. A conversation deleted meanwhile (another window)
- * never costs the exchange: it goes to a new conversation and
+ * its worker thread. A conversation deleted meanwhile (another window),
+ * before the answer is stored or while it streams, never costs the
+ * exchange: the question and the answer go to a new conversation and
  * x->recreated says so.
  */
 #ifndef JARVIS_EXCHANGE_H
@@ -41,6 +42,10 @@ struct exchange {
 	char *conv_id;   /* the stored conversation; NULL until created */
 	char *answer_id; /* the stored answer being streamed */
 	bool recreated;  /* conv_id was gone: a new conversation holds the exchange */
+	/* The question stored last and what its conversation was made with, to
+	 * store them again should the conversation vanish before the answer ends. */
+	struct msg *question;
+	char *title, *model, *system_prompt;
 };
 
 /* What a conversation the exchange creates is made with (all may be NULL). */
@@ -83,9 +88,13 @@ int exchange_save_question(struct exchange *x, const struct exchange_conv *meta,
  */
 int exchange_start_answer(struct exchange *x, const struct quota_source *src, struct msg *answer,
                           char **cause);
-/* Rewrites the stored answer (a streaming one is stored as interrupted). */
-int exchange_checkpoint(struct exchange *x, const struct msg *answer, char **cause);
-/* The final state of the answer. */
-int exchange_finish(struct exchange *x, const struct msg *answer, char **cause);
+/*
+ * Rewrites the stored answer (a streaming one is stored as interrupted).
+ * When its conversation was deleted meanwhile, the question and the answer
+ * are stored in a new one (answer->id then changes).
+ */
+int exchange_checkpoint(struct exchange *x, struct msg *answer, char **cause);
+/* The final state of the answer, as exchange_checkpoint stores it. */
+int exchange_finish(struct exchange *x, struct msg *answer, char **cause);
 
 #endif

@@ -4,7 +4,7 @@
  * What it must not do: send anything (the caller starts the request once
  * the question is stored), touch the screen or stdout, or lose an
  * exchange because its conversation vanished: STORE_NOTFOUND on an append
- * makes a new conversation.
+ * or an update makes a new conversation, which gets the question again.
  */
 #include "jarvis/exchange.h"
 
@@ -24,8 +24,21 @@ void exchange_init(struct exchange *x, struct store *st, const char *user_id, co
 	x->conv_id = conv_id ? xstrdup(conv_id) : NULL;
 }
 
+/* Forgets the question kept for a re-creation (its answer is done, or another conversation is on).
+ */
+static void forget_question(struct exchange *x)
+{
+	msg_free(x->question);
+	free(x->title);
+	free(x->model);
+	free(x->system_prompt);
+	x->question = NULL;
+	x->title = x->model = x->system_prompt = NULL;
+}
+
 void exchange_clear(struct exchange *x)
 {
+	forget_question(x);
 	free(x->user_id);
 	free(x->conv_id);
 	free(x->answer_id);
@@ -34,6 +47,7 @@ void exchange_clear(struct exchange *x)
 
 void exchange_set_conv(struct exchange *x, const char *conv_id)
 {
+	forget_question(x);
 	free(x->conv_id);
 	x->conv_id = conv_id ? xstrdup(conv_id) : NULL;
 	free(x->answer_id);
@@ -94,7 +108,40 @@ const char *exchange_conv(struct exchange *x, const struct exchange_conv *meta,
 	return rc < 0 ? NULL : x->conv_id;
 }
 
-/* Appends m; a conversation deleted meanwhile is made again, and x->recreated says so. */
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+/*
+ * The conversation was deleted elsewhere: a new one, made as the old one
+ * was, holds the exchange from its question on (stored again when m is
+ * not that question). x->recreated says so.
+ */
+static int recreate(struct exchange *x, const struct exchange_conv *meta, const struct msg *m,
+                    char **cause)
+{
+	free(x->conv_id);
+	x->conv_id = NULL;
+	free(x->answer_id);
+	x->answer_id = NULL;
+	x->recreated = true;
+	struct exchange_conv again = {x->title, x->model, x->system_prompt};
+	bool have_question = x->question != NULL && x->question != m;
+	if (exchange_conv(x, have_question ? &again : meta, have_question ? x->question : m,
+	                  cause) == NULL)
+		return -1;
+	if (!have_question)
+		return 0;
+	struct msg *q = msg_clone(x->question);
+	free(q->id);
+	q->id = NULL;
+	int rc = store_msg_append(x->st, x->user_id, x->conv_id, q, cause) < 0 ? -1 : 0;
+	msg_free(q);
+	return rc;
+}
+
+/* Appends m; a conversation deleted meanwhile is made again (see recreate). */
 static int append(struct exchange *x, const struct exchange_conv *meta, struct msg *m, char **cause)
 {
 	if (exchange_conv(x, meta, m, cause) == NULL)
@@ -109,9 +156,7 @@ static int append(struct exchange *x, const struct exchange_conv *meta, struct m
 		return rc < 0 ? -1 : 0;
 	}
 	free(why);
-	exchange_set_conv(x, NULL);
-	x->recreated = true;
-	if (exchange_conv(x, meta, m, cause) == NULL)
+	if (recreate(x, meta, m, cause) < 0)
 		return -1;
 	return store_msg_append(x->st, x->user_id, x->conv_id, m, cause) < 0 ? -1 : 0;
 }
@@ -121,7 +166,14 @@ int exchange_save_question(struct exchange *x, const struct exchange_conv *meta,
 {
 	if (x->st == NULL)
 		return 0;
-	return append(x, meta, q, cause);
+	forget_question(x);
+	if (append(x, meta, q, cause) < 0)
+		return -1;
+	x->question = msg_clone(q);
+	x->title = dup_or_null(meta->title);
+	x->model = dup_or_null(meta->model);
+	x->system_prompt = dup_or_null(meta->system_prompt);
+	return 0;
 }
 
 int exchange_start_answer(struct exchange *x, const struct quota_source *src, struct msg *answer,
@@ -155,7 +207,7 @@ int exchange_start_answer(struct exchange *x, const struct quota_source *src, st
 	return rc;
 }
 
-static int update(struct exchange *x, const struct msg *answer, bool final, char **cause)
+static int update(struct exchange *x, struct msg *answer, bool final, char **cause)
 {
 	if (x->st == NULL || x->answer_id == NULL || x->conv_id == NULL)
 		return 0;
@@ -164,20 +216,43 @@ static int update(struct exchange *x, const struct msg *answer, bool final, char
 	copy->id = xstrdup(x->answer_id);
 	if (!final && copy->status == MSG_STREAMING)
 		copy->status = MSG_INTERRUPTED;
-	int rc = store_msg_update(x->st, x->user_id, x->conv_id, copy, cause) < 0 ? -1 : 0;
+	char *why = NULL;
+	int rc = store_msg_update(x->st, x->user_id, x->conv_id, copy, &why);
+	if (rc == STORE_NOTFOUND) {
+		/* Deleted elsewhere while it streamed: question and answer go on in a new one. */
+		free(why);
+		why = NULL;
+		struct exchange_conv meta = {.model = answer->model};
+		free(copy->id);
+		copy->id = NULL;
+		rc = recreate(x, &meta, copy, &why);
+		if (rc == 0)
+			rc = store_msg_append(x->st, x->user_id, x->conv_id, copy, &why);
+		if (rc == 0) {
+			x->answer_id = xstrdup(copy->id);
+			free(answer->id);
+			answer->id = xstrdup(copy->id);
+			answer->seq = copy->seq;
+		}
+	}
+	if (rc < 0 && cause != NULL)
+		*cause = why;
+	else
+		free(why);
 	msg_free(copy);
-	return rc;
+	return rc < 0 ? -1 : 0;
 }
 
-int exchange_checkpoint(struct exchange *x, const struct msg *answer, char **cause)
+int exchange_checkpoint(struct exchange *x, struct msg *answer, char **cause)
 {
 	return update(x, answer, false, cause);
 }
 
-int exchange_finish(struct exchange *x, const struct msg *answer, char **cause)
+int exchange_finish(struct exchange *x, struct msg *answer, char **cause)
 {
 	int rc = update(x, answer, true, cause);
 	free(x->answer_id);
 	x->answer_id = NULL;
+	forget_question(x);
 	return rc;
 }

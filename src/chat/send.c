@@ -254,16 +254,33 @@ static void update_work(struct job *j)
 	struct backend *be = &j->ch->be;
 	if (job_store(j) == NULL || be->conv_serial != j->serial)
 		return;
+	be->x.recreated = false;
 	int rc = a->final ? exchange_finish(&be->x, a->msgs.copies[0], &j->cause)
 	                  : exchange_checkpoint(&be->x, a->msgs.copies[0], &j->cause);
 	if (rc < 0)
 		j->rc = -1;
+	a->recreated = be->x.recreated;
+	if (a->recreated && be->x.conv_id != NULL)
+		a->conv_id = xstrdup(be->x.conv_id);
 }
 
 static void update_done(struct job *j)
 {
-	if (j->rc < 0)
+	struct job_answer *a = &j->u.answer;
+	if (j->rc < 0) {
 		store_failed(j->ch, j);
+		return;
+	}
+	if (a->recreated) {
+		/* Deleted elsewhere while the answer streamed: both are in a new one. */
+		take_conv_id(j->ch, j, &a->meta, a->conv_id, true);
+		struct msg *m = a->msgs.targets[0];
+		if (job_targets_alive(j) && a->msgs.copies[0]->id != NULL) {
+			free(m->id);
+			m->id = xstrdup(a->msgs.copies[0]->id);
+			m->seq = a->msgs.copies[0]->seq;
+		}
+	}
 }
 
 static const struct job_kind JOB_UPDATE = {"update", true, update_work, update_done,

@@ -416,6 +416,39 @@ START_TEST(deleted_elsewhere_keeps_the_exchange)
 }
 END_TEST
 
+/* Issue 9, bug 6: deleted elsewhere while the answer streams, question and answer go on. */
+START_TEST(deleted_while_streaming_keeps_the_exchange)
+{
+	sign_up();
+	send_ok("first");
+	char *old = strdup(chat_conv(ch)->id);
+	ck_assert_int_eq(chat_send(ch, "second", NULL), 0);
+	/* The question, then the answer stored as interrupted; the stream is not read yet. */
+	ck_assert(worker_step(w));
+	ck_assert(worker_step(w));
+	struct store *st = open_store();
+	char *uid = user_id(st);
+	ck_assert_int_eq(store_conv_delete(st, uid, old, NULL), 0);
+	settle();
+	ck_assert(has_notice("deleted elsewhere"));
+	ck_assert_ptr_null(strstr(chat_error(ch) ? chat_error(ch) : "", "not saved"));
+	const char *now = chat_conv(ch)->id;
+	ck_assert_ptr_nonnull(now);
+	struct store_msgs v = {0};
+	ck_assert_int_eq(store_msg_last(st, uid, now, 10, &v, NULL), 0);
+	ck_assert_uint_eq(v.n, 2);
+	ck_assert_int_eq(v.items[0]->role, ROLE_USER);
+	ck_assert_str_eq(v.items[0]->text.data, "second");
+	ck_assert_int_eq(v.items[1]->role, ROLE_MODEL);
+	ck_assert_int_eq(v.items[1]->status, MSG_COMPLETE);
+	ck_assert_str_eq(v.items[1]->text.data, "fine");
+	store_msgs_release(&v);
+	free(uid);
+	free(old);
+	store_close(st);
+}
+END_TEST
+
 static Suite *chat_suite(void)
 {
 	Suite *s = suite_create("chat");
@@ -429,6 +462,7 @@ static Suite *chat_suite(void)
 	tcase_add_test(tc, clear_starts_a_new_conversation);
 	tcase_add_test(tc, export_has_title_and_times);
 	tcase_add_test(tc, deleted_elsewhere_keeps_the_exchange);
+	tcase_add_test(tc, deleted_while_streaming_keeps_the_exchange);
 	suite_add_tcase(s, tc);
 	return s;
 }
