@@ -9,8 +9,8 @@
  * transactions, no change streams.
  *
  * This file connects, makes the indexes, holds the BSON helpers the
- * engine's files share (mongo.h) and fills in the engine's table; the
- * operations are in mongo_accounts.c (accounts, sessions, login
+ * engine's files share (mongo.h); the engine's table is mongo_engine.c,
+ * and the operations are in mongo_accounts.c (accounts, sessions, login
  * throttling, usage), mongo_convs.c (conversations) and mongo_messages.c
  * (messages, and how they are numbered).
  *
@@ -251,7 +251,7 @@ static int make_indexes(struct mg *g, char **cause)
 	return rc;
 }
 
-static void mg_close(void *h)
+void mg_close(void *h)
 {
 	struct mg *g = h;
 	if (g == NULL)
@@ -275,7 +275,7 @@ static void default_timeout(mongoc_uri_t *uri, const char *key, int32_t ms)
 		mongoc_uri_set_option_as_int32(uri, key, ms);
 }
 
-static int mg_ping(void *h, char **cause)
+int mg_ping(void *h, char **cause)
 {
 	struct mg *g = h;
 	bson_t ping = BSON_INITIALIZER, reply;
@@ -297,7 +297,7 @@ static int mg_ping(void *h, char **cause)
 	return STORE_OK;
 }
 
-static char *mg_new_id(void *h)
+char *mg_new_id(void *h)
 {
 	bson_oid_t oid;
 	bson_oid_init(&oid, NULL);
@@ -372,12 +372,12 @@ void *store_mongo_open(const char *uristr, const char *dbname, int offline_ok, i
 	return g;
 }
 
-static const char *mg_where(void *h)
+const char *mg_where(void *h)
 {
 	return ((struct mg *)h)->where;
 }
 
-static int mg_destroy(void *h, char **cause)
+int mg_destroy(void *h, char **cause)
 {
 	struct mg *g = h;
 	bson_error_t err;
@@ -385,31 +385,3 @@ static int mg_destroy(void *h, char **cause)
 		return mg_fail(g, &err, cause);
 	return STORE_OK;
 }
-
-const struct store_engine store_mongo_engine = {
-    .name = "mongodb",
-    .where = mg_where,
-    .new_id = mg_new_id,
-    .ping = mg_ping,
-    .close = mg_close,
-    .destroy = mg_destroy,
-    .user_create = mg_user_create,
-    .user_find = mg_user_find,
-    .session_add = mg_session_add,
-    .session_get = mg_session_get,
-    .session_revoke = mg_session_revoke,
-    .fail_add = mg_fail_add,
-    .fail_count = mg_fail_count,
-    .fail_clear = mg_fail_clear,
-    .conv_create = mg_conv_create,
-    .conv_list = mg_conv_list,
-    .conv_get = mg_conv_get,
-    .conv_set = mg_conv_set,
-    .conv_delete = mg_conv_delete,
-    .msg_append = mg_msg_append,
-    .msg_update = mg_msg_update,
-    .msg_feedback = mg_msg_feedback,
-    .msg_page = mg_msg_page,
-    .usage_add = mg_usage_add,
-    .usage_count = mg_usage_count,
-};

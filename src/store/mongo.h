@@ -57,7 +57,14 @@ int mg_update_matched(mongoc_collection_t *c, const bson_t *filter, const bson_t
 /* Fills a filter {_id: conv, user_id: user}; -1 when either id is malformed. */
 int mg_conv_filter(bson_t *f, const char *user_id, const char *conv_id);
 
-/* The engine's operations (see struct store_engine), in mongo_accounts.c ... */
+/* The engine's operations (see struct store_engine): in mongo.c ... */
+const char *mg_where(void *h);
+char *mg_new_id(void *h);
+int mg_ping(void *h, char **cause);
+void mg_close(void *h);
+int mg_destroy(void *h, char **cause);
+
+/* ... in mongo_accounts.c ... */
 int mg_user_create(void *h, const char *name, const char *email, const char *hash, long long now,
                    char **id_out, char **cause);
 int mg_user_find(void *h, int by_email, const char *key, struct store_user **out, char **cause);

@@ -8,8 +8,8 @@
  * the table, so a new field needs its line there and an ALTER TABLE step here.
  *
  * This file opens, migrates and closes the file, holds every statement the
- * engine runs and the helpers over them (sqlite.h), and fills in the
- * engine's table; the operations are in sqlite_accounts.c (accounts,
+ * engine runs and the helpers over them (sqlite.h); the engine's table is
+ * sqlite_engine.c, and the operations are in sqlite_accounts.c (accounts,
  * sessions, login throttling, usage), sqlite_convs.c (conversations) and
  * sqlite_messages.c (messages and their images).
  *
@@ -428,7 +428,7 @@ static int migrate(struct sq *s, char **cause)
 	return STORE_OK;
 }
 
-static void sq_close(void *h)
+void sq_close(void *h)
 {
 	struct sq *s = h;
 	if (s == NULL)
@@ -485,12 +485,12 @@ void *store_sqlite_open(const char *path, char **cause)
 	return s;
 }
 
-static const char *sq_where(void *h)
+const char *sq_where(void *h)
 {
 	return ((struct sq *)h)->path;
 }
 
-static int sq_destroy(void *h, char **cause)
+int sq_destroy(void *h, char **cause)
 {
 	struct sq *s = h;
 	const char *sfx[] = {"", "-wal", "-shm"};
@@ -505,29 +505,3 @@ static int sq_destroy(void *h, char **cause)
 	}
 	return STORE_OK;
 }
-
-const struct store_engine store_sqlite_engine = {
-    .name = "sqlite",
-    .where = sq_where,
-    .close = sq_close,
-    .destroy = sq_destroy,
-    .user_create = sq_user_create,
-    .user_find = sq_user_find,
-    .session_add = sq_session_add,
-    .session_get = sq_session_get,
-    .session_revoke = sq_session_revoke,
-    .fail_add = sq_fail_add,
-    .fail_count = sq_fail_count,
-    .fail_clear = sq_fail_clear,
-    .conv_create = sq_conv_create,
-    .conv_list = sq_conv_list,
-    .conv_get = sq_conv_get,
-    .conv_set = sq_conv_set,
-    .conv_delete = sq_conv_delete,
-    .msg_append = sq_msg_append,
-    .msg_update = sq_msg_update,
-    .msg_feedback = sq_msg_feedback,
-    .msg_page = sq_msg_page,
-    .usage_add = sq_usage_add,
-    .usage_count = sq_usage_count,
-};

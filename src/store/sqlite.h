@@ -83,7 +83,12 @@ int sq_count_rows(struct sq *s, enum stmt id, long *count, char **cause);
 int sq_exec(struct sq *s, const char *sql, const char *what, char **cause);
 void sq_rollback(struct sq *s);
 
-/* The engine's operations (see struct store_engine), in sqlite_accounts.c ... */
+/* The engine's operations (see struct store_engine): in sqlite.c ... */
+const char *sq_where(void *h);
+void sq_close(void *h);
+int sq_destroy(void *h, char **cause);
+
+/* ... in sqlite_accounts.c ... */
 int sq_user_create(void *h, const char *name, const char *email, const char *hash, long long now,
                    char **id_out, char **cause);
 int sq_user_find(void *h, int by_email, const char *key, struct store_user **out, char **cause);

@@ -1,0 +1,33 @@
+/*
+ * sqlite_engine.c: the SQLite engine's table (engine.h), the one thing of it
+ * store.c reaches through the plugin. It stands apart from the files it
+ * points into, so that they use sqlite.c's helpers without a loop
+ * between the files.
+ */
+#include "sqlite.h"
+
+const struct store_engine store_sqlite_engine = {
+    .name = "sqlite",
+    .where = sq_where,
+    .close = sq_close,
+    .destroy = sq_destroy,
+    .user_create = sq_user_create,
+    .user_find = sq_user_find,
+    .session_add = sq_session_add,
+    .session_get = sq_session_get,
+    .session_revoke = sq_session_revoke,
+    .fail_add = sq_fail_add,
+    .fail_count = sq_fail_count,
+    .fail_clear = sq_fail_clear,
+    .conv_create = sq_conv_create,
+    .conv_list = sq_conv_list,
+    .conv_get = sq_conv_get,
+    .conv_set = sq_conv_set,
+    .conv_delete = sq_conv_delete,
+    .msg_append = sq_msg_append,
+    .msg_update = sq_msg_update,
+    .msg_feedback = sq_msg_feedback,
+    .msg_page = sq_msg_page,
+    .usage_add = sq_usage_add,
+    .usage_count = sq_usage_count,
+};
