@@ -302,8 +302,24 @@ $(BUILD)/bench/store_bench: bench/store_bench.c $(ARCHIVES)
 # wrap benchmark, jarvis -p and the TUI on the fake server, and gemini-cli
 # on the same server (installed with npm into a cache; skipped without npm).
 # They print figures; none of them fails on a slow machine.
-.PHONY: bench bench-wrap bench-oneshot bench-tui bench-gemini-cli
-bench: bench-parser bench-store bench-wrap bench-oneshot bench-tui bench-gemini-cli
+# bench-latest writes bench/results/latest.md: start-up against the floor
+# programs below, -p per MiB against curl -sN, and the TUI receiving paced
+# answers of four kinds (bench/paced.py, several minutes).
+.PHONY: bench bench-wrap bench-oneshot bench-tui bench-gemini-cli bench-latest bench-floor
+bench: bench-parser bench-store bench-wrap bench-oneshot bench-tui bench-gemini-cli bench-latest
+
+bench-latest: $(BIN) $(PLUGINS) bench-floor
+	$(PYTHON) bench/latest.py
+
+bench-floor: $(BUILD)/bench/floor-bare $(BUILD)/bench/floor-curl
+
+$(BUILD)/bench/floor-bare: bench/floor.c
+	@mkdir -p $(@D)
+	$(CC) -O2 -o $@ $<
+
+$(BUILD)/bench/floor-curl: bench/floor.c
+	@mkdir -p $(@D)
+	$(CC) -O2 -o $@ $< -Wl,--no-as-needed $(shell pkg-config --libs libcurl)
 
 bench-wrap: $(BUILD)/bench/wrap_bench
 	$(BUILD)/bench/wrap_bench

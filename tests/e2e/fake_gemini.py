@@ -45,6 +45,9 @@ endpoint's default. Kinds:
         N events whose text parts add up to exactly M bytes of markdown-ish
         text (or the given "text" split in N events). On "generate" it is one
         unary response with the whole text.
+        "content": "prose" | "code" | "table" | "longline" picks the kind of
+        text (one fenced code block, one table, one line without spaces);
+        "event_bytes": K sends it in events of K bytes of text instead.
     {"kind": "text", "text": "Hello", "events": 1}    same as synthetic with text
     {"kind": "429", "retry_delay": "2s", "quota": "minute"|"day"|null}
     {"kind": "500"}  {"kind": "503"}  {"kind": "404"} (unknown model)
@@ -93,6 +96,8 @@ fixture path ("googleai/streaming-success-basic-reply-long.txt").
 
 Program use:
     python3 tests/e2e/fake_gemini.py --port 0 --fixture PATH --chunk N --delay S
+    python3 tests/e2e/fake_gemini.py --port 0 --content table --synthetic-bytes 65536 \
+        --event-bytes 262 --pace-ms 17
 prints "listening on http://127.0.0.1:PORT" and serves until SIGINT/SIGTERM.
 """
 
@@ -447,6 +452,47 @@ def synthetic_text(total_bytes, unicode=False, seed=0):
     return cut + "." * (total_bytes - len(cut.encode("utf-8")))
 
 
+def content_text(kind, total_bytes, unicode=False, seed=0):
+    """Deterministic text of one content kind, exactly total_bytes UTF-8 bytes.
+
+    prose: synthetic_text's markdown; code: one fenced code block;
+    table: one markdown table of five columns; longline: one line without
+    a space (the worst case for a word wrapper)."""
+    if kind in (None, "prose"):
+        return synthetic_text(total_bytes, unicode, seed)
+    if kind == "code":
+        head, tail = "```c\n", "\n```\n"
+        line = lambda n: "    total%d += weight[%d] * sample(%d); /* step %d */\n" % (
+            n % 97, n % 13, n, n)
+    elif kind == "table":
+        head = "| id | name | kind | weight | note |\n|---:|---|---|---:|---|\n"
+        tail = "\n"
+        line = lambda n: "| %d | %s | %s | %d.%02d | %s %s |\n" % (n,
+            _WORDS[n % len(_WORDS)], _WORDS[(n * 7) % len(_WORDS)], n % 1000, n % 100,
+            _WORDS[(n * 3) % len(_WORDS)], _WORDS[(n * 5) % len(_WORDS)])
+    elif kind == "longline":
+        head, tail = "", "\n"
+        alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
+        line = lambda n: alphabet[n % len(alphabet)]
+    else:
+        raise ValueError("unknown content kind %r" % kind)
+    body, size, n = [], len(head) + len(tail), seed
+    while True:
+        piece = line(n)
+        if size + len(piece) > total_bytes:
+            break
+        body.append(piece)
+        size += len(piece)
+        n += 1
+    text = "".join(body)
+    pad = " " * (total_bytes - size)
+    if text.endswith("\n"):
+        text = text[:-1] + pad + "\n"
+    else:
+        text += pad
+    return head + text + tail
+
+
 def split_text(text, n):
     """Split text into n pieces of about equal UTF-8 size at character boundaries."""
     n = max(1, n)
@@ -768,14 +814,17 @@ def build(spec, endpoint, model, thoughts=True):
     elif kind in ("synthetic", "text"):
         text = spec.get("text")
         if text is None:
-            text = synthetic_text(spec.get("bytes", 400), spec.get("unicode", False),
-                spec.get("seed", 0))
+            text = content_text(spec.get("content"), spec.get("bytes", 400),
+                spec.get("unicode", False), spec.get("seed", 0))
         name = spec.get("model", model or "gemini-2.5-flash")
         extra = {"thoughts": spec.get("thoughts") if thoughts else None,
             "thought_events": spec.get("thought_events", 2),
             "signature": spec.get("signature")}
-        evs = synthetic_events(text, spec.get("events", 4 if kind == "synthetic" else 1),
-            name, spec.get("finish", "STOP"), **extra)
+        events = spec.get("events", 4 if kind == "synthetic" else 1)
+        if spec.get("event_bytes"):
+            size = len(text.encode("utf-8"))
+            events = max(1, -(-size // spec["event_bytes"]))
+        evs = synthetic_events(text, events, name, spec.get("finish", "STOP"), **extra)
         if endpoint == "generate":
             extra["thought_events"] = 1
             whole = synthetic_events(text, 1, name, spec.get("finish", "STOP"), **extra)
@@ -1061,11 +1110,15 @@ class _Handler(BaseHTTPRequestHandler):
                 cuts = [e for e in event_ends(body) if e < limit] + [limit]
             pos = 0
             first = True
+            due = time.monotonic()
             for end in cuts:
                 if end <= pos:
                     continue
                 if not first and delay:
-                    if stop.wait(delay):
+                    # paced on a fixed schedule, so the time spent writing
+                    # does not add up over thousands of events
+                    due += delay
+                    if stop.wait(max(0.0, due - time.monotonic())):
                         break
                 first = False
                 if stop.is_set():
@@ -1347,6 +1400,12 @@ def _main(argv=None):
     p.add_argument("--chunk", type=int, default=0,
         help="bytes per write (0: one SSE event per write)")
     p.add_argument("--delay", type=float, default=0.0, help="seconds between writes")
+    p.add_argument("--pace-ms", type=float, default=None,
+        help="milliseconds between writes, on a fixed schedule (the same as --delay)")
+    p.add_argument("--content", choices=("prose", "code", "table", "longline"),
+        help="what the synthetic text is (default prose)")
+    p.add_argument("--event-bytes", type=int, default=0,
+        help="synthetic events of this many bytes of text (instead of --synthetic-events)")
     p.add_argument("--transfer", choices=("chunked", "close"), default="chunked")
     p.add_argument("--script", help="JSON list of specs, or @FILE holding one")
     p.add_argument("--default", help="default streaming response as a JSON spec")
@@ -1356,9 +1415,12 @@ def _main(argv=None):
     default = DEFAULT_STREAM
     if a.fixture:
         default = {"kind": "fixture", "path": a.fixture}
-    if a.synthetic_events:
-        default = {"kind": "synthetic", "events": a.synthetic_events,
-            "bytes": a.synthetic_bytes, "unicode": a.unicode}
+    if a.synthetic_events or a.event_bytes or a.content:
+        default = {"kind": "synthetic", "events": a.synthetic_events or 4,
+            "bytes": a.synthetic_bytes, "unicode": a.unicode, "content": a.content,
+            "event_bytes": a.event_bytes}
+    if a.pace_ms is not None:
+        a.delay = a.pace_ms / 1000.0
     if a.default:
         default = json.loads(a.default)
     fake = FakeGemini(port=a.port, host=a.host, chunk=a.chunk, delay=a.delay,

@@ -150,6 +150,47 @@ def test_synthetic_one_mib_in_4000_events(fake_gemini):
     assert last["usageMetadata"]["candidatesTokenCount"] > 0
 
 
+@pytest.mark.parametrize("content", ["prose", "code", "table", "longline"])
+def test_content_kinds_have_the_exact_size_and_their_shape(fake_gemini, content):
+    fake_gemini.script([{"kind": "synthetic", "content": content, "bytes": 20000,
+                         "event_bytes": 262}])
+    status, _, body = post(fake_gemini)
+    assert status == 200
+    text = fg.answer_text(body)
+    assert text == fg.content_text(content, 20000)
+    assert len(text.encode("utf-8")) == 20000
+    events = fg.sse_events(body)
+    assert len(events) == -(-20000 // 262)
+    lines = text.rstrip("\n").split("\n")
+    if content == "code":
+        assert lines[0] == "```c" and lines[-1] == "```" and text.count("```") == 2
+    elif content == "table":
+        assert all(l.startswith("|") and l.rstrip().endswith("|") for l in lines)
+        assert len(lines) > 100 and lines[1].startswith("|---")
+    elif content == "longline":
+        assert len(lines) == 1 and " " not in text
+    else:
+        assert "## Section" in text
+
+
+def test_pace_ms_spaces_events_on_a_fixed_schedule():
+    proc = subprocess.Popen([sys.executable, os.path.join(E2E_DIR, "fake_gemini.py"),
+                             "--port", "0", "--content", "code", "--synthetic-bytes", "2620",
+                             "--event-bytes", "262", "--pace-ms", "20"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        base = re.search(r"(http://\S+)", proc.stdout.readline()).group(1)
+        t0 = time.time()
+        status, _, body = post(base)
+        elapsed = time.time() - t0
+        assert status == 200 and fg.answer_text(body) == fg.content_text("code", 2620)
+        assert len(fg.sse_events(body)) == 10
+        assert 9 * 0.020 * 0.9 <= elapsed < 5, elapsed
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(10) == 0
+
+
 def test_synthetic_unicode_splits_only_at_character_boundaries():
     body, text = fg.synthetic_stream(events=37, total_bytes=5000, unicode=True)
     assert len(text.encode("utf-8")) == 5000

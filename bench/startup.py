@@ -1,0 +1,228 @@
+#!/usr/bin/env python3
+"""Benchmark: start-up and the cost of -p per MiB, against the floor.
+
+What it is for: the figures a user feels before any answer arrives, next to
+the least any program of the same shape can do on this machine:
+  * `--version` wall and CPU, interleaved with the floor programs the
+    Makefile builds (build/bench/floor-bare: a C `main(){}`; floor-curl:
+    the same with libcurl linked), and with aichat and
+    gemini-cli when they are installed (skipped with a message otherwise);
+  * the TUI on an 80x24 pty: exec until the first full paint (status line
+    and input prompt written), and its resident memory idle after that;
+  * `jarvis -p` marginal CPU per MiB of answer next to `curl -sN` receiving
+    the same stream from the same server (both writing to a pipe; a fresh HOME
+    each run), with 262-byte events and with the
+    server writing 64 KiB chunks: (CPU at 4 MiB - CPU at 64 KiB) / MiB.
+What it must not do: assert, reach the network, or touch the user's files.
+
+    python3 bench/startup.py [--runs N] [--markdown FILE]
+"""
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchlib as bl  # noqa: E402
+from tui import Pty  # noqa: E402
+
+STREAM = "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse"
+BODY = '{"contents":[{"role":"user","parts":[{"text":"hello"}]}]}'
+
+
+def timed(argv, env):
+    """(wall_ms, cpu_ms) of one run, stdout and stderr discarded."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, cwd=env.get("HOME"))
+    _, _, ru = os.wait4(p.pid, 0)
+    t1 = time.perf_counter()
+    p.returncode = 0
+    return (t1 - t0) * 1000.0, (ru.ru_utime + ru.ru_stime) * 1000.0
+
+
+def timed_checked(argv, env, expect_bytes):
+    """(wall_ms, cpu_ms) of a run that wrote at least expect_bytes and exited 0, else None."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL, cwd=env.get("HOME"))
+    n = 0
+    while True:
+        data = p.stdout.read1(1 << 20)
+        if not data:
+            break
+        n += len(data)
+    _, status, ru = os.wait4(p.pid, 0)
+    t1 = time.perf_counter()
+    p.stdout.close()
+    p.returncode = os.waitstatus_to_exitcode(status)
+    if p.returncode != 0 or n < expect_bytes:
+        print("  run failed: %s exit %d, %d bytes of %d" % (argv[0], p.returncode, n, expect_bytes))
+        return None
+    return (t1 - t0) * 1000.0, (ru.ru_utime + ru.ru_stime) * 1000.0
+
+
+def peak_rss_mib(argv, env):
+    """Peak RSS of one run, from GNU time as its parent (see benchlib)."""
+    wrapped, path = bl.under_time(argv)
+    subprocess.run(wrapped, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, cwd=env.get("HOME"))
+    return bl.read_rss_kib(path) / 1024.0
+
+
+def interleaved(cmds, env, runs):
+    """{name: [(wall, cpu)]}: one warm-up each, then A B C A B C ..."""
+    for argv in cmds.values():
+        timed(argv, env)
+    res = {name: [] for name in cmds}
+    for _ in range(runs):
+        for name, argv in cmds.items():
+            res[name].append(timed(argv, env))
+    return res
+
+
+def peers():
+    """{name: argv} of aichat and gemini-cli when installed; prints the skips."""
+    found = {}
+    aichat = shutil.which("aichat") or os.environ.get("AICHAT")
+    if aichat and os.access(aichat, os.X_OK):
+        found["aichat --version"] = [aichat, "--version"]
+    else:
+        print("  aichat SKIPPED: not installed (cargo install aichat puts it on PATH)")
+    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.environ.get("HOME", "/"), ".cache")
+    gemini = os.environ.get("GEMINI_CLI") or os.path.join(
+        cache, "jarvis-bench", "gemini-cli", "node_modules", ".bin", "gemini")
+    if os.access(gemini, os.X_OK):
+        found["gemini-cli --version"] = [gemini, "--version"]
+    else:
+        print("  gemini-cli SKIPPED: not installed (bench/gemini-cli.sh installs it with npm)")
+    return found
+
+
+def first_paint_and_idle(jarvis, env, runs):
+    """([exec -> first paint ms], [idle VmRSS MiB])."""
+    paint, rss = [], []
+    for _ in range(runs + 1):
+        t = Pty([jarvis], env)
+        try:
+            at = t.wait_for(b"F1 help", 5)
+            if at is None:
+                continue
+            end = t.wait_for("\u203a".encode(), 1, t.out.find(b"F1 help"))
+            paint.append((end if end is not None else at) * 1000.0)
+            t.quiet(1.0, 5)
+            rss.append(bl.proc_status_kib(t.pid, "VmRSS") / 1024.0)
+        finally:
+            t.close()
+    return paint[1:], rss[1:]
+
+
+def per_mib(jarvis, runs, chunk):
+    """{'jarvis -p': ms/MiB, 'curl -sN': ms/MiB} for one way of writing the stream."""
+    small, large = 64 * 1024, 4 << 20
+    out = {}
+    cpu = {}
+    for size in (small, large):
+        args = ["--synthetic-bytes", str(size), "--event-bytes", "262"]
+        if chunk:
+            args += ["--chunk", str(chunk)]
+        with bl.FakeServer(args) as srv:
+            curl = ["curl", "-sN", "-X", "POST", "-H", "content-type: application/json",
+                    "-H", "x-goog-api-key: bench-key", "--data", BODY, srv.url + STREAM]
+            rs = {"jarvis -p": [], "curl -sN": []}
+            for k in range(runs + 1):
+                # a fresh HOME each run: a guest's request quota would refuse the 11th
+                with bl.Home() as home:
+                    env = home.env(srv.url)
+                    j = timed_checked([jarvis, "-p", "hello", "--no-save"], env, size)
+                    c = timed_checked(curl, env, size)
+                if k > 0:
+                    rs["jarvis -p"].append(j)
+                    rs["curl -sN"].append(c)
+            for name, r in rs.items():
+                cpu[(name, size)] = bl.median([x[1] for x in r if x is not None])
+    mib = (large - small) / float(1 << 20)
+    for name in ("jarvis -p", "curl -sN"):
+        out[name] = (cpu[(name, large)] - cpu[(name, small)]) / mib
+    return out
+
+
+def machine():
+    model = "?"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / float(1 << 30)
+    return "%d-core %s, %.0f GiB" % (os.cpu_count(), model, mem)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description="start-up and -p per MiB against the floor")
+    ap.add_argument("--runs", type=int, default=11)
+    ap.add_argument("--floor-dir", default=os.path.join(bl.REPO_ROOT, "build", "bench"))
+    ap.add_argument("--markdown", help="also write the tables to this file")
+    a = ap.parse_args(argv)
+    jarvis = bl.jarvis_bin()
+    bare = os.path.join(a.floor_dir, "floor-bare")
+    curl = os.path.join(a.floor_dir, "floor-curl")
+    if not (os.access(bare, os.X_OK) and os.access(curl, os.X_OK)):
+        sys.exit("bench: %s and %s are missing: run make bench-startup" % (bare, curl))
+    print("Start-up and -p per MiB against the floor (%d runs, interleaved)" % a.runs)
+    with bl.Home() as home:
+        env = home.env("http://127.0.0.1:1")
+        cmds = {"jarvis --version": [jarvis, "--version"], "floor: C main(){}": [bare],
+                "floor: main(){} + libcurl": [curl]}
+        cmds.update(peers())
+        starts = interleaved(cmds, env, a.runs)
+        rss = {name: peak_rss_mib(argv, env) for name, argv in cmds.items()}
+        paint, idle = first_paint_and_idle(jarvis, env, a.runs)
+    for name, rs in starts.items():
+        print("  %-28s wall %s, CPU %.2f ms, peak RSS %.1f MiB" % (
+            name, bl.fmt_stats([r[0] for r in rs], "ms", digits=2),
+            bl.median([r[1] for r in rs]), rss[name]))
+    print("  exec -> first paint          %s" % bl.fmt_stats(paint, "ms", digits=2))
+    print("  idle RSS, interactive        %s" % bl.fmt_stats(idle, "MiB"))
+    marg = {"262-byte events": per_mib(jarvis, a.runs, 0),
+            "64 KiB writes": per_mib(jarvis, a.runs, 65536)}
+    for shape, m in marg.items():
+        print("  -p per MiB, %s: jarvis %.2f ms, curl -sN %.2f ms (x%.1f)" % (
+            shape, m["jarvis -p"], m["curl -sN"], m["jarvis -p"] / max(m["curl -sN"], 1e-3)))
+    text = markdown(starts, rss, paint, idle, marg, a.runs)
+    if a.markdown:
+        with open(a.markdown, "w") as f:
+            f.write(text)
+    return 0
+
+
+def markdown(starts, rss, paint, idle, marg, runs):
+    med = lambda rs, i: bl.median([r[i] for r in rs])
+    lines = ["### Start-up (`bench/startup.py`)", "",
+             "Medians of %d interleaved runs after a warm-up; wall from Python's spawn "
+             "to reaping (includes fork/exec, the same for every row); peak RSS from "
+             "GNU time." % runs, "",
+             "| program | wall | CPU | peak RSS |", "|---|---|---|---|"]
+    for name, rs in starts.items():
+        lines.append("| `%s` | %.2f ms (%.2f–%.2f) | %.2f ms | %.1f MiB |" % (
+            name, med(rs, 0), min(r[0] for r in rs), max(r[0] for r in rs), med(rs, 1),
+            rss[name]))
+    lines += ["", "| TUI figure | median (min–max) |", "|---|---|",
+              "| exec → first full paint | %.2f ms (%.2f–%.2f) |" % (
+                  bl.median(paint), min(paint), max(paint)) if paint else "| exec → paint | n/a |",
+              "| idle RSS, interactive | %.1f MiB (%.1f–%.1f) |" % (
+                  bl.median(idle), min(idle), max(idle)) if idle else "| idle RSS | n/a |",
+              "", "### `-p` marginal CPU per MiB of answer, against `curl -sN` of the same stream",
+              "", "(CPU at 4 MiB − CPU at 64 KiB) / 3.94 MiB, medians of %d runs each." % runs, "",
+              "| stream | jarvis -p | curl -sN | ratio |", "|---|---|---|---|"]
+    for shape, m in marg.items():
+        lines.append("| %s | %.2f ms/MiB | %.2f ms/MiB | ×%.1f |" % (
+            shape, m["jarvis -p"], m["curl -sN"], m["jarvis -p"] / max(m["curl -sN"], 1e-3)))
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
