@@ -21,13 +21,15 @@ CC        ?= cc
 # The heavy optional libraries are linked only into plugins (see
 # include/jarvis/plugin.h), loaded on first use: a run that never touches
 # MongoDB, SQLite, an attachment or right-to-left text never maps libmongoc,
-# sqlite3, libmagic or libfribidi.
+# sqlite3, libmagic or libfribidi, and libcurl (with the ~30 libraries it
+# pulls in) is mapped by the first request and libjwt (with libcrypto) by
+# the first login token, not at start-up.
 # CORE_PKGS are all src/core may use: a unit test of the core links against
 # the core archive and these alone (see below), so the core cannot reach for
 # the terminal, the network or a store without the build saying so.
 CORE_PKGS = libcjson md4c inih libutf8proc
-PKGS   = $(CORE_PKGS) ncursesw libcurl libjwt libxcrypt libsodium
-PLUGIN_PKGS = libmongoc-1.0 sqlite3 libmagic fribidi
+PKGS   = $(CORE_PKGS) ncursesw libxcrypt libsodium
+PLUGIN_PKGS = libmongoc-1.0 sqlite3 libmagic fribidi libcurl libjwt
 WARN   = -std=c11 -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes \
          -Wstrict-prototypes -Wno-unused-parameter
 CFLAGS ?= -O2 -g
@@ -56,10 +58,14 @@ PLUGIN_magic_SRC  = src/attach/magic.c src/plugin_abi.c src/core/util.c
 PLUGIN_magic_PKGS = libmagic
 PLUGIN_bidi_SRC   = src/bidi/fribidi.c src/plugin_abi.c
 PLUGIN_bidi_PKGS  = fribidi
-PLUGIN_NAMES = mongo sqlite magic bidi
+PLUGIN_net_SRC    = src/net/curl.c src/plugin_abi.c src/core/util.c
+PLUGIN_net_PKGS   = libcurl
+PLUGIN_jwt_SRC    = src/auth/jwt.c src/plugin_abi.c src/core/fs.c src/core/util.c
+PLUGIN_jwt_PKGS   = libjwt libcjson
+PLUGIN_NAMES = mongo sqlite magic bidi net jwt
 PLUGINS      = $(PLUGIN_NAMES:%=$(PLUGIN_DIR)/jarvis-%.so)
 PLUGIN_ONLY  = $(wildcard src/store/mongo*.c src/store/sqlite*.c) src/attach/magic.c src/bidi/fribidi.c \
-               src/plugin_abi.c
+               src/net/curl.c src/auth/jwt.c src/plugin_abi.c
 PLUGIN_OBJ   = $(sort $(foreach p,$(PLUGIN_NAMES),$(PLUGIN_$(p)_SRC:%.c=$(BUILD)/pic/%.o)))
 
 SRC      = $(filter-out $(PLUGIN_ONLY),$(sort $(wildcard src/*.c src/*/*.c)))

@@ -119,7 +119,11 @@ int chat_delete(struct chat *ch, const char *id, char **cause);
 int chat_delete_id(struct chat *ch, const char *id, char **cause);
 /* Lists the conversations as notices when they arrive (/convs). */
 int chat_list_convs(struct chat *ch, char **cause);
-/* Merges the API's model list in the background (CHAT_DIRTY_MODELS when it lands). */
+/*
+ * Merges the API's model list in the background (CHAT_DIRTY_MODELS when it
+ * lands), once: the model picker (F2) asks for it, so the
+ * first paint and an idle chat never load the network engine.
+ */
 void chat_fetch_models(struct chat *ch);
 /* Reloads the conversation list (arrives later: CHAT_DIRTY_CONVS). */
 int chat_load_convs(struct chat *ch, char **cause);

@@ -66,8 +66,9 @@ static void models_fetched(void *ud, const char *error)
 
 void chat_fetch_models(struct chat *ch)
 {
-	if (ch->cfg->api_key == NULL || ch->cfg->api_key[0] == '\0')
+	if (ch->models_asked || ch->cfg->api_key == NULL || ch->cfg->api_key[0] == '\0')
 		return;
+	ch->models_asked = true;
 	struct gemini_target t = {.base_url = ch->cfg->base_url, .api_key = ch->cfg->api_key};
 	gemini_fetch_models(ch->loop, &t, &ch->models, models_fetched, ch, NULL);
 }

@@ -1,10 +1,12 @@
 /*
- * http.c: asynchronous HTTP over the loop's libcurl multi handle (see
- * http.h). It turns libcurl's codes into words at this edge and never
- * removes a handle from inside a libcurl callback.
+ * curl.c: the libcurl engine of the plugin jarvis-net.so (see net.h): the
+ * loop's multi handle and asynchronous HTTP on it (see http.h). It turns
+ * libcurl's codes into words at this edge and never removes a handle from
+ * inside a libcurl callback.
  */
 #include "net.h"
 
+#include <curl/curl.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,8 +19,7 @@
 static int in_libcurl_callback;
 
 struct http_call {
-	struct loop_transfer transfer; /* first: CURLOPT_PRIVATE points here */
-	struct loop *loop;
+	CURLM *multi; /* the loop's */
 	CURL *easy;
 	struct curl_slist *headers;
 	char *body;
@@ -91,7 +92,7 @@ static size_t on_write(char *p, size_t size, size_t n, void *ud)
 	return (rc == -1 || c->cancelled) ? 0 : len;
 }
 
-static void call_done(struct loop_transfer *t, CURLcode rc);
+static void call_done(struct http_call *c, CURLcode rc);
 
 static char *host_of(const char *url)
 {
@@ -101,11 +102,11 @@ static char *host_of(const char *url)
 	return xstrndup(p, n);
 }
 
-struct http_call *http_start(struct loop *l, const struct http_request *req,
-                             const struct http_callbacks *cb, void *ud, char **cause)
+static struct http_call *curl_start(void *multi, const struct http_request *req,
+                                    const struct http_callbacks *cb, void *ud, char **cause)
 {
 	struct http_call *c = xcalloc(1, sizeof(*c));
-	c->loop = l;
+	c->multi = multi;
 	c->cb = *cb;
 	c->ud = ud;
 	c->host = host_of(req->url);
@@ -117,8 +118,7 @@ struct http_call *http_start(struct loop *l, const struct http_request *req,
 	}
 	CURL *e = c->easy;
 	curl_easy_setopt(e, CURLOPT_URL, req->url);
-	c->transfer.done = call_done;
-	curl_easy_setopt(e, CURLOPT_PRIVATE, &c->transfer);
+	curl_easy_setopt(e, CURLOPT_PRIVATE, c);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, c->errbuf);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
@@ -158,7 +158,7 @@ struct http_call *http_start(struct loop *l, const struct http_request *req,
 	}
 
 	c->started_ms = c->last_byte_ms = now_ms();
-	if (curl_multi_add_handle(loop_multi(l), e) != CURLM_OK) {
+	if (curl_multi_add_handle(c->multi, e) != CURLM_OK) {
 		call_free(c);
 		set_cause(cause, "network: libcurl refused the request");
 		return NULL;
@@ -166,22 +166,14 @@ struct http_call *http_start(struct loop *l, const struct http_request *req,
 	return c;
 }
 
-char *http_escape(const char *s)
-{
-	char *e = curl_easy_escape(NULL, s, 0);
-	char *copy = xstrdup(e ? e : "");
-	curl_free(e);
-	return copy;
-}
-
-void http_cancel(struct http_call *c)
+static void curl_cancel(struct http_call *c)
 {
 	if (c == NULL || c->cancelled)
 		return;
 	c->cancelled = true;
 	if (in_libcurl_callback > 0)
 		return; /* its callbacks return 0; call_done frees it */
-	curl_multi_remove_handle(loop_multi(c->loop), c->easy);
+	curl_multi_remove_handle(c->multi, c->easy);
 	call_free(c);
 }
 
@@ -256,10 +248,9 @@ static void describe(struct http_call *c, CURLcode rc, struct http_result *r, ch
 	*msg = xasprintf("request to %s failed: %s", c->host, detail);
 }
 
-/* The loop's word that the transfer is over (see struct loop_transfer). */
-static void call_done(struct loop_transfer *t, CURLcode rc)
+/* The transfer is over: its handle is off the multi handle already. */
+static void call_done(struct http_call *c, CURLcode rc)
 {
-	struct http_call *c = (struct http_call *)t;
 	CURL *easy = c->easy;
 	if (c->cancelled) {
 		call_free(c);
@@ -279,3 +270,68 @@ static void call_done(struct loop_transfer *t, CURLcode rc)
 	free(msg);
 	call_free(c);
 }
+
+static void *curl_multi_new(char **cause)
+{
+	static int curl_ready;
+	if (!curl_ready) {
+		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+			set_cause(cause, "network: libcurl could not be initialised");
+			return NULL;
+		}
+		curl_ready = 1;
+	}
+	CURLM *m = curl_multi_init();
+	if (m == NULL)
+		set_cause(cause, "network: libcurl could not make a multi handle");
+	return m;
+}
+
+static void curl_multi_free(void *multi)
+{
+	curl_multi_cleanup(multi);
+}
+
+static void curl_wait(void *multi, struct pollfd *fds, unsigned nfds, int timeout_ms)
+{
+	struct curl_waitfd wfds[16];
+	if (nfds > 16)
+		nfds = 16;
+	for (unsigned i = 0; i < nfds; i++) {
+		wfds[i].fd = fds[i].fd;
+		wfds[i].events = fds[i].events;
+		wfds[i].revents = 0; /* libcurl 7.88 does not clear it */
+	}
+	curl_multi_poll(multi, wfds, nfds, timeout_ms, NULL);
+	for (unsigned i = 0; i < nfds; i++)
+		fds[i].revents = wfds[i].revents;
+}
+
+static int curl_perform(void *multi)
+{
+	int running = 0;
+	curl_multi_perform(multi, &running);
+	CURLMsg *msg;
+	int left;
+	while ((msg = curl_multi_info_read(multi, &left)) != NULL) {
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		CURL *easy = msg->easy_handle;
+		CURLcode rc = msg->data.result;
+		struct http_call *c = NULL;
+		curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&c);
+		curl_multi_remove_handle(multi, easy);
+		if (c != NULL)
+			call_done(c, rc);
+	}
+	return running;
+}
+
+const struct net_engine net_curl_engine = {
+    .multi_new = curl_multi_new,
+    .multi_free = curl_multi_free,
+    .wait = curl_wait,
+    .perform = curl_perform,
+    .start = curl_start,
+    .cancel = curl_cancel,
+};

@@ -1,8 +1,10 @@
 /*
- * loop.c: the single blocking point (see loop.h). It owns the libcurl multi
- * handle; curl_multi_poll() waits on the transfers, the watched fds and a
- * self-pipe for signals, with the nearest timer as the timeout. It never
- * draws and knows nothing about Gemini.
+ * loop.c: the single blocking point (see loop.h). It waits with poll(2) on
+ * the watched fds, a self-pipe for signals and one for posts, with the
+ * nearest timer as the timeout. The first request loads the libcurl engine
+ * (net.h) and makes the multi handle; from then on the engine's wait
+ * (curl_multi_poll) waits on the transfers as well. It never draws and
+ * knows nothing about Gemini.
  */
 #include "net.h"
 
@@ -15,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "jarvis/plugin.h"
 #include "jarvis/util.h"
 
 #define LOOP_MAX_FDS 8
@@ -41,7 +44,9 @@ struct loop_post {
 };
 
 struct loop {
-	CURLM *multi;
+	const struct net_engine *net; /* NULL until the first request */
+	void *multi;
+	int wake[2]; /* loop_post writes a byte: poll returns */
 	struct loop_fd fds[LOOP_MAX_FDS];
 	size_t nfds;
 	struct loop_timer *timers; /* sorted by due time */
@@ -82,24 +87,25 @@ static void drain_signals(void *ud, int fd, short revents)
 	}
 }
 
+static void drain_wake(void *ud, int fd, short revents)
+{
+	char junk[64];
+	while (read(fd, junk, sizeof junk) > 0) {
+		/* the posts themselves are run after the fds */
+	}
+}
+
 struct loop *loop_new(char **cause)
 {
-	static int curl_ready;
-	if (!curl_ready) {
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-			set_cause(cause, "network: libcurl could not be initialised");
-			return NULL;
-		}
-		curl_ready = 1;
-	}
 	struct loop *l = xcalloc(1, sizeof(*l));
-	l->multi = curl_multi_init();
-	if (l->multi == NULL) {
-		free(l);
-		set_cause(cause, "network: libcurl could not make a multi handle");
+	pthread_mutex_init(&l->post_lock, NULL);
+	if (pipe2(l->wake, O_CLOEXEC | O_NONBLOCK) == -1) {
+		l->wake[0] = l->wake[1] = -1;
+		loop_free(l);
+		set_cause(cause, "loop: cannot make the wake-up pipe: %s", strerror(errno));
 		return NULL;
 	}
-	pthread_mutex_init(&l->post_lock, NULL);
+	loop_add_fd(l, l->wake[0], POLLIN, drain_wake, l);
 	if (signal_pipe[0] == -1) {
 		if (pipe2(signal_pipe, O_CLOEXEC | O_NONBLOCK) == -1) {
 			loop_free(l);
@@ -125,13 +131,28 @@ void loop_free(struct loop *l)
 		l->posts = p->next;
 		free(p);
 	}
-	curl_multi_cleanup(l->multi);
+	if (l->multi != NULL)
+		l->net->multi_free(l->multi);
+	if (l->wake[0] != -1) {
+		close(l->wake[0]);
+		close(l->wake[1]);
+	}
 	pthread_mutex_destroy(&l->post_lock);
 	free(l);
 }
 
-CURLM *loop_multi(struct loop *l)
+void *loop_network(struct loop *l, const struct net_engine **engine, char **cause)
 {
+	if (l->multi == NULL) {
+		const struct net_engine *net = plugin_symbol("net", "net_curl_engine", cause);
+		if (net == NULL)
+			return NULL;
+		l->multi = net->multi_new(cause);
+		if (l->multi == NULL)
+			return NULL;
+		l->net = net;
+	}
+	*engine = l->net;
 	return l->multi;
 }
 
@@ -194,7 +215,9 @@ void loop_post(struct loop *l, void (*fn)(void *ud), void *ud)
 	p->next = l->posts;
 	l->posts = p;
 	pthread_mutex_unlock(&l->post_lock);
-	curl_multi_wakeup(l->multi);
+	if (write(l->wake[1], "", 1) < 0) {
+		/* The pipe is full: the loop is awake already. */
+	}
 }
 
 static void run_posts(struct loop *l)
@@ -235,20 +258,8 @@ static void run_timers(struct loop *l)
 
 static void run_transfers(struct loop *l)
 {
-	curl_multi_perform(l->multi, &l->running_transfers);
-	CURLMsg *msg;
-	int left;
-	while ((msg = curl_multi_info_read(l->multi, &left)) != NULL) {
-		if (msg->msg != CURLMSG_DONE)
-			continue;
-		CURL *easy = msg->easy_handle;
-		CURLcode rc = msg->data.result;
-		struct loop_transfer *t = NULL;
-		curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&t);
-		curl_multi_remove_handle(l->multi, easy);
-		if (t != NULL && t->done != NULL)
-			t->done(t, rc);
-	}
+	if (l->multi != NULL)
+		l->running_transfers = l->net->perform(l->multi);
 }
 
 void loop_run_once(struct loop *l, long long max_wait_ms)
@@ -265,18 +276,18 @@ void loop_run_once(struct loop *l, long long max_wait_ms)
 	if (l->posts != NULL)
 		wait = 0;
 	pthread_mutex_unlock(&l->post_lock);
-	/* curl_multi_poll() takes an int; a day is "for ever" enough. */
+	/* Both waits take an int; a day is "for ever" enough. */
 	if (wait < 0 || wait > 86400000)
 		wait = 86400000;
 
-	struct curl_waitfd wfds[LOOP_MAX_FDS];
+	struct pollfd wfds[LOOP_MAX_FDS];
 	size_t n = l->nfds;
-	for (size_t i = 0; i < n; i++) {
-		wfds[i].fd = l->fds[i].fd;
-		wfds[i].events = l->fds[i].events;
-		wfds[i].revents = 0; /* libcurl 7.88 does not clear it */
-	}
-	curl_multi_poll(l->multi, wfds, (unsigned)n, (int)wait, NULL);
+	for (size_t i = 0; i < n; i++)
+		wfds[i] = (struct pollfd){.fd = l->fds[i].fd, .events = l->fds[i].events};
+	if (l->multi != NULL)
+		l->net->wait(l->multi, wfds, (unsigned)n, (int)wait);
+	else if (poll(wfds, n, (int)wait) == -1)
+		n = 0; /* EINTR: a signal's byte is in its pipe for the next round */
 
 	run_transfers(l);
 	/* Copy first: a callback may add or remove fds. */

@@ -14,6 +14,7 @@
 
 static void model_open(struct panel *p, struct chat *ch)
 {
+	chat_fetch_models(ch);
 	const struct model_list *ml = chat_models(ch);
 	for (size_t i = 0; i < ml->n; i++)
 		if (strcmp(ml->v[i].id, chat_model(ch)) == 0)

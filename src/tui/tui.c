@@ -372,7 +372,6 @@ int tui_run(const struct config *cfg)
 	if (cfg->api_key == NULL || cfg->api_key[0] == '\0')
 		chat_notice(t.chat, "no API key yet: set GEMINI_API_KEY (or [gemini] api_key in "
 		                    "the config) and start Jarvis again");
-	chat_fetch_models(t.chat);
 	layout(&t);
 	render(&t);
 

@@ -261,9 +261,12 @@ def test_model_without_a_name_opens_the_picker(jarvis_tui, fake_gemini):
 
 def test_f2_picks_the_model_of_the_next_request(jarvis_tui, fake_gemini):
     t = start(jarvis_tui, 100, 30)
-    fake_gemini.wait_requests(1, "models")
+    # the list is asked for when it is first needed, never at start-up
+    time.sleep(0.3)
+    assert fake_gemini.api_requests("models") == []
     t.send_keys("F2")
     t.wait_for("Models")
+    fake_gemini.wait_requests(1, "models")
     # the list merges the built-in table with the server's: each model once
     t.wait_for("fake-only-model")
     screen = t.screen()
@@ -371,7 +374,6 @@ def test_wide_and_joining_characters_move_the_cursor_by_what_is_seen(jarvis_tui,
 
 def test_paste_is_not_sent_until_enter(jarvis_tui, fake_gemini):
     t = start(jarvis_tui)
-    fake_gemini.wait_requests(1, "models")
     t.paste("first pasted line\nsecond pasted line")
     t.wait_for("second pasted line")
     time.sleep(0.3)
@@ -602,7 +604,6 @@ def test_idle_uses_no_cpu(jarvis_tui, fake_gemini, run_jarvis, who):
     t = start(jarvis_tui)
     if who == "user":
         t.wait_for(re.compile(r"^ Ann │ ", re.M))
-    fake_gemini.wait_requests(1, "models")
     send(t, "hi")
     t.wait_for("Cheyenne")
     t.wait_gone("streaming")

@@ -38,7 +38,6 @@ def typed(t, text):
 @pytest.mark.parametrize("width,height", SIZES)
 def test_shift_and_ctrl_enter_insert_a_newline(jarvis_tui, fake_gemini, width, height):
     t = start(jarvis_tui, width, height)
-    fake_gemini.wait_requests(1, "models")
     typed(t, "one")
     send_bytes(t, b"\x1b[13;2u")  # Shift-Enter, CSI-u
     typed(t, "two")
@@ -57,7 +56,6 @@ def test_shift_and_ctrl_enter_insert_a_newline(jarvis_tui, fake_gemini, width, h
 @pytest.mark.parametrize("width,height", SIZES)
 def test_unknown_sequences_are_swallowed(jarvis_tui, fake_gemini, width, height):
     t = start(jarvis_tui, width, height)
-    fake_gemini.wait_requests(1, "models")
     typed(t, "a")
     for seq in (b"\x1b[I", b"\x1b[O",            # focus in, focus out
                 b"\x1b[?1;2c",                   # a late device-attributes answer
@@ -79,7 +77,6 @@ def test_unknown_sequences_are_swallowed(jarvis_tui, fake_gemini, width, height)
 @pytest.mark.parametrize("width,height", SIZES)
 def test_ctrl_left_and_right_move_by_word(jarvis_tui, fake_gemini, width, height):
     t = start(jarvis_tui, width, height)
-    fake_gemini.wait_requests(1, "models")
     typed(t, "alpha beta gamma")
     t.send_keys("C-Left")
     t.send_keys("C-Left")
