@@ -642,6 +642,8 @@ int oneshot_run(const struct cli *cli, const struct config *cfg)
 	/* With -C, the conversation's /think setting goes on (and is kept with this question). */
 	const char *think = conv_thinking(c);
 	question->thinking = think ? xstrdup(think) : NULL;
+	const char *web = conv_web(c);
+	question->web = web ? xstrdup(web) : NULL;
 	conv_push(c, question);
 	/* -m wins; then the stored conversation's model; then the configuration's. */
 	const char *model =

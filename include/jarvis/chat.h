@@ -137,6 +137,12 @@ int chat_set_thinking(struct chat *ch, const char *level, char **cause);
 const char *chat_thinking(const struct chat *ch);
 /* This conversation's own setting (/think now, or stored with its questions), or NULL. */
 const char *chat_conv_thinking(const struct chat *ch);
+/* Turns web grounding on or off in this conversation (/web on|off). */
+int chat_set_web(struct chat *ch, const char *on_off, char **cause);
+/* This conversation's own /web ("on", "off", now or stored with its questions), or NULL. */
+const char *chat_conv_web(const struct chat *ch);
+/* Whether the next question is grounded with Google Search. */
+bool chat_web(const struct chat *ch);
 /* Shows or hides the thought summaries in full (/thoughts, Ctrl-T); returns the new state. */
 bool chat_toggle_thoughts(struct chat *ch);
 /* Whether the thought summaries are shown in full rather than as one line. */

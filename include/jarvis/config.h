@@ -71,6 +71,7 @@ struct config {
 	char *api_key;
 	char *base_url;      /* without a trailing slash */
 	bool allow_insecure; /* plain http:// to a host other than loopback */
+	bool web;            /* ground answers with Google Search (and URL context) */
 	char *model;
 	char *system_prompt;
 	double temperature;

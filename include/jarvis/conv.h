@@ -55,7 +55,9 @@ struct msg {
 	struct image *images;
 	size_t nimages;
 	char *model;
-	char *thinking; /* a question's /think setting when one was given, else NULL */
+	char *thinking;  /* a question's /think setting when one was given, else NULL */
+	char *web;       /* a question's /web setting ("on", "off") when one was given, else NULL */
+	char *grounding; /* an answer's sources and searches (grounding.h), or NULL */
 	enum msg_status status;
 	char *finish_reason;
 	struct usage usage;
@@ -118,6 +120,8 @@ bool conv_in_context(const struct conv *c, size_t i);
  * question that has one, or NULL (then [gemini] thinking applies).
  */
 const char *conv_thinking(const struct conv *c);
+/* Likewise for /web: "on", "off", or NULL ([gemini] web applies). */
+const char *conv_web(const struct conv *c);
 
 /* A new standalone message (for stores that read messages outside a conversation). */
 struct msg *msg_new(enum msg_role role, const char *text);

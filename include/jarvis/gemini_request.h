@@ -24,6 +24,7 @@ struct gemini_gen {
 	const char *model;      /* decides how thinking is asked for (NULL: a 3.x model) */
 	const char *thinking;   /* [gemini] thinking or /think; NULL: auto */
 	size_t max_body_bytes;  /* 0: GEMINI_REQUEST_MAX_BYTES */
+	bool web;               /* tools googleSearch and urlContext ([gemini] web, /web) */
 };
 
 /* How hard the model thinks: [gemini] thinking and /think. */

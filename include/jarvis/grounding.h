@@ -71,4 +71,11 @@ void grounding_mark(const char *text, size_t len, const struct grounding *g, str
  */
 void grounding_sources(const struct grounding *g, bool markdown, struct buf *out);
 
+/*
+ * An answer as a reader sees it: the text with its markers, a blank line,
+ * the Markdown Sources list; the text alone when json (the stored object)
+ * is NULL, not one, or cites nothing.
+ */
+void grounding_render(const char *text, size_t len, const char *json, struct buf *out);
+
 #endif

@@ -33,6 +33,8 @@ void chat_replace_conv(struct chat *ch, struct conv *c)
 	ch->system_prompt = c->system_prompt ? xstrdup(c->system_prompt) : NULL;
 	free(ch->thinking);
 	ch->thinking = NULL;
+	free(ch->web);
+	ch->web = NULL;
 	if (c->model != NULL && c->model[0] != '\0' && strcmp(c->model, ch->model) != 0) {
 		free(ch->model);
 		ch->model = xstrdup(c->model);

@@ -65,6 +65,7 @@ int exchange_request(const struct config *cfg, const struct conv *c, const char 
 	    .max_output_tokens = cfg->has_max_output_tokens ? cfg->max_output_tokens : 0,
 	    .model = model,
 	    .thinking = thinking ? thinking : cfg->thinking,
+	    .web = conv_web(c) ? strcmp(conv_web(c), "on") == 0 : cfg->web,
 	};
 	*body = gemini_request_build(c, &gen, info, cause);
 	if (*body == NULL)

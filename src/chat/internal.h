@@ -65,6 +65,7 @@ struct chat {
 	char *model;
 	char *system_prompt; /* this conversation's; NULL: the config's */
 	char *thinking;      /* /think for this conversation; NULL: [gemini] thinking */
+	char *web;           /* /web for this conversation ("on", "off"); NULL: as stored */
 
 	struct gemini_call *call;
 	struct msg *answer;

@@ -157,6 +157,8 @@ int chat_send(struct chat *ch, const char *text, char **cause)
 	/* Kept with the question, so the conversation thinks the same way when reopened. */
 	const char *think = chat_conv_thinking(ch);
 	m->thinking = think ? xstrdup(think) : NULL;
+	const char *web = chat_conv_web(ch);
+	m->web = web ? xstrdup(web) : NULL;
 	for (size_t i = 0; i < ch->npending; i++)
 		msg_add_image(m, &ch->pending[i]);
 	/* The request goes out once the quota said yes and the question is stored. */

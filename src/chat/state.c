@@ -47,7 +47,6 @@ void chat_notice(struct chat *ch, const char *fmt, ...)
 	chat_dirty(ch, CHAT_DIRTY_HISTORY);
 }
 
-/* Puts c on screen in place of the conversation there (which is freed). */
 int chat_need_login(struct chat *ch, char **cause)
 {
 	if (ch->user_name == NULL)
@@ -121,6 +120,7 @@ void chat_free(struct chat *ch)
 	free(ch->model);
 	free(ch->system_prompt);
 	free(ch->thinking);
+	free(ch->web);
 	chat_detach(ch);
 	free(ch->user_name);
 	free(ch->user_id);
@@ -250,6 +250,26 @@ const char *chat_thinking(const struct chat *ch)
 {
 	const char *own = chat_conv_thinking(ch);
 	return own ? own : ch->cfg->thinking;
+}
+
+int chat_set_web(struct chat *ch, const char *on_off, char **cause)
+{
+	if (strcmp(on_off, "on") != 0 && strcmp(on_off, "off") != 0)
+		return set_cause(cause, "/web takes on or off, not \"%s\"", on_off);
+	free(ch->web);
+	ch->web = xstrdup(on_off);
+	return 0;
+}
+
+const char *chat_conv_web(const struct chat *ch)
+{
+	return ch->web ? ch->web : conv_web(ch->conv);
+}
+
+bool chat_web(const struct chat *ch)
+{
+	const char *own = chat_conv_web(ch);
+	return own ? strcmp(own, "on") == 0 : ch->cfg->web;
 }
 
 bool chat_toggle_thoughts(struct chat *ch)

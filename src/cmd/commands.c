@@ -358,6 +358,15 @@ static int cmd_think(struct cmd_ctx *c, int argc, char **argv, char **cause)
 	return 0;
 }
 
+static int cmd_web(struct cmd_ctx *c, int argc, char **argv, char **cause)
+{
+	if (argc == 1 && chat_set_web(c->chat, argv[0], cause) == -1)
+		return -1;
+	chat_notice(c->chat, "web grounding: %s%s", chat_web(c->chat) ? "on" : "off",
+	            chat_web(c->chat) ? " (Google Search; answers cite their sources)" : "");
+	return 0;
+}
+
 static int cmd_thoughts(struct cmd_ctx *c, int argc, char **argv, char **cause)
 {
 	bool open = chat_toggle_thoughts(c->chat);
@@ -425,6 +434,8 @@ static const struct cmd_entry table[] = {
      -1, cmd_system},
     {"think", NULL, "[LEVEL]", "how hard the model thinks here: auto, off, low, medium, high, N", 0,
      1, 0, -1, cmd_think},
+    {"web", NULL, "[on|off]", "ground answers here with Google Search, with sources", 0, 1, 0, -1,
+     cmd_web},
     {"thoughts", NULL, "", "show or fold the thought summaries above the answers", 0, 0, 0, -1,
      cmd_thoughts},
     {"like", NULL, "", "mark the last answer as good", 0, 0, 0, -1, cmd_like},

@@ -142,6 +142,14 @@ static const struct config_option options[] = {
     },
     {
         .section = "gemini",
+        .key = "web",
+        .type = CONFIG_BOOL,
+        .def = "off",
+        .help = "ground answers with Google Search and the pages the question links to",
+        .offset = CFG(web),
+    },
+    {
+        .section = "gemini",
         .key = "model",
         .env = "JARVIS_MODEL",
         .type = CONFIG_STRING,

@@ -144,6 +144,8 @@ void msg_free(struct msg *m)
 	free(m->model);
 	free(m->finish_reason);
 	free(m->thinking);
+	free(m->web);
+	free(m->grounding);
 	free(m);
 }
 
@@ -161,6 +163,8 @@ struct msg *msg_clone(const struct msg *m)
 	c->status = m->status;
 	c->finish_reason = m->finish_reason ? xstrdup(m->finish_reason) : NULL;
 	c->thinking = m->thinking ? xstrdup(m->thinking) : NULL;
+	c->web = m->web ? xstrdup(m->web) : NULL;
+	c->grounding = m->grounding ? xstrdup(m->grounding) : NULL;
 	c->usage = m->usage;
 	c->feedback = m->feedback;
 	c->created_ms = m->created_ms;
@@ -282,6 +286,16 @@ const char *conv_thinking(const struct conv *c)
 		const struct msg *m = c->msgs[i];
 		if (m->role == ROLE_USER && m->thinking != NULL)
 			return m->thinking;
+	}
+	return NULL;
+}
+
+const char *conv_web(const struct conv *c)
+{
+	for (size_t i = c->n; i-- > 0;) {
+		const struct msg *m = c->msgs[i];
+		if (m->role == ROLE_USER && m->web != NULL)
+			return m->web;
 	}
 	return NULL;
 }

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "jarvis/buf.h"
+#include "jarvis/grounding.h"
 #include "jarvis/util.h"
 
 void export_local_time(long long ms, char *out, size_t size)
@@ -96,8 +97,10 @@ static void put_msg(struct buf *b, const struct conv *c, const struct msg *m)
 	}
 	buf_addf(b, "## %s · %s\n\n", who, when);
 	if (m->text.len > 0) {
-		buf_add(b, m->text.data, m->text.len);
-		buf_addstr(b, m->text.data[m->text.len - 1] == '\n' ? "\n" : "\n\n");
+		/* A grounded answer: its citation markers and Sources, as on screen. */
+		size_t start = b->len;
+		grounding_render(m->text.data, m->text.len, m->grounding, b);
+		buf_addstr(b, b->len > start && b->data[b->len - 1] == '\n' ? "\n" : "\n\n");
 	} else if (m->nimages == 0) {
 		buf_addstr(b, "*(no text)*\n\n");
 	}

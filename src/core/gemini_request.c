@@ -157,6 +157,35 @@ static void add_thinking(cJSON *gc, const struct gemini_gen *gen)
 		cJSON_AddStringToObject(tc, "thinkingLevel", levels[t.level]);
 }
 
+/* Whether the question (the last user turn) holds a web address. */
+static bool asks_about_url(const struct conv *c)
+{
+	for (size_t i = c->n; i-- > 0;) {
+		const struct msg *m = c->msgs[i];
+		if (m->role == ROLE_USER)
+			return strstr(m->text.data, "https://") != NULL ||
+			       strstr(m->text.data, "http://") != NULL;
+	}
+	return false;
+}
+
+/* Web grounding: Google Search when on; URL context then, or when the question links a page. */
+static void add_tools(cJSON *root, const struct conv *c, const struct gemini_gen *gen)
+{
+	bool url = gen->web || asks_about_url(c);
+	if (!url)
+		return;
+	cJSON *tools = cJSON_AddArrayToObject(root, "tools");
+	if (gen->web) {
+		cJSON *t = cJSON_CreateObject();
+		cJSON_AddObjectToObject(t, "googleSearch");
+		cJSON_AddItemToArray(tools, t);
+	}
+	cJSON *t = cJSON_CreateObject();
+	cJSON_AddObjectToObject(t, "urlContext");
+	cJSON_AddItemToArray(tools, t);
+}
+
 /* --- the body ------------------------------------------------------------ */
 
 static cJSON *build_root(const struct build *b, char **cause)
@@ -208,6 +237,7 @@ static cJSON *build_root(const struct build *b, char **cause)
 			cJSON_AddNumberToObject(gc, "maxOutputTokens",
 			                        (double)gen->max_output_tokens);
 		add_thinking(gc, gen);
+		add_tools(root, c, gen);
 	}
 	return root;
 }

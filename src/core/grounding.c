@@ -332,3 +332,18 @@ void grounding_sources(const struct grounding *g, bool markdown, struct buf *out
 	if (g->nurls > 0)
 		buf_addstr(out, "\n");
 }
+
+void grounding_render(const char *text, size_t len, const char *json, struct buf *out)
+{
+	struct grounding g;
+	if (json == NULL || grounding_parse(json, &g) == -1) {
+		buf_add(out, text, len);
+		return;
+	}
+	grounding_mark(text, len, &g, out);
+	if (!grounding_empty(&g)) {
+		buf_addstr(out, len > 0 && text[len - 1] == '\n' ? "\n" : "\n\n");
+		grounding_sources(&g, true, out);
+	}
+	grounding_release(&g);
+}

@@ -358,6 +358,10 @@ void gemini_result_apply(const struct gemini_result *r, struct msg *a)
 		a->finish_reason = xstrdup(rep->block_reason);
 	if (rep->has_usage)
 		a->usage = rep->usage;
+	if (rep->grounding != NULL) {
+		free(a->grounding);
+		a->grounding = xstrdup(rep->grounding);
+	}
 	char *parts = gemini_reply_parts(rep);
 	if (parts != NULL) {
 		buf_reset(&a->parts);

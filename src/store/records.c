@@ -24,6 +24,8 @@ static const struct rec_field msg_fields[] = {
     {"parts", NULL, REC_BUF_OPT, MSG(parts), REC_STATE, REC_PLAIN, NULL},
     {"model", NULL, REC_STR, MSG(model), REC_STATE, REC_PLAIN, NULL},
     {"thinking", NULL, REC_STR, MSG(thinking), 0, REC_PLAIN, NULL},
+    {"web", NULL, REC_STR, MSG(web), 0, REC_PLAIN, NULL},
+    {"grounding", NULL, REC_STR, MSG(grounding), REC_STATE, REC_PLAIN, NULL},
     {"status", NULL, REC_STATUS, MSG(status), REC_STATE, REC_PLAIN, NULL},
     {"finish_reason", NULL, REC_STR, MSG(finish_reason), REC_STATE, REC_PLAIN, NULL},
     {"prompt_tokens", "usage", REC_LONG, MSG(usage.prompt_tokens), REC_STATE, REC_PLAIN, "prompt"},

@@ -101,6 +101,9 @@ static const char *const migrations[] = {
     "ALTER TABLE messages ADD COLUMN parts TEXT;",
     /* 2 -> 3: the /think setting a question was sent with, issue 11. */
     "ALTER TABLE messages ADD COLUMN thinking TEXT;",
+    /* 3 -> 4: /web with the question, the answer's sources and searches, issue 11. */
+    "ALTER TABLE messages ADD COLUMN web TEXT;"
+    "ALTER TABLE messages ADD COLUMN grounding TEXT;",
 };
 
 /*

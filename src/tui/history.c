@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "jarvis/buf.h"
+#include "jarvis/grounding.h"
 #include "jarvis/markdown.h"
 #include "jarvis/utf8.h"
 #include "jarvis/util.h"
@@ -33,7 +34,8 @@ struct render {
 struct hist_item {
 	const struct msg *msg;
 	unsigned generation;
-	struct render body;     /* msg->text */
+	struct render body;     /* msg->text (for a grounded answer: display) */
+	struct buf display;     /* a grounded answer with its markers and Sources */
 	struct render thoughts; /* msg->thoughts, drawn dim when the block is open */
 	int width;
 	bool open;  /* the thoughts block was drawn open */
@@ -80,6 +82,7 @@ static void item_release(struct hist_item *it)
 {
 	render_release(&it->body);
 	render_release(&it->thoughts);
+	buf_release(&it->display);
 	memset(it, 0, sizeof(*it));
 }
 
@@ -88,6 +91,7 @@ static void item_init(struct hist *h, struct hist_item *it, const struct msg *m)
 	memset(it, 0, sizeof(*it));
 	it->msg = m;
 	render_init(&it->body, h->markdown && m->role == ROLE_MODEL);
+	buf_init(&it->display, BUF_TEXT_MAX);
 	render_init(&it->thoughts, h->markdown && m->role == ROLE_MODEL);
 	it->fresh = true;
 }
@@ -130,6 +134,15 @@ void hist_sync(struct hist *h, const struct conv *c, unsigned epoch)
 	}
 }
 
+/* Forgets what was rendered: the next update starts from the source's start. */
+static void render_reset(struct render *r)
+{
+	md_reset(r->md);
+	buf_reset(&r->clean);
+	r->src_len = 0;
+	wrap_cache_invalidate(r->wc);
+}
+
 /*
  * Brings one rendered text up to date with its source: a source that grew
  * extends it (markdown re-renders its last block only), one that shrank
@@ -137,12 +150,8 @@ void hist_sync(struct hist *h, const struct conv *c, unsigned epoch)
  */
 static void render_update(struct render *r, const struct buf *src, int width)
 {
-	if (src->len < r->src_len) {
-		md_reset(r->md);
-		buf_reset(&r->clean);
-		r->src_len = 0;
-		wrap_cache_invalidate(r->wc);
-	}
+	if (src->len < r->src_len)
+		render_reset(r);
 	if (src->len > r->src_len) {
 		char *clean = utf8_sanitize(src->data + r->src_len, src->len - r->src_len);
 		buf_addstr(&r->clean, clean);
@@ -163,7 +172,15 @@ static size_t item_update(struct hist *h, struct hist_item *it, int width)
 	if (!it->fresh && it->generation == m->generation && it->width == body &&
 	    it->open == h->thoughts_open)
 		return wrap_cache_nrows(it->body.wc);
-	render_update(&it->body, &m->text, body);
+	if (m->grounding != NULL && m->status != MSG_STREAMING) {
+		/* Markers go inside the text: rendered afresh, not extended. */
+		buf_reset(&it->display);
+		grounding_render(m->text.data, m->text.len, m->grounding, &it->display);
+		render_reset(&it->body);
+		render_update(&it->body, &it->display, body);
+	} else {
+		render_update(&it->body, &m->text, body);
+	}
 	if (h->thoughts_open && m->thoughts.len > 0)
 		render_update(&it->thoughts, &m->thoughts, body > 3 ? body - 2 : body);
 	it->generation = m->generation;

@@ -502,6 +502,7 @@ START_TEST(streaming_checkpoints_final_state_and_feedback)
 	a->status = MSG_STREAMING;
 	a->model = xstrdup("gemini-3.5-flash");
 	a->thinking = xstrdup("high");
+	a->web = xstrdup("on");
 	ck_assert_int_eq(store_msg_append(S, u, id, a, &cause), 0);
 	ck_assert(a->seq > q->seq);
 	buf_addstr(&a->text, "leigh scattering.");
@@ -516,6 +517,7 @@ START_TEST(streaming_checkpoints_final_state_and_feedback)
 	a->finish_reason = xstrdup("STOP");
 	buf_addstr(&a->thoughts, "thinking about light");
 	a->usage = (struct usage){12, 34, 5, 51};
+	a->grounding = xstrdup("{\"sources\":[]}");
 	ck_assert_int_eq(store_msg_update(S, u, id, a, &cause), 0);
 	ck_assert_int_eq(store_msg_feedback(S, u, id, a->id, +1, &cause), 0);
 	ck_assert_int_eq(store_msg_feedback(S, u, id, a->id, 2, &cause), STORE_INVALID);
@@ -537,6 +539,8 @@ START_TEST(streaming_checkpoints_final_state_and_feedback)
 	ck_assert_str_eq(r->finish_reason, "STOP");
 	ck_assert_str_eq(r->model, "gemini-3.5-flash");
 	ck_assert_str_eq(r->thinking, "high");
+	ck_assert_str_eq(r->web, "on");
+	ck_assert_str_eq(r->grounding, "{\"sources\":[]}");
 	ck_assert_ptr_null(v.items[0]->thinking);
 	ck_assert_int_eq(r->usage.prompt_tokens, 12);
 	ck_assert_int_eq(r->usage.candidates_tokens, 34);
@@ -984,7 +988,7 @@ START_TEST(sqlite_file_is_private_and_versioned)
 	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &q, NULL), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_step(q), SQLITE_ROW);
-	ck_assert_int_eq(sqlite3_column_int(q, 0), 3);
+	ck_assert_int_eq(sqlite3_column_int(q, 0), 4);
 	sqlite3_finalize(q);
 	ck_assert_int_eq(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &q, NULL), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_step(q), SQLITE_ROW);
