@@ -149,25 +149,35 @@ void msg_free(struct msg *m)
 	free(m);
 }
 
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+/*
+ * Every plain field (numbers, enums, usage) is copied by the struct copy, so
+ * a new one needs no line here; what a msg owns is copied one by one.
+ */
 struct msg *msg_clone(const struct msg *m)
 {
-	struct msg *c = msg_new(m->role, NULL);
+	struct msg *c = xmalloc(sizeof(*c));
+	*c = *m;
+	buf_init(&c->text, m->text.max);
+	buf_init(&c->thoughts, m->thoughts.max);
+	buf_init(&c->parts, m->parts.max);
 	buf_add(&c->text, m->text.data, m->text.len);
 	buf_add(&c->thoughts, m->thoughts.data, m->thoughts.len);
 	buf_add(&c->parts, m->parts.data, m->parts.len);
+	c->images = NULL;
+	c->nimages = 0;
 	for (size_t i = 0; i < m->nimages; i++)
 		msg_add_image(c, &m->images[i]);
-	c->id = m->id ? xstrdup(m->id) : NULL;
-	c->seq = m->seq;
-	c->model = m->model ? xstrdup(m->model) : NULL;
-	c->status = m->status;
-	c->finish_reason = m->finish_reason ? xstrdup(m->finish_reason) : NULL;
-	c->thinking = m->thinking ? xstrdup(m->thinking) : NULL;
-	c->web = m->web ? xstrdup(m->web) : NULL;
-	c->grounding = m->grounding ? xstrdup(m->grounding) : NULL;
-	c->usage = m->usage;
-	c->feedback = m->feedback;
-	c->created_ms = m->created_ms;
+	c->id = dup_or_null(m->id);
+	c->model = dup_or_null(m->model);
+	c->finish_reason = dup_or_null(m->finish_reason);
+	c->thinking = dup_or_null(m->thinking);
+	c->web = dup_or_null(m->web);
+	c->grounding = dup_or_null(m->grounding);
 	c->generation = m->generation;
 	return c;
 }

@@ -95,6 +95,48 @@ START_TEST(a_replaced_answer_is_not_context)
 }
 END_TEST
 
+START_TEST(a_clone_has_every_field_and_owns_its_copies)
+{
+	struct msg *m = msg_new(ROLE_MODEL, "answer");
+	buf_addstr(&m->thoughts, "thought");
+	buf_addstr(&m->parts, "[{}]");
+	struct image img = {.name = "a.png", .mime = "image/png", .size = 3, .data_uri = "data:,x"};
+	msg_add_image(m, &img);
+	m->id = xstrdup("7");
+	m->seq = 4;
+	m->model = xstrdup("gemini-x");
+	m->thinking = xstrdup("high");
+	m->status = MSG_INTERRUPTED;
+	m->finish_reason = xstrdup("STOP");
+	m->usage = (struct usage){1, 2, 3, 6};
+	m->feedback = -1;
+	m->created_ms = 1234;
+	struct msg *c = msg_clone(m);
+	ck_assert_int_eq(c->role, ROLE_MODEL);
+	ck_assert_str_eq(c->text.data, "answer");
+	ck_assert_str_eq(c->thoughts.data, "thought");
+	ck_assert_str_eq(c->parts.data, "[{}]");
+	ck_assert_uint_eq(c->nimages, 1);
+	ck_assert_str_eq(c->images[0].name, "a.png");
+	ck_assert_ptr_ne(c->images, m->images);
+	ck_assert_str_eq(c->id, "7");
+	ck_assert_ptr_ne(c->id, m->id);
+	ck_assert_int_eq(c->seq, 4);
+	ck_assert_str_eq(c->model, "gemini-x");
+	ck_assert_str_eq(c->thinking, "high");
+	ck_assert_int_eq(c->status, MSG_INTERRUPTED);
+	ck_assert_str_eq(c->finish_reason, "STOP");
+	ck_assert_int_eq(c->usage.total_tokens, 6);
+	ck_assert_int_eq(c->feedback, -1);
+	ck_assert_int_eq(c->created_ms, 1234);
+	ck_assert_uint_eq(c->text.max, MSG_TEXT_MAX);
+	msg_free(m); /* the clone keeps its own copies */
+	buf_addstr(&c->text, "!");
+	ck_assert_str_eq(c->text.data, "answer!");
+	msg_free(c);
+}
+END_TEST
+
 static Suite *conv_suite(void)
 {
 	Suite *s = suite_create("conv");
@@ -102,6 +144,7 @@ static Suite *conv_suite(void)
 	tcase_add_test(tc, removing_or_truncating_bumps_the_epoch);
 	tcase_add_test(tc, a_failed_question_is_not_sent_again);
 	tcase_add_test(tc, a_replaced_answer_is_not_context);
+	tcase_add_test(tc, a_clone_has_every_field_and_owns_its_copies);
 	suite_add_tcase(s, tc);
 	return s;
 }
