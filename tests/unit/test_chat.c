@@ -269,6 +269,35 @@ START_TEST(quota_shown_is_the_quota_enforced)
 }
 END_TEST
 
+/*
+ * Issue 9, bug 1: two windows on one store. Requests another window makes
+ * after this one showed its quota are counted before the next question
+ * leaves, and the quota line then shows them too.
+ */
+START_TEST(another_windows_requests_count_at_once)
+{
+	sign_up();
+	ck_assert_int_eq(chat_set_model(ch, "unit-model", NULL), 0);
+	settle();
+	char *line = chat_quota_line(ch);
+	ck_assert_str_eq(line, "RPM 2/2");
+	free(line);
+	struct store *st = open_store();
+	char *uid = user_id(st);
+	for (int i = 0; i < 2; i++) /* the other window's two questions */
+		ck_assert_int_eq(store_usage_add(st, uid, "unit-model", wall_ms(), NULL), 0);
+	ck_assert_int_eq(chat_send(ch, "one more", NULL), 0);
+	settle();
+	ck_assert(has_notice("this account made 2"));
+	ck_assert_int_eq(nreq, 0);
+	line = chat_quota_line(ch);
+	ck_assert_str_eq(line, "RPM 0/2");
+	free(line);
+	free(uid);
+	store_close(st);
+}
+END_TEST
+
 /* Issue 9, bug 1: a guest's requests are counted on this machine, and shown so. */
 START_TEST(guest_quota_counts_in_the_journal)
 {
@@ -456,6 +485,7 @@ static Suite *chat_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, quota_shown_is_the_quota_enforced);
+	tcase_add_test(tc, another_windows_requests_count_at_once);
 	tcase_add_test(tc, guest_quota_counts_in_the_journal);
 	tcase_add_test(tc, failed_question_is_not_sent_again);
 	tcase_add_test(tc, retry_agrees_across_a_reopen);
