@@ -71,6 +71,8 @@ int cmd_answer(struct cmd_ctx *c, const char *answer, char **cause);
 void cmd_ctx_reset(struct cmd_ctx *c);
 /* True when the line's command word names one command (exactly, by alias or prefix). */
 bool cmd_known(const char *line);
+/* True when the line's first word names no command, alias or prefix of one ("/etc/hosts"). */
+bool cmd_unknown(const char *line);
 /* True when the line must be masked from this byte on and kept out of history. */
 bool cmd_secret_offset(const char *line, size_t *offset);
 /*

@@ -170,6 +170,21 @@ bool cmd_known(const char *line)
 	return known;
 }
 
+bool cmd_unknown(const char *line)
+{
+	line += strspn(line, " \t");
+	if (line[0] != '/')
+		return false;
+	size_t n = strcspn(line + 1, " \t\n"), ncmd;
+	const struct cmd_entry *table = cmd_table(&ncmd);
+	for (size_t i = 0; i < ncmd; i++)
+		if (strncasecmp(table[i].name, line + 1, n) == 0 ||
+		    (table[i].alias != NULL && strlen(table[i].alias) == n &&
+		     strncasecmp(table[i].alias, line + 1, n) == 0))
+			return false;
+	return n > 0;
+}
+
 static size_t complete_command(const char *word, char **out, size_t max)
 {
 	size_t n = 0, len = strlen(word), ncmd;

@@ -117,6 +117,28 @@ static void submit_command(struct tui *t, char *text)
 	after_command(t);
 }
 
+/*
+ * A line like "/etc/hosts explain" names no command: the first Enter says
+ * so and offers it, a second Enter on the same line sends it as a message.
+ * A line that may hide a password (a mistyped /login) is never offered.
+ */
+static bool offer_as_message(struct tui *t, const char *text)
+{
+	size_t off;
+	if (!cmd_unknown(text) || cmd_secret_offset(text, &off))
+		return false;
+	if (t->offered != NULL && strcmp(t->offered, text) == 0)
+		return false; /* the second Enter: send it */
+	free(t->offered);
+	t->offered = xstrdup(text);
+	size_t n = strcspn(text + strspn(text, " \t"), " \t\n");
+	chat_notice(t->chat,
+	            "%.*s is no command: Enter again sends the line as a message (a line "
+	            "starting with // is sent with one /)",
+	            (int)n, text + strspn(text, " \t"));
+	return true;
+}
+
 void input_submit(struct tui *t)
 {
 	char *text = editor_get_text(t->editor);
@@ -125,11 +147,21 @@ void input_submit(struct tui *t)
 		submit_answer(t, text);
 		return;
 	}
+	const char *lead = text + strspn(text, " \t");
+	bool offered_again = t->offered != NULL && strcmp(t->offered, text) == 0;
+	if (lead[0] == '/' && lead[1] != '/' && offer_as_message(t, text)) {
+		free(text);
+		return;
+	}
 	/* A command with blanks before it is still a command (and maybe a password). */
-	if (text[strspn(text, " \t")] == '/') {
+	if (lead[0] == '/' && lead[1] != '/' && !offered_again) {
 		submit_command(t, text);
 		return;
 	}
+	if (lead[0] == '/' && lead[1] == '/')
+		memmove(text, lead + 1, strlen(lead + 1) + 1); /* "//text" sends "/text" */
+	free(t->offered);
+	t->offered = NULL;
 	if (chat_send(t->chat, text, &cause) == -1) {
 		/* Not sent: the text stays in the input to fix or send again. */
 		show_cause(t, cause);

@@ -47,6 +47,7 @@ struct tui {
 	char *hint;          /* a short status hint until the next key */
 	bool asking;         /* a command's question (ctx.then) holds the input */
 	char *parked;        /* the draft put aside while it does */
+	char *offered;       /* a /line that is no command: Enter again sends it as a message */
 };
 
 /* clipboard.c */

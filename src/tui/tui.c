@@ -383,6 +383,7 @@ int tui_run(const struct config *cfg)
 			/* While a question holds the input, the draft is the parked one. */
 			if (t.asking && (t.parked == NULL || t.parked[0] == '\0')) {
 				free(t.parked);
+				free(t.offered);
 				t.parked = back;
 				back = NULL;
 			} else if (!t.asking && editor_len(t.editor) == 0) {

@@ -86,3 +86,35 @@ def test_ctrl_left_and_right_move_by_word(jarvis_tui, fake_gemini, width, height
     send_bytes(t, b"\x1b[1;5D")  # Ctrl-Left as the sequence itself
     typed(t, "Z")
     assert sent_text(t, fake_gemini) == "alpha ZXbetaY gamma"
+
+
+@pytest.mark.parametrize("width,height", SIZES)
+def test_double_slash_sends_one_slash(jarvis_tui, fake_gemini, width, height):
+    t = start(jarvis_tui, width, height)
+    fake_gemini.wait_requests(1, "models")
+    typed(t, "//help is not what I want")
+    assert sent_text(t, fake_gemini) == "/help is not what I want"
+
+
+@pytest.mark.parametrize("width,height", SIZES)
+def test_a_path_is_offered_as_a_message(jarvis_tui, fake_gemini, width, height):
+    t = start(jarvis_tui, width, height)
+    fake_gemini.wait_requests(1, "models")
+    typed(t, "/etc/hosts explain")
+    t.send_keys("Enter")
+    t.wait_for("/etc/hosts is no command: Enter again sends")
+    assert "unknown command" not in t.screen()
+    assert fake_gemini.api_requests("stream") == []
+    assert sent_text(t, fake_gemini) == "/etc/hosts explain"  # the second Enter
+
+
+@pytest.mark.parametrize("width,height", SIZES)
+def test_a_mistyped_command_is_still_refused(jarvis_tui, fake_gemini, width, height):
+    t = start(jarvis_tui, width, height)
+    fake_gemini.wait_requests(1, "models")
+    typed(t, "/lo")  # login or logout: ambiguous, never a message
+    t.send_keys("Enter")
+    t.wait_for("/lo is ambiguous")
+    t.send_keys("Enter")
+    time.sleep(0.3)
+    assert fake_gemini.api_requests("stream") == []

@@ -130,6 +130,18 @@ START_TEST(completes_commands_and_attach_paths)
 }
 END_TEST
 
+START_TEST(a_path_names_no_command)
+{
+	ck_assert(cmd_unknown("/etc/hosts explain"));
+	ck_assert(cmd_unknown("  /frobnicate"));
+	ck_assert(!cmd_unknown("/lo"));     /* a prefix of login and logout */
+	ck_assert(!cmd_unknown("/q"));      /* an alias */
+	ck_assert(!cmd_unknown("/COPY 2")); /* any case */
+	ck_assert(!cmd_unknown("hello"));   /* not a slash line */
+	ck_assert(!cmd_unknown("/"));
+}
+END_TEST
+
 static Suite *cmd_suite(void)
 {
 	Suite *s = suite_create("cmd");
@@ -139,6 +151,7 @@ static Suite *cmd_suite(void)
 	tcase_add_test(tc, passwords_on_the_line_are_masked);
 	tcase_add_test(tc, an_escaped_quote_does_not_hide_the_password_from_the_mask);
 	tcase_add_test(tc, completes_commands_and_attach_paths);
+	tcase_add_test(tc, a_path_names_no_command);
 	suite_add_tcase(s, tc);
 	return s;
 }
