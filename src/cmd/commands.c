@@ -185,7 +185,10 @@ static int cmd_select(struct cmd_ctx *c, int argc, char **argv, char **cause)
 
 static int cmd_rename(struct cmd_ctx *c, int argc, char **argv, char **cause)
 {
-	return chat_rename(c->chat, argv[0], cause);
+	if (chat_rename(c->chat, argv[0], cause) == -1)
+		return -1;
+	chat_notice(c->chat, "renamed this conversation to \"%s\"", argv[0]);
+	return 0;
 }
 
 static int delete_confirm(struct cmd_ctx *c, const char *answer, char **cause)
@@ -242,7 +245,10 @@ static int cmd_model(struct cmd_ctx *c, int argc, char **argv, char **cause)
 		c->show_models = true;
 		return 0;
 	}
-	return chat_set_model(c->chat, argv[0], cause);
+	if (chat_set_model(c->chat, argv[0], cause) == -1)
+		return -1;
+	chat_notice(c->chat, "model: %s from the next question on", chat_model(c->chat));
+	return 0;
 }
 
 static int cmd_attach(struct cmd_ctx *c, int argc, char **argv, char **cause)
