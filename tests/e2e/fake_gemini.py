@@ -83,7 +83,9 @@ Strict like the live API (shared/research/gemini-api.md §2):
       (camelCase or snake_case); otherwise they are left out of fixtures
       and synthetic answers alike (events that held only thoughts vanish,
       a signature on a thought part stays on an empty text part).
-Every recorded request also has "size" (body bytes) and "include_thoughts".
+Every recorded request also has "size" (body bytes) and "include_thoughts";
+with FAKE_GEMINI_SIZE_LOG=FILE set, each size is also appended to FILE
+(bytes, endpoint, test), so a whole run can say the largest body it sent.
 
 Every spec may also carry: "chunk" (bytes per write, 0 = one SSE event per
 write), "delay" (seconds between writes), "transfer" ("chunked" or "close"),
@@ -1358,6 +1360,12 @@ class FakeGemini:
         with self._lock:
             rec["index"] = len(self._requests)
             self._requests.append(rec)
+            log = os.environ.get("FAKE_GEMINI_SIZE_LOG")
+            if log and "size" in rec:
+                # one line per request: body bytes, endpoint, test; to find the largest sent
+                with open(log, "a") as f:
+                    f.write("%d %s %s\n" % (rec["size"], rec.get("endpoint"),
+                                             os.environ.get("PYTEST_CURRENT_TEST", "-")))
 
     @property
     def requests(self):
