@@ -30,8 +30,11 @@ CC        ?= cc
 CORE_PKGS = libcjson md4c inih libutf8proc
 PKGS   = $(CORE_PKGS) ncursesw libxcrypt libsodium
 PLUGIN_PKGS = libmongoc-1.0 sqlite3 libmagic fribidi libcurl libjwt
+# A pointer of the wrong type or an undeclared function is always a bug,
+# in the tests and the fuzz harnesses too, which CI builds without -Werror.
 WARN   = -std=c11 -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes \
-         -Wstrict-prototypes -Wno-unused-parameter
+         -Wstrict-prototypes -Wno-unused-parameter \
+         -Werror=incompatible-pointer-types -Werror=implicit-function-declaration
 CFLAGS ?= -O2 -g
 ALL_CFLAGS   = $(WARN) $(CFLAGS) $(EXTRA_CFLAGS)
 PLUGIN_DIR   = $(BUILD)/lib/jarvis

@@ -8,7 +8,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "jarvis/cli.h"
 #include "jarvis/config.h"
 #include "jarvis/models.h"
 #include "jarvis/util.h"
@@ -30,12 +29,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	fwrite(data, 1, size, f);
 	fclose(f);
-	struct cli cli;
-	memset(&cli, 0, sizeof cli);
-	cli.config_path = path;
+	struct config_args args = {.config_path = path};
 	struct config cfg;
 	char *cause = NULL;
-	if (config_load(&cfg, &cli, NULL, NULL, &cause) == 0) {
+	if (config_load(&cfg, &args, NULL, NULL, &cause) == 0) {
 		struct model_list list;
 		config_models(&cfg, &list);
 		models_release(&list);

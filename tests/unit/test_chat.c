@@ -17,7 +17,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "jarvis/cli.h"
 #include "jarvis/config.h"
 #include "jarvis/conv.h"
 #include "jarvis/export.h"
@@ -154,9 +153,8 @@ static void setup(void)
 	setenv("GEMINI_BASE_URL", url, 1);
 	setenv("GEMINI_API_KEY", "unit-key", 1);
 	setenv("JARVIS_MODEL", "unit-model", 1);
-	struct cli cli = {0};
 	char *cause = NULL;
-	ck_assert_msg(config_load(&cfg, &cli, NULL, NULL, &cause) == 0, "%s", cause);
+	ck_assert_msg(config_load(&cfg, NULL, NULL, NULL, &cause) == 0, "%s", cause);
 	l = loop_new(&cause);
 	ck_assert_ptr_nonnull(l);
 	w = worker_new_manual(l);
