@@ -12,6 +12,7 @@
 #include "jarvis/chat.h"
 #include "jarvis/cmd.h"
 #include "jarvis/editor.h"
+#include "jarvis/loop.h"
 #include "jarvis/util.h"
 
 #include "escape.h"
@@ -248,6 +249,21 @@ static void act_escape(struct tui *t)
 	}
 }
 
+#define CTRL_C_WINDOW_MS 2000
+#define CTRL_C_HINT "press Ctrl-C again to quit"
+
+/* The second Ctrl-C's window closed: the hint goes with it. */
+static void ctrl_c_expired(void *ud)
+{
+	struct tui *t = ud;
+	t->ctrl_c_timer = 0;
+	t->ctrl_c_ms = 0;
+	if (t->hint != NULL && strcmp(t->hint, CTRL_C_HINT) == 0) {
+		input_hint(t, NULL);
+		t->need_render = true;
+	}
+}
+
 /* Ctrl-C: cancels a question, stops an answer, empties the line, or (twice) quits. */
 static void act_ctrl_c(struct tui *t)
 {
@@ -265,12 +281,15 @@ static void act_ctrl_c(struct tui *t)
 		return;
 	}
 	long long now = now_ms();
-	if (t->ctrl_c_ms != 0 && now - t->ctrl_c_ms < 2000) {
+	if (t->ctrl_c_ms != 0 && now - t->ctrl_c_ms < CTRL_C_WINDOW_MS) {
 		t->quit = true;
 		return;
 	}
 	t->ctrl_c_ms = now;
-	input_hint(t, "press Ctrl-C again to quit");
+	input_hint(t, CTRL_C_HINT);
+	if (t->ctrl_c_timer != 0)
+		loop_timer_cancel(t->loop, t->ctrl_c_timer);
+	t->ctrl_c_timer = loop_timer_add(t->loop, CTRL_C_WINDOW_MS, ctrl_c_expired, t);
 }
 
 static void act_redraw(struct tui *t)

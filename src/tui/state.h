@@ -41,6 +41,7 @@ struct tui {
 	long long last_render_ms;
 	unsigned render_timer;
 	unsigned spin_timer;
+	unsigned ctrl_c_timer; /* ends the second Ctrl-C's window and its hint */
 	unsigned spin;
 	bool pasting;
 	long long ctrl_c_ms; /* when Ctrl-C was pressed on an empty idle line */

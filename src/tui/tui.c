@@ -405,6 +405,8 @@ int tui_run(const struct config *cfg)
 		loop_timer_cancel(t.loop, t.render_timer);
 	if (t.spin_timer)
 		loop_timer_cancel(t.loop, t.spin_timer);
+	if (t.ctrl_c_timer)
+		loop_timer_cancel(t.loop, t.ctrl_c_timer);
 	restore_terminal();
 	input_save_recall(&t);
 	/* Stops a stream (kept as interrupted) and waits for the store writes. */

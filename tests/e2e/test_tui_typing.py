@@ -130,3 +130,16 @@ def test_rename_and_model_say_what_they_did(jarvis_tui, fake_gemini, width, heig
     t.send_keys("Enter")
     t.wait_for("usage: /model")
     assert t.screen().count("model: ") == 1, t.show()
+
+
+@pytest.mark.parametrize("width,height", SIZES)
+def test_ctrl_c_hint_goes_when_its_window_closes(jarvis_tui, width, height):
+    t = start(jarvis_tui, width, height)
+    t.send_keys("C-c")
+    t.wait_for("press Ctrl-C again to quit")
+    shown = time.time()
+    t.wait_gone("press Ctrl-C again to quit", timeout=4)
+    assert time.time() - shown > 1.5
+    t.send_keys("C-c")  # a new first press, not a second one
+    t.wait_for("press Ctrl-C again to quit")
+    assert t.is_alive()
