@@ -20,8 +20,6 @@
 
 #include "jarvis/store.h"
 
-struct rec_sealer;
-
 /* What was not found, for store.c to word; engine_class() maps them to STORE_NOTFOUND. */
 enum engine_rc {
 	ENGINE_NO_ACCOUNT = -20,
@@ -57,9 +55,8 @@ struct store_engine {
 	void (*close)(void *h);
 	int (*destroy)(void *h, char **cause);
 
-	/* vault: the account's data-key envelope (vault.h), or NULL. */
 	int (*user_create)(void *h, const char *name, const char *email, const char *hash,
-	                   const char *vault, long long now, char **id_out, char **cause);
+	                   long long now, char **id_out, char **cause);
 	/*
 	 * by_email selects the lookup key; key is the e-mail or the id. *out
 	 * is the raw record: fields it lacks are NULL (store.c checks them).
@@ -90,17 +87,11 @@ struct store_engine {
 	                const char *value, char **cause);
 	int (*conv_delete)(void *h, const char *user_id, const char *conv_id, char **cause);
 
-	/*
-	 * id as for conv_create; STORE_EXISTS fills m->id and m->seq from the
-	 * stored copy. seal (record.h; NULL: store m as it is) makes the copy
-	 * that is stored once the seq is known; its NULL refuses the write
-	 * (STORE_INVALID). msg_update seals with the stored message's seq.
-	 */
+	/* id as for conv_create; STORE_EXISTS fills m->id and m->seq from the stored copy. */
 	int (*msg_append)(void *h, const char *user_id, const char *conv_id, struct msg *m,
-	                  const char *id, long long now, const struct rec_sealer *seal,
-	                  char **cause);
+	                  const char *id, long long now, char **cause);
 	int (*msg_update)(void *h, const char *user_id, const char *conv_id, const struct msg *m,
-	                  const struct rec_sealer *seal, char **cause);
+	                  char **cause);
 	int (*msg_feedback)(void *h, const char *user_id, const char *conv_id, const char *msg_id,
 	                    int feedback, char **cause);
 	/* before_seq <= 0 means from the end. Fills out oldest first. */
