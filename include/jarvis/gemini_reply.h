@@ -13,6 +13,7 @@
 #include "jarvis/buf.h"
 #include "jarvis/conv.h"
 #include "jarvis/gemini_error.h"
+#include "jarvis/grounding.h"
 
 /* Default bound on the answer text and on the thoughts of one reply. */
 #define GEMINI_REPLY_MAX_BYTES (32u * 1024 * 1024)
@@ -20,25 +21,29 @@
 #define GEMINI_EVENT_MAX_BYTES (32u * 1024 * 1024)
 
 struct gemini_reply {
-	struct buf text;           /* the answer, UTF-8; max may be lowered after init */
-	struct buf thoughts;       /* thought summaries (parts with "thought": true) */
-	char *finish_reason;       /* the last finishReason seen, NULL when none */
-	char *finish_message;      /* candidates[0].finishMessage */
-	char *block_reason;        /* promptFeedback.blockReason */
-	char *block_message;       /* promptFeedback.blockReasonMessage */
-	struct usage usage;        /* usageMetadata, each count as last sent (0 when never) */
-	bool has_usage;            /* some usageMetadata was seen */
-	char *model_version;       /* modelVersion */
-	char *response_id;         /* responseId */
-	size_t text_total;         /* answer bytes ever added (kept after gemini_reply_forget) */
-	size_t thoughts_total;     /* thought bytes ever added */
-	size_t events;             /* JSON events parsed */
-	size_t other_parts;        /* parts that are not text (functionCall, inlineData, ...) */
-	struct buf parts;          /* raw non-thought parts so far, comma-joined JSON objects */
-	struct buf part_text;      /* plain text after the last raw part, not yet in parts */
-	bool parts_kept;           /* a part other than plain text came (worth replaying) */
-	char text_last;            /* the answer's last byte before gemini_reply_forget, or 0 */
-	char *grounding;           /* citations and searches (grounding.h), NULL when none */
+	struct buf text;       /* the answer, UTF-8; max may be lowered after init */
+	struct buf thoughts;   /* thought summaries (parts with "thought": true) */
+	char *finish_reason;   /* the last finishReason seen, NULL when none */
+	char *finish_message;  /* candidates[0].finishMessage */
+	char *block_reason;    /* promptFeedback.blockReason */
+	char *block_message;   /* promptFeedback.blockReasonMessage */
+	struct usage usage;    /* usageMetadata, each count as last sent (0 when never) */
+	bool has_usage;        /* some usageMetadata was seen */
+	char *model_version;   /* modelVersion */
+	char *response_id;     /* responseId */
+	size_t text_total;     /* answer bytes ever added (kept after gemini_reply_forget) */
+	size_t thoughts_total; /* thought bytes ever added */
+	size_t events;         /* JSON events parsed */
+	size_t other_parts;    /* parts that are not text (functionCall, inlineData, ...) */
+	struct buf parts;      /* raw non-thought parts so far, comma-joined JSON objects */
+	struct buf part_text;  /* plain text after the last raw part, not yet in parts */
+	bool parts_kept;       /* a part other than plain text came (worth replaying) */
+	char text_last;        /* the answer's last byte before gemini_reply_forget, or 0 */
+	char *grounding;       /* citations and searches (grounding.h), NULL when none */
+	size_t
+	    model_text_total; /* bytes of the model's text parts (grounding offsets count these) */
+	struct grounding_shift *drawn; /* where parts drawn as text went in (grounding.h) */
+	size_t ndrawn;
 	bool has_error;            /* the stream carried an error object */
 	struct gemini_error error; /* that error, when has_error */
 };

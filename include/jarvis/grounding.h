@@ -8,9 +8,11 @@
  *    "urls":[{"url":"...","status":"URL_RETRIEVAL_STATUS_SUCCESS"}]}
  *
  * "end" is a groundingSupports segment end: a UTF-8 byte offset into the
- * answer text. The rest of this header turns that object back into what a
- * reader sees: citation markers [n] at those ends and a Sources list.
- * Pure data: no terminal, network or store code.
+ * answer text as Jarvis keeps it. The API counts it in the model's text
+ * parts alone; the parts drawn into the text (a code block for an
+ * executableCode part, its output) are added by grounding_fold. The rest of this header turns that
+ * object back into what a reader sees: citation markers [n] at those ends and a Sources list. Pure
+ * data: no terminal, network or store code.
  */
 #ifndef JARVIS_GROUNDING_H
 #define JARVIS_GROUNDING_H
@@ -48,11 +50,24 @@ struct grounding {
 };
 
 /*
+ * Bytes the answer text has that the model's text parts do not: len bytes
+ * drawn (from a code execution or image part) where the text parts had
+ * reached byte at.
+ */
+struct grounding_shift {
+	size_t at;
+	size_t len;
+};
+
+/*
  * Folds one candidate's metadata (either JSON text may be NULL) into *dst,
  * the compact object above (NULL at first; replaced, caller frees). A field
- * present in the new metadata replaces the one before.
+ * present in the new metadata replaces the one before. Each support's end
+ * is moved past the nshifts drawn parts that come before it (shifts in
+ * order of at; may be NULL when nshifts is 0).
  */
-void grounding_fold(char **dst, const char *grounding_metadata, const char *url_context_metadata);
+void grounding_fold(char **dst, const char *grounding_metadata, const char *url_context_metadata,
+                    const struct grounding_shift *shifts, size_t nshifts);
 /* Reads the compact object; -1 when it is not one (g is then empty). */
 int grounding_parse(const char *json, struct grounding *g);
 void grounding_release(struct grounding *g);

@@ -44,6 +44,9 @@ void gemini_reply_release(struct gemini_reply *r)
 	free(r->response_id);
 	free(r->grounding);
 	r->grounding = NULL;
+	free(r->drawn);
+	r->drawn = NULL;
+	r->ndrawn = 0;
 	gemini_error_release(&r->error);
 	r->finish_reason = r->finish_message = r->block_reason = r->block_message = NULL;
 	r->model_version = r->response_id = NULL;
@@ -132,6 +135,7 @@ static int keep_part(struct gemini_reply *r, const cJSON *part)
 static void render_part(struct gemini_reply *r, const cJSON *part)
 {
 	struct buf *b = &r->text;
+	size_t len0 = b->len;
 	/* The text may have been handed out and forgotten: its last byte is kept. */
 	char last = b->len > 0 ? b->data[b->len - 1] : r->text_last;
 	const cJSON *code = cJSON_GetObjectItemCaseSensitive(part, "executableCode");
@@ -162,6 +166,12 @@ static void render_part(struct gemini_reply *r, const cJSON *part)
 		buf_addf(b, "%s\n[image from the model: %s, %zu KB]\n\n", nl,
 		         mime ? mime : "unknown type", (bytes + 1023) / 1024);
 	}
+	/* The model's text offsets (groundingSupports) do not count these bytes. */
+	if (b->len > len0) {
+		r->drawn = xrealloc(r->drawn, (r->ndrawn + 1) * sizeof *r->drawn);
+		r->drawn[r->ndrawn++] =
+		    (struct grounding_shift){r->model_text_total, b->len - len0};
+	}
 }
 
 /* A grounded answer's citations, searches and fetched pages (grounding.h). */
@@ -173,7 +183,7 @@ static void reply_grounding(struct gemini_reply *r, const cJSON *cand)
 		return;
 	char *g = cJSON_IsObject(gm) ? cJSON_PrintUnformatted(gm) : NULL;
 	char *u = cJSON_IsObject(ucm) ? cJSON_PrintUnformatted(ucm) : NULL;
-	grounding_fold(&r->grounding, g, u);
+	grounding_fold(&r->grounding, g, u, r->drawn, r->ndrawn);
 	free(g);
 	free(u);
 }
@@ -221,6 +231,8 @@ static int reply_candidate(struct gemini_reply *r, const cJSON *cand, char **cau
 			continue;
 		}
 		struct buf *b = thought ? &r->thoughts : &r->text;
+		if (!thought)
+			r->model_text_total += strlen(text->valuestring);
 		if (buf_puts(b, text->valuestring) == -1)
 			return set_cause(cause,
 			                 "gemini: the %s passed %zu bytes; the rest was dropped",

@@ -59,7 +59,16 @@ static cJSON *fold_sources(const cJSON *gm)
 	return out;
 }
 
-static cJSON *fold_supports(const cJSON *gm)
+/* An end in the model's text parts, as a place in the text Jarvis keeps. */
+static double shifted(double end, const struct grounding_shift *shifts, size_t nshifts)
+{
+	/* A part drawn right at the end comes after the cited segment: not counted. */
+	for (size_t i = 0; i < nshifts && (double)shifts[i].at < end; i++)
+		end += (double)shifts[i].len;
+	return end;
+}
+
+static cJSON *fold_supports(const cJSON *gm, const struct grounding_shift *shifts, size_t nshifts)
 {
 	const cJSON *sups = cJSON_GetObjectItemCaseSensitive(gm, "groundingSupports");
 	if (!cJSON_IsArray(sups))
@@ -75,7 +84,8 @@ static cJSON *fold_supports(const cJSON *gm)
 		    !cJSON_IsArray(idx))
 			continue;
 		cJSON *o = cJSON_CreateObject();
-		cJSON_AddNumberToObject(o, "end", (double)(long long)end->valuedouble);
+		double at = shifted((double)(long long)end->valuedouble, shifts, nshifts);
+		cJSON_AddNumberToObject(o, "end", at);
 		cJSON *list = cJSON_AddArrayToObject(o, "sources");
 		const cJSON *i;
 		cJSON_ArrayForEach(i, idx)
@@ -117,7 +127,8 @@ static void put(cJSON *obj, const char *key, cJSON *v)
 	cJSON_AddItemToObject(obj, key, v);
 }
 
-void grounding_fold(char **dst, const char *gm_json, const char *ucm_json)
+void grounding_fold(char **dst, const char *gm_json, const char *ucm_json,
+                    const struct grounding_shift *shifts, size_t nshifts)
 {
 	cJSON *obj = *dst ? cJSON_Parse(*dst) : NULL;
 	if (!cJSON_IsObject(obj)) {
@@ -128,7 +139,7 @@ void grounding_fold(char **dst, const char *gm_json, const char *ucm_json)
 	cJSON *ucm = ucm_json ? cJSON_Parse(ucm_json) : NULL;
 	put(obj, "queries", fold_queries(gm));
 	put(obj, "sources", fold_sources(gm));
-	put(obj, "supports", fold_supports(gm));
+	put(obj, "supports", fold_supports(gm, shifts, nshifts));
 	put(obj, "urls", fold_urls(ucm));
 	cJSON_Delete(gm);
 	cJSON_Delete(ucm);

@@ -90,3 +90,34 @@ def test_web_takes_on_or_off(jarvis_tui, fake_gemini):
     t.send_keys("C-u")  # a refused command stays in the input, never lost
     send(t, "/web")
     t.wait_for("web grounding: off")
+
+
+def code_then_cited():
+    """A grounded answer whose code execution parts come between its cited texts."""
+    first, second = "Let me computé. ", "The answer is 42."
+    events = fg.parts_events([
+        [{"text": first}, {"executableCode": {"language": "PYTHON", "code": "print(6*7)"}}],
+        [{"codeExecutionResult": {"outcome": "OUTCOME_OK", "output": "42\n"}},
+         {"text": second}]])
+    n1 = len(first.encode())
+    events[-1]["candidates"][0]["groundingMetadata"] = {
+        "groundingChunks": [{"web": {"uri": "u1", "title": "t1"}},
+                            {"web": {"uri": "u2", "title": "t2"}}],
+        # UTF-8 byte offsets into the text parts alone, as the API counts them
+        "groundingSupports": [
+            {"segment": {"startIndex": 0, "endIndex": n1 - 1}, "groundingChunkIndices": [0]},
+            {"segment": {"startIndex": n1, "endIndex": n1 + len(second.encode())},
+             "groundingChunkIndices": [1]}]}
+    return {"kind": "raw", "body": fg.sse_body(events).decode()}
+
+
+def test_markers_after_code_execution_land_at_their_segments(run_jarvis, fake_gemini):
+    assert signup(run_jarvis).returncode == 0
+    fake_gemini.script([code_then_cited()])
+    assert run_jarvis(["-p", "compute 6*7 and cite"]).returncode == 0
+    conv = conv_rows(run_jarvis(["--convs"]).stdout)[0][0]
+    r = run_jarvis(["--export", conv])
+    assert r.returncode == 0, r.stderr
+    assert "Let me computé.[1] \n" in r.stdout, r.stdout
+    assert "```python\nprint(6*7)\n```" in r.stdout, r.stdout
+    assert "```\n42\n```\n\nThe answer is 42.[2]" in r.stdout, r.stdout

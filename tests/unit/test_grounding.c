@@ -112,7 +112,7 @@ START_TEST(markers_never_split_a_character_or_pass_the_end)
 	               "{\"segment\":{\"endIndex\":1},\"groundingChunkIndices\":[0]},"
 	               "{\"segment\":{\"endIndex\":99},\"groundingChunkIndices\":[0]},"
 	               "{\"segment\":{\"endIndex\":3},\"groundingChunkIndices\":[7]}]}",
-	               NULL);
+	               NULL, NULL, 0);
 	struct grounding g;
 	ck_assert_int_eq(grounding_parse(json, &g), 0);
 	struct buf out;
@@ -132,7 +132,7 @@ START_TEST(markdown_sources_escape_markup_from_the_network)
 	grounding_fold(&json,
 	               "{\"groundingChunks\":[{\"web\":{\"uri\":\"https://x/a_b\",\"title\":"
 	               "\"*bold* [x](y)\\u001b[2J\"}}]}",
-	               NULL);
+	               NULL, NULL, 0);
 	struct grounding g;
 	ck_assert_int_eq(grounding_parse(json, &g), 0);
 	struct buf out;
@@ -146,6 +146,73 @@ START_TEST(markdown_sources_escape_markup_from_the_network)
 }
 END_TEST
 
+/*
+ * groundingSupports count bytes in the model's text parts; the code block
+ * and output drawn from code execution parts are not in them, so a marker
+ * after them must move by what was drawn (issue 11).
+ */
+static const char CODE_THEN_CITED[] =
+    "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Let me comput\u00e9. \"},"
+    "{\"executableCode\":{\"language\":\"PYTHON\",\"code\":\"print(6*7)\"}}],"
+    "\"role\":\"model\"}}]}\r\n\r\n"
+    "data: {\"candidates\":[{\"content\":{\"parts\":[{\"codeExecutionResult\":"
+    "{\"outcome\":\"OUTCOME_OK\",\"output\":\"42\\n\"}},"
+    "{\"text\":\"The answer is 42.\"}],\"role\":\"model\"},\"finishReason\":\"STOP\","
+    "\"groundingMetadata\":{\"groundingChunks\":[{\"web\":{\"uri\":\"u1\",\"title\":\"t1\"}},"
+    "{\"web\":{\"uri\":\"u2\",\"title\":\"t2\"}}],\"groundingSupports\":["
+    "{\"segment\":{\"startIndex\":0,\"endIndex\":16,\"text\":\"Let me comput\u00e9.\"},"
+    "\"groundingChunkIndices\":[0]},"
+    "{\"segment\":{\"startIndex\":17,\"endIndex\":34,\"text\":\"The answer is 42.\"},"
+    "\"groundingChunkIndices\":[1]}]}}]}\r\n\r\n";
+
+START_TEST(markers_after_code_execution_parts_land_at_their_segment)
+{
+	struct gemini_parser *p = gemini_parser_new(GEMINI_EVENT_MAX_BYTES, NULL, NULL);
+	char *cause = NULL;
+	ck_assert_int_eq(gemini_parser_feed(p, CODE_THEN_CITED, strlen(CODE_THEN_CITED), &cause),
+	                 0);
+	ck_assert_int_eq(gemini_parser_finish(p, &cause), 0);
+	struct gemini_reply *r = gemini_parser_reply(p);
+	ck_assert_uint_eq(r->model_text_total, 34);
+	struct buf out;
+	buf_init(&out, 0);
+	grounding_render(r->text.data, r->text.len, r->grounding, &out);
+	buf_addstr(&out, "");
+	ck_assert_msg(strstr(out.data, "Let me comput\xc3\xa9.[1] \n") != NULL, "%s", out.data);
+	ck_assert_msg(strstr(out.data, "```python\nprint(6*7)\n```") != NULL, "%s", out.data);
+	ck_assert_msg(
+	    strstr(out.data, "Output (OUTCOME_OK):\n\n```\n42\n```\n\nThe answer is 42.[2]") !=
+	        NULL,
+	    "%s", out.data);
+	buf_release(&out);
+	gemini_parser_free(p);
+}
+END_TEST
+
+/* The recorded code execution answer: its two drawn parts are where its text parts paused. */
+START_TEST(code_execution_fixture_records_where_parts_were_drawn)
+{
+	size_t len;
+	char *body =
+	    slurp("tests/fixtures/gemini/googleai/streaming-success-code-execution.txt", &len);
+	struct gemini_parser *p = gemini_parser_new(GEMINI_EVENT_MAX_BYTES, NULL, NULL);
+	char *cause = NULL;
+	ck_assert_int_eq(gemini_parser_feed(p, body, len, &cause), 0);
+	ck_assert_int_eq(gemini_parser_finish(p, &cause), 0);
+	struct gemini_reply *r = gemini_parser_reply(p);
+	ck_assert_uint_eq(r->ndrawn, 2);
+	const char *code = strstr(r->text.data, "\n```python\n");
+	ck_assert_ptr_nonnull(code);
+	/* Text parts only came before the code: the drawn block starts where they stopped. */
+	ck_assert_uint_eq(r->drawn[0].at, (size_t)(code - r->text.data));
+	ck_assert_uint_eq(r->drawn[1].at, r->drawn[0].at);
+	size_t drawn = r->drawn[0].len + r->drawn[1].len;
+	ck_assert_uint_eq(r->model_text_total + drawn, r->text.len);
+	gemini_parser_free(p);
+	free(body);
+}
+END_TEST
+
 static Suite *grounding_suite(void)
 {
 	Suite *s = suite_create("grounding");
@@ -154,6 +221,8 @@ static Suite *grounding_suite(void)
 	tcase_add_test(tc, url_context_fixture_lists_the_fetched_page);
 	tcase_add_test(tc, markers_never_split_a_character_or_pass_the_end);
 	tcase_add_test(tc, markdown_sources_escape_markup_from_the_network);
+	tcase_add_test(tc, markers_after_code_execution_parts_land_at_their_segment);
+	tcase_add_test(tc, code_execution_fixture_records_where_parts_were_drawn);
 	suite_add_tcase(s, tc);
 	return s;
 }
