@@ -108,8 +108,16 @@ int store_session_check(struct store *st, const char *jti, long long now_ms, cha
 /* Revokes a session; revoking an unknown one is not an error. */
 int store_session_revoke(struct store *st, const char *jti, char **cause);
 
-/* Records a failed login for an e-mail (normalised here) at at_ms. */
-int store_login_fail_add(struct store *st, const char *email, long long at_ms, char **cause);
+/*
+ * Reserves one login attempt for an e-mail (normalised here) before its
+ * password is checked: records it at at_ms as a failure (forgotten by
+ * store_login_fail_clear after a good login) unless limit attempts are
+ * recorded at or after since_ms; then STORE_EXISTS. The count and the
+ * record are one atomic step, so parallel logins from any number of
+ * processes get at most limit attempts through.
+ */
+int store_login_fail_reserve(struct store *st, const char *email, long long at_ms,
+                             long long since_ms, long limit, char **cause);
 /* Counts the failed logins for an e-mail at or after since_ms. */
 int store_login_fail_count(struct store *st, const char *email, long long since_ms, long *count,
                            char **cause);

@@ -188,21 +188,6 @@ static long long throttle_wait(struct store *st, const char *email, long long no
 	return wait > 0 ? wait : 1;
 }
 
-static int login_failed(const struct account_env *env, const char *email, long long now_s,
-                        char **cause)
-{
-	char *why = NULL;
-	if (store_login_fail_add(env->store, email, now_s * 1000, &why) < 0) {
-		/* Without the record throttling would not hold: say so rather than hide it. */
-		set_cause(cause, "%s (and the failed try could not be recorded: %s)", wrong_login,
-		          why);
-		free(why);
-		return ACCOUNT_DENIED;
-	}
-	set_cause(cause, "%s", wrong_login);
-	return ACCOUNT_DENIED;
-}
-
 int account_login(const struct account_env *env, const char *email, const char *password,
                   long long now_s, struct account_user *out, char **cause)
 {
@@ -220,13 +205,15 @@ int account_login(const struct account_env *env, const char *email, const char *
 		goto out;
 	rc = ACCOUNT_FAILED;
 
-	long fails = 0;
-	if (store_login_fail_count(env->store, nemail, (now_s - ACCOUNT_FAIL_WINDOW_S) * 1000,
-	                           &fails, &why) < 0) {
-		set_cause(cause, "cannot check recent failed logins: %s", why);
-		goto out;
-	}
-	if (fails >= ACCOUNT_FAIL_LIMIT) {
+	/*
+	 * The attempt is recorded as failed before bcrypt runs, in one atomic
+	 * step with the count, so parallel guesses cannot all pass the check
+	 * before any of them is recorded; a good password clears it below.
+	 */
+	int src = store_login_fail_reserve(env->store, nemail, now_s * 1000,
+	                                   (now_s - ACCOUNT_FAIL_WINDOW_S) * 1000,
+	                                   ACCOUNT_FAIL_LIMIT, &why);
+	if (src == STORE_EXISTS) {
 		long long wait = throttle_wait(env->store, nemail, now_s);
 		long long minutes = (wait + 59) / 60;
 		set_cause(cause,
@@ -235,12 +222,19 @@ int account_login(const struct account_env *env, const char *email, const char *
 		rc = ACCOUNT_THROTTLED;
 		goto out;
 	}
+	if (src < 0) {
+		set_cause(cause, "cannot check recent failed logins: %s", why);
+		goto out;
+	}
+	free(why);
+	why = NULL;
 
-	int src = store_user_find_email(env->store, nemail, &u, &why);
+	src = store_user_find_email(env->store, nemail, &u, &why);
 	if (src == STORE_NOTFOUND) {
 		/* Spend the same time as a real check so timing does not tell. */
 		(void)password_verify(password, dummy_hash);
-		rc = login_failed(env, nemail, now_s, cause);
+		set_cause(cause, "%s", wrong_login);
+		rc = ACCOUNT_DENIED;
 		goto out;
 	}
 	if (src < 0) {
@@ -248,7 +242,8 @@ int account_login(const struct account_env *env, const char *email, const char *
 		goto out;
 	}
 	if (!password_verify(password, u->password_hash)) {
-		rc = login_failed(env, nemail, now_s, cause);
+		set_cause(cause, "%s", wrong_login);
+		rc = ACCOUNT_DENIED;
 		goto out;
 	}
 	free(why);

@@ -206,14 +206,24 @@ int store_session_revoke(struct store *st, const char *jti, char **cause)
 	return rc;
 }
 
-int store_login_fail_add(struct store *st, const char *email, long long at_ms, char **cause)
+int store_login_fail_reserve(struct store *st, const char *email, long long at_ms,
+                             long long since_ms, long limit, char **cause)
 {
 	int rc = store_read_gate(st, cause);
 	if (rc < 0)
 		return rc;
+	if (limit < 1)
+		return set_cause(cause, "store: a login attempt limit must be at least 1"),
+		       STORE_INVALID;
 	char *norm = email_lower(email);
-	rc = store_answer(st, st->e->fail_add(st->h, norm, at_ms, &st->detail),
-	                  "recording a failed login", cause);
+	rc = st->e->fail_reserve(st->h, norm, at_ms, since_ms, limit, &st->detail);
+	if (rc == STORE_EXISTS) {
+		free(st->detail);
+		st->detail = NULL;
+		set_cause(cause, "too many failed logins for this e-mail");
+	} else {
+		rc = store_answer(st, rc, "reserving a login attempt", cause);
+	}
 	free(norm);
 	return rc;
 }

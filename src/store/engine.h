@@ -70,7 +70,13 @@ struct store_engine {
 	int (*session_get)(void *h, const char *jti, struct engine_session *out, char **cause);
 	int (*session_revoke)(void *h, const char *jti, char **cause);
 
-	int (*fail_add)(void *h, const char *email, long long at, char **cause);
+	/*
+	 * Records a login attempt at at, as a failure until fail_clear, unless
+	 * limit are recorded at or after since: then STORE_EXISTS. Atomic
+	 * across processes: the count and the record are one step.
+	 */
+	int (*fail_reserve)(void *h, const char *email, long long at, long long since, long limit,
+	                    char **cause);
 	int (*fail_count)(void *h, const char *email, long long since, long *count, char **cause);
 	int (*fail_clear)(void *h, const char *email, char **cause);
 

@@ -71,7 +71,8 @@ int mg_user_find(void *h, int by_email, const char *key, struct store_user **out
 int mg_session_add(void *h, const char *jti, const char *user_id, long long expires, char **cause);
 int mg_session_get(void *h, const char *jti, struct engine_session *out, char **cause);
 int mg_session_revoke(void *h, const char *jti, char **cause);
-int mg_fail_add(void *h, const char *email, long long at, char **cause);
+int mg_fail_reserve(void *h, const char *email, long long at, long long since, long limit,
+                    char **cause);
 int mg_fail_count(void *h, const char *email, long long since, long *count, char **cause);
 int mg_fail_clear(void *h, const char *email, char **cause);
 int mg_usage_add(void *h, const char *user_id, const char *model, long long at, const char *id,

@@ -126,16 +126,67 @@ int mg_session_revoke(void *h, const char *jti, char **cause)
 
 /* ---- login throttling ---- */
 
-int mg_fail_add(void *h, const char *email, long long at, char **cause)
+/*
+ * Takes slot k of an e-mail's limit: a document whose _id is "k/EMAIL".
+ * Inserting it when absent, or moving its time when it left the window,
+ * is one atomic step on one document, so two clients never both get it:
+ * 1 taken, 0 busy, or a store code.
+ */
+static int take_slot(struct mg *g, const char *email, long k, long long at, long long since,
+                     char **cause)
 {
-	struct mg *g = h;
+	char *id = xasprintf("%ld/%s", k, email);
 	bson_t doc = BSON_INITIALIZER;
 	bson_error_t err;
+	BSON_APPEND_UTF8(&doc, "_id", id);
 	BSON_APPEND_UTF8(&doc, "email", email);
 	BSON_APPEND_DATE_TIME(&doc, "at", at);
 	bool ok = mongoc_collection_insert_one(g->fails, &doc, NULL, NULL, &err);
 	bson_destroy(&doc);
-	return ok ? STORE_OK : mg_fail(g, &err, cause);
+	int rc = 1;
+	if (!ok && err.code != DUPLICATE_KEY) {
+		rc = mg_fail(g, &err, cause);
+	} else if (!ok) {
+		bson_t filter = BSON_INITIALIZER, range, update = BSON_INITIALIZER, set, reply;
+		BSON_APPEND_UTF8(&filter, "_id", id);
+		BSON_APPEND_DOCUMENT_BEGIN(&filter, "at", &range);
+		BSON_APPEND_DATE_TIME(&range, "$lt", since);
+		bson_append_document_end(&filter, &range);
+		BSON_APPEND_DOCUMENT_BEGIN(&update, "$set", &set);
+		BSON_APPEND_DATE_TIME(&set, "at", at);
+		bson_append_document_end(&update, &set);
+		ok = mongoc_collection_update_one(g->fails, &filter, &update, NULL, &reply, &err);
+		bson_iter_t it;
+		if (!ok)
+			rc = mg_fail(g, &err, cause);
+		else
+			rc = bson_iter_init_find(&it, &reply, "modifiedCount") &&
+			     bson_iter_as_int64(&it) == 1;
+		bson_destroy(&filter);
+		bson_destroy(&update);
+		bson_destroy(&reply);
+	}
+	free(id);
+	return rc;
+}
+
+int mg_fail_reserve(void *h, const char *email, long long at, long long since, long limit,
+                    char **cause)
+{
+	struct mg *g = h;
+	/* Records written before the slots (one document per failure) still count. */
+	long n = 0;
+	int rc = mg_fail_count(h, email, since, &n, cause);
+	if (rc < 0)
+		return rc;
+	if (n >= limit)
+		return STORE_EXISTS;
+	for (long k = 0; k < limit; k++) {
+		rc = take_slot(g, email, k, at, since, cause);
+		if (rc != 0)
+			return rc < 0 ? rc : STORE_OK;
+	}
+	return STORE_EXISTS;
 }
 
 int mg_fail_count(void *h, const char *email, long long since, long *count, char **cause)

@@ -95,7 +95,8 @@ int sq_user_find(void *h, int by_email, const char *key, struct store_user **out
 int sq_session_add(void *h, const char *jti, const char *user_id, long long expires, char **cause);
 int sq_session_get(void *h, const char *jti, struct engine_session *out, char **cause);
 int sq_session_revoke(void *h, const char *jti, char **cause);
-int sq_fail_add(void *h, const char *email, long long at, char **cause);
+int sq_fail_reserve(void *h, const char *email, long long at, long long since, long limit,
+                    char **cause);
 int sq_fail_count(void *h, const char *email, long long since, long *count, char **cause);
 int sq_fail_clear(void *h, const char *email, char **cause);
 int sq_usage_add(void *h, const char *user_id, const char *model, long long at, const char *id,

@@ -129,16 +129,43 @@ int sq_session_revoke(void *h, const char *jti, char **cause)
 
 /* ---- login throttling ---- */
 
-int sq_fail_add(void *h, const char *email, long long at, char **cause)
+static int fail_reserve_locked(struct sq *s, const char *email, long long at, long long since,
+                               long limit, char **cause)
 {
-	struct sq *s = h;
-	sqlite3_stmt *st = sq_prep(s, ST_FAIL_INSERT, cause);
+	long n = 0;
+	sqlite3_stmt *st = sq_prep(s, ST_FAIL_COUNT, cause);
+	if (st == NULL)
+		return STORE_ERROR;
+	sq_bind_str(st, 1, email);
+	sqlite3_bind_int64(st, 2, since);
+	if (sq_count_rows(s, ST_FAIL_COUNT, &n, cause) < 0)
+		return STORE_ERROR;
+	if (n >= limit)
+		return STORE_EXISTS;
+	st = sq_prep(s, ST_FAIL_INSERT, cause);
 	if (st == NULL)
 		return STORE_ERROR;
 	sq_bind_str(st, 1, email);
 	sqlite3_bind_int64(st, 2, at);
 	return sq_run(s, ST_FAIL_INSERT, cause);
 }
+
+int sq_fail_reserve(void *h, const char *email, long long at, long long since, long limit,
+                    char **cause)
+{
+	struct sq *s = h;
+	/* IMMEDIATE takes the write lock before counting: two processes cannot
+	 * both see the last free attempt. */
+	if (sq_exec(s, "BEGIN IMMEDIATE", "starting to reserve a login attempt", cause) < 0)
+		return STORE_ERROR;
+	int rc = fail_reserve_locked(s, email, at, since, limit, cause);
+	if (rc == 0 && sq_exec(s, "COMMIT", "committing a login attempt", cause) < 0)
+		rc = STORE_ERROR;
+	if (rc < 0)
+		sq_rollback(s);
+	return rc;
+}
+
 int sq_fail_count(void *h, const char *email, long long since, long *count, char **cause)
 {
 	struct sq *s = h;

@@ -12,6 +12,7 @@ import os
 import signal
 import sqlite3
 import stat
+import subprocess
 import time
 
 import pytest
@@ -91,6 +92,45 @@ def test_wrong_password_and_unknown_email_look_alike_then_throttle(run_jarvis):
     assert "too many failed logins" in r.stderr
     assert "try again in 15 minutes" in r.stderr
     assert run_jarvis(["--convs"]).returncode == 4
+
+
+def _parallel_logins(jarvis_bin, jarvis_env, store, n):
+    """n wrong-password --login processes started together: their stderr lines."""
+    env = dict(jarvis_env)
+    argv = [jarvis_bin, "--login", "ann@example.org", "--password-stdin"] + store
+    procs = [subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, env=env, cwd=env["HOME"])
+             for _ in range(n)]
+    # every process is waiting on its password: release them all at once
+    for i, p in enumerate(procs):
+        p.stdin.write(b"wrong guess %d\n" % i)
+        p.stdin.close()
+    errs = [p.stderr.read().decode() for p in procs]
+    for p in procs:
+        assert p.wait(timeout=120) == 4
+    return errs
+
+
+def _throttle_holds_in_parallel(run_jarvis, jarvis_bin, jarvis_env, store):
+    assert signup(run_jarvis, extra=store).returncode == 0
+    assert run_jarvis(["--logout"] + store).returncode == 0
+    errs = _parallel_logins(jarvis_bin, jarvis_env, store, 24)
+    wrong = [e for e in errs if e == "jarvis: wrong e-mail or password\n"]
+    throttled = [e for e in errs if "too many failed logins" in e]
+    # the limit is 5 a quarter-hour: only 5 guesses reached bcrypt
+    assert (len(wrong), len(throttled)) == (5, 19), errs
+    r = login(run_jarvis, extra=store)
+    assert r.returncode == 4 and "too many failed logins" in r.stderr
+
+
+def test_throttle_holds_for_parallel_guesses(run_jarvis, jarvis_bin, jarvis_env):
+    _throttle_holds_in_parallel(run_jarvis, jarvis_bin, jarvis_env, [])
+
+
+@pytest.mark.mongo
+def test_throttle_holds_for_parallel_guesses_mongodb(run_jarvis, jarvis_bin, jarvis_env,
+                                                     ferretdb):
+    _throttle_holds_in_parallel(run_jarvis, jarvis_bin, jarvis_env, ["--store", ferretdb])
 
 
 def test_signup_checks_its_input(run_jarvis, jarvis_env):

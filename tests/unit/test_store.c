@@ -922,20 +922,73 @@ START_TEST(login_failures_count_across_handles)
 	struct store *other = open_store();
 	long long t = wall_ms();
 	long n = -1;
-	ck_assert_int_eq(store_login_fail_add(S, "Bob@Example.com ", t - 10000, &cause), 0);
-	ck_assert_int_eq(store_login_fail_add(S, "bob@example.com", t - 5000, &cause), 0);
-	ck_assert_int_eq(store_login_fail_add(other, "BOB@example.COM", t, &cause), 0);
-	ck_assert_int_eq(store_login_fail_add(other, "eve@example.com", t, &cause), 0);
+	ck_assert_int_eq(store_login_fail_reserve(S, "Bob@Example.com ", t - 10000, 0, 5, &cause),
+	                 0);
+	ck_assert_int_eq(store_login_fail_reserve(S, "bob@example.com", t - 5000, 0, 5, &cause), 0);
+	ck_assert_int_eq(store_login_fail_reserve(other, "BOB@example.COM", t, 0, 5, &cause), 0);
+	ck_assert_int_eq(store_login_fail_reserve(other, "eve@example.com", t, 0, 5, &cause), 0);
 	ck_assert_int_eq(store_login_fail_count(other, "bob@example.com", t - 6000, &n, &cause), 0);
 	ck_assert_int_eq(n, 2);
 	ck_assert_int_eq(store_login_fail_count(S, " bob@EXAMPLE.com", 0, &n, &cause), 0);
 	ck_assert_int_eq(n, 3);
+	/* The limit counts within the window only: the old tries left it. */
+	ck_assert_int_eq(store_login_fail_reserve(S, "bob@example.com", t, 0, 3, &cause),
+	                 STORE_EXISTS);
+	ck_assert_str_eq(cause, "too many failed logins for this e-mail");
+	ck_assert_int_eq(store_login_fail_reserve(S, "bob@example.com", t, t - 1000, 3, &cause), 0);
+	ck_assert_int_eq(store_login_fail_count(S, "bob@example.com", t - 1000, &n, &cause), 0);
+	ck_assert_int_eq(n, 2);
 	ck_assert_int_eq(store_login_fail_clear(other, "bob@example.com", &cause), 0);
 	ck_assert_int_eq(store_login_fail_count(S, "bob@example.com", 0, &n, &cause), 0);
 	ck_assert_int_eq(n, 0);
 	ck_assert_int_eq(store_login_fail_count(S, "eve@example.com", 0, &n, &cause), 0);
 	ck_assert_int_eq(n, 1);
+	free(cause);
 	store_close(other);
+}
+END_TEST
+
+/* One process's login guesses: how many were let through to the password check. */
+static int child_reserves(const char *email, long long t, int tries)
+{
+	struct store *st = open_store();
+	char *cause = NULL;
+	int got = 0;
+	for (int i = 0; i < tries; i++) {
+		int rc = store_login_fail_reserve(st, email, t, t - 60000, 5, &cause);
+		if (rc == 0)
+			got++;
+		else if (rc != STORE_EXISTS)
+			got = 100; /* a store failure: the parent sees too many */
+	}
+	free(cause);
+	store_close(st);
+	return got;
+}
+
+START_TEST(parallel_login_attempts_get_the_limit_only)
+{
+	enum { KIDS = 8, TRIES = 5 };
+	long long t = wall_ms();
+	pid_t kids[KIDS];
+	for (int k = 0; k < KIDS; k++) {
+		kids[k] = fork();
+		ck_assert_int_ge(kids[k], 0);
+		if (kids[k] == 0)
+			_exit(child_reserves("race@example.com", t, TRIES));
+	}
+	int through = 0;
+	for (int k = 0; k < KIDS; k++) {
+		int status = 0;
+		ck_assert_int_eq(waitpid(kids[k], &status, 0), kids[k]);
+		ck_assert(WIFEXITED(status));
+		through += WEXITSTATUS(status);
+	}
+	ck_assert_int_eq(through, 5);
+	long n = -1;
+	char *cause = NULL;
+	ck_assert_int_eq(store_login_fail_count(S, "race@example.com", 0, &n, &cause), 0);
+	ck_assert_int_eq(n, 5);
 }
 END_TEST
 
@@ -1106,6 +1159,7 @@ static void add_contract(TCase *tc)
 	tcase_add_test(tc, sessions_expire_and_revoke);
 	tcase_add_test(tc, damaged_session_is_refused_alike);
 	tcase_add_test(tc, login_failures_count_across_handles);
+	tcase_add_test(tc, parallel_login_attempts_get_the_limit_only);
 	tcase_add_test(tc, usage_counts_per_user_model_and_window);
 }
 
