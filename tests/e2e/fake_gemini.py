@@ -16,6 +16,12 @@ Routes (any model id):
     GET  /v1beta/models/{model}                                 endpoint "model"
     (v1 and v1alpha are accepted as well as v1beta.)
 
+Files API (fake_files.py says how strict): POST /upload/v1beta/files (resumable
+start, then upload / "upload, finalize" on the returned X-Goog-Upload-URL),
+GET and DELETE /v1beta/files/NAME, GET /v1beta/files; endpoints "upload_start",
+"upload", "file_get", "file_delete", "files". A generation request whose
+fileData names an unknown or expired file gets the API's 403 PERMISSION_DENIED.
+
 Control (same port):
     GET  /_fake/health            {"ok": true}
     GET  /_fake/requests[?since=N] the recorded requests (JSON list)
@@ -26,6 +32,11 @@ Control (same port):
     POST /_fake/config            body: {"chunk", "delay", "transfer", "require_key",
                                          "max_request_bytes"}
     POST /_fake/reset             empties the queue and the request log, restores defaults
+    GET  /_fake/files             the uploaded files, as GET /v1beta/files lists them
+    POST /_fake/files/config      body: {"ttl": seconds, "processing_polls": N,
+                                         "slow": seconds per byte, "enabled": bool}
+    POST /_fake/files/forget      drops every file (each is then "missing")
+    POST /_fake/files/expire      makes every file expired now
 
 A *spec* says what to answer. It is a dict (JSON-friendly) or a string
 shorthand. Each API request takes the first queued spec whose "endpoint"
@@ -117,6 +128,9 @@ import threading
 import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fake_files  # noqa: E402  (the Files API, beside this file)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURE_DIR = os.path.normpath(os.path.join(HERE, "..", "fixtures", "gemini"))
@@ -993,16 +1007,19 @@ class _Handler(BaseHTTPRequestHandler):
     def _handle(self, method):
         fake = self.server.fake
         received = time.time()
-        body = self._read_body()
         url = urllib.parse.urlsplit(self.path)
         route = url.path
         query = dict(urllib.parse.parse_qsl(url.query, keep_blank_values=True))
-        if route.startswith("/_fake/"):
-            return self._control(method, route, query, body)
         headers = {}
         for k, v in self.headers.items():
             k = k.lower()
             headers[k] = headers[k] + ", " + v if k in headers else v
+        files_endpoint = fake_files.classify(method, route, query)
+        if files_endpoint is not None:
+            return self._files(fake, files_endpoint, method, route, query, headers, received)
+        body = self._read_body()
+        if route.startswith("/_fake/"):
+            return self._control(method, route, query, body)
         try:
             parsed = json.loads(body) if body else None
         except ValueError:
@@ -1024,6 +1041,16 @@ class _Handler(BaseHTTPRequestHandler):
                 body_too_large(fake.max_request_bytes))
             rec["response"] = {"kind": "too_large"}
             rec["status"] = 400
+            self._send(fake, resp, rec)
+            rec["finished"] = time.time()
+            return
+        bad_ref = fake.files.check_refs(parsed) if endpoint in ("stream", "generate") else None
+        if bad_ref is not None:
+            # a fileData the API cannot use: refused before any answer is chosen
+            resp = Response(bad_ref[0], SSE_TYPE if endpoint == "stream" else JSON_TYPE,
+                pretty_json(bad_ref[1]).encode("utf-8"))
+            rec["response"] = {"kind": "bad_file", "error": bad_ref[1]["error"]}
+            rec["status"] = bad_ref[0]
             self._send(fake, resp, rec)
             rec["finished"] = time.time()
             return
@@ -1149,6 +1176,75 @@ class _Handler(BaseHTTPRequestHandler):
             rec["client_closed"] = True
             self.close_connection = True
 
+    def _files(self, fake, endpoint, method, route, query, headers, received):
+        """The Files API (fake_files.py): upload sessions, lookups, deletes."""
+        store = fake.files
+        slow = store.slow
+        if endpoint == "upload" and slow > 0:
+            body = self._read_slowly(slow)
+        else:
+            body = self._read_body()
+        try:
+            parsed = json.loads(body) if body and endpoint == "upload_start" else None
+        except ValueError:
+            parsed = None
+        rec = {
+            "index": None, "method": method, "path": self.path, "route": route,
+            "query": query, "headers": headers,
+            "body": "" if endpoint == "upload" else body.decode("utf-8", errors="replace"),
+            "json": parsed, "time": received, "endpoint": endpoint, "model": None,
+            "response": None, "status": None, "bytes_sent": 0, "client_closed": False,
+            "finished": None, "size": len(body), "include_thoughts": False,
+        }
+        fake._record(rec)
+        extra = {}
+        if not store.enabled:
+            # a gateway without the Files API: Google's HTML 404
+            self._send(fake, Response(404, HTML_TYPE, fixture_body(
+                "vertexai/unary-failure-invalid-location-url-not-found.html")), rec)
+            rec["status"] = 404
+            rec["finished"] = time.time()
+            return
+        if fake.require_key is not None and headers.get("x-goog-api-key") != fake.require_key:
+            status, out = 400, json.loads(body_bad_key())
+        elif endpoint == "upload_start":
+            status, extra, out = store.start(headers, parsed, fake.url)
+        elif endpoint == "upload":
+            sess = store.session(query)
+            if sess is None:
+                status, out = 404, {"error": {"code": 404, "status": "NOT_FOUND",
+                    "message": "No such upload session."}}
+            else:
+                status, extra, out = store.chunk(sess, headers, body, fake.url)
+        elif endpoint == "file_get":
+            status, out = store.get(route.split("/", 2)[2], fake.url)
+        elif endpoint == "file_delete":
+            status, out = store.delete(route.split("/", 2)[2])
+        else:
+            status, out = 200, {"files": store.listing(fake.url)}
+        data = pretty_json(out).encode("utf-8") if out is not None else b""
+        resp = Response(status, JSON_TYPE, data, stream=slow > 0 and bool(data))
+        resp.headers.update(extra)
+        if slow > 0:
+            resp.chunk, resp.delay, resp.transfer = 1, slow, "chunked"
+        rec["response"] = {"kind": "files", "endpoint": endpoint}
+        rec["status"] = status
+        self._send(fake, resp, rec)
+        rec["finished"] = time.time()
+
+    def _read_slowly(self, pause):
+        """The request body read one byte at a time, pausing after each."""
+        n = int(self.headers.get("Content-Length") or 0)
+        data = bytearray()
+        stop = self.server.fake._stop_event
+        while len(data) < n and not stop.is_set():
+            b = self.rfile.read(1)
+            if not b:
+                break
+            data += b
+            time.sleep(pause)
+        return bytes(data)
+
     def _hang(self, fake, rec):
         """Send nothing more until the client hangs up or the server stops."""
         sock = self.connection
@@ -1199,6 +1295,14 @@ class _Handler(BaseHTTPRequestHandler):
                 fake.configure(**(arg or {}))
             elif route == "/_fake/reset" and method == "POST":
                 fake.reset()
+            elif route == "/_fake/files" and method == "GET":
+                out = fake.files.listing(fake.url)
+            elif route == "/_fake/files/config" and method == "POST":
+                fake.files.configure(**(arg or {}))
+            elif route == "/_fake/files/forget" and method == "POST":
+                fake.files.forget()
+            elif route == "/_fake/files/expire" and method == "POST":
+                fake.files.expire()
             elif route == "/_fake/queue" and method == "GET":
                 out = fake.pending()
             else:
@@ -1259,6 +1363,7 @@ class FakeGemini:
         self._lock = threading.Lock()
         self._queue = []
         self._requests = []
+        self.files = fake_files.FileStore()
         self._stop_event = threading.Event()
         self._server = None
         self._thread = None
@@ -1345,6 +1450,7 @@ class FakeGemini:
             self._queue = []
             self._requests = []
         self.defaults = dict(self._initial)
+        self.files.reset()
 
     def _next_spec(self, endpoint):
         if endpoint is None:
