@@ -112,7 +112,7 @@ static int signup(const struct cli *cli, struct profile *p)
 		goto out;
 	}
 	struct store_user *existing = NULL;
-	int frc = store_user_find_email(env->store, email, &existing, &cause);
+	int frc = account_find_email(env, cli->signup_email, &existing, &cause);
 	store_user_free(existing);
 	if (frc == 0) {
 		status = fail(EXIT_AUTH,
@@ -152,7 +152,8 @@ static int signup(const struct cli *cli, struct profile *p)
 	}
 
 	struct account_user u;
-	int arc = account_signup(env, name, email, pw, now_s(), &u, &cause);
+	/* As typed: an account made before the address was folded is found too. */
+	int arc = account_signup(env, name, cli->signup_email, pw, now_s(), &u, &cause);
 	if (arc == ACCOUNT_EXISTS) {
 		free(cause);
 		status = fail(EXIT_AUTH,
@@ -198,7 +199,7 @@ static int login(const struct cli *cli, struct profile *p)
 		goto out;
 	}
 	struct account_user u;
-	int arc = account_login(env, email, pw, now_s(), &u, &cause);
+	int arc = account_login(env, cli->login_email, pw, now_s(), &u, &cause);
 	if (arc != ACCOUNT_OK) {
 		status = fail_cause(account_status(arc), cause);
 		goto out;

@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 
+struct store_user;
+
 struct store;
 
 /* Failed logins allowed for one e-mail within the window before tries are refused. */
@@ -70,6 +72,15 @@ int account_signup(const struct account_env *env, const char *name, const char *
  */
 int account_login(const struct account_env *env, const char *email, const char *password,
                   long long now_s, struct account_user *out, char **cause);
+/*
+ * The account of an e-mail as typed (normalised here: NFKC, case folded),
+ * or of its form before that normalisation, so accounts made earlier with
+ * non-ASCII letters are still found. STORE_INVALID (with why) for an
+ * address email_normalize refuses; otherwise as store_user_find_email.
+ */
+int account_find_email(const struct account_env *env, const char *email, struct store_user **out,
+                       char **cause);
+
 /* Revokes the saved session in the store and removes the session file (ACCOUNT_FAILED). */
 int account_logout(const struct account_env *env, long long now_s, char **cause);
 /*

@@ -10,6 +10,7 @@
  */
 #include "jarvis/account.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +18,7 @@
 #include "jarvis/session.h"
 #include "jarvis/store.h"
 #include "jarvis/token.h"
+#include "jarvis/utf8.h"
 #include "jarvis/util.h"
 
 /*
@@ -115,11 +117,44 @@ out:
 	return rc;
 }
 
+/*
+ * The name and e-mail are for showing: a record written before names were
+ * checked may hold bidi overrides or controls, so they are neutralised.
+ */
 static void user_fill(struct account_user *out, const char *id, const char *name, const char *email)
 {
 	out->id = xstrdup(id);
-	out->name = xstrdup(name != NULL ? name : "");
-	out->email = xstrdup(email != NULL ? email : "");
+	name = name != NULL ? name : "";
+	email = email != NULL ? email : "";
+	out->name = utf8_sanitize(name, strlen(name));
+	out->email = utf8_sanitize(email, strlen(email));
+}
+
+static bool has_non_ascii(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s >= 0x80)
+			return true;
+	return false;
+}
+
+int account_find_email(const struct account_env *env, const char *email, struct store_user **out,
+                       char **cause)
+{
+	*out = NULL;
+	char *nemail = NULL;
+	if (email_normalize(email, &nemail, cause) != 0)
+		return STORE_INVALID;
+	int rc = store_user_find_email(env->store, nemail, out, cause);
+	/* Accounts made before NFKC folding were keyed by the address as typed,
+	 * lower-cased for ASCII only (the store still does that much). */
+	if (rc == STORE_NOTFOUND && has_non_ascii(email)) {
+		free(*cause);
+		*cause = NULL;
+		rc = store_user_find_email(env->store, email, out, cause);
+	}
+	free(nemail);
+	return rc;
 }
 
 int account_signup(const struct account_env *env, const char *name, const char *email,
@@ -134,6 +169,20 @@ int account_signup(const struct account_env *env, const char *name, const char *
 	    email_normalize(email, &nemail, cause) != 0 || password_check(password, cause) != 0)
 		goto out;
 	rc = ACCOUNT_FAILED;
+	struct store_user *old = NULL;
+	int frc = account_find_email(env, email, &old, &why);
+	store_user_free(old);
+	if (frc == 0) {
+		set_cause(cause, "an account with that e-mail already exists; use /login");
+		rc = ACCOUNT_EXISTS;
+		goto out;
+	}
+	if (frc != STORE_NOTFOUND) {
+		set_cause(cause, "cannot look up the account: %s", why);
+		goto out;
+	}
+	free(why);
+	why = NULL;
 	int cost = env->bcrypt_cost > 0 ? env->bcrypt_cost : PASSWORD_COST;
 	if (password_hash_cost(password, cost, &hash, cause) != 0)
 		goto out;
@@ -229,7 +278,7 @@ int account_login(const struct account_env *env, const char *email, const char *
 	free(why);
 	why = NULL;
 
-	src = store_user_find_email(env->store, nemail, &u, &why);
+	src = account_find_email(env, email, &u, &why);
 	if (src == STORE_NOTFOUND) {
 		/* Spend the same time as a real check so timing does not tell. */
 		(void)password_verify(password, dummy_hash);

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "jarvis/utf8.h"
 #include "jarvis/util.h"
@@ -145,48 +146,108 @@ static int domain_ok(const char *d, size_t n)
 	return label > 0 && d[n - 1] != '-';
 }
 
+/*
+ * Why the code point cp may not be in an e-mail address, or NULL. Spaces
+ * and controls of any script, and the default-ignorable code points
+ * (zero-width spaces and joiners, bidi controls, variation selectors, the
+ * soft hyphen...), which show as nothing and would make look-alike
+ * addresses of one account.
+ */
+static const char *email_bad_char(uint32_t cp)
+{
+	const utf8proc_property_t *p = utf8proc_get_property((utf8proc_int32_t)cp);
+	if (cp <= 0x20 || (cp >= 0x7F && cp < 0xA0) || p->category == UTF8PROC_CATEGORY_ZS ||
+	    p->category == UTF8PROC_CATEGORY_ZL || p->category == UTF8PROC_CATEGORY_ZP)
+		return "e-mail address must not contain spaces or control characters";
+	if (p->ignorable)
+		return "e-mail address must not contain invisible characters (zero-width "
+		       "spaces or joiners, direction marks); retype it";
+	return NULL;
+}
+
+/*
+ * s[0..n) in the form accounts are keyed by: NFKC with case folding, so
+ * "Élise", "élise", full-width "ｅｌｉｓｅ" and "ELISE" in any script's
+ * case are one address. NULL with *cause when it is not acceptable UTF-8.
+ */
+static char *email_fold(const char *s, size_t n, char **cause)
+{
+	if (!utf8_valid(s, n)) {
+		set_cause(cause, "e-mail address is not valid UTF-8; retype it");
+		return NULL;
+	}
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		i += utf8_decode(s + i, n - i, &cp);
+		const char *bad = email_bad_char(cp);
+		if (bad != NULL) {
+			set_cause(cause, "%s", bad);
+			return NULL;
+		}
+	}
+	utf8proc_uint8_t *folded = NULL;
+	utf8proc_ssize_t len =
+	    utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &folded,
+	                 UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD);
+	if (len < 0) {
+		set_cause(cause, "e-mail address cannot be normalised (%s); retype it",
+		          utf8proc_errmsg(len));
+		return NULL;
+	}
+	char *r = xstrndup((const char *)folded, (size_t)len);
+	free(folded);
+	return r;
+}
+
+/* Why a normalised address s is not one, or NULL. */
+static const char *email_shape(const char *s)
+{
+	size_t n = strlen(s);
+	const char *at = NULL;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c <= 0x20 || c == 0x7F)
+			return "e-mail address must not contain spaces or control characters";
+		if (c == '@' && at != NULL)
+			return "e-mail address must contain exactly one @";
+		if (c == '@')
+			at = s + i;
+	}
+	if (n > EMAIL_MAX_BYTES)
+		return "e-mail address is too long once normalised; use a shorter one";
+	if (at == NULL)
+		return "e-mail address needs an @, as in name@example.com";
+	size_t local = (size_t)(at - s);
+	if (local == 0)
+		return "e-mail address needs a name before the @";
+	if (local > 64)
+		return "the part of the e-mail address before the @ is longer than 64 bytes";
+	if (!domain_ok(at + 1, n - local - 1))
+		return "e-mail address needs a domain after the @, as in name@example.com";
+	return NULL;
+}
+
 int email_normalize(const char *in, char **out, char **cause)
 {
 	*out = NULL;
 	if (in == NULL)
 		return set_cause(cause, "an e-mail address is needed");
-	const char *s;
+	const char *t;
 	size_t n;
-	trim(in, &s, &n);
+	trim(in, &t, &n);
 	if (n == 0)
 		return set_cause(cause, "an e-mail address is needed");
 	if (n > EMAIL_MAX_BYTES)
 		return set_cause(cause, "e-mail address is longer than %d bytes; use a shorter one",
 		                 EMAIL_MAX_BYTES);
-	const char *at = NULL;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c <= 0x20 || c == 0x7F)
-			return set_cause(cause, "e-mail address must not contain spaces or "
-			                        "control characters");
-		if (c == '@') {
-			if (at != NULL)
-				return set_cause(cause,
-				                 "e-mail address must contain exactly one @");
-			at = s + i;
-		}
+	char *r = email_fold(t, n, cause);
+	if (r == NULL)
+		return -1;
+	const char *why = email_shape(r);
+	if (why != NULL) {
+		free(r);
+		return set_cause(cause, "%s", why);
 	}
-	if (at == NULL)
-		return set_cause(cause, "e-mail address needs an @, as in name@example.com");
-	size_t local = (size_t)(at - s);
-	if (local == 0)
-		return set_cause(cause, "e-mail address needs a name before the @");
-	if (local > 64)
-		return set_cause(cause, "the part of the e-mail address before the @ is longer "
-		                        "than 64 bytes");
-	if (!domain_ok(at + 1, n - local - 1))
-		return set_cause(cause, "e-mail address needs a domain after the @, "
-		                        "as in name@example.com");
-
-	char *r = xstrndup(s, n);
-	for (char *p = r; *p != '\0'; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char)(*p - 'A' + 'a');
 	*out = r;
 	return 0;
 }
@@ -210,6 +271,10 @@ int name_normalize(const char *in, char **out, char **cause)
 		if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0) || cp == 0x2028 || cp == 0x2029)
 			return set_cause(cause, "name must not contain control characters or "
 			                        "line breaks");
+		if ((cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069))
+			return set_cause(cause, "name must not contain bidi overrides or "
+			                        "isolates (U+202A..U+202E, U+2066..U+2069); "
+			                        "retype it without them");
 		i += len;
 		chars++;
 	}

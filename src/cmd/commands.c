@@ -84,7 +84,9 @@ static int signup_email(struct cmd_ctx *c, const char *answer, char **cause)
 	char *email = NULL;
 	if (email_normalize(answer, &email, cause) == -1)
 		return -1;
-	keep(c, 1, email);
+	/* As typed: account_login and account_signup normalise it and also
+	 * find an account made before e-mail addresses were folded. */
+	keep(c, 1, answer);
 	free(email);
 	ask(c, "password (at least 8 characters):", true, signup_password);
 	return 0;
@@ -133,7 +135,9 @@ static int login_email(struct cmd_ctx *c, const char *answer, char **cause)
 	char *email = NULL;
 	if (email_normalize(answer, &email, cause) == -1)
 		return -1;
-	keep(c, 0, email);
+	/* As typed: account_login and account_signup normalise it and also
+	 * find an account made before e-mail addresses were folded. */
+	keep(c, 0, answer);
 	free(email);
 	ask(c, "password:", true, login_password);
 	return 0;

@@ -133,6 +133,24 @@ def test_throttle_holds_for_parallel_guesses_mongodb(run_jarvis, jarvis_bin, jar
     _throttle_holds_in_parallel(run_jarvis, jarvis_bin, jarvis_env, ["--store", ferretdb])
 
 
+def test_look_alike_emails_are_one_account(run_jarvis):
+    r = signup(run_jarvis, name="\u00c9lise", email="\u00c9lise@Example.org")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "signed up and logged in as \u00c9lise <\u00e9lise@example.org>\n"
+    # lower case, a combining accent, full-width letters: the same account
+    for alike in ("\u00e9lise@example.org", "E\u0301LISE@example.org",
+                  "\uff25\u0301lise\uff20example.org"):
+        r = signup(run_jarvis, name="Mallory", email=alike)
+        assert r.returncode == 4 and "already exists" in r.stderr, (alike, r.stderr)
+        r = login(run_jarvis, email=alike)
+        assert r.returncode == 0, (alike, r.stderr)
+    # invisible characters and bidi overrides are refused before any password is asked
+    r = signup(run_jarvis, name="Mallory", email="\u00e9li\u200bse@example.org")
+    assert r.returncode == 2 and "invisible characters" in r.stderr, r.stderr
+    r = signup(run_jarvis, name="Ada \u202eevil", email="ada@example.org")
+    assert r.returncode == 2 and "bidi overrides" in r.stderr, r.stderr
+
+
 def test_signup_checks_its_input(run_jarvis, jarvis_env):
     r = signup(run_jarvis, email="not-an-address")
     assert r.returncode == 2

@@ -161,6 +161,79 @@ START_TEST(duplicate_email_is_refused)
 }
 END_TEST
 
+START_TEST(look_alike_emails_are_one_account)
+{
+	signup_ok("\xc3\x89lise", "\xc3\x89lise@example.com", "analytical"); /* Élise */
+	const char *alikes[] = {
+	    "\xc3\xa9lise@example.com",  /* élise */
+	    "E\xcc\x81LISE@EXAMPLE.COM", /* E + U+0301 */
+	    "\xef\xbc\xa5\xcc\x81lise\xef\xbc\xa0"
+	    "example.com", /* full-width */
+	};
+	for (size_t i = 0; i < sizeof alikes / sizeof alikes[0]; i++) {
+		struct account_user u;
+		char *cause = NULL;
+		ck_assert_int_eq(
+		    account_signup(&env, "Mallory", alikes[i], "different1", T0, &u, &cause),
+		    ACCOUNT_EXISTS);
+		free(cause);
+		ck_assert_ptr_null(login_msg(alikes[i], "analytical", T0 + 1 + (long long)i));
+	}
+	/* A zero-width character is refused, not made into a second account. */
+	struct account_user u;
+	char *cause = NULL;
+	ck_assert_int_eq(account_signup(&env, "Mallory", "\xc3\xa9li\xe2\x80\x8bse@example.com",
+	                                "different1", T0, &u, &cause),
+	                 ACCOUNT_INVALID);
+	ck_assert_ptr_nonnull(strstr(cause, "invisible"));
+	free(cause);
+}
+END_TEST
+
+/* An account stored before folding: the address as typed, ASCII lower-cased. */
+static void legacy_account(const char *name, const char *email, const char *pw)
+{
+	char *hash = NULL, *id = NULL, *cause = NULL;
+	ck_assert_int_eq(password_hash_cost(pw, 4, &hash, &cause), 0);
+	ck_assert_msg(store_user_create(st, name, email, hash, &id, &cause) == 0, "%s", cause);
+	free(hash);
+	free(id);
+}
+
+START_TEST(accounts_made_before_folding_still_log_in)
+{
+	legacy_account("\xc3\x89mile", "\xc3\x89mile@Example.com", "analytical");
+	struct account_user u;
+	char *cause = NULL;
+	ck_assert_msg(
+	    account_login(&env, "\xc3\x89mile@example.com", "analytical", T0, &u, &cause) == 0,
+	    "login: %s", cause);
+	ck_assert_str_eq(u.email, "\xc3\x89mile@example.com");
+	account_user_clear(&u);
+	/* ...and no look-alike is created beside it. */
+	ck_assert_int_eq(account_signup(&env, "Mallory", "\xc3\x89mile@example.com", "different1",
+	                                T0, &u, &cause),
+	                 ACCOUNT_EXISTS);
+	free(cause);
+}
+END_TEST
+
+START_TEST(stored_bidi_overrides_are_neutralised_when_shown)
+{
+	/* Written before names were checked: U+202E would reverse the rest of the line. */
+	legacy_account("Ada \xe2\x80\xae"
+	               "evil\x1b[2J",
+	               "ada@example.com", "analytical");
+	struct account_user u;
+	char *cause = NULL;
+	ck_assert_int_eq(account_login(&env, "ada@example.com", "analytical", T0, &u, &cause), 0);
+	ck_assert_ptr_null(strstr(u.name, "\xe2\x80\xae"));
+	ck_assert_ptr_null(strchr(u.name, '\x1b'));
+	ck_assert_ptr_nonnull(strstr(u.name, "evil"));
+	account_user_clear(&u);
+}
+END_TEST
+
 START_TEST(bad_signup_input_creates_nothing)
 {
 	struct account_user u;
@@ -387,6 +460,9 @@ static void add_flows(TCase *tc)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, signup_logs_in_and_saves_the_session);
 	tcase_add_test(tc, duplicate_email_is_refused);
+	tcase_add_test(tc, look_alike_emails_are_one_account);
+	tcase_add_test(tc, accounts_made_before_folding_still_log_in);
+	tcase_add_test(tc, stored_bidi_overrides_are_neutralised_when_shown);
 	tcase_add_test(tc, bad_signup_input_creates_nothing);
 	tcase_add_test(tc, login_right_and_wrong);
 	tcase_add_test(tc, every_failure_has_a_kind);

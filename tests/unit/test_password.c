@@ -128,6 +128,30 @@ static const struct {
     {"ada lovelace@example.com", NULL, "spaces"},
     {"ada@exam\tple.com", NULL, "spaces"},
     {"ada\x1b[31m@example.com", NULL, "control"},
+    /* One account however the letters are typed: NFKC and case folding. */
+    {"\xc3\x89lise@Example.com", "\xc3\xa9lise@example.com", NULL},  /* Élise */
+    {"\xc3\x89LISE@example.com", "\xc3\xa9lise@example.com", NULL},  /* ÉLISE */
+    {"E\xcc\x81lise@example.com", "\xc3\xa9lise@example.com", NULL}, /* E + U+0301 */
+    {"\xef\xbd\x85\xef\xbd\x8c\xef\xbd\x89\xef\xbd\x93\xef\xbd\x85\xef\xbc\xa0"
+     "example.com",
+     "elise@example.com", NULL}, /* full-width letters and @ */
+    {"\xce\xa3\xce\xbf\xcf\x86\xce\xaf\xce\xb1@example.gr",
+     "\xcf\x83\xce\xbf\xcf\x86\xce\xaf\xce\xb1@example.gr", NULL}, /* Σοφία */
+    /* Nothing invisible, no broken UTF-8, no space of another script. */
+    {"eli\xe2\x80\x8bse@example.com", NULL, "invisible"}, /* U+200B zero-width space */
+    {"eli\xe2\x80\x8dse@example.com", NULL, "invisible"}, /* U+200D zero-width joiner */
+    {"eli\xc2\xadse@example.com", NULL, "invisible"},     /* U+00AD soft hyphen */
+    {"\xef\xbb\xbf"
+     "elise@example.com",
+     NULL, "invisible"}, /* U+FEFF */
+    {"\xe2\x80\xae"
+     "elise@example.com",
+     NULL, "invisible"}, /* U+202E RLO */
+    {"eli\xffse@example.com", NULL, "UTF-8"},
+    {"eli\xc3se@example.com", NULL, "UTF-8"},
+    {"eli\xc2\xa0se@example.com", NULL, "spaces"},     /* U+00A0 */
+    {"eli\xe3\x80\x80se@example.com", NULL, "spaces"}, /* U+3000 */
+    {"eli\xc2\x9bse@example.com", NULL, "control"},    /* U+009B CSI */
 };
 
 START_TEST(email_table)
@@ -192,6 +216,18 @@ START_TEST(name_table)
 	free(cause), cause = NULL;
 	ck_assert_int_eq(name_check("Ada\x1b[2J", &cause), -1);
 	free(cause), cause = NULL;
+	/* Bidi overrides and isolates would turn the name around where shown. */
+	ck_assert_int_eq(name_check("Ada \xe2\x80\xae"
+	                            "ecalevol",
+	                            &cause),
+	                 -1);
+	ck_assert_ptr_nonnull(strstr(cause, "bidi"));
+	free(cause), cause = NULL;
+	ck_assert_int_eq(name_check("Ada \xe2\x81\xa7x\xe2\x81\xa9", &cause), -1);
+	ck_assert_ptr_nonnull(strstr(cause, "bidi"));
+	free(cause), cause = NULL;
+	ck_assert_int_eq(name_check("\xd7\x93\xd7\x95\xd7\x93 David", &cause),
+	                 0); /* RTL letters are fine */
 	ck_assert_int_eq(name_check("bad \xff byte", &cause), -1);
 	ck_assert_ptr_nonnull(strstr(cause, "UTF-8"));
 	free(cause), cause = NULL;
