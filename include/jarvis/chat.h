@@ -66,6 +66,14 @@ const char *chat_store_state(const struct chat *ch);
 /* The last error, shown until the next key (chat_clear_error). */
 const char *chat_error(const struct chat *ch);
 void chat_clear_error(struct chat *ch);
+/*
+ * Puts the error line in the history as a notice (once), for a status line
+ * too narrow to show it whole; before an answer that has no text yet, so
+ * the answer stays last.
+ */
+void chat_post_error(struct chat *ch);
+/* Whether the error line is in the history (chat_post_error, or put there with it). */
+bool chat_error_posted(const struct chat *ch);
 /* Images attached for the next message. */
 size_t chat_pending_images(const struct chat *ch);
 /* Conversation list from the last chat_load_convs. */

@@ -82,6 +82,7 @@ struct chat {
 	char *user_id;
 	bool closing;           /* chat_free has begun: start no new work */
 	bool error_from_stream; /* the error line is a retry notice of the answer */
+	bool error_posted;      /* the error line is in the history too */
 	bool older_loading;     /* an OLDER job is on its way */
 	bool older_done;        /* the conversation on screen starts at its first message */
 	bool thoughts_open;     /* thought summaries shown in full (/thoughts, Ctrl-T) */

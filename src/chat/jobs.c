@@ -271,4 +271,5 @@ void store_failed(struct chat *ch, struct job *j)
 	chat_set_error(ch, why);
 	/* Kept in the history too: the status line forgets it at the next key. */
 	chat_notice(ch, "%s; this was not saved", why);
+	ch->error_posted = true;
 }

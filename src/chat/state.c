@@ -26,6 +26,7 @@ void chat_dirty(struct chat *ch, unsigned bits)
 void chat_set_error(struct chat *ch, const char *msg)
 {
 	ch->error_from_stream = false;
+	ch->error_posted = false;
 	free(ch->error);
 	ch->error = msg ? xstrdup(msg) : NULL;
 	chat_dirty(ch, CHAT_DIRTY_STATUS);
@@ -203,6 +204,24 @@ void chat_clear_error(struct chat *ch)
 {
 	if (ch->error != NULL)
 		chat_set_error(ch, NULL);
+}
+
+void chat_post_error(struct chat *ch)
+{
+	if (ch->error == NULL || ch->error_posted)
+		return;
+	ch->error_posted = true;
+	struct msg *a = ch->answer;
+	bool before = a != NULL && a->text.len == 0 && a->thoughts.len == 0 &&
+	              conv_last(ch->conv) == a && conv_take(ch->conv, a);
+	chat_notice(ch, "%s", ch->error);
+	if (before)
+		conv_push(ch->conv, a);
+}
+
+bool chat_error_posted(const struct chat *ch)
+{
+	return ch->error_posted;
 }
 
 size_t chat_pending_images(const struct chat *ch)

@@ -51,6 +51,10 @@ struct tui {
 	char *offered;       /* a /line that is no command: Enter again sends it as a message */
 };
 
+/* statusbar.c */
+/* Draws the status line: its items by priority, a long error moved to the history. */
+void tui_draw_status(struct tui *t);
+
 /* clipboard.c */
 /* Puts text on the clipboard (OSC 52, else wl-copy or xclip) and says so; frees both. */
 void tui_copy(struct tui *t, char *text, char *what);

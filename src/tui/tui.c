@@ -94,56 +94,6 @@ static void layout(struct tui *t)
 	t->input_h = h;
 }
 
-static void draw_status(struct tui *t)
-{
-	WINDOW *w = t->status_win;
-	werase(w);
-	attr_t base = A_REVERSE;
-	wmove(w, 0, 0);
-	tui_fill(w, t->cols, base);
-	wmove(w, 0, 0);
-	const char *user = chat_user(t->chat);
-	const struct conv *c = chat_conv(t->chat);
-	struct buf left;
-	buf_init(&left, BUF_LINE_MAX);
-	buf_addf(&left, " %s │ %s", user ? user : "guest", chat_model(t->chat));
-	if (c->title != NULL)
-		buf_addf(&left, " │ %s", c->title);
-	if (chat_pending_images(t->chat) > 0)
-		buf_addf(&left, " │ +%zu image%s", chat_pending_images(t->chat),
-		         chat_pending_images(t->chat) == 1 ? "" : "s");
-	int col = tui_put(w, left.data, left.len, t->cols, base | A_BOLD);
-	buf_release(&left);
-
-	struct buf right;
-	buf_init(&right, BUF_LINE_MAX);
-	const char *err = chat_error(t->chat);
-	attr_t ra = base;
-	if (err != NULL) {
-		buf_addf(&right, "%s ", err);
-		ra = base | A_BOLD | tui_pair_attr(PAIR_ERROR);
-	} else if (t->hint != NULL) {
-		buf_addf(&right, "%s ", t->hint);
-	} else {
-		if (chat_streaming(t->chat)) {
-			static const char *const frames[] = {"⠋", "⠙", "⠹", "⠸", "⠼",
-			                                     "⠴", "⠦", "⠧", "⠇", "⠏"};
-			buf_addf(&right, "%s streaming %.0f tok/s │ ", frames[t->spin % 10],
-			         chat_rate(t->chat));
-		}
-		char *quota = chat_quota_line(t->chat);
-		if (quota[0])
-			buf_addf(&right, "%s │ ", quota);
-		free(quota);
-		const char *store = chat_store_state(t->chat);
-		if (store[0])
-			buf_addf(&right, "%s │ ", store);
-		buf_addstr(&right, "F1 help ");
-	}
-	tui_put_tail(w, 0, t->cols, t->cols - col - 1, right.data, ra);
-	buf_release(&right);
-}
-
 /* Draws the input with masking for passwords; leaves the cursor where it belongs. */
 static void draw_input(struct tui *t)
 {
@@ -240,7 +190,7 @@ static void render(struct tui *t)
 		tui_put(t->hist_win, mark, strlen(mark), mw, A_REVERSE);
 		free(mark);
 	}
-	draw_status(t);
+	tui_draw_status(t);
 	draw_input(t);
 	wnoutrefresh(t->hist_win);
 	wnoutrefresh(t->status_win);
