@@ -32,6 +32,7 @@ struct chat_conv_row {
 	char *title;
 	long long updated_ms;
 	long nmessages;
+	char *text; /* the messages' text, for F3's filter; NULL until it arrives */
 };
 
 struct chat *chat_new(struct loop *l, const struct config *cfg, char **cause);

@@ -40,5 +40,10 @@ void secret_free_len(void *p, size_t len);
 long long now_ms(void);
 /* Wall clock in milliseconds since the epoch. */
 long long wall_ms(void);
+/*
+ * Local time of wall-clock ms as "14:05" when it falls on the same local
+ * day as now_wall (ms), else "2026-11-30 14:05"; "" for no time (ms <= 0).
+ */
+void when_short(long long ms, long long now_wall, char *out, size_t size);
 
 #endif

@@ -96,43 +96,97 @@ static void submit_edit(struct chat *ch, const struct job_kind *kind, const char
 
 /* ---- the list (F3, /convs) --------------------------------------------- */
 
+static const struct job_kind JOB_LIST_TEXT;
+
+/* The text of a conversation's last messages, for F3's filter ("" when none). */
+static char *conv_text(struct store *st, const char *uid, const char *conv_id)
+{
+	struct store_msgs v = {0};
+	struct buf b;
+	buf_init(&b, CHAT_TEXT_INDEX_MAX);
+	if (store_msg_last(st, uid, conv_id, CHAT_TEXT_INDEX_MESSAGES, &v, NULL) == 0)
+		for (size_t i = 0; i < v.n; i++) {
+			buf_add(&b, v.items[i]->text.data, v.items[i]->text.len);
+			buf_add(&b, "\n", 1);
+		}
+	store_msgs_release(&v);
+	return buf_steal(&b);
+}
+
 static void list_work(struct job *j)
 {
 	struct store *st = job_store(j);
-	if (st != NULL)
-		j->rc = store_conv_list(st, j->ch->be.x.user_id, 0, CHAT_LIST_LIMIT,
-		                        &j->u.list.list, &j->cause);
+	struct job_list *l = &j->u.list;
+	const char *uid = j->ch->be.x.user_id;
+	if (st == NULL)
+		return;
+	j->rc = store_conv_list(st, uid, 0, CHAT_LIST_LIMIT, &l->list, &j->cause);
+	if (j->rc < 0 || j->kind != &JOB_LIST_TEXT)
+		return;
+	l->texts = xcalloc(l->list.n ? l->list.n : 1, sizeof *l->texts);
+	for (size_t i = 0; i < l->list.n; i++)
+		l->texts[i] = conv_text(st, uid, l->list.items[i].id);
+}
+
+/* /convs: one notice, a line for each conversation, newest first. */
+static void list_show(struct chat *ch)
+{
+	if (ch->nrows == 0) {
+		chat_notice(ch, "no stored conversations yet");
+		return;
+	}
+	struct buf b;
+	buf_init(&b, BUF_TEXT_MAX);
+	long long now = wall_ms();
+	for (size_t i = 0; i < ch->nrows; i++) {
+		char when[32];
+		when_short(ch->rows[i].updated_ms, now, when, sizeof when);
+		buf_addf(&b, "%s%zu. %s  %s  %s (%ld message%s)", i ? "\n" : "", i + 1, when,
+		         ch->rows[i].id, ch->rows[i].title[0] ? ch->rows[i].title : "untitled",
+		         ch->rows[i].nmessages, ch->rows[i].nmessages == 1 ? "" : "s");
+	}
+	chat_notice(ch, "%s", b.data);
+	buf_release(&b);
 }
 
 static void list_done(struct job *j)
 {
 	struct chat *ch = j->ch;
 	if (j->rc < 0) {
+		if (j->kind == &JOB_LIST_TEXT)
+			return; /* the titles still filter */
 		store_failed(ch, j);
 		return;
 	}
-	chat_set_rows(ch, &j->u.list.list);
-	if (!j->u.list.show)
+	if (j->kind == &JOB_LIST_TEXT) {
+		chat_set_row_texts(ch, &j->u.list.list, j->u.list.texts);
 		return;
-	if (ch->nrows == 0)
-		chat_notice(ch, "no stored conversations yet");
-	for (size_t i = 0; i < ch->nrows; i++)
-		chat_notice(ch, "%zu. %s  %s (%ld messages)", i + 1, ch->rows[i].id,
-		            ch->rows[i].title, ch->rows[i].nmessages);
+	}
+	chat_set_rows(ch, &j->u.list.list);
+	if (j->u.list.show)
+		list_show(ch);
 }
 
 static void list_release(struct job *j)
 {
-	store_conv_list_release(&j->u.list.list);
+	struct job_list *l = &j->u.list;
+	for (size_t i = 0; l->texts != NULL && i < l->list.n; i++)
+		free(l->texts[i]);
+	free(l->texts);
+	store_conv_list_release(&l->list);
 }
 
 const struct job_kind JOB_LIST = {"list", false, list_work, list_done, list_release};
+static const struct job_kind JOB_LIST_TEXT = {"list-text", false, list_work, list_done,
+                                              list_release};
 
 int chat_load_convs(struct chat *ch, char **cause)
 {
 	if (chat_need_login(ch, cause) == -1)
 		return -1;
 	job_submit(ch, job_new(ch, &JOB_LIST));
+	/* The rows first; their text, for the filter, comes after. */
+	job_submit(ch, job_new(ch, &JOB_LIST_TEXT));
 	return 0;
 }
 

@@ -34,6 +34,8 @@ struct job;
 /* Messages read when a stored conversation is opened. */
 #define CHAT_LOAD_MESSAGES 500
 #define CHAT_LIST_LIMIT 200
+#define CHAT_TEXT_INDEX_MESSAGES 400     /* F3 filters on this many last messages... */
+#define CHAT_TEXT_INDEX_MAX (256 * 1024) /* ...and at most this much of their text */
 #define SYNC_EVERY_MS 5000
 /* Messages paged in at a time when scrolling up past the first one loaded. */
 #define CHAT_OLDER_PAGE 200
@@ -170,6 +172,7 @@ struct job_quota {
 struct job_list {
 	bool show; /* also as notices (/convs) */
 	struct store_conv_list list;
+	char **texts; /* JOB_LIST_TEXT: each conversation's text, as list.items */
 };
 
 struct job_open {
@@ -258,6 +261,8 @@ void chat_set_error(struct chat *ch, const char *msg);
 bool chat_blank(const char *s);
 int chat_need_login(struct chat *ch, char **cause);
 void chat_set_rows(struct chat *ch, const struct store_conv_list *list);
+/* Gives the rows of these conversations their text (texts[i] taken, as list->items[i]). */
+void chat_set_row_texts(struct chat *ch, const struct store_conv_list *list, char **texts);
 
 /* usage.c */
 /* The model's requests per minute and per day (0: no limit). */

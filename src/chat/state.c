@@ -78,15 +78,29 @@ static void free_rows(struct chat *ch)
 	for (size_t i = 0; i < ch->nrows; i++) {
 		free(ch->rows[i].id);
 		free(ch->rows[i].title);
+		free(ch->rows[i].text);
 	}
 	free(ch->rows);
 	ch->rows = NULL;
 	ch->nrows = 0;
 }
 
+/* The text an old row of this id had (taken), or NULL. */
+static char *take_row_text(struct chat_conv_row *old, size_t n, const char *id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (old[i].text != NULL && strcmp(old[i].id, id) == 0) {
+			char *t = old[i].text;
+			old[i].text = NULL;
+			return t;
+		}
+	return NULL;
+}
+
 void chat_set_rows(struct chat *ch, const struct store_conv_list *list)
 {
-	free_rows(ch);
+	struct chat_conv_row *old = ch->rows;
+	size_t nold = ch->nrows;
 	ch->nrows = list->n;
 	ch->rows = xcalloc(list->n ? list->n : 1, sizeof(*ch->rows));
 	for (size_t i = 0; i < list->n; i++) {
@@ -94,7 +108,28 @@ void chat_set_rows(struct chat *ch, const struct store_conv_list *list)
 		ch->rows[i].title = xstrdup(list->items[i].title ? list->items[i].title : "");
 		ch->rows[i].updated_ms = list->items[i].updated_ms;
 		ch->rows[i].nmessages = list->items[i].nmessages;
+		/* A reload (after a rename) keeps the text already loaded. */
+		ch->rows[i].text = take_row_text(old, nold, ch->rows[i].id);
 	}
+	struct chat_conv_row *fresh = ch->rows;
+	size_t nfresh = ch->nrows;
+	ch->rows = old;
+	ch->nrows = nold;
+	free_rows(ch);
+	ch->rows = fresh;
+	ch->nrows = nfresh;
+	chat_dirty(ch, CHAT_DIRTY_CONVS);
+}
+
+void chat_set_row_texts(struct chat *ch, const struct store_conv_list *list, char **texts)
+{
+	for (size_t i = 0; i < list->n; i++)
+		for (size_t k = 0; k < ch->nrows && texts[i] != NULL; k++)
+			if (strcmp(ch->rows[k].id, list->items[i].id) == 0) {
+				free(ch->rows[k].text);
+				ch->rows[k].text = texts[i];
+				texts[i] = NULL;
+			}
 	chat_dirty(ch, CHAT_DIRTY_CONVS);
 }
 

@@ -5,6 +5,7 @@
  */
 #include "jarvis/util.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,4 +115,18 @@ long long wall_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void when_short(long long ms, long long now_wall, char *out, size_t size)
+{
+	if (size == 0)
+		return;
+	out[0] = '\0';
+	time_t t = (time_t)(ms / 1000), now = (time_t)(now_wall / 1000);
+	struct tm tm, today;
+	if (ms <= 0 || localtime_r(&t, &tm) == NULL || localtime_r(&now, &today) == NULL)
+		return;
+	bool same_day = tm.tm_year == today.tm_year && tm.tm_yday == today.tm_yday;
+	if (strftime(out, size, same_day ? "%H:%M" : "%Y-%m-%d %H:%M", &tm) == 0)
+		out[0] = '\0';
 }

@@ -1,7 +1,8 @@
 /*
- * convlist.c: the F3 panel: the stored conversations, newest first. Enter
- * opens one, r renames it (the new title is asked on the input line), d
- * deletes it after a y, / filters by title.
+ * convlist.c: the F3 panel: the stored conversations, newest first, with
+ * their dates and ids. Enter opens one, r renames it (the new title is
+ * asked on the input line), d deletes it after a y, / filters by title, id
+ * and the messages' text (which arrives a moment after the list).
  */
 #include "panels.h"
 
@@ -44,15 +45,16 @@ static char *convlist_draw(struct panel *p, struct chat *ch, size_t i, bool *cur
 	struct tm tm;
 	if (localtime_r(&t, &tm) != NULL)
 		strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
-	return xasprintf("%s %3zu. %s  %4ld msgs  %s", *current ? "●" : " ", i + 1, when,
-	                 r[i].nmessages, r[i].title[0] ? r[i].title : "untitled");
+	return xasprintf("%s %3zu. %s  %4ld msgs  %s  %s", *current ? "●" : " ", i + 1, when,
+	                 r[i].nmessages, r[i].title[0] ? r[i].title : "untitled", r[i].id);
 }
 
 static bool convlist_match(struct panel *p, struct chat *ch, size_t i, const char *f)
 {
 	size_t n;
 	const struct chat_conv_row *r = chat_conv_rows(ch, &n);
-	return strcasestr(r[i].title, f) != NULL;
+	return strcasestr(r[i].title, f) != NULL || strcasestr(r[i].id, f) != NULL ||
+	       (r[i].text != NULL && strcasestr(r[i].text, f) != NULL);
 }
 
 static int rename_then(struct cmd_ctx *c, const char *answer, char **cause)

@@ -292,12 +292,11 @@ static void draw_header(WINDOW *w, const struct msg *m, int width)
 		col +=
 		    tui_put(w, name, strlen(name), width - col, A_BOLD | tui_pair_attr(PAIR_MODEL));
 	}
-	char when[16] = "";
-	time_t t = (time_t)(m->created_ms / 1000);
-	struct tm tm;
-	if (localtime_r(&t, &tm) != NULL)
-		strftime(when, sizeof when, " · %H:%M", &tm);
-	col += tui_put(w, when, strlen(when), width - col, A_DIM);
+	/* The time, with the date when it is not today. */
+	char when[40] = " · ";
+	when_short(m->created_ms, wall_ms(), when + strlen(when), sizeof when - strlen(when));
+	if (strlen(when) > strlen(" · "))
+		col += tui_put(w, when, strlen(when), width - col, A_DIM);
 	const char *mark = NULL;
 	enum tui_pair pair = PAIR_WARN;
 	switch (m->status) {
