@@ -67,6 +67,10 @@ bool editor_down(struct editor *e, int width);
 void editor_kill_eol(struct editor *e);
 void editor_kill_bol(struct editor *e);
 void editor_kill_word_back(struct editor *e);
+/* Kills back to where Alt-B moves (Alt-Backspace), or on to where Alt-F moves (Alt-D):
+ * words of letters and digits, unlike Ctrl-W's run of non-blanks. */
+void editor_kill_prev_word(struct editor *e);
+void editor_kill_next_word(struct editor *e);
 /* The most Ctrl-Y grows the text to: the default [limits] max_message_bytes. */
 #define EDITOR_YANK_MAX ((size_t)12 << 20)
 /* Inserts the last kill at the cursor (Ctrl-Y); false, changing nothing, when
@@ -74,10 +78,24 @@ void editor_kill_word_back(struct editor *e);
  * repeated doubles it each time). */
 bool editor_yank(struct editor *e);
 
-/* Empties the text (the kill buffer stays). */
+/* Empties the text and forgets the undo steps, wiping them (the kill buffer stays). */
 void editor_clear(struct editor *e);
-/* Replaces the text (sanitised as by editor_insert) with the cursor at the end. */
+/* Replaces the text (sanitised as by editor_insert) with the cursor at the end;
+ * undoable. */
 void editor_set_text(struct editor *e, const char *s);
+
+/*
+ * Undo (Ctrl-_): puts back the text and cursor as they were before the last
+ * edit; false when there is nothing to undo. A run of typing is one step per
+ * word, a run of Backspace or Delete one step, every kill, yank and
+ * editor_set_text a step of its own; moves are none. At most 256 steps
+ * (and about 16 MB of them) are kept.
+ */
+bool editor_undo(struct editor *e);
+/* While on, every edit is part of one step (a paste is undone whole). */
+void editor_undo_group(struct editor *e, bool on);
+/* Forgets the undo steps, wiping their bytes (the line held a password). */
+void editor_undo_forget(struct editor *e);
 /* The text, NUL-terminated, borrowed until the next change. */
 const char *editor_text(const struct editor *e);
 /* The text as a new string the caller frees. */
@@ -134,6 +152,14 @@ const char *recall_up(struct recall *h, const char *current);
 const char *recall_down(struct recall *h, const char *current);
 /* Forgets the recall position and the draft (after sending a line). */
 void recall_reset(struct recall *h);
+/*
+ * Reverse search (Ctrl-R): the newest entry older than entry before (pass
+ * recall_count() to start from the newest) holding query, ASCII letters
+ * matched in either case. Sets *index and *at (the byte offset of the match
+ * in it) and returns true, or returns false when none does or query is empty.
+ */
+bool recall_search(const struct recall *h, const char *query, size_t before, size_t *index,
+                   size_t *at);
 /*
  * Reads entries from path, one record per line with "\n" and "\\" escaped
  * inside; a missing file is an empty history, a link or another user's

@@ -16,6 +16,18 @@
 
 enum kill_dir { KILL_NONE, KILL_FORWARD, KILL_BACKWARD };
 
+/* What an edit was, so that a run of the same kind is undone in one step. */
+enum edit_kind { EDIT_NONE, EDIT_TYPE, EDIT_DELETE_BACK, EDIT_DELETE_FORWARD, EDIT_OTHER };
+
+/* The text and cursor as they were before an edit. */
+struct undo_step {
+	char *s;
+	size_t len, cur;
+};
+
+#define UNDO_MAX_STEPS 256
+#define UNDO_MAX_BYTES ((size_t)16 << 20) /* a few copies of the largest message */
+
 struct editor {
 	char *s; /* NUL-terminated */
 	size_t len, cap;
@@ -24,6 +36,10 @@ struct editor {
 	size_t kill_len;
 	enum kill_dir last_kill; /* the previous command was a kill this way */
 	int goal;                /* display column kept by up/down; -1 unset */
+	struct undo_step *undo;  /* oldest first */
+	size_t n_undo, undo_bytes;
+	enum edit_kind last_edit, prev_edit; /* this command's edit, the one before */
+	bool grouping;                       /* editor_undo_group: one step until it ends */
 };
 
 struct editor *editor_new(void)
@@ -36,24 +52,91 @@ struct editor *editor_new(void)
 	return e;
 }
 
+static void undo_drop_oldest(struct editor *e)
+{
+	e->undo_bytes -= e->undo[0].len;
+	secret_free_len(e->undo[0].s, e->undo[0].len + 1);
+	memmove(e->undo, e->undo + 1, (e->n_undo - 1) * sizeof(*e->undo));
+	e->n_undo--;
+}
+
+void editor_undo_forget(struct editor *e)
+{
+	while (e->n_undo > 0)
+		undo_drop_oldest(e);
+	e->last_edit = e->prev_edit = EDIT_NONE;
+}
+
 void editor_free(struct editor *e)
 {
 	if (e == NULL)
 		return;
 	/* The input may have held a password: leave no copy in freed memory. */
+	editor_undo_forget(e);
+	free(e->undo);
 	explicit_bzero(e->s, e->cap);
 	free(e->s);
 	secret_free(e->kill);
 	free(e);
 }
 
-/* Every command but a kill ends a run of kills; every one but up/down drops the goal column. */
+/*
+ * Every command but a kill ends a run of kills; every one but up/down drops
+ * the goal column; every one ends a run of edits unless it is an edit of the
+ * same kind (remember() looks at prev_edit).
+ */
 static void command(struct editor *e, bool is_kill, bool vertical)
 {
 	if (!is_kill)
 		e->last_kill = KILL_NONE;
 	if (!vertical)
 		e->goal = -1;
+	e->prev_edit = e->last_edit;
+	e->last_edit = EDIT_NONE;
+}
+
+/* Whether typing text at the cursor starts a new undo step: a word after a blank. */
+static bool starts_word(const struct editor *e, const char *text)
+{
+	bool blank_before = e->cur > 0 && (e->s[e->cur - 1] == ' ' || e->s[e->cur - 1] == '\n');
+	return blank_before && text[0] != ' ' && text[0] != '\n';
+}
+
+/*
+ * Keeps the text as it is before an edit of this kind, unless the edit
+ * continues a run of the same kind (typing within a word, Backspace held
+ * down) or a group (a paste).
+ */
+static void remember(struct editor *e, enum edit_kind kind, const char *typed)
+{
+	bool same_run = kind == e->prev_edit && kind != EDIT_OTHER &&
+	                !(kind == EDIT_TYPE && starts_word(e, typed));
+	e->last_edit = kind;
+	if ((same_run || e->grouping) && e->n_undo > 0)
+		return;
+	if (e->n_undo > 0 && e->undo[e->n_undo - 1].len == e->len &&
+	    memcmp(e->undo[e->n_undo - 1].s, e->s, e->len) == 0) {
+		e->undo[e->n_undo - 1].cur = e->cur; /* nothing changed since that one */
+		return;
+	}
+	while (e->n_undo > 0 &&
+	       (e->n_undo == UNDO_MAX_STEPS || e->undo_bytes + e->len > UNDO_MAX_BYTES))
+		undo_drop_oldest(e);
+	if (e->undo == NULL)
+		e->undo = xcalloc(UNDO_MAX_STEPS, sizeof(*e->undo));
+	e->undo[e->n_undo++] = (struct undo_step){xstrndup(e->s, e->len), e->len, e->cur};
+	e->undo_bytes += e->len;
+}
+
+void editor_undo_group(struct editor *e, bool on)
+{
+	if (on && !e->grouping) {
+		e->prev_edit = EDIT_NONE;
+		remember(e, EDIT_OTHER, "");
+	}
+	e->grouping = on;
+	if (!on)
+		e->last_edit = EDIT_NONE; /* what is typed next is a step of its own */
 }
 
 static void raw_insert(struct editor *e, size_t at, const char *p, size_t n)
@@ -119,6 +202,8 @@ void editor_insert(struct editor *e, const char *s, size_t n)
 	command(e, false, false);
 	char *clean = clean_input(s, n);
 	size_t l = strlen(clean);
+	if (l > 0)
+		remember(e, EDIT_TYPE, clean);
 	raw_insert(e, e->cur, clean, l);
 	e->cur += l;
 	snap(e, true);
@@ -140,6 +225,7 @@ bool editor_delete_back(struct editor *e)
 	command(e, false, false);
 	if (e->cur == 0)
 		return false;
+	remember(e, EDIT_DELETE_BACK, "");
 	size_t a = utf8_cluster_prev(e->s, e->len, e->cur);
 	raw_delete(e, a, e->cur);
 	e->cur = a;
@@ -152,6 +238,7 @@ bool editor_delete_forward(struct editor *e)
 	command(e, false, false);
 	if (e->cur >= e->len)
 		return false;
+	remember(e, EDIT_DELETE_FORWARD, "");
 	raw_delete(e, e->cur, utf8_cluster_next(e->s, e->len, e->cur));
 	snap(e, false);
 	return true;
@@ -190,30 +277,44 @@ static bool is_space(const struct editor *e, size_t off)
 	return e->s[off] == ' ' || e->s[off] == '\n' || e->s[off] == '\t';
 }
 
+/* The start of the word before off (Alt-B's target). */
+static size_t word_before(const struct editor *e, size_t off)
+{
+	while (off > 0) {
+		size_t p = utf8_cluster_prev(e->s, e->len, off);
+		if (is_word(e, p))
+			break;
+		off = p;
+	}
+	while (off > 0) {
+		size_t p = utf8_cluster_prev(e->s, e->len, off);
+		if (!is_word(e, p))
+			break;
+		off = p;
+	}
+	return off;
+}
+
+/* The end of the word after off (Alt-F's target). */
+static size_t word_after(const struct editor *e, size_t off)
+{
+	while (off < e->len && !is_word(e, off))
+		off = utf8_cluster_next(e->s, e->len, off);
+	while (off < e->len && is_word(e, off))
+		off = utf8_cluster_next(e->s, e->len, off);
+	return off;
+}
+
 void editor_word_left(struct editor *e)
 {
 	command(e, false, false);
-	while (e->cur > 0) {
-		size_t p = utf8_cluster_prev(e->s, e->len, e->cur);
-		if (is_word(e, p))
-			break;
-		e->cur = p;
-	}
-	while (e->cur > 0) {
-		size_t p = utf8_cluster_prev(e->s, e->len, e->cur);
-		if (!is_word(e, p))
-			break;
-		e->cur = p;
-	}
+	e->cur = word_before(e, e->cur);
 }
 
 void editor_word_right(struct editor *e)
 {
 	command(e, false, false);
-	while (e->cur < e->len && !is_word(e, e->cur))
-		e->cur = utf8_cluster_next(e->s, e->len, e->cur);
-	while (e->cur < e->len && is_word(e, e->cur))
-		e->cur = utf8_cluster_next(e->s, e->len, e->cur);
+	e->cur = word_after(e, e->cur);
 }
 
 static size_t line_start(const struct editor *e, size_t off)
@@ -306,6 +407,8 @@ static void kill_range(struct editor *e, size_t a, size_t b, enum kill_dir dir)
 {
 	command(e, true, false);
 	size_t n = b - a;
+	if (n > 0)
+		remember(e, EDIT_OTHER, "");
 	if (e->last_kill == KILL_NONE) {
 		free(e->kill);
 		e->kill = xstrndup(e->s + a, n);
@@ -356,6 +459,17 @@ void editor_kill_word_back(struct editor *e)
 	kill_range(e, a, e->cur, KILL_BACKWARD);
 }
 
+/* Alt-Backspace, Alt-D: kill to where Alt-B or Alt-F would move. */
+void editor_kill_prev_word(struct editor *e)
+{
+	kill_range(e, word_before(e, e->cur), e->cur, KILL_BACKWARD);
+}
+
+void editor_kill_next_word(struct editor *e)
+{
+	kill_range(e, e->cur, word_after(e, e->cur), KILL_FORWARD);
+}
+
 bool editor_yank(struct editor *e)
 {
 	command(e, false, false);
@@ -363,6 +477,8 @@ bool editor_yank(struct editor *e)
 		return true;
 	if (e->kill_len > EDITOR_YANK_MAX - e->len)
 		return false;
+	if (e->kill_len > 0)
+		remember(e, EDIT_OTHER, "");
 	raw_insert(e, e->cur, e->kill, e->kill_len);
 	e->cur += e->kill_len;
 	snap(e, true);
@@ -372,16 +488,43 @@ bool editor_yank(struct editor *e)
 void editor_clear(struct editor *e)
 {
 	command(e, false, false);
+	editor_undo_forget(e);
 	explicit_bzero(e->s, e->len);
 	e->len = 0;
 	e->s[0] = '\0';
 	e->cur = 0;
 }
 
+/* The whole text becomes s[0..n) (already clean), the cursor at cur. */
+static void replace_all(struct editor *e, const char *s, size_t n, size_t cur)
+{
+	raw_delete(e, 0, e->len);
+	raw_insert(e, 0, s, n);
+	e->cur = cur > e->len ? e->len : cur;
+	snap(e, false);
+}
+
 void editor_set_text(struct editor *e, const char *s)
 {
-	editor_clear(e);
-	editor_insert_str(e, s);
+	command(e, false, false);
+	char *clean = clean_input(s, strlen(s));
+	size_t n = strlen(clean);
+	if (n != e->len || memcmp(clean, e->s, n) != 0)
+		remember(e, EDIT_OTHER, "");
+	replace_all(e, clean, n, n);
+	secret_free(clean);
+}
+
+bool editor_undo(struct editor *e)
+{
+	command(e, false, false);
+	if (e->n_undo == 0)
+		return false;
+	struct undo_step st = e->undo[--e->n_undo];
+	e->undo_bytes -= st.len;
+	replace_all(e, st.s, st.len, st.cur);
+	secret_free_len(st.s, st.len + 1);
+	return true;
 }
 
 const char *editor_text(const struct editor *e)

@@ -93,6 +93,41 @@ const char *recall_down(struct recall *h, const char *current)
 	return h->draft ? h->draft : "";
 }
 
+static char ascii_lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+/* Where needle is in hay, ASCII letters in either case; NULL when it is not. */
+static const char *find_folded(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+	for (const char *p = hay; *p != '\0'; p++) {
+		size_t k = 0;
+		while (k < n && p[k] != '\0' && ascii_lower(p[k]) == ascii_lower(needle[k]))
+			k++;
+		if (k == n)
+			return p;
+	}
+	return NULL;
+}
+
+bool recall_search(const struct recall *h, const char *query, size_t before, size_t *index,
+                   size_t *at)
+{
+	if (query[0] == '\0')
+		return false;
+	for (size_t i = before < h->n ? before : h->n; i-- > 0;) {
+		const char *m = find_folded(h->items[i], query);
+		if (m != NULL) {
+			*index = i;
+			*at = (size_t)(m - h->items[i]);
+			return true;
+		}
+	}
+	return false;
+}
+
 int recall_load(struct recall *h, const char *path, char **cause)
 {
 	char *data = NULL;

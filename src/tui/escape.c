@@ -205,6 +205,8 @@ int escape_read(WINDOW *w)
 	if (rc == ERR)
 		return KEY_ESCAPE;
 	if (rc == KEY_CODE_YES) {
+		if (next == KEY_BACKSPACE)
+			return ALT(KEY_DEL_CHAR); /* Alt-Backspace where terminfo names ^? */
 		/* ESC then a key curses knows (Alt-Up in some terminals): the key alone. */
 		ungetch((int)next);
 		return KEY_SWALLOWED;

@@ -52,6 +52,8 @@ void input_wipe(struct tui *t)
 
 const char *input_prompt(const struct tui *t)
 {
+	if (t->searching)
+		return t->search_label;
 	return t->ctx.ask_label ? t->ctx.ask_label : "›";
 }
 

@@ -166,6 +166,36 @@ static void act_kill_word(struct tui *t)
 		editor_delete_back(t->editor);
 }
 
+static void act_kill_prev_word(struct tui *t)
+{
+	if (input_secret(t))
+		act_kill_word(t);
+	else
+		editor_kill_prev_word(t->editor);
+}
+
+static void act_kill_next_word(struct tui *t)
+{
+	if (!input_secret(t)) {
+		editor_kill_next_word(t->editor);
+		return;
+	}
+	const char *s = editor_text(t->editor);
+	while (s[editor_cursor(t->editor)] != '\0' && s[editor_cursor(t->editor)] != ' ')
+		editor_delete_forward(t->editor);
+}
+
+static void act_undo(struct tui *t)
+{
+	if (!editor_undo(t->editor))
+		input_hint(t, "nothing to undo");
+}
+
+static void act_search(struct tui *t)
+{
+	search_start(t);
+}
+
 static void act_yank(struct tui *t)
 {
 	if (!input_secret(t)) /* a password's line takes nothing from the kill ring */
@@ -277,7 +307,10 @@ static void act_ctrl_c(struct tui *t)
 		return;
 	}
 	if (editor_len(t->editor) > 0) {
-		input_wipe(t);
+		if (input_secret(t))
+			input_wipe(t);
+		else
+			editor_set_text(t->editor, ""); /* Ctrl-_ brings it back */
 		return;
 	}
 	long long now = now_ms();
@@ -342,7 +375,12 @@ static const struct key_binding table[] = {
     {CTRL('K'), "Ctrl-K", act_kill_eol, "kill to the end of the line"},
     {CTRL('U'), "Ctrl-U", act_kill_bol, "kill to the start of the line"},
     {CTRL('W'), "Ctrl-W", act_kill_word, "kill the word before"},
+    {ALT(KEY_DEL_CHAR), "Alt-Backspace", act_kill_prev_word, "kill the word before"},
+    {ALT(CTRL('H')), "Alt-Backspace", act_kill_prev_word, "kill the word before"},
+    {ALT('d'), "Alt-D", act_kill_next_word, "kill the word after"},
     {CTRL('Y'), "Ctrl-Y", act_yank, "yank what was killed"},
+    {CTRL('_'), "Ctrl-_", act_undo, "undo the last edit"},
+    {CTRL('R'), "Ctrl-R", act_search, "search the input history"},
     {CODE(KEY_UP), "Up", act_up, "earlier message (input history)"},
     {CODE(KEY_DOWN), "Down", act_down, "later message (input history)"},
     {CODE(KEY_PPAGE), "PgUp", act_page_up, "scroll the history up"},
@@ -408,12 +446,17 @@ static void dispatch(struct tui *t, int key)
 {
 	if (key == CODE(KEY_PASTE_BEGIN) || key == CODE(KEY_PASTE_END)) {
 		t->pasting = key == CODE(KEY_PASTE_BEGIN);
+		if (t->pasting)
+			search_end(t, true);
+		editor_undo_group(t->editor, t->pasting); /* Ctrl-_ takes a paste back whole */
 		return;
 	}
 	if (t->pasting) {
 		paste_char(t, key);
 		return;
 	}
+	if (search_key(t, key))
+		return;
 	/* A panel sees plain keys and curses codes first; Alt-keys are the input's. */
 	if (!(key & KEY_IS_ALT)) {
 		bool is_code = key & KEY_IS_CODE;

@@ -49,6 +49,13 @@ struct tui {
 	bool asking;         /* a command's question (ctx.then) holds the input */
 	char *parked;        /* the draft put aside while it does */
 	char *offered;       /* a /line that is no command: Enter again sends it as a message */
+
+	bool searching;      /* Ctrl-R: keys go to the query (search.c) */
+	bool search_failed;  /* no earlier line holds the query */
+	char *search_query;  /* what is searched for */
+	char *search_saved;  /* the input before the search, for Esc */
+	char *search_label;  /* the prompt while searching */
+	size_t search_index; /* the entry shown (recall_count: none yet) */
 };
 
 /* statusbar.c */
@@ -58,6 +65,14 @@ void tui_draw_status(struct tui *t);
 /* clipboard.c */
 /* Puts text on the clipboard (OSC 52, else wl-copy or xclip) and says so; frees both. */
 void tui_copy(struct tui *t, char *text, char *what);
+
+/* search.c */
+/* Ctrl-R: starts the reverse search of the input history. */
+void search_start(struct tui *t);
+/* While searching: takes the key (true), or ends the search keeping the line (false). */
+bool search_key(struct tui *t, int key);
+/* Ends a search; keep: the line found stays in the input, else the old input comes back. */
+void search_end(struct tui *t, bool keep);
 
 /* input.c */
 /* What the input line starts with ("›", or the question asking for it). */

@@ -115,7 +115,7 @@ static void draw_input(struct tui *t)
 		top = (int)el.cur_row - t->input_h + 1;
 	wmove(w, 0, 0);
 	tui_put(w, input_prompt(t), strlen(input_prompt(t)), pw,
-	        A_BOLD | tui_pair_attr(t->ctx.ask_label ? PAIR_WARN : PAIR_USER));
+	        A_BOLD | tui_pair_attr(t->ctx.ask_label || t->searching ? PAIR_WARN : PAIR_USER));
 	for (int y = 0; y < t->input_h && (size_t)(top + y) < el.nrows; y++) {
 		const struct wrap_row *row = &el.rows[top + y];
 		wmove(w, y, pw);
@@ -370,6 +370,7 @@ int tui_run(const struct config *cfg)
 	free(t.recall_path);
 	free(t.hint);
 	free(t.parked);
+	search_end(&t, true);
 	if (t.hist_win)
 		delwin(t.hist_win);
 	if (t.status_win)

@@ -8,12 +8,13 @@ terminal would send them.
 What it must not do: sleep for long fixed times or reach the network.
 """
 
+import os
 import re
 import time
 
 import pytest
 
-from test_tui import last_user_text, start, wait_until
+from test_tui import escape, last_user_text, start, wait_until
 
 SIZES = [(80, 24), (120, 40)]
 
@@ -143,3 +144,79 @@ def test_ctrl_c_hint_goes_when_its_window_closes(jarvis_tui, width, height):
     t.send_keys("C-c")  # a new first press, not a second one
     t.wait_for("press Ctrl-C again to quit")
     assert t.is_alive()
+
+
+def seed_history(jarvis_env, lines):
+    """The input history file as earlier runs leave it."""
+    d = os.path.join(jarvis_env["XDG_STATE_HOME"], "jarvis")
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "history"), "w") as f:
+        f.write("".join(line + "\n" for line in lines))
+
+
+def wait_input(t, text):
+    """Wait until the input line holds text (the screen drops trailing blanks)."""
+    t.wait_for(re.compile("^› " + re.escape(text.rstrip()) + "$", re.M))
+
+
+@pytest.mark.parametrize("width,height", SIZES)
+def test_ctrl_r_searches_the_input_history(jarvis_tui, jarvis_env, fake_gemini, width,
+                                           height):
+    seed_history(jarvis_env, ["explain the Makefile", "what is a monad",
+                              "fix the makefile rule"])
+    t = start(jarvis_tui, width, height)
+    typed(t, "draft")
+    t.send_keys("C-r")
+    t.wait_for('search "":')
+    t.send_text("make")
+    t.wait_for(re.compile(r'search "make": fix the makefile rule$', re.M))
+    t.send_keys("C-r")
+    t.wait_for(re.compile(r'search "make": explain the Makefile$', re.M))
+    t.send_keys("C-r")  # nothing older holds it
+    t.wait_for(re.compile(r'no match "make": explain the Makefile$', re.M))
+    t.send_keys("Enter")  # keeps the line, does not send it
+    t.wait_for(re.compile(r"^› explain the Makefile$", re.M))
+    time.sleep(0.2)
+    assert fake_gemini.api_requests("stream") == []
+    assert t.cursor()[0] == len("› explain the "), t.show()  # on the match
+    t.send_keys("C-e", "C-u")
+    typed(t, "mine")
+    t.send_keys("C-r")
+    t.send_text("MONAD")
+    t.wait_for(re.compile(r'search "MONAD": what is a monad$', re.M))
+    escape(t)  # the search is cancelled: what was typed comes back
+    t.wait_for(re.compile(r"^› mine$", re.M))
+    t.send_keys("C-r")
+    t.send_text("rule")
+    t.wait_for("fix the makefile rule")
+    t.send_keys("C-e")  # any other key keeps the line and acts
+    t.send_text("s")
+    t.wait_for(re.compile(r"^› fix the makefile rules$", re.M))
+    assert sent_text(t, fake_gemini) == "fix the makefile rules"
+
+
+@pytest.mark.parametrize("width,height", SIZES)
+def test_undo_and_word_deletion(jarvis_tui, fake_gemini, width, height):
+    t = start(jarvis_tui, width, height)
+    typed(t, "hello big world")
+    send_bytes(t, b"\x1f")  # Ctrl-_: the last word typed goes
+    wait_input(t, "hello big ")
+    assert t.cursor()[0] == len("› hello big "), t.show()
+    typed(t, "/usr/local/bin")
+    t.send_keys("M-BSpace")  # Alt-Backspace: back to the last /
+    wait_input(t, "hello big /usr/local/")
+    send_bytes(t, b"\x1b\x7f")  # as the bytes most terminals send
+    wait_input(t, "hello big /usr/")
+    send_bytes(t, b"\x1f")
+    wait_input(t, "hello big /usr/local/")
+    t.send_keys("C-c")  # empties the line...
+    t.wait_for(re.compile(r"^›$", re.M))
+    send_bytes(t, b"\x1f")  # ...and Ctrl-_ brings it back
+    wait_input(t, "hello big /usr/local/")
+    t.paste("pasted words here")
+    t.wait_for("here")
+    send_bytes(t, b"\x1f")  # a paste goes back whole
+    wait_input(t, "hello big /usr/local/")
+    t.send_keys("Home", "M-d")  # Alt-D: the word after
+    wait_input(t, " big /usr/local/")
+    assert sent_text(t, fake_gemini) == " big /usr/local/"

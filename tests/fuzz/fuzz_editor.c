@@ -1,6 +1,6 @@
 /*
  * fuzz_editor.c: libFuzzer harness for the line editor and the input
- * history. Each input byte is a command (insert, kills, yank, moves,
+ * history. Each input byte is a command (insert, kills, yank, moves, undo,
  * history recall...); an insert takes the bytes after it. After every
  * command the text must be valid UTF-8 and the cursor inside it; at the
  * end the history must come back unchanged from its file.
@@ -28,9 +28,9 @@ static void check(const struct editor *e)
 static void command(struct editor *e, struct recall *h, const uint8_t *d, size_t *i, size_t size)
 {
 	uint8_t op = d[(*i)++];
-	switch (op % 20) {
-	case 0: { /* insert the next op/20 + 1 bytes */
-		size_t k = (size_t)op / 20 + 1;
+	switch (op % 24) {
+	case 0: { /* insert the next op/24 + 1 bytes */
+		size_t k = (size_t)op / 24 + 1;
 		if (k > size - *i)
 			k = size - *i;
 		editor_insert(e, (const char *)d + *i, k);
@@ -98,6 +98,18 @@ static void command(struct editor *e, struct recall *h, const uint8_t *d, size_t
 			editor_set_text(e, t);
 		break;
 	}
+	case 19:
+		editor_undo(e);
+		break;
+	case 20:
+		editor_kill_prev_word(e);
+		break;
+	case 21:
+		editor_kill_next_word(e);
+		break;
+	case 22:
+		editor_undo_group(e, op / 24 % 2 == 0);
+		break;
 	default:
 		editor_set_cursor(e, (size_t)op * 3);
 		break;

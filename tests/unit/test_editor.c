@@ -371,6 +371,140 @@ START_TEST(recall_file_is_written_safely)
 }
 END_TEST
 
+/* Ctrl-_ undoes a word of typing, a run of Backspace, a kill, a yank, a set_text. */
+START_TEST(undo_goes_back_one_edit_at_a_time)
+{
+	struct editor *e = editor_new();
+	ck_assert(!editor_undo(e)); /* nothing yet */
+	for (const char *p = "hello big world"; *p; p++)
+		editor_insert(e, p, 1);
+	ck_assert(editor_undo(e));
+	ASSERT_STATE(e, "hello big ", 10);
+	ck_assert(editor_undo(e));
+	ASSERT_STATE(e, "hello ", 6);
+
+	/* Three Backspaces are one step; a move in between makes two. */
+	editor_insert_str(e, "there");
+	editor_delete_back(e);
+	editor_delete_back(e);
+	editor_delete_back(e);
+	ASSERT_STATE(e, "hello th", 8);
+	ck_assert(editor_undo(e));
+	ASSERT_STATE(e, "hello there", 11);
+	editor_home(e);
+	editor_delete_forward(e);
+	editor_end(e);
+	editor_delete_back(e);
+	ASSERT_STATE(e, "ello ther", 9);
+	ck_assert(editor_undo(e));
+	ASSERT_STATE(e, "ello there", 10);
+	ck_assert(editor_undo(e));
+	ASSERT_STATE(e, "hello there", 0); /* the cursor where it was before that edit */
+
+	/* A kill and its yank are a step each; so is a replacement (Up, Tab). */
+	editor_end(e);
+	editor_kill_word_back(e);
+	ASSERT_STATE(e, "hello ", 6);
+	editor_home(e);
+	editor_yank(e);
+	ASSERT_STATE(e, "therehello ", 5);
+	ck_assert(editor_undo(e));
+	ASSERT_STATE(e, "hello ", 0);
+	editor_set_text(e, "recalled line");
+	ck_assert(editor_undo(e));
+	ck_assert_str_eq(editor_text(e), "hello ");
+	ck_assert(editor_undo(e));
+	ASSERT_STATE(e, "hello there", 11);
+
+	/* A group (a paste) is one step; what is typed after it another. */
+	editor_set_text(e, "");
+	editor_undo_group(e, true);
+	for (const char *p = "one two\nthree"; *p; p++)
+		editor_insert(e, p, 1);
+	editor_undo_group(e, false);
+	editor_insert_str(e, "x");
+	ck_assert(editor_undo(e));
+	ck_assert_str_eq(editor_text(e), "one two\nthree");
+	ck_assert(editor_undo(e));
+	ck_assert_str_eq(editor_text(e), "");
+
+	/* Clearing (after a send, a wiped password) forgets every step. */
+	editor_insert_str(e, "/login a@b.c secret");
+	editor_clear(e);
+	ck_assert(!editor_undo(e));
+	ASSERT_STATE(e, "", 0);
+	editor_free(e);
+}
+END_TEST
+
+/* The steps kept are bounded: the oldest go first. */
+START_TEST(undo_keeps_a_bounded_number_of_steps)
+{
+	struct editor *e = editor_new();
+	for (int i = 0; i < 1000; i++) {
+		editor_insert_str(e, "w");
+		editor_left(e); /* a move: the next word is a step of its own */
+		editor_right(e);
+	}
+	int undone = 0;
+	while (editor_undo(e))
+		undone++;
+	ck_assert_int_eq(undone, 256);
+	ck_assert_uint_eq(editor_len(e), 1000 - 256);
+	editor_free(e);
+}
+END_TEST
+
+/* Alt-Backspace and Alt-D kill by the words Alt-B and Alt-F move by. */
+START_TEST(alt_backspace_and_alt_d_kill_words)
+{
+	struct editor *e = editor_new();
+	editor_insert_str(e, "see /usr/local/bin now");
+	editor_word_left(e); /* before "now" */
+	editor_kill_prev_word(e);
+	ASSERT_STATE(e, "see /usr/local/now", 15);
+	editor_kill_prev_word(e); /* a second kill joins the first */
+	ASSERT_STATE(e, "see /usr/now", 9);
+	editor_kill_next_word(e); /* forward: added at the end of the same kill */
+	ASSERT_STATE(e, "see /usr/", 9);
+	editor_home(e);
+	editor_yank(e);
+	ASSERT_STATE(e, "local/bin nowsee /usr/", 13);
+	editor_set_text(e, "one two");
+	editor_home(e);
+	editor_kill_next_word(e);
+	ASSERT_STATE(e, " two", 0);
+	editor_yank(e);
+	ASSERT_STATE(e, "one two", 3);
+	ck_assert(editor_undo(e));
+	ASSERT_STATE(e, " two", 0);
+	editor_free(e);
+}
+END_TEST
+
+/* Ctrl-R: newest first, older on each press, either case, offset of the match. */
+START_TEST(recall_search_finds_older_entries)
+{
+	struct recall *h = recall_new(10);
+	recall_add(h, "explain the Makefile");
+	recall_add(h, "what is a monad");
+	recall_add(h, "fix the makefile rule");
+	size_t i, at;
+	ck_assert(recall_search(h, "make", recall_count(h), &i, &at));
+	ck_assert_uint_eq(i, 2);
+	ck_assert_uint_eq(at, 8);
+	ck_assert(recall_search(h, "make", i, &i, &at));
+	ck_assert_uint_eq(i, 0);
+	ck_assert_uint_eq(at, 12);
+	ck_assert(!recall_search(h, "make", i, &i, &at));
+	ck_assert(!recall_search(h, "", recall_count(h), &i, &at));
+	ck_assert(!recall_search(h, "nowhere", recall_count(h), &i, &at));
+	ck_assert(recall_search(h, "MONAD", 99, &i, &at));
+	ck_assert_uint_eq(i, 1);
+	recall_free(h);
+}
+END_TEST
+
 static Suite *editor_suite(void)
 {
 	Suite *s = suite_create("editor");
@@ -385,6 +519,10 @@ static Suite *editor_suite(void)
 	tcase_add_test(tc, recall_keeps_the_draft);
 	tcase_add_test(tc, recall_round_trip_through_a_file);
 	tcase_add_test(tc, recall_file_is_written_safely);
+	tcase_add_test(tc, undo_goes_back_one_edit_at_a_time);
+	tcase_add_test(tc, undo_keeps_a_bounded_number_of_steps);
+	tcase_add_test(tc, alt_backspace_and_alt_d_kill_words);
+	tcase_add_test(tc, recall_search_finds_older_entries);
 	suite_add_tcase(s, tc);
 	return s;
 }
