@@ -132,6 +132,16 @@ int store_session_add(struct store *st, const char *jti, const char *user_id, lo
 	                  "recording a session", cause);
 	if (rc == STORE_EXISTS)
 		set_cause(cause, "store: session id already recorded");
+	if (rc == 0 && st->ob != NULL) {
+		/* Remembered now, not at the next run's check: that run may find the
+		 * server gone and must still work as this user, through the outbox. */
+		outbox_remember_session(st->ob, jti, user_id);
+		struct store_user *u = NULL;
+		char *ignored = NULL;
+		store_user_find_id(st, user_id, &u, &ignored); /* remembers the name and e-mail */
+		store_user_free(u);
+		free(ignored);
+	}
 	return rc;
 }
 
@@ -201,8 +211,12 @@ int store_session_revoke(struct store *st, const char *jti, char **cause)
 		return rc;
 	rc = store_answer(st, st->e->session_revoke(st->h, jti, &st->detail), "revoking a session",
 	                  cause);
-	if (rc == 0)
+	/* Forgotten only if it is the one remembered: a login revokes the
+	 * session it replaces after recording (and remembering) its own. */
+	char *uid = NULL;
+	if (rc == 0 && outbox_recall_session(st->ob, jti, &uid) == 0)
 		outbox_remember_session(st->ob, NULL, NULL);
+	free(uid);
 	return rc;
 }
 

@@ -18,7 +18,7 @@ import time
 
 import pytest
 
-from test_accounts_cli import signup
+from test_accounts_cli import login, signup
 from test_oneshot_store import conv_rows
 
 pytestmark = pytest.mark.mongo
@@ -150,3 +150,31 @@ def test_outage_while_the_answer_streams(run_jarvis, jarvis_bin, jarvis_env, fak
     md = export(run_jarvis, rows["Count slowly"], store)
     in_order_once(md, ["Count slowly", text.strip()])
     assert "interrupted" not in md, md
+
+
+@pytest.mark.parametrize("how", ["signup", "login"])
+def test_outage_right_after_signup_or_login(run_jarvis, jarvis_env, fake_gemini,
+                                            ferretdb_server, how):
+    """The first run after --signup or --login, with the server already gone."""
+    store = ["--store", ferretdb_server.uri]
+    assert signup(run_jarvis, extra=store).returncode == 0
+    if how == "login":
+        assert run_jarvis(["--logout"] + store).returncode == 0
+        assert login(run_jarvis, extra=store).returncode == 0
+
+    ferretdb_server.kill()
+
+    answer(fake_gemini, "Answer offline.")
+    r = run_jarvis(["-p", "Question offline"] + store)
+    assert (r.returncode, r.stdout) == (0, "Answer offline.\n"), r.stderr
+    assert "outbox" in r.stderr, r.stderr
+    assert len(outbox_lines(jarvis_env)) >= 4
+
+    ferretdb_server.restart()
+
+    r = run_jarvis(["--convs"] + store)  # replays the outbox first
+    assert r.returncode == 0, r.stderr
+    (row,) = conv_rows(r.stdout)
+    assert row[2:] == (2, "Question offline"), row
+    assert outbox_lines(jarvis_env) == []
+    in_order_once(export(run_jarvis, row[0], store), ["Question offline", "Answer offline."])

@@ -45,3 +45,28 @@ def test_outage_in_the_tui_loses_nothing(jarvis_tui, run_jarvis, fake_gemini, fe
     conv_id = convs.stdout.splitlines()[1].split()[0]
     md = export(run_jarvis, conv_id, store)
     in_order_once(md, ["question one", "first answer", "question two", "second answer"])
+
+
+def test_tui_started_right_after_signup_while_the_store_is_down(jarvis_tui, run_jarvis,
+                                                                fake_gemini, ferretdb_server):
+    store = ["--store", ferretdb_server.uri]
+    r = run_jarvis(["--signup", "Ann", "ann@example.org", "--password-stdin"] + store,
+                   input=PW + "\n")
+    assert r.returncode == 0, r.stderr
+    ferretdb_server.kill()
+    # Started as Ann (not a guest), from the session remembered at signup.
+    t = start(jarvis_tui, env={"MONGO_URI": ferretdb_server.uri}, width=100)
+    t.wait_for(re.compile(r"^ Ann │ ", re.M), timeout=15)
+    answer(fake_gemini, "offline answer")
+    send(t, "offline question")
+    t.wait_for("offline answer", timeout=15)
+    t.wait_for(re.compile(r"store offline, \d+ waiting"), timeout=15)
+
+    ferretdb_server.restart()
+    t.wait_for(re.compile(r"store online(?!, \d+ to sync)"), timeout=30)
+    t.send_keys("C-d")
+
+    convs = run_jarvis(["--convs"] + store)
+    assert convs.returncode == 0, convs.stderr
+    conv_id = convs.stdout.splitlines()[1].split()[0]
+    in_order_once(export(run_jarvis, conv_id, store), ["offline question", "offline answer"])
