@@ -169,6 +169,10 @@ static int signup(const struct cli *cli, struct profile *p)
 	if (u.notice != NULL)
 		fprintf(stderr, "jarvis: warning: %s\n", u.notice);
 	printf("signed up and logged in as %s <%s>\n", u.name, u.email);
+	if (u.recovery_code != NULL) {
+		printf(ACCOUNT_RECOVERY_NOTE, u.recovery_code);
+		putchar('\n');
+	}
 	account_user_clear(&u);
 	status = EXIT_OK;
 out:

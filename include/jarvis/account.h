@@ -13,6 +13,8 @@
 struct store_user;
 
 struct store;
+struct vault;
+struct vault_cost;
 
 /* Failed logins allowed for one e-mail within the window before tries are refused. */
 #define ACCOUNT_FAIL_LIMIT 5
@@ -42,7 +44,18 @@ struct account_env {
 	size_t secret_len;
 	long long token_ttl_s; /* 0: ACCOUNT_DEFAULT_TTL_S */
 	int bcrypt_cost;       /* 0: PASSWORD_COST; only tests set a lower one */
+	/* Argon2id cost of new envelopes; NULL: libsodium's interactive cost. */
+	const struct vault_cost *vault_cost;
 };
+
+/*
+ * What signup says with the recovery code (a printf format taking it):
+ * plainly, that the password or this code are the only ways to the data.
+ */
+#define ACCOUNT_RECOVERY_NOTE                                                                      \
+	"recovery code: %s. Write it down now: it is shown only this once. Your conversations "    \
+	"are encrypted with a key that only your password or this code can open; without "         \
+	"either, they are gone for good, and nobody (no operator either) can get them back."
 
 /* The logged-in user; fields are owned by the struct (account_user_clear). */
 struct account_user {
@@ -52,6 +65,12 @@ struct account_user {
 	char *jti;           /* the session's token id */
 	long long expires_s; /* when the session's token expires */
 	char *notice;        /* after signup or login: a session replaced but not revoked */
+	/*
+	 * The account's data key (vault.h), also given to env->store and kept
+	 * in the session file; NULL for an account made before 0.2.
+	 */
+	struct vault *key;
+	char *recovery_code; /* after signup only: shown once, never stored (a secret) */
 };
 
 /*

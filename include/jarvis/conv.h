@@ -24,6 +24,8 @@ enum msg_status {
 	MSG_ERROR,
 	MSG_BLOCKED,
 	MSG_REPLACED, /* an answer /retry replaced: kept in the store, never shown or sent */
+	MSG_TAMPERED, /* read from the store but failed to open (moved, changed, planted): its
+	               * content is dropped, it is marked and never sent; never stored */
 };
 
 struct usage {

@@ -13,6 +13,14 @@
 /* Writes token to state_dir/session (0600, directory 0700) atomically; refuses symlinks. */
 int session_save(const char *state_dir, const char *token, char **cause);
 /*
+ * The same with the account's data key (vault_export's text) on a second
+ * line "key ...", kept for the token's lifetime and gone with the file
+ * (/logout, an expired or revoked session).
+ */
+int session_save_key(const char *state_dir, const char *token, const char *key, char **cause);
+/* The data key of the session file, or NULL (a secret: secret_free it). */
+char *session_load_key(const char *state_dir);
+/*
  * Returns 0 with a new string *token_out, or 1 (logged out) when there is no
  * usable session file; then *notice may say why (missing file: no notice).
  */

@@ -26,6 +26,7 @@
 #include "jarvis/conv.h"
 
 struct store;
+struct vault;
 
 /* Return codes: all failures are negative so that `rc < 0` tests for any. */
 enum store_rc {
@@ -42,6 +43,7 @@ struct store_user {
 	char *name;
 	char *email; /* lower-case, trimmed */
 	char *password_hash;
+	char *vault; /* the data-key envelope (vault.h); NULL for an account made before 0.2 */
 	long long created_ms;
 };
 
@@ -74,6 +76,18 @@ struct store_msgs {
  * schema or indexes and migrates an older SQLite schema forward.
  */
 struct store *store_open(const char *uri, const char *database, const char *data_dir, char **cause);
+/*
+ * Gives the store user_id's data key (a copy is kept; NULL forgets it).
+ * From then on what that user writes (message text, thoughts, raw parts,
+ * images and their names, conversation titles and system prompts) is
+ * sealed before it is stored or journaled, what is read is opened, and a
+ * value that does not open is tampered: the message is MSG_TAMPERED with
+ * its content dropped, a title "(tampered title)", a system prompt
+ * gone. Calls for any other user are refused (STORE_INVALID). Without a
+ * key values are stored and read as they are (tests, and nothing else:
+ * the account calls always give the key of a logged-in user).
+ */
+void store_set_vault(struct store *st, const char *user_id, const struct vault *key);
 /* Closes the store; NULL is a no-op. */
 void store_close(struct store *st);
 /* "sqlite" or "mongodb". */
@@ -87,6 +101,10 @@ int store_destroy(struct store *st, char **cause);
  */
 int store_user_create(struct store *st, const char *name, const char *email,
                       const char *password_hash, char **id_out, char **cause);
+/* The same with the account's data-key envelope (vault.h), stored in clear beside the hash. */
+int store_user_create_vault(struct store *st, const char *name, const char *email,
+                            const char *password_hash, const char *vault, char **id_out,
+                            char **cause);
 /* Finds an account by e-mail (normalised here); STORE_NOTFOUND when none. */
 int store_user_find_email(struct store *st, const char *email, struct store_user **out,
                           char **cause);

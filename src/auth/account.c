@@ -20,12 +20,23 @@
 #include "jarvis/token.h"
 #include "jarvis/utf8.h"
 #include "jarvis/util.h"
+#include "jarvis/vault.h"
 
 /*
  * A cost-12 bcrypt hash of a password nobody types: verifying against it
  * takes as long as verifying against a real account's hash.
  */
 static const char dummy_hash[] = "$2b$12$J9YEvDI31vb8jPw3er1Zs.JSLabQTl1j8w22i.a6yy3tEDGSr7B4u";
+
+/*
+ * An envelope of a data key nobody has (libsodium's interactive Argon2id
+ * cost, as new accounts get): an unknown e-mail spends the same Argon2id
+ * time on it as a real account's password does.
+ */
+static const char dummy_envelope[] =
+    "v1$t=2$m=67108864$0QC0vIUJJlJoeKUSYjwIAQ==$wD0hdOrv2/AVTqpjFkVHzOghsMytBSUJI7eyC8wzGw3Hjpil"
+    "Mi3lL3RE+Dov1tq20qlDEt0PLmbpV2NTnxRX7uyv8ie4I430$2On509RdyAAfWkbiZoKF6vMarMCulj6AbfiGHfjnk"
+    "6a/mrSJWqVPeZBqEKk0unz3zrp1EV7NOcTOY4HuSjBG8/Jgc6mu22mT";
 
 static const char wrong_login[] = "wrong e-mail or password";
 
@@ -38,6 +49,8 @@ void account_user_clear(struct account_user *u)
 	free(u->email);
 	free(u->jti);
 	free(u->notice);
+	secret_free(u->recovery_code);
+	vault_free(u->key);
 	memset(u, 0, sizeof *u);
 }
 
@@ -81,8 +94,9 @@ static char *saved_jti(const struct account_env *env)
  * (a login over a login, from any front end) is revoked; when that fails,
  * out->notice says so.
  */
-static int session_start(const struct account_env *env, const char *user_id, long long now_s,
-                         struct account_user *out, char **cause)
+static int session_start(const struct account_env *env, const char *user_id,
+                         const struct vault *key, long long now_s, struct account_user *out,
+                         char **cause)
 {
 	long long ttl = env->token_ttl_s > 0 ? env->token_ttl_s : ACCOUNT_DEFAULT_TTL_S;
 	char *token = NULL, *jti = NULL, *why = NULL;
@@ -95,7 +109,10 @@ static int session_start(const struct account_env *env, const char *user_id, lon
 		set_cause(cause, "cannot record the login session: %s", why);
 		goto out;
 	}
-	if (session_save(env->state_dir, token, &why) != 0) {
+	char *key_text = key != NULL ? vault_export(key) : NULL;
+	int saved = session_save_key(env->state_dir, token, key_text, &why);
+	secret_free(key_text);
+	if (saved != 0) {
 		/* An unsaved token must not stay valid: nobody could log it out. */
 		char *ignored = NULL;
 		store_session_revoke(env->store, jti, &ignored);
@@ -108,6 +125,8 @@ static int session_start(const struct account_env *env, const char *user_id, lon
 	out->jti = jti;
 	jti = NULL;
 	out->expires_s = now_s + ttl;
+	/* The store seals and opens this user's data with the key from now on. */
+	store_set_vault(env->store, user_id, key);
 	rc = 0;
 out:
 	secret_free(token);
@@ -164,6 +183,8 @@ int account_signup(const struct account_env *env, const char *name, const char *
 	if (env_check(env, cause) != 0)
 		return ACCOUNT_FAILED;
 	char *nname = NULL, *nemail = NULL, *hash = NULL, *id = NULL, *why = NULL;
+	char *envelope = NULL, *auth = NULL, *code = NULL;
+	struct vault *key = NULL;
 	int rc = ACCOUNT_INVALID;
 	if (name_normalize(name, &nname, cause) != 0 ||
 	    email_normalize(email, &nemail, cause) != 0 || password_check(password, cause) != 0)
@@ -184,9 +205,11 @@ int account_signup(const struct account_env *env, const char *name, const char *
 	free(why);
 	why = NULL;
 	int cost = env->bcrypt_cost > 0 ? env->bcrypt_cost : PASSWORD_COST;
-	if (password_hash_cost(password, cost, &hash, cause) != 0)
+	/* The bcrypt hash is taken over the Argon2id-derived value, never the password. */
+	if (vault_create(password, env->vault_cost, &key, &envelope, &auth, &code, cause) != 0 ||
+	    password_hash_cost(auth, cost, &hash, cause) != 0)
 		goto out;
-	int src = store_user_create(env->store, nname, nemail, hash, &id, &why);
+	int src = store_user_create_vault(env->store, nname, nemail, hash, envelope, &id, &why);
 	if (src == STORE_EXISTS) {
 		set_cause(cause, "an account with that e-mail already exists; use /login");
 		rc = ACCOUNT_EXISTS;
@@ -196,13 +219,21 @@ int account_signup(const struct account_env *env, const char *name, const char *
 		set_cause(cause, "cannot create the account: %s", why);
 		goto out;
 	}
-	if (session_start(env, id, now_s, out, &why) != 0) {
+	if (session_start(env, id, key, now_s, out, &why) != 0) {
 		set_cause(cause, "the account was created, but %s; log in with /login", why);
 		goto out;
 	}
 	user_fill(out, id, nname, nemail);
+	out->key = key;
+	key = NULL;
+	out->recovery_code = code;
+	code = NULL;
 	rc = ACCOUNT_OK;
 out:
+	vault_free(key);
+	free(envelope);
+	secret_free(auth);
+	secret_free(code);
 	free(nname);
 	free(nemail);
 	secret_free(hash);
@@ -237,6 +268,28 @@ static long long throttle_wait(struct store *st, const char *email, long long no
 	return wait > 0 ? wait : 1;
 }
 
+/*
+ * Whether password is the account's: with an envelope, the bcrypt hash is
+ * of the Argon2id-derived value and the envelope must open (*key then
+ * holds the data key); an account made before 0.2 has a hash of the
+ * password itself and no key (its data stays as it was stored).
+ */
+static bool password_opens(const struct store_user *u, const char *password, struct vault **key)
+{
+	*key = NULL;
+	if (u->vault == NULL || *u->vault == '\0')
+		return password_verify(password, u->password_hash);
+	char *auth = NULL;
+	int rc = vault_unlock(u->vault, password, key, &auth, NULL);
+	bool ok = auth != NULL && password_verify(auth, u->password_hash) && rc == 0;
+	secret_free(auth);
+	if (!ok) {
+		vault_free(*key);
+		*key = NULL;
+	}
+	return ok;
+}
+
 int account_login(const struct account_env *env, const char *email, const char *password,
                   long long now_s, struct account_user *out, char **cause)
 {
@@ -249,6 +302,7 @@ int account_login(const struct account_env *env, const char *email, const char *
 	}
 	char *nemail = NULL, *why = NULL;
 	struct store_user *u = NULL;
+	struct vault *key = NULL;
 	int rc = ACCOUNT_INVALID;
 	if (email_normalize(email, &nemail, cause) != 0)
 		goto out;
@@ -281,7 +335,10 @@ int account_login(const struct account_env *env, const char *email, const char *
 	src = account_find_email(env, email, &u, &why);
 	if (src == STORE_NOTFOUND) {
 		/* Spend the same time as a real check so timing does not tell. */
-		(void)password_verify(password, dummy_hash);
+		char *auth = NULL;
+		if (vault_auth(dummy_envelope, password, &auth, NULL) == 0)
+			(void)password_verify(auth, dummy_hash);
+		secret_free(auth);
 		set_cause(cause, "%s", wrong_login);
 		rc = ACCOUNT_DENIED;
 		goto out;
@@ -290,7 +347,7 @@ int account_login(const struct account_env *env, const char *email, const char *
 		set_cause(cause, "cannot look up the account: %s", why);
 		goto out;
 	}
-	if (!password_verify(password, u->password_hash)) {
+	if (!password_opens(u, password, &key)) {
 		set_cause(cause, "%s", wrong_login);
 		rc = ACCOUNT_DENIED;
 		goto out;
@@ -301,11 +358,14 @@ int account_login(const struct account_env *env, const char *email, const char *
 		set_cause(cause, "cannot reset the failed-login count: %s", why);
 		goto out;
 	}
-	if (session_start(env, u->id, now_s, out, cause) != 0)
+	if (session_start(env, u->id, key, now_s, out, cause) != 0)
 		goto out;
 	user_fill(out, u->id, u->name, u->email);
+	out->key = key;
+	key = NULL;
 	rc = ACCOUNT_OK;
 out:
+	vault_free(key);
 	store_user_free(u);
 	free(nemail);
 	free(why);
@@ -325,6 +385,7 @@ int account_logout(const struct account_env *env, long long now_s, char **cause)
 		          why);
 		rc = ACCOUNT_FAILED;
 	}
+	store_set_vault(env->store, NULL, NULL);
 	char *cleared = NULL;
 	if (session_clear(env->state_dir, &cleared) != 0) {
 		set_cause(cause, "%s", cleared);
@@ -334,6 +395,18 @@ int account_logout(const struct account_env *env, long long now_s, char **cause)
 	free(jti);
 	free(why);
 	return rc;
+}
+
+/* A session that is over keeps its data key no longer than its token: the file goes. */
+static void forget_key(const struct account_env *env)
+{
+	char *key = session_load_key(env->state_dir);
+	if (key != NULL) {
+		char *ignored = NULL;
+		session_clear(env->state_dir, &ignored);
+		free(ignored);
+	}
+	secret_free(key);
 }
 
 int account_current(const struct account_env *env, long long now_s, struct account_user *out,
@@ -360,12 +433,14 @@ int account_current(const struct account_env *env, long long now_s, struct accou
 	if (token_verify(env->secret, env->secret_len, token, now_s, &c, &bad) != 0) {
 		why = xasprintf("not logged in: %s", bad);
 		free(bad);
+		forget_key(env);
 		goto out;
 	}
 	int src = store_session_check(env->store, c.jti, now_s * 1000, &user_id, &bad);
 	if (src == STORE_NOTFOUND) {
 		why = xasprintf("not logged in: %s", bad);
 		free(bad);
+		forget_key(env);
 		goto out;
 	}
 	if (src < 0) {
@@ -391,6 +466,22 @@ int account_current(const struct account_env *env, long long now_s, struct accou
 		rc = -1;
 		goto out;
 	}
+	/*
+	 * The key is the session file's whenever it has one: an account recalled
+	 * from the outbox while MongoDB is away has no envelope to show, and
+	 * what it writes then must be sealed all the same.
+	 */
+	char *text = session_load_key(env->state_dir);
+	out->key = text ? vault_import(text) : NULL;
+	secret_free(text);
+	if (u->vault != NULL && *u->vault != '\0') {
+		if (out->key == NULL) {
+			why = xstrdup("not logged in: the saved session holds no data key (it was "
+			              "saved by an older Jarvis); log in again");
+			goto out;
+		}
+	}
+	store_set_vault(env->store, u->id, out->key);
 	user_fill(out, u->id, u->name, u->email);
 	out->jti = xstrdup(c.jti);
 	out->expires_s = c.exp;

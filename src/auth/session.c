@@ -36,11 +36,31 @@ static int token_shape_ok(const char *t, size_t n)
 	return dots == 2;
 }
 
+/* A data key as vault_export writes it: base64 text. */
+static int key_shape_ok(const char *k)
+{
+	size_t n = strlen(k);
+	if (n == 0 || n > 256)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((k[i] >= 'A' && k[i] <= 'Z') || (k[i] >= 'a' && k[i] <= 'z') ||
+		      (k[i] >= '0' && k[i] <= '9') || strchr("+/=-_", k[i]) != NULL))
+			return 0;
+	return 1;
+}
+
 int session_save(const char *state_dir, const char *token, char **cause)
+{
+	return session_save_key(state_dir, token, NULL, cause);
+}
+
+int session_save_key(const char *state_dir, const char *token, const char *key, char **cause)
 {
 	size_t n = token != NULL ? strlen(token) : 0;
 	if (n == 0 || n >= SESSION_MAX_BYTES || !token_shape_ok(token, n))
 		return set_cause(cause, "refusing to save a malformed login token");
+	if (key != NULL && !key_shape_ok(key))
+		return set_cause(cause, "refusing to save a malformed data key");
 	if (fs_private_dir(state_dir, cause) != 0)
 		return -1;
 
@@ -59,8 +79,8 @@ int session_save(const char *state_dir, const char *token, char **cause)
 		}
 	}
 
-	char *line = xasprintf("%s\n", token);
-	rc = fs_write_private(path, line, n + 1, 0, "the session file", cause);
+	char *line = key != NULL ? xasprintf("%s\nkey %s\n", token, key) : xasprintf("%s\n", token);
+	rc = fs_write_private(path, line, strlen(line), 0, "the session file", cause);
 	secret_free(line);
 out:
 	free(path);
@@ -112,7 +132,8 @@ int session_load(const char *state_dir, char **token_out, char **notice)
 		why = xasprintf("cannot read %s (%s); log in again", path, strerror(errno));
 		goto out;
 	}
-	size_t got = len;
+	const char *nl = memchr(data, '\n', len);
+	size_t got = nl != NULL ? (size_t)(nl - data) : len;
 	while (got > 0 && (data[got - 1] == '\n' || data[got - 1] == '\r' || data[got - 1] == ' ' ||
 	                   data[got - 1] == '\t'))
 		got--;
@@ -130,6 +151,31 @@ out:
 	else
 		free(why);
 	return *token_out != NULL ? 0 : 1;
+}
+
+char *session_load_key(const char *state_dir)
+{
+	if (state_dir == NULL || *state_dir == '\0')
+		return NULL;
+	char *path = xasprintf("%s/session", state_dir);
+	char *data = NULL, *key = NULL;
+	size_t len = 0;
+	if (fs_read_private(path, SESSION_MAX_BYTES, false, &data, &len) == FS_READ_OK) {
+		const char *p = memchr(data, '\n', len);
+		const char *end = data + len;
+		if (p != NULL && (size_t)(end - p) > 5 && memcmp(p + 1, "key ", 4) == 0) {
+			const char *k = p + 5;
+			const char *e = memchr(k, '\n', (size_t)(end - k));
+			key = xstrndup(k, (size_t)((e ? e : end) - k));
+			if (!key_shape_ok(key)) {
+				secret_free(key);
+				key = NULL;
+			}
+		}
+	}
+	secret_free_len(data, len);
+	free(path);
+	return key;
 }
 
 int session_clear(const char *state_dir, char **cause)

@@ -118,6 +118,8 @@ static void login_done(struct job *j)
 	            a->user.name, a->user.email);
 	if (a->user.notice != NULL)
 		chat_notice(ch, "%s", a->user.notice);
+	if (a->user.recovery_code != NULL)
+		chat_notice(ch, ACCOUNT_RECOVERY_NOTE, a->user.recovery_code);
 	if (!switched && !ch->closing)
 		chat_adopt(ch);
 }

@@ -73,7 +73,7 @@ void conv_prepend(struct conv *c, struct msg **msgs, size_t n)
 
 static bool msg_has_content(const struct msg *m)
 {
-	if (m->role == ROLE_NOTICE || m->status == MSG_REPLACED)
+	if (m->role == ROLE_NOTICE || m->status == MSG_REPLACED || m->status == MSG_TAMPERED)
 		return false;
 	/* An answer that failed before any text (or raw part, a function call) has nothing to
 	 * replay. */
@@ -245,6 +245,7 @@ const char *msg_role_name(enum msg_role r)
 static const char *const status_names[] = {
     [MSG_COMPLETE] = "complete", [MSG_STREAMING] = "streaming", [MSG_INTERRUPTED] = "interrupted",
     [MSG_ERROR] = "error",       [MSG_BLOCKED] = "blocked",     [MSG_REPLACED] = "replaced",
+    [MSG_TAMPERED] = "tampered",
 };
 
 const char *msg_status_name(enum msg_status s)

@@ -82,6 +82,10 @@ static void put_status(struct buf *b, const struct msg *m)
 		return;
 	case MSG_REPLACED:
 		return; /* never exported (see exported) */
+	case MSG_TAMPERED:
+		buf_addstr(
+		    b, "*Status: tampered; it failed its integrity check and is not shown.*\n\n");
+		return;
 	}
 }
 

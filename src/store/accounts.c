@@ -36,6 +36,13 @@ static char *email_lower(const char *email)
 int store_user_create(struct store *st, const char *name, const char *email,
                       const char *password_hash, char **id_out, char **cause)
 {
+	return store_user_create_vault(st, name, email, password_hash, NULL, id_out, cause);
+}
+
+int store_user_create_vault(struct store *st, const char *name, const char *email,
+                            const char *password_hash, const char *vault, char **id_out,
+                            char **cause)
+{
 	int rc;
 	if ((rc = store_need("name", name, cause)) < 0 ||
 	    (rc = store_need("e-mail", email, cause)) < 0 ||
@@ -51,7 +58,7 @@ int store_user_create(struct store *st, const char *name, const char *email,
 		if (rc == 0)
 			rc = store_answer(st,
 			                  st->e->user_create(st->h, name, norm, password_hash,
-			                                     wall_ms(), &id, &st->detail),
+			                                     vault, wall_ms(), &id, &st->detail),
 			                  "creating an account", cause);
 		if (rc == STORE_EXISTS)
 			set_cause(cause, "an account with that e-mail already exists");

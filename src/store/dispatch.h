@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "engine.h"
+#include "seal.h"
 
 /* The contract's words for what is not there (engines give only codes). */
 #define NO_ACCOUNT "no such account"
@@ -32,7 +33,8 @@ struct store {
 	long long replay_at; /* now_ms() before which a failed replay is not retried */
 	struct seen_seq *seqs;
 	size_t nseqs;
-	char *detail; /* an engine's detail for the call being answered (see answer) */
+	char *detail;        /* an engine's detail for the call being answered (see answer) */
+	struct seal_key key; /* the logged-in user's data key (store_set_vault) */
 };
 
 /*

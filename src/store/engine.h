@@ -20,17 +20,26 @@
 
 #include "jarvis/store.h"
 
-/* What was not found, for store.c to word; engine_class() maps them to STORE_NOTFOUND. */
+struct rec_sealer;
+
+/*
+ * What was not found, for store.c to word; engine_class() maps them to
+ * STORE_NOTFOUND. ENGINE_NO_KEY: the sealer refused (the data key open is
+ * not the user's), mapped to STORE_INVALID.
+ */
 enum engine_rc {
 	ENGINE_NO_ACCOUNT = -20,
 	ENGINE_NO_CONV = -21,
 	ENGINE_NO_MSG = -22,
 	ENGINE_NO_SESSION = -23,
+	ENGINE_NO_KEY = -30,
 };
 
 /* The store_rc class of an engine's code. */
 static inline int engine_class(int rc)
 {
+	if (rc == ENGINE_NO_KEY)
+		return STORE_INVALID;
 	return rc <= ENGINE_NO_ACCOUNT ? STORE_NOTFOUND : rc;
 }
 
@@ -55,8 +64,9 @@ struct store_engine {
 	void (*close)(void *h);
 	int (*destroy)(void *h, char **cause);
 
+	/* vault: the account's data-key envelope (vault.h), or NULL. */
 	int (*user_create)(void *h, const char *name, const char *email, const char *hash,
-	                   long long now, char **id_out, char **cause);
+	                   const char *vault, long long now, char **id_out, char **cause);
 	/*
 	 * by_email selects the lookup key; key is the e-mail or the id. *out
 	 * is the raw record: fields it lacks are NULL (store.c checks them).
@@ -93,11 +103,17 @@ struct store_engine {
 	                const char *value, char **cause);
 	int (*conv_delete)(void *h, const char *user_id, const char *conv_id, char **cause);
 
-	/* id as for conv_create; STORE_EXISTS fills m->id and m->seq from the stored copy. */
+	/*
+	 * id as for conv_create; STORE_EXISTS fills m->id and m->seq from the
+	 * stored copy. seal (record.h; NULL: store m as it is) makes the copy
+	 * that is stored once the seq is known; its NULL refuses the write
+	 * (ENGINE_NO_KEY). msg_update seals with the stored message's seq.
+	 */
 	int (*msg_append)(void *h, const char *user_id, const char *conv_id, struct msg *m,
-	                  const char *id, long long now, char **cause);
-	int (*msg_update)(void *h, const char *user_id, const char *conv_id, const struct msg *m,
+	                  const char *id, long long now, const struct rec_sealer *seal,
 	                  char **cause);
+	int (*msg_update)(void *h, const char *user_id, const char *conv_id, const struct msg *m,
+	                  const struct rec_sealer *seal, char **cause);
 	int (*msg_feedback)(void *h, const char *user_id, const char *conv_id, const char *msg_id,
 	                    int feedback, char **cause);
 	/* before_seq <= 0 means from the end. Fills out oldest first. */

@@ -65,8 +65,8 @@ void mg_close(void *h);
 int mg_destroy(void *h, char **cause);
 
 /* ... in mongo_accounts.c ... */
-int mg_user_create(void *h, const char *name, const char *email, const char *hash, long long now,
-                   char **id_out, char **cause);
+int mg_user_create(void *h, const char *name, const char *email, const char *hash,
+                   const char *vault, long long now, char **id_out, char **cause);
 int mg_user_find(void *h, int by_email, const char *key, struct store_user **out, char **cause);
 int mg_session_add(void *h, const char *jti, const char *user_id, long long expires, char **cause);
 int mg_session_get(void *h, const char *jti, struct engine_session *out, char **cause);
@@ -93,9 +93,9 @@ int mg_conv_delete(void *h, const char *user_id, const char *conv_id, char **cau
 
 /* ... and in mongo_messages.c. */
 int mg_msg_append(void *h, const char *user_id, const char *conv_id, struct msg *m, const char *id,
-                  long long now, char **cause);
+                  long long now, const struct rec_sealer *seal, char **cause);
 int mg_msg_update(void *h, const char *user_id, const char *conv_id, const struct msg *m,
-                  char **cause);
+                  const struct rec_sealer *seal, char **cause);
 int mg_msg_feedback(void *h, const char *user_id, const char *conv_id, const char *msg_id,
                     int feedback, char **cause);
 int mg_msg_page(void *h, const char *user_id, const char *conv_id, long before_seq, size_t limit,

@@ -10,8 +10,8 @@
 
 /* ---- users ---- */
 
-int mg_user_create(void *h, const char *name, const char *email, const char *hash, long long now,
-                   char **id_out, char **cause)
+int mg_user_create(void *h, const char *name, const char *email, const char *hash,
+                   const char *vault, long long now, char **id_out, char **cause)
 {
 	struct mg *g = h;
 	bson_oid_t oid;
@@ -22,6 +22,8 @@ int mg_user_create(void *h, const char *name, const char *email, const char *has
 	BSON_APPEND_UTF8(&doc, "name", name);
 	BSON_APPEND_UTF8(&doc, "email", email);
 	BSON_APPEND_UTF8(&doc, "password_hash", hash);
+	if (vault != NULL)
+		BSON_APPEND_UTF8(&doc, "vault", vault);
 	BSON_APPEND_DATE_TIME(&doc, "created_at", now);
 	bool ok = mongoc_collection_insert_one(g->users, &doc, NULL, NULL, &err);
 	bson_destroy(&doc);
@@ -60,6 +62,7 @@ int mg_user_find(void *h, int by_email, const char *key, struct store_user **out
 	u->name = mg_get_str(&doc, "name");
 	u->email = mg_get_str(&doc, "email");
 	u->password_hash = mg_get_str(&doc, "password_hash");
+	u->vault = mg_get_str(&doc, "vault");
 	u->created_ms = mg_get_num(&doc, "created_at");
 	bson_destroy(&doc);
 	*out = u;

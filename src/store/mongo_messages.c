@@ -201,7 +201,7 @@ static int msg_stored(struct mg *g, const bson_oid_t *mid, struct msg *m, char *
 }
 
 int mg_msg_append(void *h, const char *user_id, const char *conv_id, struct msg *m, const char *id,
-                  long long now, char **cause)
+                  long long now, const struct rec_sealer *seal, char **cause)
 {
 	struct mg *g = h;
 	bson_oid_t uid, cid, mid;
@@ -219,8 +219,12 @@ int mg_msg_append(void *h, const char *user_id, const char *conv_id, struct msg 
 	if (rc < 0)
 		return rc;
 	for (tries = 0; tries < APPEND_TRIES; tries++) {
+		struct msg *sealed = seal ? seal->seal(seal, user_id, conv_id, m, seq) : NULL;
+		if (seal != NULL && sealed == NULL)
+			return ENGINE_NO_KEY;
 		bson_t doc = BSON_INITIALIZER;
-		msg_doc(&doc, &mid, &cid, &uid, seq, m);
+		msg_doc(&doc, &mid, &cid, &uid, seq, sealed ? sealed : m);
+		msg_free(sealed);
 		bool ok = mongoc_collection_insert_one(g->msgs, &doc, NULL, NULL, &err);
 		bson_destroy(&doc);
 		if (ok)
@@ -312,13 +316,50 @@ static int msg_set(struct mg *g, const char *user_id, const char *conv_id, const
 	return STORE_OK;
 }
 
-int mg_msg_update(void *h, const char *user_id, const char *conv_id, const struct msg *m,
-                  char **cause)
+/* The stored seq of the user's message msg_id: 0, or ENGINE_NO_MSG / NO_CONV / ERROR. */
+static int stored_seq(struct mg *g, const char *user_id, const char *conv_id, const char *msg_id,
+                      long *seq, char **cause)
 {
+	bson_oid_t uid, cid, mid;
+	bson_error_t err;
+	if (mg_oid_parse(user_id, &uid) < 0 || mg_oid_parse(conv_id, &cid) < 0)
+		return ENGINE_NO_CONV;
+	if (mg_oid_parse(msg_id, &mid) < 0)
+		return ENGINE_NO_MSG;
+	bson_t filter = BSON_INITIALIZER, doc;
+	BSON_APPEND_OID(&filter, "_id", &mid);
+	BSON_APPEND_OID(&filter, "conversation_id", &cid);
+	BSON_APPEND_OID(&filter, "user_id", &uid);
+	int found = mg_find_one(g->msgs, &filter, NULL, &doc, &err);
+	bson_destroy(&filter);
+	if (found < 0)
+		return mg_fail(g, &err, cause);
+	if (found == 0) {
+		int rc = owns(g, user_id, conv_id, cause);
+		return rc < 0 ? rc : ENGINE_NO_MSG;
+	}
+	*seq = (long)mg_get_num(&doc, "seq");
+	bson_destroy(&doc);
+	return STORE_OK;
+}
+
+int mg_msg_update(void *h, const char *user_id, const char *conv_id, const struct msg *m,
+                  const struct rec_sealer *seal, char **cause)
+{
+	struct msg *sealed = NULL;
+	if (seal != NULL) {
+		long seq = 0;
+		int rc = stored_seq(h, user_id, conv_id, m->id, &seq, cause);
+		if (rc < 0)
+			return rc;
+		if ((sealed = seal->seal(seal, user_id, conv_id, m, seq)) == NULL)
+			return ENGINE_NO_KEY;
+	}
 	bson_t update = BSON_INITIALIZER, set;
 	BSON_APPEND_DOCUMENT_BEGIN(&update, "$set", &set);
-	put_record(&set, &msg_record, m, REC_STATE);
+	put_record(&set, &msg_record, sealed ? sealed : m, REC_STATE);
 	bson_append_document_end(&update, &set);
+	msg_free(sealed);
 	int rc = msg_set(h, user_id, conv_id, m->id, &update, cause);
 	bson_destroy(&update);
 	return rc;

@@ -36,6 +36,7 @@
 
 #include "jarvis/fs.h"
 #include "jarvis/util.h"
+#include "jarvis/vault.h"
 #include "record.h"
 
 #define JOURNAL "outbox.jsonl"
@@ -397,9 +398,11 @@ static void add_record(cJSON *j, const struct rec_table *t, const void *rec, uns
 }
 
 int outbox_msg_append(struct outbox *ob, const char *user_id, const char *conv_id, const char *id,
-                      const struct msg *m, char **cause)
+                      const struct msg *m, bool sealed, char **cause)
 {
 	cJSON *j = line_new("msg_append", user_id);
+	if (sealed)
+		cJSON_AddTrueToObject(j, "sealed");
 	cJSON_AddStringToObject(j, "conv", conv_id);
 	cJSON_AddStringToObject(j, "id", id);
 	add_record(j, &msg_record, m, 0);
@@ -413,11 +416,14 @@ int outbox_msg_append(struct outbox *ob, const char *user_id, const char *conv_i
 }
 
 int outbox_msg_update(struct outbox *ob, const char *user_id, const char *conv_id,
-                      const struct msg *m, char **cause)
+                      const struct msg *m, bool sealed, char **cause)
 {
 	cJSON *j = line_new("msg_update", user_id);
+	if (sealed)
+		cJSON_AddTrueToObject(j, "sealed");
 	cJSON_AddStringToObject(j, "conv", conv_id);
 	cJSON_AddStringToObject(j, "id", m->id);
+	cJSON_AddStringToObject(j, "role", msg_role_name(m->role)); /* sealed for it */
 	add_record(j, &msg_record, m, REC_STATE);
 	return append(ob, j, cause);
 }
@@ -499,24 +505,92 @@ static struct msg *msg_from_line(const cJSON *j, int v)
 }
 
 /*
+ * The message of a line, opened when it was journaled sealed (seal.c's
+ * kind "journal:ID" for the line's user, conversation and id); NULL when
+ * it does not open: the line was changed, moved or planted.
+ */
+static struct msg *line_msg(const cJSON *j, int v, const struct seal_key *k, const char *user,
+                            const char *conv, const char *id)
+{
+	struct msg *m = msg_from_line(j, v);
+	if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "sealed")))
+		return m;
+	if (k == NULL || k->key == NULL) { /* line_owner keeps such lines for later */
+		msg_free(m);
+		return NULL;
+	}
+	char *kind = xasprintf("journal:%s", id);
+	bool ok = seal_open_msg_with(k->key, kind, user, conv, m, 0);
+	free(kind);
+	if (!ok) {
+		msg_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+/*
+ * Whose line this is, under the store's key: 0 to apply it; OUTBOX_LATER
+ * to keep it for a run that holds its user's key; STORE_INVALID (refused
+ * for good) for a line naming another account while a key is open, which
+ * is never applied under this one.
+ */
+#define OUTBOX_LATER 2
+static int line_owner(const cJSON *j, const struct seal_key *k, const char *user, char **cause)
+{
+	bool sealed = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "sealed"));
+	if (k == NULL || k->key == NULL)
+		return sealed ? OUTBOX_LATER : STORE_OK;
+	if (!seal_allows(k, user))
+		return set_cause(cause, "store: outbox line names another account than the one "
+		                        "logged in; it was not applied"),
+		       STORE_INVALID;
+	return STORE_OK;
+}
+
+/*
+ * A title or system prompt of a line as the engine is to store it. store.c
+ * journals them sealed already (a conversation's place has no seq), but a
+ * run that had no data key open (an account from before sealing) journaled
+ * them in clear: with a key open now, they are sealed here, as the engine
+ * seals the messages of such lines.
+ */
+static char *line_conv_field(const struct seal_key *k, const char *user, const char *conv,
+                             const char *field, const char *value)
+{
+	if (value == NULL)
+		return NULL;
+	if (k == NULL || vault_is_sealed(value, strlen(value)))
+		return xstrdup(value);
+	return seal_conv_field(k, user, conv, field, value);
+}
+
+/*
  * Applies one line: the engine's code (see engine.h), with "already
  * applied" turned into 0.
  */
-static int apply(const cJSON *j, int v, const struct store_engine *e, void *h, char **cause)
+static int apply(const cJSON *j, int v, const struct store_engine *e, void *h,
+                 const struct seal_key *k, char **cause)
 {
 	const char *op = jstr(j, "op"), *user = jstr(j, "user"), *conv = jstr(j, "conv");
 	const char *id = jstr(j, "id");
 	int rc;
 	if (op == NULL || user == NULL)
 		return set_cause(cause, "store: outbox line without op or user"), STORE_INVALID;
+	if ((rc = line_owner(j, k, user, cause)) != 0)
+		return rc;
+	const struct rec_sealer *seal = k ? seal_sealer(k) : NULL;
 	if (strcmp(op, "conv_create") == 0) {
 		char *got = NULL;
 		if (id == NULL)
 			return set_cause(cause, "store: outbox line without id"), STORE_INVALID;
-		const char *title = jstr(j, "title");
-		rc = e->conv_create(h, user, title ? title : "", jstr(j, "model"),
-		                    jstr(j, "system_prompt"), id, jat(j), &got, cause);
+		const char *t = jstr(j, "title");
+		char *title = line_conv_field(k, user, id, "title", t ? t : "");
+		char *sys = line_conv_field(k, user, id, "system_prompt", jstr(j, "system_prompt"));
+		rc = e->conv_create(h, user, title, jstr(j, "model"), sys, id, jat(j), &got, cause);
 		free(got);
+		free(title);
+		free(sys);
 		return rc == STORE_EXISTS ? STORE_OK : rc;
 	}
 	if (strcmp(op, "usage_add") == 0 && id != NULL) {
@@ -532,7 +606,13 @@ static int apply(const cJSON *j, int v, const struct store_engine *e, void *h, c
 		                      strcmp(field, "system_prompt") != 0))
 			return set_cause(cause, "store: outbox line with a bad field"),
 			       STORE_INVALID;
-		return e->conv_set(h, user, conv, field, jstr(j, "value"), cause);
+		const char *val = jstr(j, "value");
+		char *value = strcmp(field, "model") == 0
+		                  ? (val ? xstrdup(val) : NULL)
+		                  : line_conv_field(k, user, conv, field, val);
+		rc = e->conv_set(h, user, conv, field, value, cause);
+		free(value);
+		return rc;
 	}
 	if (strcmp(op, "conv_delete") == 0) {
 		rc = e->conv_delete(h, user, conv, cause);
@@ -541,17 +621,25 @@ static int apply(const cJSON *j, int v, const struct store_engine *e, void *h, c
 	if (id == NULL)
 		return set_cause(cause, "store: outbox line without id"), STORE_INVALID;
 	if (strcmp(op, "msg_append") == 0) {
-		struct msg *m = msg_from_line(j, v);
+		struct msg *m = line_msg(j, v, k, user, conv, id);
+		if (m == NULL)
+			return set_cause(cause, "store: outbox line is tampered (its message does "
+			                        "not open); it was not applied"),
+			       STORE_INVALID;
 		if (m->created_ms == 0) /* no time that fits: the time of the replay */
 			m->created_ms = wall_ms();
-		rc = e->msg_append(h, user, conv, m, id, m->created_ms, cause);
+		rc = e->msg_append(h, user, conv, m, id, m->created_ms, seal, cause);
 		msg_free(m);
 		return rc == STORE_EXISTS ? STORE_OK : rc;
 	}
 	if (strcmp(op, "msg_update") == 0) {
-		struct msg *m = msg_from_line(j, v);
+		struct msg *m = line_msg(j, v, k, user, conv, id);
+		if (m == NULL)
+			return set_cause(cause, "store: outbox line is tampered (its message does "
+			                        "not open); it was not applied"),
+			       STORE_INVALID;
 		m->id = xstrdup(id);
-		rc = e->msg_update(h, user, conv, m, cause);
+		rc = e->msg_update(h, user, conv, m, seal, cause);
 		msg_free(m);
 		return rc;
 	}
@@ -588,7 +676,8 @@ static int rewrite(struct outbox *ob, const char *data, size_t len, char **cause
 	return open_journal(ob, cause);
 }
 
-int outbox_replay(struct outbox *ob, const struct store_engine *e, void *h, char **cause)
+int outbox_replay(struct outbox *ob, const struct store_engine *e, void *h,
+                  const struct seal_key *k, char **cause)
 {
 	if (flock(ob->lockfd, LOCK_EX | LOCK_NB) != 0)
 		return 1; /* another process is at it; its result shows at the next count */
@@ -618,9 +707,12 @@ int outbox_replay(struct outbox *ob, const struct store_engine *e, void *h, char
 			buf_add(&keep, p, n + 1);
 		} else {
 			cJSON *j = cJSON_ParseWithLength(p, n);
-			int rc = j ? engine_class(apply(j, v, e, h, &why)) : STORE_INVALID;
+			int rc = j ? apply(j, v, e, h, k, &why) : STORE_INVALID;
+			rc = rc == OUTBOX_LATER ? rc : engine_class(rc);
 			cJSON_Delete(j);
-			if (rc == STORE_OK) {
+			if (rc == OUTBOX_LATER) {
+				buf_add(&keep, p, n + 1); /* its user's key is not open here */
+			} else if (rc == STORE_OK) {
 				changed = 1;
 			} else if ((rc == STORE_NOTFOUND || rc == STORE_INVALID) &&
 			           reject(ob, p, n, why) == 0) {

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "engine.h"
+#include "seal.h"
 
 struct outbox;
 
@@ -30,11 +31,15 @@ int outbox_conv_create(struct outbox *ob, const char *user_id, const char *id, c
 int outbox_conv_set(struct outbox *ob, const char *user_id, const char *conv_id, const char *field,
                     const char *value, char **cause);
 int outbox_conv_delete(struct outbox *ob, const char *user_id, const char *conv_id, char **cause);
-/* m->created_ms is the message's time (store.c sets it before journaling). */
+/*
+ * m->created_ms is the message's time (store.c sets it before journaling).
+ * sealed: m's content is sealed for the journal (seal.c, kind "journal:ID")
+ * and the line says so; replay then opens it with the store's key.
+ */
 int outbox_msg_append(struct outbox *ob, const char *user_id, const char *conv_id, const char *id,
-                      const struct msg *m, char **cause);
+                      const struct msg *m, bool sealed, char **cause);
 int outbox_msg_update(struct outbox *ob, const char *user_id, const char *conv_id,
-                      const struct msg *m, char **cause);
+                      const struct msg *m, bool sealed, char **cause);
 int outbox_msg_feedback(struct outbox *ob, const char *user_id, const char *conv_id,
                         const char *msg_id, int feedback, char **cause);
 int outbox_usage_add(struct outbox *ob, const char *user_id, const char *id, const char *model,
@@ -47,7 +52,14 @@ int outbox_usage_add(struct outbox *ob, const char *user_id, const char *id, con
  * 0 when nothing of this store is left; STORE_OFFLINE or STORE_ERROR with
  * *cause when some is; 1 when another process is replaying right now.
  */
-int outbox_replay(struct outbox *ob, const struct store_engine *e, void *h, char **cause);
+/*
+ * With a key (k, may be NULL) only lines of its user are applied, their
+ * messages opened from the journal and sealed again by the engine for
+ * their stored place; a line naming another account or failing to open is
+ * refused (outbox.rejected.jsonl). Without one, sealed lines wait.
+ */
+int outbox_replay(struct outbox *ob, const struct store_engine *e, void *h,
+                  const struct seal_key *k, char **cause);
 
 /*
  * The last login session seen valid while online (jti and its user; NULLs

@@ -36,11 +36,13 @@ enum rec_type {
 };
 
 /*
- * What a serialiser does with the value besides storing it. Issue 12 adds
- * a kind for fields sealed (encrypted) for their user before they leave.
+ * What a serialiser does with the value besides storing it: REC_SEALED
+ * fields hold what users write and are sealed for their place (seal.c,
+ * through struct rec_sealer) before they reach an engine.
  */
 enum rec_kind {
 	REC_PLAIN,
+	REC_SEALED,
 };
 
 /* Field flags. */
@@ -74,6 +76,19 @@ void rec_set_text(const struct rec_field *f, void *rec, const char *s, size_t le
 /* An integer field's value. */
 long long rec_int(const struct rec_field *f, const void *rec);
 void rec_set_int(const struct rec_field *f, void *rec, long long v);
+/*
+ * How an engine has a message sealed once it knows its seq: store.c hands
+ * one to msg_append and msg_update (NULL: the store holds no data key, and
+ * the message is stored as it is). seal() returns a copy of m with every
+ * REC_SEALED field of it and its images sealed for (user, conv, seq, role),
+ * or NULL when the key is not user_id's (the write is refused).
+ */
+struct rec_sealer {
+	struct msg *(*seal)(const struct rec_sealer *s, const char *user_id, const char *conv_id,
+	                    const struct msg *m, long seq);
+	const void *ctx;
+};
+
 /* Appends an empty image to m, for a reader to fill field by field. */
 struct image *rec_add_image(struct msg *m);
 

@@ -19,13 +19,13 @@
 /* The fields of a stored message, in DESIGN.md's words. One line a field. */
 static const struct rec_field msg_fields[] = {
     {"role", NULL, REC_ROLE, MSG(role), 0, REC_PLAIN, NULL},
-    {"text", NULL, REC_BUF, MSG(text), REC_STATE, REC_PLAIN, NULL},
-    {"thoughts", NULL, REC_BUF_OPT, MSG(thoughts), REC_STATE, REC_PLAIN, NULL},
-    {"parts", NULL, REC_BUF_OPT, MSG(parts), REC_STATE, REC_PLAIN, NULL},
+    {"text", NULL, REC_BUF, MSG(text), REC_STATE, REC_SEALED, NULL},
+    {"thoughts", NULL, REC_BUF_OPT, MSG(thoughts), REC_STATE, REC_SEALED, NULL},
+    {"parts", NULL, REC_BUF_OPT, MSG(parts), REC_STATE, REC_SEALED, NULL},
     {"model", NULL, REC_STR, MSG(model), REC_STATE, REC_PLAIN, NULL},
     {"thinking", NULL, REC_STR, MSG(thinking), 0, REC_PLAIN, NULL},
     {"web", NULL, REC_STR, MSG(web), 0, REC_PLAIN, NULL},
-    {"grounding", NULL, REC_STR, MSG(grounding), REC_STATE, REC_PLAIN, NULL},
+    {"grounding", NULL, REC_STR, MSG(grounding), REC_STATE, REC_SEALED, NULL},
     {"status", NULL, REC_STATUS, MSG(status), REC_STATE, REC_PLAIN, NULL},
     {"finish_reason", NULL, REC_STR, MSG(finish_reason), REC_STATE, REC_PLAIN, NULL},
     {"prompt_tokens", "usage", REC_LONG, MSG(usage.prompt_tokens), REC_STATE, REC_PLAIN, "prompt"},
@@ -42,10 +42,10 @@ static const struct rec_field msg_fields[] = {
 
 /* The fields of one image of a message. */
 static const struct rec_field image_fields[] = {
-    {"name", NULL, REC_STRZ, IMG(name), 0, REC_PLAIN, NULL},
+    {"name", NULL, REC_STRZ, IMG(name), 0, REC_SEALED, NULL},
     {"mime", NULL, REC_STRZ, IMG(mime), 0, REC_PLAIN, NULL},
     {"size", NULL, REC_SIZE, IMG(size), 0, REC_PLAIN, NULL},
-    {"data_uri", NULL, REC_STRZ, IMG(data_uri), 0, REC_PLAIN, NULL},
+    {"data_uri", NULL, REC_STRZ, IMG(data_uri), 0, REC_SEALED, NULL},
 };
 
 const struct rec_table msg_record = {msg_fields, ARRAY_LEN(msg_fields)};
@@ -174,6 +174,7 @@ void store_user_free(struct store_user *u)
 	free(u->name);
 	free(u->email);
 	secret_free(u->password_hash);
+	free(u->vault);
 	free(u);
 }
 

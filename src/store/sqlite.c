@@ -104,6 +104,8 @@ static const char *const migrations[] = {
     /* 3 -> 4: /web with the question, the answer's sources and searches, issue 11. */
     "ALTER TABLE messages ADD COLUMN web TEXT;"
     "ALTER TABLE messages ADD COLUMN grounding TEXT;",
+    /* 4 -> 5: the account's data-key envelope (vault.h), issue 12. */
+    "ALTER TABLE users ADD COLUMN vault TEXT;",
 };
 
 /*
@@ -118,13 +120,13 @@ static const struct {
 	const struct rec_table *rec;
 	unsigned flags;
 } stmts[ST_COUNT] = {
-    [ST_USER_INSERT] = {"INSERT INTO users(name, email, password_hash, created_at) "
-                        "VALUES (?, ?, ?, ?)",
+    [ST_USER_INSERT] = {"INSERT INTO users(name, email, password_hash, created_at, vault) "
+                        "VALUES (?, ?, ?, ?, ?)",
                         "inserting the account"},
-    [ST_USER_BY_EMAIL] = {"SELECT id, name, email, password_hash, created_at FROM users "
+    [ST_USER_BY_EMAIL] = {"SELECT id, name, email, password_hash, created_at, vault FROM users "
                           "WHERE email = ?",
                           "finding the account by e-mail"},
-    [ST_USER_BY_ID] = {"SELECT id, name, email, password_hash, created_at FROM users "
+    [ST_USER_BY_ID] = {"SELECT id, name, email, password_hash, created_at, vault FROM users "
                        "WHERE id = ?",
                        "finding the account by id"},
     [ST_SESSION_INSERT] = {"INSERT INTO sessions(jti, user_id, expires_at) VALUES (?, ?, ?)",
@@ -162,6 +164,8 @@ static const struct {
                          "inserting an image", &image_record, 0},
     [ST_CONV_TOUCH] = {"UPDATE conversations SET updated_at = MAX(updated_at, ?) WHERE id = ?",
                        "moving the conversation's updated_at"},
+    [ST_MSG_SEQ] = {"SELECT seq FROM messages WHERE id = ? AND conversation_id = ? AND user_id = ?",
+                    "finding the message's seq"},
     [ST_MSG_UPDATE] = {"UPDATE messages SET @sets "
                        "WHERE id = ? AND conversation_id = ? AND user_id = ?",
                        "rewriting the message", &msg_record, REC_STATE},

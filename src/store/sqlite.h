@@ -39,6 +39,7 @@ enum stmt {
 	ST_IMAGE_INSERT,
 	ST_CONV_TOUCH,
 	ST_MSG_UPDATE,
+	ST_MSG_SEQ,
 	ST_MSG_FEEDBACK,
 	ST_IMAGE_LIST,
 	ST_MSG_PAGE,
@@ -89,8 +90,8 @@ void sq_close(void *h);
 int sq_destroy(void *h, char **cause);
 
 /* ... in sqlite_accounts.c ... */
-int sq_user_create(void *h, const char *name, const char *email, const char *hash, long long now,
-                   char **id_out, char **cause);
+int sq_user_create(void *h, const char *name, const char *email, const char *hash,
+                   const char *vault, long long now, char **id_out, char **cause);
 int sq_user_find(void *h, int by_email, const char *key, struct store_user **out, char **cause);
 int sq_session_add(void *h, const char *jti, const char *user_id, long long expires, char **cause);
 int sq_session_get(void *h, const char *jti, struct engine_session *out, char **cause);
@@ -117,9 +118,9 @@ int sq_conv_delete(void *h, const char *user_id, const char *conv_id, char **cau
 
 /* ... and in sqlite_messages.c. */
 int sq_msg_append(void *h, const char *user_id, const char *conv_id, struct msg *m, const char *id,
-                  long long now, char **cause);
+                  long long now, const struct rec_sealer *seal, char **cause);
 int sq_msg_update(void *h, const char *user_id, const char *conv_id, const struct msg *m,
-                  char **cause);
+                  const struct rec_sealer *seal, char **cause);
 int sq_msg_feedback(void *h, const char *user_id, const char *conv_id, const char *msg_id,
                     int feedback, char **cause);
 int sq_msg_page(void *h, const char *user_id, const char *conv_id, long before_seq, size_t limit,

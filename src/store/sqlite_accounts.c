@@ -11,8 +11,8 @@
 
 /* ---- users ---- */
 
-int sq_user_create(void *h, const char *name, const char *email, const char *hash, long long now,
-                   char **id_out, char **cause)
+int sq_user_create(void *h, const char *name, const char *email, const char *hash,
+                   const char *vault, long long now, char **id_out, char **cause)
 {
 	struct sq *s = h;
 	sqlite3_stmt *st = sq_prep(s, ST_USER_INSERT, cause);
@@ -22,6 +22,7 @@ int sq_user_create(void *h, const char *name, const char *email, const char *has
 	sq_bind_str(st, 2, email);
 	sq_bind_str(st, 3, hash);
 	sqlite3_bind_int64(st, 4, now);
+	sq_bind_str(st, 5, vault);
 	int rc = sqlite3_step(st);
 	sq_done(st);
 	if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
@@ -61,6 +62,7 @@ int sq_user_find(void *h, int by_email, const char *key, struct store_user **out
 	u->email = sq_col_str(st, 2);
 	u->password_hash = sq_col_str(st, 3);
 	u->created_ms = sqlite3_column_int64(st, 4);
+	u->vault = sq_col_str(st, 5);
 	sq_done(st);
 	*out = u;
 	return STORE_OK;

@@ -26,9 +26,51 @@ static int owns(struct sq *s, sqlite3_int64 uid, sqlite3_int64 cid, char **cause
 	return rc == SQLITE_DONE ? ENGINE_NO_CONV : sq_stmt_fail(s, ST_CONV_OWNED, cause);
 }
 
-static int append_locked(struct sq *s, sqlite3_int64 uid, sqlite3_int64 cid, struct msg *m,
-                         long long now, char **cause)
+/* What is stored for m at seq: its sealed copy (*w, to free) or m itself; NULL: refused. */
+static const struct msg *stored_form(const struct rec_sealer *seal, const char *user_id,
+                                     const char *conv_id, const struct msg *m, long seq,
+                                     struct msg **w)
 {
+	*w = NULL;
+	if (seal == NULL)
+		return m;
+	*w = seal->seal(seal, user_id, conv_id, m, seq);
+	return *w;
+}
+
+/* Inserts w (the stored form of a message) and its images at seq; the new row id in *mid. */
+static int insert_locked(struct sq *s, sqlite3_int64 uid, sqlite3_int64 cid, long seq,
+                         const struct msg *w, sqlite3_int64 *mid, char **cause)
+{
+	sqlite3_stmt *st = sq_prep(s, ST_MSG_INSERT, cause);
+	if (st == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(st, 1, cid);
+	sqlite3_bind_int64(st, 2, uid);
+	sqlite3_bind_int64(st, 3, seq);
+	sq_bind_record(st, ST_MSG_INSERT, 4, w);
+	if (sq_run(s, ST_MSG_INSERT, cause) < 0)
+		return STORE_ERROR;
+	*mid = sqlite3_last_insert_rowid(s->db);
+	for (size_t i = 0; i < w->nimages; i++) {
+		st = sq_prep(s, ST_IMAGE_INSERT, cause);
+		if (st == NULL)
+			return STORE_ERROR;
+		sqlite3_bind_int64(st, 1, *mid);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
+		sq_bind_record(st, ST_IMAGE_INSERT, 3, &w->images[i]);
+		if (sq_run(s, ST_IMAGE_INSERT, cause) < 0)
+			return STORE_ERROR;
+	}
+	return STORE_OK;
+}
+
+static int append_locked(struct sq *s, const char *user_id, const char *conv_id, struct msg *m,
+                         long long now, const struct rec_sealer *seal, char **cause)
+{
+	sqlite3_int64 uid, cid, mid = 0;
+	if (sq_parse_id(user_id, &uid) < 0 || sq_parse_id(conv_id, &cid) < 0)
+		return ENGINE_NO_CONV;
 	int rc = owns(s, uid, cid, cause);
 	if (rc < 0)
 		return rc;
@@ -45,27 +87,14 @@ static int append_locked(struct sq *s, sqlite3_int64 uid, sqlite3_int64 cid, str
 
 	if (m->created_ms == 0)
 		m->created_ms = now;
-	st = sq_prep(s, ST_MSG_INSERT, cause);
-	if (st == NULL)
-		return STORE_ERROR;
-	sqlite3_bind_int64(st, 1, cid);
-	sqlite3_bind_int64(st, 2, uid);
-	sqlite3_bind_int64(st, 3, seq);
-	sq_bind_record(st, ST_MSG_INSERT, 4, m);
-	if (sq_run(s, ST_MSG_INSERT, cause) < 0)
-		return STORE_ERROR;
-	sqlite3_int64 mid = sqlite3_last_insert_rowid(s->db);
-
-	for (size_t i = 0; i < m->nimages; i++) {
-		st = sq_prep(s, ST_IMAGE_INSERT, cause);
-		if (st == NULL)
-			return STORE_ERROR;
-		sqlite3_bind_int64(st, 1, mid);
-		sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
-		sq_bind_record(st, ST_IMAGE_INSERT, 3, &m->images[i]);
-		if (sq_run(s, ST_IMAGE_INSERT, cause) < 0)
-			return STORE_ERROR;
-	}
+	struct msg *sealed;
+	const struct msg *w = stored_form(seal, user_id, conv_id, m, seq, &sealed);
+	if (w == NULL)
+		return ENGINE_NO_KEY;
+	rc = insert_locked(s, uid, cid, seq, w, &mid, cause);
+	msg_free(sealed);
+	if (rc < 0)
+		return rc;
 
 	st = sq_prep(s, ST_CONV_TOUCH, cause);
 	if (st == NULL)
@@ -81,17 +110,15 @@ static int append_locked(struct sq *s, sqlite3_int64 uid, sqlite3_int64 cid, str
 }
 
 int sq_msg_append(void *h, const char *user_id, const char *conv_id, struct msg *m, const char *id,
-                  long long now, char **cause)
+                  long long now, const struct rec_sealer *seal, char **cause)
 {
 	struct sq *s = h;
-	sqlite3_int64 uid, cid;
-	if (sq_parse_id(user_id, &uid) < 0 || sq_parse_id(conv_id, &cid) < 0)
-		return ENGINE_NO_CONV;
+	(void)id;
 	/* IMMEDIATE takes the write lock before reading MAX(seq), so two processes
 	 * cannot both pick the same next seq. */
 	if (sq_exec(s, "BEGIN IMMEDIATE", "starting to store a message", cause) < 0)
 		return STORE_ERROR;
-	int rc = append_locked(s, uid, cid, m, now, cause);
+	int rc = append_locked(s, user_id, conv_id, m, now, seal, cause);
 	if (rc == 0 && sq_exec(s, "COMMIT", "committing a message", cause) < 0)
 		rc = STORE_ERROR;
 	if (rc < 0)
@@ -99,8 +126,30 @@ int sq_msg_append(void *h, const char *user_id, const char *conv_id, struct msg 
 	return rc;
 }
 
+/* The stored seq of message mid of the user's conversation: 0, or ENGINE_NO_MSG / NO_CONV. */
+static int stored_seq(struct sq *s, sqlite3_int64 uid, sqlite3_int64 cid, sqlite3_int64 mid,
+                      long *seq, char **cause)
+{
+	sqlite3_stmt *st = sq_prep(s, ST_MSG_SEQ, cause);
+	if (st == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(st, 1, mid);
+	sqlite3_bind_int64(st, 2, cid);
+	sqlite3_bind_int64(st, 3, uid);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*seq = (long)sqlite3_column_int64(st, 0);
+	sq_done(st);
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	if (rc != SQLITE_DONE)
+		return sq_stmt_fail(s, ST_MSG_SEQ, cause);
+	rc = owns(s, uid, cid, cause);
+	return rc < 0 ? rc : ENGINE_NO_MSG;
+}
+
 int sq_msg_update(void *h, const char *user_id, const char *conv_id, const struct msg *m,
-                  char **cause)
+                  const struct rec_sealer *seal, char **cause)
 {
 	struct sq *s = h;
 	sqlite3_int64 uid, cid, mid;
@@ -108,17 +157,29 @@ int sq_msg_update(void *h, const char *user_id, const char *conv_id, const struc
 		return ENGINE_NO_CONV;
 	if (sq_parse_id(m->id, &mid) < 0)
 		return ENGINE_NO_MSG;
+	long seq = m->seq;
+	int rc = seal != NULL ? stored_seq(s, uid, cid, mid, &seq, cause) : STORE_OK;
+	if (rc < 0)
+		return rc;
+	struct msg *sealed;
+	const struct msg *w = stored_form(seal, user_id, conv_id, m, seq, &sealed);
+	if (w == NULL)
+		return ENGINE_NO_KEY;
 	sqlite3_stmt *st = sq_prep(s, ST_MSG_UPDATE, cause);
-	if (st == NULL)
+	if (st == NULL) {
+		msg_free(sealed);
 		return STORE_ERROR;
-	int i = sq_bind_record(st, ST_MSG_UPDATE, 1, m);
+	}
+	int i = sq_bind_record(st, ST_MSG_UPDATE, 1, w);
 	sqlite3_bind_int64(st, i, mid);
 	sqlite3_bind_int64(st, i + 1, cid);
 	sqlite3_bind_int64(st, i + 2, uid);
-	if (sq_run(s, ST_MSG_UPDATE, cause) < 0)
+	rc = sq_run(s, ST_MSG_UPDATE, cause);
+	msg_free(sealed);
+	if (rc < 0)
 		return STORE_ERROR;
 	if (sqlite3_changes(s->db) == 0) {
-		int rc = owns(s, uid, cid, cause);
+		rc = owns(s, uid, cid, cause);
 		return rc < 0 ? rc : ENGINE_NO_MSG;
 	}
 	return STORE_OK;

@@ -58,7 +58,7 @@ static void sync_outbox(struct store *st)
 	outbox_refresh(st->ob);
 	if (outbox_pending(st->ob) == 0 || t < st->replay_at)
 		return;
-	int rc = outbox_replay(st->ob, st->e, st->h, NULL);
+	int rc = outbox_replay(st->ob, st->e, st->h, &st->key, NULL);
 	if (rc == STORE_OFFLINE)
 		went_offline(st);
 	else if (rc != 0)
@@ -106,6 +106,9 @@ int store_answer(struct store *st, int rc, const char *what, char **cause)
 		break;
 	case ENGINE_NO_SESSION:
 		set_cause(cause, NO_SESSION);
+		break;
+	case ENGINE_NO_KEY:
+		set_cause(cause, "store: no data key for this account");
 		break;
 	case STORE_EXISTS:
 		set_cause(cause, "store: %s: it is stored already", what);
@@ -317,12 +320,18 @@ void store_close(struct store *st)
 		return;
 	st->e->close(st->h);
 	outbox_close(st->ob);
+	seal_key_clear(&st->key);
 	for (size_t i = 0; i < st->nseqs; i++)
 		free(st->seqs[i].conv_id);
 	free(st->seqs);
 	free(st->ident);
 	free(st->detail);
 	free(st);
+}
+
+void store_set_vault(struct store *st, const char *user_id, const struct vault *key)
+{
+	seal_key_set(&st->key, user_id, key);
 }
 
 const char *store_engine(const struct store *st)
@@ -342,39 +351,69 @@ int store_need(const char *what, const char *v, char **cause)
 	return STORE_OK;
 }
 
-static int need_conv(const char *user_id, const char *conv_id, char **cause)
+static int need_conv(const struct store *st, const char *user_id, const char *conv_id, char **cause)
 {
 	if (user_id == NULL || *user_id == '\0')
 		return set_cause(cause, "store: not logged in; use /login first"), STORE_INVALID;
+	if (!seal_allows(&st->key, user_id))
+		return set_cause(cause, "store: the data key open here is another account's; log "
+		                        "in again"),
+		       STORE_INVALID;
 	if (conv_id == NULL || *conv_id == '\0')
 		return set_cause(cause, NO_CONV), STORE_NOTFOUND;
 	return STORE_OK;
+}
+
+static int conv_set(struct store *st, const char *user_id, const char *conv_id, const char *field,
+                    const char *value, char **cause);
+
+/*
+ * Without client ids (SQLite) the id comes with the insert, and a sealed
+ * value needs its id: the conversation is made with an empty title and
+ * no system prompt, which are then set sealed.
+ */
+static int conv_create_local(struct store *st, const char *user_id, const char *title,
+                             const char *model, const char *system_prompt, long long now, char **id,
+                             char **cause)
+{
+	bool sealing = st->key.key != NULL;
+	int rc = store_answer(st,
+	                      st->e->conv_create(st->h, user_id,
+	                                         sealing ? ""
+	                                         : title ? title
+	                                                 : "",
+	                                         model, sealing ? NULL : system_prompt, NULL, now,
+	                                         id, &st->detail),
+	                      "creating a conversation", cause);
+	if (rc == 0 && sealing && title != NULL && *title != '\0')
+		rc = conv_set(st, user_id, *id, "title", title, cause);
+	if (rc == 0 && sealing && system_prompt != NULL)
+		rc = conv_set(st, user_id, *id, "system_prompt", system_prompt, cause);
+	return rc;
 }
 
 int store_conv_create(struct store *st, const char *user_id, const char *title, const char *model,
                       const char *system_prompt, char **id_out, char **cause)
 {
 	int rc;
-	if ((rc = need_conv(user_id, "-", cause)) < 0)
+	if ((rc = need_conv(st, user_id, "-", cause)) < 0)
 		return rc;
 	char *id = NULL;
 	long long now = wall_ms();
 	if (st->ob == NULL) {
-		rc = store_answer(st,
-		                  st->e->conv_create(st->h, user_id, title ? title : "", model,
-		                                     system_prompt, NULL, now, &id, &st->detail),
-		                  "creating a conversation", cause);
+		rc = conv_create_local(st, user_id, title, model, system_prompt, now, &id, cause);
 	} else {
 		/* The id is made here, so a write that may or may not have reached the
 		 * server is journaled under the same id and cannot be applied twice. */
 		id = st->e->new_id(st->h);
+		char *stitle = seal_conv_field(&st->key, user_id, id, "title", title ? title : "");
+		char *ssys = seal_conv_field(&st->key, user_id, id, "system_prompt", system_prompt);
 		rc = STORE_OFFLINE;
 		if (!journal_first(st)) {
 			char *got = NULL;
 			rc = store_answer(st,
-			                  st->e->conv_create(st->h, user_id, title ? title : "",
-			                                     model, system_prompt, id, now, &got,
-			                                     &st->detail),
+			                  st->e->conv_create(st->h, user_id, stitle, model, ssys,
+			                                     id, now, &got, &st->detail),
 			                  "creating a conversation", cause);
 			free(got);
 			if (rc == STORE_EXISTS) {
@@ -384,9 +423,11 @@ int store_conv_create(struct store *st, const char *user_id, const char *title, 
 		}
 		if (rc == STORE_OFFLINE) {
 			store_drop_cause(cause);
-			rc = outbox_conv_create(st->ob, user_id, id, title ? title : "", model,
-			                        system_prompt, now, cause);
+			rc = outbox_conv_create(st->ob, user_id, id, stitle, model, ssys, now,
+			                        cause);
 		}
+		free(stitle);
+		free(ssys);
 	}
 	if (rc == 0 && id_out != NULL)
 		*id_out = id;
@@ -401,7 +442,7 @@ int store_conv_list(struct store *st, const char *user_id, size_t offset, size_t
 	int rc;
 	out->items = NULL;
 	out->n = 0;
-	if ((rc = need_conv(user_id, "-", cause)) < 0)
+	if ((rc = need_conv(st, user_id, "-", cause)) < 0)
 		return rc;
 	if (limit == 0)
 		return STORE_OK;
@@ -411,6 +452,9 @@ int store_conv_list(struct store *st, const char *user_id, size_t offset, size_t
 	                  "listing conversations", cause);
 	if (rc < 0)
 		store_conv_list_release(out);
+	for (size_t i = 0; rc == 0 && i < out->n; i++)
+		seal_open_conv_field(&st->key, user_id, out->items[i].id, "title",
+		                     &out->items[i].title);
 	return rc;
 }
 
@@ -419,10 +463,17 @@ int store_conv_get(struct store *st, const char *user_id, const char *conv_id, s
 {
 	int rc;
 	*out = NULL;
-	if ((rc = need_conv(user_id, conv_id, cause)) < 0 || (rc = store_read_gate(st, cause)) < 0)
+	if ((rc = need_conv(st, user_id, conv_id, cause)) < 0 ||
+	    (rc = store_read_gate(st, cause)) < 0)
 		return rc;
-	return store_answer(st, st->e->conv_get(st->h, user_id, conv_id, out, &st->detail),
-	                    "reading a conversation", cause);
+	rc = store_answer(st, st->e->conv_get(st->h, user_id, conv_id, out, &st->detail),
+	                  "reading a conversation", cause);
+	if (rc == 0) {
+		seal_open_conv_field(&st->key, user_id, conv_id, "title", &(*out)->title);
+		seal_open_conv_field(&st->key, user_id, conv_id, "system_prompt",
+		                     &(*out)->system_prompt);
+	}
+	return rc;
 }
 
 int store_conv_get_index(struct store *st, const char *user_id, size_t index, struct conv **out,
@@ -448,17 +499,23 @@ static int conv_set(struct store *st, const char *user_id, const char *conv_id, 
                     const char *value, char **cause)
 {
 	int rc;
-	if ((rc = need_conv(user_id, conv_id, cause)) < 0)
+	if ((rc = need_conv(st, user_id, conv_id, cause)) < 0)
 		return rc;
+	char *sealed = strcmp(field, "model") == 0
+	                   ? (value ? xstrdup(value) : NULL)
+	                   : seal_conv_field(&st->key, user_id, conv_id, field, value);
+	rc = STORE_OFFLINE;
 	if (!journal_first(st)) {
 		rc = store_answer(
-		    st, st->e->conv_set(st->h, user_id, conv_id, field, value, &st->detail),
+		    st, st->e->conv_set(st->h, user_id, conv_id, field, sealed, &st->detail),
 		    "changing a conversation", cause);
-		if (rc != STORE_OFFLINE || st->ob == NULL)
-			return rc;
-		store_drop_cause(cause);
+		if (rc == STORE_OFFLINE && st->ob != NULL)
+			store_drop_cause(cause);
 	}
-	return outbox_conv_set(st->ob, user_id, conv_id, field, value, cause);
+	if (rc == STORE_OFFLINE && st->ob != NULL)
+		rc = outbox_conv_set(st->ob, user_id, conv_id, field, sealed, cause);
+	free(sealed);
+	return rc;
 }
 
 int store_conv_rename(struct store *st, const char *user_id, const char *conv_id, const char *title,
@@ -482,7 +539,7 @@ int store_conv_set_system(struct store *st, const char *user_id, const char *con
 int store_conv_delete(struct store *st, const char *user_id, const char *conv_id, char **cause)
 {
 	int rc;
-	if ((rc = need_conv(user_id, conv_id, cause)) < 0)
+	if ((rc = need_conv(st, user_id, conv_id, cause)) < 0)
 		return rc;
 	if (!journal_first(st)) {
 		rc = store_answer(st, st->e->conv_delete(st->h, user_id, conv_id, &st->detail),
@@ -494,25 +551,55 @@ int store_conv_delete(struct store *st, const char *user_id, const char *conv_id
 	return outbox_conv_delete(st->ob, user_id, conv_id, cause);
 }
 
+/*
+ * Journals a message write. With a key its content is sealed for the
+ * journal (kind "journal:ID": the line's user, conversation and message
+ * id), so a line moved to another message or user does not open at
+ * replay, and the engine seals it again for its stored place there.
+ */
+static int journal_msg(struct store *st, const char *op, const char *user_id, const char *conv_id,
+                       const char *id, const struct msg *m, char **cause)
+{
+	int rc;
+	if (st->key.key == NULL) {
+		if (strcmp(op, "msg_append") == 0)
+			return outbox_msg_append(st->ob, user_id, conv_id, id, m, false, cause);
+		return outbox_msg_update(st->ob, user_id, conv_id, m, false, cause);
+	}
+	char *kind = xasprintf("journal:%s", id);
+	struct msg *j = seal_msg_with(st->key.key, kind, user_id, conv_id, m, 0);
+	free(kind);
+	if (strcmp(op, "msg_append") == 0)
+		rc = outbox_msg_append(st->ob, user_id, conv_id, id, j, true, cause);
+	else
+		rc = outbox_msg_update(st->ob, user_id, conv_id, j, true, cause);
+	msg_free(j);
+	return rc;
+}
+
 int store_msg_append(struct store *st, const char *user_id, const char *conv_id, struct msg *m,
                      char **cause)
 {
 	int rc;
-	if ((rc = need_conv(user_id, conv_id, cause)) < 0)
+	if ((rc = need_conv(st, user_id, conv_id, cause)) < 0)
 		return rc;
 	if (m->role != ROLE_USER && m->role != ROLE_MODEL)
 		return set_cause(cause, "store: only user and model messages are stored"),
 		       STORE_INVALID;
+	if (m->status == MSG_TAMPERED)
+		return set_cause(cause, "store: a tampered message is never stored again"),
+		       STORE_INVALID;
+	const struct rec_sealer *seal = seal_sealer(&st->key);
 	long long now = wall_ms();
 	if (st->ob == NULL)
 		return store_answer(
-		    st, st->e->msg_append(st->h, user_id, conv_id, m, NULL, now, &st->detail),
+		    st, st->e->msg_append(st->h, user_id, conv_id, m, NULL, now, seal, &st->detail),
 		    "storing a message", cause);
 	char *id = st->e->new_id(st->h); /* see store_conv_create */
 	rc = STORE_OFFLINE;
 	if (!journal_first(st)) {
 		rc = store_answer(
-		    st, st->e->msg_append(st->h, user_id, conv_id, m, id, now, &st->detail),
+		    st, st->e->msg_append(st->h, user_id, conv_id, m, id, now, seal, &st->detail),
 		    "storing a message", cause);
 		if (rc == STORE_EXISTS) {
 			store_drop_cause(cause); /* made before, under the same id */
@@ -525,7 +612,7 @@ int store_msg_append(struct store *st, const char *user_id, const char *conv_id,
 		store_drop_cause(cause);
 		if (m->created_ms == 0)
 			m->created_ms = now;
-		rc = outbox_msg_append(st->ob, user_id, conv_id, id, m, cause);
+		rc = journal_msg(st, "msg_append", user_id, conv_id, id, m, cause);
 		if (rc == 0) {
 			/* Provisional: the real seq is given at replay, in journal order. */
 			long *seq = seq_slot(st, conv_id);
@@ -543,26 +630,31 @@ int store_msg_update(struct store *st, const char *user_id, const char *conv_id,
                      const struct msg *m, char **cause)
 {
 	int rc;
-	if ((rc = need_conv(user_id, conv_id, cause)) < 0)
+	if ((rc = need_conv(st, user_id, conv_id, cause)) < 0)
 		return rc;
 	if (m->id == NULL || *m->id == '\0')
 		return set_cause(cause, "store: the message was never stored; append it first"),
 		       STORE_INVALID;
+	if (m->status == MSG_TAMPERED)
+		return set_cause(cause, "store: a tampered message is never stored again"),
+		       STORE_INVALID;
 	if (!journal_first(st)) {
-		rc = store_answer(st, st->e->msg_update(st->h, user_id, conv_id, m, &st->detail),
+		rc = store_answer(st,
+		                  st->e->msg_update(st->h, user_id, conv_id, m,
+		                                    seal_sealer(&st->key), &st->detail),
 		                  "updating a message", cause);
 		if (rc != STORE_OFFLINE || st->ob == NULL)
 			return rc;
 		store_drop_cause(cause);
 	}
-	return outbox_msg_update(st->ob, user_id, conv_id, m, cause);
+	return journal_msg(st, "msg_update", user_id, conv_id, m->id, m, cause);
 }
 
 int store_msg_feedback(struct store *st, const char *user_id, const char *conv_id,
                        const char *msg_id, int feedback, char **cause)
 {
 	int rc;
-	if ((rc = need_conv(user_id, conv_id, cause)) < 0)
+	if ((rc = need_conv(st, user_id, conv_id, cause)) < 0)
 		return rc;
 	if (feedback < -1 || feedback > 1)
 		return set_cause(cause, "store: feedback must be +1, -1 or 0"), STORE_INVALID;
@@ -585,7 +677,8 @@ static int msg_page(struct store *st, const char *user_id, const char *conv_id, 
 	int rc;
 	out->items = NULL;
 	out->n = 0;
-	if ((rc = need_conv(user_id, conv_id, cause)) < 0 || (rc = store_read_gate(st, cause)) < 0)
+	if ((rc = need_conv(st, user_id, conv_id, cause)) < 0 ||
+	    (rc = store_read_gate(st, cause)) < 0)
 		return rc;
 	rc = store_answer(
 	    st, st->e->msg_page(st->h, user_id, conv_id, before_seq, limit, out, &st->detail),
@@ -594,6 +687,8 @@ static int msg_page(struct store *st, const char *user_id, const char *conv_id, 
 		store_msgs_release(out);
 	else if (out->n > 0)
 		seq_note(st, conv_id, out->items[out->n - 1]->seq);
+	for (size_t i = 0; rc == 0 && i < out->n; i++)
+		seal_open_msg(&st->key, user_id, conv_id, out->items[i]);
 	return rc;
 }
 

@@ -318,6 +318,10 @@ static void draw_header(WINDOW *w, const struct msg *m, int width)
 	case MSG_REPLACED:
 		mark = " · replaced";
 		break;
+	case MSG_TAMPERED:
+		mark = " · tampered";
+		pair = PAIR_ERROR;
+		break;
 	case MSG_COMPLETE:
 		if (m->finish_reason != NULL && strcmp(m->finish_reason, "MAX_TOKENS") == 0)
 			mark = " · cut at the token limit";

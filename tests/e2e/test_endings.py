@@ -8,11 +8,11 @@ interrupted. What it must not do: reach the network (the fake server only).
 """
 
 import re
-import sqlite3
 
 import pytest
 
-from test_accounts_cli import db_path, signup
+from sealer import opened_messages
+from test_accounts_cli import signup
 from test_tui import send, start
 
 HALF = "Half of an answer that"
@@ -47,10 +47,9 @@ def test_oneshot_stores_it_interrupted(run_jarvis, jarvis_env, fake_gemini):
     fake_gemini.script([UNFINISHED["chunked-end"]])
     r = run_jarvis(["-p", "go on"])
     assert r.returncode == 1
-    con = sqlite3.connect(db_path(jarvis_env))
-    rows = con.execute("SELECT role, text, status FROM messages ORDER BY seq").fetchall()
-    con.close()
-    assert rows == [("user", "go on", "complete"), ("model", HALF, "interrupted")]
+    # stored sealed (issue 12): opened with the account's key, exactly what arrived
+    assert opened_messages(jarvis_env) == [("user", "go on", "complete"),
+                                           ("model", HALF, "interrupted")]
 
 
 @pytest.mark.parametrize("how", ["chunked-end", "empty-last-chunk"])

@@ -17,6 +17,7 @@ import time
 
 import pytest
 
+from sealer import msg_place, opened_messages, seal, session_key
 from test_accounts_cli import PW, NOT_LOGGED_IN, db_path, signup
 
 ANSWER = "The capital of Wyoming is **Cheyenne**."
@@ -139,7 +140,9 @@ def test_api_failure_is_stored_as_error(run_jarvis, jarvis_env, fake_gemini):
     con = sqlite3.connect(db_path(jarvis_env))
     rows = con.execute("SELECT role, text, status FROM messages ORDER BY seq").fetchall()
     con.close()
-    assert rows == [("user", "Hello?", "complete"), ("model", "", "error")]
+    # stored sealed (issue 12): the raw file holds no question text
+    assert [(r, st) for r, _, st in rows] == [("user", "complete"), ("model", "error")]
+    assert rows[0][1].startswith("jv1:") and "Hello?" not in rows[0][1] and rows[1][1] == ""
     conv_id = conv_rows(run_jarvis(["--convs"]).stdout)[0][0]
     assert "*Status: error; the answer failed" in run_jarvis(["--export", conv_id]).stdout
 
@@ -196,6 +199,8 @@ def test_sigkill_mid_stream_leaves_an_interrupted_partial(run_jarvis, jarvis_bin
         p.kill()
         p.wait()
     rows = _rows(jarvis_env)
+    assert all(t.startswith("jv1:") for _, t, _ in rows), rows  # sealed at rest (issue 12)
+    rows = opened_messages(jarvis_env)
     assert rows[0] == ("user", "Count slowly", "complete")
     role, text, status = rows[1]
     assert (role, status) == ("model", "interrupted")
@@ -215,32 +220,38 @@ def test_ctrl_c_mid_stream_keeps_what_arrived(run_jarvis, jarvis_bin, jarvis_env
     out, err = p.communicate(timeout=10)
     shown += out
     assert p.returncode == 130, err
-    role, text, status = _rows(jarvis_env)[1]
+    assert _rows(jarvis_env)[1][1].startswith("jv1:")  # sealed at rest (issue 12)
+    role, text, status = opened_messages(jarvis_env)[1]
     assert (role, status) == ("model", "interrupted")
     # exactly what the user saw is kept
     assert text == shown.decode().rstrip("\n")
     assert full.startswith(text) and len(text) < len(full)
     conv_id = conv_rows(run_jarvis(["--convs"]).stdout)[0][0]
-    assert "*Status: interrupted" in run_jarvis(["--export", conv_id]).stdout
+    md = run_jarvis(["--export", conv_id]).stdout
+    assert "*Status: interrupted" in md and text in md
 
 
 def test_export_reads_every_message_of_a_long_conversation(run_jarvis, jarvis_env, fake_gemini):
     assert signup(run_jarvis).returncode == 0
     assert run_jarvis(["-p", "msg 0"]).returncode == 0
     conv_id = conv_rows(run_jarvis(["--convs"]).stdout)[0][0]
-    # make it longer than one page of reads (500) straight in the file
+    # make it longer than one page of reads (500) straight in the file, sealed for
+    # their place with Ann's key as Jarvis stores them (issue 12)
+    key = session_key(jarvis_env)
     con = sqlite3.connect(db_path(jarvis_env))
     (uid,) = con.execute("SELECT user_id FROM conversations WHERE id = ?", (conv_id,)).fetchone()
     con.executemany(
         "INSERT INTO messages (conversation_id, user_id, seq, role, text, status, created_at) "
         "VALUES (?, ?, ?, 'user', ?, 'complete', 1714566896000)",
-        [(conv_id, uid, seq, "msg %d" % seq) for seq in range(3, 1203)])
+        [(conv_id, uid, seq, seal(key, msg_place(uid, conv_id, seq, "user", "text"),
+                                  "msg %d" % seq)) for seq in range(3, 1203)])
     con.commit()
     con.close()
     md = run_jarvis(["--export", conv_id]).stdout
     texts = re.findall(r"^msg (\d+)$", md, re.M)
     assert texts == ["0"] + [str(i) for i in range(3, 1203)]
     assert md.count("\n## ") == 1202
+    assert "tampered" not in md
 
 
 def test_stored_usage_enforces_the_model_quota(run_jarvis, jarvis_env, fake_gemini):

@@ -16,6 +16,7 @@ import sqlite3
 import pytest
 
 import fake_gemini as fg
+from sealer import opened_column
 from test_accounts_cli import db_path, signup
 from test_oneshot import write_config
 from test_oneshot_store import conv_rows
@@ -64,7 +65,8 @@ def test_thoughts_are_stored_with_the_answer_never_printed(run_jarvis, fake_gemi
     con = sqlite3.connect(db_path(jarvis_env))
     (stored,) = con.execute("SELECT thoughts FROM messages WHERE role = 'model'").fetchone()
     con.close()
-    assert stored == thoughts
+    assert stored.startswith("jv1:") and "Sky" not in stored  # sealed at rest (issue 12)
+    assert opened_column(jarvis_env, "thoughts") == [("user", None), ("model", thoughts)]
 
 
 def test_thinking_off_asks_for_no_thoughts_and_gets_none(run_jarvis, fake_gemini, jarvis_env):

@@ -10,6 +10,7 @@ What it must not do: reach the network or sleep for fixed long times.
 import os
 import re
 
+from sealer import opened_messages
 from test_tui import send, start, stream_bodies, wait_until
 from test_tui_accounts import cli_signup
 from test_tui_persist import db_rows
@@ -119,5 +120,5 @@ def test_deleted_elsewhere_keeps_the_exchange(jarvis_tui, fake_gemini, jarvis_en
     t.wait_for("deleted elsewhere")
     wait_until(lambda: len(db_rows(jarvis_env, "SELECT id FROM messages")) == 2,
                what="the second exchange stored")
-    assert ("user", "second") in db_rows(jarvis_env, "SELECT role, text FROM messages")
+    assert ("user", "second", "complete") in opened_messages(jarvis_env)  # sealed (issue 12)
     assert "not saved" not in t.screen()

@@ -15,13 +15,15 @@
 #include "jarvis/session.h"
 #include "jarvis/store.h"
 #include "jarvis/util.h"
+#include "jarvis/vault.h"
 #include "unit.h"
 
 #define T0 1700000000LL
 
 static const unsigned char key[] = "0123456789abcdef0123456789abcdef";
 static char top[64], db[128], state[128];
-static const char *mongo_uri; /* NULL: the SQLite file db */
+static const struct vault_cost cheap_vault = {1, 8192}; /* tests only: the minimum Argon2id */
+static const char *mongo_uri;                           /* NULL: the SQLite file db */
 static char mongo_db[64];
 static struct store *st;
 static struct account_env env;
@@ -51,6 +53,7 @@ static void setup(void)
 	env.secret_len = sizeof key - 1;
 	env.token_ttl_s = 3600;
 	env.bcrypt_cost = 4; /* cost 12 takes ~250 ms per hash */
+	env.vault_cost = &cheap_vault;
 }
 
 static void setup_mongo(void)
@@ -413,6 +416,67 @@ START_TEST(a_new_login_revokes_the_session_it_replaces)
 }
 END_TEST
 
+START_TEST(the_data_key_comes_from_the_password_and_the_session)
+{
+	struct account_user su, lu, cu;
+	char *cause = NULL, *notice = NULL;
+	ck_assert_msg(
+	    account_signup(&env, "Ada", "ada@example.com", "analytical", T0, &su, &cause) == 0,
+	    "%s", cause);
+	ck_assert_ptr_nonnull(su.key);
+	ck_assert_ptr_nonnull(su.recovery_code);
+	/* The stored hash is not a hash of the password: a copied database offers no
+	 * guess cheaper than Argon2id. The envelope is there, the key is not. */
+	struct store_user *rec = NULL;
+	ck_assert_int_eq(store_user_find_email(st, "ada@example.com", &rec, &cause), 0);
+	ck_assert_ptr_nonnull(rec->vault);
+	ck_assert(!password_verify("analytical", rec->password_hash));
+	char *exported = vault_export(su.key);
+	ck_assert_ptr_null(strstr(rec->vault, exported));
+	secret_free(exported);
+	struct vault *rk = NULL;
+	ck_assert_int_eq(vault_recover(rec->vault, su.recovery_code, &rk, &cause), 0);
+	ck_assert(vault_same(rk, su.key));
+	vault_free(rk);
+	store_user_free(rec);
+
+	ck_assert_int_eq(account_login(&env, "ada@example.com", "analytical", T0 + 1, &lu, &cause),
+	                 0);
+	ck_assert(vault_same(lu.key, su.key));
+	ck_assert_ptr_null(lu.recovery_code);
+	ck_assert_int_eq(account_current(&env, T0 + 2, &cu, &notice), 0);
+	ck_assert(vault_same(cu.key, su.key));
+	account_user_clear(&su);
+	account_user_clear(&lu);
+	account_user_clear(&cu);
+
+	/* The session file holds the key; /logout forgets it with the file. */
+	char *k = session_load_key(state);
+	ck_assert_ptr_nonnull(k);
+	secret_free(k);
+	ck_assert_int_eq(account_logout(&env, T0 + 3, &cause), 0);
+	ck_assert_ptr_null(session_load_key(state));
+}
+END_TEST
+
+START_TEST(an_account_from_before_the_vault_still_logs_in)
+{
+	char *hash = NULL, *cause = NULL, *id = NULL;
+	ck_assert_int_eq(password_hash_cost("analytical", 4, &hash, &cause), 0);
+	ck_assert_int_eq(store_user_create(st, "Old", "old@example.com", hash, &id, &cause), 0);
+	struct account_user u, cu;
+	char *notice = NULL;
+	ck_assert_int_eq(account_login(&env, "old@example.com", "analytical", T0, &u, &cause), 0);
+	ck_assert_ptr_null(u.key);
+	ck_assert_int_eq(account_current(&env, T0 + 1, &cu, &notice), 0);
+	ck_assert_str_eq(cu.id, id);
+	account_user_clear(&u);
+	account_user_clear(&cu);
+	secret_free(hash);
+	free(id);
+}
+END_TEST
+
 START_TEST(expired_or_foreign_session_is_logged_out)
 {
 	signup_ok("Ada", "ada@example.com", "analytical");
@@ -423,13 +487,19 @@ START_TEST(expired_or_foreign_session_is_logged_out)
 	ck_assert_int_eq(account_current(&env, T0 + 3600, &u, &notice), 1);
 	ck_assert_ptr_nonnull(strstr(notice, "expired"));
 	free(notice);
+	/* The data key is kept no longer than the token: the expired session's file is gone. */
+	ck_assert_ptr_null(session_load_key(state));
+	ck_assert_ptr_null(login_msg("ada@example.com", "analytical", T0 + 3601));
+	char *saved = session_load_key(state);
+	ck_assert_ptr_nonnull(saved);
+	secret_free(saved);
 
 	/* A different signing key (JWT_SECRET_KEY changed) does not crash; it logs out. */
 	static const unsigned char other[] = "another signing key of 32 bytes!";
 	struct account_env env2 = env;
 	env2.secret = other;
 	env2.secret_len = sizeof other - 1;
-	ck_assert_int_eq(account_current(&env2, T0 + 1, &u, &notice), 1);
+	ck_assert_int_eq(account_current(&env2, T0 + 3602, &u, &notice), 1);
 	ck_assert_ptr_nonnull(strstr(notice, "signature"));
 	free(notice);
 }
@@ -445,7 +515,8 @@ static long long timed_failure(const char *email, long long now)
 
 START_TEST(unknown_email_takes_as_long_as_a_wrong_password)
 {
-	env.bcrypt_cost = 0; /* the production cost, as the dummy hash uses */
+	env.bcrypt_cost = 0;   /* the production cost, as the dummy hash uses */
+	env.vault_cost = NULL; /* and the production Argon2id cost, as the dummy envelope */
 	signup_ok("Ada", "ada@example.com", "analytical");
 	long long wrong = timed_failure("ada@example.com", T0 + 1);
 	long long unknown = timed_failure("nobody@example.com", T0 + 2);
@@ -471,6 +542,8 @@ static void add_flows(TCase *tc)
 	tcase_add_test(tc, logout_revokes_a_saved_copy_of_the_token);
 	tcase_add_test(tc, a_new_login_revokes_the_session_it_replaces);
 	tcase_add_test(tc, expired_or_foreign_session_is_logged_out);
+	tcase_add_test(tc, the_data_key_comes_from_the_password_and_the_session);
+	tcase_add_test(tc, an_account_from_before_the_vault_still_logs_in);
 	tcase_add_test(tc, unknown_email_takes_as_long_as_a_wrong_password);
 }
 

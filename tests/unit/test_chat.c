@@ -22,7 +22,9 @@
 #include "jarvis/export.h"
 #include "jarvis/exporter.h"
 #include "jarvis/loop.h"
+#include "jarvis/session.h"
 #include "jarvis/store.h"
+#include "jarvis/vault.h"
 #include "jarvis/worker.h"
 #include "unit.h"
 
@@ -213,12 +215,19 @@ static struct store *open_store(void)
 	return st;
 }
 
+/* Ann's id; the store is then given her data key from the session file, as a second run is. */
 static char *user_id(struct store *st)
 {
 	struct store_user *u = NULL;
 	ck_assert_int_eq(store_user_find_email(st, "ann@example.com", &u, NULL), 0);
 	char *id = strdup(u->id);
 	store_user_free(u);
+	char *text = session_load_key(cfg.state_dir);
+	struct vault *key = text ? vault_import(text) : NULL;
+	ck_assert_ptr_nonnull(key);
+	store_set_vault(st, id, key);
+	vault_free(key);
+	secret_free(text);
 	return id;
 }
 
