@@ -518,8 +518,13 @@ START_TEST(unknown_email_takes_as_long_as_a_wrong_password)
 	env.bcrypt_cost = 0;   /* the production cost, as the dummy hash uses */
 	env.vault_cost = NULL; /* and the production Argon2id cost, as the dummy envelope */
 	signup_ok("Ada", "ada@example.com", "analytical");
+	/* The faster of two each: one run on a loaded machine can take twice as long. */
 	long long wrong = timed_failure("ada@example.com", T0 + 1);
 	long long unknown = timed_failure("nobody@example.com", T0 + 2);
+	long long w2 = timed_failure("ada@example.com", T0 + 3);
+	long long u2 = timed_failure("nobody@example.com", T0 + 4);
+	wrong = w2 < wrong ? w2 : wrong;
+	unknown = u2 < unknown ? u2 : unknown;
 	ck_assert_msg(wrong > 50 && unknown > 50, "wrong %lld ms, unknown %lld ms", wrong, unknown);
 	ck_assert_msg(unknown * 2 > wrong && wrong * 2 > unknown, "wrong %lld ms, unknown %lld ms",
 	              wrong, unknown);
