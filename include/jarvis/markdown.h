@@ -16,9 +16,16 @@
  * Streaming: the source may end anywhere (an unclosed ``` fence renders as
  * a code block so far). The source is cut into top-level segments at blank
  * lines that surely end a block (outside fences, before a line that cannot
- * continue a list or a quote); finished segments are rendered once, and
- * each update re-renders only the last one. Reference-style link
- * definitions are resolved within their own segment only.
+ * continue a list or a quote), around fences opened at the first column
+ * and around headings at the first column; finished segments are rendered
+ * once. The last segment is extended rather than re-rendered when it is a
+ * code block (new lines only) or a table (new rows only, the whole table
+ * again only when a column widens); any other last segment is re-rendered
+ * whole while small, and past 32 KiB only as it grows by a quarter, the
+ * text in between shown unstyled until then. md_finish() renders the last
+ * segment exactly: a finished message looks the same however it arrived.
+ * Reference-style link definitions are resolved within their own segment
+ * only.
  *
  * The source should already be sanitised (utf8_sanitize): control
  * characters are passed through as they are.
@@ -46,12 +53,14 @@ void md_reset(struct md *m);
  * changed since the previous update: pass it to wrap_cache_update().
  */
 size_t md_update(struct md *m, const char *src, size_t n);
+/* The same for a complete message: the last segment rendered exactly. */
+size_t md_finish(struct md *m, const char *src, size_t n);
 /* The rendered text (NUL-terminated, borrowed until the next update). */
 const char *md_text(const struct md *m);
 size_t md_len(const struct md *m);
 /* The spans over md_text(), in order and without gaps. */
 const struct span *md_spans(const struct md *m, size_t *nspans);
-/* What the last md_update() returned. */
+/* What the last md_update() or md_finish() returned. */
 size_t md_stable(const struct md *m);
 /* The source offset where the segment that is re-rendered on each update starts. */
 size_t md_source_stable(const struct md *m);

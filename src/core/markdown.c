@@ -1,9 +1,10 @@
 /*
  * markdown.c: markdown into styled lines (see markdown.h): the document
- * being built, the segmenting that lets a streaming message re-render only
- * its last part, and one md4c parse per segment. The callbacks that
- * md4c calls are in markdown_block.c, markdown_inline.c and
- * markdown_table.c, which write through markdown_line.c. No file of the renderer may draw, wrap or
+ * being built and the segmenting that lets a streaming message re-render
+ * only its last part (markdown_open.c extends that part). One md4c parse
+ * of a segment is markdown_parse.c; the callbacks md4c calls are in
+ * markdown_block.c, markdown_inline.c and markdown_table.c, which write
+ * through markdown_line.c. No file of the renderer may draw, wrap or
  * include curses: the output is data for wrap.c.
  */
 #include "jarvis/markdown.h"
@@ -18,20 +19,6 @@
 
 /* --- segments ------------------------------------------------------------ */
 
-/* Where the source is cut into segments, and how far it has been scanned. */
-struct md {
-	bool markdown;
-	struct out doc;
-	size_t committed_len, committed_spans; /* output of finished segments */
-	size_t seg_src;                        /* source start of the last segment */
-	size_t scan;                           /* start of the first unscanned line */
-	bool prev_blank, in_fence;
-	char fence_ch;
-	size_t fence_len;
-	size_t src_len; /* source length at the previous update */
-	size_t stable;
-};
-
 struct md *md_new(bool markdown)
 {
 	struct md *m = xcalloc(1, sizeof(*m));
@@ -44,6 +31,7 @@ void md_free(struct md *m)
 {
 	if (m == NULL)
 		return;
+	md_open_reset(m);
 	mdout_release(&m->doc);
 	free(m);
 }
@@ -51,69 +39,109 @@ void md_free(struct md *m)
 void md_reset(struct md *m)
 {
 	bool markdown = m->markdown;
+	md_open_reset(m);
 	mdout_release(&m->doc);
 	memset(m, 0, sizeof(*m));
 	mdout_init(&m->doc);
 	m->markdown = markdown;
 }
 
-/* Appends the rendering of one segment to the document. */
-static void render_segment(struct md *m, const char *src, size_t n)
+struct md *md_render_single(const char *src, size_t n)
 {
-	struct render r;
-	memset(&r, 0, sizeof(r));
-	r.doc = r.sink = &m->doc;
-	r.any = m->doc.text.len > 0;
-	r.pending_nl = r.any ? 2 : 0;
-	MD_PARSER p = {
-	    .abi_version = 0,
-	    .flags = MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH | MD_FLAG_NOHTML |
-	             MD_FLAG_PERMISSIVEURLAUTOLINKS | MD_FLAG_PERMISSIVEWWWAUTOLINKS,
-	    .enter_block = mdr_enter_block,
-	    .leave_block = mdr_leave_block,
-	    .enter_span = mdr_enter_span,
-	    .leave_span = mdr_leave_span,
-	    .text = mdr_text,
-	};
-	/*
-	 * md4c 0.4.8 reads the byte after the input (a link destination cut
-	 * off at the end crashes it), so it gets a NUL-terminated copy.
-	 */
-	char *copy = xstrndup(src, n);
-	md_parse(copy, (MD_SIZE)n, &p, &r);
-	free(copy);
-	mdr_table_release(&r.table);
-	free(r.link_href);
+	struct md *m = md_new(true);
+	md_render_segment(m, src, n, NULL, NULL);
+	m->src_len = n;
+	return m;
 }
 
 /* Whether a line starting with c after a blank line surely begins a new top-level block. */
 static bool starts_new_block(char c)
 {
-	if (c == ' ' || c == '\t' || c == '>' || c == '-' || c == '+' || c == '*' || c == '|')
+	if (c == ' ' || c == '\t' || c == '>' || c == '-' || c == '+' || c == '*')
 		return false;
 	return !(c >= '0' && c <= '9');
 }
 
-/* The length of a fence run (``` or ~~~) at s after up to 3 spaces; 0 if none. */
-static size_t fence_at(const char *s, size_t n, char *ch)
+/* Whether the line s[0..n) is an ATX heading starting at its first column. */
+static bool atx_heading(const char *s, size_t n)
 {
-	size_t i = 0;
-	while (i < n && i < 3 && s[i] == ' ')
-		i++;
-	if (i >= n || (s[i] != '`' && s[i] != '~'))
-		return 0;
-	size_t j = i;
-	while (j < n && s[j] == s[i])
-		j++;
-	if (j - i < 3)
-		return 0;
-	*ch = s[i];
-	return j - i;
+	size_t k = 0;
+	while (k < n && k < 7 && s[k] == '#')
+		k++;
+	return k >= 1 && k <= 6 && (k == n || s[k] == ' ' || s[k] == '\t');
 }
 
-/* Scans newly complete lines for segment boundaries; returns one, or 0 when none yet. */
+enum row_kind { ROW_NOT, ROW_YES, ROW_UNSURE };
+
+/*
+ * Whether the line [a, b) would be a row of a table above it (md4c takes a
+ * fence or a heading there for a row): parsed with the paragraph it ends.
+ * Unsure when a table is there but not as the paragraph's only block.
+ */
+static enum row_kind table_row(struct md *m, const char *src, size_t a, size_t b)
+{
+	char ch;
+	if (md_fence_at(src + a, b - a, &ch) == 0 && !atx_heading(src + a, b - a))
+		return ROW_NOT; /* no split could come of it */
+	struct render r;
+	size_t start = m->para > m->seg_src ? m->para : m->seg_src;
+	size_t lines = 0;
+	for (size_t i = start; i <= b; i++)
+		lines += src[i] == '\n';
+	md_probe(src + start, b + 1 - start, &r);
+	bool row = r.blocks == 1 && r.tables == 1 && r.table.rows + 1 == lines;
+	mdr_table_release(&r.table);
+	if (row)
+		return ROW_YES;
+	md_probe(src + start, a - start, &r);
+	mdr_table_release(&r.table);
+	return r.tables == 0 ? ROW_NOT : ROW_UNSURE;
+}
+
+/* Whether a line opens a fence, and where it splits the source. */
+static size_t scan_opener(struct md *m, const char *line, size_t len, size_t a, size_t b)
+{
+	char ch;
+	size_t run = md_fence_at(line, len, &ch);
+	size_t info = run > 0 ? strspn(line, " ") + run : 0; /* after the fence's run */
+	if (run > 0 && !(ch == '`' && memchr(line + info, '`', len - info) != NULL)) {
+		m->in_fence = true;
+		m->fence_ch = ch;
+		m->fence_len = run;
+		m->fence_indent = info - run;
+		/* A fence at the first column always starts a block of its own. */
+		m->fence_top = line[0] == ch;
+		return m->fence_top && a > m->seg_src ? a : 0;
+	}
+	if (atx_heading(line, len)) {
+		/* So does a heading, and what follows it starts afresh. */
+		m->para = b + 1;
+		m->pipes = false;
+		if (a > m->seg_src) {
+			m->split_after = b + 1;
+			return a;
+		}
+		return b + 1;
+	}
+	return 0;
+}
+
+/*
+ * Scans newly complete lines for segment boundaries; returns one, or 0 when
+ * none yet. Boundaries: a blank line before a line that surely starts a new
+ * top-level block, before and after a fence opened at the first column,
+ * before and after a heading at the first column.
+ */
 static size_t next_split(struct md *m, const char *src, size_t n)
 {
+	if (m->split_after != 0) {
+		size_t s = m->split_after;
+		m->split_after = 0;
+		if (s > m->seg_src)
+			return s;
+	}
+	if (m->confused)
+		return 0;
 	while (m->scan < n) {
 		const char *nl = memchr(src + m->scan, '\n', n - m->scan);
 		if (nl == NULL) {
@@ -128,37 +156,50 @@ static size_t next_split(struct md *m, const char *src, size_t n)
 		const char *line = src + a;
 		size_t len = b - a;
 		bool blank = line[strspn(line, " \t\r")] == '\n' || len == 0;
-		char ch;
-		size_t run;
 		if (m->in_fence) {
-			run = fence_at(line, len, &ch);
-			if (run >= m->fence_len && ch == m->fence_ch) {
-				size_t k = strspn(line, " ") + run;
-				while (k < len && (line[k] == ' ' || line[k] == '\r'))
-					k++;
-				if (k == len)
-					m->in_fence = false;
-			}
 			m->prev_blank = false;
+			if (!m->fence_top && !blank && strspn(line, " ") < m->fence_indent) {
+				/* Inside a list item a line indented less ends the item
+				 * and its fence: too unclear to split on any more. */
+				m->confused = true;
+				return 0;
+			}
+			if (md_fence_closes(line, len, m->fence_ch, m->fence_len)) {
+				m->in_fence = false;
+				m->para = b + 1;
+				m->pipes = false;
+				if (m->fence_top)
+					return b + 1; /* the block is complete */
+			}
 			continue;
 		}
 		size_t split = 0;
 		if (m->prev_blank && !blank && starts_new_block(line[0]) && a > m->seg_src)
 			split = a;
-		run = fence_at(line, len, &ch);
-		if (run > 0 && !(ch == '`' && memchr(line + run, '`', len - run) != NULL)) {
-			m->in_fence = true;
-			m->fence_ch = ch;
-			m->fence_len = run;
+		bool pipes = m->pipes;
+		m->pipes = m->pipes || memchr(line, '|', len) != NULL;
+		if (blank) {
+			m->para = b + 1;
+			m->pipes = false;
 		}
+		size_t s = 0;
+		enum row_kind k = pipes ? table_row(m, src, a, b) : ROW_NOT;
+		if (k == ROW_UNSURE) {
+			m->confused = true;
+			return 0;
+		}
+		if (k == ROW_NOT)
+			s = scan_opener(m, line, len, a, b);
 		m->prev_blank = blank;
+		if (s)
+			split = s;
 		if (split)
 			return split;
 	}
 	return 0;
 }
 
-size_t md_update(struct md *m, const char *src, size_t n)
+static size_t update(struct md *m, const char *src, size_t n, bool final)
 {
 	if (n < m->src_len)
 		md_reset(m);
@@ -168,19 +209,34 @@ size_t md_update(struct md *m, const char *src, size_t n)
 		m->src_len = n;
 		return m->stable;
 	}
-	m->stable = m->committed_len;
+	size_t stable = m->committed_len;
+	bool moved = false;
 	size_t split;
 	while ((split = next_split(m, src, n)) != 0) {
-		mdout_truncate(&m->doc, m->committed_len, m->committed_spans);
-		render_segment(m, src + m->seg_src, split - m->seg_src);
+		if (!md_open_commit(m, src, split)) {
+			mdout_truncate(&m->doc, m->committed_len, m->committed_spans);
+			md_render_segment(m, src + m->seg_src, split - m->seg_src, NULL, NULL);
+		}
 		m->committed_len = m->doc.text.len;
 		m->committed_spans = m->doc.n;
 		m->seg_src = split;
+		md_open_reset(m);
+		moved = true;
 	}
-	mdout_truncate(&m->doc, m->committed_len, m->committed_spans);
-	render_segment(m, src + m->seg_src, n - m->seg_src);
+	size_t open = md_open_update(m, src, n, final);
+	m->stable = moved ? stable : open;
 	m->src_len = n;
 	return m->stable;
+}
+
+size_t md_update(struct md *m, const char *src, size_t n)
+{
+	return update(m, src, n, false);
+}
+
+size_t md_finish(struct md *m, const char *src, size_t n)
+{
+	return update(m, src, n, true);
 }
 
 const char *md_text(const struct md *m)

@@ -57,6 +57,9 @@ static void pop_cont(struct render *r)
 int mdr_enter_block(MD_BLOCKTYPE type, void *detail, void *user)
 {
 	struct render *r = user;
+	if (type != MD_BLOCK_DOC && type != MD_BLOCK_THEAD && type != MD_BLOCK_TBODY &&
+	    type != MD_BLOCK_TR && type != MD_BLOCK_TH && type != MD_BLOCK_TD)
+		r->blocks++;
 	switch (type) {
 	case MD_BLOCK_DOC:
 	case MD_BLOCK_THEAD:
@@ -109,6 +112,7 @@ int mdr_enter_block(MD_BLOCKTYPE type, void *detail, void *user)
 		break;
 	case MD_BLOCK_TABLE:
 		block_start(r);
+		r->tables++;
 		mdr_table_begin(r, ((MD_BLOCK_TABLE_DETAIL *)detail)->col_count);
 		break;
 	case MD_BLOCK_TR:
@@ -156,6 +160,10 @@ int mdr_leave_block(MD_BLOCKTYPE type, void *detail, void *user)
 	case MD_BLOCK_CODE:
 		r->in_code = false;
 		r->style = 0;
+		/* Blank lines at its end are not carried to what follows: a block
+		 * then looks the same whether or not it ends a segment. */
+		if (r->pending_nl > 1)
+			r->pending_nl = 1;
 		block_end(r);
 		pop_cont(r);
 		break;

@@ -5,6 +5,8 @@
  * callbacks of markdown_block.c (blocks: containers, prefixes, line
  * breaks), markdown_inline.c (spans and text) and markdown_table.c (cells
  * collected, then drawn as a grid), all writing through struct render.
+ * markdown_open.c extends the last segment of a streaming message
+ * instead of parsing all of it again (a code block's lines, a table's rows).
  * Names: mdout_ builds styled text (struct out), mdr_ works on the state
  * of one segment's rendering (struct render).
  */
@@ -18,11 +20,12 @@
 #include "jarvis/buf.h"
 #include "jarvis/wrap.h"
 
-/* Styled text being built: the document, or one table cell. */
+/* Styled text being built: the document, or a table's cells. */
 struct out {
 	struct buf text;
 	struct span *spans;
 	size_t n, cap;
+	size_t seal; /* spans before this index are never merged into (a cell's start) */
 };
 
 void mdout_init(struct out *o);
@@ -47,12 +50,14 @@ struct list {
 	unsigned next;
 };
 
+/* One cell: where its text and spans start in the table's shared out. */
 struct cell {
-	struct out o;
+	size_t off, span;
 	MD_ALIGN align;
 };
 
 struct table {
+	struct out text;    /* every cell's text, one after the other */
 	struct cell *cells; /* rows * cols, row-major as they arrive */
 	size_t ncells, cap;
 	size_t rows, cols, col; /* col: cells so far in the current row */
@@ -80,6 +85,11 @@ struct render {
 	char *link_href;
 	struct table table;
 	int depth_overflow; /* containers beyond MAX_DEPTH, ignored */
+	bool keep_table;    /* at its end a table is kept for the caller, not drawn */
+	int blocks;         /* blocks entered other than the document and table parts */
+	int tables;         /* tables entered */
+	size_t *widths;     /* the column widths of the last table drawn (owned) */
+	size_t nwidths;
 };
 
 /* --- markdown_line.c: the current line ------------------------------------ */
@@ -115,5 +125,87 @@ void mdr_table_row_end(struct render *r);
 /* The table ends: drawn into the document, columns as wide as their widest cell. */
 void mdr_table_end(struct render *r);
 void mdr_table_release(struct table *t);
+/* The display width of cell i of a collected table. */
+size_t mdr_cell_width(const struct table *t, size_t i);
+/* Columns as wide as their widest cell in rows [from, to): w[c] raised to it. */
+void mdr_table_widths(const struct table *t, size_t from, size_t to, size_t *w);
+/* Draws row `row` of a collected table at widths w; bold when header. */
+void mdr_table_draw_row(struct render *r, const struct table *t, size_t row, const size_t *w,
+                        bool header);
+/* Draws the "─┼─" line under the header. */
+void mdr_table_draw_rule(struct render *r, const size_t *w, size_t cols);
+
+/* --- markdown.c: segments ------------------------------------------------- */
+
+/* How the open (last) segment of a streaming message is brought up to date. */
+enum open_kind {
+	OPEN_NONE,  /* not classified yet: rendered whole each update */
+	OPEN_FULL,  /* rendered whole each update */
+	OPEN_CODE,  /* a fenced code block: finished lines kept, new lines appended */
+	OPEN_TABLE, /* a table: finished rows kept, new rows parsed alone */
+	OPEN_RAW,   /* large: re-rendered as it doubles, raw text appended between */
+};
+
+struct md {
+	bool markdown;
+	struct out doc;
+	size_t committed_len, committed_spans; /* output of finished segments */
+	size_t seg_src;                        /* source start of the last segment */
+	size_t scan;                           /* start of the first unscanned line */
+	bool prev_blank, in_fence, fence_top;
+	char fence_ch;
+	size_t fence_len, fence_indent;
+	size_t split_after; /* a split owed after a line already scanned */
+	size_t para;        /* start of the current paragraph, as far as the scan knows */
+	bool pipes;         /* a line of it has a '|': it may be a table */
+	bool confused;      /* a table's extent is unclear: no more splits */
+	size_t src_len;     /* source length at the previous update */
+	size_t stable;
+	/* The open segment (markdown_open.c). */
+	enum open_kind open;
+	size_t open_src;             /* source end of what its kept output renders */
+	size_t open_len, open_spans; /* the document's length after that output */
+	bool open_exact;             /* the kept output is what a whole render gives */
+	size_t parsed;               /* OPEN_RAW: source end of the last whole render */
+	char *head;                  /* OPEN_TABLE: the header and delimiter lines */
+	size_t head_len;
+	size_t *widths; /* OPEN_TABLE: the column widths drawn */
+	size_t cols;
+	int pend; /* OPEN_CODE: the render's state after the kept lines */
+	bool lopen, any;
+};
+
+/* Renders src[0..n) in one md4c parse, no segments (for tests). */
+struct md *md_render_single(const char *src, size_t n);
+
+/* --- markdown_parse.c: one parse, fence lines ------------------------------ */
+
+/* Renders src[0..n) as one segment, appended to the document; *widths
+ * (if not NULL) gets the last table's column widths (the caller frees). */
+void md_render_segment(struct md *m, const char *src, size_t n, size_t **widths, size_t *cols);
+/* Parses src[0..n) into r only to look at it: r->table keeps the last
+ * table (mdr_table_release it), r->blocks and r->tables count. */
+void md_probe(const char *src, size_t n, struct render *r);
+/* The length of a fence run (``` or ~~~) at s after up to 3 spaces; 0 if none. */
+size_t md_fence_at(const char *s, size_t n, char *ch);
+/* Whether the line s[0..n) opens a fence at its first column: *ch and *len of the run. */
+bool md_fence_opens(const char *s, size_t n, char *ch, size_t *len);
+/* Whether the line s[0..n) closes a fence of len ch's. */
+bool md_fence_closes(const char *s, size_t n, char ch, size_t len);
+
+/* --- markdown_open.c: the open segment ------------------------------------ */
+
+/* Forgets the open segment's state (a new one starts). */
+void md_open_reset(struct md *m);
+/*
+ * Brings the open segment [m->seg_src, n) up to date; final renders it
+ * whole. Returns the document offset before which nothing changed.
+ */
+size_t md_open_update(struct md *m, const char *src, size_t n, bool final);
+/*
+ * The open segment ends at split: true when its kept output is already
+ * exactly its rendering (only blank lines or a closing fence follow).
+ */
+bool md_open_commit(struct md *m, const char *src, size_t split);
 
 #endif

@@ -22,6 +22,7 @@ void mdout_init(struct out *o)
 	buf_init(&o->text, BUF_TEXT_MAX);
 	o->spans = NULL;
 	o->n = o->cap = 0;
+	o->seal = 0;
 }
 
 void mdout_release(struct out *o)
@@ -35,6 +36,8 @@ void mdout_truncate(struct out *o, size_t len, size_t nspans)
 {
 	buf_truncate(&o->text, len);
 	o->n = nspans;
+	if (o->seal > nspans)
+		o->seal = nspans;
 	/* The last kept span may have grown past len by merging with later text. */
 	if (nspans > 0 && o->spans[nspans - 1].off + o->spans[nspans - 1].len > len)
 		o->spans[nspans - 1].len = len - o->spans[nspans - 1].off;
@@ -47,7 +50,7 @@ void mdout_emit(struct out *o, const char *s, size_t n, unsigned style, unsigned
 		return;
 	size_t off = o->text.len;
 	buf_add(&o->text, s, n);
-	if (o->n > 0) {
+	if (o->n > o->seal) {
 		struct span *last = &o->spans[o->n - 1];
 		if (last->off + last->len == off && last->style == style && last->level == level &&
 		    last->flags == flags) {

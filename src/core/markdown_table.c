@@ -17,10 +17,10 @@
 
 void mdr_table_release(struct table *t)
 {
-	for (size_t i = 0; i < t->ncells; i++)
-		mdout_release(&t->cells[i].o);
+	mdout_release(&t->text);
 	free(t->cells);
 	memset(t, 0, sizeof(*t));
+	mdout_init(&t->text);
 }
 
 static void emit_spaces(struct render *r, size_t n)
@@ -33,6 +33,80 @@ static void emit_spaces(struct render *r, size_t n)
 	}
 }
 
+/* Cell i's text and spans: [off, end) and [span, span_end). */
+static void cell_range(const struct table *t, size_t i, size_t *end, size_t *span_end)
+{
+	bool last = i + 1 >= t->ncells;
+	*end = last ? t->text.text.len : t->cells[i + 1].off;
+	*span_end = last ? t->text.n : t->cells[i + 1].span;
+}
+
+size_t mdr_cell_width(const struct table *t, size_t i)
+{
+	size_t end, send;
+	cell_range(t, i, &end, &send);
+	return utf8_width(t->text.text.data + t->cells[i].off, end - t->cells[i].off);
+}
+
+void mdr_table_widths(const struct table *t, size_t from, size_t to, size_t *w)
+{
+	for (size_t row = from; row < to; row++)
+		for (size_t c = 0; c < t->cols; c++) {
+			size_t i = row * t->cols + c;
+			size_t cw = i < t->ncells ? mdr_cell_width(t, i) : 0;
+			if (cw > w[c])
+				w[c] = cw;
+		}
+}
+
+void mdr_table_draw_row(struct render *r, const struct table *t, size_t row, const size_t *w,
+                        bool header)
+{
+	for (size_t c = 0; c < t->cols; c++) {
+		size_t i = row * t->cols + c;
+		if (c > 0)
+			mdr_content_styled(r, " │ ", strlen(" │ "), STYLE_TABLE, 0, 0);
+		const struct cell *cell = i < t->ncells ? &t->cells[i] : NULL;
+		size_t cw = cell ? mdr_cell_width(t, i) : 0;
+		size_t pad = w[c] > cw ? w[c] - cw : 0, left = 0;
+		if (cell && cell->align == MD_ALIGN_RIGHT)
+			left = pad;
+		else if (cell && cell->align == MD_ALIGN_CENTER)
+			left = pad / 2;
+		emit_spaces(r, left);
+		if (cell) {
+			size_t end, send;
+			cell_range(t, i, &end, &send);
+			for (size_t k = cell->span; k < send; k++) {
+				const struct span *sp = &t->text.spans[k];
+				mdr_content_styled(r, t->text.text.data + sp->off, sp->len,
+				                   sp->style | (header ? STYLE_BOLD : 0), sp->level,
+				                   sp->flags);
+			}
+		}
+		if (c + 1 < t->cols)
+			emit_spaces(r, pad - left);
+		else
+			mdr_open_line(r); /* an empty last cell still makes the line */
+	}
+	mdr_hard_newline(r);
+}
+
+void mdr_table_draw_rule(struct render *r, const size_t *w, size_t cols)
+{
+	struct buf sep;
+	buf_init(&sep, BUF_TEXT_MAX);
+	for (size_t c = 0; c < cols; c++) {
+		if (c > 0)
+			buf_addstr(&sep, "─┼─");
+		for (size_t k = 0; k < w[c]; k++)
+			buf_addstr(&sep, "─");
+	}
+	mdr_content_styled(r, sep.data, sep.len, STYLE_TABLE, 0, 0);
+	buf_release(&sep);
+	mdr_hard_newline(r);
+}
+
 /* Draws a collected table: columns as wide as their widest cell. */
 static void table_draw(struct render *r)
 {
@@ -41,52 +115,15 @@ static void table_draw(struct render *r)
 	if (cols == 0 || t->rows == 0)
 		return;
 	size_t *w = xcalloc(cols, sizeof(*w));
-	for (size_t i = 0; i < t->ncells; i++) {
-		size_t cw = utf8_width(t->cells[i].o.text.data, t->cells[i].o.text.len);
-		if (cw > w[i % cols])
-			w[i % cols] = cw;
-	}
+	mdr_table_widths(t, 0, t->rows, w);
 	for (size_t row = 0; row < t->rows; row++) {
-		for (size_t c = 0; c < cols; c++) {
-			size_t i = row * cols + c;
-			if (c > 0)
-				mdr_content_styled(r, " │ ", strlen(" │ "), STYLE_TABLE, 0, 0);
-			struct cell *cell = i < t->ncells ? &t->cells[i] : NULL;
-			size_t cw = cell ? utf8_width(cell->o.text.data, cell->o.text.len) : 0;
-			size_t pad = w[c] - cw, left = 0;
-			if (cell && cell->align == MD_ALIGN_RIGHT)
-				left = pad;
-			else if (cell && cell->align == MD_ALIGN_CENTER)
-				left = pad / 2;
-			emit_spaces(r, left);
-			if (cell)
-				for (size_t k = 0; k < cell->o.n; k++) {
-					const struct span *sp = &cell->o.spans[k];
-					mdr_content_styled(r, cell->o.text.data + sp->off, sp->len,
-					                   sp->style | (row == 0 ? STYLE_BOLD : 0),
-					                   sp->level, sp->flags);
-				}
-			if (c + 1 < cols)
-				emit_spaces(r, pad - left);
-			else
-				mdr_open_line(r); /* an empty last cell still makes the line */
-		}
-		mdr_hard_newline(r);
-		if (row == 0) {
-			struct buf sep;
-			buf_init(&sep, BUF_LINE_MAX);
-			for (size_t c = 0; c < cols; c++) {
-				if (c > 0)
-					buf_addstr(&sep, "─┼─");
-				for (size_t k = 0; k < w[c]; k++)
-					buf_addstr(&sep, "─");
-			}
-			mdr_content_styled(r, sep.data, sep.len, STYLE_TABLE, 0, 0);
-			buf_release(&sep);
-			mdr_hard_newline(r);
-		}
+		mdr_table_draw_row(r, t, row, w, row == 0);
+		if (row == 0)
+			mdr_table_draw_rule(r, w, cols);
 	}
-	free(w);
+	free(r->widths);
+	r->widths = w;
+	r->nwidths = cols;
 }
 
 void mdr_table_begin(struct render *r, unsigned cols)
@@ -105,21 +142,21 @@ void mdr_table_row(struct render *r)
 void mdr_table_cell(struct render *r, MD_ALIGN align)
 {
 	struct table *t = &r->table;
-	/* Keep the grid rectangular: pad short rows, drop extra cells. */
 	if (t->ncells == t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 16;
 		t->cells = xrealloc(t->cells, t->cap * sizeof(*t->cells));
 	}
-	struct cell *c = &t->cells[t->ncells++];
-	mdout_init(&c->o);
-	c->align = align;
+	t->text.seal = t->text.n; /* a cell's spans never merge into the one before */
+	t->cells[t->ncells++] =
+	    (struct cell){.off = t->text.text.len, .span = t->text.n, .align = align};
 	t->col++;
-	r->sink = &c->o;
+	r->sink = &t->text;
 }
 
 void mdr_table_row_end(struct render *r)
 {
 	struct table *t = &r->table;
+	/* Keep the grid rectangular: pad short rows. */
 	while (t->col < t->cols) {
 		mdr_table_cell(r, MD_ALIGN_DEFAULT);
 		r->sink = r->doc;
@@ -129,6 +166,8 @@ void mdr_table_row_end(struct render *r)
 void mdr_table_end(struct render *r)
 {
 	r->table.active = false;
+	if (r->keep_table)
+		return;
 	table_draw(r);
 	mdr_table_release(&r->table);
 }

@@ -146,9 +146,9 @@ static void render_reset(struct render *r)
 /*
  * Brings one rendered text up to date with its source: a source that grew
  * extends it (markdown re-renders its last block only), one that shrank
- * starts it again.
+ * starts it again. final: the source is complete (rendered exactly).
  */
-static void render_update(struct render *r, const struct buf *src, int width)
+static void render_update(struct render *r, const struct buf *src, int width, bool final)
 {
 	if (src->len < r->src_len)
 		render_reset(r);
@@ -158,7 +158,8 @@ static void render_update(struct render *r, const struct buf *src, int width)
 		free(clean);
 		r->src_len = src->len;
 	}
-	size_t stable = md_update(r->md, r->clean.data, r->clean.len);
+	size_t stable = final ? md_finish(r->md, r->clean.data, r->clean.len)
+	                      : md_update(r->md, r->clean.data, r->clean.len);
 	size_t nspans = 0;
 	const struct span *spans = md_spans(r->md, &nspans);
 	wrap_cache_update(r->wc, md_text(r->md), md_len(r->md), spans, nspans, stable, width);
@@ -172,17 +173,18 @@ static size_t item_update(struct hist *h, struct hist_item *it, int width)
 	if (!it->fresh && it->generation == m->generation && it->width == body &&
 	    it->open == h->thoughts_open)
 		return wrap_cache_nrows(it->body.wc);
-	if (m->grounding != NULL && m->status != MSG_STREAMING) {
+	bool final = m->status != MSG_STREAMING;
+	if (m->grounding != NULL && final) {
 		/* Markers go inside the text: rendered afresh, not extended. */
 		buf_reset(&it->display);
 		grounding_render(m->text.data, m->text.len, m->grounding, &it->display);
 		render_reset(&it->body);
-		render_update(&it->body, &it->display, body);
+		render_update(&it->body, &it->display, body, final);
 	} else {
-		render_update(&it->body, &m->text, body);
+		render_update(&it->body, &m->text, body, final);
 	}
 	if (h->thoughts_open && m->thoughts.len > 0)
-		render_update(&it->thoughts, &m->thoughts, body > 3 ? body - 2 : body);
+		render_update(&it->thoughts, &m->thoughts, body > 3 ? body - 2 : body, final);
 	it->generation = m->generation;
 	it->width = body;
 	it->open = h->thoughts_open;

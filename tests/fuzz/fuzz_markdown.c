@@ -39,13 +39,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t n = strlen(src);
 
 	struct md *whole = md_new(markdown);
-	md_update(whole, src, n);
+	md_finish(whole, src, n);
 
 	struct md *stream = md_new(markdown);
 	struct wrap_cache *wc = wrap_cache_new();
 	for (size_t at = 0; at < n;) {
 		at = at + chunk < n ? at + chunk : n;
-		size_t stable = md_update(stream, src, at);
+		size_t stable = at < n ? md_update(stream, src, at) : md_finish(stream, src, at);
 		size_t ns;
 		const struct span *sp = md_spans(stream, &ns);
 		wrap_cache_update(wc, md_text(stream), md_len(stream), sp, ns, stable, width);
@@ -67,7 +67,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* Nothing drawn past the margin, but for a lone cluster wider
 		 * than the whole width (a CJK character at width 1). */
 		const char *t = md_text(whole);
-		bool lone = r->len > 0 && utf8_cluster_next(t, r->off + r->len, r->off) == r->off + r->len;
+		bool lone =
+		    r->len > 0 && utf8_cluster_next(t, r->off + r->len, r->off) == r->off + r->len;
 		if (r->width > width && !(lone && r->width <= 2))
 			abort();
 	}
