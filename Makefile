@@ -284,10 +284,10 @@ $(BUILD)/fuzz/libjarvis.a: $(FUZZ_LIB_OBJ)
 	ar rcs $@ $(FUZZ_LIB_OBJ)
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/fuzz/libjarvis.a
-	$(FUZZ_CC) $(ALL_CPPFLAGS) -std=c11 $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< \
-	  $(BUILD)/fuzz/libjarvis.a $(LIBS)
+	$(FUZZ_CC) $(ALL_CPPFLAGS) -std=c11 $(FUZZ_FLAGS) -fsanitize=fuzzer -MMD -MP -MF $@.d \
+	  -MT $@ -o $@ $< $(BUILD)/fuzz/libjarvis.a $(LIBS)
 
--include $(FUZZ_LIB_OBJ:.o=.d)
+-include $(FUZZ_LIB_OBJ:.o=.d) $(FUZZ_BIN:=.d)
 
 bench-parser: $(BUILD)/bench/parser_bench
 	$(BUILD)/bench/parser_bench

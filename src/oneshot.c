@@ -1,6 +1,7 @@
 /*
  * oneshot.c: one-shot mode (see oneshot.h). The answer is written with
- * write(2) as each event arrives, so a pipe sees it unbuffered; when
+ * write(2) at the end of each loop round that brought some, so a pipe sees
+ * it as it arrives, in one write per read rather than one per event; when
  * standard output is a terminal, control characters and escape sequences
  * from the model are neutralised first. Thoughts are never printed.
  *
@@ -59,8 +60,9 @@ struct oneshot {
 	const char *state;       /* how it ended, for the JSON result */
 	char *why;               /* what was said on stderr about it, or NULL */
 	struct utf8_stream neutral;
-	struct buf out; /* neutralised text waiting to be written */
-	char last_byte; /* the last byte written, to end with a newline */
+	struct buf out;     /* neutralised text of one delta */
+	struct buf pending; /* output not written yet (flush_out) */
+	char last_byte;     /* the last byte written, to end with a newline */
 	bool wrote;
 	bool output_broken; /* stdout cannot take more: stop the stream */
 	int write_errno;    /* why, when it is not EPIPE */
@@ -75,10 +77,14 @@ struct oneshot {
 	char *store_error; /* the first store failure; saving stops there */
 };
 
+/* Output queued beyond this is written at once, whatever the loop does. */
+#define PENDING_FLUSH_BYTES (256u * 1024)
+
 /* Earlier messages sent as context with -C. */
 #define CONTEXT_MSGS 1000
 
-static void write_all(struct oneshot *o, const char *p, size_t n)
+/* Writes p now; a reader that went away stops the stream. */
+static void write_now(struct oneshot *o, const char *p, size_t n)
 {
 	while (n > 0 && !o->output_broken) {
 		ssize_t w = write(STDOUT_FILENO, p, n);
@@ -91,11 +97,33 @@ static void write_all(struct oneshot *o, const char *p, size_t n)
 			o->output_broken = true;
 			return;
 		}
-		o->wrote = true;
-		o->last_byte = p[w - 1];
 		p += w;
 		n -= (size_t)w;
 	}
+}
+
+static void flush_out(struct oneshot *o)
+{
+	write_now(o, o->pending.data, o->pending.len);
+	buf_reset(&o->pending);
+}
+
+/*
+ * Queues output for the end of this loop round: the events that came in
+ * one read go out in one write(2), not one each, and none waits longer.
+ */
+static void write_all(struct oneshot *o, const char *p, size_t n)
+{
+	if (n == 0 || o->output_broken)
+		return;
+	o->wrote = true;
+	o->last_byte = p[n - 1];
+	if (o->pending.len + n > PENDING_FLUSH_BYTES)
+		flush_out(o);
+	if (n > PENDING_FLUSH_BYTES)
+		write_now(o, p, n);
+	else
+		buf_add(&o->pending, p, n);
 }
 
 static void show_text(struct oneshot *o, const char *p, size_t n)
@@ -141,6 +169,7 @@ static void on_delta(void *ud, const struct gemini_delta *d)
 static void on_notice(void *ud, const char *line)
 {
 	struct oneshot *o = ud;
+	flush_out(o);
 	fprintf(stderr, "jarvis: %s\n", line);
 	if (o->output == CLI_OUTPUT_STREAM_JSON)
 		write_line(o, answer_json_event("notice", "message", line, strlen(line)));
@@ -153,6 +182,7 @@ static void ended(struct oneshot *o, const char *state, int status, const char *
 	o->status = status;
 	if (msg == NULL)
 		return;
+	flush_out(o);
 	fprintf(stderr, "jarvis: %s\n", msg);
 	o->why = xstrdup(msg);
 }
@@ -545,6 +575,7 @@ static void stream(struct oneshot *o, const struct config *cfg, const char *mode
 	o->model = model;
 	utf8_stream_init(&o->neutral);
 	buf_init(&o->out, BUF_TEXT_MAX);
+	buf_init(&o->pending, PENDING_FLUSH_BYTES);
 	buf_init(&o->all_text, MSG_TEXT_MAX);
 	buf_init(&o->all_thoughts, MSG_TEXT_MAX);
 	o->loop = loop_new(&cause);
@@ -573,12 +604,14 @@ static void stream(struct oneshot *o, const struct config *cfg, const char *mode
 	}
 	while (!o->done) {
 		loop_run_once(o->loop, -1);
+		flush_out(o);
 		if (o->checkpoint_due)
 			checkpoint(o);
 		/* Cancelled here, on the loop: never from inside on_delta. */
 		if (o->output_broken && o->call != NULL)
 			gemini_stream_cancel(o->call);
 	}
+	flush_out(o);
 	loop_timer_cancel(o->loop, o->timer);
 	save_answer_end(o);
 	if (o->write_errno != 0) {
@@ -677,6 +710,7 @@ int oneshot_run(const struct cli *cli, const struct config *cfg)
 	free(o.store_error);
 	loop_free(o.loop);
 	buf_release(&o.out);
+	buf_release(&o.pending);
 	buf_release(&o.all_text);
 	buf_release(&o.all_thoughts);
 	free(o.why);

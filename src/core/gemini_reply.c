@@ -13,6 +13,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "gemini_reply_internal.h"
 #include "jarvis/grounding.h"
 #include "jarvis/sse.h"
 #include "jarvis/utf8.h"
@@ -282,11 +283,9 @@ static char *without_nul_escapes(const char *json, size_t len)
 	return copy;
 }
 
-int gemini_reply_event(struct gemini_reply *r, const char *json, size_t len,
-                       struct gemini_delta *delta, char **cause)
+/* One event through cJSON: everything the fast path leaves alone. */
+static int event_in_full(struct gemini_reply *r, const char *json, size_t len, char **cause)
 {
-	if (delta != NULL)
-		memset(delta, 0, sizeof *delta);
 	char *fixed = without_nul_escapes(json, len);
 	cJSON *root = cJSON_ParseWithLength(fixed ? fixed : json, len);
 	free(fixed);
@@ -309,7 +308,6 @@ int gemini_reply_event(struct gemini_reply *r, const char *json, size_t len,
 		r->has_error = true;
 		return 0;
 	}
-	size_t text0 = r->text.len, thought0 = r->thoughts.len;
 	int rc = 0;
 	const cJSON *cands = cJSON_GetObjectItemCaseSensitive(root, "candidates");
 	const cJSON *cand = cJSON_IsArray(cands) ? cJSON_GetArrayItem(cands, 0) : NULL;
@@ -322,6 +320,20 @@ int gemini_reply_event(struct gemini_reply *r, const char *json, size_t len,
 	keep_str(&r->model_version, json_str(root, "modelVersion"));
 	keep_str(&r->response_id, json_str(root, "responseId"));
 	cJSON_Delete(root);
+	return rc;
+}
+
+int gemini_reply_event(struct gemini_reply *r, const char *json, size_t len,
+                       struct gemini_delta *delta, char **cause)
+{
+	if (delta != NULL)
+		memset(delta, 0, sizeof *delta);
+	size_t text0 = r->text.len, thought0 = r->thoughts.len;
+	int rc = gemini_reply_event_fast(r, json, len, cause);
+	if (rc == 0)
+		rc = event_in_full(r, json, len, cause);
+	else if (rc == 1)
+		rc = 0;
 	r->text_total += r->text.len - text0;
 	r->thoughts_total += r->thoughts.len - thought0;
 	if (delta != NULL) {

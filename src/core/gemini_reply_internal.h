@@ -1,0 +1,19 @@
+/*
+ * gemini_reply_internal.h: what gemini_reply.c shares with its fast path,
+ * gemini_event_fast.c. Not for use outside src/core.
+ */
+#ifndef JARVIS_GEMINI_REPLY_INTERNAL_H
+#define JARVIS_GEMINI_REPLY_INTERNAL_H
+
+#include <stddef.h>
+
+#include "jarvis/gemini_reply.h"
+
+/*
+ * Folds one event of the plain shape into r without a cJSON tree: 1 when
+ * done, -1 (cause set) when the answer passed its bound, 0 when the event
+ * is of another shape, or not JSON, and r is unchanged: parse it in full.
+ */
+int gemini_reply_event_fast(struct gemini_reply *r, const char *json, size_t len, char **cause);
+
+#endif
