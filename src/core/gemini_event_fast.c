@@ -252,6 +252,7 @@ int gemini_reply_event_fast(struct gemini_reply *r, const char *json, size_t len
 			buf_truncate(&r->part_text, before);
 			return 0;
 		}
+		r->model_text_total += r->part_text.len - before;
 		if (buf_append(&r->text, r->part_text.data + before, r->part_text.len - before) ==
 		    -1)
 			rc = set_cause(cause,

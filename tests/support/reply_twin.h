@@ -103,6 +103,9 @@ static inline const char *reply_twin_event(struct reply_twin *t, const char *jso
 		return "grounding";
 	if (a->has_usage != b->has_usage || memcmp(&a->usage, &b->usage, sizeof a->usage) != 0)
 		return "usage";
+	if (a->model_text_total != b->model_text_total || a->ndrawn != b->ndrawn ||
+	    (a->ndrawn > 0 && memcmp(a->drawn, b->drawn, a->ndrawn * sizeof *a->drawn) != 0))
+		return "text offsets";
 	if (a->events != b->events || a->other_parts != b->other_parts ||
 	    a->parts_kept != b->parts_kept || a->has_error != b->has_error)
 		return "counts";
