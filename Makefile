@@ -46,7 +46,7 @@ CORE_LIBS    = $(shell pkg-config --libs $(CORE_PKGS)) -lm
 DEB_PACKAGES = build-essential pkg-config libncursesw5-dev libcurl4-openssl-dev \
   libmongoc-dev libcjson-dev libjwt-dev libcrypt-dev libmagic-dev libsqlite3-dev \
   libmd4c-dev libinih-dev check tmux python3 python3-pytest clang clang-format \
-  man-db groff-base ca-certificates procps libclang-rt-14-dev time cppcheck \
+  man-db groff-base ca-certificates procps libclang-rt-14-dev time cppcheck python3-pymongo \
   libutf8proc-dev unicode-data libfribidi-dev bash-completion zsh fish libsodium-dev
 
 # Each plugin: its own sources plus PIC copies of the core helpers they use.

@@ -512,9 +512,18 @@ static int open_conv(const struct cli *cli, struct profile *p, struct oneshot *o
 		conv_free(c);
 		return EXIT_STORE;
 	}
-	for (size_t i = 0; i < earlier.n; i++)
+	size_t tampered = 0;
+	for (size_t i = 0; i < earlier.n; i++) {
+		tampered += earlier.items[i]->status == MSG_TAMPERED;
 		conv_push(c, earlier.items[i]);
+	}
 	free(earlier.items);
+	if (tampered > 0)
+		fprintf(stderr,
+		        "jarvis: warning: %zu message%s of this conversation failed %s integrity "
+		        "check (tampered: changed, moved or planted in the database); left out of "
+		        "the context\n",
+		        tampered, tampered == 1 ? "" : "s", tampered == 1 ? "its" : "their");
 	*out = c;
 	return EXIT_OK;
 }
@@ -623,6 +632,10 @@ static void stream(struct oneshot *o, const struct config *cfg, const char *mode
 /* What the run leaves for later (the outbox) or could not save; the final status. */
 static int report_store(struct oneshot *o)
 {
+	char *said = o->x.st != NULL ? store_take_notice(o->x.st) : NULL;
+	if (said != NULL)
+		fprintf(stderr, "jarvis: warning: %s\n", said);
+	free(said);
 	if (o->x.st != NULL && store_pending_writes(o->x.st) > 0)
 		fprintf(stderr,
 		        "jarvis: store offline; %zu write%s wait in the outbox and go "

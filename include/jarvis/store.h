@@ -240,6 +240,12 @@ struct store *store_open_outbox(const char *uri, const char *database, const cha
                                 const char *state_dir, char **cause);
 /* Writes waiting in the outbox for this store (0 without an outbox); cheap, no I/O. */
 size_t store_pending_writes(const struct store *st);
+/*
+ * What the store has to tell the user once, or NULL (a new string): outbox
+ * lines a replay refused (tampered, naming another account than the one
+ * logged in, damaged) and where they are kept.
+ */
+char *store_take_notice(struct store *st);
 /* False while the server is known not to answer; true without an outbox. */
 bool store_online(const struct store *st);
 /*

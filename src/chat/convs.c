@@ -307,6 +307,14 @@ static void open_done(struct job *j)
 	take_loaded(c, &o->loaded, false);
 	chat_replace_conv(ch, c);
 	chat_notice(ch, "opened \"%s\"", c->title ? c->title : "untitled");
+	size_t tampered = 0;
+	for (size_t i = 0; i < c->n; i++)
+		tampered += c->msgs[i]->status == MSG_TAMPERED;
+	if (tampered > 0)
+		chat_notice(ch,
+		            "%zu message%s failed %s integrity check (tampered: changed, moved or "
+		            "planted in the database); never sent to the model",
+		            tampered, tampered == 1 ? "" : "s", tampered == 1 ? "its" : "their");
 }
 
 static void open_release(struct job *j)

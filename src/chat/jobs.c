@@ -169,6 +169,10 @@ static void job_work(void *ud)
 		j->has_store = true;
 		j->online = store_online(be->x.st);
 		j->outbox = store_pending_writes(be->x.st);
+		char *said = store_take_notice(be->x.st);
+		if (said != NULL)
+			backend_notice(be, said);
+		free(said);
 	}
 	j->notices = be->notices;
 	be->notices = NULL;

@@ -65,7 +65,9 @@ struct outbox {
 	size_t pending;
 	dev_t dev;
 	ino_t ino;
-	off_t size; /* of the journal when pending was counted */
+	off_t size;        /* of the journal when pending was counted */
+	size_t refused;    /* lines refused as invalid since outbox_take_refused */
+	char *refused_why; /* the last one's reason */
 	/* The remembered session and user (see outbox_remember_session). */
 	char *jti, *user_id, *name, *email;
 };
@@ -253,6 +255,7 @@ void outbox_close(struct outbox *ob)
 	free(ob->user_id);
 	free(ob->name);
 	free(ob->email);
+	free(ob->refused_why);
 	free(ob);
 }
 
@@ -529,18 +532,46 @@ static struct msg *line_msg(const cJSON *j, int v, const struct seal_key *k, con
 	return m;
 }
 
+/* The last account a keyless replay looked up: whether its data is sealed (has a vault). */
+struct owner_cache {
+	char *user;
+	bool sealed;
+};
+
+/* Whether user's account keeps its data sealed; an account not found is not (the line fails). */
+static bool user_sealed(const struct store_engine *e, void *h, const char *user,
+                        struct owner_cache *oc)
+{
+	if (oc->user != NULL && strcmp(oc->user, user) == 0)
+		return oc->sealed;
+	struct store_user *u = NULL;
+	char *why = NULL;
+	bool sealed = e->user_find(h, 0, user, &u, &why) == 0 && u->vault != NULL && *u->vault;
+	store_user_free(u);
+	free(why);
+	free(oc->user);
+	oc->user = xstrdup(user);
+	oc->sealed = sealed;
+	return sealed;
+}
+
 /*
  * Whose line this is, under the store's key: 0 to apply it; OUTBOX_LATER
  * to keep it for a run that holds its user's key; STORE_INVALID (refused
  * for good) for a line naming another account while a key is open, which
- * is never applied under this one.
+ * is never applied under this one. Without a key (the replay at open,
+ * before the login is known) only the lines of an account whose data is
+ * not sealed (made before sealing) go out; the others wait for their key,
+ * so a line planted for another account is refused, not applied.
  */
 #define OUTBOX_LATER 2
-static int line_owner(const cJSON *j, const struct seal_key *k, const char *user, char **cause)
+static int line_owner(const cJSON *j, const struct store_engine *e, void *h,
+                      const struct seal_key *k, const char *user, struct owner_cache *oc,
+                      char **cause)
 {
 	bool sealed = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "sealed"));
 	if (k == NULL || k->key == NULL)
-		return sealed ? OUTBOX_LATER : STORE_OK;
+		return sealed || user_sealed(e, h, user, oc) ? OUTBOX_LATER : STORE_OK;
 	if (!seal_allows(k, user))
 		return set_cause(cause, "store: outbox line names another account than the one "
 		                        "logged in; it was not applied"),
@@ -570,14 +601,14 @@ static char *line_conv_field(const struct seal_key *k, const char *user, const c
  * applied" turned into 0.
  */
 static int apply(const cJSON *j, int v, const struct store_engine *e, void *h,
-                 const struct seal_key *k, char **cause)
+                 const struct seal_key *k, struct owner_cache *oc, char **cause)
 {
 	const char *op = jstr(j, "op"), *user = jstr(j, "user"), *conv = jstr(j, "conv");
 	const char *id = jstr(j, "id");
 	int rc;
 	if (op == NULL || user == NULL)
 		return set_cause(cause, "store: outbox line without op or user"), STORE_INVALID;
-	if ((rc = line_owner(j, k, user, cause)) != 0)
+	if ((rc = line_owner(j, e, h, k, user, oc, cause)) != 0)
 		return rc;
 	const struct rec_sealer *seal = k ? seal_sealer(k) : NULL;
 	if (strcmp(op, "conv_create") == 0) {
@@ -692,6 +723,7 @@ int outbox_replay(struct outbox *ob, const struct store_engine *e, void *h,
 	buf_init(&keep, OUTBOX_MAX_BYTES);
 	int stop = 0, changed = 0;
 	char *why = NULL;
+	struct owner_cache oc = {NULL, false};
 	const char *p = data, *end = data + len;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -707,7 +739,7 @@ int outbox_replay(struct outbox *ob, const struct store_engine *e, void *h,
 			buf_add(&keep, p, n + 1);
 		} else {
 			cJSON *j = cJSON_ParseWithLength(p, n);
-			int rc = j ? apply(j, v, e, h, k, &why) : STORE_INVALID;
+			int rc = j ? apply(j, v, e, h, k, &oc, &why) : STORE_INVALID;
 			rc = rc == OUTBOX_LATER ? rc : engine_class(rc);
 			cJSON_Delete(j);
 			if (rc == OUTBOX_LATER) {
@@ -719,6 +751,11 @@ int outbox_replay(struct outbox *ob, const struct store_engine *e, void *h,
 				/* Refused for good (a conversation deleted elsewhere, a damaged
 				 * line): kept aside so that the lines after it can go. */
 				changed = 1;
+				if (rc == STORE_INVALID) { /* not just gone: the user is told */
+					ob->refused++;
+					free(ob->refused_why);
+					ob->refused_why = why ? xstrdup(why) : NULL;
+				}
 			} else {
 				stop = 1;
 				buf_add(&keep, p, n + 1);
@@ -737,6 +774,7 @@ int outbox_replay(struct outbox *ob, const struct store_engine *e, void *h,
 		p = nl + 1;
 	}
 	free(data);
+	free(oc.user);
 	int rc = STORE_OK;
 	if (changed)
 		rc = rewrite(ob, keep.data, keep.len, cause);
@@ -746,6 +784,20 @@ int outbox_replay(struct outbox *ob, const struct store_engine *e, void *h,
 	if (rc < 0)
 		return rc;
 	return stop < 0 ? stop : STORE_OK;
+}
+
+size_t outbox_take_refused(struct outbox *ob, char **why)
+{
+	size_t n = ob->refused;
+	*why = ob->refused_why;
+	ob->refused = 0;
+	ob->refused_why = NULL;
+	return n;
+}
+
+char *outbox_rejected_path(const struct outbox *ob)
+{
+	return path_in(ob, REJECTED);
 }
 
 /* ---- the remembered session ---- */

@@ -60,6 +60,14 @@ int outbox_usage_add(struct outbox *ob, const char *user_id, const char *id, con
  */
 int outbox_replay(struct outbox *ob, const struct store_engine *e, void *h,
                   const struct seal_key *k, char **cause);
+/*
+ * How many lines the replays since the last call refused as invalid
+ * (tampered, another account's, damaged), with the last one's reason in
+ * *why (a new string, or NULL when none); the count starts again at 0.
+ */
+size_t outbox_take_refused(struct outbox *ob, char **why);
+/* Where refused lines are kept (a new string). */
+char *outbox_rejected_path(const struct outbox *ob);
 
 /*
  * The last login session seen valid while online (jti and its user; NULLs

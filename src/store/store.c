@@ -289,6 +289,23 @@ static int set_outbox(struct store *st, const char *state_dir, char **cause)
 	return STORE_OK;
 }
 
+char *store_take_notice(struct store *st)
+{
+	if (st == NULL || st->ob == NULL)
+		return NULL;
+	char *why = NULL;
+	size_t n = outbox_take_refused(st->ob, &why);
+	if (n == 0)
+		return NULL;
+	char *path = outbox_rejected_path(st->ob);
+	const char *w = why != NULL && has_prefix(why, "store: ") ? why + 7 : why;
+	char *s = xasprintf("store: refused %zu outbox line%s (%s); kept in %s", n,
+	                    n == 1 ? "" : "s", w ? w : "damaged", path);
+	free(path);
+	free(why);
+	return s;
+}
+
 size_t store_pending_writes(const struct store *st)
 {
 	return st != NULL ? outbox_pending(st->ob) : 0;
