@@ -57,6 +57,10 @@ static struct buf make_stream(size_t *events)
 		         60 * (n + 1), 60 * (n + 1) + 7);
 		(*events)++;
 	}
+	/* A finished answer ends with a finish reason (without one it is unfinished). */
+	buf_addstr(&s, "data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"\"}],"
+	               "\"role\": \"model\"},\"finishReason\": \"STOP\",\"index\": 0}]}\r\n\r\n");
+	(*events)++;
 	return s;
 }
 
