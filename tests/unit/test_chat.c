@@ -239,17 +239,6 @@ static void sign_up(void)
 	ck_assert_str_eq(chat_user(ch), "Ann");
 }
 
-static char *read_file(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	ck_assert_ptr_nonnull(f);
-	static char text[65536];
-	size_t n = fread(text, 1, sizeof text - 1, f);
-	text[n] = '\0';
-	fclose(f);
-	return text;
-}
-
 /* Issue 9, bug 1: the quota line shows the stored usage, which the limiter enforces. */
 START_TEST(quota_shown_is_the_quota_enforced)
 {
@@ -409,16 +398,18 @@ START_TEST(export_has_title_and_times)
 	send_ok("a title from the question");
 	ck_assert_int_eq(chat_export(ch, path, NULL), 0);
 	settle();
-	char *md = read_file(path);
+	char *md = unit_slurp(path, NULL);
 	ck_assert_msg(strncmp(md, "# a title from the question\n", 28) == 0, "%s", md);
 	ck_assert_ptr_null(strstr(md, "unknown time"));
+	free(md);
 	sign_up(); /* adopts the guest conversation */
 	snprintf(path, sizeof path, "%s/stored.md", top);
 	ck_assert_int_eq(chat_export(ch, path, NULL), 0);
 	settle();
-	md = read_file(path);
+	md = unit_slurp(path, NULL);
 	ck_assert_msg(strncmp(md, "# a title from the question\n", 28) == 0, "%s", md);
 	ck_assert_ptr_null(strstr(md, "unknown time"));
+	free(md);
 	/* The same file again is refused, not overwritten. */
 	ck_assert_int_eq(chat_export(ch, path, NULL), 0);
 	settle();

@@ -19,20 +19,6 @@
 
 #define FIXTURES "tests/fixtures/gemini"
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	ck_assert_msg(f != NULL, "cannot open %s (run from the repository root)", path);
-	struct buf b;
-	buf_init(&b, 0);
-	char chunk[8192];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_add(&b, chunk, n);
-	fclose(f);
-	return buf_steal(&b);
-}
-
 static void check_event(struct reply_twin *t, const char *name, const char *json, size_t len)
 {
 	const char *differs = reply_twin_event(t, json, len);
@@ -44,7 +30,7 @@ static void check_event(struct reply_twin *t, const char *name, const char *json
 static size_t check_stream_file(const char *dir, const char *file)
 {
 	char *path = xasprintf("%s/%s/%s", FIXTURES, dir, file);
-	char *body = slurp(path);
+	char *body = unit_slurp(path, NULL);
 	struct reply_twin t;
 	reply_twin_init(&t);
 	size_t events = 0;

@@ -41,21 +41,6 @@ struct sink {
 	struct buf thoughts;
 };
 
-static char *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	ck_assert_msg(f != NULL, "cannot open %s (run from the repository root)", path);
-	struct buf b;
-	buf_init(&b, 0);
-	char chunk[8192];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_add(&b, chunk, n);
-	fclose(f);
-	*len = b.len;
-	return buf_steal(&b);
-}
-
 static char *dup_or_null(const char *s)
 {
 	return s ? xstrdup(s) : NULL;
@@ -207,7 +192,7 @@ static size_t each_fixture(const char *dir, const char *prefix, const char *suff
 static void check_file(const char *path)
 {
 	size_t n;
-	char *p = read_file(path, &n);
+	char *p = unit_slurp(path, &n);
 	check_cuts(path, p, n);
 	free(p);
 }
@@ -216,7 +201,7 @@ static void check_file(const char *path)
 static char **render_recording(const char *path, size_t *count)
 {
 	size_t n;
-	char *json = read_file(path, &n);
+	char *json = unit_slurp(path, &n);
 	cJSON *root = cJSON_ParseWithLength(json, n);
 	ck_assert_msg(root != NULL, "%s is not JSON", path);
 	char **out = NULL;
@@ -275,7 +260,7 @@ static void parse_fixture(struct result *out, const char *rel)
 {
 	char *path = xasprintf("%s/%s", FIXTURES, rel);
 	size_t n;
-	char *p = read_file(path, &n);
+	char *p = unit_slurp(path, &n);
 	run_whole(out, p, n);
 	ck_assert_msg(out->rc == 0, "%s: %s", rel, out->cause ? out->cause : "");
 	free(p);

@@ -15,28 +15,13 @@
 #include "jarvis/util.h"
 #include "unit.h"
 
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	ck_assert_msg(f != NULL, "cannot open %s (run from the repository root)", path);
-	struct buf b;
-	buf_init(&b, 0);
-	char chunk[8192];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_add(&b, chunk, n);
-	fclose(f);
-	*len = b.len;
-	return buf_steal(&b);
-}
-
 /* The reply to a recorded stream (its text and grounding stolen into *text, *g). */
 static void replay(const char *name, char **text, char **g)
 {
 	char path[256];
 	snprintf(path, sizeof path, "tests/fixtures/gemini/%s", name);
 	size_t len;
-	char *body = slurp(path, &len);
+	char *body = unit_slurp(path, &len);
 	struct gemini_parser *p = gemini_parser_new(GEMINI_EVENT_MAX_BYTES, NULL, NULL);
 	char *cause = NULL;
 	ck_assert_int_eq(gemini_parser_feed(p, body, len, &cause), 0);
@@ -194,7 +179,7 @@ START_TEST(code_execution_fixture_records_where_parts_were_drawn)
 {
 	size_t len;
 	char *body =
-	    slurp("tests/fixtures/gemini/googleai/streaming-success-code-execution.txt", &len);
+	    unit_slurp("tests/fixtures/gemini/googleai/streaming-success-code-execution.txt", &len);
 	struct gemini_parser *p = gemini_parser_new(GEMINI_EVENT_MAX_BYTES, NULL, NULL);
 	char *cause = NULL;
 	ck_assert_int_eq(gemini_parser_feed(p, body, len, &cause), 0);

@@ -441,20 +441,6 @@ START_TEST(torn_last_line_is_ignored)
 }
 END_TEST
 
-/* The whole file at path, NUL-terminated. */
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	ck_assert_ptr_nonnull(f);
-	struct stat sb;
-	ck_assert_int_eq(fstat(fileno(f), &sb), 0);
-	char *s = xmalloc((size_t)sb.st_size + 1);
-	ck_assert_uint_eq(fread(s, 1, (size_t)sb.st_size, f), (size_t)sb.st_size);
-	s[sb.st_size] = '\0';
-	fclose(f);
-	return s;
-}
-
 /* Found by fuzzing: (long long)1e23 is undefined (on x86 it gave LLONG_MIN). */
 START_TEST(a_time_out_of_range_is_replaced_not_converted)
 {
@@ -471,7 +457,7 @@ START_TEST(a_time_out_of_range_is_replaced_not_converted)
 
 	/* Every time of the journal ("at", a message's "created_at") becomes 1e23. */
 	char *path = in_dir("outbox.jsonl");
-	char *s = slurp(path);
+	char *s = unit_slurp(path, NULL);
 	struct buf out;
 	buf_init(&out, 0);
 	for (const char *p = s; *p;) {
