@@ -35,6 +35,7 @@ struct tui {
 	WINDOW *hist_win, *status_win, *input_win;
 	int lines, cols, input_h;
 	bool colors;
+	bool sync; /* the terminal takes synchronized output (DEC mode 2026) */
 
 	bool quit;
 	bool need_render;

@@ -4,17 +4,18 @@
  *
  * One write asks everything at once, so the answers cost one round trip:
  * DECRQM for DEC mode 2027 (grapheme clustering: Contour, WezTerm, foot,
- * Ghostty answer it), then for each sample a carriage return, the sample
- * (concealed) and a cursor position report request (CPR), then the line
- * erased again, then primary device attributes (DA1). Every terminal that
- * answers anything answers DA1, and it comes last, so the answers are
- * complete when it arrives; without it the budget ends the wait. The
+ * Ghostty answer it) and for DEC mode 2026 (synchronized output: kitty,
+ * WezTerm, foot, iTerm2, Alacritty, Windows Terminal...), then for each sample a carriage return,
+ * the sample (concealed) and a cursor position report request (CPR), then the line erased again,
+ * then primary device attributes (DA1). Every terminal that answers anything answers DA1, and it
+ * comes last, so the answers are complete when it arrives; without it the budget ends the wait. The
  * sample's width is the column the cursor reached minus one.
  *
  * The answer is cached per TERM and TERM_PROGRAM in
  * $XDG_CACHE_HOME/jarvis/terminal-widths, one line each:
- *   TERM <tab> TERM_PROGRAM <tab> zwj_joined modifier_joined vs16 flag
- * or "none" in place of the four numbers when the terminal did not answer.
+ *   TERM <tab> TERM_PROGRAM <tab> zwj_joined modifier_joined vs16 flag sync
+ * or "none" in place of the numbers when the terminal did not answer. A
+ * line of an older version without sync reads as a terminal without it.
  */
 #include "termprobe.h"
 
@@ -87,7 +88,7 @@ static char *cache_key(void)
 }
 
 /* 1: found (*found_term set, or none), 0: not cached. */
-static int cache_read(const char *dir, struct utf8_term *t, bool *answered)
+static int cache_read(const char *dir, struct utf8_term *t, bool *answered, bool *sync)
 {
 	if (dir == NULL)
 		return 0;
@@ -100,14 +101,15 @@ static int cache_read(const char *dir, struct utf8_term *t, bool *answered)
 		if (strncmp(line, key, strlen(key)) != 0)
 			continue;
 		const char *v = line + strlen(key);
-		int z, m, vs, fl;
+		int z, m, vs, fl, sy = 0;
 		if (strncmp(v, "none", 4) == 0) {
 			*answered = false;
 			found = 1;
-		} else if (sscanf(v, "%d %d %d %d", &z, &m, &vs, &fl) == 4 && vs >= 1 && vs <= 2 &&
-		           fl >= 1 && fl <= 4) {
+		} else if (sscanf(v, "%d %d %d %d %d", &z, &m, &vs, &fl, &sy) >= 4 && vs >= 1 &&
+		           vs <= 2 && fl >= 1 && fl <= 4) {
 			*t = (struct utf8_term){z != 0, m != 0, vs, fl};
 			*answered = true;
+			*sync = sy == 1;
 			found = 1;
 		}
 	}
@@ -118,7 +120,7 @@ static int cache_read(const char *dir, struct utf8_term *t, bool *answered)
 }
 
 /* Replaces this terminal's line; a cache that cannot be written is only slower. */
-static void cache_write(const char *dir, const struct utf8_term *t, bool answered)
+static void cache_write(const char *dir, const struct utf8_term *t, bool answered, bool sync)
 {
 	if (dir == NULL)
 		return;
@@ -135,8 +137,8 @@ static void cache_write(const char *dir, const struct utf8_term *t, bool answere
 	if (f != NULL)
 		fclose(f);
 	if (answered)
-		buf_addf(&out, "%s%d %d %d %d\n", key, t->zwj_joined, t->modifier_joined, t->vs16,
-		         t->flag);
+		buf_addf(&out, "%s%d %d %d %d %d\n", key, t->zwj_joined, t->modifier_joined,
+		         t->vs16, t->flag, sync);
 	else
 		buf_addf(&out, "%snone\n", key);
 	(void)fs_write_private(path, out.data, out.len, 0, "the terminal cache", NULL);
@@ -150,7 +152,8 @@ static void cache_write(const char *dir, const struct utf8_term *t, bool answere
 struct answers {
 	int col[NSAMPLES]; /* cursor column after each sample, 0 when unanswered */
 	int ncpr;
-	int mode2027;     /* DECRPM's Ps, -1 when unanswered */
+	int mode2027; /* DECRPM's Ps, -1 when unanswered */
+	int mode2026;
 	bool done;        /* DA1 arrived */
 	struct buf typed; /* everything that is not an answer: keys typed meanwhile */
 };
@@ -188,6 +191,8 @@ static size_t parse_answers(struct answers *a, const char *s, size_t n)
 			a->col[a->ncpr++] = col;
 		} else if (fin == 'y' && sscanf(p, "?%d;%d", &mode, &ps) == 2 && mode == 2027) {
 			a->mode2027 = ps;
+		} else if (fin == 'y' && sscanf(p, "?%d;%d", &mode, &ps) == 2 && mode == 2026) {
+			a->mode2026 = ps;
 		} else if (fin == 'c' && p[0] == '?') {
 			a->done = true;
 		} else {
@@ -216,7 +221,7 @@ static bool ask_terminal(struct answers *a)
 {
 	struct buf q;
 	buf_init(&q, BUF_LINE_MAX);
-	buf_addstr(&q, "\033[H\033[8m\033[?2027$p");
+	buf_addstr(&q, "\033[H\033[8m\033[?2027$p\033[?2026$p");
 	for (int i = 0; i < NSAMPLES; i++)
 		buf_addf(&q, "\r%s\033[6n", samples[i]);
 	buf_addstr(&q, "\r\033[0m\033[2K\033[c");
@@ -286,7 +291,8 @@ void termprobe_start(enum termprobe_mode mode, const char *cache_dir, struct ter
 		return;
 	}
 	bool answered = false;
-	if (mode == TERMPROBE_AUTO && cache_read(cache_dir, &out->term, &answered)) {
+	if (mode == TERMPROBE_AUTO &&
+	    cache_read(cache_dir, &out->term, &answered, &out->mode2026)) {
 		out->measured = answered;
 		out->from_cache = true;
 		utf8_set_term(&out->term);
@@ -294,15 +300,17 @@ void termprobe_start(enum termprobe_mode mode, const char *cache_dir, struct ter
 	}
 	double t0 = clock_ms();
 	refresh(); /* curses clears the screen first, so the samples land on an empty line */
-	struct answers a = {.mode2027 = -1};
+	struct answers a = {.mode2027 = -1, .mode2026 = -1};
 	buf_init(&a.typed, BUF_TEXT_MAX);
 	if (ask_terminal(&a) && read_widths(&a, &out->term)) {
 		out->measured = true;
 		out->mode2027 = a.mode2027 == 1 || a.mode2027 == 3;
 	}
+	/* DECRPM: 1 set, 2 reset (both known), 0 not recognised, 4 permanently reset. */
+	out->mode2026 = a.mode2026 == 1 || a.mode2026 == 2;
 	give_back_typed(&a.typed);
 	buf_release(&a.typed);
 	out->ms = clock_ms() - t0;
-	cache_write(cache_dir, &out->term, out->measured);
+	cache_write(cache_dir, &out->term, out->measured, out->mode2026);
 	utf8_set_term(&out->term);
 }

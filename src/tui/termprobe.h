@@ -1,5 +1,6 @@
 /*
- * termprobe.h: how wide this terminal draws emoji sequences (termprobe.c).
+ * termprobe.h: how wide this terminal draws emoji sequences, and whether it
+ * takes synchronized output (DEC mode 2026) (termprobe.c).
  * Terminals disagree: some join a ZWJ sequence, a skin tone or a VS16 emoji
  * into one glyph, others draw the pieces. The wrapper, the editor's cursor
  * and curses must all use the widths the terminal uses, or lines overflow
@@ -28,6 +29,7 @@ struct termprobe_result {
 	struct utf8_term term;
 	bool measured;   /* the terminal answered (now or in the cache) */
 	bool mode2027;   /* it reported grapheme clustering (DEC mode 2027) */
+	bool mode2026;   /* it knows synchronized output (DEC mode 2026): frames are wrapped */
 	bool from_cache; /* taken from the cache without asking */
 	double ms;       /* time spent asking, 0 when nothing was asked */
 };

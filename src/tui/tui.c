@@ -138,6 +138,38 @@ static void draw_input(struct tui *t)
 	editor_layout_release(&el);
 }
 
+/*
+ * Synchronized output (DEC mode 2026): the terminal holds what a frame
+ * writes and shows it whole, so a fast stream never tears. Only for a
+ * terminal that said it knows the mode; curses has flushed its own output
+ * by the time doupdate() returns.
+ */
+static void frame_sync(const struct tui *t, bool begin)
+{
+	if (!t->sync)
+		return;
+	const char *seq = begin ? "\033[?2026h" : "\033[?2026l";
+	size_t n = strlen(seq);
+	while (n > 0) {
+		ssize_t w = write(STDOUT_FILENO, seq, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;
+		seq += w;
+		n -= (size_t)w;
+	}
+}
+
+/* Sends the frame: curses's changes, then what is written over them, as one. */
+static void frame_send(const struct tui *t)
+{
+	frame_sync(t, true);
+	doupdate();
+	tui_joined_flush();
+	frame_sync(t, false);
+}
+
 static void render(struct tui *t)
 {
 	t->need_render = false;
@@ -164,8 +196,7 @@ static void render(struct tui *t)
 		}
 		curs_set(0);
 		wnoutrefresh(stdscr);
-		doupdate();
-		tui_joined_flush();
+		frame_send(t);
 		return;
 	}
 	layout(t);
@@ -201,8 +232,7 @@ static void render(struct tui *t)
 		curs_set(1);
 		wnoutrefresh(t->input_win); /* last, so the cursor ends in the input */
 	}
-	doupdate();
-	tui_joined_flush();
+	frame_send(t);
 }
 
 static void render_now(void *ud)
@@ -264,6 +294,7 @@ static int start_curses(struct tui *t)
 	nonl();
 	struct termprobe_result widths;
 	termprobe_start(termprobe_mode_parse(t->cfg->emoji_width), t->cfg->cache_dir, &widths);
+	t->sync = widths.mode2026;
 	tui_rtl_setup(bidi_mode_parse(t->cfg->bidi));
 	set_escdelay(25);
 	start_colors(t);
