@@ -57,6 +57,9 @@ static void whoami_done(struct job *j)
 			chat_adopt(ch);
 	} else if (j->cause != NULL) {
 		chat_notice(ch, "%s", j->cause);
+	} else {
+		chat_notice(ch, "you are a guest: these chats are not stored; /signup or /login "
+		                "to keep them");
 	}
 }
 
@@ -106,7 +109,12 @@ static void login_done(struct job *j)
 	struct chat *ch = j->ch;
 	struct job_account *a = &j->u.account;
 	if (j->rc != ACCOUNT_OK) {
-		chat_set_error(ch, j->cause ? j->cause : "that did not work");
+		/* Beside "logging in…" in the history: why it did not. */
+		const char *why = j->cause ? j->cause : "that did not work";
+		chat_set_error(ch, why);
+		chat_notice(ch, "%s failed: %s",
+		            j->kind == &JOB_SIGNUP ? "signing up" : "logging in", why);
+		ch->error_posted = true;
 		return;
 	}
 	/* Another account's conversation must not follow a new login. */

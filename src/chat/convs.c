@@ -155,7 +155,7 @@ static void list_done(struct job *j)
 	if (j->rc < 0) {
 		if (j->kind == &JOB_LIST_TEXT)
 			return; /* the titles still filter */
-		store_failed(ch, j);
+		store_read_failed(ch, j, "the list of conversations");
 		return;
 	}
 	if (j->kind == &JOB_LIST_TEXT) {
@@ -470,9 +470,17 @@ static void delete_done(struct job *j)
 		chat_set_error(ch, j->cause);
 		return;
 	}
-	chat_notice(ch, "deleted \"%s\"", gone->title ? gone->title : "untitled");
-	if (ch->conv->id != NULL && strcmp(ch->conv->id, gone->id) == 0)
+	const char *title = gone->title ? gone->title : "untitled";
+	if (ch->conv->id != NULL && strcmp(ch->conv->id, gone->id) == 0) {
+		/* The screen empties: the notice goes on the new one, or nothing says why. */
 		chat_replace_conv(ch, conv_new());
+		chat_notice(ch,
+		            "deleted \"%s\", the conversation that was on screen; this is a "
+		            "new one",
+		            title);
+	} else {
+		chat_notice(ch, "deleted \"%s\"", title);
+	}
 }
 
 static const struct job_kind JOB_DELETE = {"delete", true, delete_work, delete_done, open_release};

@@ -96,6 +96,7 @@ struct chat {
 	size_t store_failures; /* writes lost since the store last worked */
 	size_t pending_writes; /* writes handed to the worker, not back yet */
 	bool store_online;     /* as the worker last saw it */
+	bool store_local;      /* an SQLite file: "online" means nothing there */
 	size_t outbox_writes;  /* writes waiting in the outbox for the store */
 	unsigned sync_timer;   /* armed only while the outbox holds writes */
 
@@ -215,6 +216,7 @@ struct job {
 	char *cause;
 	bool has_store; /* the store's state after the job, read on the worker */
 	bool online;
+	bool local;
 	size_t outbox;
 	char *notices; /* the profile's, moved from the backend */
 
@@ -253,6 +255,8 @@ void backend_set_user(struct backend *be, const char *id);
 const char *backend_conv(struct backend *be, struct job *j, struct job_meta *meta,
                          const struct msg *first);
 void store_failed(struct chat *ch, struct job *j);
+/* A read that failed: says so and what could not be read; nothing went unsaved. */
+void store_read_failed(struct chat *ch, struct job *j, const char *what);
 void update_store_state(struct chat *ch);
 
 /* state.c */

@@ -168,6 +168,7 @@ static void job_work(void *ud)
 	if (be->x.st != NULL) {
 		j->has_store = true;
 		j->online = store_online(be->x.st);
+		j->local = strcmp(store_engine(be->x.st), "sqlite") == 0;
 		j->outbox = store_pending_writes(be->x.st);
 		char *said = store_take_notice(be->x.st);
 		if (said != NULL)
@@ -186,6 +187,7 @@ static void job_done(void *ud)
 	struct chat *ch = j->ch;
 	if (j->has_store) {
 		ch->store_online = j->online;
+		ch->store_local = j->local;
 		ch->outbox_writes = j->outbox;
 		update_store_state(ch);
 		if (!ch->closing)
@@ -259,10 +261,16 @@ void update_store_state(struct chat *ch)
 		buf_addf(&b, "store failing, %zu not saved", ch->store_failures);
 	else if (ch->outbox_writes > 0)
 		buf_addf(&b, "store online, %zu to sync", ch->outbox_writes);
-	else
+	else if (!ch->store_local)
 		buf_addstr(&b, "store online");
+	/* A file on this machine is always there: only writes in flight are news. */
 	if (ch->pending_writes > 0)
-		buf_addf(&b, ", %zu pending", ch->pending_writes);
+		buf_addf(&b, "%s%zu pending", b.len ? ", " : "store: ", ch->pending_writes);
+	if (b.len == 0) {
+		buf_release(&b);
+		chat_dirty(ch, CHAT_DIRTY_STATUS);
+		return;
+	}
 	ch->store_state = buf_steal(&b);
 	chat_dirty(ch, CHAT_DIRTY_STATUS);
 }
@@ -275,5 +283,13 @@ void store_failed(struct chat *ch, struct job *j)
 	chat_set_error(ch, why);
 	/* Kept in the history too: the status line forgets it at the next key. */
 	chat_notice(ch, "%s; this was not saved", why);
+	ch->error_posted = true;
+}
+
+void store_read_failed(struct chat *ch, struct job *j, const char *what)
+{
+	const char *why = j->cause ? j->cause : "store: the store failed";
+	chat_set_error(ch, why);
+	chat_notice(ch, "%s; %s could not be read (nothing was lost)", why, what);
 	ch->error_posted = true;
 }

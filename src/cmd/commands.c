@@ -17,7 +17,10 @@
 #include "jarvis/chat.h"
 #include "jarvis/clip.h"
 #include "jarvis/password.h"
+#include "jarvis/statusline.h"
 #include "jarvis/util.h"
+
+#define DELETE_TITLE_COLS 30 /* of a title in /delete's question */
 
 static void ask(struct cmd_ctx *c, const char *label, bool secret,
                 int (*then)(struct cmd_ctx *, const char *, char **))
@@ -108,7 +111,14 @@ static int cmd_signup(struct cmd_ctx *c, int argc, char **argv, char **cause)
 		return 0;
 	}
 	if (argc == 1)
-		return set_cause(cause, "usage: /signup NAME EMAIL (or /signup alone to be asked)");
+		return set_cause(cause, "usage: /signup NAME EMAIL, a name with a space in quotes "
+		                        "(or /signup alone to be asked)");
+	/* "/signup Ann Lee ann@example.org": the name's second word read as the e-mail. */
+	if (strchr(argv[1], '@') == NULL && argc == 3 && strchr(argv[2], '@') != NULL)
+		return set_cause(cause,
+		                 "a name with a space goes in quotes: /signup \"%s %s\" EMAIL (or "
+		                 "/signup alone to be asked, no quotes needed)",
+		                 argv[0], argv[1]);
 	if (name_check(argv[0], cause) == -1)
 		return -1;
 	keep(c, 0, argv[0]);
@@ -204,6 +214,24 @@ static int delete_confirm(struct cmd_ctx *c, const char *answer, char **cause)
 	return chat_delete(c->chat, c->state[0], cause);
 }
 
+/* The title of what /delete ARG names, as far as the screen knows it, or NULL. */
+static const char *delete_title(struct cmd_ctx *c, const char *arg)
+{
+	const struct conv *conv = chat_conv(c->chat);
+	if (arg == NULL || (conv->id != NULL && strcmp(conv->id, arg) == 0))
+		return conv->title ? conv->title : "untitled";
+	size_t n;
+	const struct chat_conv_row *rows = chat_conv_rows(c->chat, &n);
+	char *end = NULL;
+	unsigned long k = strtoul(arg, &end, 10);
+	if (end != arg && *end == '\0' && k > 0 && k <= n)
+		return rows[k - 1].title[0] ? rows[k - 1].title : "untitled";
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(rows[i].id, arg) == 0)
+			return rows[i].title[0] ? rows[i].title : "untitled";
+	return NULL;
+}
+
 static int cmd_delete(struct cmd_ctx *c, int argc, char **argv, char **cause)
 {
 	const struct conv *conv = chat_conv(c->chat);
@@ -212,7 +240,18 @@ static int cmd_delete(struct cmd_ctx *c, int argc, char **argv, char **cause)
 		                 "this conversation is not stored; /delete ID deletes another");
 	secret_free(c->state[0]);
 	c->state[0] = argc > 0 ? xstrdup(argv[0]) : NULL;
-	ask(c, "delete it for good? type yes:", false, delete_confirm);
+	/* The question names what goes, so that a wrong number is caught in time. */
+	const char *title = delete_title(c, c->state[0]);
+	char *label;
+	if (title != NULL) {
+		size_t keep = status_cut_bytes(title, DELETE_TITLE_COLS);
+		label = xasprintf("delete \"%.*s%s\"%s for good? type yes:", (int)keep, title,
+		                  keep < strlen(title) ? "…" : "", argc == 0 ? " (this one)" : "");
+	} else {
+		label = xasprintf("delete conversation %s for good? type yes:", argv[0]);
+	}
+	ask(c, label, false, delete_confirm);
+	free(label);
 	return 0;
 }
 
@@ -421,7 +460,8 @@ static int cmd_quit(struct cmd_ctx *c, int argc, char **argv, char **cause)
 static const struct cmd_entry table[] = {
     {"help", "h", "[CMD]", "list the commands and keys, or explain one", 0, 1, 0, -1, cmd_help},
     /* The seed's one-line forms end with the password: the rest of the line, spaces and all. */
-    {"signup", NULL, "[NAME EMAIL]", "create an account and log in (password asked masked)", 0, 3,
+    {"signup", NULL, "[NAME EMAIL]",
+     "create an account and log in (password asked masked); quote a name with spaces", 0, 3,
      CMD_SECRET | CMD_REST, 2, cmd_signup},
     {"login", NULL, "[EMAIL]", "log in; the conversation on screen is kept", 0, 2,
      CMD_SECRET | CMD_REST, 1, cmd_login},

@@ -339,6 +339,13 @@ static char *describe(const struct gemini_error *e, const char *model)
 			return xasprintf("gemini: the server sent something that is not a Gemini "
 			                 "reply: %s",
 			                 e->message);
+		/* Not Google's JSON: most often a base URL that is not the API's root. */
+		if (num == 404)
+			return xasprintf(
+			    "gemini: HTTP 404: %s; check the base URL ([gemini] base_url "
+			    "or GEMINI_BASE_URL): it is the API's root, like "
+			    "https://generativelanguage.googleapis.com",
+			    e->message);
 		return xasprintf("gemini: HTTP %ld: %s", num, e->message);
 	}
 	struct buf b;

@@ -226,6 +226,8 @@ static void render(struct tui *t)
 	wnoutrefresh(t->hist_win);
 	wnoutrefresh(t->status_win);
 	if (panel_is_open(t->panel)) {
+		/* Under the panel too: after a resize its old frame is on the input row. */
+		wnoutrefresh(t->input_win);
 		panel_draw(t->panel, t->chat, t->lines, t->cols);
 		curs_set(0);
 	} else {

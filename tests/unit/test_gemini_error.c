@@ -183,7 +183,11 @@ START_TEST(html_page_gives_its_title)
 	parse_file(404, "vertexai/unary-failure-invalid-location-url-not-found.html", &e);
 	ck_assert(!e.rpc);
 	ck_assert_str_eq(e.message, "Error 404 (Not Found)!!1");
-	assert_describe(&e, "gemini-2.5-flash", "gemini: HTTP 404: Error 404 (Not Found)!!1");
+	/* Not the API's JSON: the base URL is the likely cause, and where to set it is named. */
+	assert_describe(&e, "gemini-2.5-flash",
+	                "gemini: HTTP 404: Error 404 (Not Found)!!1; check the base URL ([gemini] "
+	                "base_url or GEMINI_BASE_URL): it is the API's root, like "
+	                "https://generativelanguage.googleapis.com");
 	gemini_error_release(&e);
 	parse_str(502, "<html><body><h1>502\r\nBad   Gateway</h1>\n<p>nginx</p></body></html>", &e);
 	assert_describe(&e, NULL, "gemini: HTTP 502: 502 Bad Gateway nginx");
