@@ -7,8 +7,9 @@
  * emphasis, strong, strikethrough and inline code as styles; fenced and
  * indented code blocks indented by 2, lines verbatim (tabs as 4 spaces),
  * broken hard at the margin; "• " and "1. " list markers with a hanging
- * indent; "│ " before block quote lines; links as their text plus
- * " (URL)" (not when the text is the URL); images as "[image: ALT]";
+ * indent, "☐ " and "☑ " for task list items; "│ " before block quote
+ * lines; links as their text plus " (URL)" (not when the text is the URL;
+ * never with md_set_hyperlinks); images as "[image: ALT]";
  * horizontal rules as a "─" that fills the row; tables as columns aligned
  * by display width, separated by " │ ", with a "─┼─" line under the header;
  * blocks separated by one blank line. Raw HTML is shown as text.
@@ -42,6 +43,20 @@ struct md;
 
 /* A new renderer; markdown false means plain text: one unstyled span. */
 struct md *md_new(bool markdown);
+/*
+ * For a terminal that takes OSC 8 hyperlinks: a link is its text alone
+ * (no " (URL)"), and md_links() says where each one is and where it goes.
+ * Links inside table cells keep " (URL)". Set before the first update.
+ */
+void md_set_hyperlinks(struct md *m, bool on);
+
+/* A link's text in md_text(), and its target. */
+struct md_link {
+	size_t off, len;
+	char *href;
+};
+/* The links over md_text(), in order (none unless md_set_hyperlinks). */
+const struct md_link *md_links(const struct md *m, size_t *nlinks);
 /* Frees it; NULL is a no-op. */
 void md_free(struct md *m);
 /* Forgets everything rendered (the message was replaced, not appended to). */

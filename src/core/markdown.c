@@ -38,12 +38,24 @@ void md_free(struct md *m)
 
 void md_reset(struct md *m)
 {
-	bool markdown = m->markdown;
+	bool markdown = m->markdown, hyperlinks = m->hyperlinks;
 	md_open_reset(m);
 	mdout_release(&m->doc);
 	memset(m, 0, sizeof(*m));
 	mdout_init(&m->doc);
 	m->markdown = markdown;
+	m->hyperlinks = hyperlinks;
+}
+
+void md_set_hyperlinks(struct md *m, bool on)
+{
+	m->hyperlinks = on;
+}
+
+const struct md_link *md_links(const struct md *m, size_t *nlinks)
+{
+	*nlinks = m->doc.nlinks;
+	return m->doc.links;
 }
 
 struct md *md_render_single(const char *src, size_t n)

@@ -84,7 +84,11 @@ int mdr_enter_block(MD_BLOCKTYPE type, void *detail, void *user)
 	case MD_BLOCK_LI: {
 		block_start(r);
 		char marker[16];
-		if (r->nlists > 0 && r->nlists <= MAX_DEPTH && r->lists[r->nlists - 1].ordered)
+		const MD_BLOCK_LI_DETAIL *li = detail;
+		if (li != NULL && li->is_task)
+			snprintf(marker, sizeof(marker), "%s",
+			         li->task_mark == ' ' ? "☐ " : "☑ "); /* a task list item */
+		else if (r->nlists > 0 && r->nlists <= MAX_DEPTH && r->lists[r->nlists - 1].ordered)
 			snprintf(marker, sizeof(marker), "%u. ", r->lists[r->nlists - 1].next++);
 		else
 			snprintf(marker, sizeof(marker), "• ");

@@ -1,7 +1,8 @@
 /*
  * markdown_inline.c: what lies inside a block. Spans (emphasis, strong,
  * inline code, strikethrough, links, images) push and pop styles; a
- * link's URL follows its text unless the text is the URL; images show as
+ * link's URL follows its text unless the text is the URL (or, for a
+ * terminal with OSC 8 hyperlinks, is recorded instead); images show as
  * "[image: ALT]"; entities are decoded; code block text is passed through
  * verbatim, line by line, with tabs as four spaces.
  */
@@ -86,7 +87,11 @@ int mdr_leave_span(MD_SPANTYPE type, void *detail, void *user)
 		bool same = (strlen(h) == n && memcmp(h, shown, n) == 0) ||
 		            (strncmp(h, "mailto:", 7) == 0 && strlen(h + 7) == n &&
 		             memcmp(h + 7, shown, n) == 0);
-		if (!same && h[0] != '\0') {
+		/* A hyperlink carries its URL; in a table cell it is written out. */
+		bool hyper = r->hyperlinks && r->sink == r->doc && h[0] != '\0' && n > 0;
+		if (hyper)
+			mdout_link(r->doc, start, n, h);
+		if (!same && !hyper && h[0] != '\0') {
 			mdr_content_styled(r, " (", 2, STYLE_URL, 0, 0);
 			mdr_content_styled(r, h, strlen(h), STYLE_URL, 0, 0);
 			mdr_content_styled(r, ")", 1, STYLE_URL, 0, 0);

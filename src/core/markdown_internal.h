@@ -18,6 +18,7 @@
 #include <stddef.h>
 
 #include "jarvis/buf.h"
+#include "jarvis/markdown.h"
 #include "jarvis/wrap.h"
 
 /* Styled text being built: the document, or a table's cells. */
@@ -25,13 +26,17 @@ struct out {
 	struct buf text;
 	struct span *spans;
 	size_t n, cap;
-	size_t seal; /* spans before this index are never merged into (a cell's start) */
+	size_t seal;           /* spans before this index are never merged into (a cell's start) */
+	struct md_link *links; /* md_set_hyperlinks: where links are and go, in order */
+	size_t nlinks, links_cap;
 };
 
 void mdout_init(struct out *o);
 void mdout_release(struct out *o);
-/* Keeps the first len bytes and nspans spans. */
+/* Keeps the first len bytes and nspans spans (and the links within len). */
 void mdout_truncate(struct out *o, size_t len, size_t nspans);
+/* Notes that text[off, off+len) is a link to href. */
+void mdout_link(struct out *o, size_t off, size_t len, const char *href);
 /* Appends s[0..n) in one style, merged into the last span when it matches. */
 void mdout_emit(struct out *o, const char *s, size_t n, unsigned style, unsigned level,
                 unsigned flags);
@@ -83,6 +88,7 @@ struct render {
 	bool in_code;
 	size_t link_start;
 	char *link_href;
+	bool hyperlinks; /* links into doc's list instead of " (URL)" (md_set_hyperlinks) */
 	struct table table;
 	int depth_overflow; /* containers beyond MAX_DEPTH, ignored */
 	bool keep_table;    /* at its end a table is kept for the caller, not drawn */
@@ -148,6 +154,7 @@ enum open_kind {
 
 struct md {
 	bool markdown;
+	bool hyperlinks; /* md_set_hyperlinks */
 	struct out doc;
 	size_t committed_len, committed_spans; /* output of finished segments */
 	size_t seg_src;                        /* source start of the last segment */

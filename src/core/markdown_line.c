@@ -23,18 +23,36 @@ void mdout_init(struct out *o)
 	o->spans = NULL;
 	o->n = o->cap = 0;
 	o->seal = 0;
+	o->links = NULL;
+	o->nlinks = o->links_cap = 0;
 }
 
 void mdout_release(struct out *o)
 {
 	buf_release(&o->text);
 	free(o->spans);
+	for (size_t i = 0; i < o->nlinks; i++)
+		free(o->links[i].href);
+	free(o->links);
 	mdout_init(o);
+}
+
+void mdout_link(struct out *o, size_t off, size_t len, const char *href)
+{
+	if (o->nlinks == o->links_cap) {
+		o->links_cap = o->links_cap ? 2 * o->links_cap : 8;
+		o->links = xrealloc(o->links, o->links_cap * sizeof(*o->links));
+	}
+	o->links[o->nlinks++] = (struct md_link){off, len, xstrdup(href)};
 }
 
 void mdout_truncate(struct out *o, size_t len, size_t nspans)
 {
 	buf_truncate(&o->text, len);
+	while (o->nlinks > 0 && o->links[o->nlinks - 1].off >= len)
+		free(o->links[--o->nlinks].href);
+	if (o->nlinks > 0 && o->links[o->nlinks - 1].off + o->links[o->nlinks - 1].len > len)
+		o->links[o->nlinks - 1].len = len - o->links[o->nlinks - 1].off;
 	o->n = nspans;
 	if (o->seal > nspans)
 		o->seal = nspans;

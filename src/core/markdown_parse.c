@@ -14,7 +14,7 @@
 
 static const MD_PARSER parser = {
     .abi_version = 0,
-    .flags = MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH | MD_FLAG_NOHTML |
+    .flags = MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH | MD_FLAG_TASKLISTS | MD_FLAG_NOHTML |
              MD_FLAG_PERMISSIVEURLAUTOLINKS | MD_FLAG_PERMISSIVEWWWAUTOLINKS,
     .enter_block = mdr_enter_block,
     .leave_block = mdr_leave_block,
@@ -28,6 +28,7 @@ void md_render_segment(struct md *m, const char *src, size_t n, size_t **widths,
 	struct render r;
 	memset(&r, 0, sizeof(r));
 	r.doc = r.sink = &m->doc;
+	r.hyperlinks = m->hyperlinks;
 	r.any = m->doc.text.len > 0;
 	r.pending_nl = r.any ? 2 : 0;
 	/*

@@ -56,7 +56,9 @@ struct joined {
 	wchar_t mark; /* the placeholder's first cell */
 	attr_t attr;
 	short pair;
-	size_t off, len; /* the cluster's bytes in joined_bytes */
+	size_t off, len;         /* the cluster's bytes in joined_bytes */
+	bool strike;             /* a decorated run (tui_put_decorated): SGR 9 ... */
+	size_t url_off, url_len; /* ... and an OSC 8 target in joined_bytes (len 0: none) */
 };
 static struct joined *joined;
 static size_t njoined, joined_cap;
@@ -81,13 +83,19 @@ static void note_joined(WINDOW *w, const char *s, size_t n, wchar_t mark)
 	wattr_get(w, &j->attr, &j->pair, NULL);
 	j->off = joined_bytes.len;
 	j->len = n;
+	j->strike = false;
+	j->url_off = j->url_len = 0;
 	buf_add(&joined_bytes, s, n);
 }
 
 /* The SGR for a cell's look: the attributes and the 8 basic colours. */
-static void put_sgr(struct buf *out, attr_t a, short pair)
+static void put_sgr(struct buf *out, attr_t a, short pair, bool strike)
 {
 	buf_addstr(out, "\033[0");
+	if (strike)
+		buf_addstr(out, ";9");
+	if (a & A_ITALIC)
+		buf_addstr(out, ";3");
 	if (a & A_BOLD)
 		buf_addstr(out, ";1");
 	if (a & A_DIM)
@@ -122,8 +130,15 @@ void tui_joined_flush(void)
 		    getcchar(&cc, wch, &a, &pair, NULL) == ERR || wch[0] != j->mark)
 			continue;
 		buf_addf(&out, "\033[%d;%dH", j->y + 1, j->x + 1);
-		put_sgr(&out, j->attr | (a & ~A_COLOR), pair ? pair : j->pair);
+		put_sgr(&out, j->attr | (a & ~A_COLOR), pair ? pair : j->pair, j->strike);
+		if (j->url_len > 0) {
+			buf_addstr(&out, "\033]8;;");
+			buf_add(&out, joined_bytes.data + j->url_off, j->url_len);
+			buf_addstr(&out, "\033\\");
+		}
 		buf_add(&out, joined_bytes.data + j->off, j->len);
+		if (j->url_len > 0)
+			buf_addstr(&out, "\033]8;;\033\\");
 	}
 	if (out.len > 0) {
 		int cy = -1, cx = -1;
@@ -189,6 +204,59 @@ int tui_put(WINDOW *w, const char *s, size_t n, int width, attr_t attr)
 	}
 	wattr_off(w, attr, NULL);
 	return used;
+}
+
+/* The first code point of s, as curses stores it in a cell. */
+static wchar_t first_char(const char *s, size_t n)
+{
+	uint32_t cp = ' ';
+	if (n > 0)
+		utf8_decode(s, n, &cp);
+	return (wchar_t)cp;
+}
+
+int tui_put_decorated(WINDOW *w, const char *s, size_t n, int width, attr_t attr, bool strike,
+                      const char *url)
+{
+	if (!strike && url == NULL)
+		return tui_put(w, s, n, width, attr);
+	int y = getcury(w), x = getcurx(w);
+	/* What fits: the bytes tui_put will draw. */
+	size_t off = 0;
+	int used = 0;
+	while (off < n) {
+		size_t next = utf8_cluster_next(s, n, off);
+		int cw = utf8_cluster_width(s, n, off, next);
+		if (used + cw > width)
+			break;
+		used += cw;
+		off = next;
+	}
+	/* A control character would go out raw in the rewrite: leave those plain. */
+	for (size_t i = 0; i < off; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return tui_put(w, s, n, width, attr);
+	for (const char *u = url; u != NULL && *u != '\0'; u++)
+		if ((unsigned char)*u < 0x20 || *u == 0x7f)
+			url = NULL; /* a target with controls is no link */
+	int drawn = tui_put(w, s, n, width, attr);
+	if (off == 0 || (!strike && url == NULL))
+		return drawn;
+	/* Noted after the run's own clusters, so that it is written last. */
+	int ey = getcury(w), ex = getcurx(w);
+	wmove(w, y, x);
+	wattr_on(w, attr, NULL);
+	note_joined(w, s, off, first_char(s, off));
+	wattr_off(w, attr, NULL);
+	wmove(w, ey, ex);
+	struct joined *j = &joined[njoined - 1];
+	j->strike = strike;
+	if (url != NULL) {
+		j->url_off = joined_bytes.len;
+		j->url_len = strlen(url);
+		buf_add(&joined_bytes, url, j->url_len);
+	}
+	return drawn;
 }
 
 int tui_put_at(WINDOW *w, int y, int x, int width, const char *s, attr_t attr)

@@ -41,6 +41,14 @@ void tui_joined_reset(void);
 /* Writes the clusters over their placeholders: call right after doupdate(). */
 void tui_joined_flush(void);
 /*
+ * What curses cannot draw: strikethrough (SGR 9) and OSC 8 hyperlinks.
+ * tui_put_decorated draws s as tui_put does and notes the run, which
+ * tui_joined_flush() writes again over its cells with the decoration,
+ * wherever the screen still shows it. strike false and url NULL: tui_put.
+ */
+int tui_put_decorated(WINDOW *w, const char *s, size_t n, int width, attr_t attr, bool strike,
+                      const char *url);
+/*
  * Draws the first n bytes of UTF-8 s at the cursor, whole clusters only,
  * at most width columns, with attr; returns the columns used.
  */

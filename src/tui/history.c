@@ -47,6 +47,8 @@ struct hist {
 	size_t n;
 	size_t cap;
 	bool markdown;
+	bool hyperlinks;    /* links as OSC 8 hyperlinks: their text alone, clickable */
+	bool strike;        /* strikethrough drawn as such (SGR 9) */
 	bool thoughts_open; /* thought summaries shown in full, not as one line */
 	bool following;
 	size_t anchor_msg; /* when not following: the top row of the view */
@@ -63,11 +65,18 @@ struct hist *hist_new(bool markdown)
 	return h;
 }
 
-static void render_init(struct render *r, bool markdown)
+void hist_set_terminal(struct hist *h, bool hyperlinks, bool strike)
+{
+	h->hyperlinks = hyperlinks;
+	h->strike = strike;
+}
+
+static void render_init(struct render *r, bool markdown, bool hyperlinks)
 {
 	r->src_len = 0;
 	buf_init(&r->clean, BUF_TEXT_MAX);
 	r->md = md_new(markdown);
+	md_set_hyperlinks(r->md, hyperlinks);
 	r->wc = wrap_cache_new();
 }
 
@@ -90,9 +99,9 @@ static void item_init(struct hist *h, struct hist_item *it, const struct msg *m)
 {
 	memset(it, 0, sizeof(*it));
 	it->msg = m;
-	render_init(&it->body, h->markdown && m->role == ROLE_MODEL);
+	render_init(&it->body, h->markdown && m->role == ROLE_MODEL, h->hyperlinks);
 	buf_init(&it->display, BUF_TEXT_MAX);
-	render_init(&it->thoughts, h->markdown && m->role == ROLE_MODEL);
+	render_init(&it->thoughts, h->markdown && m->role == ROLE_MODEL, h->hyperlinks);
 	it->fresh = true;
 }
 
@@ -211,21 +220,42 @@ static size_t item_rows(struct hist *h, struct hist_item *it, int width)
 	return 1 + thought_rows(it) + body + 1;
 }
 
-static attr_t style_attr(unsigned style)
+/*
+ * Heading levels look different, with colour or without: 1 bold and
+ * underlined, 2 bold, 3 bold italic, 4 to 6 italic; 1 and 2 in the
+ * heading colour.
+ */
+static attr_t heading_attr(unsigned level)
+{
+	switch (level) {
+	case 1:
+		return A_BOLD | A_UNDERLINE | tui_pair_attr(PAIR_HEADING);
+	case 2:
+		return A_BOLD | tui_pair_attr(PAIR_HEADING);
+	case 3:
+		return A_BOLD | A_ITALIC;
+	default:
+		return A_ITALIC;
+	}
+}
+
+static attr_t style_attr(unsigned style, unsigned level, bool strike)
 {
 	attr_t a = A_NORMAL;
-	if (style & (STYLE_BOLD | STYLE_HEADING))
+	if ((style & STYLE_BOLD) && !(style & STYLE_HEADING)) /* a heading's level decides */
 		a |= A_BOLD;
 	if (style & STYLE_ITALIC)
 		a |= A_ITALIC;
 	if (style & STYLE_HEADING)
-		a |= tui_pair_attr(PAIR_HEADING);
+		a |= heading_attr(level);
 	if (style & (STYLE_CODE | STYLE_CODE_BLOCK))
 		a |= tui_pair_attr(PAIR_CODE);
 	if (style & STYLE_LINK)
 		a |= A_UNDERLINE | tui_pair_attr(PAIR_LINK);
-	if (style & (STYLE_URL | STYLE_QUOTE | STYLE_RULE | STYLE_TABLE | STYLE_STRIKE))
+	if (style & (STYLE_URL | STYLE_QUOTE | STYLE_RULE | STYLE_TABLE))
 		a |= A_DIM;
+	if ((style & STYLE_STRIKE) && !strike)
+		a |= A_DIM; /* where it cannot be struck through */
 	if (style & STYLE_MARKER)
 		a |= tui_pair_attr(PAIR_MODEL);
 	return a;
@@ -233,11 +263,28 @@ static attr_t style_attr(unsigned style)
 
 static attr_t piece_attr(const struct wrap_piece *p, void *ud)
 {
-	return *(const attr_t *)ud | style_attr(p->style);
+	return *(const attr_t *)ud | style_attr(p->style, p->level, false);
+}
+
+/* The target of the link whose text holds offset off, or NULL. */
+static const char *link_at(const struct render *rd, size_t off)
+{
+	size_t n;
+	const struct md_link *l = md_links(rd->md, &n);
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (l[mid].off + l[mid].len <= off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && l[lo].off <= off ? l[lo].href : NULL;
 }
 
 /* Row r of a rendered text from column col, every piece with base added. */
-static void draw_render_row(WINDOW *w, struct render *rd, size_t r, int col, int width, attr_t base)
+static void draw_render_row(const struct hist *h, WINDOW *w, struct render *rd, size_t r, int col,
+                            int width, attr_t base)
 {
 	const struct wrap_row *row = wrap_cache_row(rd->wc, r);
 	const struct wrap_piece *pieces = wrap_cache_pieces(rd->wc, row);
@@ -247,7 +294,7 @@ static void draw_render_row(WINDOW *w, struct render *rd, size_t r, int col, int
 	wmove(w, getcury(w), col);
 	for (size_t i = 0; i < row->npieces && col < width; i++) {
 		const struct wrap_piece *p = &pieces[i];
-		attr_t a = base | style_attr(p->style);
+		attr_t a = base | style_attr(p->style, p->level, h->strike);
 		if (p->kind == WRAP_PIECE_BLANK) {
 			for (int k = 0; k < p->width && col < width; k++, col++)
 				waddch(w, ' ');
@@ -255,16 +302,20 @@ static void draw_render_row(WINDOW *w, struct render *rd, size_t r, int col, int
 			for (int k = 0; k < p->width && col < width; k++)
 				col += tui_put(w, text + p->off, p->len, width - col, a);
 		} else {
-			col += tui_put(w, text + p->off, p->len, width - col, a);
+			bool strike = h->strike && (p->style & STYLE_STRIKE);
+			const char *url = (p->style & STYLE_LINK) ? link_at(rd, p->off) : NULL;
+			col += tui_put_decorated(w, text + p->off, p->len, width - col, a, strike,
+			                         url);
 		}
 	}
 }
 
-static void draw_body_row(WINDOW *w, struct hist_item *it, size_t r, int width)
+static void draw_body_row(const struct hist *h, WINDOW *w, struct hist_item *it, size_t r,
+                          int width)
 {
 	attr_t base =
 	    it->msg->role == ROLE_NOTICE ? (A_DIM | tui_pair_attr(PAIR_NOTICE)) : A_NORMAL;
-	draw_render_row(w, &it->body, r, 1, width, base);
+	draw_render_row(h, w, &it->body, r, 1, width, base);
 }
 
 /* The thoughts block's line: what it is, how long, and how to open or close it. */
@@ -344,13 +395,13 @@ static void draw_header(WINDOW *w, const struct msg *m, int width)
 }
 
 /* Draws row r of message i at the current line. */
-static void draw_row(WINDOW *w, struct hist_item *it, size_t r, int width)
+static void draw_row(const struct hist *h, WINDOW *w, struct hist_item *it, size_t r, int width)
 {
 	const struct msg *m = it->msg;
 	size_t body = wrap_cache_nrows(it->body.wc);
 	if (m->role == ROLE_NOTICE) {
 		if (r < body)
-			draw_body_row(w, it, r, width);
+			draw_body_row(h, w, it, r, width);
 		return;
 	}
 	if (r == 0) {
@@ -363,7 +414,7 @@ static void draw_row(WINDOW *w, struct hist_item *it, size_t r, int width)
 		if (r == 0)
 			draw_thoughts_line(w, it, width);
 		else
-			draw_render_row(w, &it->thoughts, r - 1, 3, width, A_DIM);
+			draw_render_row(h, w, &it->thoughts, r - 1, 3, width, A_DIM);
 		return;
 	}
 	r -= thoughts;
@@ -375,7 +426,7 @@ static void draw_row(WINDOW *w, struct hist_item *it, size_t r, int width)
 		return;
 	}
 	if (r < body)
-		draw_body_row(w, it, r, width);
+		draw_body_row(h, w, it, r, width);
 }
 
 void hist_scroll(struct hist *h, const struct conv *c, int rows, int height, int width)
@@ -499,7 +550,7 @@ void hist_draw(struct hist *h, WINDOW *w, const struct conv *c, int height, int 
 		size_t rows = item_rows(h, it, width);
 		for (; r < rows && y < height; r++, y++) {
 			wmove(w, y, 0);
-			draw_row(w, it, r, width);
+			draw_row(h, w, it, r, width);
 		}
 		if (r >= rows) {
 			i++;

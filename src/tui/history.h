@@ -13,6 +13,8 @@
 
 struct hist;
 struct hist *hist_new(bool markdown);
+/* What the terminal can draw: OSC 8 hyperlinks, strikethrough. Before the first sync. */
+void hist_set_terminal(struct hist *h, bool hyperlinks, bool strike);
 void hist_free(struct hist *h);
 /*
  * Matches the caches to the conversation's messages (call before drawing);

@@ -273,6 +273,63 @@ static bool read_widths(const struct answers *a, struct utf8_term *t)
 	return true;
 }
 
+/* ---- what the environment says ------------------------------------------ */
+
+static bool env_is(const char *name, const char *value)
+{
+	const char *v = getenv(name);
+	return v != NULL && strcmp(v, value) == 0;
+}
+
+static bool env_set(const char *name)
+{
+	const char *v = getenv(name);
+	return v != NULL && v[0] != '\0';
+}
+
+/* "3.4" or "3.4a": major and minor. */
+static bool version_at_least(const char *v, int major, int minor)
+{
+	int a = 0, b = 0;
+	if (v == NULL || sscanf(v, "%d.%d", &a, &b) < 1)
+		return false;
+	return a > major || (a == major && b >= minor);
+}
+
+bool termprobe_hyperlinks(void)
+{
+	const char *term = getenv("TERM");
+	if (term == NULL || strcmp(term, "dumb") == 0)
+		return false;
+	/* In tmux the outer terminal's variables leak in: only tmux's own count. */
+	if (env_set("TMUX") || strncmp(term, "tmux", 4) == 0 || strncmp(term, "screen", 6) == 0)
+		return env_is("TERM_PROGRAM", "tmux") &&
+		       version_at_least(getenv("TERM_PROGRAM_VERSION"), 3, 4);
+	static const char *const programs[] = {"WezTerm", "iTerm.app", "vscode", "ghostty",
+	                                       "rio",     "contour",   "Tabby"};
+	for (size_t i = 0; i < ARRAY_LEN(programs); i++)
+		if (env_is("TERM_PROGRAM", programs[i]))
+			return true;
+	const char *vte = getenv("VTE_VERSION");
+	if (vte != NULL && strtol(vte, NULL, 10) >= 5000)
+		return true;
+	return env_set("KITTY_WINDOW_ID") || env_set("WT_SESSION") || env_set("KONSOLE_VERSION") ||
+	       strcmp(term, "xterm-kitty") == 0 || strncmp(term, "foot", 4) == 0 ||
+	       strcmp(term, "alacritty") == 0 || strcmp(term, "xterm-ghostty") == 0;
+}
+
+bool termprobe_strike(void)
+{
+	const char *term = getenv("TERM");
+	if (term == NULL)
+		return false;
+	static const char *const old[] = {"dumb", "linux", "screen", "vt", "ansi", "cons", "sun"};
+	for (size_t i = 0; i < ARRAY_LEN(old); i++)
+		if (strncmp(term, old[i], strlen(old[i])) == 0)
+			return env_set("TMUX"); /* "screen" inside tmux is tmux, which can */
+	return true;
+}
+
 static bool is_terminal(void)
 {
 	const char *term = getenv("TERM");

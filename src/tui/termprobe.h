@@ -45,4 +45,16 @@ struct termprobe_result {
  */
 void termprobe_start(enum termprobe_mode mode, const char *cache_dir, struct termprobe_result *out);
 
+/*
+ * Whether the terminal makes OSC 8 hyperlinks clickable. No terminal
+ * answers a question about it, so this goes by what the environment says
+ * the terminal is (TERM, TERM_PROGRAM, VTE_VERSION, ...); inside tmux only
+ * tmux 3.4 and later pass them on. A terminal that does not know OSC 8
+ * ignores it, but then the URL would not be seen at all.
+ */
+bool termprobe_hyperlinks(void);
+/* Whether it draws SGR 9 (strikethrough): all but the Linux console, GNU screen and the old ones.
+ */
+bool termprobe_strike(void);
+
 #endif

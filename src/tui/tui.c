@@ -297,6 +297,7 @@ static int start_curses(struct tui *t)
 	struct termprobe_result widths;
 	termprobe_start(termprobe_mode_parse(t->cfg->emoji_width), t->cfg->cache_dir, &widths);
 	t->sync = widths.mode2026;
+	hist_set_terminal(t->hist, t->cfg->markdown && termprobe_hyperlinks(), termprobe_strike());
 	tui_rtl_setup(bidi_mode_parse(t->cfg->bidi));
 	set_escdelay(25);
 	start_colors(t);

@@ -133,6 +133,46 @@ START_TEST(links_show_their_url)
 }
 END_TEST
 
+/* For an OSC 8 terminal: the link's text alone, and where it is and goes. */
+START_TEST(hyperlinks_carry_their_url_apart)
+{
+	const char *src = "See [the docs](https://e.com/d) and <https://x.org>.\n\n"
+	                  "| a |\n|---|\n| [cell](https://c.io) |\n\nthen [more](m.md)";
+	struct md *m = md_new(true);
+	md_set_hyperlinks(m, true);
+	/* Byte by byte, as a stream: the links of a re-rendered segment are not doubled. */
+	for (size_t i = 1; i <= strlen(src); i++)
+		md_update(m, src, i);
+	const char *t = md_text(m);
+	ck_assert_ptr_null(strstr(t, "(https://e.com/d)"));
+	ck_assert_ptr_nonnull(strstr(t, "cell (https://c.io)")); /* a table cell keeps it */
+	size_t n;
+	const struct md_link *l = md_links(m, &n);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_str_eq(l[0].href, "https://e.com/d");
+	ck_assert_int_eq(strncmp(t + l[0].off, "the docs", l[0].len), 0);
+	ck_assert_uint_eq(l[0].len, strlen("the docs"));
+	ck_assert_str_eq(l[1].href, "https://x.org");
+	ck_assert_int_eq(strncmp(t + l[1].off, "https://x.org", l[1].len), 0);
+	ck_assert_str_eq(l[2].href, "m.md");
+	ck_assert_int_eq(strncmp(t + l[2].off, "more", l[2].len), 0);
+	md_free(m);
+	m = render("[a](https://e.com)"); /* off by default */
+	md_links(m, &n);
+	ck_assert_uint_eq(n, 0);
+	ASSERT_RENDER(m, "a (https://e.com)");
+	md_free(m);
+}
+END_TEST
+
+START_TEST(task_lists_show_boxes)
+{
+	struct md *m = render("- [ ] todo\n- [x] done\n- plain");
+	ASSERT_RENDER(m, "☐ todo\n☑ done\n• plain");
+	md_free(m);
+}
+END_TEST
+
 /* md4c passes a NULL target for "[link]()": UBSan (make sanitize) saw memcpy from NULL. */
 START_TEST(link_with_empty_target_shows_only_its_text)
 {
@@ -245,6 +285,8 @@ static Suite *markdown_suite(void)
 	tcase_add_test(tc, table_columns_align_by_display_width);
 	tcase_add_test(tc, links_show_their_url);
 	tcase_add_test(tc, link_with_empty_target_shows_only_its_text);
+	tcase_add_test(tc, hyperlinks_carry_their_url_apart);
+	tcase_add_test(tc, task_lists_show_boxes);
 	tcase_add_test(tc, quotes_rules_and_entities);
 	tcase_add_test(tc, plain_text_mode);
 	tcase_add_test(tc, streaming_equals_whole_after_every_byte);
