@@ -202,6 +202,8 @@ static void render(struct tui *t)
 	layout(t);
 	const struct conv *c = chat_conv(t->chat);
 	int hist_h = getmaxy(t->hist_win);
+	/* First: an error too long for it goes to the history, drawn in this frame. */
+	tui_draw_status(t);
 	hist_shift(t->hist, chat_take_prepended(t->chat));
 	hist_sync(t->hist, c, chat_epoch(t->chat));
 	hist_show_thoughts(t->hist, chat_thoughts_open(t->chat));
@@ -221,7 +223,6 @@ static void render(struct tui *t)
 		tui_put(t->hist_win, mark, strlen(mark), mw, A_REVERSE);
 		free(mark);
 	}
-	tui_draw_status(t);
 	draw_input(t);
 	wnoutrefresh(t->hist_win);
 	wnoutrefresh(t->status_win);
