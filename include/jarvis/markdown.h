@@ -11,7 +11,8 @@
  * lines; links as their text plus " (URL)" (not when the text is the URL;
  * never with md_set_hyperlinks); images as "[image: ALT]";
  * horizontal rules as a "─" that fills the row; tables as columns aligned
- * by display width, separated by " │ ", with a "─┼─" line under the header;
+ * by display width (padded to 40 at most: a longer cell pushes the rest of
+ * its row right), separated by " │ ", with a "─┼─" line under the header;
  * blocks separated by one blank line. Raw HTML is shown as text.
  *
  * Streaming: the source may end anywhere (an unclosed ``` fence renders as

@@ -1,9 +1,9 @@
 /*
  * markdown_table.c: tables. md4c hands a table over cell by cell; the
- * cells are collected (each its own styled text) and the table is drawn
- * when it ends, because a column is as wide as its widest cell: cells
- * padded and aligned by display width, " │ " between columns, a "─┼─"
- * line under the header row, which is bold.
+ * cells are collected (into one shared styled text) and the table is
+ * drawn when it ends, because a column is as wide as its widest cell (up to
+ * TABLE_COLUMN_MAX): cells padded and aligned by display width, " │ "
+ * between columns, a "─┼─" line under the header row, which is bold.
  */
 #include <md4c.h>
 #include <stdlib.h>
@@ -14,6 +14,12 @@
 #include "jarvis/utf8.h"
 #include "jarvis/util.h"
 #include "markdown_internal.h"
+
+/*
+ * No column is padded wider than this: a longer cell pushes the rest of its
+ * row right instead of padding every row of the table to its width.
+ */
+#define TABLE_COLUMN_MAX 40
 
 void mdr_table_release(struct table *t)
 {
@@ -54,6 +60,8 @@ void mdr_table_widths(const struct table *t, size_t from, size_t to, size_t *w)
 		for (size_t c = 0; c < t->cols; c++) {
 			size_t i = row * t->cols + c;
 			size_t cw = i < t->ncells ? mdr_cell_width(t, i) : 0;
+			if (cw > TABLE_COLUMN_MAX)
+				cw = TABLE_COLUMN_MAX; /* the cell overflows its column */
 			if (cw > w[c])
 				w[c] = cw;
 		}

@@ -31,11 +31,12 @@ static void assert_same(const struct md *a, const struct md *b, const char *what
 	const struct span *x = md_spans(a, &na), *y = md_spans(b, &nb);
 	ck_assert_msg(na == nb, "%s: %zu spans != %zu", what, na, nb);
 	for (size_t i = 0; i < na; i++)
-		ck_assert_msg(
-		    x[i].off == y[i].off && x[i].len == y[i].len && x[i].style == y[i].style &&
-		        x[i].level == y[i].level && x[i].flags == y[i].flags,
-		    "%s: span %zu differs (%zu+%zu/%u vs %zu+%zu/%u) in \"%s\"", what, i, x[i].off,
-		    x[i].len, x[i].style, y[i].off, y[i].len, y[i].style, md_text(a));
+		ck_assert_msg(x[i].off == y[i].off && x[i].len == y[i].len &&
+		                  x[i].style == y[i].style && x[i].level == y[i].level &&
+		                  x[i].flags == y[i].flags,
+		              "%s: span %zu differs (%zu+%zu/%u vs %zu+%zu/%u) in \"%s\"", what, i,
+		              (size_t)x[i].off, (size_t)x[i].len, (unsigned)x[i].style,
+		              (size_t)y[i].off, (size_t)y[i].len, (unsigned)y[i].style, md_text(a));
 }
 
 /* The wrap cache fed md's stable offsets agrees with a fresh wrap of the result. */
@@ -256,6 +257,30 @@ START_TEST(long_paragraph_is_exact_when_finished)
 }
 END_TEST
 
+/* A very long cell overflows its column instead of widening every row to it. */
+START_TEST(very_wide_cell_does_not_pad_every_row)
+{
+	struct buf b;
+	buf_init(&b, BUF_TEXT_MAX);
+	buf_addstr(&b, "| a | b |\n|---|---|\n| x | y |\n| ");
+	for (int i = 0; i < 500; i++)
+		buf_addstr(&b, "w");
+	buf_addstr(&b, " | z |\n| p | q |\n");
+	stream_and_compare(b.data, 1, 7);
+	struct md *m = md_new(true);
+	md_finish(m, b.data, b.len);
+	const char *t = md_text(m);
+	/* The rows around the long one stay narrow: padded to 40 columns at most. */
+	const char *row = strstr(t, "x ");
+	ck_assert_ptr_nonnull(row);
+	size_t len = strcspn(row, "\n");
+	ck_assert_uint_lt(len, 60);
+	ck_assert_ptr_nonnull(strstr(t, "z"));
+	md_free(m);
+	buf_release(&b);
+}
+END_TEST
+
 static Suite *markdown_open_suite(void)
 {
 	Suite *s = suite_create("markdown_open");
@@ -266,6 +291,7 @@ static Suite *markdown_open_suite(void)
 	tcase_add_test(tc, each_kind_streams_like_one_parse);
 	tcase_add_test(tc, growing_block_redoes_only_its_end);
 	tcase_add_test(tc, long_paragraph_is_exact_when_finished);
+	tcase_add_test(tc, very_wide_cell_does_not_pad_every_row);
 	suite_add_tcase(s, tc);
 	return s;
 }
