@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Styles a span may carry (OR-ed); the TUI maps them to attributes. */
 #define STYLE_BOLD 0x0001u
@@ -37,10 +38,15 @@
 #define SPAN_HARD 0x04u /* spaces inside are not break points (code): break at the margin */
 #define SPAN_FILL 0x08u /* one glyph drawn repeatedly to the end of the row (rules) */
 
+/*
+ * Offsets are 32-bit: a message's text is at most BUF_TEXT_MAX (64 MiB),
+ * and a long answer has a span and a few pieces per row, so their size is
+ * most of what its rendering takes in memory.
+ */
 struct span {
-	size_t off; /* byte offset into the text */
-	size_t len;
-	unsigned style;
+	uint32_t off; /* byte offset into the text */
+	uint32_t len;
+	uint16_t style;
 	unsigned char level; /* heading level, 0 otherwise */
 	unsigned char flags; /* SPAN_* */
 };
@@ -52,23 +58,23 @@ enum wrap_piece_kind {
 };
 
 struct wrap_piece {
-	size_t off;
-	size_t len;
+	uint32_t off;
+	uint32_t len;
 	int width; /* display columns this piece takes */
-	unsigned style;
+	uint16_t style;
 	unsigned char level;
-	enum wrap_piece_kind kind;
+	unsigned char kind; /* enum wrap_piece_kind */
 };
 
 struct wrap_row {
-	size_t off;   /* the source bytes this row shows, prefix copies excluded */
-	size_t len;   /* (spaces swallowed at a soft break and '\n' are not in it) */
-	int width;    /* display columns of all its pieces, <= the width (unless
-	               * the row is one cluster wider than the width: 你 at 1) */
-	size_t line;  /* offset of the start of the line (after '\n') it belongs to */
-	bool cont;    /* a continuation row of a wrapped line */
-	size_t piece; /* index of its first piece (wrap_cache_pieces) */
-	size_t npieces;
+	uint32_t off;   /* the source bytes this row shows, prefix copies excluded */
+	uint32_t len;   /* (spaces swallowed at a soft break and '\n' are not in it) */
+	int width;      /* display columns of all its pieces, <= the width (unless
+	                 * the row is one cluster wider than the width: 你 at 1) */
+	uint32_t line;  /* offset of the start of the line (after '\n') it belongs to */
+	uint32_t piece; /* index of its first piece (wrap_cache_pieces) */
+	uint32_t npieces;
+	bool cont; /* a continuation row of a wrapped line */
 };
 
 /*
@@ -93,7 +99,8 @@ void wrap_cache_invalidate(struct wrap_cache *wc);
  * are what they were at the previous update (for a pure append: the old
  * length; for markdown: md_stable()). A different width re-wraps all.
  * Returns the index of the first row that differs from before (the row
- * count when nothing changed), from which the TUI must repaint.
+ * count when nothing changed), from which the TUI must repaint; when more
+ * than a thousand rows were wrapped again, the first of them.
  */
 size_t wrap_cache_update(struct wrap_cache *wc, const char *text, size_t len,
                          const struct span *spans, size_t nspans, size_t stable, int width);

@@ -17,6 +17,9 @@
 #include "jarvis/utf8.h"
 #include "jarvis/util.h"
 
+/* Re-wrapped rows beyond this many are not compared with the old ones. */
+#define WRAP_COMPARE_MAX 1024
+
 struct wrap_cache {
 	struct wrap_row *rows;
 	size_t nrows, caprows;
@@ -353,12 +356,16 @@ size_t wrap_cache_update(struct wrap_cache *wc, const char *text, size_t len,
 		if (r > 0 && wc->rows[r].cont)
 			r--;
 	}
-	/* Keep the old tail to tell the caller which rows really changed. */
+	/* Keep the old tail to tell the caller which rows really changed
+	 * (not when it is long: a copy of a whole table's rows is not worth it). */
 	size_t oldn = wc->nrows - r;
+	if (oldn > WRAP_COMPARE_MAX)
+		oldn = 0;
 	struct wrap_row *old = NULL;
 	struct wrap_piece *oldp = NULL;
 	size_t p0 = r < wc->nrows ? wc->rows[r].piece : wc->npieces;
-	size_t oldnp = wc->npieces - p0;
+	size_t oldnp = oldn > 0 ? wc->npieces - p0 : 0;
+	bool compared = oldn > 0 || r == wc->nrows;
 	if (oldn > 0) {
 		old = xmalloc(oldn * sizeof(*old));
 		memcpy(old, wc->rows + r, oldn * sizeof(*old));
@@ -384,7 +391,7 @@ size_t wrap_cache_update(struct wrap_cache *wc, const char *text, size_t len,
 	       rows_equal(&old[first - r], oldp + (old[first - r].piece - p0), &wc->rows[first],
 	                  wc->pieces + wc->rows[first].piece))
 		first++;
-	if (first - r == oldn && first == wc->nrows)
+	if (compared && first - r == oldn && first == wc->nrows)
 		first = wc->nrows; /* nothing changed */
 	free(old);
 	free(oldp);
