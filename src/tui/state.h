@@ -41,6 +41,7 @@ struct tui {
 	bool need_render;
 	long long last_render_ms;
 	unsigned render_timer;
+	long long render_due; /* when the render_timer fires */
 	unsigned spin_timer;
 	unsigned ctrl_c_timer; /* ends the second Ctrl-C's window and its hint */
 	unsigned spin;

@@ -36,6 +36,12 @@
 #include "termprobe.h"
 
 #define RENDER_EVERY_MS 16
+/*
+ * While an answer streams in and nothing else asks for a frame, at most
+ * one frame this often: the live API sends an event every ~17 ms, and a
+ * frame each costs more in curses and terminal writes than the text does.
+ */
+#define RENDER_STREAM_MS 33
 #define SPIN_EVERY_MS 120
 #define MIN_COLS 20
 #define MIN_LINES 6
@@ -245,16 +251,22 @@ static void render_now(void *ud)
 	render(t);
 }
 
-/* Renders now, or soon when the last render was very recent. */
-static void request_render(struct tui *t)
+/* Renders now, or soon when the last render was less than every ms ago. */
+static void request_render(struct tui *t, long long every)
 {
-	if (t->render_timer != 0)
-		return;
-	long long since = now_ms() - t->last_render_ms;
-	if (since >= RENDER_EVERY_MS)
+	long long now = now_ms(), due = t->last_render_ms + every;
+	if (t->render_timer != 0) {
+		if (due >= t->render_due)
+			return;
+		loop_timer_cancel(t->loop, t->render_timer); /* a key: sooner */
+		t->render_timer = 0;
+	}
+	if (now >= due) {
 		render(t);
-	else
-		t->render_timer = loop_timer_add(t->loop, RENDER_EVERY_MS - since, render_now, t);
+	} else {
+		t->render_due = due;
+		t->render_timer = loop_timer_add(t->loop, due - now, render_now, t);
+	}
 }
 
 static void spin(void *ud)
@@ -362,6 +374,7 @@ int tui_run(const struct config *cfg)
 
 	while (!t.quit) {
 		loop_run_once(t.loop, -1);
+		bool asked = t.need_render; /* by a key, a resize or the spinner */
 		unsigned d = chat_take_dirty(t.chat);
 		char *back = chat_take_restore(t.chat);
 		if (back != NULL) {
@@ -382,8 +395,11 @@ int tui_run(const struct config *cfg)
 			t.need_render = true;
 		if (chat_streaming(t.chat) && t.spin_timer == 0)
 			t.spin_timer = loop_timer_add(t.loop, SPIN_EVERY_MS, spin, &t);
-		if (t.need_render && !t.quit)
-			request_render(&t);
+		if (t.need_render && !t.quit) {
+			request_render(&t, asked || !chat_streaming(t.chat) ? RENDER_EVERY_MS
+			                                                    : RENDER_STREAM_MS);
+			t.need_render = false; /* rendered, or its timer will */
+		}
 	}
 
 	if (t.render_timer)
