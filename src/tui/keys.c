@@ -196,6 +196,17 @@ static void act_search(struct tui *t)
 	search_start(t);
 }
 
+/* Ctrl-X: the first key of Ctrl-X Ctrl-E (compose) and Ctrl-X Ctrl-U (undo). */
+static void act_ctrl_x(struct tui *t)
+{
+	t->ctrl_x = true;
+}
+
+static void act_compose(struct tui *t)
+{
+	compose_in_editor(t);
+}
+
 static void act_yank(struct tui *t)
 {
 	if (!input_secret(t)) /* a password's line takes nothing from the kill ring */
@@ -381,6 +392,8 @@ static const struct key_binding table[] = {
     {CTRL('Y'), "Ctrl-Y", act_yank, "yank what was killed"},
     {CTRL('_'), "Ctrl-_", act_undo, "undo the last edit"},
     {CTRL('R'), "Ctrl-R", act_search, "search the input history"},
+    {CTRL('X'), "Ctrl-X Ctrl-E", act_ctrl_x, "compose in $VISUAL or $EDITOR"},
+    {CTRL('G'), "Ctrl-G", act_compose, "compose in $VISUAL or $EDITOR"},
     {CODE(KEY_UP), "Up", act_up, "earlier message (input history)"},
     {CODE(KEY_DOWN), "Down", act_down, "later message (input history)"},
     {CODE(KEY_PPAGE), "PgUp", act_page_up, "scroll the history up"},
@@ -457,6 +470,13 @@ static void dispatch(struct tui *t, int key)
 	}
 	if (search_key(t, key))
 		return;
+	if (t->ctrl_x) {
+		t->ctrl_x = false;
+		if (key == CTRL('E') || key == CTRL('U')) {
+			(key == CTRL('E') ? act_compose : act_undo)(t);
+			return;
+		}
+	}
 	/* A panel sees plain keys and curses codes first; Alt-keys are the input's. */
 	if (!(key & KEY_IS_ALT)) {
 		bool is_code = key & KEY_IS_CODE;

@@ -52,6 +52,7 @@ struct tui {
 	char *parked;        /* the draft put aside while it does */
 	char *offered;       /* a /line that is no command: Enter again sends it as a message */
 
+	bool ctrl_x;         /* Ctrl-X was pressed: the next key completes it */
 	bool searching;      /* Ctrl-R: keys go to the query (search.c) */
 	bool search_failed;  /* no earlier line holds the query */
 	char *search_query;  /* what is searched for */
@@ -63,6 +64,16 @@ struct tui {
 /* statusbar.c */
 /* Draws the status line: its items by priority, a long error moved to the history. */
 void tui_draw_status(struct tui *t);
+
+/* screen.c */
+/* Gives the terminal to another program (an editor, the shell on Ctrl-Z). */
+void tui_leave_screen(struct tui *t);
+/* Takes it back and draws everything again. */
+void tui_resume_screen(struct tui *t);
+
+/* compose.c */
+/* Ctrl-X Ctrl-E, Ctrl-G: the input edited in $VISUAL or $EDITOR, back unsent. */
+void compose_in_editor(struct tui *t);
 
 /* clipboard.c */
 /* Puts text on the clipboard (OSC 52, else wl-copy or xclip) and says so; frees both. */

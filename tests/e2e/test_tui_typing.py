@@ -220,3 +220,63 @@ def test_undo_and_word_deletion(jarvis_tui, fake_gemini, width, height):
     t.send_keys("Home", "M-d")  # Alt-D: the word after
     wait_input(t, " big /usr/local/")
     assert sent_text(t, fake_gemini) == " big /usr/local/"
+
+
+def editor_script(tmp_path, body):
+    """An executable "editor": a shell script run with the file to edit as $1."""
+    path = tmp_path / "fake-editor"
+    path.write_text("#!/bin/sh\n" + body)
+    path.chmod(0o755)
+    return str(path)
+
+
+# The editor notes what it was given, shows itself, and edits the file.
+EDITS = r'''
+log="$(dirname "$0")/editor.log"
+printf '%s\n' "$1" >> "$log"
+ls -l "$1" | cut -c1-10 >> "$log"
+test -t 0 && test -t 1 && echo tty >> "$log"
+printf 'EDITOR IS RUNNING\n'
+sleep 0.3
+sed -i 's/draft/composed/' "$1"
+printf 'second line\n' >> "$1"
+'''
+
+
+@pytest.mark.parametrize("width,height", SIZES)
+def test_ctrl_x_ctrl_e_composes_in_visual(jarvis_tui, fake_gemini, tmp_path, width, height):
+    script = editor_script(tmp_path, EDITS)
+    t = start(jarvis_tui, width, height, env={"VISUAL": script, "EDITOR": "false"})
+    typed(t, "my draft")
+    t.send_keys("C-x", "C-e")
+    t.wait_for("EDITOR IS RUNNING")  # the editor has the terminal
+    t.wait_for(re.compile(r"^› my composed\n  second line$", re.M))
+    assert "EDITOR IS RUNNING" not in t.screen()  # the chat drew itself again
+    assert re.search(r"^ guest │ ", t.screen(), re.M), t.show()
+    time.sleep(0.2)
+    assert fake_gemini.api_requests("stream") == []  # back in the input, unsent
+    log = (tmp_path / "editor.log").read_text().split("\n")
+    assert log[1] == "-rw-------" and log[2] == "tty", log
+    assert not os.path.exists(log[0])  # the file is gone
+    send_bytes(t, b"\x1f")  # Ctrl-_ gives the old input back
+    wait_input(t, "my draft")
+    t.send_keys("C-x", "C-e")
+    t.wait_for(re.compile(r"^› my composed$", re.M))
+    assert sent_text(t, fake_gemini) == "my composed\nsecond line"
+
+
+@pytest.mark.parametrize("width,height", SIZES)
+def test_ctrl_g_composes_in_editor_and_a_failure_changes_nothing(jarvis_tui, fake_gemini,
+                                                                 tmp_path, width, height):
+    script = editor_script(tmp_path, EDITS)
+    t = start(jarvis_tui, width, height, env={"EDITOR": script, "VISUAL": None})
+    typed(t, "a draft")
+    t.send_keys("C-g")
+    t.wait_for(re.compile(r"^› a composed\n  second line$", re.M))
+    failing = editor_script(tmp_path, 'echo "nothing" > "$1"; exit 3\n')
+    t2 = start(jarvis_tui, width, height, env={"EDITOR": failing, "VISUAL": None})
+    typed(t2, "kept as it is")
+    t2.send_keys("C-g")
+    t2.wait_for("failed (status 3)")
+    wait_input(t2, "kept as it is")
+    assert sent_text(t2, fake_gemini) == "kept as it is"

@@ -1,0 +1,26 @@
+/*
+ * screen.c: handing the terminal to another program (the editor of
+ * compose.c, the shell on Ctrl-Z) and taking it back. Below tui.c and
+ * compose.c, so neither calls the other for it.
+ */
+#include <curses.h>
+#include <stdio.h>
+
+#include "state.h"
+
+void tui_leave_screen(struct tui *t)
+{
+	fputs("\033[?2004l", stdout); /* bracketed paste off: the shell or editor asks itself */
+	fflush(stdout);
+	endwin();
+}
+
+void tui_resume_screen(struct tui *t)
+{
+	fputs("\033[?2004h", stdout);
+	fflush(stdout);
+	/* The next refresh takes the terminal back; everything is drawn again. */
+	clearok(curscr, TRUE);
+	refresh();
+	t->need_render = true;
+}
