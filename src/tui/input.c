@@ -141,6 +141,67 @@ static bool offer_as_message(struct tui *t, const char *text)
 	return true;
 }
 
+/* Enter while an answer streams: the message waits for it to end (one at a time). */
+static void queue(struct tui *t, char *text)
+{
+	if (t->queued != NULL) {
+		input_hint(t, "a message is queued already: Esc takes it back to edit");
+		free(text);
+		return;
+	}
+	if (text[strspn(text, " \t\r\n")] == '\0' && chat_pending_images(t->chat) == 0) {
+		input_hint(t, "type a message first");
+		free(text);
+		return;
+	}
+	recall_add(t->inputs, text);
+	input_save_recall(t);
+	recall_reset(t->inputs);
+	editor_clear(t->editor);
+	t->queued = text;
+}
+
+void input_send_queued(struct tui *t)
+{
+	if (t->queued == NULL || chat_streaming(t->chat))
+		return;
+	char *text = t->queued, *cause = NULL;
+	t->queued = NULL;
+	if (chat_send(t->chat, text, &cause) == -1) {
+		chat_notice(t->chat, "the queued message was not sent: %s", cause);
+		free(cause);
+		/* Never lost: back into the input, or shown in the history when that is in use. */
+		if (editor_len(t->editor) == 0)
+			editor_set_text(t->editor, text);
+		else
+			chat_notice(t->chat, "it was: %s", text);
+	} else {
+		hist_follow(t->hist);
+	}
+	free(text);
+	t->need_render = true;
+}
+
+bool input_unqueue(struct tui *t)
+{
+	if (t->queued == NULL)
+		return false;
+	if (editor_len(t->editor) > 0) {
+		/* What is being typed stays; the queued text goes before it. */
+		char *now = editor_get_text(t->editor);
+		char *both = xasprintf("%s\n%s", t->queued, now);
+		editor_set_text(t->editor, both);
+		free(both);
+		free(now);
+	} else {
+		editor_set_text(t->editor, t->queued);
+	}
+	free(t->queued);
+	t->queued = NULL;
+	input_hint(t, "the queued message is back in the input");
+	return true;
+}
+
 void input_submit(struct tui *t)
 {
 	char *text = editor_get_text(t->editor);
@@ -164,6 +225,10 @@ void input_submit(struct tui *t)
 		memmove(text, lead + 1, strlen(lead + 1) + 1); /* "//text" sends "/text" */
 	free(t->offered);
 	t->offered = NULL;
+	if (chat_streaming(t->chat)) {
+		queue(t, text);
+		return;
+	}
 	if (chat_send(t->chat, text, &cause) == -1) {
 		/* Not sent: the text stays in the input to fix or send again. */
 		show_cause(t, cause);

@@ -285,6 +285,8 @@ static void act_escape(struct tui *t)
 		cmd_ctx_reset(&t->ctx);
 		input_wipe(t);
 		chat_notice(t->chat, "cancelled");
+	} else if (input_unqueue(t)) {
+		return; /* the next Esc stops the answer */
 	} else if (chat_streaming(t->chat)) {
 		chat_stop(t->chat, NULL);
 	}

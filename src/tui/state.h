@@ -33,6 +33,7 @@ struct tui {
 	struct cmd_ctx ctx;
 
 	WINDOW *hist_win, *status_win, *input_win;
+	WINDOW *queue_win; /* the queued message's row above the status line, while there is one */
 	int lines, cols, input_h;
 	bool colors;
 	bool sync; /* the terminal takes synchronized output (DEC mode 2026) */
@@ -52,6 +53,7 @@ struct tui {
 	char *parked;        /* the draft put aside while it does */
 	char *offered;       /* a /line that is no command: Enter again sends it as a message */
 
+	char *queued;        /* Enter while an answer streams: sent when it ends */
 	bool ctrl_x;         /* Ctrl-X was pressed: the next key completes it */
 	bool searching;      /* Ctrl-R: keys go to the query (search.c) */
 	bool search_failed;  /* no earlier line holds the query */
@@ -104,6 +106,10 @@ void input_wipe(struct tui *t);
 void input_submit(struct tui *t);
 /* Tab: completes a command or a path. */
 void input_complete(struct tui *t);
+/* Sends the queued message once the answer has ended. */
+void input_send_queued(struct tui *t);
+/* Esc: takes the queued message back into the input; false when none was queued. */
+bool input_unqueue(struct tui *t);
 /* Up/Down on the first/last row: recall the input history. */
 void input_recall(struct tui *t, bool up);
 /* After a key: park or give back the draft around a command's question. */

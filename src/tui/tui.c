@@ -80,9 +80,19 @@ static void layout(struct tui *t)
 	editor_layout_release(&el);
 	if (h < 1)
 		h = 1;
-	int hist_h = t->lines - h - 1;
+	int queue_h = t->queued != NULL && t->lines - h - 1 > 2 ? 1 : 0;
+	int hist_h = t->lines - h - 1 - queue_h;
 	if (hist_h < 1)
 		hist_h = 1;
+	if (queue_h == 0 && t->queue_win != NULL) {
+		delwin(t->queue_win);
+		t->queue_win = NULL;
+	} else if (queue_h == 1 && t->queue_win == NULL) {
+		t->queue_win = newwin(1, t->cols, hist_h, 0);
+	} else if (queue_h == 1) {
+		wresize(t->queue_win, 1, t->cols);
+		mvwin(t->queue_win, hist_h, 0);
+	}
 	if (t->hist_win == NULL) {
 		t->hist_win = newwin(hist_h, t->cols, 0, 0);
 		t->status_win = newwin(1, t->cols, hist_h, 0);
@@ -91,13 +101,33 @@ static void layout(struct tui *t)
 	           getmaxy(t->hist_win) != hist_h) {
 		wresize(t->hist_win, hist_h, t->cols);
 		wresize(t->status_win, 1, t->cols);
-		mvwin(t->status_win, hist_h, 0);
+		mvwin(t->status_win, hist_h + queue_h, 0);
 		wresize(t->input_win, h, t->cols);
-		mvwin(t->input_win, hist_h + 1, 0);
+		mvwin(t->input_win, hist_h + queue_h + 1, 0);
 	}
 	keypad(t->input_win, TRUE);
 	nodelay(t->input_win, TRUE);
 	t->input_h = h;
+}
+
+/* The queued message's row: its first line, and how to take it back. */
+static void draw_queued(struct tui *t)
+{
+	WINDOW *w = t->queue_win;
+	if (w == NULL)
+		return;
+	werase(w);
+	const char *q = t->queued;
+	size_t n = strcspn(q, "\n");
+	struct buf b;
+	buf_init(&b, BUF_LINE_MAX);
+	buf_addf(&b, " queued: %.*s%s", (int)n, q, q[n] ? " …" : "");
+	const char *tail = "  (sent when the answer ends; Esc takes it back) ";
+	wmove(w, 0, 0);
+	int col = tui_put(w, b.data, b.len, t->cols, A_DIM | tui_pair_attr(PAIR_USER));
+	tui_put_tail(w, 0, t->cols, t->cols - col - 1, tail, A_DIM);
+	buf_release(&b);
+	wnoutrefresh(w);
 }
 
 /* Draws the input with masking for passwords; leaves the cursor where it belongs. */
@@ -229,6 +259,7 @@ static void render(struct tui *t)
 		tui_put(t->hist_win, mark, strlen(mark), mw, A_REVERSE);
 		free(mark);
 	}
+	draw_queued(t);
 	draw_input(t);
 	wnoutrefresh(t->hist_win);
 	wnoutrefresh(t->status_win);
@@ -391,6 +422,7 @@ int tui_run(const struct config *cfg)
 		}
 		if (d & CHAT_DIRTY_QUIT)
 			t.quit = true;
+		input_send_queued(&t);
 		if (d != 0)
 			t.need_render = true;
 		if (chat_streaming(t.chat) && t.spin_timer == 0)
@@ -421,6 +453,7 @@ int tui_run(const struct config *cfg)
 	free(t.recall_path);
 	free(t.hint);
 	free(t.parked);
+	free(t.queued);
 	search_end(&t, true);
 	if (t.hist_win)
 		delwin(t.hist_win);
@@ -428,6 +461,8 @@ int tui_run(const struct config *cfg)
 		delwin(t.status_win);
 	if (t.input_win)
 		delwin(t.input_win);
+	if (t.queue_win)
+		delwin(t.queue_win);
 	loop_free(t.loop);
 	return EXIT_OK;
 }

@@ -17,6 +17,7 @@ import pytest
 from test_tui import escape, last_user_text, start, wait_until
 
 SIZES = [(80, 24), (120, 40)]
+LONG = "googleai/streaming-success-basic-reply-long.txt"
 
 
 def send_bytes(t, data):
@@ -156,7 +157,8 @@ def seed_history(jarvis_env, lines):
 
 def wait_input(t, text):
     """Wait until the input line holds text (the screen drops trailing blanks)."""
-    t.wait_for(re.compile("^› " + re.escape(text.rstrip()) + "$", re.M))
+    shown = text.rstrip()
+    t.wait_for(re.compile("^›" + (" " + re.escape(shown) if shown else "") + "$", re.M))
 
 
 @pytest.mark.parametrize("width,height", SIZES)
@@ -280,3 +282,50 @@ def test_ctrl_g_composes_in_editor_and_a_failure_changes_nothing(jarvis_tui, fak
     t2.wait_for("failed (status 3)")
     wait_input(t2, "kept as it is")
     assert sent_text(t2, fake_gemini) == "kept as it is"
+
+
+def slow_answer(fake_gemini):
+    """The first answer streams for a few seconds; the next ones are the default."""
+    fake_gemini.script([{"kind": "fixture", "path": LONG, "chunk": 200, "delay": 0.05}])
+
+
+@pytest.mark.parametrize("width,height", SIZES)
+def test_enter_while_streaming_queues_the_message(jarvis_tui, fake_gemini, width, height):
+    slow_answer(fake_gemini)
+    t = start(jarvis_tui, width, height)
+    t.send_text("cats")
+    t.send_keys("Enter")
+    t.wait_for("streaming")
+    t.send_text("and birds?")
+    t.send_keys("Enter")
+    t.wait_for(re.compile(r"^ queued: and birds\?", re.M))
+    wait_input(t, "")  # the input is free for the next one
+    assert len(fake_gemini.api_requests("stream")) == 1
+    assert "streaming" in t.screen()  # it was queued, not sent, and nothing stopped
+    (first, second) = fake_gemini.wait_requests(2, "stream", timeout=30)
+    assert last_user_text(second["json"]) == "and birds?"
+    t.wait_gone("queued:")
+    # the first answer was whole when the second question left
+    contents = second["json"]["contents"]
+    assert [c["role"] for c in contents] == ["user", "model", "user"], contents
+    assert "conditions." in "".join(p.get("text", "") for p in contents[1]["parts"])
+
+
+@pytest.mark.parametrize("width,height", SIZES)
+def test_esc_takes_a_queued_message_back(jarvis_tui, fake_gemini, width, height):
+    slow_answer(fake_gemini)
+    t = start(jarvis_tui, width, height)
+    t.send_text("cats")
+    t.send_keys("Enter")
+    t.wait_for("streaming")
+    t.send_text("later")
+    t.send_keys("Enter")
+    t.wait_for("queued: later")
+    escape(t)  # the queued message comes back; the answer goes on
+    t.wait_gone("queued:")
+    wait_input(t, "later")
+    assert "streaming" in t.screen(), t.show()
+    t.wait_gone("streaming", timeout=30)
+    time.sleep(0.3)
+    assert len(fake_gemini.api_requests("stream")) == 1
+    assert "interrupted" not in t.screen()
