@@ -220,6 +220,108 @@ out:
 	return status;
 }
 
+/*
+ * A new password, typed twice on a terminal (once from --password-stdin),
+ * checked before anything else is done; NULL with the reason said.
+ */
+static char *new_password(const struct cli *cli, int *status)
+{
+	char *cause = NULL;
+	char *prompt = xasprintf("New password (at least %d characters): ", PASSWORD_MIN_CHARS);
+	char *pw = passprompt_read(prompt, cli->password_stdin, &cause);
+	free(prompt);
+	if (pw == NULL || password_check(pw, &cause) != 0) {
+		secret_free(pw);
+		*status = fail_cause(EXIT_USAGE, cause);
+		return NULL;
+	}
+	if (cli->password_stdin)
+		return pw;
+	char *again = passprompt_read("Repeat the new password: ", false, &cause);
+	int same = again != NULL && strcmp(pw, again) == 0;
+	secret_free(again);
+	if (!same) {
+		secret_free(pw);
+		*status = cause ? fail_cause(EXIT_USAGE, cause)
+		                : fail(EXIT_USAGE, "the two passwords do not match; nothing was "
+		                                   "changed, try again");
+		return NULL;
+	}
+	return pw;
+}
+
+/* --passwd: the current password, then the new one; the data key is only re-wrapped. */
+static int passwd(const struct cli *cli, struct profile *p)
+{
+	char *cause = NULL, *old = NULL, *pw = NULL;
+	int status;
+	const struct account_env *env = profile_env(p, &cause);
+	if (env == NULL) {
+		status = fail_cause(EXIT_STORE, cause);
+		goto out;
+	}
+	old = passprompt_read("Current password: ", cli->password_stdin, &cause);
+	if (old == NULL) {
+		status = fail_cause(EXIT_USAGE, cause);
+		goto out;
+	}
+	if ((pw = new_password(cli, &status)) == NULL)
+		goto out;
+	int arc = account_passwd(env, old, pw, now_s(), &cause);
+	if (arc != ACCOUNT_OK) {
+		status = fail_cause(account_status(arc), cause);
+		goto out;
+	}
+	puts("password changed; your conversations stay as they are, under the same key");
+	status = EXIT_OK;
+out:
+	secret_free(old);
+	secret_free(pw);
+	return status;
+}
+
+/* --recover EMAIL: the recovery code shown at signup, then a new password; logs in. */
+static int recover(const struct cli *cli, struct profile *p)
+{
+	char *email = NULL, *cause = NULL, *code = NULL, *pw = NULL;
+	int status;
+	if (email_normalize(cli->login_email, &email, &cause) != 0) {
+		status = fail_cause(EXIT_USAGE, cause);
+		goto out;
+	}
+	const struct account_env *env = profile_env(p, &cause);
+	if (env == NULL) {
+		status = fail_cause(EXIT_STORE, cause);
+		goto out;
+	}
+	char *prompt = xasprintf("Recovery code for %s: ", email);
+	code = passprompt_read(prompt, cli->password_stdin, &cause);
+	free(prompt);
+	if (code == NULL) {
+		status = fail_cause(EXIT_USAGE, cause);
+		goto out;
+	}
+	if ((pw = new_password(cli, &status)) == NULL)
+		goto out;
+	struct account_user u;
+	int arc = account_recover(env, cli->login_email, code, pw, now_s(), &u, &cause);
+	if (arc != ACCOUNT_OK) {
+		status = fail_cause(account_status(arc), cause);
+		goto out;
+	}
+	if (u.notice != NULL)
+		fprintf(stderr, "jarvis: warning: %s\n", u.notice);
+	printf("password set and logged in as %s <%s>; the recovery code still works\n", u.name,
+	       u.email);
+	account_user_clear(&u);
+	status = EXIT_OK;
+out:
+	secret_free(code);
+	secret_free(pw);
+	free(email);
+	return status;
+}
+
 static int logout(const struct config *cfg, struct profile *p)
 {
 	char *token = NULL, *notice = NULL, *cause = NULL;
@@ -396,6 +498,12 @@ int accountcli_run(const struct cli *cli, const struct config *cfg)
 		break;
 	case CLI_LOGOUT:
 		status = logout(cfg, p);
+		break;
+	case CLI_PASSWD:
+		status = passwd(cli, p);
+		break;
+	case CLI_RECOVER:
+		status = recover(cli, p);
 		break;
 	case CLI_CONVS:
 		status = convs(p);

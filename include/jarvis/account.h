@@ -100,6 +100,24 @@ int account_login(const struct account_env *env, const char *email, const char *
 int account_find_email(const struct account_env *env, const char *email, struct store_user **out,
                        char **cause);
 
+/*
+ * Changes the logged-in account's password (passwd.c): the data key is
+ * re-wrapped under the new one (nothing is encrypted again; sessions stay
+ * valid). ACCOUNT_DENIED when nobody is logged in or old_password is wrong,
+ * ACCOUNT_INVALID for a new password password_check refuses.
+ */
+int account_passwd(const struct account_env *env, const char *old_password,
+                   const char *new_password, long long now_s, char **cause);
+/*
+ * Sets a new password with the recovery code shown at signup (the lost
+ * password is not needed) and logs in, as account_login does.
+ * ACCOUNT_DENIED for an unknown e-mail, a code that does not open the
+ * account's key or an account made before recovery codes.
+ */
+int account_recover(const struct account_env *env, const char *email, const char *code,
+                    const char *new_password, long long now_s, struct account_user *out,
+                    char **cause);
+
 /* Revokes the saved session in the store and removes the session file (ACCOUNT_FAILED). */
 int account_logout(const struct account_env *env, long long now_s, char **cause);
 /*

@@ -169,6 +169,8 @@ int chat_signup(struct chat *ch, const char *name, const char *email, const char
                 char **cause);
 int chat_login(struct chat *ch, const char *email, const char *password, char **cause);
 int chat_logout(struct chat *ch, char **cause);
+/* /passwd: re-wraps the data key under the new password, on the worker. */
+int chat_passwd(struct chat *ch, const char *old_password, const char *new_password, char **cause);
 void chat_whoami(struct chat *ch);
 void chat_quit(struct chat *ch);
 

@@ -21,6 +21,8 @@ enum cli_mode {
 	CLI_SIGNUP,      /* --signup NAME EMAIL */
 	CLI_LOGIN,       /* --login EMAIL */
 	CLI_LOGOUT,      /* --logout */
+	CLI_PASSWD,      /* --passwd */
+	CLI_RECOVER,     /* --recover EMAIL */
 	CLI_CONVS,       /* --convs */
 	CLI_EXPORT,      /* --export ID [FILE] */
 	CLI_COMPLETIONS, /* --completions SHELL (not in --help) */
@@ -51,7 +53,7 @@ struct cli {
 	bool password_stdin; /* --password-stdin */
 	char *signup_name;   /* --signup NAME EMAIL */
 	char *signup_email;
-	char *login_email;       /* --login EMAIL */
+	char *login_email;       /* --login EMAIL, --recover EMAIL */
 	char *export_id;         /* --export ID [FILE] */
 	char *export_file;       /* NULL: standard output */
 	char *completions_shell; /* --completions SHELL */

@@ -105,6 +105,12 @@ int store_user_create(struct store *st, const char *name, const char *email,
 int store_user_create_vault(struct store *st, const char *name, const char *email,
                             const char *password_hash, const char *vault, char **id_out,
                             char **cause);
+/*
+ * Replaces an account's password hash and data-key envelope (a password
+ * change or a recovery: the data key inside stays the same).
+ */
+int store_user_set_secret(struct store *st, const char *id, const char *password_hash,
+                          const char *vault, char **cause);
 /* Finds an account by e-mail (normalised here); STORE_NOTFOUND when none. */
 int store_user_find_email(struct store *st, const char *email, struct store_user **out,
                           char **cause);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "account_private.h"
 #include "jarvis/password.h"
 #include "jarvis/session.h"
 #include "jarvis/store.h"
@@ -496,4 +497,29 @@ out:
 	else
 		free(why);
 	return rc;
+}
+
+/* ---- lent to passwd.c (account_private.h) ---- */
+
+int account_env_check(const struct account_env *env, char **cause)
+{
+	return env_check(env, cause);
+}
+
+bool account_password_opens(const struct store_user *u, const char *password, struct vault **key)
+{
+	return password_opens(u, password, key);
+}
+
+int account_session_start(const struct account_env *env, const char *user_id,
+                          const struct vault *key, long long now_s, struct account_user *out,
+                          char **cause)
+{
+	return session_start(env, user_id, key, now_s, out, cause);
+}
+
+void account_user_fill(struct account_user *out, const char *id, const char *name,
+                       const char *email)
+{
+	user_fill(out, id, name, email);
 }

@@ -182,6 +182,47 @@ int chat_logout(struct chat *ch, char **cause)
 	return 0;
 }
 
+/* ---- /passwd ------------------------------------------------------------ */
+
+/* a->name holds the current password here, a->password the new one (both wiped). */
+static void passwd_work(struct job *j)
+{
+	struct job_account *a = &j->u.account;
+	const struct account_env *env = profile_env(backend_profile(&j->ch->be), &j->cause);
+	j->rc = env ? account_passwd(env, a->name, a->password, wall_ms() / 1000, &j->cause) : -1;
+}
+
+static void passwd_done(struct job *j)
+{
+	if (j->rc != ACCOUNT_OK)
+		chat_set_error(j->ch, j->cause ? j->cause : "the password was not changed");
+	else
+		chat_notice(j->ch, "password changed; your conversations stay as they are, under "
+		                   "the same key");
+}
+
+static void passwd_release(struct job *j)
+{
+	secret_free(j->u.account.name);
+	j->u.account.name = NULL;
+	account_release(j);
+}
+
+static const struct job_kind JOB_PASSWD = {"passwd", false, passwd_work, passwd_done,
+                                           passwd_release};
+
+int chat_passwd(struct chat *ch, const char *old_password, const char *new_password, char **cause)
+{
+	if (ch->user_name == NULL)
+		return set_cause(cause, "nobody is logged in; /login first");
+	struct job *j = job_new(ch, &JOB_PASSWD);
+	j->u.account.name = xstrdup(old_password);
+	j->u.account.password = xstrdup(new_password);
+	job_submit(ch, j);
+	chat_notice(ch, "changing the password…");
+	return 0;
+}
+
 /* ---- adopting the guest conversation ----------------------------------- */
 
 static void adopt_work(struct job *j)

@@ -174,6 +174,36 @@ static int cmd_logout(struct cmd_ctx *c, int argc, char **argv, char **cause)
 	return chat_logout(c->chat, cause);
 }
 
+static int passwd_confirm(struct cmd_ctx *c, const char *answer, char **cause)
+{
+	if (strcmp(answer, c->state[1]) != 0)
+		return set_cause(cause, "the new passwords differ; nothing was changed, /passwd to "
+		                        "start again");
+	return chat_passwd(c->chat, c->state[0], c->state[1], cause);
+}
+
+static int passwd_new(struct cmd_ctx *c, const char *answer, char **cause)
+{
+	if (password_check(answer, cause) == -1)
+		return -1;
+	keep(c, 1, answer);
+	ask(c, "repeat the new password:", true, passwd_confirm);
+	return 0;
+}
+
+static int passwd_old(struct cmd_ctx *c, const char *answer, char **cause)
+{
+	keep(c, 0, answer);
+	ask(c, "new password (at least 8 characters):", true, passwd_new);
+	return 0;
+}
+
+static int cmd_passwd(struct cmd_ctx *c, int argc, char **argv, char **cause)
+{
+	ask(c, "current password:", true, passwd_old);
+	return 0;
+}
+
 static int cmd_whoami(struct cmd_ctx *c, int argc, char **argv, char **cause)
 {
 	chat_whoami(c->chat);
@@ -466,6 +496,8 @@ static const struct cmd_entry table[] = {
     {"login", NULL, "[EMAIL]", "log in; the conversation on screen is kept", 0, 2,
      CMD_SECRET | CMD_REST, 1, cmd_login},
     {"logout", NULL, "", "log out and revoke this session", 0, 0, 0, -1, cmd_logout},
+    {"passwd", NULL, "", "change the password (asked masked)", 0, 0, CMD_NEEDS_LOGIN, -1,
+     cmd_passwd},
     {"whoami", NULL, "", "who is logged in, and where chats are stored", 0, 0, 0, -1, cmd_whoami},
     {"new", NULL, "[TITLE]", "start a new conversation", 0, 1, CMD_REST, -1, cmd_new},
     {"convs", NULL, "", "list your stored conversations (F3 to browse)", 0, 0, CMD_NEEDS_LOGIN, -1,

@@ -22,6 +22,8 @@ enum {
 	OPT_SIGNUP,
 	OPT_LOGIN,
 	OPT_LOGOUT,
+	OPT_PASSWD,
+	OPT_RECOVER,
 	OPT_CONVS,
 	OPT_EXPORT,
 	OPT_COMPLETIONS,
@@ -49,6 +51,8 @@ const struct cli_option cli_options[] = {
     {"signup", OPT_SIGNUP, CLI_ARG_WORD, "create an account (NAME EMAIL)"},
     {"login", OPT_LOGIN, CLI_ARG_WORD, "log in and keep the session (EMAIL)"},
     {"logout", OPT_LOGOUT, CLI_ARG_NONE, "revoke and forget the session"},
+    {"passwd", OPT_PASSWD, CLI_ARG_NONE, "change the password (the data key is re-wrapped)"},
+    {"recover", OPT_RECOVER, CLI_ARG_WORD, "set a new password with the recovery code (EMAIL)"},
     {"convs", OPT_CONVS, CLI_ARG_NONE, "list your conversations"},
     {"export", OPT_EXPORT, CLI_ARG_WORD, "a conversation as Markdown (ID [FILE])"},
     {"completions", OPT_COMPLETIONS, CLI_ARG_SHELL, NULL},
@@ -96,6 +100,10 @@ static const char *mode_name(enum cli_mode mode)
 		return "--login";
 	case CLI_LOGOUT:
 		return "--logout";
+	case CLI_PASSWD:
+		return "--passwd";
+	case CLI_RECOVER:
+		return "--recover";
 	case CLI_CONVS:
 		return "--convs";
 	case CLI_EXPORT:
@@ -231,8 +239,10 @@ static int check_fit(const struct cli *out, char **cause)
 		if (out->output_given)
 			return set_cause(cause, "--output-format works only with -p");
 	}
-	if (out->password_stdin && out->mode != CLI_SIGNUP && out->mode != CLI_LOGIN)
-		return set_cause(cause, "--password-stdin works only with --signup or --login");
+	if (out->password_stdin && out->mode != CLI_SIGNUP && out->mode != CLI_LOGIN &&
+	    out->mode != CLI_PASSWD && out->mode != CLI_RECOVER)
+		return set_cause(cause, "--password-stdin works only with --signup, --login, "
+		                        "--passwd or --recover");
 	if (out->mode == CLI_PROMPT && out->prompt[0] == '\0')
 		return set_cause(cause, "the prompt given to -p is empty; use -p - to read it from "
 		                        "standard input");
@@ -306,6 +316,13 @@ static int take_option(int c, const char *arg, struct cli *out, struct parsing *
 		break;
 	case OPT_LOGOUT:
 		set_mode(out, CLI_LOGOUT, &p->conflict);
+		break;
+	case OPT_PASSWD:
+		set_mode(out, CLI_PASSWD, &p->conflict);
+		break;
+	case OPT_RECOVER:
+		if (set_mode(out, CLI_RECOVER, &p->conflict) == 0)
+			out->login_email = xstrdup(optarg);
 		break;
 	case OPT_CONVS:
 		set_mode(out, CLI_CONVS, &p->conflict);
@@ -406,6 +423,8 @@ static const char help_head[] =
     "       jarvis --signup NAME EMAIL      create an account\n"
     "       jarvis --login EMAIL            log in and keep the session\n"
     "       jarvis --logout                 revoke and forget the session\n"
+    "       jarvis --passwd                 change the password\n"
+    "       jarvis --recover EMAIL          new password from the recovery code\n"
     "       jarvis --convs                  your conversations: id, updated, title\n"
     "       jarvis --export ID [FILE]       a conversation as Markdown\n"
     "\n"
@@ -422,7 +441,8 @@ static const char help_head[] =
     "      --output-format FMT  -p writes text (default), json (one object at\n"
     "                           the end) or stream-json (one line per event)\n"
     "      --password-stdin     read the password from standard input\n"
-    "                           (with --signup and --login; never from argv)\n"
+    "                           (--signup, --login; --passwd: old then new,\n"
+    "                           --recover: code then new, one a line)\n"
     "  -h, --help               show this help and exit\n"
     "  -V, --version            show the version and exit\n"
     "\n"

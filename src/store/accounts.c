@@ -126,6 +126,20 @@ int store_user_find_id(struct store *st, const char *id, struct store_user **out
 	return rc;
 }
 
+int store_user_set_secret(struct store *st, const char *id, const char *password_hash,
+                          const char *vault, char **cause)
+{
+	int rc;
+	if ((rc = store_need("user id", id, cause)) < 0 ||
+	    (rc = store_need("password hash", password_hash, cause)) < 0)
+		return rc;
+	if ((rc = store_read_gate(st, cause)) < 0)
+		return rc;
+	return store_answer(st,
+	                    st->e->user_set_secret(st->h, id, password_hash, vault, &st->detail),
+	                    "changing the password", cause);
+}
+
 int store_session_add(struct store *st, const char *jti, const char *user_id, long long expires_ms,
                       char **cause)
 {

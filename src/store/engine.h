@@ -73,6 +73,9 @@ struct store_engine {
 	 */
 	int (*user_find)(void *h, int by_email, const char *key, struct store_user **out,
 	                 char **cause);
+	/* Replaces the account's password hash and key envelope; ENGINE_NO_ACCOUNT when none. */
+	int (*user_set_secret)(void *h, const char *id, const char *hash, const char *vault,
+	                       char **cause);
 
 	int (*session_add)(void *h, const char *jti, const char *user_id, long long expires,
 	                   char **cause);

@@ -68,6 +68,7 @@ int mg_destroy(void *h, char **cause);
 int mg_user_create(void *h, const char *name, const char *email, const char *hash,
                    const char *vault, long long now, char **id_out, char **cause);
 int mg_user_find(void *h, int by_email, const char *key, struct store_user **out, char **cause);
+int mg_user_set_secret(void *h, const char *id, const char *hash, const char *vault, char **cause);
 int mg_session_add(void *h, const char *jti, const char *user_id, long long expires, char **cause);
 int mg_session_get(void *h, const char *jti, struct engine_session *out, char **cause);
 int mg_session_revoke(void *h, const char *jti, char **cause);

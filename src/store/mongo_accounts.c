@@ -69,6 +69,32 @@ int mg_user_find(void *h, int by_email, const char *key, struct store_user **out
 	return STORE_OK;
 }
 
+int mg_user_set_secret(void *h, const char *id, const char *hash, const char *vault, char **cause)
+{
+	struct mg *g = h;
+	bson_oid_t oid;
+	if (mg_oid_parse(id, &oid) < 0)
+		return ENGINE_NO_ACCOUNT;
+	bson_t filter = BSON_INITIALIZER, update = BSON_INITIALIZER, set, reply;
+	bson_error_t err;
+	BSON_APPEND_OID(&filter, "_id", &oid);
+	BSON_APPEND_DOCUMENT_BEGIN(&update, "$set", &set);
+	BSON_APPEND_UTF8(&set, "password_hash", hash);
+	if (vault != NULL)
+		BSON_APPEND_UTF8(&set, "vault", vault);
+	else
+		BSON_APPEND_NULL(&set, "vault");
+	bson_append_document_end(&update, &set);
+	bool ok = mongoc_collection_update_one(g->users, &filter, &update, NULL, &reply, &err);
+	long long matched = ok ? mg_get_num(&reply, "matchedCount") : 0;
+	bson_destroy(&filter);
+	bson_destroy(&update);
+	bson_destroy(&reply);
+	if (!ok)
+		return mg_fail(g, &err, cause);
+	return matched == 0 ? ENGINE_NO_ACCOUNT : STORE_OK;
+}
+
 /* ---- sessions ---- */
 
 int mg_session_add(void *h, const char *jti, const char *user_id, long long expires, char **cause)

@@ -15,6 +15,7 @@ const struct store_engine store_mongo_engine = {
     .destroy = mg_destroy,
     .user_create = mg_user_create,
     .user_find = mg_user_find,
+    .user_set_secret = mg_user_set_secret,
     .session_add = mg_session_add,
     .session_get = mg_session_get,
     .session_revoke = mg_session_revoke,

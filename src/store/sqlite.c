@@ -129,6 +129,8 @@ static const struct {
     [ST_USER_BY_ID] = {"SELECT id, name, email, password_hash, created_at, vault FROM users "
                        "WHERE id = ?",
                        "finding the account by id"},
+    [ST_USER_SET_SECRET] = {"UPDATE users SET password_hash = ?, vault = ? WHERE id = ?",
+                            "changing the account's password"},
     [ST_SESSION_INSERT] = {"INSERT INTO sessions(jti, user_id, expires_at) VALUES (?, ?, ?)",
                            "inserting the session"},
     [ST_SESSION_GET] = {"SELECT user_id, expires_at, revoked FROM sessions WHERE jti = ?",

@@ -23,6 +23,7 @@ enum stmt {
 	ST_USER_INSERT,
 	ST_USER_BY_EMAIL,
 	ST_USER_BY_ID,
+	ST_USER_SET_SECRET,
 	ST_SESSION_INSERT,
 	ST_SESSION_GET,
 	ST_SESSION_REVOKE,
@@ -93,6 +94,7 @@ int sq_destroy(void *h, char **cause);
 int sq_user_create(void *h, const char *name, const char *email, const char *hash,
                    const char *vault, long long now, char **id_out, char **cause);
 int sq_user_find(void *h, int by_email, const char *key, struct store_user **out, char **cause);
+int sq_user_set_secret(void *h, const char *id, const char *hash, const char *vault, char **cause);
 int sq_session_add(void *h, const char *jti, const char *user_id, long long expires, char **cause);
 int sq_session_get(void *h, const char *jti, struct engine_session *out, char **cause);
 int sq_session_revoke(void *h, const char *jti, char **cause);

@@ -68,6 +68,23 @@ int sq_user_find(void *h, int by_email, const char *key, struct store_user **out
 	return STORE_OK;
 }
 
+int sq_user_set_secret(void *h, const char *id, const char *hash, const char *vault, char **cause)
+{
+	struct sq *s = h;
+	sqlite3_int64 uid = 0;
+	if (sq_parse_id(id, &uid) < 0)
+		return ENGINE_NO_ACCOUNT;
+	sqlite3_stmt *st = sq_prep(s, ST_USER_SET_SECRET, cause);
+	if (st == NULL)
+		return STORE_ERROR;
+	sq_bind_str(st, 1, hash);
+	sq_bind_str(st, 2, vault);
+	sqlite3_bind_int64(st, 3, uid);
+	if (sq_run(s, ST_USER_SET_SECRET, cause) < 0)
+		return STORE_ERROR;
+	return sqlite3_changes(s->db) == 0 ? ENGINE_NO_ACCOUNT : STORE_OK;
+}
+
 /* ---- sessions ---- */
 
 int sq_session_add(void *h, const char *jti, const char *user_id, long long expires, char **cause)

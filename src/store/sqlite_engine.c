@@ -13,6 +13,7 @@ const struct store_engine store_sqlite_engine = {
     .destroy = sq_destroy,
     .user_create = sq_user_create,
     .user_find = sq_user_find,
+    .user_set_secret = sq_user_set_secret,
     .session_add = sq_session_add,
     .session_get = sq_session_get,
     .session_revoke = sq_session_revoke,

@@ -459,6 +459,88 @@ START_TEST(the_data_key_comes_from_the_password_and_the_session)
 }
 END_TEST
 
+/* /passwd and --passwd: the same data key, wrapped under the new password only. */
+START_TEST(passwd_rewraps_the_same_key)
+{
+	struct account_user su, lu;
+	char *cause = NULL;
+	ck_assert_int_eq(
+	    account_signup(&env, "Ada", "ada@example.com", "analytical", T0, &su, &cause), 0);
+	ck_assert_int_eq(account_passwd(&env, "not it", "difference", T0 + 1, &cause),
+	                 ACCOUNT_DENIED);
+	ck_assert_str_eq(cause, "the current password is wrong; nothing was changed");
+	free(cause);
+	cause = NULL;
+	ck_assert_ptr_null(login_msg("ada@example.com", "analytical", T0 + 2));
+	ck_assert_int_eq(account_passwd(&env, "analytical", "short", T0 + 3, &cause),
+	                 ACCOUNT_INVALID);
+	free(cause);
+	cause = NULL;
+	ck_assert_msg(account_passwd(&env, "analytical", "difference", T0 + 4, &cause) == 0, "%s",
+	              cause);
+	assert_login_fails("ada@example.com", "analytical", T0 + 5, "wrong e-mail or password");
+	ck_assert_int_eq(account_login(&env, "ada@example.com", "difference", T0 + 6, &lu, &cause),
+	                 0);
+	ck_assert(vault_same(lu.key, su.key));
+	account_user_clear(&lu);
+	/* The recovery wrap was kept: the code still opens the same key. */
+	struct store_user *rec = NULL;
+	struct vault *rk = NULL;
+	ck_assert_int_eq(store_user_find_email(st, "ada@example.com", &rec, &cause), 0);
+	ck_assert_int_eq(vault_recover(rec->vault, su.recovery_code, &rk, &cause), 0);
+	ck_assert(vault_same(rk, su.key));
+	vault_free(rk);
+	store_user_free(rec);
+	/* Logged out, nothing changes. */
+	ck_assert_int_eq(account_logout(&env, T0 + 7, &cause), 0);
+	ck_assert_int_eq(account_passwd(&env, "difference", "third one", T0 + 8, &cause),
+	                 ACCOUNT_DENIED);
+	free(cause);
+	account_user_clear(&su);
+}
+END_TEST
+
+/* --recover: the code sets a new password for the same key and logs in. */
+START_TEST(the_recovery_code_sets_a_new_password)
+{
+	struct account_user su, ru, lu;
+	char *cause = NULL;
+	ck_assert_int_eq(
+	    account_signup(&env, "Ada", "ada@example.com", "analytical", T0, &su, &cause), 0);
+	ck_assert_int_eq(account_logout(&env, T0 + 1, &cause), 0);
+	ck_assert_int_eq(account_recover(&env, "ada@example.com",
+	                                 "AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG-"
+	                                 "HHHH",
+	                                 "forgotten1", T0 + 2, &ru, &cause),
+	                 ACCOUNT_DENIED);
+	ck_assert_str_eq(cause, "that recovery code does not open this account's key");
+	free(cause);
+	cause = NULL;
+	ck_assert_int_eq(account_recover(&env, "nobody@example.com", su.recovery_code, "forgotten1",
+	                                 T0 + 3, &ru, &cause),
+	                 ACCOUNT_DENIED);
+	free(cause);
+	cause = NULL;
+	/* Dashes, spaces and case do not matter. */
+	char *typed = xstrdup(su.recovery_code);
+	for (char *p = typed; *p; p++)
+		*p = *p == '-' ? ' ' : (char)((*p >= 'A' && *p <= 'Z') ? *p - 'A' + 'a' : *p);
+	ck_assert_msg(
+	    account_recover(&env, "ada@example.com", typed, "forgotten1", T0 + 4, &ru, &cause) == 0,
+	    "%s", cause);
+	free(typed);
+	ck_assert(vault_same(ru.key, su.key));
+	ck_assert_str_eq(ru.email, "ada@example.com");
+	account_user_clear(&ru);
+	assert_login_fails("ada@example.com", "analytical", T0 + 5, "wrong e-mail or password");
+	ck_assert_int_eq(account_login(&env, "ada@example.com", "forgotten1", T0 + 6, &lu, &cause),
+	                 0);
+	ck_assert(vault_same(lu.key, su.key));
+	account_user_clear(&lu);
+	account_user_clear(&su);
+}
+END_TEST
+
 START_TEST(an_account_from_before_the_vault_still_logs_in)
 {
 	char *hash = NULL, *cause = NULL, *id = NULL;
@@ -549,6 +631,8 @@ static void add_flows(TCase *tc)
 	tcase_add_test(tc, expired_or_foreign_session_is_logged_out);
 	tcase_add_test(tc, the_data_key_comes_from_the_password_and_the_session);
 	tcase_add_test(tc, an_account_from_before_the_vault_still_logs_in);
+	tcase_add_test(tc, passwd_rewraps_the_same_key);
+	tcase_add_test(tc, the_recovery_code_sets_a_new_password);
 	tcase_add_test(tc, unknown_email_takes_as_long_as_a_wrong_password);
 }
 

@@ -251,8 +251,8 @@ START_TEST(one_shot_options_need_p)
 	ASSERT_REFUSED("--output-format works only with -p", "--output-format", "json");
 	ASSERT_REFUSED("--output-format takes text, json or stream-json, not 'xml'", "-p", "q",
 	               "--output-format", "xml");
-	ASSERT_REFUSED("--password-stdin works only with --signup or --login", "--password-stdin");
-	ASSERT_REFUSED("--password-stdin works only with --signup or --login", "-p", "x",
+	ASSERT_REFUSED("--password-stdin works only with --signup, --login, --passwd or --recover", "--password-stdin");
+	ASSERT_REFUSED("--password-stdin works only with --signup, --login, --passwd or --recover", "-p", "x",
 	               "--password-stdin");
 	ASSERT_REFUSED("the prompt given to -p is empty; use -p - to read it from standard input",
 	               "-p", "");
