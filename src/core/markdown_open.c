@@ -169,19 +169,41 @@ static bool table_start(struct md *m, const char *src, size_t head_end)
 	return m->widths != NULL;
 }
 
+/* Where the source ends once blank lines at its end are left out. */
+static size_t before_blank_lines(const char *src, size_t from, size_t n)
+{
+	size_t e = n;
+	while (e > from) {
+		size_t ls = e;
+		if (src[ls - 1] == '\n')
+			ls--;
+		while (ls > from && src[ls - 1] != '\n')
+			ls--;
+		size_t k = ls;
+		while (k < e && (src[k] == ' ' || src[k] == '\t' || src[k] == '\n'))
+			k++;
+		if (k < e)
+			break;
+		e = ls;
+	}
+	return e;
+}
+
 static size_t table_update(struct md *m, const char *src, size_t n, bool final)
 {
 	size_t stable = m->open_len;
+	/* Blank lines end the table; they add nothing at the segment's end. */
+	n = before_blank_lines(src, m->open_src, n);
 	if (n == m->open_src)
 		return stable;
 	struct render r;
 	if (unusual(src, m->open_src, n) || !parse_rows(m, src, m->open_src, n, &r)) {
 		mdr_table_release(&r.table);
 		m->open = OPEN_FULL; /* the table ended: whatever follows is parsed whole */
-		return whole(m, src, n);
+		return stable;
 	}
 	/* Complete rows (the last one too when the message is complete). */
-	size_t end = final ? n : m->scan;
+	size_t end = final || m->scan > n ? n : m->scan;
 	size_t rows = 0;
 	for (size_t i = m->open_src; i < end; i++)
 		rows += src[i] == '\n';

@@ -257,6 +257,28 @@ START_TEST(long_paragraph_is_exact_when_finished)
 }
 END_TEST
 
+/* The blank line after a table ends it without drawing it all again. */
+START_TEST(blank_line_after_table_keeps_it)
+{
+	char *src = kind_text("table", 32 << 10);
+	char *end = strstr(src, "\n\nAfter the table.");
+	ck_assert_ptr_nonnull(end);
+	size_t rows_end = (size_t)(end - src) + 1;
+	struct md *m = md_new(true);
+	for (size_t at = 1024; at < rows_end; at += 262)
+		md_update(m, src, at);
+	md_update(m, src, rows_end);
+	size_t len = md_len(m);
+	ck_assert_uint_ge(md_update(m, src, rows_end + 1), len - 64); /* "\n" */
+	ck_assert_uint_ge(md_finish(m, src, rows_end + 1), len - 64);
+	struct md *single = md_render_single(src, rows_end + 1);
+	assert_same(m, single, "table and a blank line");
+	md_free(single);
+	md_free(m);
+	free(src);
+}
+END_TEST
+
 /* A very long cell overflows its column instead of widening every row to it. */
 START_TEST(very_wide_cell_does_not_pad_every_row)
 {
@@ -292,6 +314,7 @@ static Suite *markdown_open_suite(void)
 	tcase_add_test(tc, growing_block_redoes_only_its_end);
 	tcase_add_test(tc, long_paragraph_is_exact_when_finished);
 	tcase_add_test(tc, very_wide_cell_does_not_pad_every_row);
+	tcase_add_test(tc, blank_line_after_table_keeps_it);
 	suite_add_tcase(s, tc);
 	return s;
 }
