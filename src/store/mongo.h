@@ -17,6 +17,7 @@
 
 /* The server's code for an insert that breaks a unique index. */
 #define DUPLICATE_KEY 11000
+#define UNAUTHORIZED 13 /* the user's roles do not allow the command */
 
 struct mg {
 	mongoc_client_t *client;
