@@ -642,6 +642,18 @@ static int report_store(struct oneshot *o)
 		        "out on the next run\n",
 		        store_pending_writes(o->x.st),
 		        store_pending_writes(o->x.st) == 1 ? "" : "s");
+	char *why = NULL;
+	size_t held = o->x.st != NULL && exchange_held(&o->x) > 0 ? exchange_flush(&o->x, &why) : 0;
+	if (held > 0) {
+		/* Kept in memory while the run lasted; the run ends here. */
+		fprintf(stderr,
+		        "jarvis: %s; %zu message%s of the exchange above could not be saved for "
+		        "lack of space\n",
+		        why ? why : "store: no space left", held, held == 1 ? "" : "s");
+		if (o->status == EXIT_OK)
+			o->status = EXIT_STORE;
+	}
+	free(why);
 	if (o->store_error != NULL) {
 		fprintf(stderr, "jarvis: %s; the exchange above was not (fully) saved\n",
 		        o->store_error);

@@ -46,6 +46,12 @@ struct exchange {
 	 * store them again should the conversation vanish before the answer ends. */
 	struct msg *question;
 	char *title, *model, *system_prompt;
+	/* Writes that failed for lack of space (STORE_FULL), oldest first, kept
+	 * here and retried before the next write and by exchange_flush. */
+	struct exchange_held *held;
+	size_t nheld;
+	bool answer_held;    /* the current answer's first write is among them */
+	unsigned answer_gen; /* which answer is current (one per start_answer) */
 };
 
 /* What a conversation the exchange creates is made with (all may be NULL). */
@@ -96,5 +102,17 @@ int exchange_start_answer(struct exchange *x, const struct quota_source *src, st
 int exchange_checkpoint(struct exchange *x, struct msg *answer, char **cause);
 /* The final state of the answer, as exchange_checkpoint stores it. */
 int exchange_finish(struct exchange *x, struct msg *answer, char **cause);
+
+/*
+ * A message write that fails because the disk (or the outbox's) is full is
+ * not lost: the exchange keeps a copy, the call succeeds (an appended
+ * message then has no id yet), and the write is tried again, in order,
+ * before the exchange's next write and whenever exchange_flush is called.
+ * exchange_held says how many wait; exchange_flush returns how many still
+ * do (0: all stored), with *cause (may be NULL) saying why when some do.
+ * A write whose conversation was deleted meanwhile is dropped.
+ */
+size_t exchange_held(const struct exchange *x);
+size_t exchange_flush(struct exchange *x, char **cause);
 
 #endif

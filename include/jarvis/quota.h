@@ -31,7 +31,7 @@ struct quota_use {
 /* Counts requests to model up to now_ms. -1 with *cause when the source cannot be read. */
 int quota_count(const struct quota_source *src, const char *model, long rpm, long rpd,
                 long long now_ms, struct quota_use *out, char **cause);
-/* Records one request to model at now_ms. */
+/* Records one request to model at now_ms: 0, or -1 (the journal) or a store_rc (the store). */
 int quota_record(const struct quota_source *src, const char *model, long long now_ms, char **cause);
 /*
  * NULL when one more request keeps within rpm and rpd (0: no limit); else

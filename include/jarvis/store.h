@@ -36,6 +36,7 @@ enum store_rc {
 	STORE_NOTFOUND = -3, /* no such account / conversation / message / session */
 	STORE_INVALID = -4,  /* the caller passed something the contract forbids */
 	STORE_OFFLINE = -5,  /* the server cannot be reached (MongoDB down or cut off) */
+	STORE_FULL = -6,     /* no space left for the write (disk or quota full): retry later */
 };
 
 struct store_user {

@@ -16,6 +16,66 @@
 #include "jarvis/store.h"
 #include "jarvis/util.h"
 
+/* One write kept for lack of space (see exchange.h). */
+struct exchange_held {
+	struct msg *m; /* what to write: a copy */
+	char *conv_id; /* its conversation */
+	bool update;   /* rewrite m (by m->id); else append it */
+	bool answer;   /* the first write of the answer of generation gen */
+	unsigned gen;
+};
+
+static void held_release(struct exchange_held *h)
+{
+	msg_free(h->m);
+	free(h->conv_id);
+}
+
+static void hold(struct exchange *x, const struct msg *m, bool update, bool answer)
+{
+	x->held = xrealloc(x->held, (x->nheld + 1) * sizeof *x->held);
+	struct exchange_held *h = &x->held[x->nheld++];
+	h->m = msg_clone(m);
+	h->conv_id = xstrdup(x->conv_id);
+	h->update = update;
+	h->answer = answer;
+	h->gen = x->answer_gen;
+}
+
+size_t exchange_held(const struct exchange *x)
+{
+	return x->nheld;
+}
+
+size_t exchange_flush(struct exchange *x, char **cause)
+{
+	size_t done = 0;
+	for (; done < x->nheld; done++) {
+		struct exchange_held *h = &x->held[done];
+		char *why = NULL;
+		int rc = h->update ? store_msg_update(x->st, x->user_id, h->conv_id, h->m, &why)
+		                   : store_msg_append(x->st, x->user_id, h->conv_id, h->m, &why);
+		if (rc < 0 && rc != STORE_NOTFOUND) {
+			if (cause != NULL)
+				*cause = why;
+			else
+				free(why);
+			break;
+		}
+		free(why);
+		/* The answer still streaming learns its id: its updates go there now. */
+		if (rc == 0 && h->answer && x->answer_held && h->gen == x->answer_gen) {
+			x->answer_held = false;
+			free(x->answer_id);
+			x->answer_id = xstrdup(h->m->id);
+		}
+		held_release(h);
+	}
+	memmove(x->held, x->held + done, (x->nheld - done) * sizeof *x->held);
+	x->nheld -= done;
+	return x->nheld;
+}
+
 void exchange_init(struct exchange *x, struct store *st, const char *user_id, const char *conv_id)
 {
 	memset(x, 0, sizeof *x);
@@ -39,6 +99,9 @@ static void forget_question(struct exchange *x)
 void exchange_clear(struct exchange *x)
 {
 	forget_question(x);
+	for (size_t i = 0; i < x->nheld; i++)
+		held_release(&x->held[i]);
+	free(x->held);
 	free(x->user_id);
 	free(x->conv_id);
 	free(x->answer_id);
@@ -52,6 +115,7 @@ void exchange_set_conv(struct exchange *x, const char *conv_id)
 	x->conv_id = conv_id ? xstrdup(conv_id) : NULL;
 	free(x->answer_id);
 	x->answer_id = NULL;
+	x->answer_held = false; /* what is held keeps its own conversation */
 }
 
 int exchange_request(const struct config *cfg, const struct conv *c, const char *system_prompt,
@@ -142,13 +206,25 @@ static int recreate(struct exchange *x, const struct exchange_conv *meta, const 
 	return rc;
 }
 
-/* Appends m; a conversation deleted meanwhile is made again (see recreate). */
-static int append(struct exchange *x, const struct exchange_conv *meta, struct msg *m, char **cause)
+/*
+ * Appends m; a conversation deleted meanwhile is made again (see recreate).
+ * 1 when m is held for lack of space (behind earlier held writes, to keep
+ * their order).
+ */
+static int append(struct exchange *x, const struct exchange_conv *meta, struct msg *m, bool answer,
+                  char **cause)
 {
 	if (exchange_conv(x, meta, m, cause) == NULL)
 		return -1;
 	char *why = NULL;
-	int rc = store_msg_append(x->st, x->user_id, x->conv_id, m, &why);
+	int rc = x->nheld > 0 && exchange_flush(x, NULL) > 0
+	             ? STORE_FULL
+	             : store_msg_append(x->st, x->user_id, x->conv_id, m, &why);
+	if (rc == STORE_FULL) {
+		free(why);
+		hold(x, m, false, answer);
+		return 1;
+	}
 	if (rc != STORE_NOTFOUND) {
 		if (rc < 0)
 			*cause = why;
@@ -168,7 +244,7 @@ int exchange_save_question(struct exchange *x, const struct exchange_conv *meta,
 	if (x->st == NULL)
 		return 0;
 	forget_question(x);
-	if (append(x, meta, q, cause) < 0)
+	if (append(x, meta, q, false, cause) < 0)
 		return -1;
 	x->question = msg_clone(q);
 	x->title = dup_or_null(meta->title);
@@ -189,8 +265,13 @@ int exchange_start_answer(struct exchange *x, const struct quota_source *src, st
 		struct exchange_conv meta = {.model = answer->model};
 		free(x->answer_id);
 		x->answer_id = NULL;
-		rc = append(x, &meta, copy, cause);
-		if (rc == 0) {
+		x->answer_gen++;
+		x->answer_held = false;
+		rc = append(x, &meta, copy, true, cause);
+		if (rc == 1) {
+			x->answer_held = true; /* its updates rewrite the held copy */
+			rc = 0;
+		} else if (rc == 0) {
 			x->answer_id = xstrdup(copy->id);
 			free(answer->id);
 			answer->id = xstrdup(copy->id);
@@ -200,7 +281,10 @@ int exchange_start_answer(struct exchange *x, const struct quota_source *src, st
 	}
 	/* The request is counted even when the answer could not be stored. */
 	char *why = NULL;
-	if (quota_record(src, answer->model ? answer->model : "", wall_ms(), &why) < 0 && rc == 0) {
+	int qrc = quota_record(src, answer->model ? answer->model : "", wall_ms(), &why);
+	/* No room for the record: the request goes uncounted here (the API's own
+	 * limit stays the backstop); the messages are what must not be lost. */
+	if (qrc < 0 && qrc != STORE_FULL && rc == 0) {
 		rc = -1;
 		set_cause(cause, "%s", why);
 	}
@@ -208,17 +292,57 @@ int exchange_start_answer(struct exchange *x, const struct quota_source *src, st
 	return rc;
 }
 
+/*
+ * The held write that copy replaces: the answer's first write while it is
+ * held, else a held rewrite of the same message; NULL when none.
+ */
+static struct exchange_held *held_for(struct exchange *x, const struct msg *copy)
+{
+	for (size_t i = x->nheld; i-- > 0;) {
+		struct exchange_held *h = &x->held[i];
+		if (x->answer_held && h->answer && h->gen == x->answer_gen)
+			return h;
+		if (h->update && copy->id != NULL && h->m->id != NULL &&
+		    strcmp(h->m->id, copy->id) == 0)
+			return h;
+	}
+	return NULL;
+}
+
+static void held_replace(struct exchange_held *h, const struct msg *copy)
+{
+	msg_free(h->m);
+	h->m = msg_clone(copy);
+}
+
 static int update(struct exchange *x, struct msg *answer, bool final, char **cause)
 {
-	if (x->st == NULL || x->answer_id == NULL || x->conv_id == NULL)
+	if (x->st == NULL || x->conv_id == NULL)
+		return 0;
+	if (x->nheld > 0)
+		exchange_flush(x, NULL);
+	if (x->answer_id == NULL && !x->answer_held)
 		return 0;
 	struct msg *copy = msg_clone(answer);
 	free(copy->id);
-	copy->id = xstrdup(x->answer_id);
+	copy->id = x->answer_held ? NULL : xstrdup(x->answer_id);
 	if (!final && copy->status == MSG_STREAMING)
 		copy->status = MSG_INTERRUPTED;
+	struct exchange_held *h = held_for(x, copy);
+	if (h != NULL) {
+		/* Still waiting for room: the newest state replaces the held one. */
+		held_replace(h, copy);
+		msg_free(copy);
+		return 0;
+	}
 	char *why = NULL;
 	int rc = store_msg_update(x->st, x->user_id, x->conv_id, copy, &why);
+	if (rc == STORE_FULL) {
+		free(why);
+		hold(x, copy, true, false);
+		msg_free(copy);
+		return 0;
+	}
 	if (rc == STORE_NOTFOUND) {
 		/* Deleted elsewhere while it streamed: question and answer go on in a new one. */
 		free(why);
@@ -254,6 +378,7 @@ int exchange_finish(struct exchange *x, struct msg *answer, char **cause)
 	int rc = update(x, answer, true, cause);
 	free(x->answer_id);
 	x->answer_id = NULL;
+	x->answer_held = false; /* a held first write keeps the final state */
 	forget_question(x);
 	return rc;
 }

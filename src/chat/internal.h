@@ -98,7 +98,8 @@ struct chat {
 	bool store_online;     /* as the worker last saw it */
 	bool store_local;      /* an SQLite file: "online" means nothing there */
 	size_t outbox_writes;  /* writes waiting in the outbox for the store */
-	unsigned sync_timer;   /* armed only while the outbox holds writes */
+	size_t held_writes;    /* messages kept in memory for lack of space (exchange.h) */
+	unsigned sync_timer;   /* armed only while the outbox or the exchange holds writes */
 
 	struct quota_use quota; /* the model's requests as last counted (quota.h) */
 	char *quota_model;      /* the model quota was counted for */
@@ -218,7 +219,9 @@ struct job {
 	bool online;
 	bool local;
 	size_t outbox;
-	char *notices; /* the profile's, moved from the backend */
+	size_t held;
+	char *held_cause; /* why the held writes still wait, when some do */
+	char *notices;    /* the profile's, moved from the backend */
 
 	union {
 		struct job_account account;

@@ -88,6 +88,7 @@ static void job_free(struct job *j)
 	if (j->kind->release != NULL)
 		j->kind->release(j);
 	free(j->cause);
+	free(j->held_cause);
 	free(j->notices);
 	free(j);
 }
@@ -174,12 +175,32 @@ static void job_work(void *ud)
 		if (said != NULL)
 			backend_notice(be, said);
 		free(said);
+		j->held = exchange_held(&be->x);
+		if (j->held > 0)
+			exchange_flush(&be->x, &j->held_cause);
+		j->held = exchange_held(&be->x);
 	}
 	j->notices = be->notices;
 	be->notices = NULL;
 }
 
 static void schedule_sync(struct chat *ch);
+
+/* Says when messages start to wait for room, and when they are all stored. */
+static void held_changed(struct chat *ch, const struct job *j)
+{
+	if (j->held > 0 && ch->held_writes == 0)
+		chat_notice(ch,
+		            "%s; %zu message%s kept here and saved when there is room: free some "
+		            "disk space",
+		            j->held_cause ? j->held_cause : "store: no space left", j->held,
+		            j->held == 1 ? " is" : "s are");
+	else if (j->held == 0 && ch->held_writes > 0)
+		chat_notice(ch, "the %zu message%s kept for lack of space %s saved now",
+		            ch->held_writes, ch->held_writes == 1 ? "" : "s",
+		            ch->held_writes == 1 ? "is" : "are");
+	ch->held_writes = j->held;
+}
 
 static void job_done(void *ud)
 {
@@ -189,6 +210,7 @@ static void job_done(void *ud)
 		ch->store_online = j->online;
 		ch->store_local = j->local;
 		ch->outbox_writes = j->outbox;
+		held_changed(ch, j);
 		update_store_state(ch);
 		if (!ch->closing)
 			schedule_sync(ch);
@@ -223,7 +245,7 @@ void job_submit(struct chat *ch, struct job *j)
 static void sync_work(struct job *j)
 {
 	if (j->ch->be.x.st != NULL)
-		store_sync(j->ch->be.x.st, NULL);
+		store_sync(j->ch->be.x.st, NULL); /* job_work then retries the held writes */
 }
 
 static void sync_done(struct job *j)
@@ -242,7 +264,7 @@ static void sync_now(void *ud)
 /* While writes wait in the outbox, try the store every few seconds. */
 static void schedule_sync(struct chat *ch)
 {
-	if (ch->outbox_writes > 0 && ch->sync_timer == 0)
+	if ((ch->outbox_writes > 0 || ch->held_writes > 0) && ch->sync_timer == 0)
 		ch->sync_timer = loop_timer_add(ch->loop, SYNC_EVERY_MS, sync_now, ch);
 }
 
@@ -255,7 +277,9 @@ void update_store_state(struct chat *ch)
 		return; /* a guest stores nothing */
 	struct buf b;
 	buf_init(&b, BUF_LINE_MAX);
-	if (!ch->store_online)
+	if (ch->held_writes > 0)
+		buf_addf(&b, "store full, %zu waiting", ch->held_writes);
+	else if (!ch->store_online)
 		buf_addf(&b, "store offline, %zu waiting", ch->outbox_writes);
 	else if (ch->store_failures > 0)
 		buf_addf(&b, "store failing, %zu not saved", ch->store_failures);

@@ -103,7 +103,8 @@ static void journal_compact(const char *path, long long now)
 int quota_record(const struct quota_source *src, const char *model, long long now_ms, char **cause)
 {
 	if (src->st != NULL && src->user_id != NULL)
-		return store_usage_add(src->st, src->user_id, model, now_ms, cause) < 0 ? -1 : 0;
+		return store_usage_add(src->st, src->user_id, model, now_ms,
+		                       cause); /* 0 or a store_rc */
 	char *path = journal_path(src);
 	if (path == NULL)
 		return 0;

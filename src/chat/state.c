@@ -148,6 +148,15 @@ void chat_free(struct chat *ch)
 		fprintf(stderr, "jarvis: saving what waits for the store (MongoDB may be slow to "
 		                "answer)…\n");
 	worker_free(ch->worker);
+	/* The worker is gone: the backend is this thread's now. A last try. */
+	char *why = NULL;
+	size_t left = ch->be.x.st != NULL ? exchange_flush(&ch->be.x, &why) : 0;
+	if (left > 0)
+		fprintf(stderr,
+		        "jarvis: %s; %zu message%s of this session could not be saved for lack of "
+		        "space\n",
+		        why ? why : "store: no space left", left, left == 1 ? "" : "s");
+	free(why);
 	profile_free(ch->be.profile);
 	exchange_clear(&ch->be.x);
 	free(ch->be.notices);

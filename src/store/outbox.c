@@ -306,7 +306,7 @@ static int append(struct outbox *ob, cJSON *j, char **cause)
 		goto out;
 	}
 	recount(ob, 0);
-	struct stat sb;
+	struct stat sb = {0};
 	char last = '\n';
 	if (fstat(ob->fd, &sb) == 0 && sb.st_size > 0) {
 		int rfd = open(ob->path, O_RDONLY | O_CLOEXEC);
@@ -316,11 +316,15 @@ static int append(struct outbox *ob, cJSON *j, char **cause)
 			close(rfd);
 	}
 	/* A torn tail (another writer crashed) must not swallow this line: end it. */
+	off_t before = sb.st_size;
 	if ((last != '\n' && write_all(ob->fd, "\n", 1) != 0) ||
 	    write_all(ob->fd, line, strlen(line)) != 0 || fdatasync(ob->fd) != 0) {
-		rc = STORE_ERROR;
-		set_cause(cause, "store: cannot write the outbox %s: %s; the write is lost",
-		          ob->path, strerror(errno));
+		int e = errno;
+		/* No torn line left behind; lack of space is worth a retry later. */
+		if (ftruncate(ob->fd, before) != 0)
+			e = errno;
+		rc = e == ENOSPC || e == EDQUOT ? STORE_FULL : STORE_ERROR;
+		set_cause(cause, "store: cannot write the outbox %s: %s", ob->path, strerror(e));
 		goto out;
 	}
 	if (fstat(ob->fd, &sb) == 0) {

@@ -196,7 +196,8 @@ static const struct {
 static int fail(struct sq *s, const char *what, char **cause)
 {
 	set_cause(cause, "%s: %s", what, sqlite3_errmsg(s->db));
-	return STORE_ERROR;
+	/* No space: the write can succeed later, once some is freed. */
+	return sqlite3_errcode(s->db) == SQLITE_FULL ? STORE_FULL : STORE_ERROR;
 }
 
 int sq_stmt_fail(struct sq *s, enum stmt id, char **cause)
@@ -379,10 +380,11 @@ int sq_count_rows(struct sq *s, enum stmt id, long *count, char **cause)
 int sq_exec(struct sq *s, const char *sql, const char *what, char **cause)
 {
 	char *err = NULL;
-	if (sqlite3_exec(s->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+	int rc = sqlite3_exec(s->db, sql, NULL, NULL, &err);
+	if (rc != SQLITE_OK) {
 		set_cause(cause, "%s: %s", what, err ? err : sqlite3_errmsg(s->db));
 		sqlite3_free(err);
-		return STORE_ERROR;
+		return (rc & 0xff) == SQLITE_FULL ? STORE_FULL : STORE_ERROR;
 	}
 	return STORE_OK;
 }

@@ -49,8 +49,9 @@ static int insert_locked(struct sq *s, sqlite3_int64 uid, sqlite3_int64 cid, lon
 	sqlite3_bind_int64(st, 2, uid);
 	sqlite3_bind_int64(st, 3, seq);
 	sq_bind_record(st, ST_MSG_INSERT, 4, w);
-	if (sq_run(s, ST_MSG_INSERT, cause) < 0)
-		return STORE_ERROR;
+	int rc = sq_run(s, ST_MSG_INSERT, cause); /* STORE_FULL too: large images */
+	if (rc < 0)
+		return rc;
 	*mid = sqlite3_last_insert_rowid(s->db);
 	for (size_t i = 0; i < w->nimages; i++) {
 		st = sq_prep(s, ST_IMAGE_INSERT, cause);
@@ -59,8 +60,8 @@ static int insert_locked(struct sq *s, sqlite3_int64 uid, sqlite3_int64 cid, lon
 		sqlite3_bind_int64(st, 1, *mid);
 		sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
 		sq_bind_record(st, ST_IMAGE_INSERT, 3, &w->images[i]);
-		if (sq_run(s, ST_IMAGE_INSERT, cause) < 0)
-			return STORE_ERROR;
+		if ((rc = sq_run(s, ST_IMAGE_INSERT, cause)) < 0)
+			return rc;
 	}
 	return STORE_OK;
 }
@@ -116,11 +117,12 @@ int sq_msg_append(void *h, const char *user_id, const char *conv_id, struct msg 
 	(void)id;
 	/* IMMEDIATE takes the write lock before reading MAX(seq), so two processes
 	 * cannot both pick the same next seq. */
-	if (sq_exec(s, "BEGIN IMMEDIATE", "starting to store a message", cause) < 0)
-		return STORE_ERROR;
-	int rc = append_locked(s, user_id, conv_id, m, now, seal, cause);
-	if (rc == 0 && sq_exec(s, "COMMIT", "committing a message", cause) < 0)
-		rc = STORE_ERROR;
+	int rc = sq_exec(s, "BEGIN IMMEDIATE", "starting to store a message", cause);
+	if (rc < 0)
+		return rc;
+	rc = append_locked(s, user_id, conv_id, m, now, seal, cause);
+	if (rc == 0)
+		rc = sq_exec(s, "COMMIT", "committing a message", cause);
 	if (rc < 0)
 		sq_rollback(s);
 	return rc;
@@ -177,7 +179,7 @@ int sq_msg_update(void *h, const char *user_id, const char *conv_id, const struc
 	rc = sq_run(s, ST_MSG_UPDATE, cause);
 	msg_free(sealed);
 	if (rc < 0)
-		return STORE_ERROR;
+		return rc;
 	if (sqlite3_changes(s->db) == 0) {
 		rc = owns(s, uid, cid, cause);
 		return rc < 0 ? rc : ENGINE_NO_MSG;

@@ -117,6 +117,10 @@ int store_answer(struct store *st, int rc, const char *what, char **cause)
 		set_cause(cause, "store: %s failed in %s: %s", what, st->e->where(st->h),
 		          detail ? detail : "unknown error");
 		break;
+	case STORE_FULL:
+		set_cause(cause, "store: %s failed in %s: no space left (%s); free some disk space",
+		          what, st->e->where(st->h), detail ? detail : "disk full");
+		break;
 	default: /* STORE_OFFLINE, STORE_INVALID: the engine's own words */
 		if (rc == STORE_OFFLINE && st->ob != NULL)
 			went_offline(st);
