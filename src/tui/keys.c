@@ -338,6 +338,11 @@ static void act_ctrl_c(struct tui *t)
 	t->ctrl_c_timer = loop_timer_add(t->loop, CTRL_C_WINDOW_MS, ctrl_c_expired, t);
 }
 
+static void act_suspend(struct tui *t)
+{
+	tui_suspend(t);
+}
+
 static void act_redraw(struct tui *t)
 {
 	clearok(curscr, TRUE);
@@ -405,6 +410,7 @@ static const struct key_binding table[] = {
     {KEY_ESCAPE, "Esc", act_escape, "stop the answer; cancel a question"},
     {CTRL('C'), "Ctrl-C", act_ctrl_c, "stop; empty the line; twice: quit"},
     {CTRL('L'), "Ctrl-L", act_redraw, "redraw the screen"},
+    {CTRL('Z'), "Ctrl-Z", act_suspend, "suspend (fg resumes)"},
     {CTRL('T'), "Ctrl-T", act_thoughts, "show or fold the thought summaries"},
     {CODE(KEY_F(1)), "F1", act_help, "this help"},
     {CODE(KEY_F(2)), "F2", act_models, "pick a model"},

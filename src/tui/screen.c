@@ -4,7 +4,11 @@
  * compose.c, so neither calls the other for it.
  */
 #include <curses.h>
+#include <signal.h>
 #include <stdio.h>
+#include <unistd.h>
+
+#include "jarvis/loop.h"
 
 #include "state.h"
 
@@ -23,4 +27,19 @@ void tui_resume_screen(struct tui *t)
 	clearok(curscr, TRUE);
 	refresh();
 	t->need_render = true;
+}
+
+void tui_suspend(struct tui *t)
+{
+	tui_leave_screen(t);
+	/* Stopped here until the shell's fg (or any SIGCONT) lets the process go on. */
+	signal(SIGTSTP, SIG_DFL);
+	kill(getpid(), SIGTSTP);
+	loop_catch_signal(t->loop, SIGTSTP, tui_on_stop_signal, t);
+	tui_resume_screen(t);
+}
+
+void tui_on_stop_signal(void *ud, int signo)
+{
+	tui_suspend(ud);
 }

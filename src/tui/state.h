@@ -39,6 +39,7 @@ struct tui {
 	bool sync; /* the terminal takes synchronized output (DEC mode 2026) */
 
 	bool quit;
+	int quit_signal; /* the signal that ended the chat (exit 128 + it), or 0 */
 	bool need_render;
 	long long last_render_ms;
 	unsigned render_timer;
@@ -72,6 +73,10 @@ void tui_draw_status(struct tui *t);
 void tui_leave_screen(struct tui *t);
 /* Takes it back and draws everything again. */
 void tui_resume_screen(struct tui *t);
+/* Ctrl-Z: the screen back to the shell, the process stopped until fg, then redrawn. */
+void tui_suspend(struct tui *t);
+/* SIGTSTP from elsewhere (kill -TSTP): the same, run by the loop. */
+void tui_on_stop_signal(void *ud, int signo);
 
 /* compose.c */
 /* Ctrl-X Ctrl-E, Ctrl-G: the input edited in $VISUAL or $EDITOR, back unsent. */

@@ -317,6 +317,8 @@ static void on_quit_signal(void *ud, int signo)
 {
 	struct tui *t = ud;
 	t->quit = true;
+	if (t->quit_signal == 0)
+		t->quit_signal = signo;
 }
 
 static void on_winch(void *ud, int signo)
@@ -394,6 +396,9 @@ int tui_run(const struct config *cfg)
 	loop_catch_signal(t.loop, SIGHUP, on_quit_signal, &t);
 	loop_catch_signal(t.loop, SIGINT, on_quit_signal, &t);
 	loop_catch_signal(t.loop, SIGWINCH, on_winch, &t);
+	/* Stopped by kill -STOP and continued: whatever the shell drew is painted over. */
+	loop_catch_signal(t.loop, SIGCONT, on_winch, &t);
+	loop_catch_signal(t.loop, SIGTSTP, tui_on_stop_signal, &t);
 	loop_add_fd(t.loop, STDIN_FILENO, POLLIN, keys_read, &t);
 	chat_notice(t.chat,
 	            "Jarvis " JARVIS_VERSION ". Type a message and press Enter; F1 for help.");
@@ -464,5 +469,6 @@ int tui_run(const struct config *cfg)
 	if (t.queue_win)
 		delwin(t.queue_win);
 	loop_free(t.loop);
-	return EXIT_OK;
+	/* Ended by a signal: the shell's convention, 128 + its number (SIGTERM: 143). */
+	return t.quit_signal != 0 ? 128 + t.quit_signal : EXIT_OK;
 }

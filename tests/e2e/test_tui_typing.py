@@ -10,6 +10,7 @@ What it must not do: sleep for long fixed times or reach the network.
 
 import os
 import re
+import signal
 import time
 
 import pytest
@@ -329,3 +330,53 @@ def test_esc_takes_a_queued_message_back(jarvis_tui, fake_gemini, width, height)
     time.sleep(0.3)
     assert len(fake_gemini.api_requests("stream")) == 1
     assert "interrupted" not in t.screen()
+
+
+@pytest.mark.parametrize("width,height", SIZES)
+def test_ctrl_z_suspends_and_fg_restores_the_screen(tmux, jarvis_bin, jarvis_env, fake_gemini,
+                                                    width, height):
+    env = dict(jarvis_env, GEMINI_BASE_URL=fake_gemini.url, PS1="$ ")
+    t = tmux.start(["bash", "--norc", "--noprofile", "-i"], env=env, width=width,
+                   height=height, cwd=env["HOME"])
+    t.wait_for("$")
+    t.send_text(jarvis_bin)
+    t.send_keys("Enter")
+    t.wait_for(re.compile(r"^ guest │ ", re.M))
+    t.send_text("hello")
+    t.send_keys("Enter")
+    t.wait_for("Cheyenne")
+    typed(t, "a draft")
+    t.send_keys("C-z")
+    t.wait_for("Stopped")  # the shell has the terminal
+    assert t._display("#{alternate_on}") == "0"
+    assert "F1 help" not in t.screen()
+    t.send_text("fg")
+    t.send_keys("Enter")
+    t.wait_for(re.compile(r"^ guest │ ", re.M))
+    t.wait_for("Cheyenne")
+    wait_input(t, "a draft")
+    assert t._display("#{alternate_on}") == "1"
+    typed(t, " and more")  # the chat is the chat again
+    assert sent_text(t, fake_gemini, 2) == "a draft and more"
+
+
+@pytest.mark.parametrize("width,height", SIZES)
+def test_sigterm_exits_143_and_stores_the_answer_as_interrupted(jarvis_tui, fake_gemini,
+                                                                jarvis_env, run_jarvis,
+                                                                width, height):
+    from sealer import opened_messages
+    from test_tui_accounts import cli_signup
+    cli_signup(run_jarvis)
+    slow_answer(fake_gemini)
+    t = start(jarvis_tui, width, height)
+    t.wait_for(re.compile(r"^ Ann │ ", re.M))
+    t.send_text("cats")
+    t.send_keys("Enter")
+    t.wait_for("Domestication")
+    t.signal(signal.SIGTERM)
+    assert t.wait_exit(timeout=15) == 143
+    rows = opened_messages(jarvis_env)
+    assert rows[0] == ("user", "cats", "complete"), rows
+    role, text, status = rows[1]
+    assert (role, status) == ("model", "interrupted"), rows
+    assert "Domestication" in text and "conditions." not in text
