@@ -62,6 +62,10 @@ bool chat_streaming(const struct chat *ch);
 double chat_rate(const struct chat *ch);
 /* "RPM 3/5 RPD 7/20" or "" when the model has no known limits. */
 char *chat_quota_line(const struct chat *ch);
+/* "ctx 41k/1M": the last request's tokens of the model's input limit; "" before any count. */
+char *chat_context_line(const struct chat *ch);
+/* The context in a sentence for /quota: tokens of the last request, cached, the next, the limit. */
+char *chat_context_detail(const struct chat *ch);
 /* Store state: "" when fine or guest, else e.g. "store offline, 3 writes waiting". */
 const char *chat_store_state(const struct chat *ch);
 /* The last error, shown until the next key (chat_clear_error). */
@@ -95,6 +99,12 @@ unsigned chat_take_dirty(struct chat *ch);
 /* ---- actions (0, or -1 with *cause for the status line) ---- */
 /* Sends text (with pending images) to the model; refused while streaming. */
 int chat_send(struct chat *ch, const char *text, char **cause);
+/*
+ * Leaves the N oldest turns out of what is sent (/trim [N]; NULL: as many as
+ * the last refused question needed, else one more); 0 sends them all again.
+ * The turns stay on screen and in the store; a notice says what was left out.
+ */
+int chat_trim(struct chat *ch, const char *n, char **cause);
 /* Stops the answer streaming now; what arrived stays, marked interrupted. */
 int chat_stop(struct chat *ch, char **cause);
 /*

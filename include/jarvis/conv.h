@@ -33,6 +33,7 @@ struct usage {
 	long candidates_tokens;
 	long thoughts_tokens;
 	long total_tokens;
+	long cached_tokens; /* cachedContentTokenCount: part of prompt_tokens; not stored */
 };
 
 struct image {
@@ -85,6 +86,12 @@ struct conv {
 	 * as it alone changes msgs[]: callers never edit msgs[] or n directly.
 	 */
 	unsigned epoch;
+	/*
+	 * The first trim messages are left out of the context (/trim): kept on
+	 * screen and in the store, not sent. Kept in step by the functions below;
+	 * not stored, so a reopened conversation sends everything again.
+	 */
+	size_t trim;
 };
 
 /* A new empty conversation. */
@@ -116,6 +123,16 @@ size_t conv_index(const struct conv *c, const struct msg *m);
  * sends exactly these, so the screen can say which turns the model sees.
  */
 bool conv_in_context(const struct conv *c, size_t i);
+/* Turns (questions with content, and what followed them) of the messages loaded. */
+size_t conv_turns(const struct conv *c);
+/*
+ * Leaves the oldest turns out of the context: every message before the
+ * question that starts turn number turns (all, when there are fewer); 0
+ * puts them all back. Returns how many messages are left out.
+ */
+size_t conv_trim(struct conv *c, size_t turns);
+/* How many turns conv_trim left out. */
+size_t conv_trimmed_turns(const struct conv *c);
 
 /*
  * The conversation's own thinking setting (/think): that of its last

@@ -16,6 +16,7 @@ struct model_info {
 	long rpm;          /* requests per minute; 0: not known, not enforced */
 	long rpd;          /* requests per day; 0: not known, not enforced */
 	char *description; /* one line */
+	long input_tokens; /* inputTokenLimit from the API's list; 0: not known */
 	bool builtin;      /* in the built-in table */
 	bool remote;       /* listed by the API for generateContent */
 };

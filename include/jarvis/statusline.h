@@ -23,6 +23,8 @@ enum status_prio {
 	PRIO_TITLE_CUT = 10,  /* the title is shortened before anything else */
 	PRIO_HELP_DROP = 20,  /* "F1 help" */
 	PRIO_STORE_DROP = 30, /* the store's state */
+	PRIO_CTX_CUT = 35, /* the context meter ("ctx 41k/1M" → "41k/1M"), before the title goes */
+	PRIO_CTX_DROP = 37,
 	PRIO_TITLE_DROP = 40,
 	PRIO_IMAGES_DROP = 55,
 	PRIO_ERROR_CUT = 60, /* an error gives up its long form (it goes to the history) */
@@ -30,8 +32,6 @@ enum status_prio {
 	PRIO_MODEL_CUT = 70,
 	PRIO_USER_DROP = 72, /* who is logged in (or "guest") stays while others can shrink */
 	PRIO_MODEL_DROP = 75,
-	PRIO_CTX_CUT = 78, /* the context meter ("ctx 41k/1M") */
-	PRIO_CTX_DROP = 80,
 	PRIO_STREAM_CUT = 85, /* "⠋ streaming 41 tok/s" → "⠋ 41 tok/s" → "⠋" */
 	PRIO_QUOTA_CUT = 90,
 	PRIO_QUOTA_DROP = 95,

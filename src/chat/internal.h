@@ -104,6 +104,7 @@ struct chat {
 	struct quota_use quota; /* the model's requests as last counted (quota.h) */
 	char *quota_model;      /* the model quota was counted for */
 	unsigned quota_timer;
+	size_t trim_suggest; /* the /trim the last question needed to fit, or 0 */
 
 	struct chat_conv_row *rows;
 	size_t nrows;
@@ -275,6 +276,10 @@ void chat_set_row_texts(struct chat *ch, const struct store_conv_list *list, cha
 /* The model's requests per minute and per day (0: no limit). */
 void chat_limits(const struct chat *ch, const char *model, long *rpm, long *rpd);
 void chat_count_quota(struct chat *ch);
+/* The model's input limit as the API listed it, or 0. */
+long chat_input_limit(const struct chat *ch);
+/* 0 when a question of text (with the files pending) fits the model's input, else -1. */
+int chat_check_context(struct chat *ch, const char *text, char **cause);
 
 /* send.c */
 void chat_catch_up(struct chat *ch, const struct job_meta *created);

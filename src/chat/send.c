@@ -141,6 +141,8 @@ static int check_send(struct chat *ch, const char *text, char **cause)
 	if (exchange_check_size(ch->cfg, strlen(text), ch->pending, ch->npending,
 	                        "/detach some images", cause) == -1)
 		return -1;
+	if (chat_check_context(ch, text, cause) == -1)
+		return -1;
 	if (ch->cfg->api_key == NULL || ch->cfg->api_key[0] == '\0')
 		return set_cause(cause,
 		                 "no API key: set GEMINI_API_KEY or [gemini] api_key in "

@@ -60,7 +60,7 @@ static void models_fetched(void *ud, const char *error)
 {
 	struct chat *ch = ud;
 	models_sort(&ch->models);
-	chat_dirty(ch, CHAT_DIRTY_MODELS);
+	chat_dirty(ch, CHAT_DIRTY_MODELS | CHAT_DIRTY_STATUS);
 	/* A failed list is not worth an alarm: the built-in table still works. */
 }
 

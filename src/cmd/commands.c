@@ -473,10 +473,18 @@ static int cmd_dislike(struct cmd_ctx *c, int argc, char **argv, char **cause)
 static int cmd_quota(struct cmd_ctx *c, int argc, char **argv, char **cause)
 {
 	char *line = chat_quota_line(c->chat);
-	chat_notice(c->chat, "%s: %s", chat_model(c->chat),
-	            line[0] ? line : "no known limits; the API will answer 429 when one is hit");
+	char *ctx = chat_context_detail(c->chat);
+	chat_notice(c->chat, "%s: %s; %s", chat_model(c->chat),
+	            line[0] ? line : "no known limits; the API will answer 429 when one is hit",
+	            ctx);
+	free(ctx);
 	free(line);
 	return 0;
+}
+
+static int cmd_trim(struct cmd_ctx *c, int argc, char **argv, char **cause)
+{
+	return chat_trim(c->chat, argc == 1 ? argv[0] : NULL, cause);
 }
 
 static int cmd_quit(struct cmd_ctx *c, int argc, char **argv, char **cause)
@@ -527,8 +535,10 @@ static const struct cmd_entry table[] = {
      cmd_copy},
     {"export", NULL, "[FILE]", "write this conversation as Markdown", 0, 1, CMD_REST, -1,
      cmd_export},
-    {"quota", NULL, "", "requests left for this model this minute and today", 0, 0, 0, -1,
-     cmd_quota},
+    {"quota", NULL, "", "requests left for this model this minute and today, and tokens", 0, 0, 0,
+     -1, cmd_quota},
+    {"trim", NULL, "[N]", "leave the N oldest turns out of what is sent (0: send all again)", 0, 1,
+     0, -1, cmd_trim},
     {"clear", NULL, "", "start over: a new conversation, the old one stays", 0, 0, 0, -1,
      cmd_clear},
     {"quit", "q", "", "leave Jarvis (Ctrl-D on an empty line too)", 0, 0, 0, -1, cmd_quit},

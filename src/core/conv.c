@@ -28,6 +28,8 @@ void conv_truncate(struct conv *c, size_t n)
 	for (size_t i = n; i < c->n; i++)
 		msg_free(c->msgs[i]);
 	c->n = n;
+	if (c->trim > n)
+		c->trim = n;
 	c->epoch++;
 }
 
@@ -46,6 +48,8 @@ bool conv_take(struct conv *c, struct msg *m)
 		return false;
 	memmove(c->msgs + i, c->msgs + i + 1, (c->n - i - 1) * sizeof(*c->msgs));
 	c->n--;
+	if (i < c->trim)
+		c->trim--;
 	c->epoch++;
 	return true;
 }
@@ -69,6 +73,9 @@ void conv_prepend(struct conv *c, struct msg **msgs, size_t n)
 	memmove(c->msgs + n, c->msgs, c->n * sizeof(*c->msgs));
 	memcpy(c->msgs, msgs, n * sizeof(*c->msgs));
 	c->n += n;
+	/* Older messages paged in are older than any turn /trim left out. */
+	if (c->trim > 0)
+		c->trim += n;
 }
 
 static bool msg_has_content(const struct msg *m)
@@ -87,7 +94,7 @@ static bool msg_has_content(const struct msg *m)
 bool conv_in_context(const struct conv *c, size_t i)
 {
 	const struct msg *m = c->msgs[i];
-	if (!msg_has_content(m))
+	if (i < c->trim || !msg_has_content(m))
 		return false;
 	/*
 	 * The next message with content decides: the same role means this one
@@ -98,6 +105,39 @@ bool conv_in_context(const struct conv *c, size_t i)
 		if (msg_has_content(c->msgs[k]))
 			return c->msgs[k]->role != m->role;
 	return true;
+}
+
+/* A question that starts a turn: one with content (notices and empty lines are not). */
+static bool starts_turn(const struct msg *m)
+{
+	return m->role == ROLE_USER && msg_has_content(m);
+}
+
+size_t conv_turns(const struct conv *c)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < c->n; i++)
+		n += starts_turn(c->msgs[i]);
+	return n;
+}
+
+size_t conv_trim(struct conv *c, size_t turns)
+{
+	size_t seen = 0, i = 0;
+	for (; i < c->n; i++) {
+		if (starts_turn(c->msgs[i]) && seen++ == turns)
+			break;
+	}
+	c->trim = turns == 0 ? 0 : i;
+	return c->trim;
+}
+
+size_t conv_trimmed_turns(const struct conv *c)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < c->trim && i < c->n; i++)
+		n += starts_turn(c->msgs[i]);
+	return n;
 }
 
 void conv_free(struct conv *c)

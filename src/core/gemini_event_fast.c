@@ -169,6 +169,7 @@ static bool plan_usage(const char *at, const char *end, struct usage *u)
 	    {"candidatesTokenCount", offsetof(struct usage, candidates_tokens)},
 	    {"thoughtsTokenCount", offsetof(struct usage, thoughts_tokens)},
 	    {"totalTokenCount", offsetof(struct usage, total_tokens)},
+	    {"cachedContentTokenCount", offsetof(struct usage, cached_tokens)},
 	};
 	struct json_scan s;
 	json_scan_init(&s, at, (size_t)(end - at));

@@ -254,6 +254,7 @@ static void reply_usage(struct gemini_reply *r, const cJSON *u)
 	keep_count(&r->usage.candidates_tokens, u, "candidatesTokenCount");
 	keep_count(&r->usage.thoughts_tokens, u, "thoughtsTokenCount");
 	keep_count(&r->usage.total_tokens, u, "totalTokenCount");
+	keep_count(&r->usage.cached_tokens, u, "cachedContentTokenCount");
 }
 
 /*

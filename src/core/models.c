@@ -125,6 +125,9 @@ int models_merge_remote(struct model_list *list, const char *json, size_t len, c
 		if (m == NULL)
 			m = add(list, id);
 		m->remote = true;
+		const cJSON *limit = cJSON_GetObjectItemCaseSensitive(it, "inputTokenLimit");
+		if (cJSON_IsNumber(limit) && limit->valuedouble > 0 && limit->valuedouble < 1e12)
+			m->input_tokens = (long)limit->valuedouble;
 		const cJSON *desc = cJSON_GetObjectItemCaseSensitive(it, "description");
 		const cJSON *display = cJSON_GetObjectItemCaseSensitive(it, "displayName");
 		if (m->description[0] == '\0') {

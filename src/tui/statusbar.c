@@ -29,6 +29,7 @@ enum item {
 	I_HINT,
 	I_STREAM,
 	I_QUOTA,
+	I_CTX,
 	I_STORE,
 	I_HELP,
 	NITEMS
@@ -108,6 +109,9 @@ void tui_draw_status(struct tui *t)
 		stream[2] = xstrdup(f);
 	}
 	char *quota = chat_quota_line(t->chat);
+	char *ctx = chat_context_line(t->chat);
+	/* "ctx 41k/1M" gives way to "41k/1M" before it goes. */
+	const char *ctx_short = strncmp(ctx, "ctx ", 4) == 0 ? ctx + 4 : NULL;
 
 	struct status_item items[NITEMS] = {
 	    [I_USER] = {{user ? user : "guest"}, 0, 0, PRIO_USER_DROP, false, I_USER, 0, 0},
@@ -133,6 +137,7 @@ void tui_draw_status(struct tui *t)
 	                  0,
 	                  0},
 	    [I_QUOTA] = {{quota}, 0, PRIO_QUOTA_DROP, PRIO_QUOTA_DROP, true, I_QUOTA, 0, 0},
+	    [I_CTX] = {{ctx, ctx_short}, 0, PRIO_CTX_CUT, PRIO_CTX_DROP, true, I_CTX, 0, 0},
 	    [I_STORE] = {{chat_store_state(t->chat)},
 	                 0,
 	                 PRIO_STORE_DROP,
@@ -168,4 +173,5 @@ void tui_draw_status(struct tui *t)
 	for (int i = 0; i < 3; i++)
 		free(stream[i]);
 	free(quota);
+	free(ctx);
 }

@@ -432,6 +432,9 @@ int tui_run(const struct config *cfg)
 			t.need_render = true;
 		if (chat_streaming(t.chat) && t.spin_timer == 0)
 			t.spin_timer = loop_timer_add(t.loop, SPIN_EVERY_MS, spin, &t);
+		/* The network is up now: the model list brings the input limit (ctx). */
+		if (chat_streaming(t.chat))
+			chat_fetch_models(t.chat);
 		if (t.need_render && !t.quit) {
 			request_render(&t, asked || !chat_streaming(t.chat) ? RENDER_EVERY_MS
 			                                                    : RENDER_STREAM_MS);
