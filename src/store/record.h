@@ -48,6 +48,9 @@ enum rec_kind {
 /* Field flags. */
 #define REC_STATE 1u /* rewritten by store_msg_update (a streaming checkpoint) */
 
+/* The longest sealed form of a value of up to max bytes (base64 of nonce, text, tag, prefix). */
+#define REC_SEALED_MAX(max) (((max) + 64) / 3 * 4 + 256)
+
 struct rec_field {
 	const char *name;  /* the DESIGN.md name: SQL column, BSON key, journal key */
 	const char *group; /* the sub-document it sits in for BSON and JSON ("usage"), or NULL */

@@ -98,11 +98,19 @@ void rec_set_text(const struct rec_field *f, void *rec, const char *s, size_t le
 	char *copy;
 	switch (f->type) {
 	case REC_BUF:
-	case REC_BUF_OPT:
-		buf_reset(at(f, rec));
+	case REC_BUF_OPT: {
+		struct buf *b = at(f, rec);
+		buf_reset(b);
+		/*
+		 * A sealed value is its text's base64 and more: a text near the
+		 * buffer's bound would be refused whole, and stored or read empty.
+		 */
+		if (f->kind == REC_SEALED && len > b->max && len <= REC_SEALED_MAX(b->max))
+			b->max = len;
 		if (s != NULL)
-			buf_add(at(f, rec), s, len);
+			buf_add(b, s, len);
 		break;
+	}
 	case REC_STR:
 	case REC_STRZ:
 		free(*str);
