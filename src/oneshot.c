@@ -65,6 +65,7 @@ struct oneshot {
 	char last_byte;     /* the last byte written, to end with a newline */
 	bool wrote;
 	bool output_broken; /* stdout cannot take more: stop the stream */
+	bool too_big;       /* the answer passed what a message holds: stop the stream */
 	int write_errno;    /* why, when it is not EPIPE */
 
 	/* Saving the exchange; x.st is NULL for a guest or --no-save. */
@@ -148,6 +149,16 @@ static void write_line(struct oneshot *o, char *line)
 static void on_delta(void *ud, const struct gemini_delta *d)
 {
 	struct oneshot *o = ud;
+	/* Past what is kept, nothing more is shown either: what was printed is what is kept. */
+	if (o->too_big)
+		return;
+	if (o->answer != NULL)
+		msg_append(o->answer, d->text, d->text_len, d->thought, d->thought_len);
+	if (o->answer != NULL && msg_cut(o->answer)) {
+		/* Stopped on the loop (never from inside the transfer), like a broken stdout. */
+		o->too_big = true;
+		return;
+	}
 	if (o->output == CLI_OUTPUT_TEXT) {
 		if (d->text_len > 0)
 			show_text(o, d->text, d->text_len);
@@ -162,8 +173,9 @@ static void on_delta(void *ud, const struct gemini_delta *d)
 		if (d->text_len > 0)
 			write_line(o, answer_json_event("text", "text", d->text, d->text_len));
 	}
-	if (o->answer != NULL)
-		msg_append(o->answer, d->text, d->text_len, d->thought, d->thought_len);
+	/* The JSON result would miss the rest: stop here. */
+	if (o->all_text.truncated || o->all_thoughts.truncated)
+		o->too_big = true;
 }
 
 static void on_notice(void *ud, const char *line)
@@ -190,6 +202,11 @@ static void ended(struct oneshot *o, const char *state, int status, const char *
 /* How the answer ended: the exit status, and the line about it on stderr. */
 static void classify(struct oneshot *o, const struct gemini_result *r)
 {
+	if (o->too_big) {
+		/* Less than arrived is kept: incomplete, whatever the stream said. */
+		ended(o, "incomplete", EXIT_API, MSG_CUT_NOTICE);
+		return;
+	}
 	switch (r->end) {
 	case GEMINI_END_INTERRUPTED:
 		if (o->output_broken && !o->interrupted) {
@@ -283,8 +300,13 @@ static void on_done(void *ud, const struct gemini_result *r)
 	struct oneshot *o = ud;
 	o->call = NULL;
 	o->done = true;
-	if (o->answer != NULL)
+	if (o->answer != NULL) {
 		gemini_result_apply(r, o->answer);
+		if (msg_cut(o->answer))
+			o->too_big = true;
+		if (o->too_big)
+			o->answer->status = MSG_INTERRUPTED;
+	}
 	if (o->tty && o->output == CLI_OUTPUT_TEXT) {
 		buf_reset(&o->out);
 		utf8_stream_finish(&o->neutral, &o->out);
@@ -617,7 +639,7 @@ static void stream(struct oneshot *o, const struct config *cfg, const char *mode
 		if (o->checkpoint_due)
 			checkpoint(o);
 		/* Cancelled here, on the loop: never from inside on_delta. */
-		if (o->output_broken && o->call != NULL)
+		if ((o->output_broken || o->too_big) && o->call != NULL)
 			gemini_stream_cancel(o->call);
 	}
 	flush_out(o);

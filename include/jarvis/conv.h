@@ -152,6 +152,15 @@ void msg_add_image(struct msg *m, const struct image *img);
 /* Appends streamed answer text and thought summaries (either may be 0 long). */
 void msg_append(struct msg *m, const char *text, size_t text_len, const char *thought,
                 size_t thought_len);
+/*
+ * Whether m's text, thoughts or raw parts passed MSG_TEXT_MAX, so it holds
+ * less than arrived (the rest was refused); such an answer is never complete.
+ */
+bool msg_cut(const struct msg *m);
+/* What msg_cut tells the user, for both front ends. */
+#define MSG_CUT_NOTICE                                                                             \
+	"the answer passed 64 MiB, the most one message holds: it was stopped there and is "       \
+	"kept cut, marked interrupted"
 /* Says that m changed in place (status, feedback, ids), for render caches. */
 void msg_changed(struct msg *m);
 

@@ -74,6 +74,7 @@ struct chat {
 	long long stream_started_ms;
 	size_t stream_bytes;
 	unsigned checkpoint_timer;
+	unsigned cut_timer;   /* stops an answer that passed what a message holds */
 	bool awaiting_store;  /* the question is being stored or checked; the request waits */
 	unsigned send_ticket; /* the send whose question is being stored */
 

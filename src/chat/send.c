@@ -316,10 +316,22 @@ void chat_arm_checkpoint(struct chat *ch)
 		ch->checkpoint_timer = loop_timer_add(ch->loop, CHECKPOINT_MS, checkpoint, ch);
 }
 
+/* The answer passed what a message holds: nothing more can be kept, so it stops. */
+static void stop_cut_answer(void *ud)
+{
+	struct chat *ch = ud;
+	ch->cut_timer = 0;
+	if (ch->call != NULL)
+		gemini_stream_cancel(ch->call);
+}
+
 static void on_delta(void *ud, const struct gemini_delta *d)
 {
 	struct chat *ch = ud;
 	msg_append(ch->answer, d->text, d->text_len, d->thought, d->thought_len);
+	/* Never cancelled from inside the transfer's callback: on the next loop round. */
+	if (msg_cut(ch->answer) && ch->cut_timer == 0)
+		ch->cut_timer = loop_timer_add(ch->loop, 0, stop_cut_answer, ch);
 	ch->stream_bytes += d->text_len + d->thought_len;
 	chat_dirty(ch, CHAT_DIRTY_HISTORY | CHAT_DIRTY_STATUS);
 }
@@ -362,10 +374,18 @@ static void on_done(void *ud, const struct gemini_result *r)
 	ch->answer = NULL;
 	loop_timer_cancel(ch->loop, ch->checkpoint_timer);
 	ch->checkpoint_timer = 0;
+	loop_timer_cancel(ch->loop, ch->cut_timer);
+	ch->cut_timer = 0;
 	gemini_result_apply(r, m);
+	/* Less than arrived is kept: never complete, whatever the stream said. */
+	bool cut = msg_cut(m);
+	if (cut)
+		m->status = MSG_INTERRUPTED;
 	msg_changed(m);
 	persist_answer(ch, m, true);
-	if (r->error != NULL)
+	if (cut)
+		chat_notice(ch, "%s", MSG_CUT_NOTICE);
+	else if (r->error != NULL)
 		chat_notice(ch, "%s", r->error);
 	else if (r->end == GEMINI_END_INTERRUPTED)
 		chat_notice(ch, "stopped; the answer above is incomplete");

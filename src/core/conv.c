@@ -243,6 +243,11 @@ void msg_append(struct msg *m, const char *text, size_t text_len, const char *th
 	m->generation++;
 }
 
+bool msg_cut(const struct msg *m)
+{
+	return m->text.truncated || m->thoughts.truncated || m->parts.truncated;
+}
+
 void msg_changed(struct msg *m)
 {
 	m->generation++;

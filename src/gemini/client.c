@@ -367,6 +367,8 @@ void gemini_result_apply(const struct gemini_result *r, struct msg *a)
 		buf_reset(&a->parts);
 		buf_addstr(&a->parts, parts);
 		free(parts);
+		/* Too big, the array is refused whole (a cut one would not replay): msg_cut says
+		 * so. */
 	}
 	switch (r->end) {
 	case GEMINI_END_INTERRUPTED:

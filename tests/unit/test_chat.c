@@ -38,9 +38,43 @@ static char *bodies[MAX_REQ];
 static int nreq;
 static const char *script[MAX_REQ]; /* "400" or the answer's text */
 
+/* "big": an answer of 66 events of 1 MiB each, past what a message holds (MSG_TEXT_MAX). */
+static void respond_big(int fd)
+{
+	const char *head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: "
+	                   "close\r\n\r\n";
+	const char *pre = "data: {\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{"
+	                  "\"text\":\"";
+	const char *post = "\"}]}}]}\r\n\r\n";
+	size_t text = (size_t)1 << 20, n = strlen(pre) + text + strlen(post);
+	char *ev = malloc(n);
+	memcpy(ev, pre, strlen(pre));
+	memset(ev + strlen(pre), 'x', text);
+	memcpy(ev + strlen(pre) + text, post, strlen(post));
+	/* The client hangs up once it stops the answer: no SIGPIPE, no complaint. */
+	if (send(fd, head, strlen(head), MSG_NOSIGNAL) < 0)
+		goto out;
+	for (int i = 0; i < 66; i++)
+		for (size_t off = 0; off < n;) {
+			ssize_t k = send(fd, ev + off, n - off, MSG_NOSIGNAL);
+			if (k <= 0)
+				goto out;
+			off += (size_t)k;
+		}
+	const char *end = "data: {\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{"
+	                  "\"text\":\".\"}]},\"finishReason\":\"STOP\"}]}\r\n\r\n";
+	(void)!send(fd, end, strlen(end), MSG_NOSIGNAL);
+out:
+	free(ev);
+}
+
 static void respond(int fd, const char *what)
 {
 	char out[2048];
+	if (strcmp(what, "big") == 0) {
+		respond_big(fd);
+		return;
+	}
 	if (strcmp(what, "400") == 0) {
 		const char *b = "{\"error\":{\"code\":400,\"message\":\"bad request\","
 		                "\"status\":\"INVALID_ARGUMENT\"}}";
@@ -372,6 +406,36 @@ START_TEST(retry_agrees_across_a_reopen)
 }
 END_TEST
 
+/* Issue 11: an answer past 64 MiB is stopped there and kept cut, never complete. */
+START_TEST(answer_past_the_cap_is_kept_cut)
+{
+	script[0] = "big";
+	sign_up();
+	ck_assert_int_eq(chat_set_model(ch, "unlimited-model", NULL), 0);
+	send_ok("write a lot");
+	const struct conv *c = chat_conv(ch);
+	const struct msg *a = NULL;
+	for (size_t i = 0; i < c->n; i++)
+		if (c->msgs[i]->role == ROLE_MODEL)
+			a = c->msgs[i];
+	ck_assert_ptr_nonnull(a);
+	ck_assert_int_eq(a->status, MSG_INTERRUPTED);
+	ck_assert_uint_le(a->text.len, MSG_TEXT_MAX);
+	ck_assert_uint_gt(a->text.len, MSG_TEXT_MAX - ((size_t)2 << 20));
+	ck_assert(has_notice("the answer passed 64 MiB"));
+	struct store *st = open_store();
+	char *uid = user_id(st);
+	struct conv *stored = NULL;
+	ck_assert_int_eq(exporter_load(st, uid, c->id, &stored, NULL), 0);
+	ck_assert_uint_eq(stored->n, 2);
+	ck_assert_int_eq(stored->msgs[1]->status, MSG_INTERRUPTED);
+	ck_assert_uint_eq(stored->msgs[1]->text.len, a->text.len);
+	conv_free(stored);
+	free(uid);
+	store_close(st);
+}
+END_TEST
+
 /* Issue 9, bug 4: /clear makes the model forget, and so do a reopen and the store. */
 START_TEST(clear_starts_a_new_conversation)
 {
@@ -491,6 +555,7 @@ static Suite *chat_suite(void)
 	tcase_add_test(tc, export_has_title_and_times);
 	tcase_add_test(tc, deleted_elsewhere_keeps_the_exchange);
 	tcase_add_test(tc, deleted_while_streaming_keeps_the_exchange);
+	tcase_add_test(tc, answer_past_the_cap_is_kept_cut);
 	suite_add_tcase(s, tc);
 	return s;
 }
