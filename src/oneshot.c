@@ -728,6 +728,12 @@ int oneshot_run(const struct cli *cli, const struct config *cfg)
 	/* -m wins; then the stored conversation's model; then the configuration's. */
 	const char *model =
 	    cli->model == NULL && c->model != NULL && *c->model != '\0' ? c->model : cfg->model;
+	char today[16];
+	utc_date(wall_ms(), today, sizeof today);
+	char *retired = models_retired_notice(model, today, "-m");
+	if (retired != NULL)
+		fprintf(stderr, "jarvis: warning: %s\n", retired);
+	free(retired);
 	char *cause = NULL, *body = NULL;
 	struct gemini_target target;
 	struct gemini_request_info sent;

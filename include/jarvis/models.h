@@ -26,6 +26,22 @@ struct model_list {
 	size_t n;
 };
 
+/* A model Google shut down or is shutting down. */
+struct model_retirement {
+	const char *id;
+	const char *shutdown;    /* "YYYY-MM-DD" (UTC), or NULL: deprecated, no date yet */
+	const char *replacement; /* the current model the API routes it to */
+};
+
+/* The retirement of id, or NULL while it is current (or unknown). */
+const struct model_retirement *models_retirement(const char *id);
+/*
+ * A line saying id was (or will be) shut down, with today as "YYYY-MM-DD"
+ * (UTC), and that how ("/model", "-m") with the replacement uses that;
+ * NULL for a current model. Caller frees.
+ */
+char *models_retired_notice(const char *id, const char *today, const char *how);
+
 /* Fills list with the built-in table. */
 void models_init(struct model_list *list);
 void models_release(struct model_list *list);

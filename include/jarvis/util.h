@@ -40,6 +40,8 @@ void secret_free_len(void *p, size_t len);
 long long now_ms(void);
 /* Wall clock in milliseconds since the epoch. */
 long long wall_ms(void);
+/* The UTC date of wall-clock ms as "2026-12-01" ("" when it cannot be had). */
+void utc_date(long long ms, char *out, size_t size);
 /*
  * Local time of wall-clock ms as "14:05" when it falls on the same local
  * day as now_wall (ms), else "2026-11-30 14:05"; "" for no time (ms <= 0).

@@ -292,6 +292,17 @@ static void take_loaded(struct conv *c, struct store_msgs *v, bool front)
 	v->n = 0;
 }
 
+/* A notice when model was shut down (or soon will be), naming its replacement. */
+static void say_if_retired(struct chat *ch, const char *model, const char *whose)
+{
+	char today[16];
+	utc_date(wall_ms(), today, sizeof today);
+	char *line = models_retired_notice(model, today, "/model");
+	if (line != NULL)
+		chat_notice(ch, "%s%s", whose, line);
+	free(line);
+}
+
 static void open_done(struct job *j)
 {
 	struct chat *ch = j->ch;
@@ -307,6 +318,7 @@ static void open_done(struct job *j)
 	take_loaded(c, &o->loaded, false);
 	chat_replace_conv(ch, c);
 	chat_notice(ch, "opened \"%s\"", c->title ? c->title : "untitled");
+	say_if_retired(ch, ch->model, "this conversation's model ");
 	size_t tampered = 0;
 	for (size_t i = 0; i < c->n; i++)
 		tampered += c->msgs[i]->status == MSG_TAMPERED;
@@ -527,7 +539,9 @@ int chat_set_model(struct chat *ch, const char *id, char **cause)
 	ch->model = xstrdup(id);
 	chat_dirty(ch, CHAT_DIRTY_STATUS);
 	chat_count_quota(ch);
-	if (models_find(&ch->models, id) == NULL)
+	if (models_retirement(id) != NULL)
+		say_if_retired(ch, id, "");
+	else if (models_find(&ch->models, id) == NULL)
 		chat_notice(ch, "model %s is not in the known list; the API will say if it exists",
 		            id);
 	if (ch->user_name != NULL && ch->conv->id != NULL)

@@ -29,6 +29,42 @@ static const struct {
     {"gemini-2.5-flash-lite", 10, 20, "older lite model, still served"},
 };
 
+/*
+ * Models Google shut down or is shutting down, with the date and the model
+ * the API routes them to (research/gemini-api.md §6, read Nov 2026); a
+ * date of NULL: deprecated with no date announced.
+ */
+static const struct model_retirement retired[] = {
+    {"gemini-2.5-pro", "2026-12-01", "gemini-3.8-flash"},
+    {"gemini-2.5-flash", "2026-12-01", "gemini-3.5-flash-lite"},
+    {"gemini-2.0-flash", "2026-06-01", "gemini-3.5-flash"},
+    {"gemini-2.0-flash-001", "2026-06-01", "gemini-3.5-flash"},
+    {"gemini-2.0-flash-lite", NULL, "gemini-3.1-flash-lite"},
+    {"gemini-2.0-flash-lite-001", NULL, "gemini-3.1-flash-lite"},
+};
+
+const struct model_retirement *models_retirement(const char *id)
+{
+	for (size_t i = 0; id != NULL && i < ARRAY_LEN(retired); i++)
+		if (strcmp(retired[i].id, id) == 0)
+			return &retired[i];
+	return NULL;
+}
+
+char *models_retired_notice(const char *id, const char *today, const char *how)
+{
+	const struct model_retirement *r = models_retirement(id);
+	if (r == NULL)
+		return NULL;
+	if (r->shutdown == NULL)
+		return xasprintf(
+		    "%s is deprecated and will be shut down; %s %s uses its replacement", id, how,
+		    r->replacement);
+	bool gone = today != NULL && strcmp(today, r->shutdown) >= 0;
+	return xasprintf("%s %s shut down on %s; %s %s uses its replacement", id,
+	                 gone ? "was" : "will be", r->shutdown, how, r->replacement);
+}
+
 static struct model_info *find(struct model_list *list, const char *id)
 {
 	for (size_t i = 0; i < list->n; i++)

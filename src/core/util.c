@@ -117,6 +117,17 @@ long long wall_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+void utc_date(long long ms, char *out, size_t size)
+{
+	if (size == 0)
+		return;
+	out[0] = '\0';
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+	if (gmtime_r(&t, &tm) == NULL || strftime(out, size, "%Y-%m-%d", &tm) == 0)
+		out[0] = '\0';
+}
+
 void when_short(long long ms, long long now_wall, char *out, size_t size)
 {
 	if (size == 0)
