@@ -397,9 +397,10 @@ static int build_prompt(const struct cli *cli, const struct config *cfg, struct 
 	}
 	struct msg *m = msg_new(ROLE_USER, prompt);
 	free(prompt);
+	struct attach_limits lim = attach_limits_of(cfg);
 	for (size_t i = 0; i < cli->nattach; i++) {
 		struct image img;
-		if (attach_load(cli->attach[i], cfg->max_image_bytes, &img, &cause) == -1) {
+		if (attach_load(cli->attach[i], &lim, &img, &cause) == -1) {
 			fprintf(stderr, "jarvis: %s\n", cause);
 			free(cause);
 			msg_free(m);

@@ -99,6 +99,9 @@ struct config {
 
 	/* [limits] */
 	size_t max_image_bytes;
+	size_t max_pdf_bytes;       /* [limits] max_pdf_bytes */
+	size_t max_audio_bytes;     /* [limits] max_audio_bytes */
+	size_t max_text_file_bytes; /* [limits] max_text_file_bytes */
 	size_t max_message_bytes;
 
 	/* [model "ID"] sections, in file order */

@@ -360,7 +360,8 @@ const char *chat_last_thoughts(const struct chat *ch)
 int chat_attach(struct chat *ch, const char *path, char **cause)
 {
 	struct image img;
-	if (attach_load(path, ch->cfg->max_image_bytes, &img, cause) == -1)
+	struct attach_limits lim = attach_limits_of(ch->cfg);
+	if (attach_load(path, &lim, &img, cause) == -1)
 		return -1;
 	ch->pending = xrealloc(ch->pending, (ch->npending + 1) * sizeof(*ch->pending));
 	ch->pending[ch->npending++] = img;

@@ -38,7 +38,7 @@ enum {
 const struct cli_option cli_options[] = {
     {"model", 'm', CLI_ARG_MODEL, "the model for this run"},
     {"config", 'c', CLI_ARG_FILE, "read this configuration file"},
-    {"attach", 'a', CLI_ARG_FILE, "attach an image (with -p)"},
+    {"attach", 'a', CLI_ARG_FILE, "attach an image, PDF, audio or text file (with -p)"},
     {"conversation", 'C', CLI_ARG_WORD, "continue a stored conversation (with -p)"},
     {"store", OPT_STORE, CLI_ARG_WORD, "the store: a MongoDB URI or an SQLite path"},
     {"no-save", OPT_NO_SAVE, CLI_ARG_NONE, "do not store this exchange (with -p)"},
@@ -433,7 +433,7 @@ static const char help_head[] =
     "Options:\n"
     "  -m, --model ID           model id for this run (see --list-models)\n"
     "  -c, --config FILE        read this configuration file\n"
-    "  -a, --attach FILE        attach an image (repeatable; with -p)\n"
+    "  -a, --attach FILE        attach an image, PDF, audio or text (repeatable; -p)\n"
     "  -C, --conversation ID    continue a stored conversation (with -p)\n"
     "      --store URI          mongodb://... or mongodb+srv://... for MongoDB,\n"
     "                           a path or sqlite:PATH for the embedded store\n"

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "jarvis/base64.h"
 #include "jarvis/util.h"
 
 /* "data:image/png;base64,AAAA" -> mime "image/png", data "AAAA". */
@@ -60,6 +61,21 @@ static bool add_raw_parts(cJSON *parts, const struct msg *m)
 	return true;
 }
 
+/* A text file's part: "File NAME:" and its text (attach.c made sure it is UTF-8). */
+static int add_text_file(cJSON *parts, const struct image *img)
+{
+	size_t n = 0;
+	const char *data = strstr(img->data_uri, ";base64,") + strlen(";base64,");
+	unsigned char *raw = base64_decode(data, strlen(data), &n);
+	if (raw == NULL)
+		return -1;
+	char *text = xasprintf("File %s:\n%.*s", img->name, (int)n, (const char *)raw);
+	free(raw);
+	add_text(parts, text);
+	free(text);
+	return 0;
+}
+
 static int add_parts(cJSON *parts, const struct msg *m, const bool *omit, char **cause)
 {
 	/* Signatures and code execution go back exactly as they came. */
@@ -84,6 +100,14 @@ static int add_parts(cJSON *parts, const struct msg *m, const bool *omit, char *
 		if (split_data_uri(img->data_uri, &mime, &data) == -1)
 			return set_cause(cause, "attachment %s is not a base64 data URI",
 			                 img->name);
+		if (strcmp(mime, "text/plain") == 0) {
+			/* A text file goes as text, under its name, as Gemini reads text best. */
+			free(mime);
+			if (add_text_file(parts, img) == -1)
+				return set_cause(cause, "attachment %s is not valid base64",
+				                 img->name);
+			continue;
+		}
 		cJSON *part = cJSON_CreateObject();
 		cJSON *inline_data = cJSON_AddObjectToObject(part, "inlineData");
 		cJSON_AddStringToObject(inline_data, "mimeType", mime);

@@ -316,10 +316,11 @@ def test_attach_png_adds_inline_data(run_jarvis, fake_gemini, jarvis_env):
     assert base64.b64decode(img["inlineData"]["data"], validate=True) == data
 
 
-def test_attach_text_file_is_refused(run_jarvis, fake_gemini, jarvis_env):
+def test_attach_unknown_file_is_refused(run_jarvis, fake_gemini, jarvis_env):
+    # text files are taken now (test_attach_kinds.py); bytes of no kind Gemini takes are not
     path = os.path.join(jarvis_env["HOME"], "notes.txt")
-    with open(path, "w") as f:
-        f.write("not an image\n")
+    with open(path, "wb") as f:
+        f.write(b"\x00\x01\x02\x03 not an image \xff\xfe\n")
     r = run_jarvis(["-p", "hi", "--no-save", "-a", path])
     assert r.returncode == 2
     assert r.stdout == ""
