@@ -197,8 +197,11 @@ static size_t table_update(struct md *m, const char *src, size_t n, bool final)
 	if (n == m->open_src)
 		return stable;
 	struct render r;
-	if (unusual(src, m->open_src, n) || !parse_rows(m, src, m->open_src, n, &r)) {
-		mdr_table_release(&r.table);
+	/* r is filled by parse_rows only: an unusual tail never reaches it. */
+	bool usual = !unusual(src, m->open_src, n);
+	if (!usual || !parse_rows(m, src, m->open_src, n, &r)) {
+		if (usual)
+			mdr_table_release(&r.table);
 		m->open = OPEN_FULL; /* the table ended: whatever follows is parsed whole */
 		return stable;
 	}

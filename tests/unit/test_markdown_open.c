@@ -303,6 +303,27 @@ START_TEST(very_wide_cell_does_not_pad_every_row)
 }
 END_TEST
 
+/*
+ * A row with a carriage return ends the open table's fast path before its
+ * rows are parsed: the table was then released unfilled (found in review).
+ */
+START_TEST(a_table_row_with_a_carriage_return_is_parsed_whole)
+{
+	const char *src = "| a | b |\n|---|---|\n| 1 | 2 |\n| 3\r | 4 |\n\nAfter.\n";
+	struct md *inc = md_new(true);
+	size_t head = strlen("| a | b |\n|---|---|\n| 1 | 2 |\n");
+	md_update(inc, src, head);
+	md_update(inc, src, strlen(src));
+	md_finish(inc, src, strlen(src));
+	struct md *single = md_render_single(src, strlen(src));
+	assert_same(inc, single, "table with a CR row vs one parse");
+	md_free(single);
+	md_free(inc);
+	for (unsigned seed = 1; seed <= 20; seed++)
+		stream_and_compare(src, seed, 6);
+}
+END_TEST
+
 static Suite *markdown_open_suite(void)
 {
 	Suite *s = suite_create("markdown_open");
@@ -315,6 +336,7 @@ static Suite *markdown_open_suite(void)
 	tcase_add_test(tc, long_paragraph_is_exact_when_finished);
 	tcase_add_test(tc, very_wide_cell_does_not_pad_every_row);
 	tcase_add_test(tc, blank_line_after_table_keeps_it);
+	tcase_add_test(tc, a_table_row_with_a_carriage_return_is_parsed_whole);
 	suite_add_tcase(s, tc);
 	return s;
 }
