@@ -3,7 +3,9 @@
  * own editor ($VISUAL, else $EDITOR, else vi). The input goes to a private
  * temporary file, the screen is handed to the editor (endwin) and taken
  * back after it (a full repaint), and what the file holds then comes back
- * into the input, unsent, as one undoable step. The loop waits meanwhile.
+ * into the input, unsent, as one undoable step. The loop waits meanwhile,
+ * so composing waits for a streaming answer to end. When the editor fails
+ * its file is kept, and the notice says where.
  */
 #include <errno.h>
 #include <signal.h>
@@ -101,8 +103,8 @@ static int run_editor(const char *cmd, const char *path)
 	return WEXITSTATUS(status);
 }
 
-/* What the editor left in path into the input: one trailing line break dropped. */
-static void read_back(struct tui *t, const char *path)
+/* What the editor left in path into the input (one trailing line break dropped); false if not. */
+static bool read_back(struct tui *t, const char *path)
 {
 	char *data = NULL;
 	size_t len = 0;
@@ -113,12 +115,12 @@ static void read_back(struct tui *t, const char *path)
 	case FS_READ_TOO_BIG:
 		chat_notice(t->chat,
 		            "the editor left %zu bytes, more than a message may hold (%zu); the "
-		            "input is unchanged",
-		            len, max);
-		return;
+		            "input is unchanged and the text is kept in %s",
+		            len, max, path);
+		return false;
 	default:
 		chat_notice(t->chat, "cannot read back %s: the input is unchanged", path);
-		return;
+		return false;
 	}
 	if (len > 0 && data[len - 1] == '\n')
 		data[--len] = '\0';
@@ -126,12 +128,18 @@ static void read_back(struct tui *t, const char *path)
 		data[--len] = '\0';
 	editor_set_text(t->editor, data);
 	free(data);
+	return true;
 }
 
 void compose_in_editor(struct tui *t)
 {
 	if (t->ctx.then != NULL || input_secret(t)) {
 		input_hint(t, "not for a password or a question's answer");
+		return;
+	}
+	/* The loop waits for the editor: a streaming answer would stall and time out. */
+	if (chat_streaming(t->chat)) {
+		input_hint(t, "wait for the answer to end (or Esc to stop it), then compose");
 		return;
 	}
 	char *path = write_draft(t);
@@ -141,16 +149,23 @@ void compose_in_editor(struct tui *t)
 	tui_leave_screen(t);
 	int rc = run_editor(cmd, path);
 	tui_resume_screen(t);
+	/* What the user wrote in the editor is only removed once it is in the input. */
+	bool done = rc == 127;
 	if (rc == 0)
-		read_back(t, path);
+		done = read_back(t, path);
 	else if (rc == 127)
 		chat_notice(t->chat, "cannot run the editor \"%s\": set VISUAL or EDITOR", cmd);
 	else if (rc < 0)
 		chat_notice(t->chat,
-		            "the editor \"%s\" did not end normally; the input is unchanged", cmd);
+		            "the editor \"%s\" did not end normally; the input is unchanged and "
+		            "what the editor left is kept in %s",
+		            cmd, path);
 	else
-		chat_notice(t->chat, "the editor \"%s\" failed (status %d); the input is unchanged",
-		            cmd, rc);
-	unlink(path);
+		chat_notice(t->chat,
+		            "the editor \"%s\" failed (status %d); the input is unchanged and what "
+		            "the editor left is kept in %s",
+		            cmd, rc, path);
+	if (done)
+		unlink(path);
 	free(path);
 }

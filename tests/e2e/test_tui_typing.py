@@ -8,6 +8,7 @@ terminal would send them.
 What it must not do: sleep for long fixed times or reach the network.
 """
 
+import glob
 import os
 import re
 import signal
@@ -282,7 +283,30 @@ def test_ctrl_g_composes_in_editor_and_a_failure_changes_nothing(jarvis_tui, fak
     t2.send_keys("C-g")
     t2.wait_for("failed (status 3)")
     wait_input(t2, "kept as it is")
+    # what the editor left is not deleted: the notice says where it is
+    assert "kept in" in t2.screen(), t2.show()
+    tmp = os.environ.get("TMPDIR") or "/tmp"
+    kept = [p for p in glob.glob(os.path.join(tmp, "jarvis-message-*.md"))
+            if open(p).read() == "nothing\n"]
+    assert len(kept) == 1, kept
+    os.unlink(kept[0])
     assert sent_text(t2, fake_gemini) == "kept as it is"
+
+
+@pytest.mark.parametrize("width,height", SIZES)
+def test_composing_waits_for_a_streaming_answer(jarvis_tui, fake_gemini, tmp_path, width,
+                                                height):
+    slow_answer(fake_gemini)
+    script = editor_script(tmp_path, EDITS)
+    t = start(jarvis_tui, width, height, env={"EDITOR": script, "VISUAL": None})
+    t.send_text("cats")
+    t.send_keys("Enter")
+    t.wait_for("streaming")
+    typed(t, "a draft")
+    t.send_keys("C-g")
+    t.wait_for("wait for the answer to end")
+    assert "EDITOR IS RUNNING" not in t.screen()
+    assert not (tmp_path / "editor.log").exists()  # the editor never ran
 
 
 def slow_answer(fake_gemini):
