@@ -308,6 +308,16 @@ $(BUILD)/bench/store_bench: bench/store_bench.c $(ARCHIVES)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(ARCHIVES) $(LIBS)
 
+# What the encryption costs (bench/seal_bench.c): per value sealed and
+# opened, per message stored and read with and without the key, per login.
+.PHONY: bench-seal
+bench-seal: $(BUILD)/bench/seal_bench
+	$(BUILD)/bench/seal_bench
+
+$(BUILD)/bench/seal_bench: bench/seal_bench.c $(ARCHIVES)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(ARCHIVES) $(LIBS)
+
 # Every benchmark (bench/README.md): the parser and store benchmarks, the
 # wrap benchmark, jarvis -p and the TUI on the fake server, and gemini-cli
 # on the same server (installed with npm into a cache; skipped without npm).
@@ -316,7 +326,7 @@ $(BUILD)/bench/store_bench: bench/store_bench.c $(ARCHIVES)
 # programs below, -p per MiB against curl -sN, and the TUI receiving paced
 # answers of four kinds (bench/paced.py, several minutes).
 .PHONY: bench bench-wrap bench-oneshot bench-tui bench-gemini-cli bench-latest bench-floor
-bench: bench-parser bench-store bench-wrap bench-oneshot bench-tui bench-gemini-cli bench-latest
+bench: bench-parser bench-store bench-seal bench-wrap bench-oneshot bench-tui bench-gemini-cli bench-latest
 
 bench-latest: $(BIN) $(PLUGINS) bench-floor
 	$(PYTHON) bench/latest.py
