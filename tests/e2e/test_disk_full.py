@@ -23,12 +23,10 @@ from test_store_faults import answer, export, in_order_once
 from test_tui import send, start
 
 
-@pytest.fixture
-def small_disk(jarvis_env):
-    """XDG_DATA_HOME/jarvis on a 2 MB tmpfs: (fill, free) functions."""
+def mount_small(where):
+    """A 2 MB tmpfs on where: (fill, free, unmount) functions, or a skip."""
     if os.geteuid() != 0:
         pytest.skip("mounting a tmpfs needs root")
-    where = os.path.join(jarvis_env["XDG_DATA_HOME"], "jarvis")
     os.makedirs(where, mode=0o700, exist_ok=True)
     r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m,mode=0700", "tmpfs", where],
                        capture_output=True, text=True)
@@ -49,23 +47,40 @@ def small_disk(jarvis_env):
     def free():
         os.unlink(filler)
 
+    def unmount():
+        subprocess.run(["umount", "-l", where], check=False)
+
+    return fill, free, unmount
+
+
+@pytest.fixture
+def small_disk(jarvis_env):
+    """XDG_DATA_HOME/jarvis (the SQLite file) on a 2 MB tmpfs: (fill, free)."""
+    fill, free, unmount = mount_small(os.path.join(jarvis_env["XDG_DATA_HOME"], "jarvis"))
     try:
         yield fill, free
     finally:
-        subprocess.run(["umount", "-l", where], check=False)
+        unmount()
 
 
-def test_oneshot_keeps_what_the_full_disk_refused_until_space_is_freed(
-        run_jarvis, jarvis_bin, jarvis_env, fake_gemini, small_disk):
-    fill, free = small_disk
-    assert signup(run_jarvis).returncode == 0
-    # The answer streams for ~3 s and is checkpointed every second; the disk
-    # is full from 0.6 s to 2 s of it.
+@pytest.fixture
+def small_state(jarvis_env):
+    """XDG_STATE_HOME/jarvis (session, outbox) on a 2 MB tmpfs: (fill, free)."""
+    fill, free, unmount = mount_small(os.path.join(jarvis_env["XDG_STATE_HOME"], "jarvis"))
+    try:
+        yield fill, free
+    finally:
+        unmount()
+
+
+def slow_answer_with_a_full_disk(jarvis_bin, jarvis_env, fake_gemini, fill, free, store=(),
+                                 pad=0):
+    """-p whose ~3 s answer (checkpointed every second) meets a full disk from 0.6 s to 2 s."""
     words = 30
-    text = "".join("word%d " % i for i in range(words))
+    text = "".join("word%d%s " % (i, "x" * pad) for i in range(words))
     fake_gemini.set_default({"kind": "text", "text": text, "events": words, "delay": 0.1})
     env = dict(jarvis_env)
-    p = subprocess.Popen([jarvis_bin, "-p", "Count slowly"], env=env,
+    p = subprocess.Popen([jarvis_bin, "-p", "Count slowly"] + list(store), env=env,
                          stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, cwd=env["HOME"])
     try:
@@ -79,9 +94,37 @@ def test_oneshot_keeps_what_the_full_disk_refused_until_space_is_freed(
             p.kill()
             p.wait()
     assert (p.returncode, out.decode().strip()) == (0, text.strip()), err.decode()
+    return text.strip()
+
+
+def test_oneshot_keeps_what_the_full_disk_refused_until_space_is_freed(
+        run_jarvis, jarvis_bin, jarvis_env, fake_gemini, small_disk):
+    fill, free = small_disk
+    assert signup(run_jarvis).returncode == 0
+    text = slow_answer_with_a_full_disk(jarvis_bin, jarvis_env, fake_gemini, fill, free)
     (row,) = conv_rows(run_jarvis(["--convs"]).stdout)
     md = export(run_jarvis, row[0], [])
-    in_order_once(md, ["Count slowly", text.strip()])
+    in_order_once(md, ["Count slowly", text])
+    assert "interrupted" not in md, md
+
+
+@pytest.mark.mongo
+def test_a_full_outbox_loses_no_answer(run_jarvis, jarvis_bin, jarvis_env, fake_gemini,
+                                       ferretdb_server, small_state):
+    fill, free = small_state
+    store = ["--store", ferretdb_server.uri]
+    assert signup(run_jarvis, extra=store).returncode == 0
+    ferretdb_server.kill()
+    # MongoDB is away, so everything goes to the outbox, whose disk fills meanwhile.
+    # Words long enough that each checkpoint's line needs a new page of the disk.
+    text = slow_answer_with_a_full_disk(jarvis_bin, jarvis_env, fake_gemini, fill, free, store,
+                                        pad=400)
+    ferretdb_server.restart()
+    r = run_jarvis(["--convs"] + store)  # replays the outbox first
+    assert r.returncode == 0, r.stderr
+    (row,) = conv_rows(r.stdout)
+    md = export(run_jarvis, row[0], store)
+    in_order_once(md, ["Count slowly", text])
     assert "interrupted" not in md, md
 
 
