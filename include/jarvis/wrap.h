@@ -31,6 +31,7 @@
 #define STYLE_RULE 0x0200u       /* a horizontal rule */
 #define STYLE_TABLE 0x0400u      /* a table's separators */
 #define STYLE_STRIKE 0x0800u
+#define STYLE_LABEL 0x1000u /* a fenced code block's language, on its first line */
 
 /* Span flags that steer the wrapper. */
 #define SPAN_PREFIX_REPEAT 0x01u /* at a line's start: repeated on its continuation rows */

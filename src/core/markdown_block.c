@@ -104,12 +104,19 @@ int mdr_enter_block(MD_BLOCKTYPE type, void *detail, void *user)
 		r->style |= STYLE_BOLD | STYLE_HEADING;
 		r->level = ((MD_BLOCK_H_DETAIL *)detail)->level;
 		break;
-	case MD_BLOCK_CODE:
+	case MD_BLOCK_CODE: {
 		block_start(r);
 		push_cont(r, CONT_CODE, NULL);
+		const MD_BLOCK_CODE_DETAIL *code = detail;
+		if (code->fence_char != 0 && code->lang.size > 0) {
+			/* The language on a line of its own, above the code. */
+			mdr_content_styled(r, code->lang.text, code->lang.size, STYLE_LABEL, 0, 0);
+			mdr_hard_newline(r);
+		}
 		r->in_code = true;
 		r->style = STYLE_CODE_BLOCK;
 		break;
+	}
 	case MD_BLOCK_HTML:
 	case MD_BLOCK_P:
 		block_start(r);

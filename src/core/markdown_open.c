@@ -260,6 +260,12 @@ static void classify(struct md *m, const char *src, size_t n)
 		m->any = m->doc.text.len > 0;
 		m->pend = m->any ? 2 : 1; /* what the block's start owes */
 		m->lopen = false;
+		/* The opening line alone: its language label, if it has one. */
+		md_render_segment(m, src + a, e1 + 1 - a, NULL, NULL);
+		if (m->doc.text.len > m->committed_len) {
+			m->any = true;
+			m->pend = 1; /* after the label's line */
+		}
 		keep(m, e1 + 1);
 		return;
 	}

@@ -258,6 +258,8 @@ static attr_t style_attr(unsigned style, unsigned level, bool strike)
 		a |= A_DIM; /* where it cannot be struck through */
 	if (style & STYLE_MARKER)
 		a |= tui_pair_attr(PAIR_MODEL);
+	if (style & STYLE_LABEL)
+		a |= A_DIM | A_ITALIC;
 	return a;
 }
 

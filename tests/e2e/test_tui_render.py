@@ -63,3 +63,13 @@ def test_streamed_long_line_ends_on_its_last_characters(jarvis_tui, fake_gemini)
     joined = "".join(shown[-5:])
     assert text.rstrip("\n").endswith(joined), t.show()
     assert all(len(ln) <= 80 for ln in body)
+
+
+def test_code_block_shows_its_language_above_it(jarvis_tui, fake_gemini):
+    fake_gemini.script([{"kind": "text", "text": "Try:\n\n```python\nprint(1)\n```\n\nDone."}])
+    t = start(jarvis_tui)
+    send(t, "some code")
+    t.wait_for("Done.")
+    lines = [ln.rstrip() for ln in t.capture()]
+    at = lines.index("   print(1)")
+    assert lines[at - 1] == "   python", t.show()

@@ -90,7 +90,8 @@ END_TEST
 START_TEST(code_fence_kept_verbatim)
 {
 	struct md *m = render("Run:\n\n```sh\nls  -l *.c\n\tindented\n\nlast\n```\nafter");
-	ASSERT_RENDER(m, "Run:\n\n  ls  -l *.c\n      indented\n\n  last\n\nafter");
+	ASSERT_RENDER(m, "Run:\n\n  sh\n  ls  -l *.c\n      indented\n\n  last\n\nafter");
+	ck_assert_uint_eq(span_of(m, "sh")->style, STYLE_LABEL);
 	const struct span *c = span_of(m, "ls  -l *.c");
 	ck_assert_uint_eq(c->style, STYLE_CODE_BLOCK);
 	ck_assert_uint_eq(c->flags, SPAN_HARD);
@@ -102,7 +103,7 @@ END_TEST
 START_TEST(unclosed_fence_is_code_so_far)
 {
 	struct md *m = render("Intro\n\n```python\nprint('hi')\nx = 1");
-	ASSERT_RENDER(m, "Intro\n\n  print('hi')\n  x = 1");
+	ASSERT_RENDER(m, "Intro\n\n  python\n  print('hi')\n  x = 1");
 	ck_assert_uint_eq(span_of(m, "x = 1")->style, STYLE_CODE_BLOCK);
 	md_free(m);
 }
