@@ -212,6 +212,10 @@ static int login(const struct cli *cli, struct profile *p)
 	if (u.notice != NULL)
 		fprintf(stderr, "jarvis: warning: %s\n", u.notice);
 	printf("logged in as %s <%s>\n", u.name, u.email);
+	if (u.recovery_code != NULL) { /* its data was sealed just now (made before 0.2) */
+		printf(ACCOUNT_RECOVERY_NOTE, u.recovery_code);
+		putchar('\n');
+	}
 	account_user_clear(&u);
 	status = EXIT_OK;
 out:

@@ -107,6 +107,13 @@ int store_user_create_vault(struct store *st, const char *name, const char *emai
                             const char *password_hash, const char *vault, char **id_out,
                             char **cause);
 /*
+ * Seals what user_id stored in clear before 0.2 (titles, system prompts,
+ * every message and image) with the data key store_set_vault gave; values
+ * already sealed are left alone, so it can run again after a failure.
+ * *sealed_convs counts the conversations gone through.
+ */
+int store_seal_clear(struct store *st, const char *user_id, size_t *sealed_convs, char **cause);
+/*
  * Replaces an account's password hash and data-key envelope (a password
  * change or a recovery: the data key inside stays the same).
  */

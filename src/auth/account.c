@@ -269,26 +269,94 @@ static long long throttle_wait(struct store *st, const char *email, long long no
 	return wait > 0 ? wait : 1;
 }
 
+/* What password_opens found. */
+enum opens { OPENS_NOT, OPENS_OK, OPENS_TO_SEAL };
+
 /*
  * Whether password is the account's: with an envelope, the bcrypt hash is
  * of the Argon2id-derived value and the envelope must open (*key then
- * holds the data key); an account made before 0.2 has a hash of the
- * password itself and no key (its data stays as it was stored).
+ * holds the data key). OPENS_TO_SEAL: the account's data is still to be
+ * sealed: made before 0.2 (a hash of the password itself, no envelope,
+ * *key NULL), or its sealing stopped half-way (an envelope the password
+ * opens, the hash still of the password: seal_old_data sets it last).
  */
-static bool password_opens(const struct store_user *u, const char *password, struct vault **key)
+static enum opens password_opens(const struct store_user *u, const char *password,
+                                 struct vault **key)
 {
 	*key = NULL;
 	if (u->vault == NULL || *u->vault == '\0')
-		return password_verify(password, u->password_hash);
+		return password_verify(password, u->password_hash) ? OPENS_TO_SEAL : OPENS_NOT;
 	char *auth = NULL;
 	int rc = vault_unlock(u->vault, password, key, &auth, NULL);
-	bool ok = auth != NULL && password_verify(auth, u->password_hash) && rc == 0;
+	enum opens ok = OPENS_NOT;
+	/* bcrypt runs whether or not the envelope opened: a wrong password takes as long as
+	 * an unknown e-mail (test_account). */
+	bool hashed = auth != NULL && password_verify(auth, u->password_hash);
+	if (rc == 0 && hashed)
+		ok = OPENS_OK;
+	else if (rc == 0 && password_verify(password, u->password_hash))
+		ok = OPENS_TO_SEAL;
 	secret_free(auth);
-	if (!ok) {
+	if (ok == OPENS_NOT) {
 		vault_free(*key);
 		*key = NULL;
 	}
 	return ok;
+}
+
+/*
+ * The first login after the upgrade of an account made before 0.2 seals
+ * what it stored in clear (issue 12): a data key and its envelope are
+ * made (*code: the recovery code, shown once) and stored beside the old
+ * hash, the data is sealed (store_seal_clear), and only then the hash
+ * becomes the Argon2id-derived one. A failure half-way leaves an envelope
+ * and the old hash: the next login with the password goes on from there.
+ */
+static int seal_old_data(const struct account_env *env, const struct store_user *u,
+                         const char *password, struct vault **key, char **code, char **cause)
+{
+	char *envelope = NULL, *auth = NULL, *hash = NULL, *why = NULL;
+	int rc = -1;
+	if (*key == NULL) {
+		if (vault_create(password, env->vault_cost, key, &envelope, &auth, code, cause) !=
+		    0)
+			return -1;
+		if (store_user_set_secret(env->store, u->id, u->password_hash, envelope, &why) <
+		    0) {
+			set_cause(cause, "cannot store the account's new key: %s", why);
+			goto out;
+		}
+	} else if (vault_auth(u->vault, password, &auth, cause) != 0) {
+		goto out;
+	}
+	store_set_vault(env->store, u->id, *key);
+	size_t convs = 0;
+	if (store_seal_clear(env->store, u->id, &convs, &why) < 0) {
+		set_cause(cause,
+		          "cannot encrypt the conversations stored before 0.2 (%s); log in "
+		          "again to finish",
+		          why);
+		goto out;
+	}
+	int cost = env->bcrypt_cost > 0 ? env->bcrypt_cost : PASSWORD_COST;
+	free(why);
+	why = NULL;
+	if (password_hash_cost(auth, cost, &hash, cause) != 0)
+		goto out;
+	if (store_user_set_secret(env->store, u->id, hash, envelope ? envelope : u->vault, &why) <
+	    0) {
+		set_cause(cause, "cannot store the account's new password hash: %s", why);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (rc != 0)
+		store_set_vault(env->store, NULL, NULL);
+	free(envelope);
+	secret_free(auth);
+	secret_free(hash);
+	free(why);
+	return rc;
 }
 
 int account_login(const struct account_env *env, const char *email, const char *password,
@@ -348,7 +416,8 @@ int account_login(const struct account_env *env, const char *email, const char *
 		set_cause(cause, "cannot look up the account: %s", why);
 		goto out;
 	}
-	if (!password_opens(u, password, &key)) {
+	enum opens opens = password_opens(u, password, &key);
+	if (opens == OPENS_NOT) {
 		set_cause(cause, "%s", wrong_login);
 		rc = ACCOUNT_DENIED;
 		goto out;
@@ -359,11 +428,17 @@ int account_login(const struct account_env *env, const char *email, const char *
 		set_cause(cause, "cannot reset the failed-login count: %s", why);
 		goto out;
 	}
-	if (session_start(env, u->id, key, now_s, out, cause) != 0)
+	char *code = NULL;
+	if (opens == OPENS_TO_SEAL && seal_old_data(env, u, password, &key, &code, cause) != 0)
 		goto out;
+	if (session_start(env, u->id, key, now_s, out, cause) != 0) {
+		secret_free(code);
+		goto out;
+	}
 	user_fill(out, u->id, u->name, u->email);
 	out->key = key;
 	key = NULL;
+	out->recovery_code = code;
 	rc = ACCOUNT_OK;
 out:
 	vault_free(key);
@@ -508,7 +583,7 @@ int account_env_check(const struct account_env *env, char **cause)
 
 bool account_password_opens(const struct store_user *u, const char *password, struct vault **key)
 {
-	return password_opens(u, password, key);
+	return password_opens(u, password, key) != OPENS_NOT;
 }
 
 int account_session_start(const struct account_env *env, const char *user_id,

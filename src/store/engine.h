@@ -119,6 +119,9 @@ struct store_engine {
 	                  const struct rec_sealer *seal, char **cause);
 	int (*msg_feedback)(void *h, const char *user_id, const char *conv_id, const char *msg_id,
 	                    int feedback, char **cause);
+	/* Rewrites image `index` of a message's name and data URI (migrate.c seals them). */
+	int (*msg_image_set)(void *h, const char *user_id, const char *conv_id, const char *msg_id,
+	                     size_t index, const char *name, const char *data_uri, char **cause);
 	/* before_seq <= 0 means from the end. Fills out oldest first. */
 	int (*msg_page)(void *h, const char *user_id, const char *conv_id, long before_seq,
 	                size_t limit, struct store_msgs *out, char **cause);

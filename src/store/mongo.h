@@ -98,6 +98,8 @@ int mg_msg_append(void *h, const char *user_id, const char *conv_id, struct msg 
                   long long now, const struct rec_sealer *seal, char **cause);
 int mg_msg_update(void *h, const char *user_id, const char *conv_id, const struct msg *m,
                   const struct rec_sealer *seal, char **cause);
+int mg_msg_image_set(void *h, const char *user_id, const char *conv_id, const char *msg_id,
+                     size_t index, const char *name, const char *data_uri, char **cause);
 int mg_msg_feedback(void *h, const char *user_id, const char *conv_id, const char *msg_id,
                     int feedback, char **cause);
 int mg_msg_page(void *h, const char *user_id, const char *conv_id, long before_seq, size_t limit,

@@ -30,6 +30,7 @@ const struct store_engine store_mongo_engine = {
     .msg_append = mg_msg_append,
     .msg_update = mg_msg_update,
     .msg_feedback = mg_msg_feedback,
+    .msg_image_set = mg_msg_image_set,
     .msg_page = mg_msg_page,
     .usage_add = mg_usage_add,
     .usage_count = mg_usage_count,

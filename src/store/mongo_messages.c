@@ -437,3 +437,20 @@ int mg_msg_page(void *h, const char *user_id, const char *conv_id, long before_s
 	}
 	return rc;
 }
+
+int mg_msg_image_set(void *h, const char *user_id, const char *conv_id, const char *msg_id,
+                     size_t index, const char *name, const char *data_uri, char **cause)
+{
+	char *kname = xasprintf("images.%zu.name", index);
+	char *kdata = xasprintf("images.%zu.data_uri", index);
+	bson_t update = BSON_INITIALIZER, set;
+	BSON_APPEND_DOCUMENT_BEGIN(&update, "$set", &set);
+	BSON_APPEND_UTF8(&set, kname, name ? name : "");
+	BSON_APPEND_UTF8(&set, kdata, data_uri ? data_uri : "");
+	bson_append_document_end(&update, &set);
+	int rc = msg_set(h, user_id, conv_id, msg_id, &update, cause);
+	bson_destroy(&update);
+	free(kname);
+	free(kdata);
+	return rc;
+}

@@ -164,6 +164,10 @@ static const struct {
                        "inserting the message", &msg_record, 0},
     [ST_IMAGE_INSERT] = {"INSERT INTO images(message_id, idx, @cols) VALUES (?, ?, @marks)",
                          "inserting an image", &image_record, 0},
+    [ST_IMAGE_SET] = {"UPDATE images SET name = ?, data_uri = ? WHERE message_id = ? AND idx = ? "
+                      "AND message_id IN (SELECT id FROM messages WHERE id = ? AND "
+                      "conversation_id = ? AND user_id = ?)",
+                      "sealing an image"},
     [ST_CONV_TOUCH] = {"UPDATE conversations SET updated_at = MAX(updated_at, ?) WHERE id = ?",
                        "moving the conversation's updated_at"},
     [ST_MSG_SEQ] = {"SELECT seq FROM messages WHERE id = ? AND conversation_id = ? AND user_id = ?",

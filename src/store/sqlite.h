@@ -38,6 +38,7 @@ enum stmt {
 	ST_MSG_NEXT_SEQ,
 	ST_MSG_INSERT,
 	ST_IMAGE_INSERT,
+	ST_IMAGE_SET,
 	ST_CONV_TOUCH,
 	ST_MSG_UPDATE,
 	ST_MSG_SEQ,
@@ -123,6 +124,8 @@ int sq_msg_append(void *h, const char *user_id, const char *conv_id, struct msg 
                   long long now, const struct rec_sealer *seal, char **cause);
 int sq_msg_update(void *h, const char *user_id, const char *conv_id, const struct msg *m,
                   const struct rec_sealer *seal, char **cause);
+int sq_msg_image_set(void *h, const char *user_id, const char *conv_id, const char *msg_id,
+                     size_t index, const char *name, const char *data_uri, char **cause);
 int sq_msg_feedback(void *h, const char *user_id, const char *conv_id, const char *msg_id,
                     int feedback, char **cause);
 int sq_msg_page(void *h, const char *user_id, const char *conv_id, long before_seq, size_t limit,

@@ -28,6 +28,7 @@ const struct store_engine store_sqlite_engine = {
     .msg_append = sq_msg_append,
     .msg_update = sq_msg_update,
     .msg_feedback = sq_msg_feedback,
+    .msg_image_set = sq_msg_image_set,
     .msg_page = sq_msg_page,
     .usage_add = sq_usage_add,
     .usage_count = sq_usage_count,

@@ -277,3 +277,27 @@ out:
 	sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
 	return rc;
 }
+
+int sq_msg_image_set(void *h, const char *user_id, const char *conv_id, const char *msg_id,
+                     size_t index, const char *name, const char *data_uri, char **cause)
+{
+	struct sq *s = h;
+	sqlite3_int64 uid, cid, mid;
+	if (sq_parse_id(user_id, &uid) < 0 || sq_parse_id(conv_id, &cid) < 0)
+		return ENGINE_NO_CONV;
+	if (sq_parse_id(msg_id, &mid) < 0)
+		return ENGINE_NO_MSG;
+	sqlite3_stmt *st = sq_prep(s, ST_IMAGE_SET, cause);
+	if (st == NULL)
+		return STORE_ERROR;
+	sq_bind_str(st, 1, name ? name : "");
+	sq_bind_str(st, 2, data_uri ? data_uri : "");
+	sqlite3_bind_int64(st, 3, mid);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)index);
+	sqlite3_bind_int64(st, 5, mid);
+	sqlite3_bind_int64(st, 6, cid);
+	sqlite3_bind_int64(st, 7, uid);
+	if (sq_run(s, ST_IMAGE_SET, cause) < 0)
+		return STORE_ERROR;
+	return sqlite3_changes(s->db) == 0 ? ENGINE_NO_MSG : STORE_OK;
+}

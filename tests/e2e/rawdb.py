@@ -8,8 +8,10 @@ What it must not do: know anything of how Jarvis seals (sealer.py does
 that), or leave a connection open (every call opens and closes its own).
 """
 
+import datetime
 import os
 import sqlite3
+import time
 
 try:
     import bson
@@ -76,6 +78,33 @@ class RawSqlite:
                     out.append(f.read())
         return b"\n".join(out)
 
+    def plant_legacy(self, email, old_hash, title, system, texts, image):
+        """The account as Jarvis 0.1 left it (no envelope, a bcrypt hash of the password),
+        with one conversation of texts in clear, the first with image (name, mime, size,
+        data_uri); the conversation's id."""
+        uid = int(self.user_id(email))
+        now = int(time.time() * 1000)
+        con = sqlite3.connect(self.path, timeout=5)
+        try:
+            con.execute("UPDATE users SET vault = NULL, password_hash = ? WHERE id = ?",
+                        (old_hash, uid))
+            cid = con.execute("INSERT INTO conversations (user_id, title, model, system_prompt,"
+                              " created_at, updated_at) VALUES (?, ?, 'gemini-3.5-flash', ?, ?,"
+                              " ?)", (uid, title, system, now, now)).lastrowid
+            for i, text in enumerate(texts):
+                mid = con.execute("INSERT INTO messages (conversation_id, user_id, seq, role,"
+                                  " text, status, created_at) VALUES (?, ?, ?, ?, ?,"
+                                  " 'complete', ?)", (cid, uid, i + 1,
+                                                      "model" if i % 2 else "user", text,
+                                                      now + i)).lastrowid
+                if i == 0:
+                    con.execute("INSERT INTO images (message_id, idx, name, mime, size, data_uri)"
+                                " VALUES (?, 0, ?, ?, ?, ?)", (mid,) + tuple(image))
+            con.commit()
+        finally:
+            con.close()
+        return str(cid)
+
 
 class RawMongo:
     """A MongoDB (FerretDB) database, through pymongo."""
@@ -135,6 +164,32 @@ class RawMongo:
                 for doc in db[name].find():
                     out.append(bson.BSON.encode(doc))
             return b"\n".join(out)
+        finally:
+            client.close()
+
+    def plant_legacy(self, email, old_hash, title, system, texts, image):
+        """As RawSqlite.plant_legacy, in MongoDB's documents."""
+        client, db = self._db()
+        try:
+            uid = db.users.find_one({"email": email})["_id"]
+            db.users.update_one({"_id": uid}, {"$set": {"password_hash": old_hash},
+                                               "$unset": {"vault": ""}})
+            now = datetime.datetime.now(datetime.timezone.utc)
+            cid = bson.ObjectId()
+            db.conversations.insert_one({"_id": cid, "user_id": uid, "title": title,
+                                         "model": "gemini-3.5-flash", "system_prompt": system,
+                                         "created_at": now, "updated_at": now,
+                                         "last_seq": len(texts)})
+            for i, text in enumerate(texts):
+                name, mime, size, uri = image
+                imgs = [{"name": name, "mime": mime, "size": size, "data_uri": uri}] if i == 0 \
+                    else []
+                db.messages.insert_one({"_id": bson.ObjectId(), "conversation_id": cid,
+                                        "user_id": uid, "seq": i + 1,
+                                        "role": "model" if i % 2 else "user", "text": text,
+                                        "status": "complete", "created_at": now,
+                                        "images": imgs})
+            return str(cid)
         finally:
             client.close()
 

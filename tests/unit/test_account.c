@@ -541,15 +541,43 @@ START_TEST(the_recovery_code_sets_a_new_password)
 }
 END_TEST
 
+/*
+ * An account from before the vault logs in with its old hash, and that
+ * first login seals it: a key and an envelope, the recovery code shown,
+ * the hash no longer of the password; what it stored in clear is sealed.
+ */
 START_TEST(an_account_from_before_the_vault_still_logs_in)
 {
-	char *hash = NULL, *cause = NULL, *id = NULL;
+	char *hash = NULL, *cause = NULL, *id = NULL, *cid = NULL;
 	ck_assert_int_eq(password_hash_cost("analytical", 4, &hash, &cause), 0);
 	ck_assert_int_eq(store_user_create(st, "Old", "old@example.com", hash, &id, &cause), 0);
+	ck_assert_int_eq(store_conv_create(st, id, "old title", NULL, "old prompt", &cid, &cause),
+	                 0);
+	struct msg *m = msg_new(ROLE_USER, "an old question");
+	ck_assert_int_eq(store_msg_append(st, id, cid, m, &cause), 0);
+	msg_free(m);
 	struct account_user u, cu;
 	char *notice = NULL;
 	ck_assert_int_eq(account_login(&env, "old@example.com", "analytical", T0, &u, &cause), 0);
-	ck_assert_ptr_null(u.key);
+	ck_assert_ptr_nonnull(u.key);
+	ck_assert_ptr_nonnull(u.recovery_code);
+	struct store_user *rec = NULL;
+	ck_assert_int_eq(store_user_find_email(st, "old@example.com", &rec, &cause), 0);
+	ck_assert_ptr_nonnull(rec->vault);
+	ck_assert(!password_verify("analytical", rec->password_hash));
+	store_user_free(rec);
+	/* Read back opened with the key: nothing is tampered. */
+	struct conv *c = NULL;
+	ck_assert_int_eq(store_conv_get(st, id, cid, &c, &cause), 0);
+	ck_assert_str_eq(c->title, "old title");
+	ck_assert_str_eq(c->system_prompt, "old prompt");
+	conv_free(c);
+	struct store_msgs v = {0};
+	ck_assert_int_eq(store_msg_last(st, id, cid, 10, &v, &cause), 0);
+	ck_assert_int_eq(v.n, 1);
+	ck_assert_str_eq(v.items[0]->text.data, "an old question");
+	store_msgs_release(&v);
+	free(cid);
 	ck_assert_int_eq(account_current(&env, T0 + 1, &cu, &notice), 0);
 	ck_assert_str_eq(cu.id, id);
 	account_user_clear(&u);
