@@ -198,7 +198,8 @@ bool json_scan_string(struct json_scan *s, struct buf *out, bool *truncated)
 bool json_scan_string_dup(struct json_scan *s, char **out)
 {
 	struct buf b;
-	buf_init(&b, 0);
+	/* A decoded string is never longer than what is left of the text. */
+	buf_init(&b, (size_t)(s->end - s->p) + 1);
 	if (!json_scan_string(s, &b, NULL)) {
 		buf_release(&b);
 		return false;

@@ -102,20 +102,6 @@ static void assert_file_error(const char *text, int line, const char *msg)
 
 /* --- config.example.ini documents exactly the table ------------------- */
 
-static char *read_all(const char *path)
-{
-	FILE *fp = fopen(path, "r");
-	ck_assert_msg(fp != NULL, "cannot open %s (run the tests from the repository root)", path);
-	struct buf b;
-	buf_init(&b, 0);
-	char chunk[4096];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		buf_add(&b, chunk, n);
-	fclose(fp);
-	return buf_steal(&b);
-}
-
 /* Splits text into lines (in place); returns how many. */
 static size_t split_lines(char *text, char **lines, size_t max)
 {
@@ -162,7 +148,7 @@ START_TEST(example_documents_every_key_of_the_table)
 	size_t n;
 	const struct config_option *opts = config_options(&n);
 	int *seen = xcalloc(n, sizeof(int));
-	char *text = read_all("config.example.ini");
+	char *text = unit_slurp("config.example.ini", NULL);
 	char *lines[1000];
 	size_t nl = split_lines(text, lines, 1000);
 	char section[64] = "";
@@ -209,7 +195,7 @@ END_TEST
 
 START_TEST(example_loads_when_uncommented)
 {
-	char *text = read_all("config.example.ini");
+	char *text = unit_slurp("config.example.ini", NULL);
 	char *lines[1000];
 	size_t nl = split_lines(text, lines, 1000);
 	struct buf out;
@@ -246,7 +232,7 @@ END_TEST
 
 START_TEST(man_page_and_help_name_every_key_and_variable)
 {
-	char *man = read_all("man/jarvis.1");
+	char *man = unit_slurp("man/jarvis.1", NULL);
 	char *help = NULL;
 	size_t helplen = 0;
 	FILE *fp = open_memstream(&help, &helplen);

@@ -18,17 +18,10 @@
 static void parse_file(long status, const char *rel, struct gemini_error *e)
 {
 	char *path = xasprintf("%s/%s", FIXTURES, rel);
-	FILE *f = fopen(path, "rb");
-	ck_assert_msg(f != NULL, "cannot open %s (run from the repository root)", path);
-	struct buf b;
-	buf_init(&b, 0);
-	char chunk[4096];
 	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_add(&b, chunk, n);
-	fclose(f);
-	ck_assert_int_eq(gemini_error_parse(status, b.data, b.len, e), 0);
-	buf_release(&b);
+	char *body = unit_slurp(path, &n);
+	ck_assert_int_eq(gemini_error_parse(status, body, n, e), 0);
+	free(body);
 	free(path);
 }
 

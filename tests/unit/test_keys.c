@@ -19,24 +19,10 @@
 
 #define MAX_NAMES 256
 
-static char *read_all(const char *path)
-{
-	FILE *fp = fopen(path, "r");
-	ck_assert_msg(fp != NULL, "cannot open %s (run the tests from the repository root)", path);
-	struct buf b;
-	buf_init(&b, 0);
-	char chunk[4096];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		buf_add(&b, chunk, n);
-	fclose(fp);
-	return buf_steal(&b);
-}
-
 /* The text of section NAME (between ".SH NAME" and the next ".SH"), a new string. */
 static char *man_section(const char *name)
 {
-	char *man = read_all("man/jarvis.1");
+	char *man = unit_slurp("man/jarvis.1", NULL);
 	char *head = xasprintf("\n.SH %s\n", name);
 	char *start = strstr(man, head);
 	ck_assert_msg(start != NULL, "the man page has no %s section", name);

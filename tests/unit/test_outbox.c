@@ -294,13 +294,8 @@ static char *oid_hex(void)
 static char *journal_text(void)
 {
 	char *p = in_dir("outbox.jsonl");
-	FILE *f = fopen(p, "rb");
+	char *s = unit_slurp(p, NULL);
 	free(p);
-	ck_assert_ptr_nonnull(f);
-	char *s = xcalloc(1, 1 << 16);
-	size_t n = fread(s, 1, (1 << 16) - 1, f);
-	fclose(f);
-	s[n] = '\0';
 	return s;
 }
 
