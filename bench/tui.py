@@ -35,7 +35,10 @@ import termios
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                                "tests", "e2e"))
 import benchlib as bl  # noqa: E402
+from sealer import msg_place, seal, session_key  # noqa: E402
 
 PW = "correct horse battery"
 PAINT_TARGET_MS = 30.0
@@ -188,6 +191,7 @@ def big_conversation(jarvis, home, nmsgs):
         (seq,) = con.execute("SELECT MAX(seq) FROM messages WHERE conversation_id = ?",
                              (conv_id,)).fetchone()
         now = int(time.time() * 1000)
+        key = session_key(env)  # rows sealed as Jarvis stores them (issue 12), or they are tampered
         rows = []
         para = ("Here is a paragraph of **markdown** with `code`, a list and a link "
                 "[docs](https://example.org). ") * 4
@@ -196,6 +200,7 @@ def big_conversation(jarvis, home, nmsgs):
             role = "user" if k % 2 == 0 else "model"
             text = ("question %d: what about item %d?" % (k, k) if role == "user"
                     else "Answer %d.\n\n- %s\n- more\n\n```c\nint x = %d;\n```\n" % (k, para, k))
+            text = seal(key, msg_place(user_id, conv_id, seq, role, "text"), text)
             rows.append((conv_id, user_id, seq, role, text,
                          "gemini-3.5-flash" if role == "model" else None, "complete",
                          "STOP" if role == "model" else None, now - (nmsgs - k) * 1000))
