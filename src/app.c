@@ -114,7 +114,7 @@ static int run_mode(const struct cli *cli, const struct config *cfg)
 			      stderr);
 			return EXIT_USAGE;
 		}
-		return tui_run(cfg);
+		return tui_run(cfg, cli->conversation);
 	default:
 		return accountcli_run(cli, cfg);
 	}

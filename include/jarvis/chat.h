@@ -127,6 +127,9 @@ int chat_new_conv(struct chat *ch, const char *title, char **cause);
  * when it arrives (the latest /select wins).
  */
 int chat_select(struct chat *ch, const char *id_or_index, char **cause);
+/* -C ID: opens conversation id once the worker knows who is logged in (a guest
+ * is told that it needs a login); call it right after chat_new. */
+void chat_open_at_start(struct chat *ch, const char *id);
 /* Opens a stored conversation by its exact id (from chat_conv_rows). */
 int chat_open_id(struct chat *ch, const char *id, char **cause);
 int chat_rename(struct chat *ch, const char *title, char **cause);

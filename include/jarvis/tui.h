@@ -7,6 +7,6 @@
 struct config;
 
 /* Runs the chat until the user quits or a signal ends it; returns the exit status. */
-int tui_run(const struct config *cfg);
+int tui_run(const struct config *cfg, const char *conv_id);
 
 #endif

@@ -264,8 +264,14 @@ static void open_work(struct job *j)
 	struct job_open *o = &j->u.open;
 	struct store *st = job_store(j);
 	const char *uid = j->ch->be.x.user_id;
-	if (st == NULL)
+	if (st == NULL) {
+		/* Only -C gets here without a login: /select asks for one first. */
+		j->rc = set_cause(&j->cause,
+		                  "log in first to open conversation %s (jarvis --login "
+		                  "EMAIL): guests' chats are not stored",
+		                  o->what);
 		return;
+	}
 	j->rc = resolve_conv(st, uid, o->what, o->exact, &o->conv, &j->cause);
 	if (j->rc == 0)
 		j->rc =
@@ -313,6 +319,8 @@ static void open_done(struct job *j)
 		chat_set_error(ch, j->cause ? j->cause : "no such conversation");
 		return;
 	}
+	if (o->conv == NULL)
+		return; /* logged out on the way */
 	struct conv *c = o->conv;
 	o->conv = NULL;
 	take_loaded(c, &o->loaded, false);
@@ -369,6 +377,15 @@ static int select_conv(struct chat *ch, const char *what, bool by_id, char **cau
 int chat_select(struct chat *ch, const char *id_or_index, char **cause)
 {
 	return select_conv(ch, id_or_index, false, cause);
+}
+
+void chat_open_at_start(struct chat *ch, const char *id)
+{
+	struct job *j = job_new(ch, &JOB_OPEN);
+	j->u.open.what = xstrdup(id);
+	j->u.open.exact = true;
+	j->u.open.ticket = ++ch->select_ticket;
+	job_submit(ch, j);
 }
 
 int chat_open_id(struct chat *ch, const char *id, char **cause)

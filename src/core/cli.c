@@ -39,7 +39,7 @@ const struct cli_option cli_options[] = {
     {"model", 'm', CLI_ARG_MODEL, "the model for this run"},
     {"config", 'c', CLI_ARG_FILE, "read this configuration file"},
     {"attach", 'a', CLI_ARG_FILE, "attach an image, PDF, audio or text file (with -p)"},
-    {"conversation", 'C', CLI_ARG_WORD, "continue a stored conversation (with -p)"},
+    {"conversation", 'C', CLI_ARG_WORD, "continue a stored conversation (-p or the chat)"},
     {"store", OPT_STORE, CLI_ARG_WORD, "the store: a MongoDB URI or an SQLite path"},
     {"no-save", OPT_NO_SAVE, CLI_ARG_NONE, "do not store this exchange (with -p)"},
     {"output-format", OPT_OUTPUT_FORMAT, CLI_ARG_WORD, "-p output: text, json or stream-json"},
@@ -230,10 +230,9 @@ static int check_fit(const struct cli *out, char **cause)
 		if (out->nattach > 0)
 			return set_cause(cause, "-a/--attach works only with -p (in the chat, use "
 			                        "/attach)");
-		if (out->conversation != NULL)
+		if (out->conversation != NULL && out->mode != CLI_TUI)
 			return set_cause(cause,
-			                 "-C/--conversation works only with -p (in the chat, "
-			                 "use /select)");
+			                 "-C/--conversation works only with -p or in the chat");
 		if (out->no_save)
 			return set_cause(cause, "--no-save works only with -p");
 		if (out->output_given)
@@ -434,7 +433,8 @@ static const char help_head[] =
     "  -m, --model ID           model id for this run (see --list-models)\n"
     "  -c, --config FILE        read this configuration file\n"
     "  -a, --attach FILE        attach an image, PDF, audio or text (repeatable; -p)\n"
-    "  -C, --conversation ID    continue a stored conversation (with -p)\n"
+    "  -C, --conversation ID    continue a stored conversation (-p, or the chat\n"
+    "                           opens on it)\n"
     "      --store URI          mongodb://... or mongodb+srv://... for MongoDB,\n"
     "                           a path or sqlite:PATH for the embedded store\n"
     "      --no-save            do not store this exchange (with -p)\n"

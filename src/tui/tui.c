@@ -360,7 +360,7 @@ static int start_curses(struct tui *t)
 	return 0;
 }
 
-int tui_run(const struct config *cfg)
+int tui_run(const struct config *cfg, const char *conv_id)
 {
 	struct tui t;
 	memset(&t, 0, sizeof t);
@@ -380,6 +380,8 @@ int tui_run(const struct config *cfg)
 		return EXIT_USAGE;
 	}
 	t.ctx.chat = t.chat;
+	if (conv_id != NULL)
+		chat_open_at_start(t.chat, conv_id); /* after the login check, on the worker */
 	t.hist = hist_new(cfg->markdown);
 	t.panel = panel_new();
 	t.editor = editor_new();

@@ -404,3 +404,50 @@ def test_sigterm_exits_143_and_stores_the_answer_as_interrupted(jarvis_tui, fake
     role, text, status = rows[1]
     assert (role, status) == ("model", "interrupted"), rows
     assert "Domestication" in text and "conditions." not in text
+
+
+def stored_conv(run_jarvis, question):
+    """A conversation stored by -p; its id as --convs shows it."""
+    r = run_jarvis(["-p", question])
+    assert r.returncode == 0, r.stderr
+    out = run_jarvis(["--convs"]).stdout
+    line = next(ln for ln in out.splitlines() if question[:10] in ln)
+    return line.split()[0]
+
+
+@pytest.mark.parametrize("width,height", SIZES)
+def test_dash_c_opens_the_chat_on_that_conversation(jarvis_tui, fake_gemini, run_jarvis,
+                                                    width, height):
+    from test_tui_accounts import cli_signup
+    cli_signup(run_jarvis)
+    first = stored_conv(run_jarvis, "the first stored question")
+    stored_conv(run_jarvis, "another conversation")
+    t = start(jarvis_tui, width, height, args=["-C", first])
+    t.wait_for("the first stored question")
+    t.wait_for("Cheyenne")
+    assert "another conversation" not in t.screen()
+    t.send_text("and a follow-up")
+    body = None
+    t.send_keys("Enter")
+    body = fake_gemini.wait_requests(3, "stream")[2]["json"]
+    texts = [last_user_text({"contents": [c]}) for c in body["contents"]]
+    assert texts[0] == "the first stored question" and texts[-1] == "and a follow-up", texts
+    assert len(texts) == 3
+    # the answer went on in that conversation
+    wait_until(lambda: re.search(r"^%s\s.*\b4\b" % re.escape(first),
+                                 run_jarvis(["--convs"]).stdout, re.M),
+               what="four messages in conversation " + first)
+
+
+@pytest.mark.parametrize("width,height", SIZES)
+def test_dash_c_without_a_login_or_with_a_wrong_id_says_so(jarvis_tui, fake_gemini,
+                                                           run_jarvis, width, height):
+    from test_tui_accounts import cli_signup
+    cli_signup(run_jarvis)
+    t = start(jarvis_tui, width, height, args=["-C", "999999"])
+    t.wait_for(re.compile(r"no such conversation|not found"))
+    assert t.is_alive()
+    assert run_jarvis(["--logout"]).returncode == 0
+    t2 = start(jarvis_tui, width, height, args=["-C", "1"])
+    t2.wait_for("log in first")
+    assert t2.is_alive()

@@ -245,15 +245,20 @@ START_TEST(one_shot_options_need_p)
 	ASSERT_REFUSED("-a/--attach works only with -p (in the chat, use /attach)", "-a", "x.png");
 	ASSERT_REFUSED("-a/--attach works only with -p (in the chat, use /attach)", "--convs",
 	               "--attach", "x.png");
-	ASSERT_REFUSED("-C/--conversation works only with -p (in the chat, use /select)", "-C",
+	ASSERT_REFUSED("-C/--conversation works only with -p or in the chat", "--convs", "-C",
 	               "66f1");
+	/* Without -p, the chat opens on it. */
+	ck_assert_int_eq(parse("-C", "66f1", NULL), 0);
+	ck_assert_int_eq(cli.mode, CLI_TUI);
+	ck_assert_str_eq(cli.conversation, "66f1");
 	ASSERT_REFUSED("--no-save works only with -p", "--no-save");
 	ASSERT_REFUSED("--output-format works only with -p", "--output-format", "json");
 	ASSERT_REFUSED("--output-format takes text, json or stream-json, not 'xml'", "-p", "q",
 	               "--output-format", "xml");
-	ASSERT_REFUSED("--password-stdin works only with --signup, --login, --passwd or --recover", "--password-stdin");
-	ASSERT_REFUSED("--password-stdin works only with --signup, --login, --passwd or --recover", "-p", "x",
+	ASSERT_REFUSED("--password-stdin works only with --signup, --login, --passwd or --recover",
 	               "--password-stdin");
+	ASSERT_REFUSED("--password-stdin works only with --signup, --login, --passwd or --recover",
+	               "-p", "x", "--password-stdin");
 	ASSERT_REFUSED("the prompt given to -p is empty; use -p - to read it from standard input",
 	               "-p", "");
 }
