@@ -92,7 +92,7 @@ struct config {
 
 	/* [ui] */
 	bool color;
-	bool mouse;
+	char *mouse; /* wheel, full or off (on: wheel) */
 	bool markdown;
 	char *emoji_width; /* auto, terminal-probe, joined or split */
 	char *bidi;        /* auto, on or off */

@@ -31,6 +31,16 @@ static const char *check_emoji_width(char *value)
 	return "must be auto, terminal-probe, joined or split";
 }
 
+/* on: what it meant before there were three, the wheel. */
+static const char *check_mouse(char *value)
+{
+	static const char *const modes[] = {"wheel", "full", "off", "on"};
+	for (size_t i = 0; i < ARRAY_LEN(modes); i++)
+		if (strcmp(value, modes[i]) == 0)
+			return NULL;
+	return "must be wheel, full or off";
+}
+
 /* auto: off in terminals that reorder by themselves (VTE >= 0.58, Konsole, mlterm). */
 static const char *check_bidi(char *value)
 {
@@ -271,10 +281,11 @@ static const struct config_option options[] = {
     {
         .section = "ui",
         .key = "mouse",
-        .type = CONFIG_BOOL,
-        .def = "on",
-        .help = "the mouse wheel scrolls the history (off: the terminal selects text)",
+        .type = CONFIG_STRING,
+        .def = "wheel",
+        .help = "wheel: it scrolls the history; full: clicks place the cursor too; off",
         .offset = CFG(mouse),
+        .check = check_mouse,
     },
     {
         .section = "ui",

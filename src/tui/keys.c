@@ -13,6 +13,7 @@
 #include "jarvis/cmd.h"
 #include "jarvis/editor.h"
 #include "jarvis/loop.h"
+#include "jarvis/utf8.h"
 #include "jarvis/util.h"
 
 #include "escape.h"
@@ -261,6 +262,37 @@ static void act_page_down(struct tui *t)
 	scroll_history(t, page_rows(t));
 }
 
+/* [ui] mouse = full: a click on the input puts the cursor there. */
+static void click_input(struct tui *t, int y, int x)
+{
+	int top, left;
+	getbegyx(t->input_win, top, left);
+	int pw = input_prompt_width(t);
+	if (y < top || y >= top + t->input_h || x < left)
+		return;
+	int width = t->cols - pw > 1 ? t->cols - pw : 1;
+	struct editor_layout el;
+	editor_layout(t->editor, width, &el);
+	size_t first = (int)el.cur_row >= t->input_h ? el.cur_row - (size_t)t->input_h + 1 : 0;
+	size_t row = first + (size_t)(y - top);
+	if (row < el.nrows) {
+		const struct wrap_row *r = &el.rows[row];
+		const char *s = editor_text(t->editor);
+		size_t off = r->off, end = r->off + r->len;
+		int col = 0, want = x - left - pw;
+		while (off < end && s[off] != '\n') {
+			size_t next = utf8_cluster_next(s, end, off);
+			int w = utf8_cluster_width(s, end, off, next);
+			if (col + w > want)
+				break;
+			col += w;
+			off = next;
+		}
+		editor_set_cursor(t->editor, off);
+	}
+	editor_layout_release(&el);
+}
+
 static void act_mouse(struct tui *t)
 {
 	MEVENT ev;
@@ -272,6 +304,8 @@ static void act_mouse(struct tui *t)
 	else if (ev.bstate & BUTTON5_PRESSED)
 		scroll_history(t, 3);
 #endif
+	else if (ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED))
+		click_input(t, ev.y, ev.x);
 }
 
 static void act_complete(struct tui *t)
@@ -405,7 +439,7 @@ static const struct key_binding table[] = {
     {CODE(KEY_DOWN), "Down", act_down, "later message (input history)"},
     {CODE(KEY_PPAGE), "PgUp", act_page_up, "scroll the history up"},
     {CODE(KEY_NPAGE), "PgDn", act_page_down, "scroll the history down"},
-    {CODE(KEY_MOUSE), "mouse wheel", act_mouse, "scroll the history"},
+    {CODE(KEY_MOUSE), "mouse wheel", act_mouse, "scroll the history ([ui] mouse)"},
     {'\t', "Tab", act_complete, "complete a command or a path"},
     {KEY_ESCAPE, "Esc", act_escape, "stop the answer; cancel a question"},
     {CTRL('C'), "Ctrl-C", act_ctrl_c, "stop; empty the line; twice: quit"},

@@ -350,13 +350,21 @@ static int start_curses(struct tui *t)
 	keys_setup();
 	fputs("\033[?2004h", stdout);
 	fflush(stdout);
-	if (t->cfg->mouse)
-		mousemask(BUTTON4_PRESSED
+	/*
+	 * Any mask makes the terminal report presses (never motion: no
+	 * REPORT_MOUSE_POSITION), so its own selection needs Shift-drag; off
+	 * leaves the mouse to the terminal.
+	 */
+	mmask_t mask = BUTTON4_PRESSED;
 #ifdef BUTTON5_PRESSED
-		              | BUTTON5_PRESSED
+	mask |= BUTTON5_PRESSED;
 #endif
-		          ,
-		          NULL);
+	if (strcmp(t->cfg->mouse, "full") == 0)
+		mask |= BUTTON1_PRESSED | BUTTON1_RELEASED | BUTTON1_CLICKED;
+	if (strcmp(t->cfg->mouse, "off") != 0) {
+		mouseinterval(0); /* a press is acted on at once, not held back for a click */
+		mousemask(mask, NULL);
+	}
 	return 0;
 }
 

@@ -451,3 +451,38 @@ def test_dash_c_without_a_login_or_with_a_wrong_id_says_so(jarvis_tui, fake_gemi
     t2 = start(jarvis_tui, width, height, args=["-C", "1"])
     t2.wait_for("log in first")
     assert t2.is_alive()
+
+
+def click(t, x, y):
+    """A left click at column x, row y (0-based), as an X10 mouse report."""
+    send_bytes(t, b"\x1b[M" + bytes([32 + 0, 33 + x, 33 + y]))  # press
+    send_bytes(t, b"\x1b[M" + bytes([32 + 3, 33 + x, 33 + y]))  # release
+
+
+@pytest.mark.parametrize("width,height", SIZES)
+@pytest.mark.parametrize("mode", ["wheel", "full", "off"])
+def test_the_mouse_takes_the_wheel_by_default_and_clicks_when_full(jarvis_tui, fake_gemini,
+                                                                   tmp_path, mode, width,
+                                                                   height):
+    env = {}
+    if mode != "wheel":  # the default
+        conf = tmp_path / "jarvis.ini"
+        conf.write_text("[ui]\nmouse = %s\n" % mode)
+        env["JARVIS_CONFIG"] = str(conf)
+    t = start(jarvis_tui, width, height, env=env)
+    flags = {f: t._display("#{%s}" % f) for f in
+             ("mouse_any_flag", "mouse_standard_flag", "mouse_button_flag", "mouse_all_flag")}
+    if mode == "off":
+        assert flags["mouse_any_flag"] == "0", flags
+    else:
+        # presses only: no motion tracking, so Shift-drag selects in the terminal
+        assert flags["mouse_standard_flag"] == "1", flags
+        assert flags["mouse_button_flag"] == "0" and flags["mouse_all_flag"] == "0", flags
+    typed(t, "abcdef")
+    if mode != "off":  # with reporting off the terminal sends no clicks
+        click(t, len("› ab"), height - 1)  # on the "c"
+        time.sleep(0.2)
+    t.send_text("X")
+    want = "abXcdef" if mode == "full" else "abcdefX"
+    wait_input(t, want)
+    assert sent_text(t, fake_gemini) == want

@@ -281,7 +281,8 @@ START_TEST(defaults_without_a_file)
 	ck_assert_str_eq(cfg.database, "jarvis");
 	ck_assert_ptr_null(cfg.jwt_secret);
 	ck_assert_int_eq(cfg.token_ttl, 7 * 24 * 3600);
-	ck_assert(cfg.color && cfg.mouse && cfg.markdown);
+	ck_assert(cfg.color && cfg.markdown);
+	ck_assert_str_eq(cfg.mouse, "wheel");
 	ck_assert_uint_eq(cfg.max_image_bytes, 5u * 1024 * 1024);
 	ck_assert_uint_eq(cfg.max_message_bytes, 12u * 1024 * 1024);
 	ck_assert_uint_eq(cfg.nmodels, 0);
@@ -561,7 +562,7 @@ START_TEST(values_are_read)
 	                        "token_ttl = 12h\n"
 	                        "[ui]\n"
 	                        "color = no\n"
-	                        "mouse = FALSE\n"
+	                        "mouse = off\n"
 	                        "markdown = 0\n"
 	                        "[limits]\n"
 	                        "max_image_bytes = 512KiB\n"
@@ -579,7 +580,8 @@ START_TEST(values_are_read)
 	ck_assert_str_eq(cfg.system_prompt, "You are terse.\nAnswer in English.");
 	ck_assert_str_eq(cfg.database, "chat");
 	ck_assert_int_eq(cfg.token_ttl, 12 * 3600);
-	ck_assert(!cfg.color && !cfg.mouse && !cfg.markdown);
+	ck_assert(!cfg.color && !cfg.markdown);
+	ck_assert_str_eq(cfg.mouse, "off");
 	ck_assert_uint_eq(cfg.max_image_bytes, 512 * 1024);
 	ck_assert_uint_eq(cfg.max_message_bytes, 2 * 1024 * 1024);
 	/* No secret in it: no warning, whatever the mode. */
