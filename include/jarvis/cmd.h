@@ -76,10 +76,21 @@ bool cmd_unknown(const char *line);
 /* True when the line must be masked from this byte on and kept out of history. */
 bool cmd_secret_offset(const char *line, size_t *offset);
 /*
- * Completion candidates for the word being typed at the end of line (a
- * command name, or a path after /attach): up to max new strings in out,
- * each the whole completed word. Returns how many.
+ * Completion candidates for the word being typed at the end of line
+ * (complete.c): a command name (after "/" and /help), a path after /attach
+ * (blanks, quotes and backslashes escaped; ~/ kept), a model id after
+ * /model, a conversation's number after /select, matched by number or by
+ * a piece of its title among those listed last (/convs, F3). Up to max new
+ * strings in out, each the whole completed word as it must be typed, and
+ * *word_start the byte where that word starts in line. For /select, when
+ * labels is not NULL, labels[i] is a new "N title" for the hint. ch may be
+ * NULL (no models, no conversations). Returns how many.
  */
+size_t cmd_complete_at(const struct chat *ch, const char *line, size_t *word_start, char **out,
+                       char **labels, size_t max);
+/* cmd_complete_at without a chat, for the word's candidates alone. */
 size_t cmd_complete(const char *line, char **out, size_t max);
+/* A path as /attach opens it: a leading ~ or ~/ is $HOME. A new string. */
+char *cmd_expand_home(const char *path);
 
 #endif

@@ -5,7 +5,6 @@
  */
 #include "jarvis/cmd.h"
 
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -183,79 +182,4 @@ bool cmd_unknown(const char *line)
 		     strncasecmp(table[i].alias, line + 1, n) == 0))
 			return false;
 	return n > 0;
-}
-
-static size_t complete_command(const char *word, char **out, size_t max)
-{
-	size_t n = 0, len = strlen(word), ncmd;
-	const struct cmd_entry *table = cmd_table(&ncmd);
-	for (size_t i = 0; i < ncmd && n < max; i++)
-		if (strncmp(table[i].name, word, len) == 0)
-			out[n++] = xasprintf("/%s", table[i].name);
-	return n;
-}
-
-static int by_string(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static size_t complete_path(const char *word, char **out, size_t max)
-{
-	const char *slash = strrchr(word, '/');
-	char *dir;
-	const char *base;
-	if (word[0] == '~' && (word[1] == '/' || word[1] == '\0') && slash == NULL) {
-		return 0;
-	}
-	if (slash != NULL) {
-		dir = xstrndup(word, (size_t)(slash - word) + 1);
-		base = slash + 1;
-	} else {
-		dir = xstrdup("");
-		base = word;
-	}
-	char *opendir_path = NULL;
-	if (dir[0] == '~' && dir[1] == '/') {
-		const char *home = getenv("HOME");
-		opendir_path = xasprintf("%s%s", home ? home : "", dir + 1);
-	} else {
-		opendir_path = xstrdup(dir[0] ? dir : ".");
-	}
-	DIR *d = opendir(opendir_path);
-	size_t n = 0, len = strlen(base);
-	if (d != NULL) {
-		struct dirent *de;
-		while ((de = readdir(d)) != NULL && n < max) {
-			if (de->d_name[0] == '.' && base[0] != '.')
-				continue;
-			if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-				continue;
-			if (strncmp(de->d_name, base, len) != 0)
-				continue;
-			bool is_dir = de->d_type == DT_DIR;
-			out[n++] = xasprintf("%s%s%s", dir, de->d_name, is_dir ? "/" : "");
-		}
-		closedir(d);
-	}
-	qsort(out, n, sizeof(*out), by_string);
-	free(dir);
-	free(opendir_path);
-	return n;
-}
-
-size_t cmd_complete(const char *line, char **out, size_t max)
-{
-	if (line[0] != '/')
-		return 0;
-	const char *space = strrchr(line, ' ');
-	if (space == NULL)
-		return complete_command(line + 1, out, max);
-	size_t cmdlen = strcspn(line + 1, " ");
-	char *name = xstrndup(line + 1, cmdlen);
-	const struct cmd_entry *e = cmd_find(name, NULL);
-	free(name);
-	if (e == NULL || strcmp(e->name, "attach") != 0)
-		return 0;
-	return complete_path(space + 1, out, max);
 }

@@ -324,10 +324,22 @@ static int cmd_model(struct cmd_ctx *c, int argc, char **argv, char **cause)
 	return 0;
 }
 
+/* Only /attach reads paths; Tab completion keeps ~/ as typed. */
+char *cmd_expand_home(const char *path)
+{
+	const char *home = getenv("HOME");
+	if (path[0] == '~' && (path[1] == '/' || path[1] == '\0') && home != NULL && home[0])
+		return xasprintf("%s%s", home, path + 1);
+	return xstrdup(path);
+}
+
 static int cmd_attach(struct cmd_ctx *c, int argc, char **argv, char **cause)
 {
 	for (int i = 0; i < argc; i++) {
-		if (chat_attach(c->chat, argv[i], cause) == -1)
+		char *path = cmd_expand_home(argv[i]);
+		int rc = chat_attach(c->chat, path, cause);
+		free(path);
+		if (rc == -1)
 			return -1;
 		chat_notice(c->chat, "attached %s; it goes with your next message", argv[i]);
 	}

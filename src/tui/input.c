@@ -248,8 +248,9 @@ void input_complete(struct tui *t)
 	const char *text = editor_text(t->editor);
 	if (text[0] != '/' || editor_cursor(t->editor) != editor_len(t->editor))
 		return;
-	char *cands[64];
-	size_t n = cmd_complete(text, cands, ARRAY_LEN(cands));
+	char *cands[64], *labels[64] = {NULL};
+	size_t word_start;
+	size_t n = cmd_complete_at(t->chat, text, &word_start, cands, labels, ARRAY_LEN(cands));
 	if (n == 0) {
 		input_hint(t, "no completions");
 		return;
@@ -262,12 +263,13 @@ void input_complete(struct tui *t)
 			k++;
 		common = k;
 	}
-	const char *space = strrchr(text, ' ');
-	size_t word_start = space ? (size_t)(space - text) + 1 : 0;
 	struct buf b;
 	buf_init(&b, BUF_TEXT_MAX);
 	buf_add(&b, text, word_start);
-	buf_add(&b, cands[0], common);
+	if (common == 0) /* nothing shared (titles matched by a piece): the word stays */
+		buf_addstr(&b, text + word_start);
+	else
+		buf_add(&b, cands[0], common);
 	if (n == 1 && cands[0][common - 1] != '/')
 		buf_addstr(&b, " ");
 	editor_set_text(t->editor, b.data);
@@ -276,12 +278,14 @@ void input_complete(struct tui *t)
 		struct buf list;
 		buf_init(&list, 4096);
 		for (size_t i = 0; i < n; i++)
-			buf_addf(&list, "%s%s", i ? "  " : "", cands[i]);
+			buf_addf(&list, "%s%s", i ? "  " : "", labels[i] ? labels[i] : cands[i]);
 		input_hint(t, list.data);
 		buf_release(&list);
 	}
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		free(cands[i]);
+		free(labels[i]);
+	}
 }
 
 void input_recall(struct tui *t, bool up)

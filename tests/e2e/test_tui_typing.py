@@ -486,3 +486,42 @@ def test_the_mouse_takes_the_wheel_by_default_and_clicks_when_full(jarvis_tui, f
     want = "abXcdef" if mode == "full" else "abcdefX"
     wait_input(t, want)
     assert sent_text(t, fake_gemini) == want
+
+
+@pytest.mark.parametrize("width,height", SIZES)
+def test_tab_completes_home_paths_with_blanks_models_convs_and_help(
+        jarvis_tui, fake_gemini, jarvis_env, run_jarvis, width, height):
+    from test_oneshot import png_bytes
+    from test_tui_accounts import cli_signup
+    pics = os.path.join(jarvis_env["HOME"], "holiday pics")
+    os.makedirs(pics)
+    with open(os.path.join(pics, "beach day.png"), "wb") as f:
+        f.write(png_bytes())
+    cli_signup(run_jarvis)
+    stored_conv(run_jarvis, "Trip planning for Lisbon")
+    t = start(jarvis_tui, width, height)
+    t.wait_for(re.compile(r"^ Ann │ ", re.M))
+    t.send_text("/attach ~/hol")
+    t.send_keys("Tab")
+    wait_input(t, r"/attach ~/holiday\ pics/")
+    t.send_keys("Tab")
+    wait_input(t, r"/attach ~/holiday\ pics/beach\ day.png ")
+    t.send_keys("Enter")  # ~ is the home directory, the blanks are the file's
+    t.wait_for("attached ~/holiday pics/beach day.png")
+    assert "cannot" not in t.screen(), t.show()
+    t.send_text("/help mo")
+    t.send_keys("Tab")
+    wait_input(t, "/help model ")
+    t.send_keys("C-u")
+    t.send_text("/model gemini-3.1-p")
+    t.send_keys("Tab")
+    wait_input(t, "/model gemini-3.1-pro-preview ")
+    t.send_keys("C-u")
+    t.send_text("/convs")
+    t.send_keys("Enter")
+    t.wait_for("Trip planning")
+    t.send_text("/select lisb")  # by title: its number
+    t.send_keys("Tab")
+    wait_input(t, "/select 1 ")
+    t.send_keys("Enter")
+    t.wait_for('opened "')

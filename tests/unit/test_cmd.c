@@ -93,6 +93,62 @@ START_TEST(an_escaped_quote_does_not_hide_the_password_from_the_mask)
 }
 END_TEST
 
+/* Blanks in paths are escaped, ~ stands for $HOME, /help completes command names. */
+START_TEST(completes_escaped_home_paths_and_help)
+{
+	char dir[] = "/tmp/jarvis-cmd-XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	char *sub = xasprintf("%s/my pics", dir), *file = xasprintf("%s/my pics/a \"b\".png", dir);
+	ck_assert_int_eq(mkdir(sub, 0700), 0);
+	FILE *f = fopen(file, "w");
+	fclose(f);
+	char *old_home = getenv("HOME") ? xstrdup(getenv("HOME")) : NULL;
+	setenv("HOME", dir, 1);
+	char *c[16];
+	size_t start;
+	size_t n = cmd_complete_at(NULL, "/attach ~/my", &start, c, NULL, 16);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_uint_eq(start, 8);
+	ck_assert_str_eq(c[0], "~/my\\ pics/");
+	free(c[0]);
+	n = cmd_complete_at(NULL, "/attach x.png ~/my\\ pics/a", &start, c, NULL, 16);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_uint_eq(start, 14); /* the escaped blank is inside the word */
+	ck_assert_str_eq(c[0], "~/my\\ pics/a\\ \\\"b\\\".png");
+	free(c[0]);
+	ck_assert_uint_eq(cmd_complete("/attach ~", c, 16), 1);
+	ck_assert_str_eq(c[0], "~/");
+	free(c[0]);
+	char *expanded = cmd_expand_home("~/my pics");
+	ck_assert_str_eq(expanded, sub);
+	free(expanded);
+	expanded = cmd_expand_home("./~/x");
+	ck_assert_str_eq(expanded, "./~/x");
+	free(expanded);
+	/* The command reads the escaped word back as the file's own name. */
+	char **w;
+	ck_assert_int_eq(cmd_split("/attach ~/my\\ pics/a\\ \\\"b\\\".png", -1, &w), 2);
+	expanded = cmd_expand_home(w[1]);
+	ck_assert_str_eq(expanded, file);
+	free(expanded);
+	cmd_words_free(w);
+	n = cmd_complete("/help who", c, 16);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(c[0], "whoami");
+	free(c[0]);
+	ck_assert_uint_eq(cmd_complete("/help whoami x", c, 16), 0); /* one argument only */
+	ck_assert_uint_eq(cmd_complete("/model gem", c, 16), 0);     /* no chat: no models */
+	if (old_home)
+		setenv("HOME", old_home, 1);
+	free(old_home);
+	unlink(file);
+	rmdir(sub);
+	rmdir(dir);
+	free(file);
+	free(sub);
+}
+END_TEST
+
 START_TEST(completes_commands_and_attach_paths)
 {
 	char *c[16];
@@ -151,6 +207,7 @@ static Suite *cmd_suite(void)
 	tcase_add_test(tc, passwords_on_the_line_are_masked);
 	tcase_add_test(tc, an_escaped_quote_does_not_hide_the_password_from_the_mask);
 	tcase_add_test(tc, completes_commands_and_attach_paths);
+	tcase_add_test(tc, completes_escaped_home_paths_and_help);
 	tcase_add_test(tc, a_path_names_no_command);
 	suite_add_tcase(s, tc);
 	return s;
