@@ -71,8 +71,11 @@ size_t exchange_flush(struct exchange *x, char **cause)
 		}
 		held_release(h);
 	}
-	memmove(x->held, x->held + done, (x->nheld - done) * sizeof *x->held);
-	x->nheld -= done;
+	/* x->held is NULL while nothing was ever held: memmove may not be given it. */
+	if (done > 0) {
+		memmove(x->held, x->held + done, (x->nheld - done) * sizeof *x->held);
+		x->nheld -= done;
+	}
 	return x->nheld;
 }
 
