@@ -48,6 +48,10 @@ struct http_callbacks {
 	int (*on_body)(void *ud, const char *p, size_t n);
 	/* Always called exactly once, unless the call was cancelled with http_cancel. */
 	void (*on_done)(void *ud, const struct http_result *r);
+	/* One response header, name and value trimmed (may be NULL). */
+	void (*on_header)(void *ud, const char *name, const char *value);
+	/* Request body bytes sent so far of total, as they leave (may be NULL). */
+	void (*on_sent)(void *ud, size_t sent, size_t total);
 };
 
 /* Starts a request; copies everything in req. Returns NULL with cause on failure. */

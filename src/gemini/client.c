@@ -282,7 +282,8 @@ static void start_try(struct gemini_call *c)
 	    .stall_timeout_ms = c->target.stall_timeout_ms,
 	    .total_timeout_ms = remaining,
 	};
-	static const struct http_callbacks cb = {stream_status, stream_body, stream_done};
+	static const struct http_callbacks cb = {
+	    .on_status = stream_status, .on_body = stream_body, .on_done = stream_done};
 	char *cause = NULL;
 	c->http = http_start(c->loop, &req, &cb, c, &cause);
 	if (c->http == NULL) {
@@ -480,7 +481,8 @@ static void fetch_page(struct models_fetch *f, const char *page_token)
 	    .stall_timeout_ms = f->target.stall_timeout_ms,
 	    .total_timeout_ms = 30000,
 	};
-	static const struct http_callbacks cb = {fetch_status, fetch_body, fetch_done};
+	static const struct http_callbacks cb = {
+	    .on_status = fetch_status, .on_body = fetch_body, .on_done = fetch_done};
 	char *cause = NULL;
 	f->status = 0;
 	if (http_start(f->loop, &req, &cb, f, &cause) == NULL) {

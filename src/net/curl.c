@@ -34,6 +34,7 @@ struct http_call {
 	long total_timeout_ms;
 	long long started_ms;
 	long long last_byte_ms;
+	curl_off_t sent_reported; /* body bytes last told to on_sent */
 	char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -57,10 +58,33 @@ static void send_status(struct http_call *c)
 		c->cb.on_status(c->ud, c->status);
 }
 
+/* "Name: value\r\n" to the caller's on_header, both trimmed. */
+static void pass_header(struct http_call *c, const char *p, size_t len)
+{
+	const char *colon = memchr(p, ':', len);
+	if (colon == NULL || colon == p)
+		return;
+	const char *v = colon + 1, *end = p + len;
+	while (v < end && (*v == ' ' || *v == '\t'))
+		v++;
+	while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
+		end--;
+	char *name = xstrndup(p, (size_t)(colon - p));
+	char *value = xstrndup(v, (size_t)(end - v));
+	c->cb.on_header(c->ud, name, value);
+	free(name);
+	free(value);
+}
+
 static size_t on_header(char *p, size_t size, size_t n, void *ud)
 {
 	struct http_call *c = ud;
 	size_t len = size * n;
+	if (c->cb.on_header != NULL && !c->cancelled && len > 2) {
+		in_libcurl_callback++;
+		pass_header(c, p, len);
+		in_libcurl_callback--;
+	}
 	/* The blank line ends a header block; skip interim 1xx blocks. */
 	if (len <= 2 && (p[0] == '\r' || p[0] == '\n')) {
 		long code = 0;
@@ -90,6 +114,21 @@ static size_t on_write(char *p, size_t size, size_t n, void *ud)
 	if (rc == -1)
 		c->aborted = true;
 	return (rc == -1 || c->cancelled) ? 0 : len;
+}
+
+static int on_xfer(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                   curl_off_t ulnow)
+{
+	struct http_call *c = ud;
+	if (c->cancelled)
+		return 1;
+	if (ulnow > 0 && ulnow != c->sent_reported) {
+		c->sent_reported = ulnow;
+		in_libcurl_callback++;
+		c->cb.on_sent(c->ud, (size_t)ulnow, (size_t)(ultotal > 0 ? ultotal : ulnow));
+		in_libcurl_callback--;
+	}
+	return c->cancelled ? 1 : 0;
 }
 
 static void call_done(struct http_call *c, CURLcode rc);
@@ -157,6 +196,11 @@ static struct http_call *curl_start(void *multi, const struct http_request *req,
 		curl_easy_setopt(e, CURLOPT_POST, 1L);
 		curl_easy_setopt(e, CURLOPT_POSTFIELDS, c->body);
 		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
+	}
+	if (cb->on_sent != NULL) {
+		curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, on_xfer);
+		curl_easy_setopt(e, CURLOPT_XFERINFODATA, c);
+		curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
 	}
 
 	c->started_ms = c->last_byte_ms = now_ms();
