@@ -41,6 +41,10 @@ struct image {
 	char *mime;     /* image/png, image/jpeg, image/webp, image/heic, image/heif */
 	size_t size;    /* raw bytes before base64 */
 	char *data_uri; /* data:MIME;base64,... */
+	/* Its copy in the Files API (issue 11), sent as fileData instead of the bytes
+	 * once it exists; NULL when there is none. The bytes stay, to upload again. */
+	char *file_uri;
+	long long file_expires_ms; /* when the API drops that copy (wall clock); 0: none */
 };
 
 /* The most one message's text, thoughts or raw parts may hold. */

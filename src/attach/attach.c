@@ -228,5 +228,6 @@ void attach_image_release(struct image *img)
 	free(img->name);
 	free(img->mime);
 	free(img->data_uri);
+	free(img->file_uri);
 	memset(img, 0, sizeof(*img));
 }

@@ -178,6 +178,7 @@ void msg_free(struct msg *m)
 		free(m->images[i].name);
 		free(m->images[i].mime);
 		free(m->images[i].data_uri);
+		free(m->images[i].file_uri);
 	}
 	free(m->images);
 	free(m->id);
@@ -230,6 +231,8 @@ void msg_add_image(struct msg *m, const struct image *img)
 	dst->mime = xstrdup(img->mime ? img->mime : "");
 	dst->size = img->size;
 	dst->data_uri = xstrdup(img->data_uri ? img->data_uri : "");
+	dst->file_uri = img->file_uri ? xstrdup(img->file_uri) : NULL;
+	dst->file_expires_ms = img->file_expires_ms;
 	m->generation++;
 }
 

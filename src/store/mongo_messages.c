@@ -358,6 +358,22 @@ int mg_msg_update(void *h, const char *user_id, const char *conv_id, const struc
 	bson_t update = BSON_INITIALIZER, set;
 	BSON_APPEND_DOCUMENT_BEGIN(&update, "$set", &set);
 	put_record(&set, &msg_record, sealed ? sealed : m, REC_STATE);
+	/* The Files API copies its images got, field by field ("images.0.file_uri"). */
+	for (size_t k = 0; k < m->nimages; k++) {
+		if (m->images[k].file_uri == NULL)
+			continue;
+		bson_t one = BSON_INITIALIZER;
+		put_record(&one, &image_record, &m->images[k], REC_STATE);
+		bson_iter_t it;
+		if (bson_iter_init(&it, &one)) {
+			while (bson_iter_next(&it)) {
+				char *key = xasprintf("images.%zu.%s", k, bson_iter_key(&it));
+				bson_append_value(&set, key, -1, bson_iter_value(&it));
+				free(key);
+			}
+		}
+		bson_destroy(&one);
+	}
 	bson_append_document_end(&update, &set);
 	msg_free(sealed);
 	int rc = msg_set(h, user_id, conv_id, m->id, &update, cause);

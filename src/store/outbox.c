@@ -432,6 +432,15 @@ int outbox_msg_update(struct outbox *ob, const char *user_id, const char *conv_i
 	cJSON_AddStringToObject(j, "id", m->id);
 	cJSON_AddStringToObject(j, "role", msg_role_name(m->role)); /* sealed for it */
 	add_record(j, &msg_record, m, REC_STATE);
+	/* Images only for their Files API copies, which an update rewrites. */
+	if (m->nimages > 0) {
+		cJSON *imgs = cJSON_AddArrayToObject(j, "images");
+		for (size_t i = 0; i < m->nimages; i++) {
+			cJSON *im = cJSON_CreateObject();
+			add_record(im, &image_record, &m->images[i], REC_STATE);
+			cJSON_AddItemToArray(imgs, im);
+		}
+	}
 	return append(ob, j, cause);
 }
 

@@ -46,6 +46,8 @@ static const struct rec_field image_fields[] = {
     {"mime", NULL, REC_STRZ, IMG(mime), 0, REC_PLAIN, NULL},
     {"size", NULL, REC_SIZE, IMG(size), 0, REC_PLAIN, NULL},
     {"data_uri", NULL, REC_STRZ, IMG(data_uri), 0, REC_SEALED, NULL},
+    {"file_uri", NULL, REC_STR, IMG(file_uri), REC_STATE, REC_PLAIN, NULL},
+    {"file_expires_at", NULL, REC_TIME, IMG(file_expires_ms), REC_STATE, REC_PLAIN, NULL},
 };
 
 const struct rec_table msg_record = {msg_fields, ARRAY_LEN(msg_fields)};

@@ -106,6 +106,9 @@ static const char *const migrations[] = {
     "ALTER TABLE messages ADD COLUMN grounding TEXT;",
     /* 4 -> 5: the account's data-key envelope (vault.h), issue 12. */
     "ALTER TABLE users ADD COLUMN vault TEXT;",
+    /* 5 -> 6: an attachment's copy in the Files API and when it expires, issue 11. */
+    "ALTER TABLE images ADD COLUMN file_uri TEXT;"
+    "ALTER TABLE images ADD COLUMN file_expires_at INTEGER NOT NULL DEFAULT 0;",
 };
 
 /*
@@ -175,6 +178,8 @@ static const struct {
     [ST_MSG_UPDATE] = {"UPDATE messages SET @sets "
                        "WHERE id = ? AND conversation_id = ? AND user_id = ?",
                        "rewriting the message", &msg_record, REC_STATE},
+    [ST_IMAGE_UPDATE] = {"UPDATE images SET @sets WHERE message_id = ? AND idx = ?",
+                         "rewriting an image's Files API copy", &image_record, REC_STATE},
     [ST_MSG_FEEDBACK] = {"UPDATE messages SET feedback = ? "
                          "WHERE id = ? AND conversation_id = ? AND user_id = ?",
                          "setting the feedback"},

@@ -184,6 +184,19 @@ int sq_msg_update(void *h, const char *user_id, const char *conv_id, const struc
 		rc = owns(s, uid, cid, cause);
 		return rc < 0 ? rc : ENGINE_NO_MSG;
 	}
+	/* The Files API copies its images got (the message is the caller's: checked above). */
+	for (size_t k = 0; k < m->nimages; k++) {
+		if (m->images[k].file_uri == NULL)
+			continue;
+		st = sq_prep(s, ST_IMAGE_UPDATE, cause);
+		if (st == NULL)
+			return STORE_ERROR;
+		i = sq_bind_record(st, ST_IMAGE_UPDATE, 1, &m->images[k]);
+		sqlite3_bind_int64(st, i, mid);
+		sqlite3_bind_int64(st, i + 1, (sqlite3_int64)k);
+		if (sq_run(s, ST_IMAGE_UPDATE, cause) < 0)
+			return STORE_ERROR;
+	}
 	return STORE_OK;
 }
 

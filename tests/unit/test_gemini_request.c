@@ -61,7 +61,10 @@ START_TEST(system_generation_config_and_images)
 {
 	struct conv *c = conv_new();
 	struct msg *m = conv_add(c, ROLE_USER, "what is this?");
-	struct image img = {"a.png", "image/png", 3, "data:image/png;base64,AAEC"};
+	struct image img = {.name = "a.png",
+	                    .mime = "image/png",
+	                    .size = 3,
+	                    .data_uri = "data:image/png;base64,AAEC"};
 	msg_add_image(m, &img);
 	struct gemini_gen gen = {.system_prompt = "be brief",
 	                         .has_temperature = true,
@@ -207,7 +210,8 @@ static void add_big_image(struct msg *m, const char *name, size_t n)
 	char *uri = xcalloc(1, n + sizeof head);
 	memcpy(uri, head, sizeof head - 1);
 	memset(uri + sizeof head - 1, 'A', n);
-	struct image img = {(char *)name, "image/png", n / 4 * 3, uri};
+	struct image img = {
+	    .name = (char *)name, .mime = "image/png", .size = n / 4 * 3, .data_uri = uri};
 	msg_add_image(m, &img);
 	free(uri);
 }

@@ -420,7 +420,10 @@ START_TEST(delete_removes_the_messages_too)
 	char *id = mkconv(u, "doomed");
 	struct msg *k = append(S, u, keep, ROLE_USER, "stays");
 	struct msg *m = msg_new(ROLE_USER, "look");
-	struct image img = {"a.png", "image/png", 3, "data:image/png;base64,AAAA"};
+	struct image img = {.name = "a.png",
+	                    .mime = "image/png",
+	                    .size = 3,
+	                    .data_uri = "data:image/png;base64,AAAA"};
 	msg_add_image(m, &img);
 	ck_assert_int_eq(store_msg_append(S, u, id, m, &cause), 0);
 	for (int i = 0; i < 4; i++)
@@ -630,8 +633,12 @@ START_TEST(large_images_round_trip)
 	big[plen + body] = '\0';
 
 	struct msg *m = msg_new(ROLE_USER, "what is in these pictures?");
-	struct image i1 = {"cat photo.png", "image/png", body / 4 * 3, big};
-	struct image i2 = {"tiny.webp", "image/webp", 3, "data:image/webp;base64,AAAA"};
+	struct image i1 = {
+	    .name = "cat photo.png", .mime = "image/png", .size = body / 4 * 3, .data_uri = big};
+	struct image i2 = {.name = "tiny.webp",
+	                   .mime = "image/webp",
+	                   .size = 3,
+	                   .data_uri = "data:image/webp;base64,AAAA"};
 	msg_add_image(m, &i1);
 	msg_add_image(m, &i2);
 	ck_assert_int_eq(store_msg_append(S, u, id, m, &cause), 0);
@@ -728,11 +735,63 @@ static void columns_are_the_record(sqlite3 *db, const char *table, const struct 
  * engine's own keys, nothing else, so a field cannot be added to one
  * serialiser and not the others.
  */
+START_TEST(files_api_copy_is_stored_and_rewritten)
+{
+	char *u = mkuser("fay"), *id = mkconv(u, "files"), *cause = NULL;
+	struct msg *m = msg_new(ROLE_USER, "two pictures");
+	struct image a = {.name = "a.png",
+	                  .mime = "image/png",
+	                  .size = 3,
+	                  .data_uri = "data:image/png;base64,AAAA"};
+	struct image b = {.name = "b.png",
+	                  .mime = "image/png",
+	                  .size = 3,
+	                  .data_uri = "data:image/png;base64,BBBB",
+	                  .file_uri = "https://x.test/v1beta/files/b1",
+	                  .file_expires_ms = 1700000000123LL};
+	msg_add_image(m, &a);
+	msg_add_image(m, &b);
+	ck_assert_int_eq(store_msg_append(S, u, id, m, &cause), 0);
+	struct store_msgs v;
+	ck_assert_int_eq(store_msg_last(S, u, id, 10, &v, &cause), 0);
+	ck_assert_ptr_null(v.items[0]->images[0].file_uri);
+	ck_assert_int_eq(v.items[0]->images[0].file_expires_ms, 0);
+	ck_assert_str_eq(v.items[0]->images[1].file_uri, "https://x.test/v1beta/files/b1");
+	ck_assert_int_eq(v.items[0]->images[1].file_expires_ms, 1700000000123LL);
+	store_msgs_release(&v);
+
+	/* Uploaded later (and b again): an update rewrites the copies, nothing else of the images.
+	 */
+	m->images[0].file_uri = xstrdup("https://x.test/v1beta/files/a1");
+	m->images[0].file_expires_ms = 1800000000000LL;
+	free(m->images[1].file_uri);
+	m->images[1].file_uri = xstrdup("https://x.test/v1beta/files/b2");
+	m->images[1].file_expires_ms = 1900000000000LL;
+	ck_assert_int_eq(store_msg_update(S, u, id, m, &cause), 0);
+	ck_assert_int_eq(store_msg_last(S, u, id, 10, &v, &cause), 0);
+	struct msg *r = v.items[0];
+	ck_assert_uint_eq(r->nimages, 2);
+	ck_assert_str_eq(r->images[0].file_uri, "https://x.test/v1beta/files/a1");
+	ck_assert_int_eq(r->images[0].file_expires_ms, 1800000000000LL);
+	ck_assert_str_eq(r->images[1].file_uri, "https://x.test/v1beta/files/b2");
+	ck_assert_int_eq(r->images[1].file_expires_ms, 1900000000000LL);
+	ck_assert_str_eq(r->images[0].data_uri, "data:image/png;base64,AAAA");
+	ck_assert_str_eq(r->images[1].data_uri, "data:image/png;base64,BBBB");
+	ck_assert_str_eq(r->images[1].name, "b.png");
+	store_msgs_release(&v);
+	msg_free(m);
+	free(u), free(id);
+}
+END_TEST
+
 START_TEST(stored_message_is_the_record_table)
 {
 	char *u = mkuser("rita"), *c = mkconv(u, "t"), *cause = NULL;
 	struct msg *m = msg_new(ROLE_USER, "hi");
-	struct image img = {"a.png", "image/png", 3, "data:image/png;base64,AAAA"};
+	struct image img = {.name = "a.png",
+	                    .mime = "image/png",
+	                    .size = 3,
+	                    .data_uri = "data:image/png;base64,AAAA"};
 	msg_add_image(m, &img);
 	ck_assert_int_eq(store_msg_append(S, u, c, m, &cause), 0);
 	if (!E.mongo) {
@@ -1041,7 +1100,7 @@ START_TEST(sqlite_file_is_private_and_versioned)
 	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &q, NULL), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_step(q), SQLITE_ROW);
-	ck_assert_int_eq(sqlite3_column_int(q, 0), 5);
+	ck_assert_int_eq(sqlite3_column_int(q, 0), 6);
 	sqlite3_finalize(q);
 	ck_assert_int_eq(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &q, NULL), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_step(q), SQLITE_ROW);
@@ -1154,6 +1213,7 @@ static void add_contract(TCase *tc)
 	tcase_add_test(tc, streaming_checkpoints_final_state_and_feedback);
 	tcase_add_test(tc, unicode_round_trips_byte_for_byte);
 	tcase_add_test(tc, large_images_round_trip);
+	tcase_add_test(tc, files_api_copy_is_stored_and_rewritten);
 	tcase_add_test(tc, stored_message_is_the_record_table);
 	tcase_add_test(tc, two_processes_appending_get_distinct_seqs);
 	tcase_add_test(tc, sessions_expire_and_revoke);
