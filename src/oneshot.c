@@ -610,7 +610,8 @@ static void stream(struct oneshot *o, const struct config *cfg, const char *mode
 	buf_init(&o->pending, PENDING_FLUSH_BYTES);
 	buf_init(&o->all_text, MSG_TEXT_MAX);
 	buf_init(&o->all_thoughts, MSG_TEXT_MAX);
-	o->loop = loop_new(&cause);
+	if (o->loop == NULL)
+		o->loop = loop_new(&cause);
 	if (o->loop == NULL) {
 		fprintf(stderr, "jarvis: %s\n", cause);
 		free(cause);
@@ -735,11 +736,29 @@ int oneshot_run(const struct cli *cli, const struct config *cfg)
 	if (retired != NULL)
 		fprintf(stderr, "jarvis: warning: %s\n", retired);
 	free(retired);
-	char *cause = NULL, *body = NULL;
+	char *cause = NULL, *body = NULL, *files_error = NULL;
+	bool chosen = false;
 	struct gemini_target target;
 	struct gemini_request_info sent;
-	if (exchange_request(cfg, c, c->system_prompt, model, question->thinking, &body, &target,
-	                     &sent, &cause) == -1) {
+	int rc = exchange_request(cfg, c, c->system_prompt, model, question->thinking, NULL, &body,
+	                          &target, &sent, &cause);
+	if (rc == 0 && sent.nupload > 0) {
+		/* Looked up or uploaded first, then the request is built again. */
+		choose_store(&o, cli, cfg, p, user, c);
+		chosen = true;
+		o.loop = loop_new(&files_error);
+		struct oneshot_store where = {o.x.st, o.x.user_id, o.x.conv_id};
+		if (o.loop != NULL)
+			oneshot_files(o.loop, &where, c, &target, &sent, &files_error);
+		struct exchange_files files = {true, files_error};
+		free(body);
+		body = NULL;
+		gemini_request_info_release(&sent);
+		rc = exchange_request(cfg, c, c->system_prompt, model, question->thinking, &files,
+		                      &body, &target, &sent, &cause);
+	}
+	gemini_request_info_release(&sent);
+	if (rc == -1) {
 		fprintf(stderr, "jarvis: %s\n", cause);
 		free(cause);
 		status = EXIT_USAGE;
@@ -748,11 +767,14 @@ int oneshot_run(const struct cli *cli, const struct config *cfg)
 			fprintf(
 			    stderr,
 			    "jarvis: %zu earlier image%s left out of this request (a note stands "
-			    "in its place): with %s the request would pass the API's %d MB limit\n",
+			    "in its place): with %s the request would pass the API's %d MB "
+			    "limit%s\n",
 			    sent.images_left_out, sent.images_left_out == 1 ? " is" : "s are",
 			    sent.images_left_out == 1 ? "it" : "them",
-			    GEMINI_REQUEST_MAX_BYTES / 1000000);
-		choose_store(&o, cli, cfg, p, user, c);
+			    GEMINI_REQUEST_MAX_BYTES / 1000000,
+			    files_error != NULL ? ", and the Files API failed" : "");
+		if (!chosen)
+			choose_store(&o, cli, cfg, p, user, c);
 		if (over_quota(&o.quota, model, cfg)) {
 			status = EXIT_API;
 		} else {
@@ -761,6 +783,7 @@ int oneshot_run(const struct cli *cli, const struct config *cfg)
 		}
 	}
 	free(body);
+	free(files_error);
 	free(o.store_error);
 	loop_free(o.loop);
 	buf_release(&o.out);

@@ -68,6 +68,8 @@ char *chat_context_line(const struct chat *ch);
 char *chat_context_detail(const struct chat *ch);
 /* Store state: "" when fine or guest, else e.g. "store offline, 3 writes waiting". */
 const char *chat_store_state(const struct chat *ch);
+/* What the session is busy with besides an answer ("uploading a.png 2.0/5.0 MiB"), or NULL. */
+const char *chat_activity(const struct chat *ch);
 /* The last error, shown until the next key (chat_clear_error). */
 const char *chat_error(const struct chat *ch);
 void chat_clear_error(struct chat *ch);

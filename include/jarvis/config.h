@@ -103,6 +103,7 @@ struct config {
 	size_t max_audio_bytes;     /* [limits] max_audio_bytes */
 	size_t max_text_file_bytes; /* [limits] max_text_file_bytes */
 	size_t max_message_bytes;
+	size_t max_request_bytes; /* the largest body sent; over it attachments go by file */
 
 	/* [model "ID"] sections, in file order */
 	struct config_model *models;

@@ -66,15 +66,25 @@ void exchange_clear(struct exchange *x);
 /* Forgets the stored conversation (another one is on screen now). */
 void exchange_set_conv(struct exchange *x, const char *conv_id);
 
+/* Where the Files API stands for the request being built (NULL: not asked yet). */
+struct exchange_files {
+	bool ready;        /* its attachments were just looked up or uploaded: name them */
+	const char *error; /* it failed: none goes by file, the notes say this */
+};
+
 /*
  * The request for conversation c (its last turn the question) to model:
  * *body and *t (pointing into cfg). system_prompt NULL or "": the
  * config's; thinking NULL: [gemini] thinking. info (may be NULL) says how
- * big the body is and how many earlier images gave way to the size limit.
+ * big the body is, how many earlier images gave way to the size limit and,
+ * in info->upload, which go by the Files API: when that is not empty and
+ * files is NULL, look them up or upload them (gemini_uploads_start) and
+ * build again with files->ready (or ->error). Release info after.
  */
 int exchange_request(const struct config *cfg, const struct conv *c, const char *system_prompt,
-                     const char *model, const char *thinking, char **body, struct gemini_target *t,
-                     struct gemini_request_info *info, char **cause);
+                     const char *model, const char *thinking, const struct exchange_files *files,
+                     char **body, struct gemini_target *t, struct gemini_request_info *info,
+                     char **cause);
 /*
  * The size check: text plus images (as sent, base64) within [limits]
  * max_message_bytes; hint says what to do about it ("/detach some images").

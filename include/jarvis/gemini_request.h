@@ -25,7 +25,16 @@ struct gemini_gen {
 	const char *thinking;   /* [gemini] thinking or /think; NULL: auto */
 	size_t max_body_bytes;  /* 0: GEMINI_REQUEST_MAX_BYTES */
 	bool web;               /* tools googleSearch and urlContext ([gemini] web, /web) */
+	/* The Files API (issue 11): images whose inline bytes would pass the budget
+	 * go by fileData, and an image uploaded before always does. */
+	bool files;
+	const char *files_error;  /* it failed for this request (why, for the notes); NULL: fine */
+	long long now_ms;         /* wall clock, to tell a live file from an expired one */
+	long long file_margin_ms; /* a file that expires within this counts as expired */
 };
+
+/* How long before its expiry an uploaded file is uploaded again rather than named. */
+#define GEMINI_FILE_MARGIN_MS (10LL * 60 * 1000)
 
 /* How hard the model thinks: [gemini] thinking and /think. */
 enum gemini_think {
@@ -49,7 +58,16 @@ int gemini_thinking_parse(const char *s, struct gemini_thinking *out);
 /* What a built request holds, for the caller to tell the user. */
 struct gemini_request_info {
 	size_t body_bytes;      /* the body's exact length */
-	size_t images_left_out; /* earlier images replaced by a note to stay under the limit */
+	size_t images_left_out; /* images replaced by a note to stay under the limit */
+	size_t images_by_file;  /* images named by fileData */
+	/*
+	 * With gen->files: every image the request names by fileData or would,
+	 * once uploaded (pointers into the conversation, for the caller to look
+	 * up or upload, which sets their file fields, before building again).
+	 * Free with gemini_request_info_release.
+	 */
+	struct image **upload;
+	size_t nupload;
 };
 
 /*
@@ -60,12 +78,17 @@ struct gemini_request_info {
 char *gemini_request_json(const struct conv *c, const struct gemini_gen *gen, char **cause);
 /*
  * The same, never over gen->max_body_bytes: when the body would be, the
- * oldest earlier images are replaced by a text note saying why, until it
- * fits (the question's own images are never left out: if they alone are
- * too big, NULL with a cause). Thinking is always asked for, with
+ * oldest images are left out of the inline bytes until it fits. With
+ * gen->files they go by fileData (info->upload lists what must be uploaded
+ * or looked up first; a note stands in until then); without, or when the
+ * Files API failed (gen->files_error), earlier ones are replaced by a text
+ * note saying why, and the question's own are never left out: if they
+ * alone are too big, NULL with a cause. Thinking is always asked for, with
  * includeThoughts unless it is off. info (may be NULL) says what was done.
  */
 char *gemini_request_build(const struct conv *c, const struct gemini_gen *gen,
                            struct gemini_request_info *info, char **cause);
+/* Frees info->upload. */
+void gemini_request_info_release(struct gemini_request_info *info);
 
 #endif

@@ -21,6 +21,7 @@ void chat_replace_conv(struct chat *ch, struct conv *c)
 {
 	if (ch->call != NULL)
 		gemini_stream_cancel(ch->call);
+	chat_files_cancel(ch);
 	ch->epoch_base += ch->conv->epoch + 1;
 	conv_free(ch->conv);
 	ch->conv = c;

@@ -122,8 +122,9 @@ void exchange_set_conv(struct exchange *x, const char *conv_id)
 }
 
 int exchange_request(const struct config *cfg, const struct conv *c, const char *system_prompt,
-                     const char *model, const char *thinking, char **body, struct gemini_target *t,
-                     struct gemini_request_info *info, char **cause)
+                     const char *model, const char *thinking, const struct exchange_files *files,
+                     char **body, struct gemini_target *t, struct gemini_request_info *info,
+                     char **cause)
 {
 	struct gemini_gen gen = {
 	    .system_prompt = system_prompt && *system_prompt ? system_prompt : cfg->system_prompt,
@@ -133,6 +134,12 @@ int exchange_request(const struct config *cfg, const struct conv *c, const char 
 	    .model = model,
 	    .thinking = thinking ? thinking : cfg->thinking,
 	    .web = conv_web(c) ? strcmp(conv_web(c), "on") == 0 : cfg->web,
+	    .max_body_bytes = cfg->max_request_bytes,
+	    .files = true,
+	    .files_error = files ? files->error : NULL,
+	    .now_ms = wall_ms(),
+	    /* Just looked up: named as they are; else one about to expire goes again. */
+	    .file_margin_ms = files && files->ready ? 0 : GEMINI_FILE_MARGIN_MS,
 	};
 	*body = gemini_request_build(c, &gen, info, cause);
 	if (*body == NULL)

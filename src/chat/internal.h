@@ -29,6 +29,7 @@
 
 struct worker;
 struct gemini_call;
+struct gemini_uploads;
 struct job;
 
 /* Messages read when a stored conversation is opened. */
@@ -80,6 +81,15 @@ struct chat {
 
 	struct image *pending;
 	size_t npending;
+
+	/* The Files API for the question being sent (upload.c). */
+	struct gemini_uploads *upload;       /* its attachments on their way; NULL: none */
+	void (*files_then)(struct chat *ch); /* what runs when they are there */
+	enum { FILES_NONE, FILES_READY, FILES_FAILED } files_stage;
+	char *files_error;       /* FILES_FAILED: why */
+	struct msg **files_msgs; /* messages whose images got a file, to store */
+	size_t nfiles_msgs;
+	char *activity; /* chat_activity: the file on its way */
 
 	char *user_name; /* NULL: guest */
 	char *user_id;
@@ -262,6 +272,16 @@ const char *backend_conv(struct backend *be, struct job *j, struct job_meta *met
 void store_failed(struct chat *ch, struct job *j);
 /* A read that failed: says so and what could not be read; nothing went unsaved. */
 void store_read_failed(struct chat *ch, struct job *j, const char *what);
+
+/* upload.c: looks up or uploads sent->upload, then calls then(ch) (files_stage says how). */
+struct gemini_target;
+struct gemini_request_info;
+void chat_files_prepare(struct chat *ch, const struct gemini_target *t,
+                        const struct gemini_request_info *sent, void (*then)(struct chat *ch));
+/* Stops what is on its way (then never runs) and forgets the stage. */
+void chat_files_cancel(struct chat *ch);
+/* Forgets the stage once the request is built. */
+void chat_files_reset(struct chat *ch);
 void update_store_state(struct chat *ch);
 
 /* state.c */

@@ -134,6 +134,9 @@ static const struct job_kind JOB_QUESTION = {"question", true, question_work, qu
 /* The checks that must pass before a message is taken from the input. */
 static int check_send(struct chat *ch, const char *text, char **cause)
 {
+	if (ch->upload != NULL)
+		return set_cause(cause, "attachments are on their way to the Files API; press Esc "
+		                        "to stop them first");
 	if (ch->call != NULL || ch->awaiting_store)
 		return set_cause(cause, "an answer is still coming; press Esc to stop it first");
 	if (chat_blank(text) && ch->npending == 0)
@@ -398,22 +401,45 @@ static void on_done(void *ud, const struct gemini_result *r)
 	chat_dirty(ch, CHAT_DIRTY_HISTORY | CHAT_DIRTY_STATUS);
 }
 
+/* The attachments went through the Files API (or it failed): the answer now. */
+static void files_then(struct chat *ch)
+{
+	char *cause = NULL;
+	if (start_answer(ch, &cause) == -1) {
+		chat_notice(ch, "%s", cause);
+		free(cause);
+	}
+}
+
 /* Streams an answer to the conversation as it stands (its last turn is the user's). */
 static int start_answer(struct chat *ch, char **cause)
 {
 	char *body = NULL;
 	struct gemini_target t;
 	struct gemini_request_info sent;
-	if (exchange_request(ch->cfg, ch->conv, ch->system_prompt, ch->model, chat_thinking(ch),
-	                     &body, &t, &sent, cause) == -1)
+	struct exchange_files files = {ch->files_stage == FILES_READY, ch->files_error};
+	int rc = exchange_request(ch->cfg, ch->conv, ch->system_prompt, ch->model,
+	                          chat_thinking(ch), ch->files_stage == FILES_NONE ? NULL : &files,
+	                          &body, &t, &sent, cause);
+	if (rc == 0 && sent.nupload > 0 && ch->files_stage == FILES_NONE) {
+		/* Looked up or uploaded first; files_then builds the request again. */
+		free(body);
+		chat_files_prepare(ch, &t, &sent, files_then);
+		gemini_request_info_release(&sent);
+		return 0;
+	}
+	gemini_request_info_release(&sent);
+	chat_files_reset(ch);
+	if (rc == -1)
 		return -1;
 	if (sent.images_left_out > 0)
 		chat_notice(ch,
 		            "%zu earlier image%s left out of this request (a note stands in its "
-		            "place): with %s the request would pass the API's %d MB limit",
+		            "place): with %s the request would pass the API's %d MB limit%s",
 		            sent.images_left_out, sent.images_left_out == 1 ? " is" : "s are",
 		            sent.images_left_out == 1 ? "it" : "them",
-		            GEMINI_REQUEST_MAX_BYTES / 1000000);
+		            GEMINI_REQUEST_MAX_BYTES / 1000000,
+		            files.error != NULL ? ", and the Files API failed" : "");
 	static const struct gemini_events events = {on_delta, on_notice, on_done};
 	ch->answer = conv_add(ch->conv, ROLE_MODEL, NULL);
 	ch->answer->status = MSG_STREAMING;
@@ -440,6 +466,13 @@ static int start_answer(struct chat *ch, char **cause)
 
 int chat_stop(struct chat *ch, char **cause)
 {
+	if (ch->upload != NULL) {
+		/* The question is stored; its request never left. */
+		chat_files_cancel(ch);
+		chat_notice(ch, "upload stopped; the question was not sent; /retry sends it");
+		chat_dirty(ch, CHAT_DIRTY_STATUS);
+		return 0;
+	}
 	if (ch->awaiting_store) {
 		/* The question is being stored and has not gone out: it never will. */
 		ch->awaiting_store = false;
@@ -512,7 +545,7 @@ static void mark_replaced(struct chat *ch, size_t from)
 
 int chat_retry(struct chat *ch, char **cause)
 {
-	if (ch->call != NULL || ch->awaiting_store)
+	if (ch->call != NULL || ch->awaiting_store || ch->upload != NULL)
 		return set_cause(cause, "an answer is still coming; press Esc to stop it first");
 	size_t last_user = ch->conv->n;
 	for (size_t i = ch->conv->n; i-- > 0;) {

@@ -12,6 +12,7 @@
 #include "jarvis/attach.h"
 #include "jarvis/config.h"
 #include "jarvis/gemini.h"
+#include "jarvis/gemini_files.h"
 #include "jarvis/gemini_request.h"
 #include "jarvis/loop.h"
 #include "jarvis/profile.h"
@@ -143,6 +144,8 @@ void chat_free(struct chat *ch)
 	ch->sync_timer = ch->quota_timer = 0;
 	if (ch->call != NULL)
 		gemini_stream_cancel(ch->call);
+	gemini_uploads_cancel(ch->upload);
+	ch->upload = NULL;
 	/* Runs the queued writes; their done callbacks start nothing new now. */
 	if (!worker_drain(ch->worker, 500))
 		fprintf(stderr, "jarvis: saving what waits for the store (MongoDB may be slow to "
@@ -170,6 +173,9 @@ void chat_free(struct chat *ch)
 	free(ch->user_name);
 	free(ch->user_id);
 	free(ch->restore);
+	free(ch->files_error);
+	free(ch->files_msgs);
+	free(ch->activity);
 	free(ch->error);
 	free(ch->store_state);
 	free(ch->quota_model);
@@ -220,7 +226,7 @@ const char *chat_user(const struct chat *ch)
 
 bool chat_streaming(const struct chat *ch)
 {
-	return ch->call != NULL || ch->awaiting_store;
+	return ch->call != NULL || ch->awaiting_store || ch->upload != NULL;
 }
 
 double chat_rate(const struct chat *ch)

@@ -364,6 +364,17 @@ static const struct config_option options[] = {
         .offset = CFG(max_message_bytes),
     },
     {
+        .section = "limits",
+        .key = "max_request_bytes",
+        .type = CONFIG_SIZE,
+        .def = "20000000",
+        .help = "largest request body sent; attachments that would pass it go "
+                "through the Files API",
+        .min = 4096,
+        .max = 20000000,
+        .offset = CFG(max_request_bytes),
+    },
+    {
         .section = "model",
         .key = "rpm",
         .type = CONFIG_INTEGER,

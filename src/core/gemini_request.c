@@ -2,8 +2,9 @@
  * gemini_request.c: builds the generateContent request body with cJSON
  * (see gemini_request.h). Field names follow the API's camelCase, as the
  * official SDKs send them. It never sees the API key. It also keeps the
- * body under the API's request limit (earlier images give way to a note)
- * and maps the thinking setting onto the model family's fields.
+ * body under the API's request limit (images that would take it over go
+ * by the Files API as fileData, or give way to a note when it cannot take
+ * them) and maps the thinking setting onto the model family's fields.
  */
 #include "jarvis/gemini_request.h"
 
@@ -29,20 +30,50 @@ static int split_data_uri(const char *uri, char **mime, const char **data)
 	return 0;
 }
 
-/* Per request: which earlier images were left out to keep under the budget. */
-struct build {
-	const struct conv *c;
-	const struct gemini_gen *gen;
-	bool *omit; /* one per image of the conversation, in order; NULL: none */
-	size_t nimages;
-	size_t last_user; /* images of this message (the question) are never left out */
-};
-
 static void add_text(cJSON *parts, const char *text)
 {
 	cJSON *part = cJSON_CreateObject();
 	cJSON_AddStringToObject(part, "text", text);
 	cJSON_AddItemToArray(parts, part);
+}
+
+/* Per request: which images are not sent inline, to keep under the budget. */
+struct build {
+	const struct conv *c;
+	const struct gemini_gen *gen;
+	bool *omit; /* one per image of the conversation, in order; NULL: none */
+	size_t nimages;
+	size_t last_user; /* the question's first image: its own are left out last, by file only */
+	size_t notes;     /* images a note stands in for */
+	size_t by_file;   /* images sent as fileData */
+};
+
+/* Whether an image's Files API copy may be named in this request. */
+static bool file_live(const struct image *img, const struct gemini_gen *gen)
+{
+	return gen != NULL && gen->files && gen->files_error == NULL && img->file_uri != NULL &&
+	       img->file_expires_ms > gen->now_ms + gen->file_margin_ms;
+}
+
+static void add_file_data(cJSON *parts, const struct image *img)
+{
+	cJSON *part = cJSON_CreateObject();
+	cJSON *fd = cJSON_AddObjectToObject(part, "fileData");
+	cJSON_AddStringToObject(fd, "mimeType", img->mime);
+	cJSON_AddStringToObject(fd, "fileUri", img->file_uri);
+	cJSON_AddItemToArray(parts, part);
+}
+
+static void add_note(cJSON *parts, const struct image *img, const struct gemini_gen *gen)
+{
+	const char *why = gen != NULL ? gen->files_error : NULL;
+	char *note = xasprintf(
+	    "[image %s (%s, %zu KiB) left out of this request: with it the "
+	    "request would pass the API's %d MB limit%s%s]",
+	    img->name, img->mime, (img->size + 1023) / 1024, GEMINI_REQUEST_MAX_BYTES / 1000000,
+	    why ? ", and the Files API, which would have taken it, failed: " : "", why ? why : "");
+	add_text(parts, note);
+	free(note);
 }
 
 /* An answer's raw parts, as the API sent them; false when there are none to use. */
@@ -76,7 +107,8 @@ static int add_text_file(cJSON *parts, const struct image *img)
 	return 0;
 }
 
-static int add_parts(cJSON *parts, const struct msg *m, const bool *omit, char **cause)
+static int add_parts(cJSON *parts, const struct msg *m, const bool *omit, struct build *b,
+                     char **cause)
 {
 	/* Signatures and code execution go back exactly as they came. */
 	if (add_raw_parts(parts, m))
@@ -85,14 +117,15 @@ static int add_parts(cJSON *parts, const struct msg *m, const bool *omit, char *
 		add_text(parts, m->text.data);
 	for (size_t i = 0; i < m->nimages; i++) {
 		const struct image *img = &m->images[i];
+		if (file_live(img, b->gen)) {
+			/* Uploaded once: named from then on, never inline again. */
+			add_file_data(parts, img);
+			b->by_file++;
+			continue;
+		}
 		if (omit != NULL && omit[i]) {
-			char *note =
-			    xasprintf("[image %s (%s, %zu KiB) left out of this request: "
-			              "with it the request would pass the API's %d MB limit]",
-			              img->name, img->mime, (img->size + 1023) / 1024,
-			              GEMINI_REQUEST_MAX_BYTES / 1000000);
-			add_text(parts, note);
-			free(note);
+			add_note(parts, img, b->gen); /* until it is uploaded, or for good */
+			b->notes++;
 			continue;
 		}
 		char *mime = NULL;
@@ -212,7 +245,7 @@ static void add_tools(cJSON *root, const struct conv *c, const struct gemini_gen
 
 /* --- the body ------------------------------------------------------------ */
 
-static cJSON *build_root(const struct build *b, char **cause)
+static cJSON *build_root(struct build *b, char **cause)
 {
 	const struct conv *c = b->c;
 	const struct gemini_gen *gen = b->gen;
@@ -221,6 +254,7 @@ static cJSON *build_root(const struct build *b, char **cause)
 	cJSON *parts = NULL;
 	enum msg_role last_role = ROLE_NOTICE;
 	size_t turns = 0, img = 0;
+	b->notes = b->by_file = 0;
 
 	for (size_t i = 0; i < c->n; i++) {
 		const struct msg *m = c->msgs[i];
@@ -238,7 +272,7 @@ static cJSON *build_root(const struct build *b, char **cause)
 		}
 		const bool *omit = b->omit != NULL && m->nimages > 0 ? b->omit + img : NULL;
 		img += m->nimages;
-		if (add_parts(parts, m, omit, cause) == -1) {
+		if (add_parts(parts, m, omit, b, cause) == -1) {
 			cJSON_Delete(root);
 			return NULL;
 		}
@@ -304,6 +338,39 @@ static const struct image *image_at(const struct conv *c, size_t k)
 	return NULL;
 }
 
+/* What the caller must do before sending: every image that goes by the Files API. */
+static void list_uploads(const struct build *b, struct gemini_request_info *info)
+{
+	const struct gemini_gen *gen = b->gen;
+	if (info == NULL || gen == NULL || !gen->files || gen->files_error != NULL)
+		return;
+	for (size_t k = 0; k < b->nimages; k++) {
+		struct image *img = (struct image *)image_at(b->c, k);
+		if (!file_live(img, gen) && (b->omit == NULL || !b->omit[k]))
+			continue;
+		info->upload = xrealloc(info->upload, (info->nupload + 1) * sizeof(*info->upload));
+		info->upload[info->nupload++] = img;
+	}
+}
+
+/* Leaves out (oldest first) images sent inline until about excess bytes are saved. */
+static size_t leave_out(struct build *b, size_t excess)
+{
+	bool files = b->gen != NULL && b->gen->files && b->gen->files_error == NULL;
+	/* The question's own images may go only by file: a note would lose them. */
+	size_t end = files ? b->nimages : b->last_user, saved = 0;
+	if (b->omit == NULL && b->nimages > 0)
+		b->omit = xcalloc(b->nimages, sizeof *b->omit);
+	for (size_t k = 0; k < end && saved < excess; k++) {
+		const struct image *img = image_at(b->c, k);
+		if (b->omit[k] || file_live(img, b->gen))
+			continue;
+		b->omit[k] = true;
+		saved += strlen(img->data_uri);
+	}
+	return saved;
+}
+
 char *gemini_request_build(const struct conv *c, const struct gemini_gen *gen,
                            struct gemini_request_info *info, char **cause)
 {
@@ -313,7 +380,6 @@ char *gemini_request_build(const struct conv *c, const struct gemini_gen *gen,
 	if (info != NULL)
 		memset(info, 0, sizeof *info);
 	b.nimages = count_images(c, &b.last_user);
-	size_t left_out = 0;
 	for (;;) {
 		cJSON *root = build_root(&b, cause);
 		char *json = root ? print_root(root, cause) : NULL;
@@ -323,33 +389,35 @@ char *gemini_request_build(const struct conv *c, const struct gemini_gen *gen,
 		if (len <= budget) {
 			if (info != NULL) {
 				info->body_bytes = len;
-				info->images_left_out = left_out;
+				info->images_left_out = b.notes;
+				info->images_by_file = b.by_file;
+				list_uploads(&b, info);
 			}
 			free(b.omit);
 			return json;
 		}
 		free(json);
-		/* Leave out the oldest earlier images until the excess is covered. */
-		if (b.omit == NULL && b.nimages > 0)
-			b.omit = xcalloc(b.nimages, sizeof *b.omit);
-		size_t excess = len - budget, saved = 0, k = 0;
-		for (; k < b.last_user && saved < excess; k++) {
-			if (b.omit[k])
-				continue;
-			b.omit[k] = true;
-			left_out++;
-			saved += strlen(image_at(c, k)->data_uri);
-		}
-		if (saved == 0) {
+		if (leave_out(&b, len - budget) == 0) {
+			const char *why = gen != NULL ? gen->files_error : NULL;
 			set_cause(cause,
 			          "the request would be %zu bytes, over the %zu the API takes (its "
-			          "limit is %d MB); attach fewer or smaller files",
-			          len, budget, GEMINI_REQUEST_MAX_BYTES / 1000000);
+			          "limit is %d MB)%s%s; attach fewer or smaller files",
+			          len, budget, GEMINI_REQUEST_MAX_BYTES / 1000000,
+			          why ? ", and the Files API failed: " : "", why ? why : "");
 			break;
 		}
 	}
 	free(b.omit);
 	return NULL;
+}
+
+void gemini_request_info_release(struct gemini_request_info *info)
+{
+	if (info == NULL)
+		return;
+	free(info->upload);
+	info->upload = NULL;
+	info->nupload = 0;
 }
 
 char *gemini_request_json(const struct conv *c, const struct gemini_gen *gen, char **cause)

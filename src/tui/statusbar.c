@@ -104,8 +104,11 @@ void tui_draw_status(struct tui *t)
 		                                     "⠴", "⠦", "⠧", "⠇", "⠏"};
 		const char *f = frames[t->spin % 10];
 		double rate = chat_rate(t->chat);
-		stream[0] = xasprintf("%s streaming %.0f tok/s", f, rate);
-		stream[1] = xasprintf("%s %.0f tok/s", f, rate);
+		const char *doing = chat_activity(t->chat); /* an upload before the answer */
+		stream[0] = doing ? xasprintf("%s %s", f, doing)
+		                  : xasprintf("%s streaming %.0f tok/s", f, rate);
+		stream[1] =
+		    doing ? xasprintf("%s uploading", f) : xasprintf("%s %.0f tok/s", f, rate);
 		stream[2] = xstrdup(f);
 	}
 	char *quota = chat_quota_line(t->chat);

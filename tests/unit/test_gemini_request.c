@@ -251,6 +251,84 @@ START_TEST(earlier_images_give_way_to_a_note_under_the_budget)
 }
 END_TEST
 
+START_TEST(images_over_the_budget_go_by_the_files_api)
+{
+	struct conv *c = conv_new();
+	const char *names[] = {"one.png", "two.png"};
+	for (size_t i = 0; i < 2; i++) {
+		struct msg *q = conv_add(c, ROLE_USER, "look");
+		add_big_image(q, names[i], 1000);
+		conv_add(c, ROLE_MODEL, "seen");
+	}
+	struct msg *q = conv_add(c, ROLE_USER, "and this?");
+	add_big_image(q, "three.png", 1000);
+	struct gemini_gen gen = {.max_body_bytes = 2600, .files = true, .now_ms = 1000000};
+	struct gemini_request_info info;
+	char *cause = NULL;
+	char *json = gemini_request_build(c, &gen, &info, &cause);
+	ck_assert_msg(json != NULL, "%s", cause ? cause : "");
+	/* The oldest must go by file first: listed, a note until it is there. */
+	ck_assert_uint_eq(info.nupload, 1);
+	ck_assert_str_eq(info.upload[0]->name, "one.png");
+	ck_assert_uint_eq(info.images_left_out, 1); /* the note stands in until it is uploaded */
+	gemini_request_info_release(&info);
+	free(json);
+
+	/* Uploaded: named by fileData, never inline again, even with room to spare. */
+	struct image *one = &c->msgs[0]->images[0];
+	one->file_uri = xstrdup("https://api.test/v1beta/files/one");
+	one->file_expires_ms = 1000000 + 3600000;
+	gen.max_body_bytes = 0;
+	json = gemini_request_build(c, &gen, &info, &cause);
+	ck_assert_ptr_nonnull(json);
+	ck_assert_ptr_nonnull(strstr(json, "{\"fileData\":{\"mimeType\":\"image/png\","
+	                                   "\"fileUri\":\"https://api.test/v1beta/files/one\"}}"));
+	ck_assert_uint_eq(info.images_by_file, 1);
+	ck_assert_uint_eq(info.nupload, 1); /* to be looked up before it is named */
+	gemini_request_info_release(&info);
+	free(json);
+
+	/* About to expire: uploaded again (the margin), unless it was just looked up. */
+	gen.file_margin_ms = 2 * 3600000;
+	json = gemini_request_build(c, &gen, &info, &cause);
+	ck_assert_ptr_null(strstr(json, "fileData"));
+	ck_assert_uint_eq(info.nupload, 0); /* it fits inline now */
+	gemini_request_info_release(&info);
+	free(json);
+	gen.file_margin_ms = 0;
+
+	/* The Files API failed: no fileData, earlier images give way to a note saying so,
+	 * and the question's own images cannot go at all. */
+	gen.max_body_bytes = 2600;
+	gen.files_error = "cannot connect to api.test";
+	json = gemini_request_build(c, &gen, &info, &cause);
+	ck_assert_msg(json != NULL, "%s", cause ? cause : "");
+	ck_assert_ptr_null(strstr(json, "fileData"));
+	ck_assert_ptr_nonnull(strstr(json,
+	                             "[image one.png (image/png, 1 KiB) left out of this "
+	                             "request: with it the request would pass the API's 20 MB "
+	                             "limit, and the Files API, which would have taken it, "
+	                             "failed: cannot connect to api.test]"));
+	ck_assert_uint_eq(info.nupload, 0);
+	gemini_request_info_release(&info);
+	free(json);
+	add_big_image(q, "four.png", 1000);
+	ck_assert_ptr_null(gemini_request_build(c, &gen, &info, &cause));
+	ck_assert_ptr_nonnull(strstr(cause, "and the Files API failed: cannot connect"));
+	free(cause);
+	cause = NULL;
+
+	/* With it, the question's own images may go by file too. */
+	gen.files_error = NULL;
+	json = gemini_request_build(c, &gen, &info, &cause);
+	ck_assert_msg(json != NULL, "%s", cause ? cause : "");
+	ck_assert_uint_ge(info.nupload, 2);
+	gemini_request_info_release(&info);
+	free(json);
+	conv_free(c);
+}
+END_TEST
+
 static Suite *request_suite(void)
 {
 	Suite *s = suite_create("gemini_request");
@@ -261,6 +339,7 @@ static Suite *request_suite(void)
 	tcase_add_test(tc, models_merge_the_api_list);
 	tcase_add_test(tc, thinking_maps_per_model_family);
 	tcase_add_test(tc, earlier_images_give_way_to_a_note_under_the_budget);
+	tcase_add_test(tc, images_over_the_budget_go_by_the_files_api);
 	suite_add_tcase(s, tc);
 	return s;
 }
