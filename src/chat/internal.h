@@ -64,7 +64,8 @@ struct chat {
 	unsigned serial;     /* bumped whenever another conversation is put on screen */
 	unsigned epoch_base; /* chat_epoch: this plus conv->epoch, raised past it on replace */
 	struct model_list models;
-	bool models_asked; /* chat_fetch_models ran */
+	bool models_asked;   /* chat_fetch_models ran */
+	bool models_pending; /* its request is still out */
 	char *model;
 	char *system_prompt; /* this conversation's; NULL: the config's */
 	char *thinking;      /* /think for this conversation; NULL: [gemini] thinking */

@@ -60,6 +60,7 @@ int chat_need_login(struct chat *ch, char **cause)
 static void models_fetched(void *ud, const char *error)
 {
 	struct chat *ch = ud;
+	ch->models_pending = false;
 	models_sort(&ch->models);
 	chat_dirty(ch, CHAT_DIRTY_MODELS | CHAT_DIRTY_STATUS);
 	/* A failed list is not worth an alarm: the built-in table still works. */
@@ -70,8 +71,10 @@ void chat_fetch_models(struct chat *ch)
 	if (ch->models_asked || ch->cfg->api_key == NULL || ch->cfg->api_key[0] == '\0')
 		return;
 	ch->models_asked = true;
+	ch->models_pending = true;
 	struct gemini_target t = {.base_url = ch->cfg->base_url, .api_key = ch->cfg->api_key};
-	gemini_fetch_models(ch->loop, &t, &ch->models, models_fetched, ch, NULL);
+	if (gemini_fetch_models(ch->loop, &t, &ch->models, models_fetched, ch, NULL) == -1)
+		ch->models_pending = false;
 }
 
 static void free_rows(struct chat *ch)
@@ -146,6 +149,9 @@ void chat_free(struct chat *ch)
 		gemini_stream_cancel(ch->call);
 	gemini_uploads_cancel(ch->upload);
 	ch->upload = NULL;
+	/* The model list has no cancel: give it a moment to end, so nothing is left behind. */
+	for (int i = 0; ch->models_pending && i < 40; i++)
+		loop_run_once(ch->loop, 50);
 	/* Runs the queued writes; their done callbacks start nothing new now. */
 	if (!worker_drain(ch->worker, 500))
 		fprintf(stderr, "jarvis: saving what waits for the store (MongoDB may be slow to "
