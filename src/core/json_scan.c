@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jarvis/utf8.h"
 #include "jarvis/util.h"
 
 /* Nesting the skipper follows; deeper values are left to the full parser. */
@@ -62,30 +63,6 @@ static long hex4(struct json_scan *s)
 	return v;
 }
 
-static size_t utf8_put(char *out, unsigned long cp)
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xC0 | (cp >> 6));
-		out[1] = (char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xE0 | (cp >> 12));
-		out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		out[2] = (char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	out[0] = (char)(0xF0 | (cp >> 18));
-	out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-	out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-	out[3] = (char)(0x80 | (cp & 0x3F));
-	return 4;
-}
-
 /* One escape after its backslash, decoded into out[] (4 bytes); its length or 0. */
 static size_t escape(struct json_scan *s, char *out)
 {
@@ -131,7 +108,7 @@ static size_t escape(struct json_scan *s, char *out)
 		cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
 	}
 	/* A NUL would end the text for every C string that holds it later. */
-	return utf8_put(out, cp == 0 ? 0xFFFD : (unsigned long)cp);
+	return utf8_encode(cp == 0 ? UTF8_REPLACEMENT : (uint32_t)cp, out);
 }
 
 /* A byte a JSON string holds as itself: no quote, backslash or control byte. */
