@@ -5,8 +5,9 @@
  *
  * What a message looks like rendered: headings bold (span level = 1..6);
  * emphasis, strong, strikethrough and inline code as styles; fenced and
- * indented code blocks indented by 2, lines verbatim (tabs as 4 spaces),
- * broken hard at the margin; "• " and "1. " list markers with a hanging
+ * indented code blocks indented by 2, lines verbatim (tabs to every fourth
+ * column), each line one SPAN_NOWRAP run: never wrapped, the TUI cuts it
+ * at the pane's edge; "• " and "1. " list markers with a hanging
  * indent, "☐ " and "☑ " for task list items; "│ " before block quote
  * lines; links as their text plus " (URL)" (not when the text is the URL;
  * never with md_set_hyperlinks); images as "[image: ALT]";

@@ -4,7 +4,8 @@
  * spans (byte ranges with a style) in which '\n' ends a line; each row is a
  * list of pieces the TUI draws left to right. Rows break after spaces when
  * they can, break long words hard at the margin, and never split a cluster
- * (see utf8.h) or put a wide character across the margin.
+ * (see utf8.h) or put a wide character across the margin. A line whose
+ * content starts with a SPAN_NOWRAP span (code) is one row, as wide as it is.
  *
  * A wrap cache keeps one message's rows at one width. When the message only
  * changed after a known offset (streaming appends, or markdown re-rendering
@@ -38,6 +39,12 @@
 #define SPAN_PREFIX_BLANK 0x02u  /* at a line's start: blanks of its width on continuation rows */
 #define SPAN_HARD 0x04u /* spaces inside are not break points (code): break at the margin */
 #define SPAN_FILL 0x08u /* one glyph drawn repeatedly to the end of the row (rules) */
+/*
+ * At the start of a line's content (after its prefix): the line is never
+ * wrapped, it is one row however wide (a code block's line); the TUI cuts
+ * it at the pane's edge and scrolls it sideways.
+ */
+#define SPAN_NOWRAP 0x10u
 
 /*
  * Offsets are 32-bit: a message's text is at most BUF_TEXT_MAX (64 MiB),
@@ -75,7 +82,8 @@ struct wrap_row {
 	uint32_t line;  /* offset of the start of the line (after '\n') it belongs to */
 	uint32_t piece; /* index of its first piece (wrap_cache_pieces) */
 	uint32_t npieces;
-	bool cont; /* a continuation row of a wrapped line */
+	bool cont;   /* a continuation row of a wrapped line */
+	bool nowrap; /* a whole SPAN_NOWRAP line: width may exceed the wrap width */
 };
 
 /*

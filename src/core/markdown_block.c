@@ -169,6 +169,7 @@ int mdr_leave_block(MD_BLOCKTYPE type, void *detail, void *user)
 		block_end(r);
 		break;
 	case MD_BLOCK_CODE:
+		mdr_code_flush(r);
 		r->in_code = false;
 		r->style = 0;
 		/* Blank lines at its end are not carried to what follows: a block

@@ -3,8 +3,8 @@
  * inline code, strikethrough, links, images) push and pop styles; a
  * link's URL follows its text unless the text is the URL (or, for a
  * terminal with OSC 8 hyperlinks, is recorded instead); images show as
- * "[image: ALT]"; entities are decoded; code block text is passed through
- * verbatim, line by line, with tabs as four spaces.
+ * "[image: ALT]"; entities are decoded; code block text goes to
+ * markdown_code.c, which writes it verbatim, line by line.
  */
 #include <md4c.h>
 #include <stdint.h>
@@ -18,7 +18,7 @@
 
 static void content(struct render *r, const char *s, size_t n)
 {
-	mdr_content_styled(r, s, n, r->style, r->level, r->in_code ? SPAN_HARD : 0);
+	mdr_content_styled(r, s, n, r->style, r->level, 0);
 }
 
 static void push_style(struct render *r, unsigned add)
@@ -142,7 +142,10 @@ int mdr_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *user)
 	struct render *r = user;
 	switch (type) {
 	case MD_TEXT_NULLCHAR:
-		content(r, "\uFFFD", strlen("\uFFFD"));
+		if (r->in_code)
+			mdr_code_text(r, "\uFFFD", strlen("\uFFFD"));
+		else
+			content(r, "\uFFFD", strlen("\uFFFD"));
 		break;
 	case MD_TEXT_BR:
 		if (r->sink == r->doc)
@@ -165,18 +168,7 @@ int mdr_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *user)
 			content(r, text, size);
 			break;
 		}
-		/* Code block lines: verbatim, tabs as spaces, '\n' ends a line. */
-		for (size_t i = 0; i < size;) {
-			size_t j = i;
-			while (j < size && text[j] != '\n' && text[j] != '\t')
-				j++;
-			content(r, text + i, j - i);
-			if (j < size && text[j] == '\t')
-				content(r, "    ", 4);
-			else if (j < size)
-				mdr_hard_newline(r);
-			i = j < size ? j + 1 : j;
-		}
+		mdr_code_text(r, text, size); /* code block lines (markdown_code.c) */
 		break;
 	default:
 		content(r, text, size);

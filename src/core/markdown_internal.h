@@ -96,6 +96,9 @@ struct render {
 	int tables;         /* tables entered */
 	size_t *widths;     /* the column widths of the last table drawn (owned) */
 	size_t nwidths;
+	char *code_line; /* the code line being gathered (markdown_code.c; owned) */
+	size_t code_len, code_cap;
+	size_t code_measured, code_col; /* its display columns up to code_measured */
 };
 
 /* --- markdown_line.c: the current line ------------------------------------ */
@@ -107,6 +110,15 @@ void mdr_content_styled(struct render *r, const char *s, size_t n, unsigned styl
                         unsigned flags);
 /* Ends the current line; an already empty line becomes a blank one. */
 void mdr_hard_newline(struct render *r);
+
+/* --- markdown_code.c: a code block's lines ------------------------------- */
+
+/* Code text (pieces of lines; '\n' ends each): gathered, each line written whole. */
+void mdr_code_text(struct render *r, const char *s, size_t n);
+/* Writes the line gathered so far (a render ending inside a line). */
+void mdr_code_flush(struct render *r);
+/* Frees the line buffer: every render that may meet code calls it at its end. */
+void mdr_code_release(struct render *r);
 
 /* --- markdown_block.c: blocks --------------------------------------------- */
 

@@ -84,6 +84,8 @@ static void code_text(struct md *m, const char *s, size_t n, bool save)
 	r.in_code = true;
 	r.style = STYLE_CODE_BLOCK;
 	mdr_text(MD_TEXT_CODE, s, (MD_SIZE)n, &r);
+	mdr_code_flush(&r); /* a line still growing */
+	mdr_code_release(&r);
 	if (save) {
 		m->any = r.any;
 		m->pend = r.pending_nl;

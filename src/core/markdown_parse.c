@@ -39,6 +39,7 @@ void md_render_segment(struct md *m, const char *src, size_t n, size_t **widths,
 	md_parse(copy, (MD_SIZE)n, &parser, &r);
 	free(copy);
 	mdr_table_release(&r.table);
+	mdr_code_release(&r);
 	free(r.link_href);
 	if (widths != NULL) {
 		*widths = r.widths;
@@ -58,6 +59,7 @@ void md_probe(const char *src, size_t n, struct render *r)
 	char *copy = xstrndup(src, n);
 	md_parse(copy, (MD_SIZE)n, &parser, r);
 	free(copy);
+	mdr_code_release(r);
 	mdout_release(&scratch);
 	free(r->link_href);
 	free(r->widths);

@@ -157,8 +157,9 @@ static void prefix_find(struct wrap_src *src, size_t ls, size_t le, struct prefi
 }
 
 /* Appends the row [start, end) drawn in width columns, with its pieces. */
-static void row_emit(struct wrap_cache *wc, struct wrap_src *src, const struct prefix *pf,
-                     size_t line, bool cont, size_t start, size_t end)
+static struct wrap_row *row_emit(struct wrap_cache *wc, struct wrap_src *src,
+                                 const struct prefix *pf, size_t line, bool cont, size_t start,
+                                 size_t end)
 {
 	if (wc->nrows == wc->caprows) {
 		wc->caprows = wc->caprows ? wc->caprows * 2 : 64;
@@ -169,6 +170,7 @@ static void row_emit(struct wrap_cache *wc, struct wrap_src *src, const struct p
 	r->len = end - start;
 	r->line = line;
 	r->cont = cont;
+	r->nowrap = false;
 	r->piece = wc->npieces;
 	int col = 0;
 	if (cont && pf->use) {
@@ -215,6 +217,7 @@ static void row_emit(struct wrap_cache *wc, struct wrap_src *src, const struct p
 	}
 	r->width = col;
 	r->npieces = wc->npieces - r->piece;
+	return r;
 }
 
 /* Wraps the line [ls, le) from pos (ls, or a row start inside it when cont). */
@@ -227,6 +230,10 @@ static void wrap_line(struct wrap_cache *wc, struct wrap_src *src, size_t ls, si
 	prefix_find(src, ls, le, &pf);
 	if (ls == le) {
 		row_emit(wc, src, &pf, ls, false, ls, ls);
+		return;
+	}
+	if (pf.end < le && !cont && (span_flags_at(src, pf.end) & SPAN_NOWRAP)) {
+		row_emit(wc, src, &pf, ls, false, ls, le)->nowrap = true;
 		return;
 	}
 	size_t start = pos;
@@ -312,7 +319,7 @@ static bool rows_equal(const struct wrap_row *a, const struct wrap_piece *pa,
                        const struct wrap_row *b, const struct wrap_piece *pb)
 {
 	if (a->off != b->off || a->len != b->len || a->width != b->width ||
-	    a->npieces != b->npieces || a->cont != b->cont)
+	    a->npieces != b->npieces || a->cont != b->cont || a->nowrap != b->nowrap)
 		return false;
 	for (size_t k = 0; k < a->npieces; k++) {
 		const struct wrap_piece *x = &pa[k], *y = &pb[k];

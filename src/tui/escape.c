@@ -85,6 +85,8 @@ static int cursor_key(int final, int mods)
 			return CODE(KEY_CTRL_LEFT);
 		return KEY_SWALLOWED;
 	}
+	if (mods == MOD_SHIFT && (final == 'C' || final == 'D'))
+		return CODE(final == 'C' ? KEY_SRIGHT : KEY_SLEFT);
 	if (mods != 0)
 		return KEY_SWALLOWED;
 	switch (final) {

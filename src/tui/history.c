@@ -55,6 +55,8 @@ struct hist {
 	size_t anchor_row;
 	size_t below;
 	unsigned epoch;
+	int hscroll;     /* code lines are drawn from this column of their content */
+	int hscroll_max; /* the most any code line drawn last was cut by */
 };
 
 struct hist *hist_new(bool markdown)
@@ -123,6 +125,7 @@ void hist_sync(struct hist *h, const struct conv *c, unsigned epoch)
 			item_release(&h->items[i]);
 		h->n = 0;
 		h->epoch = epoch;
+		h->hscroll = 0;
 	}
 	if (h->cap < c->n) {
 		h->cap = c->n + 64;
@@ -284,13 +287,82 @@ static const char *link_at(const struct render *rd, size_t off)
 	return lo < n && l[lo].off <= off ? l[lo].href : NULL;
 }
 
+/*
+ * Draws text[0..n) of a piece from content column skip on (a wide cluster
+ * cut by the left edge shows as blanks), at most room columns; returns
+ * the columns drawn.
+ */
+static int put_from(WINDOW *w, const char *s, size_t n, int skip, int room, attr_t a)
+{
+	size_t off = 0;
+	int x = 0, col = 0;
+	while (off < n && x < skip) {
+		size_t next = utf8_cluster_next(s, n, off);
+		x += utf8_cluster_width(s, n, off, next);
+		off = next;
+	}
+	for (; x > skip && col < room; x--, col++) /* the part of a wide cluster past the edge */
+		tui_fill(w, 1, a);
+	return col + tui_put(w, s + off, n - off, room - col, a);
+}
+
+/*
+ * A code line (a SPAN_NOWRAP row): its prefix, then its content from column
+ * h->hscroll, cut before column end with a dim "→" there when more follows
+ * and a dim "←" just before it when the start is scrolled out of view.
+ */
+static void draw_code_row(struct hist *h, WINDOW *w, struct render *rd, const struct wrap_row *row,
+                          const struct wrap_piece *pieces, int col, int end, attr_t base)
+{
+	const char *text = md_text(rd->md);
+	int y = getcury(w), prefix = 0;
+	size_t i = 0;
+	wmove(w, y, col);
+	for (; i < row->npieces && !(pieces[i].style & STYLE_CODE_BLOCK); i++) {
+		const struct wrap_piece *p = &pieces[i];
+		if (p->kind == WRAP_PIECE_TEXT)
+			tui_put(w, text + p->off, p->len, end - col - prefix,
+			        base | style_attr(p->style, p->level, h->strike));
+		else
+			tui_fill(w, p->width < end - col - prefix ? p->width : end - col - prefix,
+			         A_NORMAL);
+		prefix += p->width;
+	}
+	int c0 = col + prefix, room = end - c0, content = row->width - prefix;
+	/* Blanks at the line's end are nothing to scroll to. */
+	for (size_t e = row->off + row->len; e > row->off && text[e - 1] == ' ' && content > 0; e--)
+		content--;
+	if (room < 1)
+		return;
+	if (content - room > h->hscroll_max)
+		h->hscroll_max = content - room;
+	int skip = h->hscroll, x = 0, drawn = 0;
+	for (; i < row->npieces && drawn < room; i++) {
+		const struct wrap_piece *p = &pieces[i];
+		if (x + p->width > skip)
+			drawn += put_from(w, text + p->off, p->len, skip > x ? skip - x : 0,
+			                  room - drawn,
+			                  base | style_attr(p->style, p->level, h->strike));
+		x += p->width;
+	}
+	if (content - skip > room)
+		tui_put_at(w, y, end, 1, "→", A_DIM);
+	if (skip > 0 && content > 0 && prefix > 0)
+		tui_put_at(w, y, c0 - 1, 1, "←", A_DIM);
+}
+
 /* Row r of a rendered text from column col, every piece with base added. */
-static void draw_render_row(const struct hist *h, WINDOW *w, struct render *rd, size_t r, int col,
+static void draw_render_row(struct hist *h, WINDOW *w, struct render *rd, size_t r, int col,
                             int width, attr_t base)
 {
 	const struct wrap_row *row = wrap_cache_row(rd->wc, r);
 	const struct wrap_piece *pieces = wrap_cache_pieces(rd->wc, row);
 	const char *text = md_text(rd->md);
+	if (row->nowrap) {
+		/* Rows were wrapped at width - 1 - col: the last column is the marker's. */
+		draw_code_row(h, w, rd, row, pieces, col, width - 1, base);
+		return;
+	}
 	if (tui_rtl_row(w, text, md_len(rd->md), row, pieces, width, piece_attr, &base))
 		return;
 	wmove(w, getcury(w), col);
@@ -312,8 +384,7 @@ static void draw_render_row(const struct hist *h, WINDOW *w, struct render *rd, 
 	}
 }
 
-static void draw_body_row(const struct hist *h, WINDOW *w, struct hist_item *it, size_t r,
-                          int width)
+static void draw_body_row(struct hist *h, WINDOW *w, struct hist_item *it, size_t r, int width)
 {
 	attr_t base =
 	    it->msg->role == ROLE_NOTICE ? (A_DIM | tui_pair_attr(PAIR_NOTICE)) : A_NORMAL;
@@ -397,7 +468,7 @@ static void draw_header(WINDOW *w, const struct msg *m, int width)
 }
 
 /* Draws row r of message i at the current line. */
-static void draw_row(const struct hist *h, WINDOW *w, struct hist_item *it, size_t r, int width)
+static void draw_row(struct hist *h, WINDOW *w, struct hist_item *it, size_t r, int width)
 {
 	const struct msg *m = it->msg;
 	size_t body = wrap_cache_nrows(it->body.wc);
@@ -529,6 +600,7 @@ size_t hist_below(const struct hist *h)
 void hist_draw(struct hist *h, WINDOW *w, const struct conv *c, int height, int width)
 {
 	werase(w);
+	h->hscroll_max = 0;
 	if (h->n == 0 || height <= 0)
 		return;
 	size_t i, r;
@@ -567,6 +639,25 @@ void hist_draw(struct hist *h, WINDOW *w, const struct conv *c, int height, int 
 			below += item_rows(h, &h->items[k], width);
 	}
 	h->below = below;
+}
+
+bool hist_hscroll(struct hist *h, int dir, int width)
+{
+	int step = width / 2 > 8 ? width / 2 : 8;
+	int max = h->hscroll_max > 0 ? h->hscroll_max : 0;
+	int was = h->hscroll;
+	if (h->hscroll > max)
+		h->hscroll = max;
+	if (dir > 0)
+		h->hscroll = h->hscroll + step < max ? h->hscroll + step : max;
+	else
+		h->hscroll = h->hscroll > step ? h->hscroll - step : 0;
+	return h->hscroll != was;
+}
+
+int hist_hscrolled(const struct hist *h)
+{
+	return h->hscroll;
 }
 
 void hist_show_thoughts(struct hist *h, bool open)

@@ -27,6 +27,15 @@ void hist_draw(struct hist *h, WINDOW *w, const struct conv *c, int height, int 
 void hist_scroll(struct hist *h, const struct conv *c, int rows, int height, int width);
 /* Back to following the newest line. */
 void hist_follow(struct hist *h);
+/*
+ * Code lines are never wrapped: one cut at the pane's edge is scrolled
+ * sideways by half a pane (dir > 0: right, to its end; dir < 0: back),
+ * as far as the widest code line of the last draw needs; all code lines
+ * move together. False when nothing moved.
+ */
+bool hist_hscroll(struct hist *h, int dir, int width);
+/* Columns the code lines are scrolled by (0: from their start). */
+int hist_hscrolled(const struct hist *h);
 /* Thought summaries in full above each answer (open) or as one folded line. */
 void hist_show_thoughts(struct hist *h, bool open);
 /* Scrolls to the first row. */

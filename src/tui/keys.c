@@ -262,6 +262,24 @@ static void act_page_down(struct tui *t)
 	scroll_history(t, page_rows(t));
 }
 
+/* Shift-Right, Shift-Left: code lines cut at the edge, sideways. */
+static void scroll_code(struct tui *t, int dir)
+{
+	if (!hist_hscroll(t->hist, dir, t->cols))
+		input_hint(t,
+		           dir > 0 ? "no more code to the right" : "code is shown from its start");
+}
+
+static void act_code_right(struct tui *t)
+{
+	scroll_code(t, 1);
+}
+
+static void act_code_left(struct tui *t)
+{
+	scroll_code(t, -1);
+}
+
 /* [ui] mouse = full: a click on the input puts the cursor there. */
 static void click_input(struct tui *t, int y, int x)
 {
@@ -439,6 +457,10 @@ static const struct key_binding table[] = {
     {CODE(KEY_DOWN), "Down", act_down, "later message (input history)"},
     {CODE(KEY_PPAGE), "PgUp", act_page_up, "scroll the history up"},
     {CODE(KEY_NPAGE), "PgDn", act_page_down, "scroll the history down"},
+    {CODE(KEY_SRIGHT), "Shift-Right", act_code_right, "scroll cut code lines to the right"},
+    {ALT('>'), "Alt->", act_code_right, "scroll cut code lines to the right"},
+    {CODE(KEY_SLEFT), "Shift-Left", act_code_left, "scroll code lines back to the left"},
+    {ALT('<'), "Alt-<", act_code_left, "scroll code lines back to the left"},
     {CODE(KEY_MOUSE), "mouse wheel", act_mouse, "scroll the history ([ui] mouse)"},
     {'\t', "Tab", act_complete, "complete a command or a path"},
     {KEY_ESCAPE, "Esc", act_escape, "stop the answer; cancel a question"},

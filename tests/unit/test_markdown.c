@@ -94,8 +94,43 @@ START_TEST(code_fence_kept_verbatim)
 	ck_assert_uint_eq(span_of(m, "sh")->style, STYLE_LABEL);
 	const struct span *c = span_of(m, "ls  -l *.c");
 	ck_assert_uint_eq(c->style, STYLE_CODE_BLOCK);
-	ck_assert_uint_eq(c->flags, SPAN_HARD);
+	ck_assert_uint_eq(c->flags, SPAN_NOWRAP);
 	ck_assert_uint_eq(span_of(m, "after")->style, 0);
+	md_free(m);
+}
+END_TEST
+
+START_TEST(code_tabs_go_to_every_fourth_column)
+{
+	/* Leading tabs and spaces, and tabs after text, all to the next stop of 4;
+	 * streamed (the lines handed over raw) and parsed whole alike. */
+	const char *src = "```\n\tone\n  \ttwo\nab\tc\nabcd\te\n你\tf\n```\n";
+	struct md *m = render(src);
+	ASSERT_RENDER(m, "      one\n      two\n  ab  c\n  abcd    e\n  你  f");
+	md_free(m);
+	struct md *inc = md_new(true);
+	for (size_t n = 1; n <= strlen(src); n++)
+		md_update(inc, src, n);
+	ck_assert_str_eq(md_text(inc), "      one\n      two\n  ab  c\n  abcd    e\n  你  f");
+	md_free(inc);
+}
+END_TEST
+
+START_TEST(code_lines_are_never_wrapped)
+{
+	struct md *m = render("Intro words here\n\n```\nint x = 1; int y = 2; int z = 3;\n```\n");
+	size_t n;
+	const struct span *sp = md_spans(m, &n);
+	struct wrap_cache *wc = wrap_cache_new();
+	wrap_cache_update(wc, md_text(m), md_len(m), sp, n, 0, 12);
+	/* "Intro words" "here" wrap; the code line is one row of 34 columns. */
+	ck_assert_uint_eq(wrap_cache_nrows(wc), 4);
+	const struct wrap_row *r = wrap_cache_row(wc, 3);
+	ck_assert(r->nowrap);
+	ck_assert(!wrap_cache_row(wc, 0)->nowrap);
+	ck_assert_int_eq(r->width, 2 + 32);
+	ck_assert_uint_eq(r->len, strlen("  int x = 1; int y = 2; int z = 3;"));
+	wrap_cache_free(wc);
 	md_free(m);
 }
 END_TEST
@@ -283,6 +318,8 @@ static Suite *markdown_suite(void)
 	tcase_add_test(tc, lists_get_markers_and_hanging_indent);
 	tcase_add_test(tc, code_fence_kept_verbatim);
 	tcase_add_test(tc, unclosed_fence_is_code_so_far);
+	tcase_add_test(tc, code_tabs_go_to_every_fourth_column);
+	tcase_add_test(tc, code_lines_are_never_wrapped);
 	tcase_add_test(tc, table_columns_align_by_display_width);
 	tcase_add_test(tc, links_show_their_url);
 	tcase_add_test(tc, link_with_empty_target_shows_only_its_text);

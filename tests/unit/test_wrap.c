@@ -251,6 +251,41 @@ START_TEST(styled_prefixes_repeat_or_blank)
 }
 END_TEST
 
+START_TEST(nowrap_lines_are_one_row)
+{
+	/* A quoted code line: its prefix, then content flagged SPAN_NOWRAP, wider
+	 * than the width; the prose line after it still wraps. */
+	const char *t = "│   for (i = 0; i < n; i++) x += i;\nwords that wrap";
+	size_t q = strlen("│ "), l1 = strlen("│   for (i = 0; i < n; i++) x += i;");
+	struct span sp[] = {
+	    {0, q, STYLE_QUOTE, 0, SPAN_PREFIX_REPEAT},
+	    {q, 2, 0, 0, SPAN_PREFIX_BLANK},
+	    {q + 2, l1 - q - 2, STYLE_CODE_BLOCK, 0, SPAN_NOWRAP},
+	    {l1, strlen(t) - l1, 0, 0, 0},
+	};
+	struct wrap_cache *wc = wrap_cache_new();
+	wrap_cache_update(wc, t, strlen(t), sp, ARRAY_LEN(sp), 0, 10);
+	char *s = screen(wc, t);
+	ck_assert_str_eq(s, "│   for (i = 0; i < n; i++) x += i;|words that|wrap");
+	free(s);
+	const struct wrap_row *r = wrap_cache_row(wc, 0);
+	ck_assert(r->nowrap);
+	ck_assert_int_eq(r->width, 4 + 31);
+	ck_assert_uint_eq(r->npieces, 3);
+	ck_assert(!wrap_cache_row(wc, 1)->nowrap);
+	/* Growing the code line one byte at a time keeps it one row. */
+	struct wrap_cache *inc = wrap_cache_new();
+	for (size_t n = q + 3; n <= l1; n++) {
+		sp[2].len = (uint32_t)(n - q - 2);
+		wrap_cache_update(inc, t, n, sp, 3, n - 1, 10);
+		ck_assert_uint_eq(wrap_cache_nrows(inc), 1);
+		ck_assert(wrap_cache_row(inc, 0)->nowrap);
+	}
+	wrap_cache_free(inc);
+	wrap_cache_free(wc);
+}
+END_TEST
+
 static Suite *wrap_suite(void)
 {
 	Suite *s = suite_create("wrap");
@@ -263,6 +298,7 @@ static Suite *wrap_suite(void)
 	tcase_add_test(tc, incremental_equals_full_after_every_byte);
 	tcase_add_test(tc, first_changed_row_is_reported);
 	tcase_add_test(tc, styled_prefixes_repeat_or_blank);
+	tcase_add_test(tc, nowrap_lines_are_one_row);
 	tcase_add_test(tc, empty_lines_have_rows_without_pieces);
 	suite_add_tcase(s, tc);
 	return s;
