@@ -20,6 +20,7 @@
 #include "jarvis/loop.h"
 #include "jarvis/models.h"
 #include "jarvis/oneshot.h"
+#include "jarvis/profile.h"
 #include "jarvis/tui.h"
 #include "jarvis/util.h"
 
@@ -100,6 +101,29 @@ static int list_models(const struct config *cfg)
 	return status;
 }
 
+/*
+ * -C in the chat needs a login (exit 4 without one, 3 when the store cannot
+ * say), checked before the screen is taken so the shell sees the status.
+ */
+static int check_login_for_conv(const struct config *cfg)
+{
+	struct profile *p = profile_new(cfg, profile_notice_stderr, NULL);
+	const struct account_user *user = NULL;
+	char *cause = NULL;
+	int rc = profile_user(p, &user, &cause);
+	int status = EXIT_OK;
+	if (rc < 0) {
+		fprintf(stderr, "jarvis: %s\n", cause);
+		status = EXIT_STORE;
+	} else if (rc > 0) {
+		fputs("jarvis: not logged in; run jarvis --login EMAIL\n", stderr);
+		status = EXIT_AUTH;
+	}
+	free(cause);
+	profile_free(p);
+	return status;
+}
+
 static int run_mode(const struct cli *cli, const struct config *cfg)
 {
 	switch (cli->mode) {
@@ -113,6 +137,11 @@ static int run_mode(const struct cli *cli, const struct config *cfg)
 			      "jarvis -p PROMPT\n",
 			      stderr);
 			return EXIT_USAGE;
+		}
+		if (cli->conversation != NULL) {
+			int status = check_login_for_conv(cfg);
+			if (status != EXIT_OK)
+				return status;
 		}
 		return tui_run(cfg, cli->conversation);
 	default:

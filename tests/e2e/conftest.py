@@ -199,15 +199,20 @@ def tmux():
 
 @pytest.fixture
 def jarvis_tui(jarvis_bin, jarvis_env):
-    """jarvis_tui(args=(), env=None, width=80, height=24) -> a Tmux running jarvis."""
+    """jarvis_tui(args=(), env=None, width=80, height=24, stderr=None) -> a Tmux running
+    jarvis; with stderr (a path) its standard error goes to that file, since a pane
+    that closes at once can lose its last output."""
     made = []
 
-    def start(args=(), env=None, width=80, height=24):
+    def start(args=(), env=None, width=80, height=24, stderr=None):
         t = Tmux()
         made.append(t)
         full_env = _merge(jarvis_env, env)
-        t.start([jarvis_bin] + [str(a) for a in args], env=full_env, width=width,
-                height=height, cwd=full_env["HOME"])
+        argv = [jarvis_bin] + [str(a) for a in args]
+        if stderr is not None:
+            full_env["JARVIS_TEST_STDERR"] = str(stderr)
+            argv = ["sh", "-c", 'exec "$0" "$@" 2>"$JARVIS_TEST_STDERR"'] + argv
+        t.start(argv, env=full_env, width=width, height=height, cwd=full_env["HOME"])
         return t
     try:
         yield start

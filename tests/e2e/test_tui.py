@@ -29,9 +29,9 @@ PW = "correct horse battery"
 
 # ---------------------------------------------------------------- helpers
 
-def start(jarvis_tui, width=80, height=24, env=None, args=()):
+def start(jarvis_tui, width=80, height=24, env=None, args=(), stderr=None):
     """jarvis in a width x height pane, once its status line is drawn."""
-    t = jarvis_tui(args=args, env=env, width=width, height=height)
+    t = jarvis_tui(args=args, env=env, width=width, height=height, stderr=stderr)
     t.wait_for(re.compile(r"^ (guest|\S+) │ ", re.M))
     return t
 

@@ -441,16 +441,19 @@ def test_dash_c_opens_the_chat_on_that_conversation(jarvis_tui, fake_gemini, run
 
 @pytest.mark.parametrize("width,height", SIZES)
 def test_dash_c_without_a_login_or_with_a_wrong_id_says_so(jarvis_tui, fake_gemini,
-                                                           run_jarvis, width, height):
+                                                           run_jarvis, tmp_path, width,
+                                                           height):
     from test_tui_accounts import cli_signup
     cli_signup(run_jarvis)
     t = start(jarvis_tui, width, height, args=["-C", "999999"])
     t.wait_for(re.compile(r"no such conversation|not found"))
     assert t.is_alive()
     assert run_jarvis(["--logout"]).returncode == 0
-    t2 = start(jarvis_tui, width, height, args=["-C", "1"])
-    t2.wait_for("log in first")
-    assert t2.is_alive()
+    # the contract: -C needs a login, exit 4, said before the screen is taken
+    err = tmp_path / "stderr"
+    t2 = jarvis_tui(args=["-C", "1"], width=width, height=height, stderr=err)
+    assert t2.wait_exit() == 4
+    assert err.read_text() == "jarvis: not logged in; run jarvis --login EMAIL\n"
 
 
 def click(t, x, y):
