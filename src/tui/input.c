@@ -4,6 +4,7 @@
  * the input history, and wipe it when it holds a password. Keys reach
  * these through the key table (keys.c); nothing here reads keys or draws.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,6 +84,29 @@ void input_save_recall(struct tui *t)
 {
 	if (t->recall_path != NULL)
 		recall_save(t->inputs, t->recall_path, NULL);
+}
+
+/*
+ * Quitting: what was typed and never sent goes into the input history (saved
+ * just after), and the shell is told so, once the terminal is back. A
+ * password being typed is the only thing never kept.
+ */
+void input_keep_at_quit(struct tui *t)
+{
+	bool kept = false;
+	if (t->queued != NULL) {
+		/* queue() put it in the history already. */
+		fputs("jarvis: the queued message was not sent; Up brings it back\n", stderr);
+	}
+	const char *draft = t->ctx.then != NULL ? t->parked : editor_text(t->editor);
+	if (draft != NULL && draft[strspn(draft, " \t\r\n")] != '\0' &&
+	    (t->ctx.then != NULL || !input_secret(t))) {
+		recall_add(t->inputs, draft);
+		kept = true;
+	}
+	if (kept)
+		fputs("jarvis: the unsent input is kept; Up brings it back\n", stderr);
+	input_save_recall(t);
 }
 
 /* An answer to a question (maybe a password): never kept anywhere. */

@@ -107,6 +107,8 @@ void input_insert(struct tui *t, unsigned wc);
 bool input_secret(const struct tui *t);
 /* Overwrites the input's bytes before emptying it: a password must not linger. */
 void input_wipe(struct tui *t);
+/* Quitting: keeps the queued message and the unsent input in the input history. */
+void input_keep_at_quit(struct tui *t);
 /* Enter: answers a question, runs a command or sends the message. */
 void input_submit(struct tui *t);
 /* Tab: completes a command or a path. */

@@ -459,7 +459,7 @@ int tui_run(const struct config *cfg, const char *conv_id)
 	if (t.ctrl_c_timer)
 		loop_timer_cancel(t.loop, t.ctrl_c_timer);
 	restore_terminal();
-	input_save_recall(&t);
+	input_keep_at_quit(&t);
 	/* Stops a stream (kept as interrupted) and waits for the store writes. */
 	chat_free(t.chat);
 	cmd_ctx_reset(&t.ctx);

@@ -357,6 +357,41 @@ def test_esc_takes_a_queued_message_back(jarvis_tui, fake_gemini, width, height)
 
 
 @pytest.mark.parametrize("width,height", SIZES)
+def test_quitting_keeps_the_queued_message_and_the_unsent_input(jarvis_tui, fake_gemini,
+                                                                 tmp_path, width, height):
+    slow_answer(fake_gemini)
+    err = tmp_path / "stderr"
+    t = start(jarvis_tui, width, height, stderr=err)
+    t.send_text("cats")
+    t.send_keys("Enter")
+    t.wait_for("streaming")
+    t.send_text("the queued question")
+    t.send_keys("Enter")
+    t.wait_for("queued: the queued question")
+    t.send_text("/quit")
+    t.send_keys("Enter")
+    assert t.wait_exit() == 0
+    assert err.read_text() == "jarvis: the queued message was not sent; Up brings it back\n"
+    assert len(fake_gemini.api_requests("stream")) == 1
+    # a draft in the input when the session is ended by a signal is kept too
+    t2 = start(jarvis_tui, width, height, stderr=err)
+    t2.send_keys("Up")
+    wait_input(t2, "/quit")
+    t2.send_keys("Up")
+    wait_input(t2, "the queued question")
+    t2.send_keys("C-u")
+    wait_input(t2, "")
+    t2.send_text("a draft I never sent")
+    wait_input(t2, "a draft I never sent")
+    t2.signal(signal.SIGTERM)
+    assert t2.wait_exit() == 143
+    assert err.read_text() == "jarvis: the unsent input is kept; Up brings it back\n"
+    t3 = start(jarvis_tui, width, height)
+    t3.send_keys("Up")
+    wait_input(t3, "a draft I never sent")
+
+
+@pytest.mark.parametrize("width,height", SIZES)
 def test_ctrl_z_suspends_and_fg_restores_the_screen(tmux, jarvis_bin, jarvis_env, fake_gemini,
                                                     width, height):
     env = dict(jarvis_env, GEMINI_BASE_URL=fake_gemini.url, PS1="$ ")
