@@ -326,7 +326,7 @@ $(BUILD)/bench/seal_bench: bench/seal_bench.c $(ARCHIVES)
 # programs below, -p per MiB against curl -sN, and the TUI receiving paced
 # answers of four kinds (bench/paced.py, several minutes).
 .PHONY: bench bench-wrap bench-oneshot bench-tui bench-gemini-cli bench-latest bench-floor
-bench: bench-parser bench-store bench-seal bench-wrap bench-oneshot bench-tui bench-gemini-cli bench-latest
+bench: bench-parser bench-store bench-seal bench-wrap bench-editor bench-oneshot bench-tui bench-gemini-cli bench-latest
 
 bench-latest: $(BIN) $(PLUGINS) bench-floor
 	$(PYTHON) bench/latest.py
@@ -348,6 +348,14 @@ $(BUILD)/bench/wrap_bench: bench/wrap_bench.c $(wildcard src/core/markdown*.c) s
   src/core/utf8.c src/core/util.c src/core/buf.c
 	@mkdir -p $(@D)
 	$(CC) -O2 -std=c11 -D_GNU_SOURCE -Iinclude -o $@ $^ $(shell pkg-config --cflags --libs md4c libutf8proc)
+
+bench-editor: $(BUILD)/bench/editor_bench
+	$(BUILD)/bench/editor_bench
+
+$(BUILD)/bench/editor_bench: bench/editor_bench.c src/core/editor.c src/core/wrap.c \
+  src/core/utf8.c src/core/util.c src/core/buf.c
+	@mkdir -p $(@D)
+	$(CC) -O2 -std=c11 -D_GNU_SOURCE -Iinclude -o $@ $^ $(shell pkg-config --cflags --libs libutf8proc)
 
 bench-oneshot: $(BIN)
 	python3 bench/oneshot.py

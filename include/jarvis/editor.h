@@ -108,19 +108,23 @@ void editor_set_cursor(struct editor *e, size_t off);
 
 /* The input wrapped at a width, and where the cursor is in it. */
 struct editor_layout {
-	struct wrap_row *rows; /* rows[i].off/len/width into editor_text() */
-	size_t nrows;          /* >= 1; the input pane needs this many lines */
-	size_t cur_row;        /* < nrows */
-	int cur_col;           /* display column, < width */
+	const struct wrap_row *rows; /* the editor's own; read them with editor_layout_row */
+	size_t nrows;                /* >= 1; the input pane needs this many lines */
+	size_t cur_row;              /* < nrows */
+	int cur_col;                 /* display column, < width */
+	bool has_extra;              /* the last row is extra, below */
+	struct wrap_row extra;
 };
 
 /*
  * Lays the text out at width columns as the wrapper does. A cursor that
  * would sit just past a full row goes to the start of an extra empty row,
- * so it is always drawable. Free with editor_layout_release().
+ * so it is always drawable. The rows are kept between calls and re-wrapped
+ * only from the first byte edited since; they are valid until the next edit.
  */
-void editor_layout(const struct editor *e, int width, struct editor_layout *out);
-void editor_layout_release(struct editor_layout *l);
+void editor_layout(struct editor *e, int width, struct editor_layout *out);
+/* Row i of a layout (i < l->nrows): rows[i].off/len/width into editor_text(). */
+const struct wrap_row *editor_layout_row(const struct editor_layout *l, size_t i);
 
 /* The recall list (input history): Up/Down bring back earlier lines; kept
  * in a file between runs. */

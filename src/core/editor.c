@@ -13,6 +13,7 @@
 #include "jarvis/buf.h"
 #include "jarvis/utf8.h"
 #include "jarvis/util.h"
+#include "jarvis/wrap.h"
 
 enum kill_dir { KILL_NONE, KILL_FORWARD, KILL_BACKWARD };
 
@@ -40,6 +41,8 @@ struct editor {
 	size_t n_undo, undo_bytes;
 	enum edit_kind last_edit, prev_edit; /* this command's edit, the one before */
 	bool grouping;                       /* editor_undo_group: one step until it ends */
+	struct wrap_cache *wrap; /* the text's rows at the last layout's width */
+	size_t wrap_stable;      /* s[0..wrap_stable) unchanged since the rows were made */
 };
 
 struct editor *editor_new(void)
@@ -77,6 +80,7 @@ void editor_free(struct editor *e)
 	explicit_bzero(e->s, e->cap);
 	free(e->s);
 	secret_free(e->kill);
+	wrap_cache_free(e->wrap);
 	free(e);
 }
 
@@ -156,12 +160,16 @@ static void raw_insert(struct editor *e, size_t at, const char *p, size_t n)
 	memmove(e->s + at + n, e->s + at, e->len - at + 1);
 	memcpy(e->s + at, p, n);
 	e->len += n;
+	if (at < e->wrap_stable)
+		e->wrap_stable = at;
 }
 
 static void raw_delete(struct editor *e, size_t a, size_t b)
 {
 	memmove(e->s + a, e->s + b, e->len - b + 1);
 	e->len -= b - a;
+	if (a < e->wrap_stable)
+		e->wrap_stable = a;
 	/* The bytes past the new end are stale copies of the text. */
 	explicit_bzero(e->s + e->len + 1, b - a);
 }
@@ -346,11 +354,31 @@ void editor_end(struct editor *e)
 static void locate(const struct editor *e, const struct wrap_row *rows, size_t n, size_t *row,
                    int *col)
 {
-	size_t r = 0;
-	while (r + 1 < n && rows[r + 1].off <= e->cur)
-		r++;
-	*row = r;
-	*col = (int)utf8_width(e->s + rows[r].off, e->cur - rows[r].off);
+	/* The last row starting at or before the cursor (rows[0] starts at 0). */
+	size_t lo = 0, hi = n;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (rows[mid].off <= e->cur)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	*row = lo;
+	*col = (int)utf8_width(e->s + rows[lo].off, e->cur - rows[lo].off);
+}
+
+/*
+ * The rows of the text at width, brought up to date from the first byte an
+ * edit touched: typing at the end of a long paste wraps only its last line.
+ */
+static const struct wrap_row *rows_at(struct editor *e, int width, size_t *n)
+{
+	if (e->wrap == NULL)
+		e->wrap = wrap_cache_new();
+	wrap_cache_update(e->wrap, e->s, e->len, NULL, 0, e->wrap_stable, width);
+	e->wrap_stable = e->len;
+	*n = wrap_cache_nrows(e->wrap);
+	return wrap_cache_row(e->wrap, 0);
 }
 
 /* The offset in row r whose column is the largest not past goal. */
@@ -377,8 +405,8 @@ static size_t column_in_row(const struct editor *e, const struct wrap_row *rows,
 static bool vertical(struct editor *e, int width, int dir)
 {
 	command(e, false, true);
-	struct wrap_row *rows;
-	size_t n = wrap_text(e->s, e->len, width, &rows), r;
+	size_t n, r;
+	const struct wrap_row *rows = rows_at(e, width < 1 ? 1 : width, &n);
 	int col;
 	locate(e, rows, n, &r, &col);
 	if (e->goal < 0)
@@ -388,7 +416,6 @@ static bool vertical(struct editor *e, int width, int dir)
 		e->cur = column_in_row(e, rows, n, dir < 0 ? r - 1 : r + 1, e->goal);
 		moved = true;
 	}
-	free(rows);
 	return moved;
 }
 
@@ -493,6 +520,7 @@ void editor_clear(struct editor *e)
 	e->len = 0;
 	e->s[0] = '\0';
 	e->cur = 0;
+	e->wrap_stable = 0;
 }
 
 /* The whole text becomes s[0..n) (already clean), the cursor at cur. */
@@ -554,18 +582,19 @@ void editor_set_cursor(struct editor *e, size_t off)
 	snap(e, false);
 }
 
-void editor_layout(const struct editor *e, int width, struct editor_layout *out)
+void editor_layout(struct editor *e, int width, struct editor_layout *out)
 {
 	if (width < 1)
 		width = 1;
-	out->nrows = wrap_text(e->s, e->len, width, &out->rows);
+	out->rows = rows_at(e, width, &out->nrows);
+	out->has_extra = false;
 	locate(e, out->rows, out->nrows, &out->cur_row, &out->cur_col);
 	if (out->cur_col >= width) {
 		if (out->cur_row + 1 == out->nrows) {
 			/* Past a full last row: an empty row for the cursor. */
-			out->rows = xrealloc(out->rows, (out->nrows + 1) * sizeof(*out->rows));
-			out->rows[out->nrows] = (struct wrap_row){
-			    .off = e->len, .line = out->rows[out->nrows - 1].line, .cont = true};
+			out->extra = (struct wrap_row){
+			    .off = (uint32_t)e->len, .line = out->rows[out->nrows - 1].line, .cont = true};
+			out->has_extra = true;
 			out->nrows++;
 			out->cur_row++;
 			out->cur_col = 0;
@@ -576,9 +605,7 @@ void editor_layout(const struct editor *e, int width, struct editor_layout *out)
 	}
 }
 
-void editor_layout_release(struct editor_layout *l)
+const struct wrap_row *editor_layout_row(const struct editor_layout *l, size_t i)
 {
-	free(l->rows);
-	l->rows = NULL;
-	l->nrows = 0;
+	return l->has_extra && i + 1 == l->nrows ? &l->extra : &l->rows[i];
 }

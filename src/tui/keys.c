@@ -294,7 +294,7 @@ static void click_input(struct tui *t, int y, int x)
 	size_t first = (int)el.cur_row >= t->input_h ? el.cur_row - (size_t)t->input_h + 1 : 0;
 	size_t row = first + (size_t)(y - top);
 	if (row < el.nrows) {
-		const struct wrap_row *r = &el.rows[row];
+		const struct wrap_row *r = editor_layout_row(&el, row);
 		const char *s = editor_text(t->editor);
 		size_t off = r->off, end = r->off + r->len;
 		int col = 0, want = x - left - pw;
@@ -308,7 +308,6 @@ static void click_input(struct tui *t, int y, int x)
 		}
 		editor_set_cursor(t->editor, off);
 	}
-	editor_layout_release(&el);
 }
 
 static void act_mouse(struct tui *t)

@@ -77,7 +77,6 @@ static void layout(struct tui *t)
 	editor_layout(t->editor, width, &el);
 	int max_h = t->lines / 3 > 1 ? t->lines / 3 : 1;
 	int h = (int)el.nrows < max_h ? (int)el.nrows : max_h;
-	editor_layout_release(&el);
 	if (h < 1)
 		h = 1;
 	int queue_h = t->queued != NULL && t->lines - h - 1 > 2 ? 1 : 0;
@@ -153,7 +152,7 @@ static void draw_input(struct tui *t)
 	tui_put(w, input_prompt(t), strlen(input_prompt(t)), pw,
 	        A_BOLD | tui_pair_attr(t->ctx.ask_label || t->searching ? PAIR_WARN : PAIR_USER));
 	for (int y = 0; y < t->input_h && (size_t)(top + y) < el.nrows; y++) {
-		const struct wrap_row *row = &el.rows[top + y];
+		const struct wrap_row *row = editor_layout_row(&el, (size_t)(top + y));
 		wmove(w, y, pw);
 		size_t off = row->off, end = row->off + row->len;
 		while (off < end) {
@@ -171,7 +170,6 @@ static void draw_input(struct tui *t)
 		}
 	}
 	wmove(w, (int)el.cur_row - top, pw + el.cur_col);
-	editor_layout_release(&el);
 }
 
 /*

@@ -14,18 +14,41 @@
 #include "jarvis/editor.h"
 #include "jarvis/utf8.h"
 #include "jarvis/util.h"
+#include "jarvis/wrap.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* The text the harness lets yanks grow (see case 15). */
 #define FUZZ_TEXT_MAX ((size_t)256 << 10)
 
-static void check(const struct editor *e)
+/*
+ * The layout kept between edits (re-wrapped only from the first byte an edit
+ * touched) must be exactly what wrapping the whole text again gives.
+ */
+static void check_layout(struct editor *e, int width)
+{
+	struct editor_layout l;
+	editor_layout(e, width, &l);
+	struct wrap_row *fresh;
+	size_t n = wrap_text(editor_text(e), editor_len(e), width, &fresh);
+	if (l.nrows != n + (l.has_extra ? 1 : 0))
+		abort();
+	for (size_t i = 0; i < n; i++) {
+		const struct wrap_row *a = editor_layout_row(&l, i), *b = &fresh[i];
+		if (a->off != b->off || a->len != b->len || a->width != b->width ||
+		    a->line != b->line || a->cont != b->cont)
+			abort();
+	}
+	free(fresh);
+}
+
+static void check(struct editor *e, int width)
 {
 	const char *t = editor_text(e);
 	size_t n = strlen(t);
 	if (editor_cursor(e) > n || !utf8_valid(t, n) || n > EDITOR_YANK_MAX + 4096)
 		abort();
+	check_layout(e, width);
 }
 
 static void command(struct editor *e, struct recall *h, const uint8_t *d, size_t *i, size_t size)
@@ -132,11 +155,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct recall *h = recall_new(8);
 	for (size_t i = 0; i < size;) {
 		command(e, h, data, &i, size);
-		check(e);
+		/* Mostly one width, as in the TUI; now and then a resize. */
+		check(e, i % 16 == 0 ? 3 : 7);
 	}
-	struct editor_layout l;
-	editor_layout(e, 7, &l);
-	editor_layout_release(&l);
 
 	char path[64];
 	snprintf(path, sizeof path, "/tmp/jarvis-fuzz-history-%d", (int)getpid());

@@ -119,7 +119,6 @@ START_TEST(cursor_moves_by_what_is_seen)
 	editor_layout(e, 80, &l);
 	ck_assert_uint_eq(l.cur_row, 0);
 	ck_assert_int_eq(l.cur_col, 2);
-	editor_layout_release(&l);
 
 	editor_set_text(e, "a👍🏽b");
 	editor_left(e);
@@ -193,29 +192,25 @@ START_TEST(layout_for_the_input_pane)
 	ck_assert_uint_eq(l.nrows, 1);
 	ck_assert_uint_eq(l.cur_row, 0);
 	ck_assert_int_eq(l.cur_col, 0);
-	editor_layout_release(&l);
 
 	editor_set_text(e, "abcd");
 	editor_layout(e, 4, &l); /* a full row: the cursor gets a new row */
 	ck_assert_uint_eq(l.nrows, 2);
 	ck_assert_uint_eq(l.cur_row, 1);
 	ck_assert_int_eq(l.cur_col, 0);
-	editor_layout_release(&l);
 
 	editor_set_text(e, "ab你好\nx");
 	editor_layout(e, 4, &l); /* "ab你" | "好" | "x" */
 	ck_assert_uint_eq(l.nrows, 3);
-	ck_assert_uint_eq(l.rows[1].off, strlen("ab你"));
-	ck_assert_int_eq(l.rows[1].width, 2);
+	ck_assert_uint_eq(editor_layout_row(&l, 1)->off, strlen("ab你"));
+	ck_assert_int_eq(editor_layout_row(&l, 1)->width, 2);
 	ck_assert_uint_eq(l.cur_row, 2);
 	ck_assert_int_eq(l.cur_col, 1);
-	editor_layout_release(&l);
 	editor_left(e);
 	editor_left(e);
 	editor_layout(e, 4, &l);
 	ck_assert_uint_eq(l.cur_row, 1);
 	ck_assert_int_eq(l.cur_col, 2);
-	editor_layout_release(&l);
 	editor_free(e);
 }
 END_TEST
