@@ -73,6 +73,8 @@ struct oneshot {
 	struct quota_source quota; /* where this run's request is counted */
 	struct msg *answer;        /* the answer, kept up to date by the events */
 	size_t saved_len;          /* answer text length at the last checkpoint */
+	size_t unsaved_text;       /* with nothing to store to: the answer's size so far */
+	size_t unsaved_thoughts;   /* and its thoughts' */
 	bool checkpoint_due;       /* the timer fired: write between loop rounds */
 	unsigned timer;
 	char *store_error; /* the first store failure; saving stops there */
@@ -146,15 +148,34 @@ static void write_line(struct oneshot *o, char *line)
 	free(line);
 }
 
+/*
+ * Adds a delta to the answer; false when the answer would pass what a
+ * message holds. With nothing to store it to (a guest, --no-save, a store
+ * that failed), nothing reads the answer's text: only its size is kept, so
+ * a long answer is not held in memory for nothing, and the bound is the same.
+ */
+static bool keep_delta(struct oneshot *o, const struct gemini_delta *d)
+{
+	if (o->x.st != NULL) {
+		msg_append(o->answer, d->text, d->text_len, d->thought, d->thought_len);
+		return !msg_cut(o->answer);
+	}
+	/* buf_add's test: the piece that would pass the bound is refused whole. */
+	if (d->text_len > MSG_TEXT_MAX - o->unsaved_text ||
+	    d->thought_len > MSG_TEXT_MAX - o->unsaved_thoughts)
+		return false;
+	o->unsaved_text += d->text_len;
+	o->unsaved_thoughts += d->thought_len;
+	return true;
+}
+
 static void on_delta(void *ud, const struct gemini_delta *d)
 {
 	struct oneshot *o = ud;
 	/* Past what is kept, nothing more is shown either: what was printed is what is kept. */
 	if (o->too_big)
 		return;
-	if (o->answer != NULL)
-		msg_append(o->answer, d->text, d->text_len, d->thought, d->thought_len);
-	if (o->answer != NULL && msg_cut(o->answer)) {
+	if (o->answer != NULL && !keep_delta(o, d)) {
 		/* Stopped on the loop (never from inside the transfer), like a broken stdout. */
 		o->too_big = true;
 		return;
@@ -300,7 +321,8 @@ static void on_done(void *ud, const struct gemini_result *r)
 	struct oneshot *o = ud;
 	o->call = NULL;
 	o->done = true;
-	if (o->answer != NULL) {
+	/* Without a store the answer holds no text (keep_delta): nothing to finish. */
+	if (o->answer != NULL && o->x.st != NULL) {
 		gemini_result_apply(r, o->answer);
 		if (msg_cut(o->answer))
 			o->too_big = true;

@@ -42,3 +42,14 @@ def test_oneshot_json_result_says_incomplete(run_jarvis, fake_gemini):
     assert r.stdout.startswith(b'{"status":"incomplete","text":"'), r.stdout[:80]
     assert b'"error":"the answer passed 64 MiB' in r.stdout[-4096:]
     assert 63 * MIB < len(r.stdout) < 65 * MIB
+
+
+def test_oneshot_unsaved_text_answer_past_the_cap_stops(run_jarvis, fake_gemini):
+    # with nothing to store to, -p keeps only the answer's size: the cap still holds
+    fake_gemini.script([{"kind": "synthetic", "content": "longline", "bytes": 65 * MIB,
+                         "event_bytes": MIB}])
+    r = run_jarvis(["-p", "write a lot", "--no-save"], timeout=240, binary=True)
+    assert r.returncode == 1
+    stderr = r.stderr.decode() if isinstance(r.stderr, bytes) else r.stderr
+    assert "the answer passed 64 MiB, the most one message holds" in stderr
+    assert 63 * MIB < len(r.stdout) <= 64 * MIB + 1
