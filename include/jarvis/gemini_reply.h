@@ -20,6 +20,17 @@
 /* Default bound on one streamed event (a data: line may hold an inline image). */
 #define GEMINI_EVENT_MAX_BYTES (32u * 1024 * 1024)
 
+/*
+ * One raw part kept for replay: its JSON in gemini_reply.parts, and the
+ * plain text that came before it (after the raw part before), as offsets
+ * into the answer text as handed out (text_total's count). The text itself
+ * is not copied: the caller holds the answer (gemini_reply_parts).
+ */
+struct gemini_raw_part {
+	size_t text_from, text_to; /* the plain text before it */
+	size_t json_off, json_len; /* the part, in parts */
+};
+
 struct gemini_reply {
 	struct buf text;       /* the answer, UTF-8; max may be lowered after init */
 	struct buf thoughts;   /* thought summaries (parts with "thought": true) */
@@ -35,8 +46,7 @@ struct gemini_reply {
 	size_t thoughts_total; /* thought bytes ever added */
 	size_t events;         /* JSON events parsed */
 	size_t other_parts;    /* parts that are not text (functionCall, inlineData, ...) */
-	struct buf parts;      /* raw non-thought parts so far, comma-joined JSON objects */
-	struct buf part_text;  /* plain text after the last raw part, not yet in parts */
+	struct buf parts;      /* raw non-thought parts so far, back to back (JSON objects) */
 	bool parts_kept;       /* a part other than plain text came (worth replaying) */
 	char text_last;        /* the answer's last byte before gemini_reply_forget, or 0 */
 	char *grounding;       /* citations and searches (grounding.h), NULL when none */
@@ -44,7 +54,11 @@ struct gemini_reply {
 	    model_text_total; /* bytes of the model's text parts (grounding offsets count these) */
 	struct grounding_shift *drawn; /* where parts drawn as text went in (grounding.h) */
 	size_t ndrawn;
-	bool has_error;            /* the stream carried an error object */
+	struct gemini_raw_part *raw; /* each raw part kept, and the plain text before it */
+	size_t nraw;
+	size_t plain_from;  /* where the text after the last raw part starts (text_total's count) */
+	size_t text_origin; /* text_total's count of text.data[0] while an event is read */
+	bool has_error;     /* the stream carried an error object */
 	struct gemini_error error; /* that error, when has_error */
 };
 
@@ -81,9 +95,11 @@ void gemini_reply_forget(struct gemini_reply *r);
 /*
  * The answer's parts as a JSON array to send back in later turns (thought
  * parts left out, their signatures kept, neighbouring plain text merged),
- * or NULL when the answer was plain text only (caller frees).
+ * or NULL when the answer was plain text only (caller frees). text is the
+ * whole answer as the deltas handed it out (the caller's copy: the reply
+ * does not keep a second one); what is past len is left out.
  */
-char *gemini_reply_parts(const struct gemini_reply *r);
+char *gemini_reply_parts(const struct gemini_reply *r, const char *text, size_t len);
 /* Classifies the reply as it stands. */
 enum gemini_outcome gemini_reply_outcome(const struct gemini_reply *r);
 /* A line telling the user why the answer is not complete (caller frees); NULL if complete. */

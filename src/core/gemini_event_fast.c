@@ -4,9 +4,11 @@
  * a cJSON tree (see gemini_reply_internal.h). Almost every event of a long
  * answer has this shape; the tree cost several times what the bytes did.
  *
- * It reads the event twice: a first pass checks the whole text is JSON of
- * the plain shape and notes where the wanted values are, changing nothing;
- * only then the second pass folds them in. Anything else (thoughts,
+ * It reads the event once: the text part is decoded straight onto the end
+ * of the answer as the scan passes it, the other wanted values are noted
+ * where they are; when the event turns out not to be of the plain shape,
+ * the answer is cut back to where it was and nothing else was changed, so
+ * the full parser starts from the same reply. Anything else (thoughts,
  * signatures, other part kinds, grounding, errors, prompt feedback, a key
  * given twice, a value of an unexpected type) goes to the full parser.
  */
@@ -20,7 +22,9 @@
 
 /* Where the wanted values of one event are; NULL when absent. */
 struct plan {
-	const char *text;           /* candidates[0].content.parts[0].text */
+	struct buf *text_out;       /* where candidates[0].content.parts[0].text goes */
+	bool has_text;              /* it was there */
+	bool refused;               /* text_out could not take it all */
 	const char *finish_reason;  /* candidates[0].finishReason */
 	const char *finish_message; /* candidates[0].finishMessage */
 	const char *usage;          /* usageMetadata */
@@ -43,12 +47,15 @@ static bool note_string(const char **slot, struct json_scan *s)
 	return json_scan_peek(s) == '"' && note(slot, s) && json_scan_string(s, NULL, NULL);
 }
 
-/* {"text": "..."}: the only part this path takes. */
+/* {"text": "..."}: the only part this path takes, decoded as it is read. */
 static bool plan_part(struct json_scan *s, struct plan *pl)
 {
 	char key[8];
-	return json_scan_take(s, '{') && json_scan_key(s, key, sizeof key) &&
-	       strcmp(key, "text") == 0 && note_string(&pl->text, s) && json_scan_take(s, '}');
+	if (!(json_scan_take(s, '{') && json_scan_key(s, key, sizeof key) &&
+	      strcmp(key, "text") == 0 && json_scan_peek(s) == '"'))
+		return false;
+	pl->has_text = true;
+	return json_scan_string(s, pl->text_out, &pl->refused) && json_scan_take(s, '}');
 }
 
 static bool plan_content(struct json_scan *s, struct plan *pl)
@@ -230,36 +237,21 @@ static void keep_at(char **dst, const char *at, const char *end)
 
 int gemini_reply_event_fast(struct gemini_reply *r, const char *json, size_t len, char **cause)
 {
-	struct plan pl = {0};
+	struct plan pl = {.text_out = &r->text};
 	struct json_scan s;
 	const char *end = json + len;
+	size_t before = r->text.len;
 	json_scan_init(&s, json, len);
-	if (!plan_event(&s, &pl))
-		return 0;
+	bool plain = plan_event(&s, &pl);
 	struct usage usage = r->usage;
-	if (pl.usage != NULL && !plan_usage(pl.usage, end, &usage))
+	if (plain && pl.usage != NULL && !plan_usage(pl.usage, end, &usage))
+		plain = false;
+	/* At the answer's bound the full parser knows what to keep and what to say. */
+	if (!plain || pl.refused) {
+		buf_truncate(&r->text, before);
 		return 0;
-	if (pl.text != NULL && r->part_text.truncated)
-		return 0;
-	int rc = 1;
-	if (pl.text != NULL) {
-		/* Decoded once, into the text waiting to be replayed, then copied. */
-		size_t before = r->part_text.len;
-		bool refused = false;
-		json_scan_init(&s, pl.text, (size_t)(end - pl.text));
-		json_scan_string(&s, &r->part_text, &refused);
-		if (refused) {
-			/* At the bound: the full parser knows what to keep. */
-			buf_truncate(&r->part_text, before);
-			return 0;
-		}
-		r->model_text_total += r->part_text.len - before;
-		if (buf_append(&r->text, r->part_text.data + before, r->part_text.len - before) ==
-		    -1)
-			rc = set_cause(cause,
-			               "gemini: the answer passed %zu bytes; the rest was dropped",
-			               r->text.max);
 	}
+	r->model_text_total += r->text.len - before;
 	r->events++;
 	keep_at(&r->finish_reason, pl.finish_reason, end);
 	keep_at(&r->finish_message, pl.finish_message, end);
@@ -269,5 +261,5 @@ int gemini_reply_event_fast(struct gemini_reply *r, const char *json, size_t len
 	}
 	keep_at(&r->model_version, pl.model_version, end);
 	keep_at(&r->response_id, pl.response_id, end);
-	return rc;
+	return 1;
 }

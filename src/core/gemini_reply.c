@@ -25,7 +25,6 @@ void gemini_reply_init(struct gemini_reply *r)
 	buf_init(&r->text, GEMINI_REPLY_MAX_BYTES);
 	buf_init(&r->thoughts, GEMINI_REPLY_MAX_BYTES);
 	buf_init(&r->parts, 2 * (size_t)GEMINI_REPLY_MAX_BYTES);
-	buf_init(&r->part_text, GEMINI_REPLY_MAX_BYTES);
 	r->error.retry_delay_ms = -1;
 }
 
@@ -36,7 +35,9 @@ void gemini_reply_release(struct gemini_reply *r)
 	buf_release(&r->text);
 	buf_release(&r->thoughts);
 	buf_release(&r->parts);
-	buf_release(&r->part_text);
+	free(r->raw);
+	r->raw = NULL;
+	r->nraw = 0;
 	free(r->finish_reason);
 	free(r->finish_message);
 	free(r->block_reason);
@@ -104,32 +105,30 @@ static bool part_is_other(const cJSON *part)
 	return false;
 }
 
+/* The answer's length so far, in text_total's count (inside an event too). */
+static size_t text_at(const struct gemini_reply *r)
+{
+	return r->text_origin + r->text.len;
+}
+
 /*
- * Appends one raw part (after any plain text waiting) to the replayed parts;
- * -1 when they would pass their maximum (a cut part would not replay).
+ * Keeps one raw part, after the plain text since the last one (noted by its
+ * place in the answer, not copied); -1 when the raw parts would pass their
+ * maximum (a cut part would not replay).
  */
 static int keep_part(struct gemini_reply *r, const cJSON *part)
 {
-	if (r->part_text.truncated)
-		return -1;
-	if (r->part_text.len > 0) {
-		cJSON *t = cJSON_CreateObject();
-		cJSON_AddStringToObject(t, "text", r->part_text.data);
-		char *s = cJSON_PrintUnformatted(t);
-		cJSON_Delete(t);
-		if (r->parts.len > 0)
-			buf_addstr(&r->parts, ",");
-		buf_addstr(&r->parts, s);
-		free(s);
-		buf_reset(&r->part_text);
-	}
 	char *s = cJSON_PrintUnformatted(part);
-	if (r->parts.len > 0)
-		buf_addstr(&r->parts, ",");
+	size_t off = r->parts.len;
 	buf_addstr(&r->parts, s);
 	free(s);
+	if (r->parts.truncated)
+		return -1;
+	r->raw = xrealloc(r->raw, (r->nraw + 1) * sizeof *r->raw);
+	r->raw[r->nraw++] =
+	    (struct gemini_raw_part){r->plain_from, text_at(r), off, r->parts.len - off};
 	r->parts_kept = true;
-	return r->parts.truncated ? -1 : 0;
+	return 0;
 }
 
 /* How a part that is not text reads in the answer: Markdown the screen and -p show. */
@@ -196,6 +195,50 @@ static int parts_too_big(const struct gemini_reply *r, char **cause)
 	                 r->parts.max);
 }
 
+/* One part of candidates[0]: into the text or thoughts, and kept raw when it must replay. */
+static int reply_part(struct gemini_reply *r, const cJSON *part, char **cause)
+{
+	const cJSON *text = cJSON_GetObjectItemCaseSensitive(part, "text");
+	bool thought = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(part, "thought"));
+	const char *sig = json_str(part, "thoughtSignature");
+	bool raw = false;
+	if (thought && sig != NULL) {
+		/* The thought is never sent back; its signature must be, unchanged. */
+		cJSON *keep = cJSON_CreateObject();
+		cJSON_AddStringToObject(keep, "text", "");
+		cJSON_AddStringToObject(keep, "thoughtSignature", sig);
+		int kept = keep_part(r, keep);
+		cJSON_Delete(keep);
+		if (kept == -1)
+			return parts_too_big(r, cause);
+		raw = true;
+	} else if (!thought && cJSON_IsObject(part) &&
+	           (sig != NULL || (!cJSON_IsString(text) && part_is_other(part)))) {
+		if (keep_part(r, part) == -1)
+			return parts_too_big(r, cause);
+		raw = true;
+	}
+	int rc = 0;
+	if (!cJSON_IsString(text)) {
+		if (cJSON_IsObject(part) && part_is_other(part)) {
+			r->other_parts++;
+			render_part(r, part);
+		}
+	} else {
+		struct buf *b = thought ? &r->thoughts : &r->text;
+		if (!thought)
+			r->model_text_total += strlen(text->valuestring);
+		if (buf_puts(b, text->valuestring) == -1)
+			rc = set_cause(cause,
+			               "gemini: the %s passed %zu bytes; the rest was dropped",
+			               thought ? "thoughts" : "answer", b->max);
+	}
+	/* A raw part's own text, or how it was drawn, is in the part: not plain text. */
+	if (raw)
+		r->plain_from = text_at(r);
+	return rc;
+}
+
 static int reply_candidate(struct gemini_reply *r, const cJSON *cand, char **cause)
 {
 	const cJSON *content = cJSON_GetObjectItemCaseSensitive(cand, "content");
@@ -205,39 +248,8 @@ static int reply_candidate(struct gemini_reply *r, const cJSON *cand, char **cau
 		parts = NULL;
 	cJSON_ArrayForEach(part, parts)
 	{
-		const cJSON *text = cJSON_GetObjectItemCaseSensitive(part, "text");
-		bool thought = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(part, "thought"));
-		const char *sig = json_str(part, "thoughtSignature");
-		if (thought && sig != NULL) {
-			/* The thought is never sent back; its signature must be, unchanged. */
-			cJSON *keep = cJSON_CreateObject();
-			cJSON_AddStringToObject(keep, "text", "");
-			cJSON_AddStringToObject(keep, "thoughtSignature", sig);
-			int kept = keep_part(r, keep);
-			cJSON_Delete(keep);
-			if (kept == -1)
-				return parts_too_big(r, cause);
-		} else if (!thought && cJSON_IsObject(part) &&
-		           (sig != NULL || (!cJSON_IsString(text) && part_is_other(part)))) {
-			if (keep_part(r, part) == -1)
-				return parts_too_big(r, cause);
-		} else if (!thought && cJSON_IsString(text)) {
-			buf_addstr(&r->part_text, text->valuestring);
-		}
-		if (!cJSON_IsString(text)) {
-			if (cJSON_IsObject(part) && part_is_other(part)) {
-				r->other_parts++;
-				render_part(r, part);
-			}
-			continue;
-		}
-		struct buf *b = thought ? &r->thoughts : &r->text;
-		if (!thought)
-			r->model_text_total += strlen(text->valuestring);
-		if (buf_puts(b, text->valuestring) == -1)
-			return set_cause(cause,
-			                 "gemini: the %s passed %zu bytes; the rest was dropped",
-			                 thought ? "thoughts" : "answer", b->max);
+		if (reply_part(r, part, cause) == -1)
+			return -1;
 	}
 	keep_str(&r->finish_reason, json_str(cand, "finishReason"));
 	keep_str(&r->finish_message, json_str(cand, "finishMessage"));
@@ -330,6 +342,7 @@ int gemini_reply_event(struct gemini_reply *r, const char *json, size_t len,
 	if (delta != NULL)
 		memset(delta, 0, sizeof *delta);
 	size_t text0 = r->text.len, thought0 = r->thoughts.len;
+	r->text_origin = r->text_total - r->text.len;
 	int rc = gemini_reply_event_fast(r, json, len, cause);
 	if (rc == 0)
 		rc = event_in_full(r, json, len, cause);
@@ -346,22 +359,38 @@ int gemini_reply_event(struct gemini_reply *r, const char *json, size_t len,
 	return rc;
 }
 
-char *gemini_reply_parts(const struct gemini_reply *r)
+/* {"text": text[from, to)} after a comma when b holds a part already; nothing when empty. */
+static void add_text_part(struct buf *b, const char *text, size_t len, size_t from, size_t to)
+{
+	if (to > len)
+		to = len;
+	if (from >= to)
+		return;
+	char *plain = xstrndup(text + from, to - from);
+	cJSON *t = cJSON_CreateObject();
+	cJSON_AddStringToObject(t, "text", plain);
+	char *s = cJSON_PrintUnformatted(t);
+	cJSON_Delete(t);
+	free(plain);
+	buf_addf(b, "%s%s", b->len > 1 ? "," : "", s);
+	free(s);
+}
+
+char *gemini_reply_parts(const struct gemini_reply *r, const char *text, size_t len)
 {
 	if (!r->parts_kept)
 		return NULL;
 	struct buf b;
 	buf_init(&b, BUF_TEXT_MAX);
 	buf_addstr(&b, "[");
-	buf_add(&b, r->parts.data, r->parts.len);
-	if (r->part_text.len > 0) {
-		cJSON *t = cJSON_CreateObject();
-		cJSON_AddStringToObject(t, "text", r->part_text.data);
-		char *s = cJSON_PrintUnformatted(t);
-		cJSON_Delete(t);
-		buf_addf(&b, "%s%s", r->parts.len > 0 ? "," : "", s);
-		free(s);
+	for (size_t i = 0; i < r->nraw; i++) {
+		const struct gemini_raw_part *p = &r->raw[i];
+		add_text_part(&b, text, len, p->text_from, p->text_to);
+		if (b.len > 1)
+			buf_addstr(&b, ",");
+		buf_add(&b, r->parts.data + p->json_off, p->json_len);
 	}
+	add_text_part(&b, text, len, r->plain_from, len);
 	buf_addstr(&b, "]");
 	return buf_steal(&b);
 }

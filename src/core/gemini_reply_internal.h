@@ -11,8 +11,9 @@
 
 /*
  * Folds one event of the plain shape into r without a cJSON tree: 1 when
- * done, -1 (cause set) when the answer passed its bound, 0 when the event
- * is of another shape, or not JSON, and r is unchanged: parse it in full.
+ * done; 0 when the event is of another shape, or not JSON, or would take
+ * the answer past its bound, and r is unchanged: parse it in full (which
+ * says what was dropped). cause is left alone.
  */
 int gemini_reply_event_fast(struct gemini_reply *r, const char *json, size_t len, char **cause);
 

@@ -363,7 +363,7 @@ void gemini_result_apply(const struct gemini_result *r, struct msg *a)
 		free(a->grounding);
 		a->grounding = xstrdup(rep->grounding);
 	}
-	char *parts = gemini_reply_parts(rep);
+	char *parts = gemini_reply_parts(rep, a->text.data, a->text.len);
 	if (parts != NULL) {
 		buf_reset(&a->parts);
 		buf_addstr(&a->parts, parts);

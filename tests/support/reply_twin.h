@@ -85,9 +85,9 @@ static inline const char *reply_twin_event(struct reply_twin *t, const char *jso
 		return "return code";
 	if (a->text.len != b->text.len || memcmp(a->text.data, b->text.data, a->text.len) != 0)
 		return "text";
-	if (a->part_text.len != b->part_text.len ||
-	    memcmp(a->part_text.data, b->part_text.data, a->part_text.len) != 0)
-		return "part_text";
+	if (a->plain_from != b->plain_from || a->nraw != b->nraw ||
+	    (a->nraw > 0 && memcmp(a->raw, b->raw, a->nraw * sizeof *a->raw) != 0))
+		return "raw part places";
 	if (a->thoughts.len != b->thoughts.len ||
 	    memcmp(a->thoughts.data, b->thoughts.data, a->thoughts.len) != 0)
 		return "thoughts";

@@ -152,7 +152,7 @@ START_TEST(the_common_shape_is_read_right)
 	ck_assert_int_eq(r.usage.total_tokens, 10);
 	ck_assert_uint_eq(r.events, 2);
 	ck_assert_int_eq(gemini_reply_outcome(&r), GEMINI_COMPLETE);
-	ck_assert_ptr_null(gemini_reply_parts(&r));
+	ck_assert_ptr_null(gemini_reply_parts(&r, r.text.data, r.text.len));
 	gemini_reply_release(&r);
 }
 END_TEST
@@ -225,6 +225,23 @@ START_TEST(random_mutations_fold_as_the_full_parser_does)
 }
 END_TEST
 
+/* At a lowered bound on the answer, an event that would pass it folds as in full. */
+START_TEST(the_answers_bound_folds_as_the_full_parser_does)
+{
+	for (size_t max = 1; max < 40; max++) {
+		struct reply_twin t;
+		reply_twin_init(&t);
+		t.fast.text.max = t.full.text.max = max;
+		for (size_t i = 0; i < 3; i++) {
+			char *name = xasprintf("bound %zu, event %zu", max, i);
+			check_event(&t, name, cases[i], strlen(cases[i]));
+			free(name);
+		}
+		reply_twin_release(&t);
+	}
+}
+END_TEST
+
 static Suite *fast_suite(void)
 {
 	Suite *s = suite_create("gemini_event_fast");
@@ -235,6 +252,7 @@ static Suite *fast_suite(void)
 	tcase_add_test(tc, the_common_shape_is_read_right);
 	tcase_add_test(tc, the_fast_path_takes_the_plain_shape_and_only_that);
 	tcase_add_test(tc, random_mutations_fold_as_the_full_parser_does);
+	tcase_add_test(tc, the_answers_bound_folds_as_the_full_parser_does);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -668,7 +668,7 @@ START_TEST(raw_parts_keep_signatures_and_code_drop_thoughts)
 	};
 	for (size_t i = 0; i < ARRAY_LEN(evs); i++)
 		ck_assert_int_eq(gemini_reply_event(&r, evs[i], strlen(evs[i]), NULL, NULL), 0);
-	char *parts = gemini_reply_parts(&r);
+	char *parts = gemini_reply_parts(&r, r.text.data, r.text.len);
 	ck_assert_str_eq(parts,
 	                 "[{\"text\":\"\",\"thoughtSignature\":\"T1\"},{\"text\":\"Let me run "
 	                 "it:\"},{\"executableCode\":{\"language\":\"PYTHON\",\"code\":"
@@ -685,8 +685,61 @@ START_TEST(raw_parts_keep_signatures_and_code_drop_thoughts)
 	gemini_reply_init(&r);
 	const char *plain = "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"hi\"}]}}]}";
 	ck_assert_int_eq(gemini_reply_event(&r, plain, strlen(plain), NULL, NULL), 0);
-	ck_assert_ptr_null(gemini_reply_parts(&r));
+	ck_assert_ptr_null(gemini_reply_parts(&r, r.text.data, r.text.len));
 	gemini_reply_release(&r);
+}
+END_TEST
+
+/*
+ * The reply keeps no copy of the plain text: the caller's copy of what the
+ * deltas handed out, with the reply forgetting after every event as the
+ * client does, gives the same parts as a reply that kept it all.
+ */
+START_TEST(raw_parts_come_out_the_same_from_the_callers_copy)
+{
+	const char *evs[] = {
+	    "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"A \"}]}}]}",
+	    "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"t\",\"thought\":true,"
+	    "\"thoughtSignature\":\"T1\"},{\"text\":\"B\\n\"}]}}]}",
+	    "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"C\"},{\"executableCode\":"
+	    "{\"language\":\"PYTHON\",\"code\":\"x\"}},{\"text\":\"D\",\"thoughtSignature\":"
+	    "\"S2\"}]}}]}",
+	    "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\" E\"}]}}]}",
+	    "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"F\"}]},"
+	    "\"finishReason\":\"STOP\"}]}",
+	};
+	struct gemini_reply whole, forgetful;
+	gemini_reply_init(&whole);
+	gemini_reply_init(&forgetful);
+	struct buf mine;
+	buf_init(&mine, 0);
+	for (size_t i = 0; i < ARRAY_LEN(evs); i++) {
+		struct gemini_delta d;
+		ck_assert_int_eq(gemini_reply_event(&whole, evs[i], strlen(evs[i]), NULL, NULL), 0);
+		ck_assert_int_eq(gemini_reply_event(&forgetful, evs[i], strlen(evs[i]), &d, NULL),
+		                 0);
+		buf_add(&mine, d.text, d.text_len);
+		gemini_reply_forget(&forgetful);
+	}
+	ck_assert_str_eq(mine.data, whole.text.data);
+	char *a = gemini_reply_parts(&whole, whole.text.data, whole.text.len);
+	char *b = gemini_reply_parts(&forgetful, mine.data, mine.len);
+	ck_assert_str_eq(a, "[{\"text\":\"A \"},{\"text\":\"\",\"thoughtSignature\":\"T1\"},"
+	                    "{\"text\":\"B\\nC\"},{\"executableCode\":{\"language\":\"PYTHON\","
+	                    "\"code\":\"x\"}},{\"text\":\"D\",\"thoughtSignature\":\"S2\"},"
+	                    "{\"text\":\" EF\"}]");
+	ck_assert_str_eq(b, a);
+	/* A copy cut short (a message at its bound) gives what it holds, nothing past it. */
+	char *c = gemini_reply_parts(&forgetful, mine.data, 1);
+	ck_assert_str_eq(c, "[{\"text\":\"A\"},{\"text\":\"\",\"thoughtSignature\":\"T1\"},"
+	                    "{\"executableCode\":{\"language\":\"PYTHON\",\"code\":\"x\"}},"
+	                    "{\"text\":\"D\",\"thoughtSignature\":\"S2\"}]");
+	free(a);
+	free(b);
+	free(c);
+	buf_release(&mine);
+	gemini_reply_release(&whole);
+	gemini_reply_release(&forgetful);
 }
 END_TEST
 
@@ -719,6 +772,7 @@ static Suite *gemini_reply_suite(void)
 	tcase_add_test(tc, non_sse_200_body_is_an_error);
 	tcase_add_test(tc, a_stream_without_a_finish_reason_is_never_complete);
 	tcase_add_test(tc, raw_parts_keep_signatures_and_code_drop_thoughts);
+	tcase_add_test(tc, raw_parts_come_out_the_same_from_the_callers_copy);
 	suite_add_tcase(s, tc);
 	return s;
 }
