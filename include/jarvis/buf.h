@@ -66,6 +66,15 @@ void buf_add(struct buf *b, const void *p, size_t n);
 void buf_addstr(struct buf *b, const char *s);
 void buf_addf(struct buf *b, const char *fmt, ...) PRINTF_LIKE(2, 3);
 
+/*
+ * Room for n more bytes at data + len, to write in place (the NUL there
+ * may be overwritten); NULL, and nothing changed, when max would be
+ * passed. Nothing counts until buf_commit.
+ */
+char *buf_room(struct buf *b, size_t n) BUF_MUST_CHECK;
+/* Counts n bytes written at data + len after buf_room (n 0: puts the NUL back). */
+void buf_commit(struct buf *b, size_t n);
+
 /* Keeps the first len bytes (len <= b->len). */
 void buf_truncate(struct buf *b, size_t len);
 /* Drops the first n bytes. */

@@ -25,8 +25,18 @@ struct json_scan {
 
 /* Starts a scan of json[0..len). */
 void json_scan_init(struct json_scan *s, const char *json, size_t len);
+/* json_scan_peek past white space (not to call directly). */
+char json_scan_peek_slow(struct json_scan *s);
 /* Skips white space; the next byte, or 0 at the end. */
-char json_scan_peek(struct json_scan *s);
+static inline char json_scan_peek(struct json_scan *s)
+{
+	/* Inline for the common cases: no white space, or one blank (as after ':'). */
+	if (s->p < s->end && *s->p == ' ')
+		s->p++;
+	if (s->p < s->end && (unsigned char)*s->p > ' ')
+		return *s->p;
+	return json_scan_peek_slow(s);
+}
 /* Consumes c (after white space) when it is next. */
 bool json_scan_take(struct json_scan *s, char c);
 /*
@@ -39,6 +49,8 @@ bool json_scan_string(struct json_scan *s, struct buf *out, bool *truncated);
 bool json_scan_string_dup(struct json_scan *s, char **out);
 /* Reads a key and its ':' into key (at most cap-1 bytes, no escapes). */
 bool json_scan_key(struct json_scan *s, char *key, size_t cap);
+/* The same without a copy: *key points into the text, *n bytes (no escapes). */
+bool json_scan_key_ref(struct json_scan *s, const char **key, size_t *n);
 /* Reads a plain non-negative integer below 1e15 (no fraction, exponent or sign). */
 bool json_scan_count(struct json_scan *s, long *out);
 /* Skips any one value. */

@@ -49,6 +49,21 @@ int buf_append(struct buf *b, const void *p, size_t n)
 	return 0;
 }
 
+char *buf_room(struct buf *b, size_t n)
+{
+	if (buf_reserve(b, n) == -1)
+		return NULL;
+	return b->cap > 0 ? b->data + b->len : NULL;
+}
+
+void buf_commit(struct buf *b, size_t n)
+{
+	if (b->cap == 0)
+		return;
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
 int buf_puts(struct buf *b, const char *s)
 {
 	return buf_append(b, s, strlen(s));

@@ -20,56 +20,63 @@
 #include "jarvis/json_scan.h"
 #include "jarvis/util.h"
 
-/* Where the wanted values of one event are; NULL when absent. */
-struct plan {
-	struct buf *text_out;       /* where candidates[0].content.parts[0].text goes */
-	bool has_text;              /* it was there */
-	bool refused;               /* text_out could not take it all */
-	const char *finish_reason;  /* candidates[0].finishReason */
-	const char *finish_message; /* candidates[0].finishMessage */
-	const char *usage;          /* usageMetadata */
-	const char *model_version;  /* modelVersion */
-	const char *response_id;    /* responseId */
+/* A string value's place: from its opening quote to just past its closing one. */
+struct span {
+	const char *at, *end; /* at NULL: absent */
 };
 
-/* Notes a value's position once; false when the key came before. */
-static bool note(const char **slot, const struct json_scan *s)
-{
-	if (*slot != NULL)
-		return false;
-	*slot = s->p;
-	return true;
-}
+/* What one event holds; nothing here has changed the reply yet but the text. */
+struct plan {
+	struct buf *text_out;       /* where candidates[0].content.parts[0].text goes */
+	bool refused;               /* text_out could not take it all */
+	struct span finish_reason;  /* candidates[0].finishReason */
+	struct span finish_message; /* candidates[0].finishMessage */
+	bool has_usage;             /* usageMetadata came */
+	struct usage usage;         /* the reply's counts with the event's applied */
+	struct span model_version;  /* modelVersion */
+	struct span response_id;    /* responseId */
+};
 
-/* Whether the next value is a string, noting where it starts. */
-static bool note_string(const char **slot, struct json_scan *s)
+/* Whether key (n bytes, not NUL-terminated) is the literal name. */
+#define KEY_IS(key, n, name)                                                                       \
+	((n) == sizeof(name) - 1 && memcmp((key), (name), sizeof(name) - 1) == 0)
+
+/* Reads a string value once per key: false when the key came before or it is no string. */
+static bool note_string(struct span *slot, struct json_scan *s)
 {
-	return json_scan_peek(s) == '"' && note(slot, s) && json_scan_string(s, NULL, NULL);
+	if (slot->at != NULL || json_scan_peek(s) != '"')
+		return false;
+	slot->at = s->p;
+	if (!json_scan_string(s, NULL, NULL))
+		return false;
+	slot->end = s->p;
+	return true;
 }
 
 /* {"text": "..."}: the only part this path takes, decoded as it is read. */
 static bool plan_part(struct json_scan *s, struct plan *pl)
 {
-	char key[8];
-	if (!(json_scan_take(s, '{') && json_scan_key(s, key, sizeof key) &&
-	      strcmp(key, "text") == 0 && json_scan_peek(s) == '"'))
+	const char *key;
+	size_t n;
+	if (!(json_scan_take(s, '{') && json_scan_key_ref(s, &key, &n) && KEY_IS(key, n, "text") &&
+	      json_scan_peek(s) == '"'))
 		return false;
-	pl->has_text = true;
 	return json_scan_string(s, pl->text_out, &pl->refused) && json_scan_take(s, '}');
 }
 
 static bool plan_content(struct json_scan *s, struct plan *pl)
 {
-	char key[32];
+	const char *key;
+	size_t n;
 	bool more = true, parts = false;
 	if (!json_scan_take(s, '{'))
 		return false;
 	if (json_scan_take(s, '}'))
 		return true;
 	while (more) {
-		if (!json_scan_key(s, key, sizeof key))
+		if (!json_scan_key_ref(s, &key, &n))
 			return false;
-		if (strcmp(key, "parts") == 0) {
+		if (KEY_IS(key, n, "parts")) {
 			/* One part at most: several would need the full parser's merging. */
 			if (parts || !json_scan_take(s, '['))
 				return false;
@@ -88,7 +95,8 @@ static bool plan_content(struct json_scan *s, struct plan *pl)
 
 static bool plan_candidate(struct json_scan *s, struct plan *pl)
 {
-	char key[32];
+	const char *key;
+	size_t n;
 	bool more = true, content = false;
 	if (!json_scan_take(s, '{'))
 		return false;
@@ -96,17 +104,17 @@ static bool plan_candidate(struct json_scan *s, struct plan *pl)
 		return true;
 	while (more) {
 		bool ok;
-		if (!json_scan_key(s, key, sizeof key))
+		if (!json_scan_key_ref(s, &key, &n))
 			return false;
-		if (strcmp(key, "content") == 0) {
+		if (KEY_IS(key, n, "content")) {
 			ok = !content && plan_content(s, pl);
 			content = true;
-		} else if (strcmp(key, "finishReason") == 0) {
+		} else if (KEY_IS(key, n, "finishReason")) {
 			ok = note_string(&pl->finish_reason, s);
-		} else if (strcmp(key, "finishMessage") == 0) {
+		} else if (KEY_IS(key, n, "finishMessage")) {
 			ok = note_string(&pl->finish_message, s);
-		} else if (strcmp(key, "groundingMetadata") == 0 ||
-		           strcmp(key, "urlContextMetadata") == 0) {
+		} else if (KEY_IS(key, n, "groundingMetadata") ||
+		           KEY_IS(key, n, "urlContextMetadata")) {
 			ok = false;
 		} else {
 			ok = json_scan_skip(s);
@@ -133,9 +141,56 @@ static bool plan_candidates(struct json_scan *s, struct plan *pl)
 	return true;
 }
 
+/* usageMetadata, read once; false when a count is not a plain count, or comes twice. */
+static bool plan_usage(struct json_scan *s, struct plan *pl)
+{
+	static const struct {
+		const char *key;
+		size_t len;
+		size_t offset;
+	} counts[] = {
+	    {"promptTokenCount", 16, offsetof(struct usage, prompt_tokens)},
+	    {"candidatesTokenCount", 20, offsetof(struct usage, candidates_tokens)},
+	    {"thoughtsTokenCount", 18, offsetof(struct usage, thoughts_tokens)},
+	    {"totalTokenCount", 15, offsetof(struct usage, total_tokens)},
+	    {"cachedContentTokenCount", 23, offsetof(struct usage, cached_tokens)},
+	};
+	const char *key;
+	size_t n;
+	bool more = true;
+	unsigned seen = 0;
+	if (pl->has_usage || json_scan_peek(s) != '{')
+		return false;
+	pl->has_usage = true;
+	json_scan_take(s, '{');
+	if (json_scan_take(s, '}'))
+		return true;
+	while (more) {
+		if (!json_scan_key_ref(s, &key, &n))
+			return false;
+		size_t i = 0;
+		while (i < ARRAY_LEN(counts) &&
+		       !(n == counts[i].len && memcmp(key, counts[i].key, n) == 0))
+			i++;
+		if (i < ARRAY_LEN(counts)) {
+			long v;
+			if ((seen & (1u << i)) || !json_scan_count(s, &v))
+				return false;
+			seen |= 1u << i;
+			*(long *)(void *)((char *)&pl->usage + counts[i].offset) = v;
+		} else if (!json_scan_skip(s)) {
+			return false;
+		}
+		if (!json_scan_next(s, '}', &more))
+			return false;
+	}
+	return true;
+}
+
 static bool plan_event(struct json_scan *s, struct plan *pl)
 {
-	char key[32];
+	const char *key;
+	size_t n;
 	bool more = true, cands = false;
 	if (!json_scan_take(s, '{'))
 		return false;
@@ -143,18 +198,18 @@ static bool plan_event(struct json_scan *s, struct plan *pl)
 		return json_scan_done(s);
 	while (more) {
 		bool ok;
-		if (!json_scan_key(s, key, sizeof key))
+		if (!json_scan_key_ref(s, &key, &n))
 			return false;
-		if (strcmp(key, "candidates") == 0) {
+		if (KEY_IS(key, n, "candidates")) {
 			ok = !cands && plan_candidates(s, pl);
 			cands = true;
-		} else if (strcmp(key, "usageMetadata") == 0) {
-			ok = json_scan_peek(s) == '{' && note(&pl->usage, s) && json_scan_skip(s);
-		} else if (strcmp(key, "modelVersion") == 0) {
+		} else if (KEY_IS(key, n, "usageMetadata")) {
+			ok = plan_usage(s, pl);
+		} else if (KEY_IS(key, n, "modelVersion")) {
 			ok = note_string(&pl->model_version, s);
-		} else if (strcmp(key, "responseId") == 0) {
+		} else if (KEY_IS(key, n, "responseId")) {
 			ok = note_string(&pl->response_id, s);
-		} else if (strcmp(key, "error") == 0 || strcmp(key, "promptFeedback") == 0) {
+		} else if (KEY_IS(key, n, "error") || KEY_IS(key, n, "promptFeedback")) {
 			ok = false;
 		} else {
 			ok = json_scan_skip(s);
@@ -165,58 +220,13 @@ static bool plan_event(struct json_scan *s, struct plan *pl)
 	return json_scan_done(s);
 }
 
-/* The usage counts; false (nothing kept) when one is not a plain count. */
-static bool plan_usage(const char *at, const char *end, struct usage *u)
+/* keep_str for a noted string: a repeated value (the usual case) costs no copy. */
+static void keep_at(char **dst, struct span v)
 {
-	static const struct {
-		const char *key;
-		size_t offset;
-	} counts[] = {
-	    {"promptTokenCount", offsetof(struct usage, prompt_tokens)},
-	    {"candidatesTokenCount", offsetof(struct usage, candidates_tokens)},
-	    {"thoughtsTokenCount", offsetof(struct usage, thoughts_tokens)},
-	    {"totalTokenCount", offsetof(struct usage, total_tokens)},
-	    {"cachedContentTokenCount", offsetof(struct usage, cached_tokens)},
-	};
-	struct json_scan s;
-	json_scan_init(&s, at, (size_t)(end - at));
-	char key[40];
-	bool more = true;
-	unsigned seen = 0;
-	json_scan_take(&s, '{');
-	if (json_scan_take(&s, '}'))
-		return true;
-	while (more) {
-		if (!json_scan_key(&s, key, sizeof key))
-			return false;
-		size_t i = 0;
-		while (i < sizeof counts / sizeof counts[0] && strcmp(key, counts[i].key) != 0)
-			i++;
-		if (i < sizeof counts / sizeof counts[0]) {
-			long v;
-			if ((seen & (1u << i)) || !json_scan_count(&s, &v))
-				return false;
-			seen |= 1u << i;
-			*(long *)(void *)((char *)u + counts[i].offset) = v;
-		} else if (!json_scan_skip(&s)) {
-			return false;
-		}
-		if (!json_scan_next(&s, '}', &more))
-			return false;
-	}
-	return true;
-}
-
-/* keep_str for a string at `at`: a repeated value (the usual case) costs no copy. */
-static void keep_at(char **dst, const char *at, const char *end)
-{
-	if (at == NULL)
+	if (v.at == NULL)
 		return;
-	struct json_scan s;
-	json_scan_init(&s, at, (size_t)(end - at));
-	json_scan_string(&s, NULL, NULL);
-	const char *raw = at + 1;
-	size_t n = (size_t)(s.p - 1 - raw);
+	const char *raw = v.at + 1;
+	size_t n = (size_t)(v.end - 1 - raw);
 	if (memchr(raw, '\\', n) == NULL) {
 		if (*dst == NULL || strlen(*dst) != n || memcmp(*dst, raw, n) != 0) {
 			free(*dst);
@@ -224,42 +234,38 @@ static void keep_at(char **dst, const char *at, const char *end)
 		}
 		return;
 	}
-	char *v = NULL;
-	json_scan_init(&s, at, (size_t)(end - at));
-	json_scan_string_dup(&s, &v);
-	if (*dst != NULL && strcmp(*dst, v) == 0) {
-		free(v);
+	char *d = NULL;
+	struct json_scan s;
+	json_scan_init(&s, v.at, (size_t)(v.end - v.at));
+	json_scan_string_dup(&s, &d);
+	if (*dst != NULL && strcmp(*dst, d) == 0) {
+		free(d);
 		return;
 	}
 	free(*dst);
-	*dst = v;
+	*dst = d;
 }
 
 int gemini_reply_event_fast(struct gemini_reply *r, const char *json, size_t len, char **cause)
 {
-	struct plan pl = {.text_out = &r->text};
+	struct plan pl = {.text_out = &r->text, .usage = r->usage};
 	struct json_scan s;
-	const char *end = json + len;
 	size_t before = r->text.len;
 	json_scan_init(&s, json, len);
-	bool plain = plan_event(&s, &pl);
-	struct usage usage = r->usage;
-	if (plain && pl.usage != NULL && !plan_usage(pl.usage, end, &usage))
-		plain = false;
 	/* At the answer's bound the full parser knows what to keep and what to say. */
-	if (!plain || pl.refused) {
+	if (!plan_event(&s, &pl) || pl.refused) {
 		buf_truncate(&r->text, before);
 		return 0;
 	}
 	r->model_text_total += r->text.len - before;
 	r->events++;
-	keep_at(&r->finish_reason, pl.finish_reason, end);
-	keep_at(&r->finish_message, pl.finish_message, end);
-	if (pl.usage != NULL) {
+	keep_at(&r->finish_reason, pl.finish_reason);
+	keep_at(&r->finish_message, pl.finish_message);
+	if (pl.has_usage) {
 		r->has_usage = true;
-		r->usage = usage;
+		r->usage = pl.usage;
 	}
-	keep_at(&r->model_version, pl.model_version, end);
-	keep_at(&r->response_id, pl.response_id, end);
+	keep_at(&r->model_version, pl.model_version);
+	keep_at(&r->response_id, pl.response_id);
 	return 1;
 }

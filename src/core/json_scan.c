@@ -7,6 +7,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "jarvis/utf8.h"
 #include "jarvis/util.h"
@@ -21,7 +24,7 @@ void json_scan_init(struct json_scan *s, const char *json, size_t len)
 	s->depth = JSON_SCAN_DEPTH;
 }
 
-char json_scan_peek(struct json_scan *s)
+char json_scan_peek_slow(struct json_scan *s)
 {
 	while (s->p < s->end && (*s->p == ' ' || *s->p == '\n' || *s->p == '\r' || *s->p == '\t'))
 		s->p++;
@@ -134,23 +137,152 @@ static inline bool plain_word(const char *p)
 	return ((low | zq | zs) & highs) == 0;
 }
 
+#if defined(__SSE2__)
+/* A bit for each of the sixteen bytes that is a quote, a backslash or a control byte. */
+static inline unsigned special_mask(__m128i x)
+{
+	const __m128i quote = _mm_set1_epi8('"'), slash = _mm_set1_epi8('\\');
+	const __m128i ctl = _mm_set1_epi8(0x1f);
+	__m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, slash)),
+	                           _mm_cmpeq_epi8(_mm_min_epu8(x, ctl), x));
+	return (unsigned)_mm_movemask_epi8(hit);
+}
+#endif
+
+/*
+ * The first byte at or after p that is not plain, or end. Most of an
+ * answer is plain bytes: with SSE2 (every x86-64) they are stepped over
+ * sixteen at a time and the first other one found from the mask.
+ */
+static inline const char *plain_end(const char *p, const char *end)
+{
+#if defined(__SSE2__)
+	while (end - p >= 16) {
+		unsigned mask = special_mask(_mm_loadu_si128((const __m128i *)(const void *)p));
+		if (mask != 0)
+			return p + __builtin_ctz(mask);
+		p += 16;
+	}
+#endif
+	while (end - p >= 8 && plain_word(p))
+		p += 8;
+	while (p < end && plain_byte(*p))
+		p++;
+	return p;
+}
+
+/*
+ * Copies the plain bytes at *p to *w and moves both past them. w has room
+ * for all that is left of the text, so with SSE2 whole blocks of sixteen
+ * are stored ahead of what counts (later bytes overwrite the excess).
+ */
+static inline void copy_plain(const char **p, const char *end, char **w)
+{
+	const char *r = *p;
+	char *o = *w;
+#if defined(__SSE2__)
+	while (end - r >= 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)r);
+		_mm_storeu_si128((__m128i *)(void *)o, x);
+		unsigned mask = special_mask(x);
+		if (mask != 0) {
+			*p = r + __builtin_ctz(mask);
+			*w = o + __builtin_ctz(mask);
+			return;
+		}
+		r += 16;
+		o += 16;
+	}
+#endif
+	const char *q = plain_end(r, end);
+	memcpy(o, r, (size_t)(q - r));
+	*w = o + (q - r);
+	*p = q;
+}
+
 static void put(struct buf *out, const char *p, size_t n, bool *truncated)
 {
 	if (out != NULL && n > 0 && buf_append(out, p, n) == -1 && truncated != NULL)
 		*truncated = true;
 }
 
-bool json_scan_string(struct json_scan *s, struct buf *out, bool *truncated)
+/* The one-byte meaning of a short escape's letter, or 0 (\\u, or not an escape). */
+static inline char short_escape(char c)
 {
-	if (!json_scan_take(s, '"'))
-		return false;
+	switch (c) {
+	case '"':
+	case '\\':
+	case '/':
+		return c;
+	case 'n':
+		return '\n';
+	case 't':
+		return '\t';
+	case 'r':
+		return '\r';
+	case 'b':
+		return '\b';
+	case 'f':
+		return '\f';
+	default:
+		return 0;
+	}
+}
+
+/*
+ * The rest of a string (after its quote) decoded into dst, which has room
+ * for all that is left of the text (a decoded string is never longer than
+ * its JSON); its length in *n.
+ */
+static bool string_into(struct json_scan *s, char *dst, size_t *n)
+{
+	const char *p = s->p, *end = s->end;
+	char *w = dst;
+	for (;;) {
+		copy_plain(&p, end, &w);
+		if (p >= end || (unsigned char)*p < 0x20)
+			return false;
+		if (*p++ == '"') {
+			s->p = p;
+			*n = (size_t)(w - dst);
+			return true;
+		}
+		char c = p < end ? short_escape(*p) : 0;
+		if (c != 0) {
+			*w++ = c;
+			p++;
+			continue;
+		}
+		s->p = p;
+		size_t k = escape(s, w);
+		if (k == 0)
+			return false;
+		w += k;
+		p = s->p;
+	}
+}
+
+/* Steps over the rest of a string (after its quote), checking its escapes. */
+static bool string_skip(struct json_scan *s)
+{
+	char dec[4];
+	for (;;) {
+		s->p = plain_end(s->p, s->end);
+		if (s->p >= s->end || (unsigned char)*s->p < 0x20)
+			return false;
+		if (*s->p++ == '"')
+			return true;
+		if (escape(s, dec) == 0)
+			return false;
+	}
+}
+
+/* json_scan_string piece by piece, for an out too close to its max to take the rest whole. */
+static bool string_pieces(struct json_scan *s, struct buf *out, bool *truncated)
+{
 	const char *run = s->p;
 	while (s->p < s->end) {
-		/* Most of an answer is plain bytes: step over them eight at a time. */
-		while (s->end - s->p >= 8 && plain_word(s->p))
-			s->p += 8;
-		while (s->p < s->end && plain_byte(*s->p))
-			s->p++;
+		s->p = plain_end(s->p, s->end);
 		if (s->p >= s->end)
 			break;
 		unsigned char c = (unsigned char)*s->p;
@@ -172,6 +304,22 @@ bool json_scan_string(struct json_scan *s, struct buf *out, bool *truncated)
 	return false;
 }
 
+bool json_scan_string(struct json_scan *s, struct buf *out, bool *truncated)
+{
+	if (!json_scan_take(s, '"'))
+		return false;
+	size_t n = 0;
+	if (out == NULL)
+		return string_skip(s);
+	/* Room for the rest of the text at once, so the bytes are copied with no check each. */
+	char *dst = buf_room(out, (size_t)(s->end - s->p));
+	if (dst == NULL)
+		return string_pieces(s, out, truncated);
+	bool ok = string_into(s, dst, &n);
+	buf_commit(out, ok ? n : 0);
+	return ok;
+}
+
 bool json_scan_string_dup(struct json_scan *s, char **out)
 {
 	struct buf b;
@@ -185,23 +333,29 @@ bool json_scan_string_dup(struct json_scan *s, char **out)
 	return true;
 }
 
-bool json_scan_key(struct json_scan *s, char *key, size_t cap)
+bool json_scan_key_ref(struct json_scan *s, const char **key, size_t *n)
 {
 	if (!json_scan_take(s, '"'))
 		return false;
-	size_t n = 0;
-	while (s->p < s->end && *s->p != '"') {
-		unsigned char c = (unsigned char)*s->p;
-		if (c < 0x20 || c == '\\' || n + 1 >= cap)
-			return false;
-		key[n++] = (char)c;
-		s->p++;
-	}
-	if (s->p >= s->end)
+	const char *q = plain_end(s->p, s->end);
+	/* An escape or a control byte ends it short of its quote: refused. */
+	if (q >= s->end || *q != '"')
 		return false;
-	s->p++;
-	key[n] = '\0';
+	*key = s->p;
+	*n = (size_t)(q - s->p);
+	s->p = q + 1;
 	return json_scan_take(s, ':');
+}
+
+bool json_scan_key(struct json_scan *s, char *key, size_t cap)
+{
+	const char *k;
+	size_t n;
+	if (!json_scan_key_ref(s, &k, &n) || n >= cap)
+		return false;
+	memcpy(key, k, n);
+	key[n] = '\0';
+	return true;
 }
 
 static bool is_digit(const struct json_scan *s)

@@ -93,6 +93,56 @@ START_TEST(special_bytes_are_found_at_every_offset)
 }
 END_TEST
 
+/*
+ * Long strings with two escapes anywhere, decoded after text already in
+ * the buffer, against what they must give; the same strings skipped; and a
+ * refused string leaves the buffer as it was. Sixteen-byte blocks are
+ * copied ahead of the escapes, so every place relative to them matters.
+ */
+START_TEST(long_strings_decode_the_same_at_every_offset)
+{
+	for (size_t len = 1; len < 70; len += 3)
+		for (size_t i = 0; i < len; i++)
+			for (size_t j = i + 2; j < len; j += 5) {
+				struct buf json, want, out;
+				buf_init(&json, 0);
+				buf_init(&want, 0);
+				buf_init(&out, 0);
+				buf_addstr(&json, "\"");
+				for (size_t k = 0; k < len; k++) {
+					if (k == i || k == j) {
+						buf_addstr(&json, k == i ? "\\n" : "\\u00e9");
+						buf_addstr(&want, k == i ? "\n" : "\xc3\xa9");
+					} else {
+						char c = (char)('a' + k % 26);
+						buf_add(&json, &c, 1);
+						buf_add(&want, &c, 1);
+					}
+				}
+				buf_addstr(&json, "\" tail");
+				buf_addstr(&out, "kept ");
+				struct json_scan s;
+				json_scan_init(&s, json.data, json.len);
+				ck_assert(json_scan_string(&s, &out, NULL));
+				ck_assert_str_eq(out.data + 5, want.data);
+				ck_assert_uint_eq(out.len, 5 + want.len);
+				ck_assert_str_eq(s.p, " tail");
+				json_scan_init(&s, json.data, json.len);
+				ck_assert(json_scan_string(&s, NULL, NULL));
+				ck_assert_str_eq(s.p, " tail");
+				/* Cut before its end: refused, and the buffer is as it was. */
+				buf_reset(&out);
+				buf_addstr(&out, "kept");
+				json_scan_init(&s, json.data, json.len - 6);
+				ck_assert(!json_scan_string(&s, &out, NULL));
+				ck_assert_str_eq(out.data, "kept");
+				buf_release(&json);
+				buf_release(&want);
+				buf_release(&out);
+			}
+}
+END_TEST
+
 static bool skips_whole(const char *json)
 {
 	struct json_scan s;
@@ -185,6 +235,16 @@ START_TEST(keys_and_members)
 	ck_assert(!json_scan_key(&s, key, sizeof key));
 	json_scan_init(&s, "\"t\\u0065xt\": 1", 14);
 	ck_assert(!json_scan_key(&s, key, sizeof key));
+	/* Without a copy: where it is, and what follows its colon. */
+	const char *k;
+	size_t n;
+	json_scan_init(&s, "\"usageMetadataAndMore\" :{", 25);
+	ck_assert(json_scan_key_ref(&s, &k, &n));
+	ck_assert_uint_eq(n, 20);
+	ck_assert(strncmp(k, "usageMetadataAndMore", n) == 0);
+	ck_assert_int_eq(json_scan_peek(&s), '{');
+	json_scan_init(&s, "\"no end", 7);
+	ck_assert(!json_scan_key_ref(&s, &k, &n));
 }
 END_TEST
 
@@ -209,6 +269,7 @@ static Suite *json_scan_suite(void)
 	tcase_add_test(tc, strings_decode_every_escape);
 	tcase_add_test(tc, strings_it_is_unsure_of_are_refused);
 	tcase_add_test(tc, special_bytes_are_found_at_every_offset);
+	tcase_add_test(tc, long_strings_decode_the_same_at_every_offset);
 	tcase_add_test(tc, skip_takes_json_values_and_refuses_broken_ones);
 	tcase_add_test(tc, skip_refuses_nesting_deeper_than_it_follows);
 	tcase_add_test(tc, counts_are_plain_non_negative_integers);
