@@ -41,8 +41,8 @@ struct editor {
 	size_t n_undo, undo_bytes;
 	enum edit_kind last_edit, prev_edit; /* this command's edit, the one before */
 	bool grouping;                       /* editor_undo_group: one step until it ends */
-	struct wrap_cache *wrap; /* the text's rows at the last layout's width */
-	size_t wrap_stable;      /* s[0..wrap_stable) unchanged since the rows were made */
+	struct wrap_cache *wrap;             /* the text's rows at the last layout's width */
+	size_t wrap_stable; /* s[0..wrap_stable) unchanged since the rows were made */
 };
 
 struct editor *editor_new(void)
@@ -592,8 +592,9 @@ void editor_layout(struct editor *e, int width, struct editor_layout *out)
 	if (out->cur_col >= width) {
 		if (out->cur_row + 1 == out->nrows) {
 			/* Past a full last row: an empty row for the cursor. */
-			out->extra = (struct wrap_row){
-			    .off = (uint32_t)e->len, .line = out->rows[out->nrows - 1].line, .cont = true};
+			out->extra = (struct wrap_row){.off = (uint32_t)e->len,
+			                               .line = out->rows[out->nrows - 1].line,
+			                               .cont = true};
 			out->has_extra = true;
 			out->nrows++;
 			out->cur_row++;
