@@ -80,6 +80,10 @@ struct conv {
 	char *system_prompt;
 	long long created_ms;
 	long long updated_ms;
+	/* A fork (/edit): the conversation it was made from and the number of the
+	 * question it forks at (1: the first); NULL and 0 for any other. */
+	char *forked_from;
+	long fork_question;
 	struct msg **msgs;
 	size_t n;
 	size_t cap;

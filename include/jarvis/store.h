@@ -56,6 +56,8 @@ struct store_conv_info {
 	long long created_ms;
 	long long updated_ms;
 	long nmessages;
+	char *forked_from;  /* a fork's original conversation (store_conv_fork), or NULL */
+	long fork_question; /* the question it forks at, counted from 1; 0: not a fork */
 };
 
 struct store_conv_list {
@@ -185,6 +187,38 @@ int store_conv_set_model(struct store *st, const char *user_id, const char *conv
 /* Sets (or with NULL clears) a conversation's system prompt. */
 int store_conv_set_system(struct store *st, const char *user_id, const char *conv_id,
                           const char *system_prompt, char **cause);
+/* One message a fork copied: its seq in the original, its id and seq in the fork. */
+struct store_fork_msg {
+	long from_seq;
+	long seq;
+	char *id;
+};
+
+/* What store_conv_fork made. */
+struct store_fork {
+	char *conv_id;   /* the new conversation */
+	long question;   /* the question it forks at, counted from 1 (its fork_question) */
+	size_t tampered; /* messages left out: they failed their integrity check */
+	struct store_fork_msg *msgs;
+	size_t n;
+};
+
+/*
+ * Forks conversation conv_id at its question of seq at_seq (/edit): a new
+ * conversation with the same title, model and system prompt holding a
+ * copy of every message before that question (opened and sealed again
+ * for its new place: a sealed value is bound to its conversation and
+ * seq), marked forked_from conv_id at fork_question (the question's
+ * number, counted from 1). The original is not changed. A message that
+ * fails its integrity check is left out (counted in out->tampered). A
+ * seq that is not a question gives STORE_NOTFOUND "no such question";
+ * with MongoDB away, or writes waiting in the outbox, STORE_OFFLINE and
+ * nothing is made. A fork that fails half way is deleted again.
+ */
+int store_conv_fork(struct store *st, const char *user_id, const char *conv_id, long at_seq,
+                    struct store_fork *out, char **cause);
+/* Frees what a fork's record holds (the struct itself is the caller's). */
+void store_fork_release(struct store_fork *f);
 /* Deletes a conversation and all its messages. */
 int store_conv_delete(struct store *st, const char *user_id, const char *conv_id, char **cause);
 

@@ -150,6 +150,7 @@ void conv_free(struct conv *c)
 	free(c->title);
 	free(c->model);
 	free(c->system_prompt);
+	free(c->forked_from);
 	free(c);
 }
 

@@ -105,6 +105,9 @@ struct store_engine {
 	int (*conv_set)(void *h, const char *user_id, const char *conv_id, const char *field,
 	                const char *value, char **cause);
 	int (*conv_delete)(void *h, const char *user_id, const char *conv_id, char **cause);
+	/* Marks a conversation as a fork of forked_from at question fork_question. */
+	int (*conv_fork_mark)(void *h, const char *user_id, const char *conv_id,
+	                      const char *forked_from, long fork_question, char **cause);
 
 	/*
 	 * id as for conv_create; STORE_EXISTS fills m->id and m->seq from the

@@ -92,6 +92,8 @@ int mg_conv_get(void *h, const char *user_id, const char *conv_id, struct conv *
 int mg_conv_set(void *h, const char *user_id, const char *conv_id, const char *field,
                 const char *value, char **cause);
 int mg_conv_delete(void *h, const char *user_id, const char *conv_id, char **cause);
+int mg_conv_fork_mark(void *h, const char *user_id, const char *conv_id, const char *forked_from,
+                      long fork_question, char **cause);
 
 /* ... and in mongo_messages.c. */
 int mg_msg_append(void *h, const char *user_id, const char *conv_id, struct msg *m, const char *id,

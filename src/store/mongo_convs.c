@@ -56,6 +56,13 @@ int mg_conv_create(void *h, const char *user_id, const char *title, const char *
 	return STORE_OK;
 }
 
+/* A fork's two fields: its original's id (NULL: not a fork) and its question. */
+static void fork_fields(const bson_t *doc, char **from, long *question)
+{
+	*from = mg_get_oid(doc, "forked_from");
+	*question = *from != NULL ? (long)mg_get_num(doc, "fork_question") : 0;
+}
+
 int mg_conv_list(void *h, const char *user_id, size_t offset, size_t limit,
                  struct store_conv_list *out, char **cause)
 {
@@ -74,6 +81,8 @@ int mg_conv_list(void *h, const char *user_id, size_t offset, size_t limit,
 	BSON_APPEND_INT32(&proj, "model", 1);
 	BSON_APPEND_INT32(&proj, "created_at", 1);
 	BSON_APPEND_INT32(&proj, "updated_at", 1);
+	BSON_APPEND_INT32(&proj, "forked_from", 1);
+	BSON_APPEND_INT32(&proj, "fork_question", 1);
 	bson_append_document_end(&opts, &proj);
 	BSON_APPEND_INT64(&opts, "skip", offset > INT64_MAX ? INT64_MAX : (int64_t)offset);
 	BSON_APPEND_INT64(&opts, "limit", limit > INT64_MAX ? INT64_MAX : (int64_t)limit);
@@ -89,6 +98,7 @@ int mg_conv_list(void *h, const char *user_id, size_t offset, size_t limit,
 		ci->model = mg_get_str(doc, "model");
 		ci->created_ms = mg_get_num(doc, "created_at");
 		ci->updated_ms = mg_get_num(doc, "updated_at");
+		fork_fields(doc, &ci->forked_from, &ci->fork_question);
 		if (ci->id == NULL)
 			ci->id = xstrdup("");
 		if (ci->title == NULL)
@@ -134,6 +144,7 @@ int mg_conv_get(void *h, const char *user_id, const char *conv_id, struct conv *
 	c->system_prompt = mg_get_str(&doc, "system_prompt");
 	c->created_ms = mg_get_num(&doc, "created_at");
 	c->updated_ms = mg_get_num(&doc, "updated_at");
+	fork_fields(&doc, &c->forked_from, &c->fork_question);
 	if (c->title == NULL)
 		c->title = xstrdup("");
 	bson_destroy(&doc);
@@ -183,4 +194,25 @@ int mg_conv_delete(void *h, const char *user_id, const char *conv_id, char **cau
 	ok = mongoc_collection_delete_many(g->msgs, &q, NULL, NULL, &err);
 	bson_destroy(&q);
 	return ok ? STORE_OK : mg_fail(g, &err, cause);
+}
+
+int mg_conv_fork_mark(void *h, const char *user_id, const char *conv_id, const char *forked_from,
+                      long fork_question, char **cause)
+{
+	struct mg *g = h;
+	bson_t filter, update = BSON_INITIALIZER, set;
+	bson_oid_t from;
+	bson_error_t err;
+	if (mg_oid_parse(forked_from, &from) < 0 || mg_conv_filter(&filter, user_id, conv_id) < 0)
+		return ENGINE_NO_CONV;
+	BSON_APPEND_DOCUMENT_BEGIN(&update, "$set", &set);
+	BSON_APPEND_OID(&set, "forked_from", &from);
+	BSON_APPEND_INT64(&set, "fork_question", fork_question);
+	bson_append_document_end(&update, &set);
+	int m = mg_update_matched(g->convs, &filter, &update, &err);
+	bson_destroy(&filter);
+	bson_destroy(&update);
+	if (m < 0)
+		return mg_fail(g, &err, cause);
+	return m ? STORE_OK : ENGINE_NO_CONV;
 }

@@ -27,6 +27,7 @@ const struct store_engine store_mongo_engine = {
     .conv_get = mg_conv_get,
     .conv_set = mg_conv_set,
     .conv_delete = mg_conv_delete,
+    .conv_fork_mark = mg_conv_fork_mark,
     .msg_append = mg_msg_append,
     .msg_update = mg_msg_update,
     .msg_feedback = mg_msg_feedback,

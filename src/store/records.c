@@ -196,6 +196,7 @@ void store_conv_list_release(struct store_conv_list *l)
 		free(l->items[i].id);
 		free(l->items[i].title);
 		free(l->items[i].model);
+		free(l->items[i].forked_from);
 	}
 	free(l->items);
 	l->items = NULL;

@@ -109,6 +109,9 @@ static const char *const migrations[] = {
     /* 5 -> 6: an attachment's copy in the Files API and when it expires, issue 11. */
     "ALTER TABLE images ADD COLUMN file_uri TEXT;"
     "ALTER TABLE images ADD COLUMN file_expires_at INTEGER NOT NULL DEFAULT 0;",
+    /* 6 -> 7: a fork (/edit): the conversation it was made from and at which question, issue 13. */
+    "ALTER TABLE conversations ADD COLUMN forked_from INTEGER;"
+    "ALTER TABLE conversations ADD COLUMN fork_question INTEGER NOT NULL DEFAULT 0;",
 };
 
 /*
@@ -149,11 +152,13 @@ static const struct {
                         "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
                         "inserting the conversation"},
     [ST_CONV_LIST] = {"SELECT c.id, c.title, c.model, c.created_at, c.updated_at, "
-                      "(SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id) "
+                      "(SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id), "
+                      "c.forked_from, c.fork_question "
                       "FROM conversations c WHERE c.user_id = ? "
                       "ORDER BY c.updated_at DESC, c.id DESC LIMIT ? OFFSET ?",
                       "listing the conversations"},
-    [ST_CONV_GET] = {"SELECT id, title, model, system_prompt, created_at, updated_at "
+    [ST_CONV_GET] = {"SELECT id, title, model, system_prompt, created_at, updated_at, "
+                     "forked_from, fork_question "
                      "FROM conversations WHERE id = ? AND user_id = ?",
                      "reading the conversation"},
     [ST_CONV_DELETE] = {"DELETE FROM conversations WHERE id = ? AND user_id = ?",
@@ -199,6 +204,9 @@ static const struct {
     [ST_CONV_SET_SYSTEM] =
         {"UPDATE conversations SET system_prompt = ? WHERE id = ? AND user_id = ?",
          "setting the conversation's system prompt"},
+    [ST_CONV_SET_FORK] = {"UPDATE conversations SET forked_from = ?, fork_question = ? "
+                          "WHERE id = ? AND user_id = ?",
+                          "marking the conversation a fork"},
 };
 
 /* STORE_ERROR with the detail store.c words: what failed, and SQLite's reason. */

@@ -51,6 +51,7 @@ enum stmt {
 	ST_CONV_SET_TITLE,
 	ST_CONV_SET_MODEL,
 	ST_CONV_SET_SYSTEM,
+	ST_CONV_SET_FORK,
 	ST_COUNT
 };
 
@@ -119,6 +120,8 @@ int sq_conv_get(void *h, const char *user_id, const char *conv_id, struct conv *
 int sq_conv_set(void *h, const char *user_id, const char *conv_id, const char *field,
                 const char *value, char **cause);
 int sq_conv_delete(void *h, const char *user_id, const char *conv_id, char **cause);
+int sq_conv_fork_mark(void *h, const char *user_id, const char *conv_id, const char *forked_from,
+                      long fork_question, char **cause);
 
 /* ... and in sqlite_messages.c. */
 int sq_msg_append(void *h, const char *user_id, const char *conv_id, struct msg *m, const char *id,

@@ -39,6 +39,14 @@ int sq_conv_create(void *h, const char *user_id, const char *title, const char *
 	return STORE_OK;
 }
 
+/* A fork's two columns from column i on: its original's id (NULL: not a fork), its question. */
+static void fork_columns(sqlite3_stmt *st, int i, char **from, long *question)
+{
+	*from = sqlite3_column_type(st, i) == SQLITE_NULL ? NULL
+	                                                  : sq_id_str(sqlite3_column_int64(st, i));
+	*question = *from != NULL ? (long)sqlite3_column_int64(st, i + 1) : 0;
+}
+
 int sq_conv_list(void *h, const char *user_id, size_t offset, size_t limit,
                  struct store_conv_list *out, char **cause)
 {
@@ -62,6 +70,7 @@ int sq_conv_list(void *h, const char *user_id, size_t offset, size_t limit,
 		ci->created_ms = sqlite3_column_int64(st, 3);
 		ci->updated_ms = sqlite3_column_int64(st, 4);
 		ci->nmessages = (long)sqlite3_column_int64(st, 5);
+		fork_columns(st, 6, &ci->forked_from, &ci->fork_question);
 	}
 	sq_done(st);
 	if (rc != SQLITE_DONE)
@@ -92,6 +101,7 @@ int sq_conv_get(void *h, const char *user_id, const char *conv_id, struct conv *
 	c->system_prompt = sq_col_str(st, 3);
 	c->created_ms = sqlite3_column_int64(st, 4);
 	c->updated_ms = sqlite3_column_int64(st, 5);
+	fork_columns(st, 6, &c->forked_from, &c->fork_question);
 	sq_done(st);
 	*out = c;
 	return STORE_OK;
@@ -131,6 +141,26 @@ int sq_conv_delete(void *h, const char *user_id, const char *conv_id, char **cau
 	sqlite3_bind_int64(st, 1, cid);
 	sqlite3_bind_int64(st, 2, uid);
 	if (sq_run(s, ST_CONV_DELETE, cause) < 0)
+		return STORE_ERROR;
+	return sqlite3_changes(s->db) == 0 ? ENGINE_NO_CONV : STORE_OK;
+}
+
+int sq_conv_fork_mark(void *h, const char *user_id, const char *conv_id, const char *forked_from,
+                      long fork_question, char **cause)
+{
+	struct sq *s = h;
+	sqlite3_int64 uid, cid, from;
+	if (sq_parse_id(user_id, &uid) < 0 || sq_parse_id(conv_id, &cid) < 0 ||
+	    sq_parse_id(forked_from, &from) < 0)
+		return ENGINE_NO_CONV;
+	sqlite3_stmt *st = sq_prep(s, ST_CONV_SET_FORK, cause);
+	if (st == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(st, 1, from);
+	sqlite3_bind_int64(st, 2, fork_question);
+	sqlite3_bind_int64(st, 3, cid);
+	sqlite3_bind_int64(st, 4, uid);
+	if (sq_run(s, ST_CONV_SET_FORK, cause) < 0)
 		return STORE_ERROR;
 	return sqlite3_changes(s->db) == 0 ? ENGINE_NO_CONV : STORE_OK;
 }

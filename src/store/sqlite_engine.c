@@ -25,6 +25,7 @@ const struct store_engine store_sqlite_engine = {
     .conv_get = sq_conv_get,
     .conv_set = sq_conv_set,
     .conv_delete = sq_conv_delete,
+    .conv_fork_mark = sq_conv_fork_mark,
     .msg_append = sq_msg_append,
     .msg_update = sq_msg_update,
     .msg_feedback = sq_msg_feedback,
