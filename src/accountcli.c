@@ -372,6 +372,21 @@ static char *title_line(const char *title)
 	return safe;
 }
 
+/* A fork's link to its original, titled when that one is listed; NULL for any other. */
+static char *fork_line(const struct store_conv_list *all, const struct store_conv_info *ci)
+{
+	if (ci->forked_from == NULL)
+		return NULL;
+	for (size_t k = 0; k < all->n; k++)
+		if (strcmp(all->items[k].id, ci->forked_from) == 0) {
+			char *title = title_line(all->items[k].title);
+			char *link = conv_fork_label(title, ci->forked_from, ci->fork_question);
+			free(title);
+			return link;
+		}
+	return conv_fork_label(NULL, ci->forked_from, ci->fork_question);
+}
+
 static int convs(struct profile *p)
 {
 	const struct account_user *u = NULL;
@@ -419,6 +434,10 @@ static int convs(struct profile *p)
 		char *title = title_line(ci->title);
 		printf("%-*s  %-16s  %*ld  %s\n", idw, ci->id, when, nw, ci->nmessages, title);
 		free(title);
+		char *link = fork_line(&all, ci);
+		if (link != NULL)
+			printf("%*s  %s\n", idw + 16 + nw + 4, "", link);
+		free(link);
 	}
 	store_conv_list_release(&all);
 	return EXIT_OK;

@@ -33,6 +33,7 @@ struct chat_conv_row {
 	long long updated_ms;
 	long nmessages;
 	char *text; /* the messages' text, for F3's filter; NULL until it arrives */
+	char *fork; /* a fork's link (conv_fork_label), or NULL */
 };
 
 struct chat *chat_new(struct loop *l, const struct config *cfg, char **cause);
@@ -107,6 +108,20 @@ int chat_send(struct chat *ch, const char *text, char **cause);
  * The turns stay on screen and in the store; a notice says what was left out.
  */
 int chat_trim(struct chat *ch, const char *n, char **cause);
+/*
+ * /edit [N]: question N, counted back from the last as /copy N counts
+ * answers (1: the last), into *text (a new string) for the input, its
+ * attachments back among those waiting. The next chat_send then forks:
+ * a new stored conversation holding the messages before that question
+ * takes the screen, and the text is asked there; the original stays as
+ * it is. Refused while an answer streams, for a guest and for a
+ * conversation not stored.
+ */
+int chat_edit(struct chat *ch, size_t n, char **text, char **cause);
+/* Leaves a pending /edit (Esc, an emptied input): nothing is forked. False when none was. */
+bool chat_edit_cancel(struct chat *ch);
+/* Whether an /edit waits for its text to be sent. */
+bool chat_editing(const struct chat *ch);
 /* Stops the answer streaming now; what arrived stays, marked interrupted. */
 int chat_stop(struct chat *ch, char **cause);
 /*

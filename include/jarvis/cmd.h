@@ -49,6 +49,8 @@ struct cmd_ctx {
 	 * the screen takes both (and frees them). */
 	char *copy_text;
 	char *copy_what;
+	/* Set by /edit: the text for the input, unsent; the screen takes it (and frees it). */
+	char *input_text;
 };
 
 /* The table, in the order /help shows it. */

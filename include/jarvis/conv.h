@@ -181,6 +181,13 @@ void msg_changed(struct msg *m);
  */
 char *msg_title(const struct msg *m);
 
+/*
+ * How a listing shows a fork: "↳ fork of «TITLE» at question N", or with
+ * title NULL (the original is not among those listed, or was deleted)
+ * "↳ fork of conversation ID at question N". A new string.
+ */
+char *conv_fork_label(const char *title, const char *id, long question);
+
 const char *msg_role_name(enum msg_role r);     /* "user", "model", "notice" */
 const char *msg_status_name(enum msg_status s); /* "complete", "interrupted", ... */
 /* Parses a status name; returns -1 when unknown. */

@@ -30,6 +30,7 @@ void chat_replace_conv(struct chat *ch, struct conv *c)
 	ch->older_loading = false;
 	ch->older_done = false;
 	ch->prepended = 0;
+	chat_edit_forget(ch); /* its question is not on screen any more */
 	free(ch->system_prompt);
 	ch->system_prompt = c->system_prompt ? xstrdup(c->system_prompt) : NULL;
 	free(ch->thinking);
@@ -42,6 +43,19 @@ void chat_replace_conv(struct chat *ch, struct conv *c)
 		chat_count_quota(ch);
 	}
 	chat_dirty(ch, CHAT_DIRTY_HISTORY | CHAT_DIRTY_STATUS);
+}
+
+char *chat_fork_label(const struct chat *ch, const struct conv *c)
+{
+	if (c->forked_from == NULL)
+		return NULL;
+	const char *title = NULL;
+	if (ch->conv != c && ch->conv->id != NULL && strcmp(ch->conv->id, c->forked_from) == 0)
+		title = ch->conv->title ? ch->conv->title : "";
+	for (size_t i = 0; title == NULL && i < ch->nrows; i++)
+		if (strcmp(ch->rows[i].id, c->forked_from) == 0)
+			title = ch->rows[i].title;
+	return conv_fork_label(title, c->forked_from, c->fork_question);
 }
 
 /* ---- small edits: rename, model, system prompt, feedback --------------- */
@@ -145,6 +159,8 @@ static void list_show(struct chat *ch)
 		buf_addf(&b, "%s%zu. %s  %s  %s (%ld message%s)", i ? "\n" : "", i + 1, when,
 		         ch->rows[i].id, ch->rows[i].title[0] ? ch->rows[i].title : "untitled",
 		         ch->rows[i].nmessages, ch->rows[i].nmessages == 1 ? "" : "s");
+		if (ch->rows[i].fork != NULL)
+			buf_addf(&b, "\n    %s", ch->rows[i].fork);
 	}
 	chat_notice(ch, "%s", b.data);
 	buf_release(&b);
@@ -280,7 +296,7 @@ static void open_work(struct job *j)
 }
 
 /* Moves loaded messages into c, leaving out answers /retry replaced (man page: /retry). */
-static void take_loaded(struct conv *c, struct store_msgs *v, bool front)
+void chat_take_loaded(struct conv *c, struct store_msgs *v, bool front)
 {
 	size_t kept = 0;
 	for (size_t i = 0; i < v->n; i++) {
@@ -324,9 +340,13 @@ static void open_done(struct job *j)
 		return; /* logged out on the way */
 	struct conv *c = o->conv;
 	o->conv = NULL;
-	take_loaded(c, &o->loaded, false);
+	chat_take_loaded(c, &o->loaded, false);
 	chat_replace_conv(ch, c);
 	chat_notice(ch, "opened \"%s\"", c->title ? c->title : "untitled");
+	char *link = chat_fork_label(ch, c);
+	if (link != NULL)
+		chat_notice(ch, "%s", link);
+	free(link);
 	say_if_retired(ch, ch->model, "this conversation's model ");
 	size_t tampered = 0;
 	for (size_t i = 0; i < c->n; i++)
@@ -418,7 +438,7 @@ static void older_done(struct job *j)
 	if (j->u.older.loaded.n < CHAT_OLDER_PAGE)
 		ch->older_done = true;
 	size_t before = ch->conv->n;
-	take_loaded(ch->conv, &j->u.older.loaded, true);
+	chat_take_loaded(ch->conv, &j->u.older.loaded, true);
 	ch->prepended += ch->conv->n - before;
 	chat_dirty(ch, CHAT_DIRTY_HISTORY);
 }

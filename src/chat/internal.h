@@ -54,6 +54,16 @@ struct backend {
 	char *notices;        /* the profile's notices, taken by the next done */
 };
 
+/* A pending /edit (edit.c): the question to fork at, once the edited text is sent. */
+struct chat_edit {
+	char *conv_id;       /* NULL: none pending */
+	long seq;            /* the question's seq there */
+	size_t pending_from; /* where the question's attachments are among those waiting */
+	size_t pending_n;    /* and how many */
+	/* edit.c's send, which chat_send (send.c, below it) hands the text to. */
+	int (*send)(struct chat *ch, const char *text, char **cause);
+};
+
 struct chat {
 	struct loop *loop;
 	const struct config *cfg;
@@ -121,6 +131,7 @@ struct chat {
 	struct chat_conv_row *rows;
 	size_t nrows;
 	unsigned dirty;
+	struct chat_edit edit;
 };
 
 struct job_kind {
@@ -213,6 +224,19 @@ struct job_older {
 	struct store_msgs loaded;
 };
 
+struct job_fork {
+	char *from;           /* the conversation forked */
+	long seq;             /* at its question of this seq */
+	char *text;           /* the edited question */
+	struct image *images; /* its attachments, back in the chat's once it is asked */
+	size_t nimages;
+	char *thinking, *web; /* the /think and /web given meanwhile */
+	unsigned ticket;
+	struct store_fork made;
+	struct conv *conv; /* the fork as stored, and its messages */
+	struct store_msgs loaded;
+};
+
 struct job_export {
 	char *path;
 	struct conv *conv; /* a guest's: a copy of the screen's; else read from the store */
@@ -247,6 +271,7 @@ struct job {
 		struct job_edit edit;
 		struct job_older older;
 		struct job_export export;
+		struct job_fork fork;
 	} u;
 };
 
@@ -291,6 +316,8 @@ void chat_set_error(struct chat *ch, const char *msg);
 bool chat_blank(const char *s);
 int chat_need_login(struct chat *ch, char **cause);
 void chat_set_rows(struct chat *ch, const struct store_conv_list *list);
+/* Forgets a pending /edit (another conversation is on screen, or it was sent). */
+void chat_edit_forget(struct chat *ch);
 /* Gives the rows of these conversations their text (texts[i] taken, as list->items[i]). */
 void chat_set_row_texts(struct chat *ch, const struct store_conv_list *list, char **texts);
 
@@ -314,6 +341,10 @@ extern const struct job_kind JOB_WHOAMI;
 
 /* convs.c */
 void chat_replace_conv(struct chat *ch, struct conv *c);
+/* c's link to the conversation it was forked from (conv_fork_label), or NULL. */
+char *chat_fork_label(const struct chat *ch, const struct conv *c);
+/* Moves loaded messages into c (in front with front), leaving out answers /retry replaced. */
+void chat_take_loaded(struct conv *c, struct store_msgs *v, bool front);
 extern const struct job_kind JOB_LIST, JOB_RENAME, JOB_SET_MODEL, JOB_SET_SYSTEM;
 
 #endif

@@ -157,6 +157,8 @@ int chat_send(struct chat *ch, const char *text, char **cause)
 {
 	if (check_send(ch, text, cause) == -1)
 		return -1;
+	if (ch->edit.send != NULL)
+		return ch->edit.send(ch, text, cause); /* /edit: asked in a fork (edit.c) */
 	struct msg *m = conv_add(ch->conv, ROLE_USER, text);
 	m->model = xstrdup(ch->model);
 	/* Kept with the question, so the conversation thinks the same way when reopened. */

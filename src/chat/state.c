@@ -83,6 +83,7 @@ static void free_rows(struct chat *ch)
 		free(ch->rows[i].id);
 		free(ch->rows[i].title);
 		free(ch->rows[i].text);
+		free(ch->rows[i].fork);
 	}
 	free(ch->rows);
 	ch->rows = NULL;
@@ -101,6 +102,26 @@ static char *take_row_text(struct chat_conv_row *old, size_t n, const char *id)
 	return NULL;
 }
 
+/* Row i's link to the conversation it was forked from, titled when that one is listed. */
+static char *fork_label(const struct store_conv_list *list, size_t i)
+{
+	const struct store_conv_info *ci = &list->items[i];
+	if (ci->forked_from == NULL)
+		return NULL;
+	for (size_t k = 0; k < list->n; k++)
+		if (strcmp(list->items[k].id, ci->forked_from) == 0)
+			return conv_fork_label(list->items[k].title ? list->items[k].title : "",
+			                       ci->forked_from, ci->fork_question);
+	return conv_fork_label(NULL, ci->forked_from, ci->fork_question);
+}
+
+void chat_edit_forget(struct chat *ch)
+{
+	free(ch->edit.conv_id);
+	memset(&ch->edit, 0, sizeof ch->edit);
+	chat_dirty(ch, CHAT_DIRTY_STATUS);
+}
+
 void chat_set_rows(struct chat *ch, const struct store_conv_list *list)
 {
 	struct chat_conv_row *old = ch->rows;
@@ -114,6 +135,7 @@ void chat_set_rows(struct chat *ch, const struct store_conv_list *list)
 		ch->rows[i].nmessages = list->items[i].nmessages;
 		/* A reload (after a rename) keeps the text already loaded. */
 		ch->rows[i].text = take_row_text(old, nold, ch->rows[i].id);
+		ch->rows[i].fork = fork_label(list, i);
 	}
 	struct chat_conv_row *fresh = ch->rows;
 	size_t nfresh = ch->nrows;
@@ -186,6 +208,7 @@ void chat_free(struct chat *ch)
 	free(ch->store_state);
 	free(ch->quota_model);
 	free_rows(ch);
+	free(ch->edit.conv_id);
 	free(ch);
 }
 

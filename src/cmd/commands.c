@@ -413,6 +413,25 @@ static int cmd_copy(struct cmd_ctx *c, int argc, char **argv, char **cause)
 	return 0;
 }
 
+static int cmd_edit(struct cmd_ctx *c, int argc, char **argv, char **cause)
+{
+	size_t n = 1;
+	if (argc == 1) {
+		char *end;
+		long v = strtol(argv[0], &end, 10);
+		if (argv[0][0] == '\0' || *end != '\0' || v < 1)
+			return set_cause(cause, "usage: /edit [N] (N counts back from the last "
+			                        "question, 1 and up)");
+		n = (size_t)v;
+	}
+	char *text = NULL;
+	if (chat_edit(c->chat, n, &text, cause) == -1)
+		return -1;
+	free(c->input_text);
+	c->input_text = text;
+	return 0;
+}
+
 static int cmd_retry(struct cmd_ctx *c, int argc, char **argv, char **cause)
 {
 	return chat_retry(c->chat, cause);
@@ -532,6 +551,8 @@ static const struct cmd_entry table[] = {
      -1, 0, -1, cmd_attach},
     {"detach", NULL, "", "drop the images waiting to be sent", 0, 0, 0, -1, cmd_detach},
     {"retry", "r", "", "ask the last question again", 0, 0, 0, -1, cmd_retry},
+    {"edit", NULL, "[N]", "edit question N back (1: the last) and ask it in a fork of this one", 0,
+     1, CMD_NEEDS_LOGIN, -1, cmd_edit},
     {"stop", NULL, "", "stop the answer that is streaming (Esc)", 0, 0, 0, -1, cmd_stop},
     {"system", NULL, "[PROMPT|-]", "show, set or (with -) clear the system prompt", 0, 1, CMD_REST,
      -1, cmd_system},
@@ -582,10 +603,21 @@ const struct cmd_entry *cmd_find(const char *name, char **cause)
 	}
 	if (matches == 1)
 		return found;
-	if (matches > 1)
-		set_cause(cause, "/%s is ambiguous: type more of the command (Tab lists them)",
-		          name);
-	else
+	if (matches > 1) {
+		/* Named, so "/e" says at once what to type: /edit or /export. */
+		struct buf b;
+		buf_init(&b, BUF_LINE_MAX);
+		size_t seen = 0;
+		for (size_t i = 0; i < ARRAY_LEN(table); i++) {
+			if (strncasecmp(table[i].name, name, n) != 0)
+				continue;
+			const char *sep = seen == 0 ? "" : seen + 1 == matches ? " or " : ", ";
+			buf_addf(&b, "%s/%s", sep, table[i].name);
+			seen++;
+		}
+		set_cause(cause, "/%s is ambiguous: it could be %s; type more of it", name, b.data);
+		buf_release(&b);
+	} else
 		set_cause(cause, "unknown command /%s; /help lists them", name);
 	return NULL;
 }

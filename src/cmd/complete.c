@@ -3,7 +3,8 @@
  * of the line is completed as what its command takes: a command name after
  * "/" or "/help", a path after /attach (with ~ for the home directory and
  * blanks escaped, as the command line reads them back), a model id after
- * /model, a conversation's number (by number or by title) after /select.
+ * /model, a conversation's number (by number or by title) after /select,
+ * a question's number (counted back, as /edit takes it) after /edit.
  */
 #include <dirent.h>
 #include <stdlib.h>
@@ -143,6 +144,32 @@ static size_t complete_conv(const struct chat *ch, const char *word, char **out,
 	return n;
 }
 
+/* Questions on screen for /edit, counted back from the last, each labelled with its start. */
+static size_t complete_question(const struct chat *ch, const char *word, char **out, char **labels,
+                                size_t max)
+{
+	const struct conv *c = ch ? chat_conv(ch) : NULL;
+	size_t n = 0, back = 0, len = strlen(word);
+	for (size_t i = c ? c->n : 0; i-- > 0 && n < max;) {
+		const struct msg *m = c->msgs[i];
+		if (m->role != ROLE_USER || m->status == MSG_TAMPERED ||
+		    (m->text.len == 0 && m->nimages == 0))
+			continue;
+		char *num = xasprintf("%zu", ++back);
+		if (strncmp(num, word, len) != 0) {
+			free(num);
+			continue;
+		}
+		if (labels != NULL) {
+			char *title = msg_title(m);
+			labels[n] = xasprintf("%s %s", num, title);
+			free(title);
+		}
+		out[n++] = num;
+	}
+	return n;
+}
+
 size_t cmd_complete_at(const struct chat *ch, const char *line, size_t *word_start, char **out,
                        char **labels, size_t max)
 {
@@ -170,6 +197,8 @@ size_t cmd_complete_at(const struct chat *ch, const char *line, size_t *word_sta
 		n = complete_model(ch, word, out, max);
 	else if (strcmp(e->name, "select") == 0 && first_arg)
 		n = complete_conv(ch, word, out, labels, max);
+	else if (strcmp(e->name, "edit") == 0 && first_arg)
+		n = complete_question(ch, word, out, labels, max);
 	free(word);
 	return n;
 }

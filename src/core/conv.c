@@ -359,3 +359,11 @@ const char *conv_web(const struct conv *c)
 	}
 	return NULL;
 }
+
+char *conv_fork_label(const char *title, const char *id, long question)
+{
+	if (title != NULL)
+		return xasprintf("↳ fork of «%s» at question %ld", title[0] ? title : "untitled",
+		                 question);
+	return xasprintf("↳ fork of conversation %s at question %ld", id ? id : "?", question);
+}

@@ -45,8 +45,10 @@ static char *convlist_draw(struct panel *p, struct chat *ch, size_t i, bool *cur
 	struct tm tm;
 	if (localtime_r(&t, &tm) != NULL)
 		strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
-	return xasprintf("%s %3zu. %s  %4ld msgs  %s  %s", *current ? "●" : " ", i + 1, when,
-	                 r[i].nmessages, r[i].title[0] ? r[i].title : "untitled", r[i].id);
+	/* A fork is marked ↳ before its title; the bottom line names its original (note). */
+	return xasprintf("%s %3zu. %s  %4ld msgs  %s%s  %s", *current ? "●" : " ", i + 1, when,
+	                 r[i].nmessages, r[i].fork ? "↳ " : "",
+	                 r[i].title[0] ? r[i].title : "untitled", r[i].id);
 }
 
 static bool convlist_match(struct panel *p, struct chat *ch, size_t i, const char *f)
@@ -54,6 +56,7 @@ static bool convlist_match(struct panel *p, struct chat *ch, size_t i, const cha
 	size_t n;
 	const struct chat_conv_row *r = chat_conv_rows(ch, &n);
 	return strcasestr(r[i].title, f) != NULL || strcasestr(r[i].id, f) != NULL ||
+	       (r[i].fork != NULL && strcasestr(r[i].fork, f) != NULL) ||
 	       (r[i].text != NULL && strcasestr(r[i].text, f) != NULL);
 }
 
@@ -121,6 +124,16 @@ static char *convlist_hint(struct panel *p, struct chat *ch)
 	return xasprintf("delete \"%s\" for good? y / n", cl->delete_title);
 }
 
+/* The selected row's link to its original, when it is a fork. */
+static char *convlist_note(struct panel *p, struct chat *ch, size_t i)
+{
+	size_t n;
+	const struct chat_conv_row *r = chat_conv_rows(ch, &n);
+	if (i >= n || r[i].fork == NULL)
+		return NULL;
+	return xasprintf("%s · Esc closes", r[i].fork);
+}
+
 static const char *convlist_empty(struct panel *p, struct chat *ch)
 {
 	return chat_user(ch) ? "no conversations (yet)" : "log in to keep and browse conversations";
@@ -146,6 +159,7 @@ const struct panel_ops conv_panel = {
     .match = convlist_match,
     .key = convlist_key,
     .hint = convlist_hint,
+    .note = convlist_note,
     .empty = convlist_empty,
     .free = convlist_free,
 };

@@ -55,7 +55,9 @@ const char *input_prompt(const struct tui *t)
 {
 	if (t->searching)
 		return t->search_label;
-	return t->ctx.ask_label ? t->ctx.ask_label : "›";
+	if (t->ctx.ask_label != NULL)
+		return t->ctx.ask_label;
+	return chat_editing(t->chat) ? "edit›" : "›"; /* /edit: Enter forks */
 }
 
 int input_prompt_width(const struct tui *t)
@@ -77,6 +79,12 @@ static void after_command(struct tui *t)
 		tui_copy(t, t->ctx.copy_text, t->ctx.copy_what);
 		t->ctx.copy_text = NULL;
 		t->ctx.copy_what = NULL;
+	}
+	if (t->ctx.input_text != NULL) {
+		/* /edit: the question back in the input, unsent, the cursor at its end. */
+		editor_set_text(t->editor, t->ctx.input_text);
+		free(t->ctx.input_text);
+		t->ctx.input_text = NULL;
 	}
 }
 
@@ -330,6 +338,12 @@ void input_recall(struct tui *t, bool up)
  * draft being typed is put aside when it starts and given back, as it was,
  * when it is answered or cancelled. A question never eats a draft.
  */
+void input_leave_edit(struct tui *t, const char *why)
+{
+	if (chat_edit_cancel(t->chat))
+		chat_notice(t->chat, "edit left (%s); nothing was forked", why);
+}
+
 void input_sync_ask(struct tui *t)
 {
 	if (t->ctx.then != NULL && !t->asking) {

@@ -338,6 +338,9 @@ static void act_escape(struct tui *t)
 		chat_notice(t->chat, "cancelled");
 	} else if (input_unqueue(t)) {
 		return; /* the next Esc stops the answer */
+	} else if (chat_editing(t->chat)) {
+		input_wipe(t);
+		input_leave_edit(t, "Esc");
 	} else if (chat_streaming(t->chat)) {
 		chat_stop(t->chat, NULL);
 	}
@@ -571,7 +574,11 @@ void keys_read(void *ud, int fd, short revents)
 			input_hint(t, NULL);
 			t->ctrl_c_ms = 0;
 		}
+		size_t had = editor_len(t->editor);
 		dispatch(t, key);
+		/* Emptying the input leaves an /edit, as Esc does (sending it forked already). */
+		if (had > 0 && editor_len(t->editor) == 0 && chat_editing(t->chat))
+			input_leave_edit(t, "the input was emptied");
 		input_sync_ask(t);
 		t->need_render = true;
 	}

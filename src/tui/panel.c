@@ -265,6 +265,10 @@ void panel_draw(struct panel *p, struct chat *ch, int lines, int cols)
 	draw_rows(p, ch, win, w, idx, n);
 	char *hint = p->ops->hint ? p->ops->hint(p, ch) : NULL;
 	bool own = hint != NULL;
+	/* Unfiltered, the selected row may say more of itself there (F3: a fork's link). */
+	if (hint == NULL && p->ops->note != NULL && p->ops->select && n > 0 && p->filter.len == 0 &&
+	    !p->filtering)
+		hint = p->ops->note(p, ch, idx[p->sel]);
 	if (hint == NULL)
 		hint = default_hint(p, n);
 	tui_put_at(win, h - 2, 2, w - 4, hint, own ? A_BOLD | tui_pair_attr(PAIR_ERROR) : A_DIM);

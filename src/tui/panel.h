@@ -53,6 +53,9 @@ struct panel_ops {
 	                      struct cmd_ctx *ctx);
 	/* The bottom line instead of the default (new string), or NULL. */
 	char *(*hint)(struct panel *p, struct chat *ch);
+	/* The bottom line for selected row i, when no hint and no filter take it (new string),
+	 * or NULL: the default. */
+	char *(*note)(struct panel *p, struct chat *ch, size_t i);
 	/* What an empty list says (no filter); NULL: "nothing here". */
 	const char *(*empty)(struct panel *p, struct chat *ch);
 	/* Frees what the panel keeps in p->data. */

@@ -115,6 +115,8 @@ void input_submit(struct tui *t);
 void input_complete(struct tui *t);
 /* Sends the queued message once the answer has ended. */
 void input_send_queued(struct tui *t);
+/* Leaves a pending /edit (Esc, an emptied input) and says why in the history. */
+void input_leave_edit(struct tui *t, const char *why);
 /* Esc: takes the queued message back into the input; false when none was queued. */
 bool input_unqueue(struct tui *t);
 /* Up/Down on the first/last row: recall the input history. */

@@ -540,6 +540,109 @@ START_TEST(deleted_while_streaming_keeps_the_exchange)
 }
 END_TEST
 
+/* Issue 13: /edit forks at the question; the original stays whole. */
+START_TEST(edit_forks_at_the_question_and_keeps_the_original)
+{
+	script[0] = "answer one";
+	script[1] = "answer two";
+	script[2] = "answer two again";
+	sign_up();
+	ck_assert_int_eq(chat_set_model(ch, "unlimited-model", NULL), 0);
+	send_ok("question one");
+	send_ok("question two");
+	char *orig = strdup(chat_conv(ch)->id);
+	char *text = NULL, *cause = NULL;
+	ck_assert_int_eq(chat_edit(ch, 3, &text, &cause), -1);
+	ck_assert_str_eq(cause, "there are 2 questions on screen; /edit N takes 1 to 2");
+	free(cause), cause = NULL;
+	ck_assert_msg(chat_edit(ch, 1, &text, &cause) == 0, "%s", cause);
+	ck_assert_str_eq(text, "question two");
+	ck_assert(chat_editing(ch));
+	free(text);
+	/* Left: nothing forked, and the next question goes on here. */
+	ck_assert(chat_edit_cancel(ch));
+	ck_assert(!chat_editing(ch));
+	ck_assert(!chat_edit_cancel(ch));
+
+	ck_assert_int_eq(chat_edit(ch, 1, &text, NULL), 0);
+	free(text);
+	send_ok("question two, changed");
+	ck_assert(!chat_editing(ch));
+	const struct conv *c = chat_conv(ch);
+	ck_assert_ptr_nonnull(c->id);
+	ck_assert_str_ne(c->id, orig);
+	ck_assert_str_eq(c->forked_from, orig);
+	ck_assert_int_eq(c->fork_question, 2);
+	ck_assert(has_notice("↳ fork of «question one» at question 2"));
+	const char *want[] = {"question one", "answer one", "question two, changed",
+	                      "answer two again"};
+	size_t k = 0;
+	for (size_t i = 0; i < c->n; i++)
+		if (c->msgs[i]->role != ROLE_NOTICE) {
+			ck_assert_uint_lt(k, 4);
+			ck_assert_str_eq(c->msgs[i]->text.data, want[k++]);
+			ck_assert_ptr_nonnull(c->msgs[i]->id); /* stored in the fork */
+		}
+	ck_assert_uint_eq(k, 4);
+	ck_assert_int_eq(nreq, 3);
+	ck_assert_ptr_nonnull(strstr(body(2), "question two, changed"));
+	ck_assert_ptr_null(strstr(body(2), "answer two\""));
+
+	struct store *st = open_store();
+	char *uid = user_id(st);
+	struct store_msgs v = {0};
+	ck_assert_int_eq(store_msg_last(st, uid, orig, 10, &v, NULL), 0);
+	ck_assert_uint_eq(v.n, 4);
+	ck_assert_str_eq(v.items[2]->text.data, "question two");
+	ck_assert_str_eq(v.items[3]->text.data, "answer two");
+	store_msgs_release(&v);
+	ck_assert_int_eq(store_msg_last(st, uid, c->id, 10, &v, NULL), 0);
+	ck_assert_uint_eq(v.n, 4);
+	store_msgs_release(&v);
+	free(uid);
+	free(orig);
+	store_close(st);
+}
+END_TEST
+
+/* A fork that fails gives the text back and keeps the edit; /edit waits for an answer. */
+START_TEST(edit_that_cannot_fork_loses_nothing)
+{
+	sign_up();
+	ck_assert_int_eq(chat_set_model(ch, "unlimited-model", NULL), 0);
+	char *text = NULL, *cause = NULL;
+	ck_assert_int_eq(chat_edit(ch, 1, &text, &cause), -1);
+	ck_assert_str_eq(cause, "no question to edit yet");
+	free(cause), cause = NULL;
+	send_ok("only question");
+	char *orig = strdup(chat_conv(ch)->id);
+	ck_assert_int_eq(chat_edit(ch, 1, &text, NULL), 0);
+	free(text);
+	struct store *st = open_store();
+	char *uid = user_id(st);
+	ck_assert_int_eq(store_conv_delete(st, uid, orig, NULL), 0); /* in another window */
+	ck_assert_int_eq(chat_send(ch, "changed", NULL), 0);
+	settle();
+	ck_assert(has_notice("nothing was forked"));
+	ck_assert(chat_editing(ch));
+	char *back = chat_take_restore(ch);
+	ck_assert_str_eq(back, "changed");
+	free(back);
+	ck_assert_int_eq(nreq, 1);
+	ck_assert(chat_edit_cancel(ch));
+
+	/* While an answer is on its way, /edit says to wait. */
+	ck_assert_int_eq(chat_send(ch, "another", NULL), 0);
+	ck_assert_int_eq(chat_edit(ch, 1, &text, &cause), -1);
+	ck_assert_ptr_nonnull(strstr(cause, "an answer is still coming"));
+	free(cause);
+	settle();
+	free(uid);
+	free(orig);
+	store_close(st);
+}
+END_TEST
+
 static Suite *chat_suite(void)
 {
 	Suite *s = suite_create("chat");
@@ -556,6 +659,8 @@ static Suite *chat_suite(void)
 	tcase_add_test(tc, deleted_elsewhere_keeps_the_exchange);
 	tcase_add_test(tc, deleted_while_streaming_keeps_the_exchange);
 	tcase_add_test(tc, answer_past_the_cap_is_kept_cut);
+	tcase_add_test(tc, edit_forks_at_the_question_and_keeps_the_original);
+	tcase_add_test(tc, edit_that_cannot_fork_loses_nothing);
 	suite_add_tcase(s, tc);
 	return s;
 }

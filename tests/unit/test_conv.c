@@ -137,6 +137,24 @@ START_TEST(a_clone_has_every_field_and_owns_its_copies)
 }
 END_TEST
 
+START_TEST(a_fork_names_its_original)
+{
+	char *s = conv_fork_label("Plans", "12", 2);
+	ck_assert_str_eq(s, "↳ fork of «Plans» at question 2");
+	free(s);
+	s = conv_fork_label("", "12", 1);
+	ck_assert_str_eq(s, "↳ fork of «untitled» at question 1");
+	free(s);
+	/* The original is not listed (or was deleted): its id stands in. */
+	s = conv_fork_label(NULL, "6751aa", 3);
+	ck_assert_str_eq(s, "↳ fork of conversation 6751aa at question 3");
+	free(s);
+	struct conv *c = conv_new();
+	c->forked_from = xstrdup("12"); /* freed with it */
+	conv_free(c);
+}
+END_TEST
+
 static Suite *conv_suite(void)
 {
 	Suite *s = suite_create("conv");
@@ -145,6 +163,7 @@ static Suite *conv_suite(void)
 	tcase_add_test(tc, a_failed_question_is_not_sent_again);
 	tcase_add_test(tc, a_replaced_answer_is_not_context);
 	tcase_add_test(tc, a_clone_has_every_field_and_owns_its_copies);
+	tcase_add_test(tc, a_fork_names_its_original);
 	suite_add_tcase(s, tc);
 	return s;
 }
