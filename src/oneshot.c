@@ -785,16 +785,10 @@ int oneshot_run(const struct cli *cli, const struct config *cfg)
 		free(cause);
 		status = EXIT_USAGE;
 	} else {
-		if (sent.images_left_out > 0)
-			fprintf(
-			    stderr,
-			    "jarvis: %zu earlier image%s left out of this request (a note stands "
-			    "in its place): with %s the request would pass the API's %d MB "
-			    "limit%s\n",
-			    sent.images_left_out, sent.images_left_out == 1 ? " is" : "s are",
-			    sent.images_left_out == 1 ? "it" : "them",
-			    GEMINI_REQUEST_MAX_BYTES / 1000000,
-			    files_error != NULL ? ", and the Files API failed" : "");
+		char *left_out = gemini_left_out_notice(&sent, files_error != NULL);
+		if (left_out != NULL)
+			fprintf(stderr, "jarvis: %s\n", left_out);
+		free(left_out);
 		if (!chosen)
 			choose_store(&o, cli, cfg, p, user, c);
 		if (over_quota(&o.quota, model, cfg)) {

@@ -58,8 +58,10 @@ int gemini_thinking_parse(const char *s, struct gemini_thinking *out);
 /* What a built request holds, for the caller to tell the user. */
 struct gemini_request_info {
 	size_t body_bytes;      /* the body's exact length */
-	size_t images_left_out; /* images replaced by a note to stay under the limit */
-	size_t images_by_file;  /* images named by fileData */
+	size_t images_left_out; /* attachments replaced by a note to stay under the limit */
+	const char
+	    *left_out_kind; /* "image", "PDF", "audio file", "text file" or, mixed, "attachment" */
+	size_t images_by_file; /* images named by fileData */
 	/*
 	 * With gen->files: every image the request names by fileData or would,
 	 * once uploaded (pointers into the conversation, for the caller to look
@@ -88,6 +90,12 @@ char *gemini_request_json(const struct conv *c, const struct gemini_gen *gen, ch
  */
 char *gemini_request_build(const struct conv *c, const struct gemini_gen *gen,
                            struct gemini_request_info *info, char **cause);
+/*
+ * What to tell the user when info says attachments were left out (naming
+ * their kind, and that the Files API failed when files_failed); a new
+ * string, or NULL when none were.
+ */
+char *gemini_left_out_notice(const struct gemini_request_info *info, bool files_failed);
 /* Frees info->upload. */
 void gemini_request_info_release(struct gemini_request_info *info);
 

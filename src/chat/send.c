@@ -434,14 +434,10 @@ static int start_answer(struct chat *ch, char **cause)
 	chat_files_reset(ch);
 	if (rc == -1)
 		return -1;
-	if (sent.images_left_out > 0)
-		chat_notice(ch,
-		            "%zu earlier image%s left out of this request (a note stands in its "
-		            "place): with %s the request would pass the API's %d MB limit%s",
-		            sent.images_left_out, sent.images_left_out == 1 ? " is" : "s are",
-		            sent.images_left_out == 1 ? "it" : "them",
-		            GEMINI_REQUEST_MAX_BYTES / 1000000,
-		            files.error != NULL ? ", and the Files API failed" : "");
+	char *left_out = gemini_left_out_notice(&sent, files.error != NULL);
+	if (left_out != NULL)
+		chat_notice(ch, "%s", left_out);
+	free(left_out);
 	static const struct gemini_events events = {on_delta, on_notice, on_done};
 	ch->answer = conv_add(ch->conv, ROLE_MODEL, NULL);
 	ch->answer->status = MSG_STREAMING;

@@ -43,9 +43,10 @@ struct build {
 	const struct gemini_gen *gen;
 	bool *omit; /* one per image of the conversation, in order; NULL: none */
 	size_t nimages;
-	size_t last_user; /* the question's first image: its own are left out last, by file only */
-	size_t notes;     /* images a note stands in for */
-	size_t by_file;   /* images sent as fileData */
+	size_t last_user;  /* the question's first image: its own are left out last, by file only */
+	size_t notes;      /* images a note stands in for */
+	const char *noted; /* what they are: "image", "PDF"..., "attachment" when mixed */
+	size_t by_file;    /* images sent as fileData */
 };
 
 /* Whether an image's Files API copy may be named in this request. */
@@ -64,13 +65,33 @@ static void add_file_data(cJSON *parts, const struct image *img)
 	cJSON_AddItemToArray(parts, part);
 }
 
-static void add_note(cJSON *parts, const struct image *img, const struct gemini_gen *gen)
+/* What kind of file an attachment is, in the words a note uses for it. */
+static const char *kind_noun(const char *mime)
 {
-	const char *why = gen != NULL ? gen->files_error : NULL;
+	if (mime == NULL)
+		return "attachment";
+	if (strncmp(mime, "image/", 6) == 0)
+		return "image";
+	if (strcmp(mime, "application/pdf") == 0)
+		return "PDF";
+	if (strncmp(mime, "audio/", 6) == 0)
+		return "audio file";
+	if (strncmp(mime, "text/", 5) == 0)
+		return "text file";
+	return "attachment";
+}
+
+static void add_note(cJSON *parts, const struct image *img, struct build *b)
+{
+	const char *why = b->gen != NULL ? b->gen->files_error : NULL;
+	const char *kind = kind_noun(img->mime);
+	b->noted = b->noted == NULL || strcmp(b->noted, kind) == 0 ? kind : "attachment";
+	b->notes++;
 	char *note = xasprintf(
-	    "[image %s (%s, %zu KiB) left out of this request: with it the "
+	    "[%s %s (%s, %zu KiB) left out of this request: with it the "
 	    "request would pass the API's %d MB limit%s%s]",
-	    img->name, img->mime, (img->size + 1023) / 1024, GEMINI_REQUEST_MAX_BYTES / 1000000,
+	    kind, img->name, img->mime, (img->size + 1023) / 1024,
+	    GEMINI_REQUEST_MAX_BYTES / 1000000,
 	    why ? ", and the Files API, which would have taken it, failed: " : "", why ? why : "");
 	add_text(parts, note);
 	free(note);
@@ -124,8 +145,7 @@ static int add_parts(cJSON *parts, const struct msg *m, const bool *omit, struct
 			continue;
 		}
 		if (omit != NULL && omit[i]) {
-			add_note(parts, img, b->gen); /* until it is uploaded, or for good */
-			b->notes++;
+			add_note(parts, img, b); /* until it is uploaded, or for good */
 			continue;
 		}
 		char *mime = NULL;
@@ -390,6 +410,7 @@ char *gemini_request_build(const struct conv *c, const struct gemini_gen *gen,
 			if (info != NULL) {
 				info->body_bytes = len;
 				info->images_left_out = b.notes;
+				info->left_out_kind = b.noted;
 				info->images_by_file = b.by_file;
 				list_uploads(&b, info);
 			}
@@ -409,6 +430,19 @@ char *gemini_request_build(const struct conv *c, const struct gemini_gen *gen,
 	}
 	free(b.omit);
 	return NULL;
+}
+
+char *gemini_left_out_notice(const struct gemini_request_info *info, bool files_failed)
+{
+	if (info == NULL || info->images_left_out == 0)
+		return NULL;
+	size_t n = info->images_left_out;
+	const char *kind = info->left_out_kind != NULL ? info->left_out_kind : "attachment";
+	return xasprintf("%zu earlier %s%s %s left out of this request (a note stands in "
+	                 "its place): with %s the request would pass the API's %d MB limit%s",
+	                 n, kind, n == 1 ? "" : "s", n == 1 ? "is" : "are", n == 1 ? "it" : "them",
+	                 GEMINI_REQUEST_MAX_BYTES / 1000000,
+	                 files_failed ? ", and the Files API failed" : "");
 }
 
 void gemini_request_info_release(struct gemini_request_info *info)

@@ -251,6 +251,72 @@ START_TEST(earlier_images_give_way_to_a_note_under_the_budget)
 }
 END_TEST
 
+/* A data URI of n bytes of base64 in a message, of the given type. */
+static void add_big_file(struct msg *m, const char *name, const char *mime, size_t n)
+{
+	char *head = xasprintf("data:%s;base64,", mime);
+	size_t h = strlen(head);
+	char *uri = xcalloc(1, h + n + 1);
+	memcpy(uri, head, h);
+	memset(uri + h, 'A', n);
+	struct image img = {
+	    .name = (char *)name, .mime = (char *)mime, .size = n / 4 * 3, .data_uri = uri};
+	msg_add_image(m, &img);
+	free(uri);
+	free(head);
+}
+
+START_TEST(a_note_names_what_kind_of_file_it_stands_for)
+{
+	struct conv *c = conv_new();
+	struct msg *q = conv_add(c, ROLE_USER, "read these");
+	add_big_file(q, "paper.pdf", "application/pdf", 1000);
+	add_big_file(q, "talk.mp3", "audio/mp3", 1000);
+	conv_add(c, ROLE_MODEL, "read");
+	conv_add(c, ROLE_USER, "and now?");
+	struct gemini_gen gen = {.max_body_bytes = 1000};
+	struct gemini_request_info info;
+	char *cause = NULL;
+	char *json = gemini_request_build(c, &gen, &info, &cause);
+	ck_assert_msg(json != NULL, "%s", cause ? cause : "");
+	ck_assert_ptr_nonnull(strstr(json, "[PDF paper.pdf (application/pdf, 1 KiB) left out"));
+	ck_assert_ptr_nonnull(strstr(json, "[audio file talk.mp3 (audio/mp3, 1 KiB) left out"));
+	/* Two kinds: the notice counts attachments. */
+	char *notice = gemini_left_out_notice(&info, false);
+	ck_assert_str_eq(notice, "2 earlier attachments are left out of this request (a note "
+	                         "stands in its place): with them the request would pass the "
+	                         "API's 20 MB limit");
+	free(notice);
+	gemini_request_info_release(&info);
+	free(json);
+	conv_free(c);
+
+	/* One kind: named, and the Files API's failure said. */
+	c = conv_new();
+	q = conv_add(c, ROLE_USER, "read this");
+	add_big_file(q, "paper.pdf", "application/pdf", 1000);
+	conv_add(c, ROLE_MODEL, "read");
+	conv_add(c, ROLE_USER, "and now?");
+	json = gemini_request_build(c, &gen, &info, &cause);
+	ck_assert_ptr_nonnull(json);
+	notice = gemini_left_out_notice(&info, true);
+	ck_assert_str_eq(notice, "1 earlier PDF is left out of this request (a note stands in "
+	                         "its place): with it the request would pass the API's 20 MB "
+	                         "limit, and the Files API failed");
+	free(notice);
+	gemini_request_info_release(&info);
+	free(json);
+
+	/* Nothing left out: no notice. */
+	gen.max_body_bytes = 0;
+	json = gemini_request_build(c, &gen, &info, &cause);
+	ck_assert_ptr_null(gemini_left_out_notice(&info, false));
+	gemini_request_info_release(&info);
+	free(json);
+	conv_free(c);
+}
+END_TEST
+
 START_TEST(images_over_the_budget_go_by_the_files_api)
 {
 	struct conv *c = conv_new();
@@ -340,6 +406,7 @@ static Suite *request_suite(void)
 	tcase_add_test(tc, thinking_maps_per_model_family);
 	tcase_add_test(tc, earlier_images_give_way_to_a_note_under_the_budget);
 	tcase_add_test(tc, images_over_the_budget_go_by_the_files_api);
+	tcase_add_test(tc, a_note_names_what_kind_of_file_it_stands_for);
 	suite_add_tcase(s, tc);
 	return s;
 }
