@@ -95,6 +95,8 @@ void store_set_vault(struct store *st, const char *user_id, const struct vault *
 void store_close(struct store *st);
 /* "sqlite" or "mongodb". */
 const char *store_engine(const struct store *st);
+/* Whether the store is on this machine (a file, always there), not a server. */
+bool store_is_local(const struct store *st);
 /* Drops every collection of a MongoDB database or deletes an SQLite file: tests only. */
 int store_destroy(struct store *st, char **cause);
 

@@ -169,7 +169,7 @@ static void job_work(void *ud)
 	if (be->x.st != NULL) {
 		j->has_store = true;
 		j->online = store_online(be->x.st);
-		j->local = strcmp(store_engine(be->x.st), "sqlite") == 0;
+		j->local = store_is_local(be->x.st);
 		j->outbox = store_pending_writes(be->x.st);
 		char *said = store_take_notice(be->x.st);
 		if (said != NULL)

@@ -360,6 +360,11 @@ const char *store_engine(const struct store *st)
 	return st->e->name;
 }
 
+bool store_is_local(const struct store *st)
+{
+	return st->e->ping == NULL; /* nothing to reach: always there */
+}
+
 int store_destroy(struct store *st, char **cause)
 {
 	return store_answer(st, st->e->destroy(st->h, &st->detail), "removing the store", cause);

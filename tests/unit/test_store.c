@@ -112,6 +112,7 @@ static void open_fixture(void)
 {
 	S = open_store();
 	ck_assert_str_eq(store_engine(S), E.mongo ? "mongodb" : "sqlite");
+	ck_assert(store_is_local(S) == !E.mongo);
 }
 
 static void close_fixture(void)
