@@ -108,7 +108,8 @@ START_TEST(a_clone_has_every_field_and_owns_its_copies)
 	m->thinking = xstrdup("high");
 	m->status = MSG_INTERRUPTED;
 	m->finish_reason = xstrdup("STOP");
-	m->usage = (struct usage){1, 2, 3, 6};
+	m->usage = (struct usage){
+	    .prompt_tokens = 1, .candidates_tokens = 2, .thoughts_tokens = 3, .total_tokens = 6};
 	m->feedback = -1;
 	m->created_ms = 1234;
 	struct msg *c = msg_clone(m);

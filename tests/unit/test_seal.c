@@ -133,7 +133,8 @@ static char *talk(const char *uid, struct msg **q, struct msg **a)
 	                  0,
 	              "%s", cause);
 	*q = msg_new(ROLE_USER, secret_text);
-	struct image img = {"cat.png", "image/png", 20, (char *)secret_image};
+	struct image img = {
+	    .name = "cat.png", .mime = "image/png", .size = 20, .data_uri = (char *)secret_image};
 	msg_add_image(*q, &img);
 	ck_assert_msg(store_msg_append(S, uid, cid, *q, &cause) == 0, "%s", cause);
 	*a = msg_new(ROLE_MODEL, "");

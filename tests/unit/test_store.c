@@ -520,7 +520,8 @@ START_TEST(streaming_checkpoints_final_state_and_feedback)
 	a->status = MSG_INTERRUPTED;
 	a->finish_reason = xstrdup("STOP");
 	buf_addstr(&a->thoughts, "thinking about light");
-	a->usage = (struct usage){12, 34, 5, 51};
+	a->usage = (struct usage){
+	    .prompt_tokens = 12, .candidates_tokens = 34, .thoughts_tokens = 5, .total_tokens = 51};
 	a->grounding = xstrdup("{\"sources\":[]}");
 	ck_assert_int_eq(store_msg_update(S, u, id, a, &cause), 0);
 	ck_assert_int_eq(store_msg_feedback(S, u, id, a->id, +1, &cause), 0);
