@@ -96,6 +96,38 @@ static int need_user(struct profile *p, const struct account_user **u)
 	return EXIT_OK;
 }
 
+/*
+ * What --login and --recover start with: the address checked, the store
+ * opened, then the secret asked for ("WHAT for EMAIL: "). EXIT_OK with
+ * *email and *secret set (the caller frees both), else the status, said.
+ */
+static int open_and_ask(const struct cli *cli, struct profile *p, const char *what,
+                        const struct account_env **env, char **email, char **secret)
+{
+	char *cause = NULL;
+	*secret = NULL;
+	if (email_normalize(cli->login_email, email, &cause) != 0)
+		return fail_cause(EXIT_USAGE, cause);
+	if ((*env = profile_env(p, &cause)) == NULL)
+		return fail_cause(EXIT_STORE, cause);
+	char *prompt = xasprintf("%s for %s: ", what, *email);
+	*secret = passprompt_read(prompt, cli->password_stdin, &cause);
+	free(prompt);
+	return *secret != NULL ? EXIT_OK : fail_cause(EXIT_USAGE, cause);
+}
+
+/* "DONE as NAME <EMAIL>TAIL", after any warning, and a new recovery code. */
+static void say_logged_in(const struct account_user *u, const char *done, const char *tail)
+{
+	if (u->notice != NULL)
+		fprintf(stderr, "jarvis: warning: %s\n", u->notice);
+	printf("%s as %s <%s>%s\n", done, u->name, u->email, tail);
+	if (u->recovery_code != NULL) {
+		printf(ACCOUNT_RECOVERY_NOTE, u->recovery_code);
+		putchar('\n');
+	}
+}
+
 static int signup(const struct cli *cli, struct profile *p)
 {
 	char *name = NULL, *email = NULL, *cause = NULL, *pw = NULL;
@@ -166,13 +198,7 @@ static int signup(const struct cli *cli, struct profile *p)
 		status = fail_cause(account_status(arc), cause);
 		goto out;
 	}
-	if (u.notice != NULL)
-		fprintf(stderr, "jarvis: warning: %s\n", u.notice);
-	printf("signed up and logged in as %s <%s>\n", u.name, u.email);
-	if (u.recovery_code != NULL) {
-		printf(ACCOUNT_RECOVERY_NOTE, u.recovery_code);
-		putchar('\n');
-	}
+	say_logged_in(&u, "signed up and logged in", "");
 	account_user_clear(&u);
 	status = EXIT_OK;
 out:
@@ -185,39 +211,20 @@ out:
 static int login(const struct cli *cli, struct profile *p)
 {
 	char *email = NULL, *cause = NULL, *pw = NULL;
-	int status;
-	if (email_normalize(cli->login_email, &email, &cause) != 0) {
-		status = fail_cause(EXIT_USAGE, cause);
+	const struct account_env *env = NULL;
+	int status = open_and_ask(cli, p, "Password", &env, &email, &pw);
+	if (status != EXIT_OK)
 		goto out;
-	}
-	const struct account_env *env = profile_env(p, &cause);
-	if (env == NULL) {
-		status = fail_cause(EXIT_STORE, cause);
-		goto out;
-	}
-	char *prompt = xasprintf("Password for %s: ", email);
-	pw = passprompt_read(prompt, cli->password_stdin, &cause);
-	free(prompt);
-	if (pw == NULL) {
-		status = fail_cause(EXIT_USAGE, cause);
-		goto out;
-	}
 	struct account_user u;
 	int arc = account_login(env, cli->login_email, pw, now_s(), &u, &cause);
 	if (arc != ACCOUNT_OK) {
 		status = fail_cause(account_status(arc), cause);
 		goto out;
 	}
-	/* The session this one replaces was revoked by account_login. */
-	if (u.notice != NULL)
-		fprintf(stderr, "jarvis: warning: %s\n", u.notice);
-	printf("logged in as %s <%s>\n", u.name, u.email);
-	if (u.recovery_code != NULL) { /* its data was sealed just now (made before 0.2) */
-		printf(ACCOUNT_RECOVERY_NOTE, u.recovery_code);
-		putchar('\n');
-	}
+	/* The session this one replaces was revoked by account_login; a recovery
+	 * code is new when its data was sealed just now (made before 0.2). */
+	say_logged_in(&u, "logged in", "");
 	account_user_clear(&u);
-	status = EXIT_OK;
 out:
 	secret_free(pw);
 	free(email);
@@ -288,23 +295,10 @@ out:
 static int recover(const struct cli *cli, struct profile *p)
 {
 	char *email = NULL, *cause = NULL, *code = NULL, *pw = NULL;
-	int status;
-	if (email_normalize(cli->login_email, &email, &cause) != 0) {
-		status = fail_cause(EXIT_USAGE, cause);
+	const struct account_env *env = NULL;
+	int status = open_and_ask(cli, p, "Recovery code", &env, &email, &code);
+	if (status != EXIT_OK)
 		goto out;
-	}
-	const struct account_env *env = profile_env(p, &cause);
-	if (env == NULL) {
-		status = fail_cause(EXIT_STORE, cause);
-		goto out;
-	}
-	char *prompt = xasprintf("Recovery code for %s: ", email);
-	code = passprompt_read(prompt, cli->password_stdin, &cause);
-	free(prompt);
-	if (code == NULL) {
-		status = fail_cause(EXIT_USAGE, cause);
-		goto out;
-	}
 	if ((pw = new_password(cli, &status)) == NULL)
 		goto out;
 	struct account_user u;
@@ -313,10 +307,7 @@ static int recover(const struct cli *cli, struct profile *p)
 		status = fail_cause(account_status(arc), cause);
 		goto out;
 	}
-	if (u.notice != NULL)
-		fprintf(stderr, "jarvis: warning: %s\n", u.notice);
-	printf("password set and logged in as %s <%s>; the recovery code still works\n", u.name,
-	       u.email);
+	say_logged_in(&u, "password set and logged in", "; the recovery code still works");
 	account_user_clear(&u);
 	status = EXIT_OK;
 out:
