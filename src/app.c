@@ -151,7 +151,9 @@ static int run_mode(const struct cli *cli, const struct config *cfg)
 
 int app_run(int argc, char **argv)
 {
-	setlocale(LC_ALL, "");
+	/* Only the character type: numbers, dates and messages stay in C, as the
+	 * contract writes them, and the other categories cost a file each. */
+	setlocale(LC_CTYPE, "");
 	struct cli cli;
 	char *cause = NULL;
 	if (cli_parse(argc, argv, &cli, &cause) == -1) {
