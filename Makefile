@@ -334,7 +334,7 @@ bench: bench-parser bench-store bench-seal bench-wrap bench-editor bench-oneshot
 bench-latest: $(BIN) $(PLUGINS) bench-floor
 	$(PYTHON) bench/latest.py
 
-bench-floor: $(BUILD)/bench/floor-bare $(BUILD)/bench/floor-curl
+bench-floor: $(BUILD)/bench/floor-bare $(BUILD)/bench/floor-curl $(BUILD)/bench/floor-tui
 
 $(BUILD)/bench/floor-bare: bench/floor.c
 	@mkdir -p $(@D)
@@ -343,6 +343,10 @@ $(BUILD)/bench/floor-bare: bench/floor.c
 $(BUILD)/bench/floor-curl: bench/floor.c
 	@mkdir -p $(@D)
 	$(CC) -O2 -o $@ $< -Wl,--no-as-needed $(shell pkg-config --libs libcurl)
+
+$(BUILD)/bench/floor-tui: bench/floor_tui.c
+	@mkdir -p $(@D)
+	$(CC) -O2 -std=c11 -o $@ $< $(shell pkg-config --libs ncursesw)
 
 bench-wrap: $(BUILD)/bench/wrap_bench
 	$(BUILD)/bench/wrap_bench

@@ -8,7 +8,9 @@ the least any program of the same shape can do on this machine:
     the same with libcurl linked), and with aichat and
     gemini-cli when they are installed (skipped with a message otherwise);
   * the TUI on an 80x24 pty: exec until the first full paint (status line
-    and input prompt written), and its resident memory idle after that;
+    and input prompt written), and its resident memory idle after that, in
+    turn with build/bench/floor-tui (ncursesw drawing a status line and a
+    prompt: the least a program of this shape can do);
   * `jarvis -p` marginal CPU per MiB of answer next to `curl -sN` receiving
     the same stream from the same server (both writing to a pipe; a fresh HOME
     each run), with 262-byte events and with the
@@ -102,22 +104,31 @@ def peers():
     return found
 
 
-def first_paint_and_idle(jarvis, env, runs):
-    """([exec -> first paint ms], [idle VmRSS MiB])."""
-    paint, rss = [], []
-    for _ in range(runs + 1):
-        t = Pty([jarvis], env)
-        try:
-            at = t.wait_for(b"F1 help", 5)
-            if at is None:
-                continue
-            end = t.wait_for("\u203a".encode(), 1, t.out.find(b"F1 help"))
-            paint.append((end if end is not None else at) * 1000.0)
-            t.quiet(1.0, 5)
-            rss.append(bl.proc_status_kib(t.pid, "VmRSS") / 1024.0)
-        finally:
-            t.close()
-    return paint[1:], rss[1:]
+def first_paint_once(argv, env):
+    """(exec -> first paint ms, idle VmRSS MiB) of one run, or None."""
+    t = Pty(argv, env)
+    try:
+        at = t.wait_for(b"F1 help", 5)
+        if at is None:
+            return None
+        end = t.wait_for("\u203a".encode(), 1, t.out.find(b"F1 help"))
+        paint = (end if end is not None else at) * 1000.0
+        t.quiet(1.0, 5)
+        return paint, bl.proc_status_kib(t.pid, "VmRSS") / 1024.0
+    finally:
+        t.close()
+
+
+def first_paint_and_idle(progs, env, runs):
+    """{name: ([exec -> first paint ms], [idle VmRSS MiB])}, the programs in turn."""
+    res = {name: ([], []) for name in progs}
+    for k in range(runs + 1):
+        for name, argv in progs.items():
+            r = first_paint_once(argv, env)
+            if r is not None and k > 0:  # the first round warms the caches
+                res[name][0].append(r[0])
+                res[name][1].append(r[1])
+    return res
 
 
 def per_mib(jarvis, runs, chunk):
@@ -170,8 +181,9 @@ def main(argv=None):
     jarvis = bl.jarvis_bin()
     bare = os.path.join(a.floor_dir, "floor-bare")
     curl = os.path.join(a.floor_dir, "floor-curl")
-    if not (os.access(bare, os.X_OK) and os.access(curl, os.X_OK)):
-        sys.exit("bench: %s and %s are missing: run make bench-startup" % (bare, curl))
+    tui = os.path.join(a.floor_dir, "floor-tui")
+    if not all(os.access(f, os.X_OK) for f in (bare, curl, tui)):
+        sys.exit("bench: %s, %s or %s is missing: run make bench-floor" % (bare, curl, tui))
     print("Start-up and -p per MiB against the floor (%d runs, interleaved)" % a.runs)
     with bl.Home() as home:
         env = home.env("http://127.0.0.1:1")
@@ -180,26 +192,28 @@ def main(argv=None):
         cmds.update(peers())
         starts = interleaved(cmds, env, a.runs)
         rss = {name: peak_rss_mib(argv, env) for name, argv in cmds.items()}
-        paint, idle = first_paint_and_idle(jarvis, env, a.runs)
+        paints = first_paint_and_idle({"jarvis": [jarvis], "floor: ncursesw prompt": [tui]},
+                                      env, a.runs)
     for name, rs in starts.items():
         print("  %-28s wall %s, CPU %.2f ms, peak RSS %.1f MiB" % (
             name, bl.fmt_stats([r[0] for r in rs], "ms", digits=2),
             bl.median([r[1] for r in rs]), rss[name]))
-    print("  exec -> first paint          %s" % bl.fmt_stats(paint, "ms", digits=2))
-    print("  idle RSS, interactive        %s" % bl.fmt_stats(idle, "MiB"))
+    for name, (paint, idle) in paints.items():
+        print("  %-22s exec -> first paint %s, idle RSS %s" % (
+            name, bl.fmt_stats(paint, "ms", digits=2), bl.fmt_stats(idle, "MiB")))
     marg = {"262-byte events": per_mib(jarvis, a.runs, 0),
             "64 KiB writes": per_mib(jarvis, a.runs, 65536)}
     for shape, m in marg.items():
         print("  -p per MiB, %s: jarvis %.2f ms, curl -sN %.2f ms (x%.1f)" % (
             shape, m["jarvis -p"], m["curl -sN"], m["jarvis -p"] / max(m["curl -sN"], 1e-3)))
-    text = markdown(starts, rss, paint, idle, marg, a.runs)
+    text = markdown(starts, rss, paints, marg, a.runs)
     if a.markdown:
         with open(a.markdown, "w") as f:
             f.write(text)
     return 0
 
 
-def markdown(starts, rss, paint, idle, marg, runs):
+def markdown(starts, rss, paints, marg, runs):
     med = lambda rs, i: bl.median([r[i] for r in rs])
     lines = ["### Start-up (`bench/startup.py`)", "",
              "Medians of %d interleaved runs after a warm-up; wall from Python's spawn "
@@ -210,11 +224,14 @@ def markdown(starts, rss, paint, idle, marg, runs):
         lines.append("| `%s` | %.2f ms (%.2f–%.2f) | %.2f ms | %.1f MiB |" % (
             name, med(rs, 0), min(r[0] for r in rs), max(r[0] for r in rs), med(rs, 1),
             rss[name]))
-    lines += ["", "| TUI figure | median (min–max) |", "|---|---|",
-              "| exec → first full paint | %.2f ms (%.2f–%.2f) |" % (
-                  bl.median(paint), min(paint), max(paint)) if paint else "| exec → paint | n/a |",
-              "| idle RSS, interactive | %.1f MiB (%.1f–%.1f) |" % (
-                  bl.median(idle), min(idle), max(idle)) if idle else "| idle RSS | n/a |",
+    stat = lambda v, unit, d: "%.*f %s (%.*f–%.*f)" % (d, bl.median(v), unit, d, min(v), d,
+                                                        max(v)) if v else "n/a"
+    lines += ["", "The TUI on an 80x24 pty, in turn with the floor (`build/bench/floor-tui`: "
+              "ncursesw taking the screen and drawing a status line and a prompt):", "",
+              "| program | exec → first full paint | idle RSS |", "|---|---|---|"]
+    for name, (paint, idle) in paints.items():
+        lines.append("| %s | %s | %s |" % (name, stat(paint, "ms", 2), stat(idle, "MiB", 1)))
+    lines += [
               "", "### `-p` marginal CPU per MiB of answer, against `curl -sN` of the same stream",
               "", "(CPU at 4 MiB − CPU at 64 KiB) / 3.94 MiB, medians of %d runs each." % runs, "",
               "| stream | jarvis -p | curl -sN | ratio |", "|---|---|---|---|"]
