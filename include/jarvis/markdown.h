@@ -6,8 +6,11 @@
  * What a message looks like rendered: headings bold (span level = 1..6);
  * emphasis, strong, strikethrough and inline code as styles; fenced and
  * indented code blocks indented by 2, lines verbatim (tabs to every fourth
- * column), each line one SPAN_NOWRAP run: never wrapped, the TUI cuts it
- * at the pane's edge; "• " and "1. " list markers with a hanging
+ * column), each line SPAN_NOWRAP runs: never wrapped, the TUI cuts it
+ * at the pane's edge; a fenced block in a language syntax.h knows is
+ * coloured: one run per token class, the class (enum syn_class) in the
+ * span's level, carried from line to line so that a block coloured as it
+ * streams in is coloured as it is whole; "• " and "1. " list markers with a hanging
  * indent, "☐ " and "☑ " for task list items; "│ " before block quote
  * lines; links as their text plus " (URL)" (not when the text is the URL;
  * never with md_set_hyperlinks); images as "[image: ALT]";

@@ -55,7 +55,8 @@ struct span {
 	uint32_t off; /* byte offset into the text */
 	uint32_t len;
 	uint16_t style;
-	unsigned char level; /* heading level, 0 otherwise */
+	unsigned char level; /* heading level (STYLE_HEADING), or a code line's syntax class
+	                      * (STYLE_CODE_BLOCK: enum syn_class, syntax.h); 0 otherwise */
 	unsigned char flags; /* SPAN_* */
 };
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "jarvis/markdown.h"
+#include "jarvis/syntax.h"
 #include "jarvis/utf8.h"
 #include "markdown_internal.h"
 
@@ -115,6 +116,10 @@ int mdr_enter_block(MD_BLOCKTYPE type, void *detail, void *user)
 		}
 		r->in_code = true;
 		r->style = STYLE_CODE_BLOCK;
+		/* Fenced code in a language we know is coloured (syntax.h). */
+		r->syn_lang =
+		    code->fence_char != 0 ? syn_lang_find(code->lang.text, code->lang.size) : NULL;
+		memset(&r->syn, 0, sizeof(r->syn));
 		break;
 	}
 	case MD_BLOCK_HTML:

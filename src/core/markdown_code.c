@@ -3,13 +3,16 @@
  * in pieces (its indentation, the rest, then "\n"); they are gathered here
  * into the whole line, tabs expanded to every fourth column, and the line
  * is written when its '\n' comes (or when the render ends on a line still
- * growing): one SPAN_NOWRAP run, so the wrapper leaves it one row however
- * wide. Below the inline callbacks, above markdown_line.c.
+ * growing): SPAN_NOWRAP runs, so the wrapper leaves it one row however
+ * wide, one run per class the tokenizer (syntax.h) finds in it, the class
+ * in the span's level (the state it carries from line to line is the
+ * render's). Below the inline callbacks, above markdown_line.c.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "jarvis/markdown.h"
+#include "jarvis/syntax.h"
 #include "jarvis/utf8.h"
 #include "jarvis/util.h"
 #include "markdown_internal.h"
@@ -39,10 +42,17 @@ static void line_tab(struct render *r)
 	r->code_measured = r->code_len;
 }
 
+/* One run of the line the tokenizer classed: its class is the span's level. */
+static void code_run(void *ud, size_t off, size_t len, enum syn_class cls)
+{
+	struct render *r = ud;
+	mdr_content_styled(r, r->code_line + off, len, r->style, (unsigned)cls, SPAN_NOWRAP);
+}
+
 void mdr_code_flush(struct render *r)
 {
 	if (r->code_len > 0)
-		mdr_content_styled(r, r->code_line, r->code_len, r->style, r->level, SPAN_NOWRAP);
+		syn_line(r->syn_lang, &r->syn, r->code_line, r->code_len, code_run, r);
 	r->code_len = r->code_measured = r->code_col = 0;
 }
 

@@ -19,6 +19,7 @@
 
 #include "jarvis/buf.h"
 #include "jarvis/markdown.h"
+#include "jarvis/syntax.h"
 #include "jarvis/wrap.h"
 
 /* Styled text being built: the document, or a table's cells. */
@@ -98,7 +99,9 @@ struct render {
 	size_t nwidths;
 	char *code_line; /* the code line being gathered (markdown_code.c; owned) */
 	size_t code_len, code_cap;
-	size_t code_measured, code_col; /* its display columns up to code_measured */
+	size_t code_measured, code_col;  /* its display columns up to code_measured */
+	const struct syn_lang *syn_lang; /* the code block's language (NULL: not coloured) */
+	struct syn_state syn;            /* the tokenizer's state after the lines written */
 };
 
 /* --- markdown_line.c: the current line ------------------------------------ */
@@ -192,6 +195,10 @@ struct md {
 	size_t cols;
 	int pend; /* OPEN_CODE: the render's state after the kept lines */
 	bool lopen, any;
+	/* The language of the last code block md_render_segment entered: for
+	 * OPEN_CODE, the open block's, and the tokenizer's state after its kept lines. */
+	const struct syn_lang *code_lang;
+	struct syn_state code_syn;
 };
 
 /* Renders src[0..n) in one md4c parse, no segments (for tests). */

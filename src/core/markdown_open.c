@@ -44,6 +44,8 @@ void md_open_reset(struct md *m)
 	m->open_spans = m->committed_spans;
 	m->open_exact = false;
 	m->parsed = 0;
+	m->code_lang = NULL;
+	memset(&m->code_syn, 0, sizeof(m->code_syn));
 }
 
 /* Keeps the open segment's output up to here. */
@@ -83,6 +85,8 @@ static void code_text(struct md *m, const char *s, size_t n, bool save)
 	r.ncont = 1;
 	r.in_code = true;
 	r.style = STYLE_CODE_BLOCK;
+	r.syn_lang = m->code_lang;
+	r.syn = m->code_syn;
 	mdr_text(MD_TEXT_CODE, s, (MD_SIZE)n, &r);
 	mdr_code_flush(&r); /* a line still growing */
 	mdr_code_release(&r);
@@ -90,6 +94,7 @@ static void code_text(struct md *m, const char *s, size_t n, bool save)
 		m->any = r.any;
 		m->pend = r.pending_nl;
 		m->lopen = r.line_open;
+		m->code_syn = r.syn;
 	}
 }
 
@@ -262,8 +267,10 @@ static void classify(struct md *m, const char *src, size_t n)
 		m->any = m->doc.text.len > 0;
 		m->pend = m->any ? 2 : 1; /* what the block's start owes */
 		m->lopen = false;
-		/* The opening line alone: its language label, if it has one. */
+		/* The opening line alone: its language label, if it has one,
+		 * and its language (m->code_lang), whose tokenizer starts afresh. */
 		md_render_segment(m, src + a, e1 + 1 - a, NULL, NULL);
+		memset(&m->code_syn, 0, sizeof(m->code_syn));
 		if (m->doc.text.len > m->committed_len) {
 			m->any = true;
 			m->pend = 1; /* after the label's line */

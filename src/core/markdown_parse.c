@@ -38,6 +38,7 @@ void md_render_segment(struct md *m, const char *src, size_t n, size_t **widths,
 	char *copy = xstrndup(src, n);
 	md_parse(copy, (MD_SIZE)n, &parser, &r);
 	free(copy);
+	m->code_lang = r.syn_lang;
 	mdr_table_release(&r.table);
 	mdr_code_release(&r);
 	free(r.link_href);

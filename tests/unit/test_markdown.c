@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "jarvis/buf.h"
+#include "jarvis/syntax.h"
 #include "jarvis/wrap.h"
 #include "unit.h"
 
@@ -139,7 +140,11 @@ START_TEST(unclosed_fence_is_code_so_far)
 {
 	struct md *m = render("Intro\n\n```python\nprint('hi')\nx = 1");
 	ASSERT_RENDER(m, "Intro\n\n  python\n  print('hi')\n  x = 1");
-	ck_assert_uint_eq(span_of(m, "x = 1")->style, STYLE_CODE_BLOCK);
+	ck_assert_uint_eq(span_of(m, "x = ")->style, STYLE_CODE_BLOCK);
+	/* coloured as Python (syntax.h): the class in the span's level */
+	ck_assert_uint_eq(span_of(m, "x = ")->level, SYN_PLAIN);
+	ck_assert_uint_eq(span_of(m, "'hi'")->level, SYN_STRING);
+	ck_assert_uint_eq(span_of(m, "print")->level, SYN_PLAIN);
 	md_free(m);
 }
 END_TEST

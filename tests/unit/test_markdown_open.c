@@ -13,6 +13,7 @@
 
 #include "../../src/core/markdown_internal.h"
 #include "jarvis/buf.h"
+#include "jarvis/syntax.h"
 #include "jarvis/util.h"
 #include "jarvis/wrap.h"
 #include "unit.h"
@@ -141,6 +142,20 @@ static const char *const lines[] = {
     "&amp; &#x41; www.example.com",
     "你好世界 👍🏽 wide",
     "averyveryverylongwordwithoutanyspacesatallthatgoesonandon",
+    /* what the tokenizer of a coloured block carries from line to line */
+    "```python",
+    "s = \"\"\"doc 'x'",
+    "end\"\"\" + 'y' # note",
+    "x = /* open comment",
+    "still */ int y = 0x1F; // done",
+    "```rust",
+    "/* a /* nested */ still */ fn main() { 'a' }",
+    "```sh",
+    "echo \"$HOME is",
+    "where\" # the heart is",
+    "```diff",
+    "+added",
+    "-removed",
 };
 
 START_TEST(random_documents_stream_like_one_parse)
@@ -159,6 +174,51 @@ START_TEST(random_documents_stream_like_one_parse)
 		stream_and_compare(doc.data, seed, 1 + seed % 23);
 	}
 	buf_release(&doc);
+}
+END_TEST
+
+/* The class (span level) of the span that holds the first needle after from. */
+static unsigned level_of(const struct md *m, const char *from, const char *needle)
+{
+	const char *start = strstr(md_text(m), from);
+	ck_assert_ptr_nonnull(start);
+	const char *hit = strstr(start, needle);
+	ck_assert_ptr_nonnull(hit);
+	size_t off = (size_t)(hit - md_text(m)), n;
+	const struct span *sp = md_spans(m, &n);
+	for (size_t i = 0; i < n; i++)
+		if (sp[i].off <= off && off < sp[i].off + sp[i].len)
+			return sp[i].level;
+	ck_abort_msg("no span at \"%s\"", needle);
+	return 0;
+}
+
+/*
+ * A comment or a string that spans lines is coloured on its later lines
+ * too, the same whether the block streams in (a byte at a time, or a few)
+ * or comes whole: the tokenizer's state is carried across the updates.
+ */
+START_TEST(coloured_block_streams_like_one_parse)
+{
+	const char *src =
+	    "Code:\n\n```c\nint a; /* one\ntwo int */ int b = 7;\n"
+	    "char *s = \"x\"; // end\n```\n\n"
+	    "```python\ndef f():\n    \"\"\"doc\n    if while\"\"\"\n    return None\n```\n";
+	for (unsigned seed = 1; seed <= 40; seed++)
+		stream_and_compare(src, seed, 1 + seed % 6);
+	struct md *m = md_new(true);
+	for (size_t at = 1; at <= strlen(src); at++)
+		md_update(m, src, at);
+	md_finish(m, src, strlen(src));
+	ck_assert_uint_eq(level_of(m, "int a", "int"), SYN_TYPE);
+	ck_assert_uint_eq(level_of(m, "int a", "two int"), SYN_COMMENT);
+	ck_assert_uint_eq(level_of(m, "int b", "7"), SYN_NUMBER);
+	ck_assert_uint_eq(level_of(m, "int b", "\"x\""), SYN_STRING);
+	ck_assert_uint_eq(level_of(m, "def", "def"), SYN_KEYWORD);
+	ck_assert_uint_eq(level_of(m, "def", "if while"), SYN_STRING);
+	ck_assert_uint_eq(level_of(m, "if while", "return"), SYN_KEYWORD);
+	ck_assert_uint_eq(level_of(m, "if while", "None"), SYN_NUMBER);
+	md_free(m);
 }
 END_TEST
 
@@ -332,6 +392,7 @@ static Suite *markdown_open_suite(void)
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, random_documents_stream_like_one_parse);
 	tcase_add_test(tc, each_kind_streams_like_one_parse);
+	tcase_add_test(tc, coloured_block_streams_like_one_parse);
 	tcase_add_test(tc, growing_block_redoes_only_its_end);
 	tcase_add_test(tc, long_paragraph_is_exact_when_finished);
 	tcase_add_test(tc, very_wide_cell_does_not_pad_every_row);
