@@ -275,7 +275,7 @@ static const struct config_option options[] = {
         .env_kind = CONFIG_ENV_SET_OFF,
         .type = CONFIG_BOOL,
         .def = "on",
-        .help = "colours on screen (any non-empty NO_COLOR turns them off)",
+        .help = "colours on screen, code's included (any non-empty NO_COLOR turns them off)",
         .offset = CFG(color),
     },
     {

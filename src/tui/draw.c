@@ -10,14 +10,33 @@
 #include <wchar.h>
 
 #include "jarvis/buf.h"
+#include "jarvis/syntax.h"
 #include "jarvis/util.h"
 
 #include "jarvis/utf8.h"
 
-static bool colors_on;
+static bool colors_on, colors_wanted, syntax_pairs;
+
+/* A code token's colour (on the default background) and attributes, by class. */
+static const struct {
+	short fg;
+	attr_t attr, mono; /* mono: without colours */
+} syntax_looks[SYN_CLASSES] = {
+    [SYN_KEYWORD] = {COLOR_YELLOW, A_BOLD, A_BOLD},
+    [SYN_TYPE] = {COLOR_CYAN, A_NORMAL, A_NORMAL},
+    [SYN_STRING] = {COLOR_GREEN, A_NORMAL, A_NORMAL},
+    [SYN_NUMBER] = {COLOR_RED, A_NORMAL, A_NORMAL},
+    [SYN_COMMENT] = {-1, A_DIM, A_DIM},
+    [SYN_META] = {COLOR_BLUE, A_NORMAL, A_NORMAL},
+    [SYN_DIFF_ADD] = {COLOR_GREEN, A_NORMAL, A_BOLD},
+    [SYN_DIFF_DEL] = {COLOR_RED, A_NORMAL, A_DIM},
+    [SYN_DIFF_HUNK] = {COLOR_CYAN, A_NORMAL, A_UNDERLINE},
+    [SYN_DIFF_FILE] = {-1, A_BOLD, A_BOLD},
+};
 
 bool tui_colors_start(bool wanted)
 {
+	colors_wanted = wanted;
 	colors_on = wanted && has_colors();
 	if (!colors_on)
 		return false;
@@ -34,12 +53,25 @@ bool tui_colors_start(bool wanted)
 	init_pair(PAIR_WARN, COLOR_YELLOW, -1);
 	init_pair(PAIR_SELECT, -1, -1);
 	init_pair(PAIR_DIM, -1, -1);
+	/* A terminal with too few pairs gets the looks of one without colours. */
+	syntax_pairs = PAIR_SYNTAX + SYN_CLASSES - SYN_KEYWORD <= COLOR_PAIRS;
+	for (unsigned c = SYN_KEYWORD; c < SYN_CLASSES && syntax_pairs; c++)
+		init_pair((short)(PAIR_SYNTAX + c - SYN_KEYWORD), syntax_looks[c].fg, -1);
 	return true;
 }
 
 attr_t tui_pair_attr(enum tui_pair p)
 {
 	return has_colors() ? COLOR_PAIR(p) : A_NORMAL;
+}
+
+attr_t tui_syntax_attr(unsigned cls)
+{
+	if (cls == SYN_PLAIN || cls >= SYN_CLASSES || !colors_wanted)
+		return 0;
+	if (!colors_on || !syntax_pairs)
+		return syntax_looks[cls].mono;
+	return COLOR_PAIR(PAIR_SYNTAX + (int)cls - SYN_KEYWORD) | syntax_looks[cls].attr;
 }
 
 /*

@@ -23,12 +23,20 @@ enum tui_pair {
 	PAIR_WARN,
 	PAIR_SELECT,
 	PAIR_DIM,
+	PAIR_SYNTAX, /* the first of a code block's token classes, SYN_KEYWORD's */
 };
 
 /* Sets up the colour pairs (after initscr); returns false when colour stays off. */
 bool tui_colors_start(bool wanted);
 /* Attributes for a colour pair, or A_NORMAL when colour is off. */
 attr_t tui_pair_attr(enum tui_pair p);
+/*
+ * Attributes for a code token of class cls (enum syn_class, syntax.h): a
+ * colour of its own; bold or dim on a terminal without colours; 0 (draw
+ * it as the rest of the code) for plain text, and for every class when
+ * colour is turned off (NO_COLOR, [ui] color = off).
+ */
+attr_t tui_syntax_attr(unsigned cls);
 /*
  * Draws one cluster of UTF-8 s[0..n) so that curses advances cw columns,
  * its width on this terminal (utf8_cluster_width). A cluster the terminal

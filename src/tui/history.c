@@ -242,6 +242,13 @@ static attr_t heading_attr(unsigned level)
 	}
 }
 
+/* Code: a token of a coloured block in its class's look, the rest in the code colour. */
+static attr_t code_attr(unsigned style, unsigned level)
+{
+	attr_t a = style & STYLE_CODE_BLOCK ? tui_syntax_attr(level) : 0;
+	return a != 0 ? a : tui_pair_attr(PAIR_CODE);
+}
+
 static attr_t style_attr(unsigned style, unsigned level, bool strike)
 {
 	attr_t a = A_NORMAL;
@@ -252,7 +259,7 @@ static attr_t style_attr(unsigned style, unsigned level, bool strike)
 	if (style & STYLE_HEADING)
 		a |= heading_attr(level);
 	if (style & (STYLE_CODE | STYLE_CODE_BLOCK))
-		a |= tui_pair_attr(PAIR_CODE);
+		a |= code_attr(style, level);
 	if (style & STYLE_LINK)
 		a |= A_UNDERLINE | tui_pair_attr(PAIR_LINK);
 	if (style & (STYLE_URL | STYLE_QUOTE | STYLE_RULE | STYLE_TABLE))
