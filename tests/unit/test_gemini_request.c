@@ -203,17 +203,25 @@ START_TEST(thinking_maps_per_model_family)
 }
 END_TEST
 
-/* A data URI of n bytes of base64 (what an image of about 3n/4 bytes becomes). */
-static void add_big_image(struct msg *m, const char *name, size_t n)
+/* A data URI of n bytes of base64 in a message, of the given type. */
+static void add_big_file(struct msg *m, const char *name, const char *mime, size_t n)
 {
-	static const char head[] = "data:image/png;base64,";
-	char *uri = xcalloc(1, n + sizeof head);
-	memcpy(uri, head, sizeof head - 1);
-	memset(uri + sizeof head - 1, 'A', n);
+	char *head = xasprintf("data:%s;base64,", mime);
+	size_t h = strlen(head);
+	char *uri = xcalloc(1, h + n + 1);
+	memcpy(uri, head, h);
+	memset(uri + h, 'A', n);
 	struct image img = {
-	    .name = (char *)name, .mime = "image/png", .size = n / 4 * 3, .data_uri = uri};
+	    .name = (char *)name, .mime = (char *)mime, .size = n / 4 * 3, .data_uri = uri};
 	msg_add_image(m, &img);
 	free(uri);
+	free(head);
+}
+
+/* The same for a PNG image. */
+static void add_big_image(struct msg *m, const char *name, size_t n)
+{
+	add_big_file(m, name, "image/png", n);
 }
 
 START_TEST(earlier_images_give_way_to_a_note_under_the_budget)
@@ -250,21 +258,6 @@ START_TEST(earlier_images_give_way_to_a_note_under_the_budget)
 	conv_free(c);
 }
 END_TEST
-
-/* A data URI of n bytes of base64 in a message, of the given type. */
-static void add_big_file(struct msg *m, const char *name, const char *mime, size_t n)
-{
-	char *head = xasprintf("data:%s;base64,", mime);
-	size_t h = strlen(head);
-	char *uri = xcalloc(1, h + n + 1);
-	memcpy(uri, head, h);
-	memset(uri + h, 'A', n);
-	struct image img = {
-	    .name = (char *)name, .mime = (char *)mime, .size = n / 4 * 3, .data_uri = uri};
-	msg_add_image(m, &img);
-	free(uri);
-	free(head);
-}
 
 START_TEST(a_note_names_what_kind_of_file_it_stands_for)
 {
