@@ -47,7 +47,8 @@ DEB_PACKAGES = build-essential pkg-config libncursesw5-dev libcurl4-openssl-dev 
   libmongoc-dev libcjson-dev libjwt-dev libcrypt-dev libmagic-dev libsqlite3-dev \
   libmd4c-dev libinih-dev check tmux python3 python3-pytest clang clang-format \
   man-db groff-base ca-certificates procps libclang-rt-14-dev time cppcheck python3-pymongo \
-  libutf8proc-dev unicode-data libfribidi-dev bash-completion zsh fish libsodium-dev
+  libutf8proc-dev unicode-data libfribidi-dev bash-completion zsh fish libsodium-dev \
+  libchafa-dev libglib2.0-dev libgdk-pixbuf-2.0-dev
 
 # Each plugin: its own sources plus PIC copies of the core helpers they use.
 PLUGIN_CORE       = src/core/util.c src/core/buf.c src/core/conv.c src/core/utf8.c \
@@ -65,10 +66,14 @@ PLUGIN_net_SRC    = src/net/curl.c src/plugin_abi.c src/core/util.c
 PLUGIN_net_PKGS   = libcurl
 PLUGIN_jwt_SRC    = src/auth/jwt.c src/plugin_abi.c src/core/fs.c src/core/util.c
 PLUGIN_jwt_PKGS   = libjwt libcjson
-PLUGIN_NAMES = mongo sqlite magic bidi net jwt
+# Image previews: gdk-pixbuf decodes, libchafa draws; both bring GLib, which
+# only this plugin maps (jarvis itself never links it).
+PLUGIN_chafa_SRC  = src/image/chafa.c src/plugin_abi.c src/core/util.c
+PLUGIN_chafa_PKGS = chafa gdk-pixbuf-2.0
+PLUGIN_NAMES = mongo sqlite magic bidi net jwt chafa
 PLUGINS      = $(PLUGIN_NAMES:%=$(PLUGIN_DIR)/jarvis-%.so)
 PLUGIN_ONLY  = $(wildcard src/store/mongo*.c src/store/sqlite*.c) src/attach/magic.c src/bidi/fribidi.c \
-               src/net/curl.c src/auth/jwt.c src/plugin_abi.c
+               src/net/curl.c src/auth/jwt.c src/image/chafa.c src/plugin_abi.c
 PLUGIN_OBJ   = $(sort $(foreach p,$(PLUGIN_NAMES),$(PLUGIN_$(p)_SRC:%.c=$(BUILD)/pic/%.o)))
 
 SRC      = $(filter-out $(PLUGIN_ONLY),$(sort $(wildcard src/*.c src/*/*.c)))
@@ -152,6 +157,10 @@ $(BUILD)/paths.h:
 	@mkdir -p $(@D)
 	@printf '%s\n' $(PATHS_H_LINES) > $@
 $(BUILD)/src/plugin.o: $(BUILD)/paths.h
+
+# GLib's headers are for the preview plugin alone, not for every file.
+CHAFA_CPPFLAGS = $(shell pkg-config --cflags $(PLUGIN_chafa_PKGS))
+$(BUILD)/pic/src/image/chafa.o $(BUILD)/analyze/src/image/chafa.ok: ALL_CPPFLAGS += $(CHAFA_CPPFLAGS)
 
 .PHONY: FORCE
 FORCE:

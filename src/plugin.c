@@ -21,7 +21,8 @@ struct loaded {
 	void *handle;
 };
 
-static struct loaded loaded[8];
+/* Room for every plugin the Makefile builds (PLUGIN_NAMES), with some to spare. */
+static struct loaded loaded[16];
 static size_t nloaded;
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;

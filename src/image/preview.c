@@ -1,0 +1,44 @@
+/*
+ * preview.c: the way to the jarvis-chafa plugin (see preview.h). The plugin
+ * is loaded by the first preview that is asked for; one that cannot be
+ * loaded is not tried again, and every later preview fails at once.
+ */
+#include "jarvis/preview.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "jarvis/plugin.h"
+#include "jarvis/util.h"
+
+static preview_render_fn render;
+static char *load_failure; /* why the plugin could not be loaded, once it could not */
+
+bool preview_available(void)
+{
+	return load_failure == NULL;
+}
+
+int preview_render(const struct preview_request *rq, struct preview *p, char **cause)
+{
+	if (render == NULL && load_failure == NULL) {
+		char *why = NULL;
+		*(void **)&render = plugin_symbol("chafa", "image_chafa_render", &why);
+		if (render == NULL)
+			load_failure = why ? why : xstrdup("jarvis-chafa.so could not be loaded");
+		else
+			free(why);
+	}
+	if (render == NULL) {
+		memset(p, 0, sizeof *p);
+		return set_cause(cause, "%s", load_failure);
+	}
+	return render(rq, p, cause);
+}
+
+void preview_release(struct preview *p)
+{
+	free(p->cells);
+	p->cells = NULL;
+	p->cols = p->rows = 0;
+}
