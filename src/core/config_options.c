@@ -41,6 +41,16 @@ static const char *check_mouse(char *value)
 	return "must be wheel, full or off";
 }
 
+/* auto: symbols, the one way of drawing an image this version has. */
+static const char *check_images(char *value)
+{
+	static const char *const modes[] = {"auto", "symbols", "off"};
+	for (size_t i = 0; i < ARRAY_LEN(modes); i++)
+		if (strcmp(value, modes[i]) == 0)
+			return NULL;
+	return "must be auto, symbols or off";
+}
+
 /* auto: off in terminals that reorder by themselves (VTE >= 0.58, Konsole, mlterm). */
 static const char *check_bidi(char *value)
 {
@@ -312,6 +322,15 @@ static const struct config_option options[] = {
         .help = "show right-to-left answers in visual order: auto, on or off",
         .offset = CFG(bidi),
         .check = check_bidi,
+    },
+    {
+        .section = "ui",
+        .key = "images",
+        .type = CONFIG_STRING,
+        .def = "auto",
+        .help = "preview attached and returned images in the history: auto, symbols or off",
+        .offset = CFG(images),
+        .check = check_images,
     },
     {
         .section = "limits",

@@ -74,6 +74,56 @@ attr_t tui_syntax_attr(unsigned cls)
 	return COLOR_PAIR(PAIR_SYNTAX + (int)cls - SYN_KEYWORD) | syntax_looks[cls].attr;
 }
 
+int tui_palette(void)
+{
+	if (!colors_on)
+		return 0;
+	return COLORS >= 256 ? 256 : COLORS >= 16 ? 16 : COLORS >= 8 ? 8 : 0;
+}
+
+/*
+ * The pairs of image cells: one per (fg, bg) seen, numbered after the
+ * fixed ones, found through a table of every combination (-1 to 255 each,
+ * 132 KiB, made by the first image cell only).
+ */
+#define IMAGE_PAIR_FIRST (PAIR_SYNTAX + SYN_CLASSES - SYN_KEYWORD)
+#define COLOUR_SLOTS 257
+static short *image_pairs;
+static int image_pairs_next = IMAGE_PAIR_FIRST;
+
+static int image_pairs_limit(void)
+{
+	return COLOR_PAIRS < 32767 ? COLOR_PAIRS : 32767;
+}
+
+void tui_image_pairs_frame(void)
+{
+	/* A frame draws at most LINES * COLS cells: room for those, or start over. */
+	if (image_pairs != NULL && image_pairs_next + LINES * COLS > image_pairs_limit()) {
+		memset(image_pairs, 0, COLOUR_SLOTS * COLOUR_SLOTS * sizeof *image_pairs);
+		image_pairs_next = IMAGE_PAIR_FIRST;
+	}
+}
+
+static short image_pair(short fg, short bg)
+{
+	if (!colors_on || (fg < 0 && bg < 0) || fg >= COLORS || bg >= COLORS)
+		return 0;
+	if (image_pairs == NULL)
+		image_pairs = xcalloc(COLOUR_SLOTS * COLOUR_SLOTS, sizeof *image_pairs);
+	short *slot = &image_pairs[(fg + 1) * COLOUR_SLOTS + (bg + 1)];
+	if (*slot == 0 && image_pairs_next < image_pairs_limit() &&
+	    init_pair((short)image_pairs_next, fg, bg) == OK)
+		*slot = (short)image_pairs_next++;
+	return *slot;
+}
+
+void tui_put_cell(WINDOW *w, const char *text, short fg, short bg)
+{
+	wattr_set(w, A_NORMAL, image_pair(fg, bg), NULL);
+	waddstr(w, text);
+}
+
 /*
  * Clusters curses cannot be told about. curses advances by wcwidth() of each
  * spacing piece and hangs zero-width pieces on the cell before, so it cannot

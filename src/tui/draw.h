@@ -30,6 +30,18 @@ enum tui_pair {
 bool tui_colors_start(bool wanted);
 /* Attributes for a colour pair, or A_NORMAL when colour is off. */
 attr_t tui_pair_attr(enum tui_pair p);
+/* The colours an image may use: 256, 16 or 8; 0 when colour is off. */
+int tui_palette(void);
+/*
+ * Draws one image cell: a one-column symbol in palette colours fg on bg
+ * (-1: the default), through a colour pair of its own, made on first use.
+ * When the terminal has no pairs left for a new one, the cell gets the
+ * default colours; tui_image_pairs_frame() starts over before a frame when
+ * few are left, so that every cell of a frame has its own.
+ */
+void tui_put_cell(WINDOW *w, const char *text, short fg, short bg);
+/* Call before drawing a frame that may hold image cells. */
+void tui_image_pairs_frame(void);
 /*
  * Attributes for a code token of class cls (enum syn_class, syntax.h): a
  * colour of its own; bold or dim on a terminal without colours; 0 (draw

@@ -21,6 +21,7 @@
 #include "jarvis/wrap.h"
 
 #include "draw.h"
+#include "preview.h"
 #include "rtl.h"
 
 /* One rendered text: its sanitised source, the markdown renderer, the wrap cache. */
@@ -37,6 +38,7 @@ struct hist_item {
 	struct render body;     /* msg->text (for a grounded answer: display) */
 	struct buf display;     /* a grounded answer with its markers and Sources */
 	struct render thoughts; /* msg->thoughts, drawn dim when the block is open */
+	struct pictures *pics;  /* its images, under the body */
 	int width;
 	bool open;  /* the thoughts block was drawn open */
 	bool fresh; /* never rendered */
@@ -50,6 +52,7 @@ struct hist {
 	bool hyperlinks;    /* links as OSC 8 hyperlinks: their text alone, clickable */
 	bool strike;        /* strikethrough drawn as such (SGR 9) */
 	bool thoughts_open; /* thought summaries shown in full, not as one line */
+	bool images;        /* images previewed ([ui] images), not only named */
 	bool following;
 	size_t anchor_msg; /* when not following: the top row of the view */
 	size_t anchor_row;
@@ -73,6 +76,11 @@ void hist_set_terminal(struct hist *h, bool hyperlinks, bool strike)
 	h->strike = strike;
 }
 
+void hist_show_images(struct hist *h, bool on)
+{
+	h->images = on;
+}
+
 static void render_init(struct render *r, bool markdown, bool hyperlinks)
 {
 	r->src_len = 0;
@@ -94,6 +102,7 @@ static void item_release(struct hist_item *it)
 	render_release(&it->body);
 	render_release(&it->thoughts);
 	buf_release(&it->display);
+	pictures_free(it->pics);
 	memset(it, 0, sizeof(*it));
 }
 
@@ -104,6 +113,7 @@ static void item_init(struct hist *h, struct hist_item *it, const struct msg *m)
 	render_init(&it->body, h->markdown && m->role == ROLE_MODEL, h->hyperlinks);
 	buf_init(&it->display, BUF_TEXT_MAX);
 	render_init(&it->thoughts, h->markdown && m->role == ROLE_MODEL, h->hyperlinks);
+	it->pics = pictures_new();
 	it->fresh = true;
 }
 
@@ -212,15 +222,32 @@ static size_t thought_rows(const struct hist_item *it)
 	return 1 + (it->open ? wrap_cache_nrows(it->thoughts.wc) : 0);
 }
 
-/* Rows a message takes: header, thoughts, body, blank line after. Notices have no header. */
+/* The body's rows as drawn: a message with no text shows "…" while it streams. */
+static size_t body_rows(const struct hist_item *it)
+{
+	const struct msg *m = it->msg;
+	if (m->role != ROLE_NOTICE && m->text.len == 0 && m->thoughts.len == 0)
+		return m->status == MSG_STREAMING ? 1 : 0;
+	return wrap_cache_nrows(it->body.wc);
+}
+
+/* The columns an image may take: the body's, from column 1. */
+static int picture_width(int width)
+{
+	return width - 2 > 1 ? width - 2 : 1;
+}
+
+/*
+ * Rows a message takes: header, thoughts, body, its images, blank line
+ * after. Notices have no header.
+ */
 static size_t item_rows(struct hist *h, struct hist_item *it, int width)
 {
 	size_t body = item_update(h, it, width);
 	if (it->msg->role == ROLE_NOTICE)
 		return body + 1;
-	if (it->msg->text.len == 0 && it->msg->thoughts.len == 0)
-		body = it->msg->status == MSG_STREAMING ? 1 : 0;
-	return 1 + thought_rows(it) + body + 1;
+	size_t pics = pictures_rows(it->pics, it->msg, picture_width(width), h->images);
+	return 1 + thought_rows(it) + body_rows(it) + pics + 1;
 }
 
 /*
@@ -466,9 +493,12 @@ static void draw_header(WINDOW *w, const struct msg *m, int width)
 		const char *f = m->feedback > 0 ? " · liked" : " · disliked";
 		col += tui_put(w, f, strlen(f), width - col, A_DIM);
 	}
+	/* Images have their own lines under the message (preview.c); other files are named here. */
 	for (size_t i = 0; i < m->nimages && col < width; i++) {
-		char *img = xasprintf(" [image: %s, %s, %zu KB]", m->images[i].name,
-		                      m->images[i].mime, (m->images[i].size + 1023) / 1024);
+		if (m->images[i].mime != NULL && strncmp(m->images[i].mime, "image/", 6) == 0)
+			continue;
+		char *img = xasprintf(" [%s, %s, %zu KB]", m->images[i].name, m->images[i].mime,
+		                      (m->images[i].size + 1023) / 1024);
 		col += tui_put(w, img, strlen(img), width - col, tui_pair_attr(PAIR_LINK));
 		free(img);
 	}
@@ -498,15 +528,19 @@ static void draw_row(struct hist *h, WINDOW *w, struct hist_item *it, size_t r, 
 		return;
 	}
 	r -= thoughts;
-	if (m->text.len == 0) {
-		if (r == 0 && m->status == MSG_STREAMING) {
-			wmove(w, getcury(w), 1);
-			tui_put(w, "…", strlen("…"), width - 1, A_DIM);
+	size_t shown = body_rows(it);
+	if (r < shown) {
+		if (m->text.len == 0) {
+			if (r == 0 && m->status == MSG_STREAMING) {
+				wmove(w, getcury(w), 1);
+				tui_put(w, "…", strlen("…"), width - 1, A_DIM);
+			}
+		} else if (r < body) {
+			draw_body_row(h, w, it, r, width);
 		}
 		return;
 	}
-	if (r < body)
-		draw_body_row(h, w, it, r, width);
+	pictures_draw_row(it->pics, w, r - shown, 1, 1 + picture_width(width));
 }
 
 void hist_scroll(struct hist *h, const struct conv *c, int rows, int height, int width)
@@ -608,6 +642,7 @@ void hist_draw(struct hist *h, WINDOW *w, const struct conv *c, int height, int 
 {
 	werase(w);
 	h->hscroll_max = 0;
+	tui_image_pairs_frame();
 	if (h->n == 0 || height <= 0)
 		return;
 	size_t i, r;

@@ -15,6 +15,8 @@ struct hist;
 struct hist *hist_new(bool markdown);
 /* What the terminal can draw: OSC 8 hyperlinks, strikethrough. Before the first sync. */
 void hist_set_terminal(struct hist *h, bool hyperlinks, bool strike);
+/* Images previewed under their messages (on) or only named, one line each. */
+void hist_show_images(struct hist *h, bool on);
 void hist_free(struct hist *h);
 /*
  * Matches the caches to the conversation's messages (call before drawing);

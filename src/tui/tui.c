@@ -342,6 +342,8 @@ static int start_curses(struct tui *t)
 	termprobe_start(termprobe_mode_parse(t->cfg->emoji_width), t->cfg->cache_dir, &widths);
 	t->sync = widths.mode2026;
 	hist_set_terminal(t->hist, t->cfg->markdown && termprobe_hyperlinks(), termprobe_strike());
+	/* auto is symbols: the one way of drawing an image this version has. */
+	hist_show_images(t->hist, strcmp(t->cfg->images, "off") != 0);
 	tui_rtl_setup(bidi_mode_parse(t->cfg->bidi));
 	set_escdelay(25);
 	start_colors(t);

@@ -14,7 +14,7 @@ import os
 import re
 
 from test_accounts_cli import signup
-from test_oneshot import png_bytes
+from test_oneshot import png_bytes, write_config
 from test_oneshot_store import conv_rows
 from test_tui import send, start
 
@@ -134,6 +134,8 @@ def test_question_images_alone_over_the_budget_go_by_file(run_jarvis, fake_gemin
 
 def test_tui_uploads_and_says_so(jarvis_tui, fake_gemini, jarvis_env):
     imgs = [big_png(os.path.join(jarvis_env["HOME"], "t%d.png" % i)) for i in range(3)]
+    # Three 8-row previews would push the notices and answers off the screen.
+    write_config(jarvis_env, "[ui]\nimages = off\n")
     t = start(jarvis_tui, width=120, height=40)
     for i, path in enumerate(imgs):
         send(t, "/attach " + path)

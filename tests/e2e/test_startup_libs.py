@@ -1,8 +1,9 @@
-"""What start-up maps: libcurl and libjwt wait for the first request or token.
+"""What start-up maps: libcurl, libjwt and libchafa wait for their first use.
 
 What it is for: proving that `--version`, `--help`, the first paint of the
 chat and `--convs`/`--export` on SQLite never load libcurl (and the ~30
-libraries it pulls in) or libjwt with libcrypto, and that a request still
+libraries it pulls in), libjwt with libcrypto, or libchafa with GLib (the
+image previews), and that a request still
 loads them and works. The dynamic loader says what it maps (LD_DEBUG=files,
 which also reports dlopen); the running TUI's /proc/PID/maps says the rest.
 What it must not do: reach the network (the fake server is on loopback).
@@ -10,7 +11,8 @@ What it must not do: reach the network (the fake server is on loopback).
 
 import os
 
-HEAVY = ("libcurl.so", "libjwt.so", "libcrypto.so", "jarvis-net.so", "jarvis-jwt.so")
+HEAVY = ("libcurl.so", "libjwt.so", "libcrypto.so", "jarvis-net.so", "jarvis-jwt.so",
+         "jarvis-chafa.so", "libchafa.so", "libglib-2.0.so", "libgdk_pixbuf-2.0.so")
 
 
 def loaded(stderr):
