@@ -40,8 +40,8 @@ struct preview {
 /*
  * Draws rq's image into p (fields newly allocated; preview_release frees
  * them). -1 with a cause when the plugin cannot be loaded (then every
- * later call fails at once, see preview_available) or the image cannot
- * be decoded.
+ * later call fails at once, see preview_available), the image cannot be
+ * decoded, or its header claims more than 64 Mi pixels.
  */
 int preview_render(const struct preview_request *rq, struct preview *p, char **cause);
 /* False once the plugin failed to load: nothing will be drawn this run. */

@@ -8,8 +8,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jarvis/imagesize.h"
 #include "jarvis/plugin.h"
 #include "jarvis/util.h"
+
+/*
+ * The most pixels decoded for a preview: a small file may claim a huge
+ * size (a PNG of one colour compresses to almost nothing), and PNG is
+ * decoded whole before it is scaled down.
+ */
+#define PREVIEW_MAX_PIXELS (64L * 1024 * 1024)
 
 static preview_render_fn render;
 static char *load_failure; /* why the plugin could not be loaded, once it could not */
@@ -21,6 +29,11 @@ bool preview_available(void)
 
 int preview_render(const struct preview_request *rq, struct preview *p, char **cause)
 {
+	long w = 0, h = 0;
+	if (image_size(rq->data, rq->len, &w, &h) && (w > PREVIEW_MAX_PIXELS / h)) {
+		memset(p, 0, sizeof *p);
+		return set_cause(cause, "the image is %ldx%ld pixels, too large to preview", w, h);
+	}
 	if (render == NULL && load_failure == NULL) {
 		char *why = NULL;
 		*(void **)&render = plugin_symbol("chafa", "image_chafa_render", &why);

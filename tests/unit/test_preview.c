@@ -3,7 +3,8 @@
  * loaded from the build tree as the chat loads it): a known two-colour
  * image gives the rows it should in exactly its two colours, a curved edge
  * gives block symbols, the cells stay inside the room given, the palette
- * is the one asked for, and bytes that are no image fail with a cause.
+ * is the one asked for, and bytes that are no image (or claim a huge size)
+ * fail with a cause.
  */
 #include "jarvis/preview.h"
 
@@ -164,6 +165,22 @@ START_TEST(bytes_that_are_no_image_fail_with_a_cause)
 }
 END_TEST
 
+START_TEST(a_huge_claimed_size_is_refused_before_decoding)
+{
+	/* A PNG header claiming 100000x100000 pixels: never handed to the decoder. */
+	static const unsigned char png[] =
+	    "\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\x01\x86\xa0\0\x01\x86\xa0"
+	    "\x08\x02\0\0\0";
+	struct preview_request rq = {png, sizeof png - 1, "image/png", 40, 8, 256};
+	struct preview p;
+	char *cause = NULL;
+	ck_assert_int_eq(preview_render(&rq, &p, &cause), -1);
+	ck_assert_msg(strstr(cause, "100000x100000 pixels, too large") != NULL, "%s", cause);
+	ck_assert_ptr_null(p.cells);
+	free(cause);
+}
+END_TEST
+
 static Suite *preview_suite(void)
 {
 	Suite *s = suite_create("preview");
@@ -173,6 +190,7 @@ static Suite *preview_suite(void)
 	tcase_add_test(tc, cells_stay_inside_the_room_given);
 	tcase_add_test(tc, the_palette_asked_for);
 	tcase_add_test(tc, bytes_that_are_no_image_fail_with_a_cause);
+	tcase_add_test(tc, a_huge_claimed_size_is_refused_before_decoding);
 	suite_add_tcase(s, tc);
 	return s;
 }
