@@ -337,8 +337,13 @@ $(BUILD)/bench/seal_bench: bench/seal_bench.c $(ARCHIVES)
 # bench-latest writes bench/results/latest.md: start-up against the floor
 # programs below, -p per MiB against curl -sN, and the TUI receiving paced
 # answers of four kinds (bench/paced.py, several minutes).
-.PHONY: bench bench-wrap bench-oneshot bench-tui bench-gemini-cli bench-latest bench-floor
-bench: bench-parser bench-store bench-seal bench-wrap bench-editor bench-oneshot bench-tui bench-gemini-cli bench-latest
+# bench-peers installs aichat (cargo) and gemini-cli (npm) into
+# $XDG_CACHE_HOME/jarvis-bench for the start-up table (skipped when offline).
+.PHONY: bench bench-wrap bench-oneshot bench-tui bench-gemini-cli bench-latest bench-floor bench-peers
+bench: bench-parser bench-store bench-seal bench-wrap bench-editor bench-oneshot bench-tui bench-peers bench-gemini-cli bench-latest
+
+bench-peers:
+	sh bench/peers.sh
 
 bench-latest: $(BIN) $(PLUGINS) bench-floor
 	$(PYTHON) bench/latest.py

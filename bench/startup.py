@@ -6,11 +6,13 @@ the least any program of the same shape can do on this machine:
   * `--version` wall and CPU, interleaved with the floor programs the
     Makefile builds (build/bench/floor-bare: a C `main(){}`; floor-curl:
     the same with libcurl linked), and with aichat and
-    gemini-cli when they are installed (skipped with a message otherwise);
+    gemini-cli when they are installed (on PATH, $AICHAT / $GEMINI_CLI, or
+    where bench/peers.sh puts them; skipped with a message otherwise);
   * the TUI on an 80x24 pty: exec until the first full paint (status line
     and input prompt written), and its resident memory idle after that, in
     turn with build/bench/floor-tui (ncursesw drawing a status line and a
-    prompt: the least a program of this shape can do);
+    prompt: the least a program of this shape can do) and aichat's REPL
+    (until its prompt, its config naming a Gemini client never called);
   * `jarvis -p` marginal CPU per MiB of answer next to `curl -sN` receiving
     the same stream from the same server (both writing to a pipe; a fresh HOME
     each run), with 262-byte events and with the
@@ -86,32 +88,57 @@ def interleaved(cmds, env, runs):
     return res
 
 
-def peers():
-    """{name: argv} of aichat and gemini-cli when installed; prints the skips."""
-    found = {}
-    aichat = shutil.which("aichat") or os.environ.get("AICHAT")
-    if aichat and os.access(aichat, os.X_OK):
-        found["aichat --version"] = [aichat, "--version"]
-    else:
-        print("  aichat SKIPPED: not installed (cargo install aichat puts it on PATH)")
+def cache_prefix(name):
+    """Where bench/peers.sh installs a peer: $AICHAT_PREFIX / $GEMINI_CLI_PREFIX, else
+    $XDG_CACHE_HOME/jarvis-bench/NAME."""
+    given = os.environ.get(name.upper().replace("-", "_") + "_PREFIX")
     cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.environ.get("HOME", "/"), ".cache")
-    gemini = os.environ.get("GEMINI_CLI") or os.path.join(
-        cache, "jarvis-bench", "gemini-cli", "node_modules", ".bin", "gemini")
-    if os.access(gemini, os.X_OK):
-        found["gemini-cli --version"] = [gemini, "--version"]
-    else:
-        print("  gemini-cli SKIPPED: not installed (bench/gemini-cli.sh installs it with npm)")
+    return given or os.path.join(cache, "jarvis-bench", name)
+
+
+def peer_paths():
+    """{name: executable} of aichat and gemini-cli when installed; prints the skips."""
+    found = {}
+    for name, env, on_path, rel in (("aichat", "AICHAT", "aichat", "bin/aichat"),
+                                    ("gemini-cli", "GEMINI_CLI", None,
+                                     "node_modules/.bin/gemini")):
+        for path in (os.environ.get(env), on_path and shutil.which(on_path),
+                     os.path.join(cache_prefix(name), rel)):
+            if path and os.access(path, os.X_OK):
+                found[name] = path
+                break
+        else:
+            print("  %s SKIPPED: not installed (make bench-peers installs it)" % name)
     return found
 
 
-def first_paint_once(argv, env):
+def aichat_env(env, home_dir):
+    """env for aichat's REPL: a config naming a Gemini client that is never called."""
+    cfg = os.path.join(home_dir, "aichat")
+    os.makedirs(cfg, exist_ok=True)
+    with open(os.path.join(cfg, "config.yaml"), "w") as f:
+        f.write("model: gemini:gemini-2.5-flash\nsave: false\nhighlight: false\n"
+                "clients:\n  - type: gemini\n    api_base: http://127.0.0.1:1/v1beta\n"
+                "    api_key: bench-key\n")
+    return dict(env, AICHAT_CONFIG_DIR=cfg)
+
+
+# What each TUI writes when its first screen is complete: jarvis and the
+# floor end the paint with the input prompt after the status line; aichat
+# prints its welcome, then (once the cursor position is answered) "> ".
+JARVIS_READY = (b"F1 help", "\u203a".encode())
+AICHAT_READY = (b"additional help", b"> ")
+
+
+def first_paint_once(prog, env):
     """(exec -> first paint ms, idle VmRSS MiB) of one run, or None."""
-    t = Pty(argv, env)
+    argv, (first, last), quit = prog
+    t = Pty(argv, env, quit=quit)
     try:
-        at = t.wait_for(b"F1 help", 5)
+        at = t.wait_for(first, 5)
         if at is None:
             return None
-        end = t.wait_for("\u203a".encode(), 1, t.out.find(b"F1 help"))
+        end = t.wait_for(last, 1, t.out.find(first))
         paint = (end if end is not None else at) * 1000.0
         t.quiet(1.0, 5)
         return paint, bl.proc_status_kib(t.pid, "VmRSS") / 1024.0
@@ -119,12 +146,14 @@ def first_paint_once(argv, env):
         t.close()
 
 
-def first_paint_and_idle(progs, env, runs):
-    """{name: ([exec -> first paint ms], [idle VmRSS MiB])}, the programs in turn."""
+def first_paint_and_idle(progs, runs):
+    """{name: ([exec -> first paint ms], [idle VmRSS MiB])}, the programs in turn.
+
+    progs: {name: ((argv, ready, quit), env)}."""
     res = {name: ([], []) for name in progs}
     for k in range(runs + 1):
-        for name, argv in progs.items():
-            r = first_paint_once(argv, env)
+        for name, (prog, env) in progs.items():
+            r = first_paint_once(prog, env)
             if r is not None and k > 0:  # the first round warms the caches
                 res[name][0].append(r[0])
                 res[name][1].append(r[1])
@@ -189,11 +218,17 @@ def main(argv=None):
         env = home.env("http://127.0.0.1:1")
         cmds = {"jarvis --version": [jarvis, "--version"], "floor: C main(){}": [bare],
                 "floor: main(){} + libcurl": [curl]}
-        cmds.update(peers())
+        peers = peer_paths()
+        for name, path in peers.items():
+            cmds[name + " --version"] = [path, "--version"]
         starts = interleaved(cmds, env, a.runs)
         rss = {name: peak_rss_mib(argv, env) for name, argv in cmds.items()}
-        paints = first_paint_and_idle({"jarvis": [jarvis], "floor: ncursesw prompt": [tui]},
-                                      env, a.runs)
+        tuis = {"jarvis": (([jarvis], JARVIS_READY, b"/quit\r"), env),
+                "floor: ncursesw prompt": (([tui], JARVIS_READY, b"/quit\r"), env)}
+        if "aichat" in peers:
+            tuis["aichat"] = (([peers["aichat"]], AICHAT_READY, b".exit\r"),
+                              aichat_env(env, home.dir))
+        paints = first_paint_and_idle(tuis, a.runs)
     for name, rs in starts.items():
         print("  %-28s wall %s, CPU %.2f ms, peak RSS %.1f MiB" % (
             name, bl.fmt_stats([r[0] for r in rs], "ms", digits=2),
@@ -227,7 +262,8 @@ def markdown(starts, rss, paints, marg, runs):
     stat = lambda v, unit, d: "%.*f %s (%.*f–%.*f)" % (d, bl.median(v), unit, d, min(v), d,
                                                         max(v)) if v else "n/a"
     lines += ["", "The TUI on an 80x24 pty, in turn with the floor (`build/bench/floor-tui`: "
-              "ncursesw taking the screen and drawing a status line and a prompt):", "",
+              "ncursesw taking the screen and drawing a status line and a prompt) and, "
+              "when installed, aichat's REPL (until its prompt):", "",
               "| program | exec → first full paint | idle RSS |", "|---|---|---|"]
     for name, (paint, idle) in paints.items():
         lines.append("| %s | %s | %s |" % (name, stat(paint, "ms", 2), stat(idle, "MiB", 1)))

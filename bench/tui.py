@@ -47,10 +47,15 @@ RSS_TARGET_MIB = 20.0
 
 
 class Pty:
-    """jarvis on a pty of a given size; .out collects everything it wrote."""
+    """jarvis on a pty of a given size; .out collects everything it wrote.
 
-    def __init__(self, argv, env, cols=80, rows=24):
+    Like a terminal, it answers a cursor position request (ESC [ 6 n), which
+    line editors such as aichat's send before their first prompt. quit is
+    what asks the program to leave."""
+
+    def __init__(self, argv, env, cols=80, rows=24, quit=b"/quit\r"):
         self.t0 = time.perf_counter()
+        self.quit = quit
         pid, fd = pty.fork()
         if pid == 0:
             try:
@@ -78,6 +83,8 @@ class Pty:
         if data:
             self.out += data
             self.last = time.perf_counter()
+            for _ in range(data.count(b"\033[6n")):
+                os.write(self.fd, b"\033[1;1R")
         return data
 
     def wait_for(self, needle, timeout, start=0):
@@ -105,7 +112,7 @@ class Pty:
         """Asks it to quit, then makes sure it is gone; keeps its rusage."""
         if self.status is None:
             try:
-                self.send(b"/quit\r")
+                self.send(self.quit)
             except OSError:
                 pass
             deadline = time.perf_counter() + 5
