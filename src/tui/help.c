@@ -1,7 +1,8 @@
 /*
  * help.c: the F1 panel: every command (from the command table) and every
- * key, laid out for the panel's width. A line that does not fit is wrapped
- * under its name, never cut, and the panel scrolls to the end.
+ * key, laid out for the panel's width: each help in a column after the
+ * names and wrapped in it (under its name when the column would be too
+ * narrow), never cut; the panel scrolls to the end.
  */
 #include "panels.h"
 
@@ -16,9 +17,10 @@
 
 #include "keycode.h"
 
-#define NAME_COLS 22 /* "/name usage" before its help on one row */
-#define KEY_COLS 16  /* a key's name before its help */
-#define INDENT 6     /* a help text wrapped under its name */
+#define NAME_COLS_MAX 22 /* "/name usage" before its help on one row, at the most */
+#define KEY_COLS 20      /* a key's names before their help */
+#define INDENT 6         /* a help text wrapped under its name */
+#define MIN_HELP_COLS 24 /* narrower, the help column is too choppy to read */
 
 struct help {
 	char **lines;
@@ -70,17 +72,71 @@ static void add_wrapped(struct help *h, const char *text, int indent, int width)
 	buf_release(&row);
 }
 
-/* "  NAME  help" on one row when it fits, else the name and the help wrapped under it. */
+/*
+ * Adds text in a column of rows from column at to width, the first row after
+ * head (at most at columns wide), as GNU --help aligns its options.
+ */
+static void add_hanging(struct help *h, const char *head, int at, const char *text, int width)
+{
+	struct buf row;
+	buf_init(&row, BUF_LINE_MAX);
+	buf_addf(&row, "%s%*s", head, at - (int)utf8_strwidth(head), "");
+	int used = 0; /* columns of text on this row */
+	for (const char *p = text + strspn(text, " "); *p;) {
+		size_t wl = strcspn(p, " ");
+		int ww = (int)utf8_width(p, wl);
+		if (used > 0 && at + used + 1 + ww > width) {
+			add_line(h, buf_steal(&row));
+			buf_addf(&row, "%*s", at, "");
+			used = 0;
+		}
+		if (used > 0) {
+			buf_addstr(&row, " ");
+			used++;
+		}
+		buf_add(&row, p, wl);
+		used += ww;
+		p += wl;
+		p += strspn(p, " ");
+	}
+	add_line(h, buf_steal(&row));
+}
+
+/*
+ * "  NAME  help": the help in a column after the names, wrapped in it; a
+ * name wider than the column goes on one row with its help when both fit,
+ * and a column too narrow to read puts the help under its name.
+ */
 static void add_entry(struct help *h, const char *name, int cols, const char *text, int width)
 {
 	int nw = (int)utf8_strwidth(name);
-	int pad = nw < cols ? cols - nw : 0;
-	if (2 + nw + pad + 1 + (int)utf8_strwidth(text) <= width) {
-		add_line(h, xasprintf("  %s%*s %s", name, pad, "", text));
+	int at = 2 + cols + 1;
+	if (nw <= cols && width - at >= MIN_HELP_COLS) {
+		char *head = xasprintf("  %s", name);
+		add_hanging(h, head, at, text, width);
+		free(head);
+		return;
+	}
+	if (2 + nw + 1 + (int)utf8_strwidth(text) <= width) {
+		add_line(h, xasprintf("  %s %s", name, text));
 		return;
 	}
 	add_wrapped(h, name, 2, width); /* several keys' names may not fit on one row */
 	add_wrapped(h, text, INDENT, width);
+}
+
+/* The widest "/name usage" of the table: the column the commands' help starts after. */
+static int name_cols(const struct cmd_entry *t, size_t n)
+{
+	int cols = 0;
+	for (size_t i = 0; i < n; i++) {
+		int w = 1 + (int)utf8_strwidth(t[i].name);
+		if (t[i].usage[0])
+			w += 1 + (int)utf8_strwidth(t[i].usage);
+		if (w > cols)
+			cols = w;
+	}
+	return cols < NAME_COLS_MAX ? cols : NAME_COLS_MAX;
 }
 
 /* One row per help text: keys in a row of the table with the same help share it. */
@@ -107,11 +163,12 @@ static void build(struct help *h, int width)
 	h->width = width;
 	size_t ncmd;
 	const struct cmd_entry *t = cmd_table(&ncmd);
+	int cols = name_cols(t, ncmd);
 	add_wrapped(h, "Commands (a unique prefix is enough):", 0, width);
 	for (size_t i = 0; i < ncmd; i++) {
 		char *head = t[i].usage[0] ? xasprintf("/%s %s", t[i].name, t[i].usage)
 		                           : xasprintf("/%s", t[i].name);
-		add_entry(h, head, NAME_COLS, t[i].help, width);
+		add_entry(h, head, cols, t[i].help, width);
 		free(head);
 	}
 	add_line(h, xstrdup(""));

@@ -227,6 +227,26 @@ static void draw_rows(struct panel *p, struct chat *ch, WINDOW *win, int w, cons
 	}
 }
 
+/*
+ * "↑ N more (PgUp)" on the top border and "↓ N more (PgDn)" on the bottom one
+ * while rows are out of view, as the history pane says it; only when the
+ * marker fits whole beside the title.
+ */
+static void draw_more(const struct panel *p, WINDOW *win, int h, int w, size_t n)
+{
+	size_t page = p->body > 0 ? (size_t)p->body : 1;
+	size_t below = p->top + page < n ? n - p->top - page : 0;
+	int room = w - 4 - (int)utf8_strwidth(p->ops->title) - 1;
+	char *up = p->top > 0 ? xasprintf(" ↑ %zu more (PgUp) ", p->top) : NULL;
+	char *down = below > 0 ? xasprintf(" ↓ %zu more (PgDn) ", below) : NULL;
+	if (up != NULL && (int)utf8_strwidth(up) <= room)
+		tui_put_tail(win, 0, w - 2, room, up, A_BOLD);
+	if (down != NULL && (int)utf8_strwidth(down) <= w - 4)
+		tui_put_tail(win, h - 1, w - 2, w - 4, down, A_BOLD);
+	free(up);
+	free(down);
+}
+
 void panel_draw(struct panel *p, struct chat *ch, int lines, int cols)
 {
 	if (p->ops == NULL)
@@ -263,6 +283,7 @@ void panel_draw(struct panel *p, struct chat *ch, int lines, int cols)
 		tui_put_at(win, 1, 2, w - 4, empty, A_DIM);
 	}
 	draw_rows(p, ch, win, w, idx, n);
+	draw_more(p, win, h, w, n);
 	char *hint = p->ops->hint ? p->ops->hint(p, ch) : NULL;
 	bool own = hint != NULL;
 	/* Unfiltered, the selected row may say more of itself there (F3: a fork's link). */

@@ -237,14 +237,79 @@ def test_mouse_wheel_scrolls(jarvis_tui, fake_gemini):
 
 # ---------------------------------------------------------------- overlays
 
-def test_f1_lists_the_commands(jarvis_tui, fake_gemini):
-    t = start(jarvis_tui, 100, 40)
+COMMANDS_C = os.path.join(os.path.dirname(__file__), "..", "..", "src", "cmd", "commands.c")
+
+
+def command_table():
+    """(name, help) of each row of the command table in src/cmd/commands.c, in order."""
+    with open(COMMANDS_C, encoding="utf-8") as f:
+        text = f.read()
+    table = text.split("static const struct cmd_entry table[] = {", 1)[1].split("\n};", 1)[0]
+    rows = re.findall(r'\{"(\w+)",\s*(?:NULL|"\w*"),\s*"[^"]*",\s*((?:"[^"]*"\s*)+),', table)
+    return [(name, "".join(re.findall(r'"([^"]*)"', helps))) for name, helps in rows]
+
+
+PAGE_RANGE = re.compile(r"(\d+)-(\d+) of (\d+)")
+
+
+def help_pages(t):
+    """Opens F1 and pages down to its end; returns the screens seen, in order."""
     t.send_keys("F1")
     t.wait_for("Commands")
-    screen = t.screen()
-    for cmd in ("/help", "/signup", "/login", "/logout", "/whoami", "/new", "/convs",
-                "/select", "/rename", "/delete", "/model", "/attach", "/retry", "/quit"):
-        assert cmd in screen, (cmd, t.show())
+    pages = []
+    for _ in range(60):
+        screen = t.capture()
+        pages.append(screen)
+        m = PAGE_RANGE.search("\n".join(screen))
+        assert m, t.show()
+        if m.group(2) == m.group(3):
+            return pages
+        t.send_keys("NPage")
+        wait_until(lambda: PAGE_RANGE.search(t.screen()).group(0) != m.group(0),
+                   what="the next page")
+    raise AssertionError("F1 never reached its end:\n" + t.show())
+
+
+def box_rows(screen):
+    """The rows inside the panel's box, and the box's top and bottom border rows."""
+    top = next(i for i, r in enumerate(screen) if "┌" in r)
+    bottom = next(i for i, r in enumerate(screen) if "└" in r)
+    return screen[top + 1:bottom], screen[top], screen[bottom]
+
+
+@pytest.mark.parametrize("width,height", [(80, 24), (120, 40)])
+def test_f1_lists_the_commands(jarvis_tui, fake_gemini, width, height):
+    t = start(jarvis_tui, width, height)
+    pages = help_pages(t)
+    table = command_table()
+    assert len(table) > 20 and table[-1][0] == "quit"
+    inside = []
+    for n, screen in enumerate(pages):
+        rows, top, bottom = box_rows(screen)
+        right = top.index("┐")
+        # nothing runs over the border: every row ends at the box's right edge
+        for r in rows:
+            assert r[right] == "│" and r.count("│") == 2, (r, t.show())
+        inside += [r[r.index("│") + 1:right] for r in rows[:-1]]  # the last: the hint
+        m = PAGE_RANGE.search(rows[-1])
+        # a marker on the border says how much is out of view, and which key shows it
+        below = int(m.group(3)) - int(m.group(2))
+        if below:
+            assert "↓ %d more (PgDn)" % below in bottom, t.show()
+        else:
+            assert "more" not in bottom, t.show()
+        if n > 0:
+            assert "↑ %d more (PgUp)" % (int(m.group(1)) - 1) in top, t.show()
+        else:
+            assert "more" not in top, t.show()
+    assert len(pages) > 1
+    # a help too long for its row goes on in its column, beside the name
+    assert any(re.search(r"/signup \[NAME EMAIL\] +create an account", r) for r in inside), inside
+    text = " ".join(" ".join(inside).split())
+    # every command of the table is listed with its help, whole (wrapped, never cut)
+    for name, help in table:
+        assert re.search(r"/%s\b" % name, text), (name, text)
+        assert " ".join(help.split()) in text, (name, help, text)
     escape(t)
     t.wait_gone("Commands")
     # /help opens the same list

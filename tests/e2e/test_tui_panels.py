@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from test_tui import escape, send, start, wait_until
+from test_tui import escape, help_pages, send, start, wait_until
 from test_tui_accounts import cli_convs, cli_signup
 
 DRAFT = "a half typed thought"
@@ -111,31 +111,11 @@ def man_keys():
     return names
 
 
-def help_pages(t):
-    """Opens F1 and pages down to its end; returns every row seen, in order, and the last screen."""
-    t.send_keys("F1")
-    t.wait_for("Commands")
-    seen = []
-    last = None
-    for _ in range(60):
-        screen = t.capture()
-        seen.extend(screen)
-        m = re.search(r"(\d+)-(\d+) of (\d+)", "\n".join(screen))
-        assert m, t.show()
-        if m.group(2) == m.group(3):
-            last = screen
-            break
-        t.send_keys("NPage")
-        wait_until(lambda: re.search(r"(\d+)-(\d+) of (\d+)", t.screen()).group(0) != m.group(0),
-                   what="the next page")
-    assert last is not None, "F1 never reached its end:\n" + t.show()
-    return seen, last
-
-
 @pytest.mark.parametrize("width,height", [(80, 24), (40, 12)])
 def test_f1_scrolls_to_the_last_command_and_the_keys(jarvis_tui, fake_gemini, width, height):
     t = start(jarvis_tui, width, height)
-    seen, last = help_pages(t)
+    pages = help_pages(t)
+    seen, last = sum(pages, []), pages[-1]
     text = "\n".join(seen)
     cmds = man_commands()
     assert len(cmds) > 15
