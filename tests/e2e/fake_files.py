@@ -25,6 +25,9 @@ it expires `ttl` seconds after its upload (the live API: 48 h). An unknown or
 expired file is the API's 403 PERMISSION_DENIED "You do not have permission to
 access the File NAME or it may not exist.", on GET and in a generateContent
 fileData reference alike; a PROCESSING one there is 400 FAILED_PRECONDITION.
+`vanish` N: the next N generation requests that name a file find every file
+gone, dropped as the request arrives (as when a file expires or is deleted
+between the client's look-up and its call): each gets that 403.
 
 Slow mode (`slow`, seconds): upload bodies are read one byte at a time with
 that pause after each byte, and the JSON answers of the Files API are written
@@ -73,10 +76,11 @@ class FileStore:
         self.processing_polls = 1
         self.slow = 0.0
         self.enabled = True
+        self.vanish = 0
         self.sessions = {}
         self.files = {}
 
-    def configure(self, ttl=None, processing_polls=None, slow=None, enabled=None):
+    def configure(self, ttl=None, processing_polls=None, slow=None, enabled=None, vanish=None):
         with self.lock:
             if ttl is not None:
                 self.ttl = float(ttl)
@@ -86,6 +90,8 @@ class FileStore:
                 self.slow = float(slow)
             if enabled is not None:
                 self.enabled = bool(enabled)
+            if vanish is not None:
+                self.vanish = int(vanish)
 
     def reset(self):
         with self.lock:
@@ -93,6 +99,7 @@ class FileStore:
             self.processing_polls = 1
             self.slow = 0.0
             self.enabled = True
+            self.vanish = 0
             self.sessions = {}
             self.files = {}
 
@@ -195,10 +202,16 @@ class FileStore:
 
     def check_refs(self, parsed):
         """None when every fileData of a generation request is usable, else (status, JSON)."""
+        vanished = False
         for part in parts_of(parsed):
             ref = part.get("fileData") or part.get("file_data")
             if not isinstance(ref, dict):
                 continue
+            with self.lock:
+                if self.vanish > 0 and not vanished:
+                    self.vanish -= 1
+                    self.files = {}
+                vanished = True
             uri = ref.get("fileUri") or ref.get("file_uri") or ""
             m = re.search(r"(files/[a-z0-9-]+)$", uri)
             name = m.group(1) if m else uri

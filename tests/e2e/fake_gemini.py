@@ -34,7 +34,9 @@ Control (same port):
     POST /_fake/reset             empties the queue and the request log, restores defaults
     GET  /_fake/files             the uploaded files, as GET /v1beta/files lists them
     POST /_fake/files/config      body: {"ttl": seconds, "processing_polls": N,
-                                         "slow": seconds per byte, "enabled": bool}
+                                         "slow": seconds per byte, "enabled": bool,
+                                         "vanish": N generation requests that find
+                                         every file gone}
     POST /_fake/files/forget      drops every file (each is then "missing")
     POST /_fake/files/expire      makes every file expired now
 

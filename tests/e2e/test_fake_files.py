@@ -134,6 +134,22 @@ def test_forget_and_expire_controls(fake_gemini):
     assert post(fake_gemini, body=with_file(g["uri"]))[0] == 403
 
 
+def test_vanish_drops_the_files_as_generation_requests_arrive(fake_gemini):
+    request(fake_gemini.url + "/_fake/files/config", data=json.dumps(
+        {"vanish": 1, "processing_polls": 0}).encode())
+    # a request that names no file leaves the files and the count alone
+    assert post(fake_gemini)[0] == 200
+    f = upload(fake_gemini, b"abc")
+    # looked up fine, gone by the time the next generation request names it
+    assert request(fake_gemini.url + "/v1beta/" + f["name"], "GET")[0] == 200
+    status, _, body = post(fake_gemini, body=with_file(f["uri"]))
+    assert status == 403 and json.loads(body)["error"]["status"] == "PERMISSION_DENIED"
+    assert json.loads(request(fake_gemini.url + "/_fake/files", "GET")[2]) == []
+    # once: a file uploaded afterwards stays
+    g = upload(fake_gemini, b"abc")
+    assert post(fake_gemini, body=with_file(g["uri"]))[0] == 200
+
+
 def test_slow_mode_reads_and_answers_one_byte_at_a_time(fake_gemini):
     request(fake_gemini.url + "/_fake/files/config", data=json.dumps(
         {"slow": 0.002, "processing_polls": 0}).encode())
