@@ -88,6 +88,8 @@ struct chat {
 	unsigned checkpoint_timer;
 	unsigned cut_timer;   /* stops an answer that passed what a message holds */
 	bool awaiting_store;  /* the question is being stored or checked; the request waits */
+	bool answer_by_file;  /* the request streaming named uploaded files (fileData) */
+	bool refiled;         /* it is the one retry after those files were gone (send.c) */
 	unsigned send_ticket; /* the send whose question is being stored */
 
 	struct image *pending;

@@ -16,6 +16,7 @@
 #include "jarvis/util.h"
 
 static int start_answer(struct chat *ch, char **cause);
+static void mark_answer_replaced(struct chat *ch, struct msg *m);
 
 /* ---- the question ------------------------------------------------------ */
 
@@ -157,6 +158,7 @@ int chat_send(struct chat *ch, const char *text, char **cause)
 {
 	if (check_send(ch, text, cause) == -1)
 		return -1;
+	ch->refiled = false; /* a new question may be asked again once, if its files go */
 	if (ch->edit.send != NULL)
 		return ch->edit.send(ch, text, cause); /* /edit: asked in a fork (edit.c) */
 	struct msg *m = conv_add(ch->conv, ROLE_USER, text);
@@ -371,6 +373,63 @@ static void mark_failed_question(struct chat *ch, struct msg *answer)
 	}
 }
 
+/* Forgets the files of the attachments before answer m that the request named; how many. */
+static size_t forget_files(struct conv *c, const struct msg *m)
+{
+	size_t n = 0, end = conv_index(c, m);
+	for (size_t i = 0; i < end; i++) {
+		struct msg *q = c->msgs[i];
+		if (!conv_in_context(c, i))
+			continue;
+		for (size_t k = 0; k < q->nimages; k++) {
+			struct image *img = &q->images[k];
+			if (img->file_uri == NULL)
+				continue;
+			free(img->file_uri);
+			img->file_uri = NULL;
+			img->file_expires_ms = 0;
+			n++;
+		}
+		if (n > 0)
+			msg_changed(q);
+	}
+	return n;
+}
+
+/*
+ * A 403 or 404 before any text, to a request that named uploaded files:
+ * one of them went (expired, deleted) between its look-up and the call.
+ * Their URIs are forgotten, so that they are uploaded again from the bytes
+ * kept, the failed answer is dropped as /retry drops one, and the question
+ * is asked once more. Returns false when that does not apply (a second
+ * failure among them): on_done then reports it as any other.
+ */
+static bool refile(struct chat *ch, struct msg *m, const struct gemini_result *r)
+{
+	bool by_file = ch->answer_by_file, again = !ch->refiled;
+	ch->answer_by_file = false;
+	ch->refiled = false;
+	if (!by_file || !again || r->end != GEMINI_END_FAILED || m->text.len > 0 ||
+	    (r->http_status != 403 && r->http_status != 404) || ch->closing)
+		return false;
+	size_t n = forget_files(ch->conv, m);
+	if (n == 0)
+		return false;
+	ch->refiled = true;
+	chat_notice(ch,
+	            "%s; the request named uploaded files, and one may be gone (expired or "
+	            "deleted): uploading %s again and asking once more",
+	            r->error ? r->error : "gemini: the request failed", n == 1 ? "it" : "them");
+	mark_answer_replaced(ch, m);
+	conv_remove(ch->conv, m);
+	char *cause = NULL;
+	if (start_answer(ch, &cause) == -1) {
+		chat_notice(ch, "%s", cause);
+		free(cause);
+	}
+	return true;
+}
+
 static void on_done(void *ud, const struct gemini_result *r)
 {
 	struct chat *ch = ud;
@@ -382,6 +441,12 @@ static void on_done(void *ud, const struct gemini_result *r)
 	loop_timer_cancel(ch->loop, ch->cut_timer);
 	ch->cut_timer = 0;
 	gemini_result_apply(r, m);
+	if (refile(ch, m, r)) {
+		if (ch->error_from_stream)
+			chat_set_error(ch, NULL);
+		chat_dirty(ch, CHAT_DIRTY_HISTORY | CHAT_DIRTY_STATUS);
+		return;
+	}
 	/* Less than arrived is kept: never complete, whatever the stream said. */
 	bool cut = msg_cut(m);
 	if (cut)
@@ -434,6 +499,7 @@ static int start_answer(struct chat *ch, char **cause)
 	chat_files_reset(ch);
 	if (rc == -1)
 		return -1;
+	bool by_file = sent.images_by_file > 0;
 	char *left_out = gemini_left_out_notice(&sent, files.error != NULL);
 	if (left_out != NULL)
 		chat_notice(ch, "%s", left_out);
@@ -452,6 +518,7 @@ static int start_answer(struct chat *ch, char **cause)
 	}
 	ch->stream_started_ms = now_ms();
 	ch->stream_bytes = 0;
+	ch->answer_by_file = by_file;
 	struct job *j = job_new(ch, &JOB_ANSWER);
 	job_meta_fill(ch, &j->u.answer.meta);
 	job_add_msg(&j->u.answer.msgs, ch->answer);
@@ -522,14 +589,13 @@ static const struct job_kind JOB_REPLACED = {"replaced", true, replaced_work, ed
  * are marked replaced, so a reopen, the next request and an export agree
  * with the screen (man page: /retry).
  */
-static void mark_replaced(struct chat *ch, size_t from)
+static void mark_answers_replaced(struct chat *ch, struct msg *const *answers, size_t n)
 {
 	struct job *j = job_new(ch, &JOB_REPLACED);
-	for (size_t i = from; i < ch->conv->n; i++) {
-		struct msg *m = ch->conv->msgs[i];
-		if (m->role != ROLE_MODEL)
+	for (size_t i = 0; i < n; i++) {
+		if (answers[i]->role != ROLE_MODEL)
 			continue;
-		job_add_msg(&j->u.edit.msgs, m);
+		job_add_msg(&j->u.edit.msgs, answers[i]);
 		j->u.edit.msgs.copies[j->u.edit.msgs.n - 1]->status = MSG_REPLACED;
 	}
 	if (ch->user_name == NULL || ch->conv->id == NULL || j->u.edit.msgs.n == 0) {
@@ -539,6 +605,16 @@ static void mark_replaced(struct chat *ch, size_t from)
 	}
 	j->u.edit.conv_id = xstrdup(ch->conv->id);
 	job_submit(ch, j);
+}
+
+static void mark_replaced(struct chat *ch, size_t from)
+{
+	mark_answers_replaced(ch, ch->conv->msgs + from, ch->conv->n - from);
+}
+
+static void mark_answer_replaced(struct chat *ch, struct msg *m)
+{
+	mark_answers_replaced(ch, &m, 1);
 }
 
 int chat_retry(struct chat *ch, char **cause)
@@ -554,6 +630,7 @@ int chat_retry(struct chat *ch, char **cause)
 	}
 	if (last_user == ch->conv->n)
 		return set_cause(cause, "there is no question to send again");
+	ch->refiled = false;
 	mark_replaced(ch, last_user + 1);
 	conv_truncate(ch->conv, last_user + 1);
 	struct msg *q = ch->conv->msgs[last_user];

@@ -4,8 +4,10 @@ What it is for: with [limits] max_request_bytes set low, small images take the
 path a 5 MiB one takes under the real 20 MB limit: the resumable upload (also
 against a server that reads and answers one byte at a time, while the chat
 stays usable and shows the progress), the file URI stored with the message and
-named by fileData from then on, a file looked up before each use, and one that
-expired or went missing uploaded again from the stored bytes.
+named by fileData from then on, a file looked up before each use, one that
+expired or went missing uploaded again from the stored bytes, and in the chat
+one that went between its look-up and the request (a 403 or 404) uploaded again
+and the question asked once more.
 What it must not do: reach the network (the fake server only).
 """
 
@@ -16,7 +18,7 @@ import time
 from test_accounts_cli import signup
 from test_budget import big_png, file_parts, inline_parts
 from test_oneshot_store import conv_rows
-from test_tui import escape, send, start
+from test_tui import escape, send, start, wait_until
 
 KiB = 1024
 
@@ -190,3 +192,82 @@ def test_tui_reupload_after_expiry_and_reopen(jarvis_tui, run_jarvis, fake_gemin
     reqs = fake_gemini.api_requests("stream")
     assert [q["status"] for q in reqs] == [200, 200]
     assert file_parts(reqs[0]["json"])[0]["fileUri"] != file_parts(reqs[1]["json"])[0]["fileUri"]
+
+
+GONE_AGAIN = "one may be gone (expired or deleted): uploading it again and asking once more"
+
+
+def words(t):
+    return " ".join(t.screen().split())
+
+
+def wait_notice(t):
+    wait_until(lambda: GONE_AGAIN in words(t), timeout=20, what="the notice of the retry")
+
+
+def ask_with_picture(jarvis_tui, jarvis_env, width, height, name):
+    img = picture(jarvis_env, name, 16 * KiB)
+    t = start(jarvis_tui, width=width, height=height)
+    send(t, "/attach " + img)
+    t.wait_for(name)
+    send(t, "what is it?")
+    return t
+
+
+def test_a_file_gone_before_the_call_is_uploaded_again_once(jarvis_tui, run_jarvis, fake_gemini,
+                                                            jarvis_env):
+    small_budget(jarvis_env, 20000)
+    # looked up (here: just uploaded) fine, then gone when generateContent names it: a 403
+    fake_gemini.files.configure(processing_polls=0, vanish=1)
+    assert signup(run_jarvis).returncode == 0
+    t = ask_with_picture(jarvis_tui, jarvis_env, 80, 24, "gone.png")
+    wait_notice(t)
+    t.wait_for("Cheyenne", timeout=30)
+    screen = words(t)
+    assert "PERMISSION_DENIED" in screen  # the notice says why
+    assert "left out of what the next question sends" not in screen, t.show()
+    reqs = fake_gemini.api_requests("stream")
+    assert [q["status"] for q in reqs] == [403, 200]
+    assert len(fake_gemini.api_requests("upload_start")) == 2
+    first, second = (file_parts(q["json"])[0]["fileUri"] for q in reqs)
+    assert first != second
+    assert [f["uri"] for f in fake_gemini.files.listing(fake_gemini.url)] == [second]
+    # the failed answer is dropped as /retry drops one: the store has the answer alone
+    conv = conv_rows(run_jarvis(["--convs"]).stdout)[0][0]
+    for _ in range(100):
+        out = run_jarvis(["--export", conv]).stdout
+        if "Cheyenne" in out:
+            break
+        time.sleep(0.1)
+    assert "Cheyenne" in out and "PERMISSION_DENIED" not in out, out
+
+
+def test_a_404_on_a_named_file_is_asked_again_once(jarvis_tui, fake_gemini, jarvis_env):
+    small_budget(jarvis_env, 20000)
+    fake_gemini.files.configure(processing_polls=0)
+    fake_gemini.push({"kind": "404", "endpoint": "stream"})
+    t = ask_with_picture(jarvis_tui, jarvis_env, 120, 40, "lost.png")
+    wait_notice(t)
+    t.wait_for("Cheyenne", timeout=30)
+    assert [q["status"] for q in fake_gemini.api_requests("stream")] == [404, 200]
+    assert len(fake_gemini.api_requests("upload_start")) == 2
+
+
+def test_a_second_failure_is_reported(jarvis_tui, fake_gemini, jarvis_env):
+    small_budget(jarvis_env, 20000)
+    fake_gemini.files.configure(processing_polls=0, vanish=2)
+    t = ask_with_picture(jarvis_tui, jarvis_env, 120, 40, "twice.png")
+    wait_notice(t)
+    t.wait_for("left out of what the next question sends", timeout=30)
+    time.sleep(0.5)
+    # asked once more, not a third time; the failure shows as any other
+    assert [q["status"] for q in fake_gemini.api_requests("stream")] == [403, 403]
+    assert len(fake_gemini.api_requests("upload_start")) == 2
+    screen = words(t)
+    assert screen.count(GONE_AGAIN) == 1, t.show()
+    assert "Cheyenne" not in screen
+    # a new question may be asked again once more if its files go
+    fake_gemini.files.configure(vanish=1)
+    send(t, "/retry")
+    t.wait_for("Cheyenne", timeout=30)
+    assert [q["status"] for q in fake_gemini.api_requests("stream")] == [403, 403, 403, 200]
