@@ -20,6 +20,7 @@ the least any program of the same shape can do on this machine:
 What it must not do: assert, reach the network, or touch the user's files.
 
     python3 bench/startup.py [--runs N] [--markdown FILE]
+    python3 bench/startup.py --per-mib-only [--runs N] [--baseline JARVIS]
 """
 
 import argparse
@@ -160,8 +161,11 @@ def first_paint_and_idle(progs, runs):
     return res
 
 
-def per_mib(jarvis, runs, chunk):
-    """{'jarvis -p': ms/MiB, 'curl -sN': ms/MiB} for one way of writing the stream."""
+def per_mib(jarvis, runs, chunk, baseline=None):
+    """{'jarvis -p': ms/MiB, 'curl -sN': ms/MiB} for one way of writing the stream.
+
+    With baseline (another jarvis binary) also 'baseline -p', run in turn
+    with the others, so that a change is measured under the same load."""
     small, large = 64 * 1024, 4 << 20
     out = {}
     cpu = {}
@@ -172,22 +176,39 @@ def per_mib(jarvis, runs, chunk):
         with bl.FakeServer(args) as srv:
             curl = ["curl", "-sN", "-X", "POST", "-H", "content-type: application/json",
                     "-H", "x-goog-api-key: bench-key", "--data", BODY, srv.url + STREAM]
-            rs = {"jarvis -p": [], "curl -sN": []}
+            progs = {"jarvis -p": jarvis, "baseline -p": baseline, "curl -sN": None}
+            progs = {name: path for name, path in progs.items() if name != "baseline -p" or path}
+            rs = {name: [] for name in progs}
             for k in range(runs + 1):
                 # a fresh HOME each run: a guest's request quota would refuse the 11th
                 with bl.Home() as home:
                     env = home.env(srv.url)
-                    j = timed_checked([jarvis, "-p", "hello", "--no-save"], env, size)
-                    c = timed_checked(curl, env, size)
-                if k > 0:
-                    rs["jarvis -p"].append(j)
-                    rs["curl -sN"].append(c)
+                    for name, path in progs.items():
+                        argv = [path, "-p", "hello", "--no-save"] if path else curl
+                        r = timed_checked(argv, env, size)
+                        if k > 0:
+                            rs[name].append(r)
             for name, r in rs.items():
                 cpu[(name, size)] = bl.median([x[1] for x in r if x is not None])
     mib = (large - small) / float(1 << 20)
-    for name in ("jarvis -p", "curl -sN"):
+    for name in progs:
         out[name] = (cpu[(name, large)] - cpu[(name, small)]) / mib
     return out
+
+
+def per_mib_all(jarvis, runs, baseline=None):
+    """{shape: per_mib(...)} for the two ways the server writes the stream."""
+    return {"262-byte events": per_mib(jarvis, runs, 0, baseline),
+            "64 KiB writes": per_mib(jarvis, runs, 65536, baseline)}
+
+
+def print_per_mib(marg):
+    for shape, m in marg.items():
+        print("  -p per MiB, %s: jarvis %.2f ms, curl -sN %.2f ms (x%.1f)" % (
+            shape, m["jarvis -p"], m["curl -sN"], m["jarvis -p"] / max(m["curl -sN"], 1e-3)))
+        if "baseline -p" in m:
+            print("  -p per MiB, %s: baseline %.2f ms (x%.1f)" % (
+                shape, m["baseline -p"], m["baseline -p"] / max(m["curl -sN"], 1e-3)))
 
 
 def machine():
@@ -206,8 +227,16 @@ def main(argv=None):
     ap.add_argument("--runs", type=int, default=11)
     ap.add_argument("--floor-dir", default=os.path.join(bl.REPO_ROOT, "build", "bench"))
     ap.add_argument("--markdown", help="also write the tables to this file")
+    ap.add_argument("--per-mib-only", action="store_true",
+                    help="measure only -p per MiB against curl -sN (no start-up, no floor)")
+    ap.add_argument("--baseline", metavar="JARVIS",
+                    help="with --per-mib-only: another jarvis binary, run in turn with the first")
     a = ap.parse_args(argv)
     jarvis = bl.jarvis_bin()
+    if a.per_mib_only:
+        print("-p per MiB against curl -sN (%d runs, interleaved)" % a.runs)
+        print_per_mib(per_mib_all(jarvis, a.runs, a.baseline))
+        return 0
     bare = os.path.join(a.floor_dir, "floor-bare")
     curl = os.path.join(a.floor_dir, "floor-curl")
     tui = os.path.join(a.floor_dir, "floor-tui")
@@ -236,11 +265,8 @@ def main(argv=None):
     for name, (paint, idle) in paints.items():
         print("  %-22s exec -> first paint %s, idle RSS %s" % (
             name, bl.fmt_stats(paint, "ms", digits=2), bl.fmt_stats(idle, "MiB")))
-    marg = {"262-byte events": per_mib(jarvis, a.runs, 0),
-            "64 KiB writes": per_mib(jarvis, a.runs, 65536)}
-    for shape, m in marg.items():
-        print("  -p per MiB, %s: jarvis %.2f ms, curl -sN %.2f ms (x%.1f)" % (
-            shape, m["jarvis -p"], m["curl -sN"], m["jarvis -p"] / max(m["curl -sN"], 1e-3)))
+    marg = per_mib_all(jarvis, a.runs)
+    print_per_mib(marg)
     text = markdown(starts, rss, paints, marg, a.runs)
     if a.markdown:
         with open(a.markdown, "w") as f:
