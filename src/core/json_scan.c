@@ -7,9 +7,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include "jarvis/utf8.h"
 #include "jarvis/util.h"
@@ -29,14 +26,6 @@ char json_scan_peek_slow(struct json_scan *s)
 	while (s->p < s->end && (*s->p == ' ' || *s->p == '\n' || *s->p == '\r' || *s->p == '\t'))
 		s->p++;
 	return s->p < s->end ? *s->p : '\0';
-}
-
-bool json_scan_take(struct json_scan *s, char c)
-{
-	if (json_scan_peek(s) != c)
-		return false;
-	s->p++;
-	return true;
 }
 
 static int hex_digit(char c)
@@ -114,77 +103,18 @@ static size_t escape(struct json_scan *s, char *out)
 	return utf8_encode(cp == 0 ? UTF8_REPLACEMENT : (uint32_t)cp, out);
 }
 
-/* A byte a JSON string holds as itself: no quote, backslash or control byte. */
-static inline bool plain_byte(char c)
-{
-	unsigned char u = (unsigned char)c;
-	return u >= 0x20 && u != '"' && u != '\\';
-}
-
-/*
- * Whether all eight bytes at p are plain, tested together: a byte below
- * 0x20 or equal to '"' or '\\' sets its top bit in the result (exact for
- * whether any does, which is all that is asked).
- */
-static inline bool plain_word(const char *p)
-{
-	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-	uint64_t x;
-	memcpy(&x, p, sizeof x);
-	uint64_t quote = x ^ (ones * '"'), slash = x ^ (ones * '\\');
-	uint64_t low = (x - ones * 0x20) & ~x;
-	uint64_t zq = (quote - ones) & ~quote, zs = (slash - ones) & ~slash;
-	return ((low | zq | zs) & highs) == 0;
-}
-
-#if defined(__SSE2__)
-/* A bit for each of the sixteen bytes that is a quote, a backslash or a control byte. */
-static inline unsigned special_mask(__m128i x)
-{
-	const __m128i quote = _mm_set1_epi8('"'), slash = _mm_set1_epi8('\\');
-	const __m128i ctl = _mm_set1_epi8(0x1f);
-	__m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, slash)),
-	                           _mm_cmpeq_epi8(_mm_min_epu8(x, ctl), x));
-	return (unsigned)_mm_movemask_epi8(hit);
-}
-#endif
-
-/*
- * The first byte at or after p that is not plain, or end. Most of an
- * answer is plain bytes: with SSE2 (every x86-64) they are stepped over
- * sixteen at a time and the first other one found from the mask.
- */
-static inline const char *plain_end(const char *p, const char *end)
-{
-#if defined(__SSE2__)
-	while (end - p >= 16) {
-		unsigned mask = special_mask(_mm_loadu_si128((const __m128i *)(const void *)p));
-		if (mask != 0)
-			return p + __builtin_ctz(mask);
-		p += 16;
-	}
-#endif
-	while (end - p >= 8 && plain_word(p))
-		p += 8;
-	while (p < end && plain_byte(*p))
-		p++;
-	return p;
-}
-
 /*
  * Copies the plain bytes at *p to *w and moves both past them. w has room
- * for all that is left of the text, so with SSE2 whole blocks of sixteen
+ * for all that is left of the text, so whole blocks of sixteen
  * are stored ahead of what counts (later bytes overwrite the excess).
  */
 static inline void copy_plain(const char **p, const char *end, char **w)
 {
 	const char *r = *p;
 	char *o = *w;
-#if defined(__SSE2__)
 	while (end - r >= 16) {
-		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)r);
-		_mm_storeu_si128((__m128i *)(void *)o, x);
-		unsigned mask = special_mask(x);
+		memcpy(o, r, 16);
+		unsigned mask = json_scan_special16(r);
 		if (mask != 0) {
 			*p = r + __builtin_ctz(mask);
 			*w = o + __builtin_ctz(mask);
@@ -193,8 +123,7 @@ static inline void copy_plain(const char **p, const char *end, char **w)
 		r += 16;
 		o += 16;
 	}
-#endif
-	const char *q = plain_end(r, end);
+	const char *q = json_scan_plain_end(r, end);
 	memcpy(o, r, (size_t)(q - r));
 	*w = o + (q - r);
 	*p = q;
@@ -209,24 +138,12 @@ static void put(struct buf *out, const char *p, size_t n, bool *truncated)
 /* The one-byte meaning of a short escape's letter, or 0 (\\u, or not an escape). */
 static inline char short_escape(char c)
 {
-	switch (c) {
-	case '"':
-	case '\\':
-	case '/':
-		return c;
-	case 'n':
-		return '\n';
-	case 't':
-		return '\t';
-	case 'r':
-		return '\r';
-	case 'b':
-		return '\b';
-	case 'f':
-		return '\f';
-	default:
-		return 0;
-	}
+	/* A table, not a switch: an answer has an escape every fifty bytes or so. */
+	static const char meaning[256] = {
+	    ['"'] = '"',  ['\\'] = '\\', ['/'] = '/',  ['n'] = '\n',
+	    ['t'] = '\t', ['r'] = '\r',  ['b'] = '\b', ['f'] = '\f',
+	};
+	return meaning[(unsigned char)c];
 }
 
 /*
@@ -267,7 +184,7 @@ static bool string_skip(struct json_scan *s)
 {
 	char dec[4];
 	for (;;) {
-		s->p = plain_end(s->p, s->end);
+		s->p = json_scan_plain_end(s->p, s->end);
 		if (s->p >= s->end || (unsigned char)*s->p < 0x20)
 			return false;
 		if (*s->p++ == '"')
@@ -282,7 +199,7 @@ static bool string_pieces(struct json_scan *s, struct buf *out, bool *truncated)
 {
 	const char *run = s->p;
 	while (s->p < s->end) {
-		s->p = plain_end(s->p, s->end);
+		s->p = json_scan_plain_end(s->p, s->end);
 		if (s->p >= s->end)
 			break;
 		unsigned char c = (unsigned char)*s->p;
@@ -333,20 +250,6 @@ bool json_scan_string_dup(struct json_scan *s, char **out)
 	return true;
 }
 
-bool json_scan_key_ref(struct json_scan *s, const char **key, size_t *n)
-{
-	if (!json_scan_take(s, '"'))
-		return false;
-	const char *q = plain_end(s->p, s->end);
-	/* An escape or a control byte ends it short of its quote: refused. */
-	if (q >= s->end || *q != '"')
-		return false;
-	*key = s->p;
-	*n = (size_t)(q - s->p);
-	s->p = q + 1;
-	return json_scan_take(s, ':');
-}
-
 bool json_scan_key(struct json_scan *s, char *key, size_t cap)
 {
 	const char *k;
@@ -392,25 +295,6 @@ static bool skip_number(struct json_scan *s)
 		if (!skip_digits(s))
 			return false;
 	}
-	return true;
-}
-
-bool json_scan_count(struct json_scan *s, long *out)
-{
-	json_scan_peek(s);
-	long v = 0;
-	int digits = 0;
-	while (is_digit(s)) {
-		if (++digits > 15)
-			return false;
-		v = v * 10 + (*s->p++ - '0');
-	}
-	if (digits == 0 || (digits > 1 && s->p[-digits] == '0'))
-		return false;
-	/* A fraction or exponent follows: not a plain count. */
-	if (s->p < s->end && (*s->p == '.' || *s->p == 'e' || *s->p == 'E'))
-		return false;
-	*out = v;
 	return true;
 }
 
@@ -460,16 +344,6 @@ bool json_scan_skip(struct json_scan *s)
 	default:
 		return skip_number(s);
 	}
-}
-
-bool json_scan_next(struct json_scan *s, char closer, bool *more)
-{
-	char c = json_scan_peek(s);
-	if (c != ',' && c != closer)
-		return false;
-	s->p++;
-	*more = c == ',';
-	return true;
 }
 
 bool json_scan_done(struct json_scan *s)

@@ -248,6 +248,62 @@ START_TEST(keys_and_members)
 }
 END_TEST
 
+/* {"k": [12, "v"]} in any spacing: the same steps, and the same place after each. */
+static void walk_spaced(const char *json)
+{
+	struct json_scan s;
+	const char *k;
+	size_t n;
+	long v;
+	bool more;
+	json_scan_init(&s, json, strlen(json));
+	ck_assert_msg(json_scan_take(&s, '{'), "%s", json);
+	ck_assert_msg(!json_scan_take(&s, '}'), "%s", json);
+	ck_assert_msg(json_scan_key_ref(&s, &k, &n) && n == 1 && *k == 'k', "%s", json);
+	ck_assert_msg(json_scan_take(&s, '['), "%s", json);
+	ck_assert_msg(json_scan_count(&s, &v) && v == 12, "%s", json);
+	ck_assert_msg(json_scan_next(&s, ']', &more) && more, "%s", json);
+	ck_assert_msg(json_scan_peek(&s) == '"' && json_scan_skip(&s), "%s", json);
+	ck_assert_msg(json_scan_next(&s, ']', &more) && !more, "%s", json);
+	ck_assert_msg(json_scan_next(&s, '}', &more) && !more, "%s", json);
+	ck_assert_msg(json_scan_done(&s), "%s", json);
+}
+
+START_TEST(steps_read_the_same_with_or_without_white_space)
+{
+	walk_spaced("{\"k\":[12,\"v\"]}");
+	walk_spaced("{\"k\": [12, \"v\"]}");
+	walk_spaced(" { \"k\" : [ 12 , \"v\" ] } ");
+	walk_spaced("\t{\n\"k\"\r\n:\n\n[\t12\n,\r\"v\"\n]\n}\n");
+	walk_spaced("{\"k\":  [12  ,  \"v\"  ]  }");
+	/* A step that does not match leaves the byte for the next one. */
+	struct json_scan s;
+	bool more = false;
+	json_scan_init(&s, " ;", 2);
+	ck_assert(!json_scan_take(&s, ','));
+	ck_assert(!json_scan_next(&s, '}', &more));
+	ck_assert_int_eq(json_scan_peek(&s), ';');
+	/* A key is refused without its colon, and a count stops at what follows it. */
+	const char *k;
+	size_t n;
+	long v;
+	json_scan_init(&s, "\"k\" 1", 5);
+	ck_assert(!json_scan_key_ref(&s, &k, &n));
+	json_scan_init(&s, "41,", 3);
+	ck_assert(json_scan_count(&s, &v));
+	ck_assert_int_eq(v, 41);
+	ck_assert_int_eq(json_scan_peek(&s), ',');
+	/* The end of the text is the end, whatever the bytes after it. */
+	json_scan_init(&s, "{\"k\":1}", 1);
+	ck_assert(json_scan_take(&s, '{'));
+	ck_assert(!json_scan_key_ref(&s, &k, &n));
+	json_scan_init(&s, "12,", 2);
+	ck_assert(json_scan_count(&s, &v) && json_scan_done(&s));
+	json_scan_init(&s, ",", 0);
+	ck_assert(!json_scan_next(&s, ']', &more));
+}
+END_TEST
+
 START_TEST(a_string_into_a_full_buffer_says_so)
 {
 	struct json_scan s;
@@ -275,6 +331,7 @@ static Suite *json_scan_suite(void)
 	tcase_add_test(tc, counts_are_plain_non_negative_integers);
 	tcase_add_test(tc, keys_and_members);
 	tcase_add_test(tc, a_string_into_a_full_buffer_says_so);
+	tcase_add_test(tc, steps_read_the_same_with_or_without_white_space);
 	suite_add_tcase(s, tc);
 	return s;
 }
