@@ -23,6 +23,7 @@
 /* A string value's place: from its opening quote to just past its closing one. */
 struct span {
 	const char *at, *end; /* at NULL: absent */
+	bool escaped;         /* it holds an escape: its bytes are not its value */
 };
 
 /* What one event holds; nothing here has changed the reply yet but the text. */
@@ -47,8 +48,15 @@ static bool note_string(struct span *slot, struct json_scan *s)
 	if (slot->at != NULL || json_scan_peek(s) != '"')
 		return false;
 	slot->at = s->p;
-	if (!json_scan_string(s, NULL, NULL))
-		return false;
+	/* The usual value (a model name, an id) has no escape: its quote ends it. */
+	const char *q = json_scan_plain_end(s->p + 1, s->end);
+	if (q < s->end && *q == '"') {
+		s->p = q + 1;
+	} else {
+		slot->escaped = true;
+		if (!json_scan_string(s, NULL, NULL))
+			return false;
+	}
 	slot->end = s->p;
 	return true;
 }
@@ -227,8 +235,9 @@ static void keep_at(char **dst, struct span v)
 		return;
 	const char *raw = v.at + 1;
 	size_t n = (size_t)(v.end - 1 - raw);
-	if (memchr(raw, '\\', n) == NULL) {
-		if (*dst == NULL || strlen(*dst) != n || memcmp(*dst, raw, n) != 0) {
+	if (!v.escaped) {
+		/* The value holds no NUL, so strncmp stops only at the end of *dst. */
+		if (*dst == NULL || strncmp(*dst, raw, n) != 0 || (*dst)[n] != '\0') {
 			free(*dst);
 			*dst = xstrndup(raw, n);
 		}

@@ -115,6 +115,11 @@ static const char *const cases[] = {
     "[1]",
     "\"text\"",
     "",
+    /* After "gemini-3.5-flash": a value that starts the same, one that goes on, one escaped. */
+    "{\"modelVersion\":\"gemini-3.5\",\"responseId\":\"r1\"}",
+    "{\"modelVersion\":\"gemini-3.5-flash-lite\",\"responseId\":\"r\\\\1\"}",
+    "{\"modelVersion\":\"gemini-3.5-flash-lite\",\"responseId\":\"r\\\\1\"}",
+    "{\"modelVersion\":\"gemini-3.5-flash\\u002dlite\",\"responseId\":\"r1\"}",
 };
 
 START_TEST(edge_cases_fold_as_the_full_parser_does)
@@ -160,8 +165,8 @@ END_TEST
 /* Which events the fast path takes itself (1) and which it hands on (0). */
 START_TEST(the_fast_path_takes_the_plain_shape_and_only_that)
 {
-	static const int taken[] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 0, 0,
-	                            0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0};
+	static const int taken[] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0,
+	                            0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 1, 1, 1};
 	ck_assert_uint_eq(sizeof taken / sizeof taken[0], sizeof cases / sizeof cases[0]);
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct gemini_reply r;
@@ -242,6 +247,33 @@ START_TEST(the_answers_bound_folds_as_the_full_parser_does)
 }
 END_TEST
 
+/* An event is its len bytes: what follows them in memory (the next event) is not read. */
+START_TEST(an_event_is_read_within_its_length)
+{
+	struct buf two;
+	buf_init(&two, 0);
+	buf_addstr(&two, cases[0]);
+	size_t first = two.len;
+	buf_addstr(&two, "{\"candidates\":[{\"finishReason\":\"SAFETY\"}]}");
+	struct reply_twin t;
+	reply_twin_init(&t);
+	check_event(&t, "cut from a longer text", two.data, first);
+	reply_twin_release(&t);
+	struct gemini_reply r;
+	gemini_reply_init(&r);
+	char *cause = NULL;
+	ck_assert_int_eq(gemini_reply_event_fast(&r, two.data, first, &cause), 1);
+	ck_assert_str_eq(r.text.data, "Hello");
+	ck_assert_ptr_null(r.finish_reason);
+	ck_assert_str_eq(r.response_id, "r1");
+	/* Cut inside its last string: refused, not read on into the next event. */
+	ck_assert_int_eq(gemini_reply_event_fast(&r, two.data, first - 3, &cause), 0);
+	ck_assert_str_eq(r.text.data, "Hello");
+	gemini_reply_release(&r);
+	buf_release(&two);
+}
+END_TEST
+
 static Suite *fast_suite(void)
 {
 	Suite *s = suite_create("gemini_event_fast");
@@ -253,6 +285,7 @@ static Suite *fast_suite(void)
 	tcase_add_test(tc, the_fast_path_takes_the_plain_shape_and_only_that);
 	tcase_add_test(tc, random_mutations_fold_as_the_full_parser_does);
 	tcase_add_test(tc, the_answers_bound_folds_as_the_full_parser_does);
+	tcase_add_test(tc, an_event_is_read_within_its_length);
 	suite_add_tcase(s, tc);
 	return s;
 }
