@@ -16,10 +16,11 @@
 struct sse;
 
 /*
- * Called once per complete event with its data lines joined by '\n' and
- * NUL-terminated (data[len] == '\0'; valid only during the call). Return 0
- * to go on, or -1 after filling *cause to stop the stream: sse_feed and
- * sse_finish then return -1 with that cause.
+ * Called once per complete event with its data lines joined by '\n'
+ * (len bytes, not NUL-terminated: an event of one line that came whole in
+ * a chunk is passed where it lies in that chunk; valid only during the
+ * call). Return 0 to go on, or -1 after filling *cause to stop the stream:
+ * sse_feed and sse_finish then return -1 with that cause.
  */
 typedef int (*sse_event_fn)(void *ud, const char *data, size_t len, char **cause);
 

@@ -1,7 +1,8 @@
 /*
  * sse.c: the server-sent-events framer (see sse.h). It scans whole chunks
  * with memchr and copies each line at most twice (a line cut by a chunk
- * boundary is carried over once), so it runs far faster than the network.
+ * boundary is carried over once; an event of one data line that came whole
+ * in a chunk is not copied at all), so it runs far faster than the network.
  * It follows the WHATWG event-stream rules that matter to Gemini: line
  * ends \n, \r\n or \r; a blank line ends an event; `data:` lines join with
  * '\n'; `event:`, `id:`, `retry:` and `:` comments are ignored. Any other
@@ -22,8 +23,10 @@
 
 struct sse {
 	size_t max;
-	struct buf line;  /* a line cut by a chunk boundary, carried to the next feed */
-	struct buf data;  /* the data of the event being read */
+	struct buf line; /* a line cut by a chunk boundary, carried to the next feed */
+	struct buf data; /* the data of the event being read */
+	const char *ref; /* or, when not NULL, its one data line, still in the chunk being fed */
+	size_t ref_len;
 	struct buf stray; /* text outside SSE fields */
 	bool has_data;    /* a data: line was seen in the event being read */
 	bool skip_lf;     /* the last line ended with '\r': a '\n' next belongs to it */
@@ -70,15 +73,30 @@ static void sse_keep_stray(struct sse *s, const char *p, size_t n)
 	buf_add(&s->stray, "\n", 1);
 }
 
+/* Copies a data line held by reference into s->data: the chunk it is in is going away. */
+static int sse_own_data(struct sse *s, char **cause)
+{
+	const char *p = s->ref;
+	if (p == NULL)
+		return 0;
+	s->ref = NULL;
+	if (buf_append(&s->data, p, s->ref_len) == -1)
+		return sse_too_big(s, cause);
+	return 0;
+}
+
 static int sse_dispatch(struct sse *s, sse_event_fn on_event, void *ud, char **cause)
 {
 	if (!s->has_data)
 		return 0;
 	s->has_data = false;
-	if (s->data.len == 0)
+	const char *data = s->ref != NULL ? s->ref : s->data.data;
+	size_t len = s->ref != NULL ? s->ref_len : s->data.len;
+	s->ref = NULL;
+	if (len == 0)
 		return 0; /* an empty payload carries nothing to parse */
 	s->events++;
-	int rc = on_event(ud, s->data.data, s->data.len, cause);
+	int rc = on_event(ud, data, len, cause);
 	buf_reset(&s->data);
 	if (rc != 0) {
 		s->failed = true;
@@ -117,11 +135,20 @@ static int sse_line(struct sse *s, const char *p, size_t n, sse_event_fn on_even
 		if (v < p + n && *v == ' ')
 			v++;
 		size_t vn = (size_t)(p + n - v);
-		if (s->has_data && buf_append(&s->data, "\n", 1) == -1)
+		if (!s->has_data) {
+			/* The usual event: one line, read where it is (sse_own_data copies it if
+			 * need be). */
+			if (vn > s->max)
+				return sse_too_big(s, cause);
+			s->ref = v;
+			s->ref_len = vn;
+			s->has_data = true;
+			return 0;
+		}
+		if (sse_own_data(s, cause) == -1)
+			return -1;
+		if (buf_append(&s->data, "\n", 1) == -1 || buf_append(&s->data, v, vn) == -1)
 			return sse_too_big(s, cause);
-		if (buf_append(&s->data, v, vn) == -1)
-			return sse_too_big(s, cause);
-		s->has_data = true;
 		return 0;
 	}
 	if (sse_field_is(p, field, "event") || sse_field_is(p, field, "id") ||
@@ -170,8 +197,11 @@ int sse_feed(struct sse *s, const char *p, size_t n, sse_event_fn on_event, void
 		const char *eol = nl_none ? NULL : nl;
 		if (!cr_none && (eol == NULL || cr < eol))
 			eol = cr;
-		if (eol == NULL)
+		if (eol == NULL) {
+			if (sse_own_data(s, cause) == -1)
+				return -1;
 			return sse_carry(s, p, (size_t)(end - p), cause);
+		}
 
 		const char *lp = p;
 		size_t ln = (size_t)(eol - p);
@@ -195,12 +225,14 @@ int sse_feed(struct sse *s, const char *p, size_t n, sse_event_fn on_event, void
 			}
 		}
 		int rc = sse_line(s, lp, ln, on_event, ud, cause);
+		if (carried && rc == 0)
+			rc = sse_own_data(s, cause); /* before the carried line is dropped */
 		if (carried)
 			buf_reset(&s->line);
 		if (rc == -1)
 			return -1;
 	}
-	return 0;
+	return sse_own_data(s, cause);
 }
 
 int sse_finish(struct sse *s, sse_event_fn on_event, void *ud, char **cause)
@@ -212,6 +244,8 @@ int sse_finish(struct sse *s, sse_event_fn on_event, void *ud, char **cause)
 	s->finished = true;
 	if (s->line.len > 0) {
 		int rc = sse_line(s, s->line.data, s->line.len, on_event, ud, cause);
+		if (rc == 0)
+			rc = sse_own_data(s, cause);
 		buf_reset(&s->line);
 		if (rc == -1)
 			return -1;
