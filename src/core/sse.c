@@ -186,17 +186,21 @@ int sse_feed(struct sse *s, const char *p, size_t n, sse_event_fn on_event, void
 	const char *nl = NULL, *cr = NULL;
 	bool nl_none = false, cr_none = false;
 	while (p < end) {
-		if (!nl_none && (nl == NULL || nl < p)) {
-			nl = memchr(p, '\n', (size_t)(end - p));
-			nl_none = nl == NULL;
+		const char *eol = p;
+		/* A blank line (the end of every event) needs no search. */
+		if (*p != '\n' && *p != '\r') {
+			if (!nl_none && (nl == NULL || nl < p)) {
+				nl = memchr(p, '\n', (size_t)(end - p));
+				nl_none = nl == NULL;
+			}
+			if (!cr_none && (cr == NULL || cr < p)) {
+				cr = memchr(p, '\r', (size_t)(end - p));
+				cr_none = cr == NULL;
+			}
+			eol = nl_none ? NULL : nl;
+			if (!cr_none && (eol == NULL || cr < eol))
+				eol = cr;
 		}
-		if (!cr_none && (cr == NULL || cr < p)) {
-			cr = memchr(p, '\r', (size_t)(end - p));
-			cr_none = cr == NULL;
-		}
-		const char *eol = nl_none ? NULL : nl;
-		if (!cr_none && (eol == NULL || cr < eol))
-			eol = cr;
 		if (eol == NULL) {
 			if (sse_own_data(s, cause) == -1)
 				return -1;
