@@ -1,7 +1,9 @@
 /*
  * chafa.c: the jarvis-chafa plugin: an image's bytes decoded by gdk-pixbuf
  * (scaled down while decoding, so a large JPEG costs little) and drawn by
- * libchafa into character cells of the terminal's palette. Only
+ * libchafa into character cells of the terminal's palette and, when the
+ * terminal draws pixels, into a sixel string (libchafa again) or the
+ * cells' RGBA pixels for the kitty protocol (gdk-pixbuf scales). Only
  * image_chafa_render leaves the plugin (src/plugin.map); GLib, gdk-pixbuf
  * and chafa are mapped only by the process that loads it.
  */
@@ -92,6 +94,70 @@ static ChafaCanvas *new_canvas(int cols, int rows, int colors)
 	return cv;
 }
 
+/* The most pixels sent for the kitty protocol: the terminal scales them to the cells. */
+#define KITTY_MAX_W 1024
+#define KITTY_MAX_H 512
+
+/* The sixel string that draws pb over p's cells (rq->cell_w x rq->cell_h pixels each). */
+static void draw_sixel(GdkPixbuf *pb, const struct preview_request *rq, struct preview *p)
+{
+	ChafaCanvasConfig *cfg = chafa_canvas_config_new();
+	chafa_canvas_config_set_canvas_mode(cfg, CHAFA_CANVAS_MODE_TRUECOLOR);
+	chafa_canvas_config_set_pixel_mode(cfg, CHAFA_PIXEL_MODE_SIXELS);
+	chafa_canvas_config_set_geometry(cfg, p->cols, p->rows);
+	chafa_canvas_config_set_cell_geometry(cfg, rq->cell_w, rq->cell_h);
+	ChafaCanvas *cv = chafa_canvas_new(cfg);
+	chafa_canvas_config_unref(cfg);
+	if (cv == NULL)
+		return;
+	bool alpha = gdk_pixbuf_get_has_alpha(pb);
+	chafa_canvas_draw_all_pixels(cv, alpha ? CHAFA_PIXEL_RGBA8_UNASSOCIATED : CHAFA_PIXEL_RGB8,
+	                             gdk_pixbuf_read_pixels(pb), gdk_pixbuf_get_width(pb),
+	                             gdk_pixbuf_get_height(pb), gdk_pixbuf_get_rowstride(pb));
+	/* The DCS itself, without asking chafa's terminal database about this terminal. */
+	ChafaTermInfo *ti = chafa_term_info_new();
+	chafa_term_info_set_seq(ti, CHAFA_TERM_SEQ_BEGIN_SIXELS, "\033P%1;%2;%3q", NULL);
+	chafa_term_info_set_seq(ti, CHAFA_TERM_SEQ_END_SIXELS, "\033\\", NULL);
+	GString *gs = chafa_canvas_print(cv, ti);
+	if (gs != NULL && gs->len > 0) {
+		p->sixel = xmalloc(gs->len + 1);
+		memcpy(p->sixel, gs->str, gs->len + 1);
+		p->sixel_len = gs->len;
+	}
+	if (gs != NULL)
+		g_string_free(gs, TRUE);
+	chafa_term_info_unref(ti);
+	chafa_canvas_unref(cv);
+}
+
+/* pb scaled to p's cells (at most KITTY_MAX_W x KITTY_MAX_H), as RGBA pixels. */
+static void draw_rgba(GdkPixbuf *pb, const struct preview_request *rq, struct preview *p)
+{
+	double w = (double)p->cols * rq->cell_w, h = (double)p->rows * rq->cell_h;
+	double s = 1.0;
+	if (w > KITTY_MAX_W)
+		s = KITTY_MAX_W / w;
+	if (h * s > KITTY_MAX_H)
+		s = KITTY_MAX_H / h;
+	int pw = (int)(w * s) > 0 ? (int)(w * s) : 1, ph = (int)(h * s) > 0 ? (int)(h * s) : 1;
+	GdkPixbuf *scaled = gdk_pixbuf_scale_simple(pb, pw, ph, GDK_INTERP_BILINEAR);
+	if (scaled == NULL)
+		return;
+	GdkPixbuf *rgba = gdk_pixbuf_add_alpha(scaled, FALSE, 0, 0, 0);
+	g_object_unref(scaled);
+	if (rgba == NULL)
+		return;
+	int stride = gdk_pixbuf_get_rowstride(rgba);
+	const guint8 *src = gdk_pixbuf_read_pixels(rgba);
+	p->rgba = xmalloc((size_t)pw * (size_t)ph * 4);
+	for (int y = 0; y < ph; y++)
+		memcpy(p->rgba + (size_t)y * (size_t)pw * 4, src + (size_t)y * (size_t)stride,
+		       (size_t)pw * 4);
+	p->px_w = pw;
+	p->px_h = ph;
+	g_object_unref(rgba);
+}
+
 /* A raw canvas colour as a palette index; -1 for transparent or the default. */
 static short palette_index(gint raw, int colors)
 {
@@ -129,14 +195,18 @@ int image_chafa_render(const struct preview_request *rq, struct preview *p, char
 		return set_cause(cause, "no room for a preview");
 	/* One thread: a pool would outlive the call for a few cells' work. */
 	chafa_set_n_threads(1);
-	struct want want = {rq->max_cols * CELL_PX_W, rq->max_rows * CELL_PX_H, 0, 0};
+	bool pixels = rq->pixels != PREVIEW_SYMBOLS && rq->cell_w > 0 && rq->cell_h > 0;
+	int cell_w = pixels && rq->cell_w > CELL_PX_W ? rq->cell_w : CELL_PX_W;
+	int cell_h = pixels && rq->cell_h > CELL_PX_H ? rq->cell_h : CELL_PX_H;
+	struct want want = {rq->max_cols * cell_w, rq->max_rows * cell_h, 0, 0};
 	GdkPixbuf *pb = decode(rq, &want, cause);
 	if (pb == NULL)
 		return -1;
 	int w = gdk_pixbuf_get_width(pb), h = gdk_pixbuf_get_height(pb);
 	gint cols = rq->max_cols, rows = rq->max_rows;
-	/* Cells are about twice as tall as wide. */
-	chafa_calc_canvas_geometry(w, h, &cols, &rows, 0.5f, TRUE, FALSE);
+	/* Cells are about twice as tall as wide, or as the terminal says they are. */
+	float shape = pixels ? (float)rq->cell_w / (float)rq->cell_h : 0.5f;
+	chafa_calc_canvas_geometry(w, h, &cols, &rows, shape, TRUE, FALSE);
 	p->cols = cols > 0 ? cols : 1;
 	p->rows = rows > 0 ? rows : 1;
 	p->width = want.width > 0 ? want.width : w;
@@ -148,6 +218,10 @@ int image_chafa_render(const struct preview_request *rq, struct preview *p, char
 	                             gdk_pixbuf_get_rowstride(pb));
 	read_cells(cv, rq, p);
 	chafa_canvas_unref(cv);
+	if (pixels && rq->pixels == PREVIEW_SIXEL)
+		draw_sixel(pb, rq, p);
+	else if (pixels && rq->pixels == PREVIEW_KITTY)
+		draw_rgba(pb, rq, p);
 	g_object_unref(pb);
 	return 0;
 }

@@ -52,6 +52,11 @@ int preview_render(const struct preview_request *rq, struct preview *p, char **c
 void preview_release(struct preview *p)
 {
 	free(p->cells);
+	free(p->sixel);
+	free(p->rgba);
 	p->cells = NULL;
-	p->cols = p->rows = 0;
+	p->sixel = NULL;
+	p->rgba = NULL;
+	p->sixel_len = 0;
+	p->cols = p->rows = p->px_w = p->px_h = 0;
 }

@@ -22,8 +22,24 @@ static int render_fixture(const char *name, const char *mime, int cols, int rows
 	size_t len;
 	char *data = unit_slurp(path, &len);
 	free(path);
-	struct preview_request rq = {data, len, mime, cols, rows, colors};
+	struct preview_request rq = {data, len, mime, cols, rows, colors, PREVIEW_SYMBOLS, 0, 0};
 	int rc = preview_render(&rq, p, cause);
+	free(data);
+	return rc;
+}
+
+/* The same with pixels asked for, cells of cw x ch pixels. */
+static int render_pixels(const char *name, enum preview_pixels px, int cw, int ch,
+                         struct preview *p)
+{
+	char *path = xasprintf("tests/fixtures/images/%s", name);
+	size_t len;
+	char *data = unit_slurp(path, &len);
+	free(path);
+	struct preview_request rq = {data, len, "image/png", 60, PREVIEW_MAX_ROWS, 256, px, cw, ch};
+	char *cause = NULL;
+	int rc = preview_render(&rq, p, &cause);
+	ck_assert_msg(rc == 0, "%s", cause ? cause : "");
 	free(data);
 	return rc;
 }
@@ -147,7 +163,7 @@ END_TEST
 START_TEST(bytes_that_are_no_image_fail_with_a_cause)
 {
 	static const char junk[] = "\x89PNG\r\n\x1a\nthis is not the rest of a PNG";
-	struct preview_request rq = {junk, sizeof junk - 1, "image/png", 40, 8, 256};
+	struct preview_request rq = {junk, sizeof junk - 1, "image/png", 40, 8, 256, 0, 0, 0};
 	struct preview p;
 	char *cause = NULL;
 	ck_assert_int_eq(preview_render(&rq, &p, &cause), -1);
@@ -171,13 +187,63 @@ START_TEST(a_huge_claimed_size_is_refused_before_decoding)
 	static const unsigned char png[] =
 	    "\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\x01\x86\xa0\0\x01\x86\xa0"
 	    "\x08\x02\0\0\0";
-	struct preview_request rq = {png, sizeof png - 1, "image/png", 40, 8, 256};
+	struct preview_request rq = {png, sizeof png - 1, "image/png", 40, 8, 256, 0, 0, 0};
 	struct preview p;
 	char *cause = NULL;
 	ck_assert_int_eq(preview_render(&rq, &p, &cause), -1);
 	ck_assert_msg(strstr(cause, "100000x100000 pixels, too large") != NULL, "%s", cause);
 	ck_assert_ptr_null(p.cells);
 	free(cause);
+}
+END_TEST
+
+START_TEST(kitty_pixels_fill_the_cells)
+{
+	struct preview p;
+	render_pixels("two.png", PREVIEW_KITTY, 10, 20, &p);
+	/* 128x128 in cells of 10x20: 8 rows of 16, and their pixels. */
+	ck_assert_int_eq(p.rows, PREVIEW_MAX_ROWS);
+	ck_assert_int_eq(p.cols, 16);
+	ck_assert_ptr_nonnull(p.cells);
+	ck_assert_ptr_nonnull(p.rgba);
+	ck_assert_ptr_null(p.sixel);
+	ck_assert_int_eq(p.px_w, 160);
+	ck_assert_int_eq(p.px_h, 160);
+	/* Red on top, blue below, opaque. */
+	const unsigned char *top = p.rgba, *low = p.rgba + ((size_t)159 * 160 + 80) * 4;
+	ck_assert(top[0] > 200 && top[1] < 50 && top[2] < 50 && top[3] == 255);
+	ck_assert(low[0] < 50 && low[1] < 50 && low[2] > 200 && low[3] == 255);
+	preview_release(&p);
+	ck_assert_ptr_null(p.rgba);
+	/* Square cells (a terminal's font may be so): half the rows. */
+	render_pixels("two.png", PREVIEW_KITTY, 16, 16, &p);
+	ck_assert_int_eq(p.rows, PREVIEW_MAX_ROWS);
+	ck_assert_int_eq(p.cols, PREVIEW_MAX_ROWS);
+	ck_assert_int_eq(p.px_w, 128);
+	preview_release(&p);
+}
+END_TEST
+
+START_TEST(a_sixel_string_for_the_cells)
+{
+	struct preview p;
+	render_pixels("two.png", PREVIEW_SIXEL, 10, 20, &p);
+	ck_assert_int_eq(p.rows, PREVIEW_MAX_ROWS);
+	ck_assert_ptr_nonnull(p.sixel);
+	ck_assert_ptr_null(p.rgba);
+	ck_assert_uint_eq(strlen(p.sixel), p.sixel_len);
+	/* DCS P1;P2;P3 q, raster attributes of the cells' pixels, sixels, ST. */
+	ck_assert_msg(strncmp(p.sixel, "\033P", 2) == 0, "%.12s", p.sixel);
+	const char *q = strchr(p.sixel, 'q');
+	ck_assert_ptr_nonnull(q);
+	ck_assert_uint_eq(strspn(p.sixel + 2, "0123456789;"), (size_t)(q - p.sixel - 2));
+	ck_assert_msg(strncmp(q + 1, "\"1;1;160;", 9) == 0, "%.20s", q + 1);
+	ck_assert_str_eq(p.sixel + p.sixel_len - 2, "\033\\");
+	/* The two colours in its palette (#n;2;r;g;b in percent). */
+	ck_assert_ptr_nonnull(strstr(p.sixel, ";2;100;0;0"));
+	ck_assert_ptr_nonnull(strstr(p.sixel, ";2;0;0;100"));
+	preview_release(&p);
+	ck_assert_ptr_null(p.sixel);
 }
 END_TEST
 
@@ -191,6 +257,8 @@ static Suite *preview_suite(void)
 	tcase_add_test(tc, the_palette_asked_for);
 	tcase_add_test(tc, bytes_that_are_no_image_fail_with_a_cause);
 	tcase_add_test(tc, a_huge_claimed_size_is_refused_before_decoding);
+	tcase_add_test(tc, kitty_pixels_fill_the_cells);
+	tcase_add_test(tc, a_sixel_string_for_the_cells);
 	suite_add_tcase(s, tc);
 	return s;
 }
