@@ -96,7 +96,7 @@ struct config {
 	bool markdown;
 	char *emoji_width; /* auto, terminal-probe, joined or split */
 	char *bidi;        /* auto, on or off */
-	char *images;      /* auto, symbols or off: image previews in the history */
+	char *images;      /* auto, kitty, sixel, symbols or off: image previews */
 
 	/* [limits] */
 	size_t max_image_bytes;

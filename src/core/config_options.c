@@ -41,14 +41,14 @@ static const char *check_mouse(char *value)
 	return "must be wheel, full or off";
 }
 
-/* auto: symbols, the one way of drawing an image this version has. */
+/* auto: kitty or sixel graphics where the terminal draws them, else symbols. */
 static const char *check_images(char *value)
 {
-	static const char *const modes[] = {"auto", "symbols", "off"};
+	static const char *const modes[] = {"auto", "kitty", "sixel", "symbols", "off"};
 	for (size_t i = 0; i < ARRAY_LEN(modes); i++)
 		if (strcmp(value, modes[i]) == 0)
 			return NULL;
-	return "must be auto, symbols or off";
+	return "must be auto, kitty, sixel, symbols or off";
 }
 
 /* auto: off in terminals that reorder by themselves (VTE >= 0.58, Konsole, mlterm). */
@@ -328,7 +328,8 @@ static const struct config_option options[] = {
         .key = "images",
         .type = CONFIG_STRING,
         .def = "auto",
-        .help = "preview attached and returned images in the history: auto, symbols or off",
+        .help = "preview attached and returned images in the history: auto, kitty, sixel, "
+                "symbols or off",
         .offset = CFG(images),
         .check = check_images,
     },

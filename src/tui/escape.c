@@ -3,7 +3,8 @@
  * arrives as ESC x; a lone ESC has nothing after it. Anything else is a
  * sequence: the ones a terminal sends for keys its terminfo entry does not
  * name (Shift-Enter as CSI-u ESC[13;2u or modifyOtherKeys ESC[27;2;13~,
- * Ctrl-Left as ESC[1;5D, End as ESC[4~) become keys; the rest (focus
+ * Ctrl-Left as ESC[1;5D, End as ESC[4~) become keys, a DA1 answer that
+ * names sixel graphics KEY_SIXEL_ANSWER; the rest (focus
  * events ESC[I and ESC[O, late answers to the start-up probe such as
  * ESC[?1;2c, OSC replies, unknown function keys) are read to their end and
  * swallowed, so no part of one is ever typed into the input.
@@ -107,6 +108,21 @@ static int cursor_key(int final, int mods)
 	}
 }
 
+/* A DA1 answer's attributes (ESC[?62;4;22c): 4 is sixel graphics. */
+static int device_attributes(const char *params)
+{
+	for (const char *s = params + 1; *s != '\0';) {
+		char *end;
+		long v = strtol(s, &end, 10);
+		if (end == s)
+			break;
+		if (v == 4)
+			return CODE(KEY_SIXEL_ANSWER);
+		s = *end == ';' ? end + 1 : end;
+	}
+	return KEY_SWALLOWED;
+}
+
 /* A complete CSI: its parameter bytes and its final byte. */
 static int csi_key(WINDOW *w, const char *params, int final)
 {
@@ -116,6 +132,8 @@ static int csi_key(WINDOW *w, const char *params, int final)
 			;
 		return KEY_SWALLOWED;
 	}
+	if (final == 'c' && params[0] == '?')
+		return device_attributes(params);
 	/* Private parameters (ESC[?1;2c, ESC[<0;1;1M) and intermediates are answers, not keys. */
 	if (strspn(params, "0123456789;") != strlen(params))
 		return KEY_SWALLOWED;

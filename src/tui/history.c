@@ -53,6 +53,7 @@ struct hist {
 	bool strike;        /* strikethrough drawn as such (SGR 9) */
 	bool thoughts_open; /* thought summaries shown in full, not as one line */
 	bool images;        /* images previewed ([ui] images), not only named */
+	int view_height;    /* the rows hist_draw fills */
 	bool following;
 	size_t anchor_msg; /* when not following: the top row of the view */
 	size_t anchor_row;
@@ -540,7 +541,7 @@ static void draw_row(struct hist *h, WINDOW *w, struct hist_item *it, size_t r, 
 		}
 		return;
 	}
-	pictures_draw_row(it->pics, w, r - shown, 1, 1 + picture_width(width));
+	pictures_draw_row(it->pics, w, r - shown, 1, 1 + picture_width(width), h->view_height);
 }
 
 void hist_scroll(struct hist *h, const struct conv *c, int rows, int height, int width)
@@ -642,6 +643,7 @@ void hist_draw(struct hist *h, WINDOW *w, const struct conv *c, int height, int 
 {
 	werase(w);
 	h->hscroll_max = 0;
+	h->view_height = height;
 	tui_image_pairs_frame();
 	if (h->n == 0 || height <= 0)
 		return;

@@ -26,6 +26,7 @@ enum {
 	KEY_CTRL_RIGHT,                /* ESC[1;5C */
 	KEY_SHIFT_ENTER,               /* CSI-u ESC[13;2u, modifyOtherKeys ESC[27;2;13~ */
 	KEY_CTRL_ENTER,                /* ESC[13;5u, ESC[27;5;13~ */
+	KEY_SIXEL_ANSWER,              /* not a key: a DA1 answer ESC[?...;4;...c (sixel) */
 };
 
 struct tui;

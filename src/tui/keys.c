@@ -17,6 +17,7 @@
 #include "jarvis/util.h"
 
 #include "escape.h"
+#include "graphics.h"
 #include "history.h"
 #include "panels.h"
 #include "state.h"
@@ -569,6 +570,15 @@ void keys_read(void *ud, int fd, short revents)
 			key = escape_read(t->input_win);
 		if (key == KEY_SWALLOWED)
 			continue;
+		if (key == CODE(KEY_SIXEL_ANSWER)) {
+			/* The terminal answered images_setup's question: sixel, from this frame on.
+			 */
+			if (t->gfx_ask)
+				tui_gfx_set_mode(PREVIEW_SIXEL);
+			t->gfx_ask = false;
+			t->need_render = true;
+			continue;
+		}
 		chat_clear_error(t->chat);
 		if (key != CTRL('C')) {
 			input_hint(t, NULL);

@@ -4,7 +4,10 @@
  * parts of an answer), and drawn again only when the pane's width changes.
  * Its bytes are not kept: the message holds them (base64), and a resize
  * decodes them again. A preview that cannot be drawn (the plugin missing,
- * bytes that are no image) leaves the image's line alone.
+ * bytes that are no image) leaves the image's line alone. In a terminal
+ * that draws pixels (graphics.h) an image in full view is drawn in them,
+ * its rows left blank here; one cut by the pane's edge is drawn in
+ * symbols, which the cells hold too.
  */
 #include "preview.h"
 
@@ -18,6 +21,7 @@
 #include "jarvis/util.h"
 
 #include "draw.h"
+#include "graphics.h"
 
 /* The base64 read for the size in the header alone (a JPEG's EXIF comes first). */
 #define HEADER_B64 (256u * 1024)
@@ -31,7 +35,10 @@ struct picture {
 	long width, height;  /* from its header; 0 when unknown */
 	struct preview view; /* drawn for view_width; no cells when it could not be */
 	int view_width;      /* 0: not drawn yet */
-	bool shown;          /* previews were on when it was last laid out */
+	enum preview_pixels view_pixels;
+	int view_cell_w, view_cell_h; /* what it was drawn for besides the width */
+	uint32_t gfx_id;              /* its pixels' id (graphics.h), new at each drawing */
+	bool shown;                   /* previews were on when it was last laid out */
 };
 
 struct pictures {
@@ -174,6 +181,9 @@ static void draw_view(struct picture *pic, const struct msg *m, int width)
 {
 	preview_release(&pic->view);
 	pic->view_width = width;
+	pic->view_pixels = tui_gfx_mode();
+	tui_gfx_cell_size(&pic->view_cell_w, &pic->view_cell_h);
+	pic->gfx_id = tui_gfx_new_id();
 	if (!preview_available())
 		return;
 	size_t len = 0;
@@ -184,7 +194,15 @@ static void draw_view(struct picture *pic, const struct msg *m, int width)
 	cJSON_Delete(tree);
 	if (bytes == NULL)
 		return;
-	struct preview_request rq = {bytes, n, pic->mime, width, PREVIEW_MAX_ROWS, tui_palette()};
+	struct preview_request rq = {.data = bytes,
+	                             .len = n,
+	                             .mime = pic->mime,
+	                             .max_cols = width,
+	                             .max_rows = PREVIEW_MAX_ROWS,
+	                             .colors = tui_palette(),
+	                             .pixels = pic->view_pixels,
+	                             .cell_w = pic->view_cell_w,
+	                             .cell_h = pic->view_cell_h};
 	char *cause = NULL;
 	if (preview_render(&rq, &pic->view, &cause) == 0) {
 		pic->width = pic->view.width;
@@ -196,6 +214,26 @@ static void draw_view(struct picture *pic, const struct msg *m, int width)
 	free(bytes);
 }
 
+/* Whether pic's view is the one to show at width, as the terminal draws now. */
+static bool drawn_for(const struct picture *pic, int width)
+{
+	int cw, ch;
+	tui_gfx_cell_size(&cw, &ch);
+	return pic->view_width == width && pic->view_pixels == tui_gfx_mode() &&
+	       (pic->view_pixels == PREVIEW_SYMBOLS ||
+	        (pic->view_cell_w == cw && pic->view_cell_h == ch));
+}
+
+/* Whether pic's view has the pixels its mode asks for. */
+static bool has_pixels(const struct picture *pic)
+{
+	if (pic->view_pixels == PREVIEW_SIXEL)
+		return pic->view.sixel != NULL;
+	if (pic->view_pixels == PREVIEW_KITTY)
+		return pic->view.rgba != NULL;
+	return false;
+}
+
 size_t pictures_rows(struct pictures *p, const struct msg *m, int width, bool show)
 {
 	if (!p->found || p->nimages != m->nimages || p->parts_len != m->parts.len)
@@ -203,7 +241,7 @@ size_t pictures_rows(struct pictures *p, const struct msg *m, int width, bool sh
 	size_t rows = 0;
 	for (size_t i = 0; i < p->n; i++) {
 		struct picture *pic = &p->pics[i];
-		if (show && pic->view_width != width)
+		if (show && !drawn_for(pic, width))
 			draw_view(pic, m, width);
 		pic->shown = show;
 		rows += 1 + (show ? (size_t)pic->view.rows : 0);
@@ -211,7 +249,8 @@ size_t pictures_rows(struct pictures *p, const struct msg *m, int width, bool sh
 	return rows;
 }
 
-void pictures_draw_row(const struct pictures *p, WINDOW *w, size_t r, int col, int width)
+void pictures_draw_row(const struct pictures *p, WINDOW *w, size_t r, int col, int width,
+                       int height)
 {
 	for (size_t i = 0; i < p->n; i++) {
 		const struct picture *pic = &p->pics[i];
@@ -223,6 +262,15 @@ void pictures_draw_row(const struct pictures *p, WINDOW *w, size_t r, int col, i
 		r--;
 		size_t rows = pic->shown ? (size_t)pic->view.rows : 0;
 		if (r < rows) {
+			/* In pixels when all of it is in view: its top row says where. */
+			int top = getcury(w) - (int)r;
+			if (tui_gfx_allowed() && has_pixels(pic) && top >= 0 &&
+			    top + pic->view.rows <= height && col + pic->view.cols <= width) {
+				if (r == 0)
+					tui_gfx_place(getbegy(w) + top, getbegx(w) + col,
+					              pic->gfx_id, &pic->view);
+				return;
+			}
 			wmove(w, getcury(w), col);
 			const struct preview_cell *cells =
 			    pic->view.cells + r * (size_t)pic->view.cols;

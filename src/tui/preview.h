@@ -24,7 +24,12 @@ void pictures_free(struct pictures *p);
  * changed. show: previews on ([ui] images); off, one line each.
  */
 size_t pictures_rows(struct pictures *p, const struct msg *m, int width, bool show);
-/* Draws row r of them at the current line, from column col to width. */
-void pictures_draw_row(const struct pictures *p, WINDOW *w, size_t r, int col, int width);
+/*
+ * Draws row r of them at the current line, from column col to width, in a
+ * pane of height rows: an image in full view and in pixels (graphics.h)
+ * leaves its rows blank and is placed by its top row.
+ */
+void pictures_draw_row(const struct pictures *p, WINDOW *w, size_t r, int col, int width,
+                       int height);
 
 #endif

@@ -10,12 +10,14 @@
 
 #include "jarvis/loop.h"
 
+#include "graphics.h"
 #include "state.h"
 
 void tui_leave_screen(struct tui *t)
 {
 	fputs("\033[?2004l", stdout); /* bracketed paste off: the shell or editor asks itself */
 	fflush(stdout);
+	tui_gfx_clear(); /* drawn again, whole, when the screen is back */
 	endwin();
 }
 

@@ -36,7 +36,8 @@ struct tui {
 	WINDOW *queue_win; /* the queued message's row above the status line, while there is one */
 	int lines, cols, input_h;
 	bool colors;
-	bool sync; /* the terminal takes synchronized output (DEC mode 2026) */
+	bool sync;    /* the terminal takes synchronized output (DEC mode 2026) */
+	bool gfx_ask; /* the terminal was asked whether it draws sixel (DA1) */
 
 	bool quit;
 	int quit_signal; /* the signal that ended the chat (exit 128 + it), or 0 */

@@ -337,6 +337,32 @@ static bool is_terminal(void)
 	       strcmp(term, "dumb") != 0;
 }
 
+static bool term_starts(const char *term, const char *const *names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(term, names[i], strlen(names[i])) == 0)
+			return true;
+	return false;
+}
+
+enum termprobe_graphics termprobe_graphics(void)
+{
+	const char *term = getenv("TERM");
+	if (!is_terminal() || strcmp(term, "linux") == 0)
+		return TERMPROBE_GFX_NONE;
+	if (env_set("TMUX") || strncmp(term, "tmux", 4) == 0 || strncmp(term, "screen", 6) == 0)
+		return TERMPROBE_GFX_NONE;
+	if (strcmp(term, "xterm-kitty") == 0 || strcmp(term, "xterm-ghostty") == 0 ||
+	    strcmp(term, "wezterm") == 0 || env_set("KITTY_WINDOW_ID") ||
+	    env_is("TERM_PROGRAM", "WezTerm") || env_is("TERM_PROGRAM", "ghostty"))
+		return TERMPROBE_GFX_KITTY;
+	static const char *const sixel_terms[] = {"foot", "mlterm", "contour", "yaft"};
+	if (term_starts(term, sixel_terms, ARRAY_LEN(sixel_terms)) ||
+	    env_is("TERM_PROGRAM", "iTerm.app") || env_is("TERM_PROGRAM", "contour"))
+		return TERMPROBE_GFX_SIXEL;
+	return TERMPROBE_GFX_ASK;
+}
+
 void termprobe_start(enum termprobe_mode mode, const char *cache_dir, struct termprobe_result *out)
 {
 	memset(out, 0, sizeof *out);

@@ -53,6 +53,18 @@ void termprobe_start(enum termprobe_mode mode, const char *cache_dir, struct ter
  * ignores it, but then the URL would not be seen at all.
  */
 bool termprobe_hyperlinks(void);
+/* What the environment says the terminal draws images with ([ui] images = auto). */
+enum termprobe_graphics {
+	TERMPROBE_GFX_NONE,  /* symbols only: tmux or screen (which would not pass them on), dumb */
+	TERMPROBE_GFX_KITTY, /* the kitty graphics protocol: kitty, WezTerm, Ghostty */
+	TERMPROBE_GFX_SIXEL, /* sixel: foot, mlterm, contour, yaft, iTerm2 */
+	TERMPROBE_GFX_ASK,   /* cannot tell: ask the terminal (DA1) */
+};
+/*
+ * By TERM, TERM_PROGRAM and KITTY_WINDOW_ID; inside tmux (TMUX, or a TERM
+ * of tmux or screen) always none, as the outer terminal's variables leak in.
+ */
+enum termprobe_graphics termprobe_graphics(void);
 /* Whether it draws SGR 9 (strikethrough): all but the Linux console, GNU screen and the old ones.
  */
 bool termprobe_strike(void);

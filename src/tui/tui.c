@@ -28,6 +28,7 @@
 #include "jarvis/version.h"
 
 #include "draw.h"
+#include "graphics.h"
 #include "history.h"
 #include "keys.h"
 #include "panels.h"
@@ -54,9 +55,10 @@ static void restore_terminal(void)
 	if (!curses_active)
 		return;
 	curses_active = false;
-	/* Bracketed paste and mouse reporting off, then curses' own restore. */
+	/* Bracketed paste and mouse reporting off, images away, then curses' own restore. */
 	fputs("\033[?2004l", stdout);
 	fflush(stdout);
+	tui_gfx_clear();
 	endwin();
 }
 
@@ -199,8 +201,10 @@ static void frame_sync(const struct tui *t, bool begin)
 static void frame_send(const struct tui *t)
 {
 	frame_sync(t, true);
+	tui_gfx_before_update();
 	doupdate();
 	tui_joined_flush();
+	tui_gfx_flush();
 	frame_sync(t, false);
 }
 
@@ -229,6 +233,7 @@ static void render(struct tui *t)
 			x += n + (x > 0);
 		}
 		curs_set(0);
+		tui_gfx_begin(false);
 		wnoutrefresh(stdscr);
 		frame_send(t);
 		return;
@@ -244,6 +249,8 @@ static void render(struct tui *t)
 	/* Scrolled up, the last row is the marker's: history stops one row short. */
 	bool following = hist_following(t->hist);
 	int rows = following || hist_h < 2 ? hist_h : hist_h - 1;
+	/* An open panel covers the history: its images are drawn in symbols under it. */
+	tui_gfx_begin(!panel_is_open(t->panel));
 	hist_draw(t->hist, t->hist_win, c, rows, t->cols);
 	size_t below = hist_below(t->hist);
 	if (below > 0) {
@@ -325,8 +332,34 @@ static void on_winch(void *ud, int signo)
 	struct winsize ws;
 	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
 		resize_term(ws.ws_row, ws.ws_col);
+	tui_gfx_update_cell_size(); /* the font may have changed too */
 	clearok(curscr, TRUE);
 	t->need_render = true;
+}
+
+/*
+ * How images are drawn: [ui] images names it, or auto asks the environment
+ * (termprobe_graphics); when that cannot tell, the terminal is asked after
+ * the first paint (DA1: a 4 among its answer's attributes means sixel), and
+ * the keys decoder hands the answer back (KEY_SIXEL_ANSWER).
+ */
+static void images_setup(struct tui *t)
+{
+	const char *im = t->cfg->images;
+	enum preview_pixels px = PREVIEW_SYMBOLS;
+	if (strcmp(im, "kitty") == 0) {
+		px = PREVIEW_KITTY;
+	} else if (strcmp(im, "sixel") == 0) {
+		px = PREVIEW_SIXEL;
+	} else if (strcmp(im, "auto") == 0) {
+		enum termprobe_graphics g = termprobe_graphics();
+		px = g == TERMPROBE_GFX_KITTY   ? PREVIEW_KITTY
+		     : g == TERMPROBE_GFX_SIXEL ? PREVIEW_SIXEL
+		                                : PREVIEW_SYMBOLS;
+		t->gfx_ask = g == TERMPROBE_GFX_ASK;
+	}
+	tui_gfx_set_mode(px);
+	tui_gfx_update_cell_size();
 }
 
 static int start_curses(struct tui *t)
@@ -342,8 +375,8 @@ static int start_curses(struct tui *t)
 	termprobe_start(termprobe_mode_parse(t->cfg->emoji_width), t->cfg->cache_dir, &widths);
 	t->sync = widths.mode2026;
 	hist_set_terminal(t->hist, t->cfg->markdown && termprobe_hyperlinks(), termprobe_strike());
-	/* auto is symbols: the one way of drawing an image this version has. */
 	hist_show_images(t->hist, strcmp(t->cfg->images, "off") != 0);
+	images_setup(t);
 	tui_rtl_setup(bidi_mode_parse(t->cfg->bidi));
 	set_escdelay(25);
 	start_colors(t);
@@ -417,6 +450,11 @@ int tui_run(const struct config *cfg, const char *conv_id)
 		                    "the config) and start Jarvis again");
 	layout(&t);
 	render(&t);
+	if (t.gfx_ask) {
+		/* After the first paint, so the start never waits for it. */
+		ssize_t w = write(STDOUT_FILENO, "\033[c", 3);
+		t.gfx_ask = w == 3;
+	}
 
 	while (!t.quit) {
 		loop_run_once(t.loop, -1);
