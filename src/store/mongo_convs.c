@@ -152,23 +152,31 @@ int mg_conv_get(void *h, const char *user_id, const char *conv_id, struct conv *
 	return STORE_OK;
 }
 
-int mg_conv_set(void *h, const char *user_id, const char *conv_id, const char *field,
-                const char *value, char **cause)
+/* Applies $set to the caller's conversation: STORE_OK, ENGINE_NO_CONV or a failure. */
+static int conv_set_fields(struct mg *g, const char *user_id, const char *conv_id,
+                           const bson_t *set, char **cause)
 {
-	struct mg *g = h;
-	bson_t filter, update = BSON_INITIALIZER, set;
+	bson_t filter, update = BSON_INITIALIZER;
 	bson_error_t err;
 	if (mg_conv_filter(&filter, user_id, conv_id) < 0)
 		return ENGINE_NO_CONV;
-	BSON_APPEND_DOCUMENT_BEGIN(&update, "$set", &set);
-	mg_put_str(&set, field, value);
-	bson_append_document_end(&update, &set);
+	BSON_APPEND_DOCUMENT(&update, "$set", set);
 	int m = mg_update_matched(g->convs, &filter, &update, &err);
 	bson_destroy(&filter);
 	bson_destroy(&update);
 	if (m < 0)
 		return mg_fail(g, &err, cause);
 	return m ? STORE_OK : ENGINE_NO_CONV;
+}
+
+int mg_conv_set(void *h, const char *user_id, const char *conv_id, const char *field,
+                const char *value, char **cause)
+{
+	bson_t set = BSON_INITIALIZER;
+	mg_put_str(&set, field, value);
+	int rc = conv_set_fields(h, user_id, conv_id, &set, cause);
+	bson_destroy(&set);
+	return rc;
 }
 
 int mg_conv_delete(void *h, const char *user_id, const char *conv_id, char **cause)
@@ -199,20 +207,13 @@ int mg_conv_delete(void *h, const char *user_id, const char *conv_id, char **cau
 int mg_conv_fork_mark(void *h, const char *user_id, const char *conv_id, const char *forked_from,
                       long fork_question, char **cause)
 {
-	struct mg *g = h;
-	bson_t filter, update = BSON_INITIALIZER, set;
 	bson_oid_t from;
-	bson_error_t err;
-	if (mg_oid_parse(forked_from, &from) < 0 || mg_conv_filter(&filter, user_id, conv_id) < 0)
+	if (mg_oid_parse(forked_from, &from) < 0)
 		return ENGINE_NO_CONV;
-	BSON_APPEND_DOCUMENT_BEGIN(&update, "$set", &set);
+	bson_t set = BSON_INITIALIZER;
 	BSON_APPEND_OID(&set, "forked_from", &from);
 	BSON_APPEND_INT64(&set, "fork_question", fork_question);
-	bson_append_document_end(&update, &set);
-	int m = mg_update_matched(g->convs, &filter, &update, &err);
-	bson_destroy(&filter);
-	bson_destroy(&update);
-	if (m < 0)
-		return mg_fail(g, &err, cause);
-	return m ? STORE_OK : ENGINE_NO_CONV;
+	int rc = conv_set_fields(h, user_id, conv_id, &set, cause);
+	bson_destroy(&set);
+	return rc;
 }
