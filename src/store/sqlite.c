@@ -382,6 +382,13 @@ int sq_run(struct sq *s, enum stmt id, char **cause)
 	return STORE_OK;
 }
 
+int sq_run_changing(struct sq *s, enum stmt id, int none, char **cause)
+{
+	if (sq_run(s, id, cause) < 0)
+		return STORE_ERROR;
+	return sqlite3_changes(s->db) == 0 ? none : STORE_OK;
+}
+
 int sq_count_rows(struct sq *s, enum stmt id, long *count, char **cause)
 {
 	sqlite3_stmt *st = s->stmt[id];

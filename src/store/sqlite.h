@@ -82,6 +82,8 @@ sqlite3_int64 sq_clamp64(size_t v);
 char *sq_id_str(sqlite3_int64 v);
 /* Runs the prepared statement `id`, which returns no rows. */
 int sq_run(struct sq *s, enum stmt id, char **cause);
+/* sq_run for a statement that changes one row: STORE_OK, `none` when it changed none. */
+int sq_run_changing(struct sq *s, enum stmt id, int none, char **cause);
 /* Steps the prepared statement `id`, which returns one count, into *count. */
 int sq_count_rows(struct sq *s, enum stmt id, long *count, char **cause);
 /* Runs SQL without parameters (transactions, pragmas); `what` words a failure. */

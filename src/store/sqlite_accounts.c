@@ -80,9 +80,7 @@ int sq_user_set_secret(void *h, const char *id, const char *hash, const char *va
 	sq_bind_str(st, 1, hash);
 	sq_bind_str(st, 2, vault);
 	sqlite3_bind_int64(st, 3, uid);
-	if (sq_run(s, ST_USER_SET_SECRET, cause) < 0)
-		return STORE_ERROR;
-	return sqlite3_changes(s->db) == 0 ? ENGINE_NO_ACCOUNT : STORE_OK;
+	return sq_run_changing(s, ST_USER_SET_SECRET, ENGINE_NO_ACCOUNT, cause);
 }
 
 /* ---- sessions ---- */

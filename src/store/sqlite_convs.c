@@ -123,9 +123,7 @@ int sq_conv_set(void *h, const char *user_id, const char *conv_id, const char *f
 	sq_bind_str(st, 1, value);
 	sqlite3_bind_int64(st, 2, cid);
 	sqlite3_bind_int64(st, 3, uid);
-	if (sq_run(s, id, cause) < 0)
-		return STORE_ERROR;
-	return sqlite3_changes(s->db) == 0 ? ENGINE_NO_CONV : STORE_OK;
+	return sq_run_changing(s, id, ENGINE_NO_CONV, cause);
 }
 
 int sq_conv_delete(void *h, const char *user_id, const char *conv_id, char **cause)
@@ -140,9 +138,7 @@ int sq_conv_delete(void *h, const char *user_id, const char *conv_id, char **cau
 		return STORE_ERROR;
 	sqlite3_bind_int64(st, 1, cid);
 	sqlite3_bind_int64(st, 2, uid);
-	if (sq_run(s, ST_CONV_DELETE, cause) < 0)
-		return STORE_ERROR;
-	return sqlite3_changes(s->db) == 0 ? ENGINE_NO_CONV : STORE_OK;
+	return sq_run_changing(s, ST_CONV_DELETE, ENGINE_NO_CONV, cause);
 }
 
 int sq_conv_fork_mark(void *h, const char *user_id, const char *conv_id, const char *forked_from,
@@ -160,7 +156,5 @@ int sq_conv_fork_mark(void *h, const char *user_id, const char *conv_id, const c
 	sqlite3_bind_int64(st, 2, fork_question);
 	sqlite3_bind_int64(st, 3, cid);
 	sqlite3_bind_int64(st, 4, uid);
-	if (sq_run(s, ST_CONV_SET_FORK, cause) < 0)
-		return STORE_ERROR;
-	return sqlite3_changes(s->db) == 0 ? ENGINE_NO_CONV : STORE_OK;
+	return sq_run_changing(s, ST_CONV_SET_FORK, ENGINE_NO_CONV, cause);
 }

@@ -310,7 +310,5 @@ int sq_msg_image_set(void *h, const char *user_id, const char *conv_id, const ch
 	sqlite3_bind_int64(st, 5, mid);
 	sqlite3_bind_int64(st, 6, cid);
 	sqlite3_bind_int64(st, 7, uid);
-	if (sq_run(s, ST_IMAGE_SET, cause) < 0)
-		return STORE_ERROR;
-	return sqlite3_changes(s->db) == 0 ? ENGINE_NO_MSG : STORE_OK;
+	return sq_run_changing(s, ST_IMAGE_SET, ENGINE_NO_MSG, cause);
 }
