@@ -19,12 +19,8 @@
 #include "jarvis/buf.h"
 #include "jarvis/util.h"
 #include "jarvis/vault.h"
+#include "store_fixture.h"
 #include "unit.h"
-
-static const struct vault_cost cheap = {1, 8192};
-
-static char *URI, *DB, *DIR_, *PATH_;
-static struct store *S;
 
 static const char secret_text[] = "the launch code is swordfish";
 static const char secret_answer[] = "an answer about kumquats";
@@ -32,53 +28,6 @@ static const char secret_thought[] = "thinking of marmalade";
 static const char secret_title[] = "plans for zanzibar";
 static const char secret_system[] = "you are a pirate named bartholomew";
 static const char secret_image[] = "data:image/png;base64,UElYRUxTX09GX0FfQ0FU";
-
-static void setup_sqlite(void)
-{
-	char tmpl[] = "/tmp/jarvis-seal-XXXXXX";
-	ck_assert_ptr_nonnull(mkdtemp(tmpl));
-	DIR_ = xstrdup(tmpl);
-	PATH_ = xasprintf("%s/jarvis.db", DIR_);
-	URI = xasprintf("sqlite:%s", PATH_);
-	DB = NULL;
-	char *cause = NULL;
-	S = store_open(URI, NULL, NULL, &cause);
-	ck_assert_msg(S != NULL, "%s", cause);
-}
-
-static void setup_mongo(void)
-{
-	URI = xstrdup(getenv("JARVIS_TEST_MONGO_URI"));
-	DB = xasprintf("jarvis_seal_%d_%lld", (int)getpid(), now_ms() % 100000000);
-	DIR_ = PATH_ = NULL;
-	char *cause = NULL;
-	S = store_open(URI, DB, NULL, &cause);
-	ck_assert_msg(S != NULL, "%s", cause);
-}
-
-static void teardown(void)
-{
-	if (DB != NULL)
-		store_destroy(S, NULL);
-	store_close(S);
-	if (PATH_ != NULL) {
-		char *cmd = xasprintf("rm -rf '%s'", DIR_);
-		ck_assert_int_eq(system(cmd), 0);
-		free(cmd);
-	}
-	free(URI), free(DB), free(DIR_), free(PATH_);
-}
-
-/* A user with a data key of their own, given to st. */
-static char *user_with_key(struct store *st, const char *email, struct vault **key)
-{
-	char *env = NULL, *auth = NULL, *code = NULL, *cause = NULL, *id = NULL;
-	ck_assert_int_eq(vault_create("password1", &cheap, key, &env, &auth, &code, &cause), 0);
-	ck_assert_int_eq(store_user_create_vault(st, "U", email, "$2b$04$x", env, &id, &cause), 0);
-	store_set_vault(st, id, *key);
-	free(env), secret_free(auth), secret_free(code);
-	return id;
-}
 
 /* Every stored byte of the content tables, as text. */
 static void raw_dump(struct buf *out)
@@ -354,21 +303,7 @@ static void add_tests(TCase *tc)
 
 static Suite *seal_suite(void)
 {
-	Suite *s = suite_create("seal");
-	TCase *tc = tcase_create("sqlite");
-	tcase_add_checked_fixture(tc, setup_sqlite, teardown);
-	add_tests(tc);
-	suite_add_tcase(s, tc);
-	const char *uri = getenv("JARVIS_TEST_MONGO_URI");
-	if (uri != NULL && *uri != '\0') {
-		tc = tcase_create("mongodb");
-		tcase_add_checked_fixture(tc, setup_mongo, teardown);
-		add_tests(tc);
-		suite_add_tcase(s, tc);
-	} else {
-		fprintf(stderr, "seal: MONGODB TESTS SKIPPED (JARVIS_TEST_MONGO_URI unset)\n");
-	}
-	return s;
+	return store_fixture_suite("seal", add_tests, NULL);
 }
 
 UNIT_MAIN(seal_suite)

@@ -17,59 +17,8 @@
 
 #include "jarvis/util.h"
 #include "jarvis/vault.h"
+#include "store_fixture.h"
 #include "unit.h"
-
-static const struct vault_cost cheap = {1, 8192};
-
-static char *URI, *DB, *DIR_, *PATH_;
-static struct store *S;
-
-static void setup_sqlite(void)
-{
-	char tmpl[] = "/tmp/jarvis-fork-XXXXXX";
-	ck_assert_ptr_nonnull(mkdtemp(tmpl));
-	DIR_ = xstrdup(tmpl);
-	PATH_ = xasprintf("%s/jarvis.db", DIR_);
-	URI = xasprintf("sqlite:%s", PATH_);
-	DB = NULL;
-	char *cause = NULL;
-	S = store_open(URI, NULL, NULL, &cause);
-	ck_assert_msg(S != NULL, "%s", cause);
-}
-
-static void setup_mongo(void)
-{
-	URI = xstrdup(getenv("JARVIS_TEST_MONGO_URI"));
-	DB = xasprintf("jarvis_fork_%d_%lld", (int)getpid(), now_ms() % 100000000);
-	DIR_ = PATH_ = NULL;
-	char *cause = NULL;
-	S = store_open(URI, DB, NULL, &cause);
-	ck_assert_msg(S != NULL, "%s", cause);
-}
-
-static void teardown(void)
-{
-	if (DB != NULL)
-		store_destroy(S, NULL);
-	store_close(S);
-	if (PATH_ != NULL) {
-		char *cmd = xasprintf("rm -rf '%s'", DIR_);
-		ck_assert_int_eq(system(cmd), 0);
-		free(cmd);
-	}
-	free(URI), free(DB), free(DIR_), free(PATH_);
-}
-
-/* A user with a data key of their own, given to the store: everything is sealed. */
-static char *user_with_key(const char *email, struct vault **key)
-{
-	char *env = NULL, *auth = NULL, *code = NULL, *cause = NULL, *id = NULL;
-	ck_assert_int_eq(vault_create("password1", &cheap, key, &env, &auth, &code, &cause), 0);
-	ck_assert_int_eq(store_user_create_vault(S, "U", email, "$2b$04$x", env, &id, &cause), 0);
-	store_set_vault(S, id, *key);
-	free(env), secret_free(auth), secret_free(code);
-	return id;
-}
 
 static struct msg *put(const char *uid, const char *cid, enum msg_role role, const char *text)
 {
@@ -97,7 +46,9 @@ static char *talk(const char *uid, long *q2_seq)
 	ck_assert_msg(store_conv_create(S, uid, "plans", "gemini-x", "be brief", &cid, &cause) == 0,
 	              "%s", cause);
 	struct msg *m = msg_new(ROLE_USER, "first question");
-	struct image img = {.name = "cat.png", .mime = "image/png", .size = 3,
+	struct image img = {.name = "cat.png",
+	                    .mime = "image/png",
+	                    .size = 3,
 	                    .data_uri = "data:image/png;base64,Y2F0"};
 	msg_add_image(m, &img);
 	ck_assert_msg(store_msg_append(S, uid, cid, m, &cause) == 0, "%s", cause);
@@ -124,7 +75,7 @@ static char *talk(const char *uid, long *q2_seq)
 START_TEST(fork_copies_the_messages_before_the_question_sealed_anew)
 {
 	struct vault *key;
-	char *uid = user_with_key("fork@example.org", &key), *cause = NULL;
+	char *uid = user_with_key(S, "fork@example.org", &key), *cause = NULL;
 	long q2;
 	char *cid = talk(uid, &q2);
 	struct store_msgs before = all_of(uid, cid);
@@ -204,7 +155,7 @@ END_TEST
 START_TEST(fork_keeps_replaced_answers_and_forks_at_the_first_question)
 {
 	struct vault *key;
-	char *uid = user_with_key("later@example.org", &key), *cause = NULL;
+	char *uid = user_with_key(S, "later@example.org", &key), *cause = NULL;
 	long q2;
 	char *cid = talk(uid, &q2);
 	struct store_msgs before = all_of(uid, cid);
@@ -260,7 +211,7 @@ END_TEST
 START_TEST(fork_refuses_what_is_not_a_question_of_yours)
 {
 	struct vault *key;
-	char *uid = user_with_key("refuse@example.org", &key), *cause = NULL;
+	char *uid = user_with_key(S, "refuse@example.org", &key), *cause = NULL;
 	long q2;
 	char *cid = talk(uid, &q2);
 	struct store_fork f;
@@ -280,7 +231,7 @@ START_TEST(fork_refuses_what_is_not_a_question_of_yours)
 
 	/* Another user cannot fork it (nor learn that it exists). */
 	struct vault *other;
-	char *oid = user_with_key("other@example.org", &other);
+	char *oid = user_with_key(S, "other@example.org", &other);
 	ck_assert_int_eq(store_conv_fork(S, oid, cid, q2, &f, &cause), STORE_NOTFOUND);
 	ck_assert_str_eq(cause, "no such conversation");
 	free(cause), cause = NULL;
@@ -333,13 +284,6 @@ START_TEST(sqlite_schema_6_gains_the_fork_columns)
 }
 END_TEST
 
-START_TEST(mongodb_required_in_ci)
-{
-	ck_abort_msg("CI=true but JARVIS_TEST_MONGO_URI is unset: run the tests under "
-	             "`python3 tests/ferretdb.py run -- make unit`");
-}
-END_TEST
-
 static void add_tests(TCase *tc)
 {
 	tcase_set_timeout(tc, 60);
@@ -350,27 +294,9 @@ static void add_tests(TCase *tc)
 
 static Suite *fork_suite(void)
 {
-	Suite *s = suite_create("store_fork");
-	TCase *tc = tcase_create("sqlite");
-	tcase_add_checked_fixture(tc, setup_sqlite, teardown);
-	add_tests(tc);
-	tcase_add_test(tc, sqlite_schema_6_gains_the_fork_columns);
-	suite_add_tcase(s, tc);
-	const char *uri = getenv("JARVIS_TEST_MONGO_URI");
-	if (uri != NULL && *uri != '\0') {
-		tc = tcase_create("mongodb");
-		tcase_add_checked_fixture(tc, setup_mongo, teardown);
-		add_tests(tc);
-		suite_add_tcase(s, tc);
-	} else {
-		fprintf(stderr, "store_fork: MONGODB TESTS SKIPPED (JARVIS_TEST_MONGO_URI unset)\n");
-		const char *ci = getenv("CI");
-		if (ci != NULL && strcmp(ci, "true") == 0) {
-			tc = tcase_create("mongodb");
-			tcase_add_test(tc, mongodb_required_in_ci);
-			suite_add_tcase(s, tc);
-		}
-	}
+	TCase *sqlite;
+	Suite *s = store_fixture_suite("store_fork", add_tests, &sqlite);
+	tcase_add_test(sqlite, sqlite_schema_6_gains_the_fork_columns);
 	return s;
 }
 
