@@ -149,24 +149,40 @@ static bool plan_candidates(struct json_scan *s, struct plan *pl)
 	return true;
 }
 
+/* Where the count under key goes (and its bit in seen), or NULL for another key. */
+static long *count_slot(struct usage *u, const char *key, size_t n, unsigned *bit)
+{
+	/* KEY_IS tests the length first: a key that is no count costs a compare or two. */
+	if (KEY_IS(key, n, "promptTokenCount")) {
+		*bit = 1u;
+		return &u->prompt_tokens;
+	}
+	if (KEY_IS(key, n, "candidatesTokenCount")) {
+		*bit = 2u;
+		return &u->candidates_tokens;
+	}
+	if (KEY_IS(key, n, "totalTokenCount")) {
+		*bit = 4u;
+		return &u->total_tokens;
+	}
+	if (KEY_IS(key, n, "thoughtsTokenCount")) {
+		*bit = 8u;
+		return &u->thoughts_tokens;
+	}
+	if (KEY_IS(key, n, "cachedContentTokenCount")) {
+		*bit = 16u;
+		return &u->cached_tokens;
+	}
+	return NULL;
+}
+
 /* usageMetadata, read once; false when a count is not a plain count, or comes twice. */
 static bool plan_usage(struct json_scan *s, struct plan *pl)
 {
-	static const struct {
-		const char *key;
-		size_t len;
-		size_t offset;
-	} counts[] = {
-	    {"promptTokenCount", 16, offsetof(struct usage, prompt_tokens)},
-	    {"candidatesTokenCount", 20, offsetof(struct usage, candidates_tokens)},
-	    {"thoughtsTokenCount", 18, offsetof(struct usage, thoughts_tokens)},
-	    {"totalTokenCount", 15, offsetof(struct usage, total_tokens)},
-	    {"cachedContentTokenCount", 23, offsetof(struct usage, cached_tokens)},
-	};
 	const char *key;
 	size_t n;
 	bool more = true;
-	unsigned seen = 0;
+	unsigned seen = 0, bit = 0;
 	if (pl->has_usage || json_scan_peek(s) != '{')
 		return false;
 	pl->has_usage = true;
@@ -176,16 +192,11 @@ static bool plan_usage(struct json_scan *s, struct plan *pl)
 	while (more) {
 		if (!json_scan_key_ref(s, &key, &n))
 			return false;
-		size_t i = 0;
-		while (i < ARRAY_LEN(counts) &&
-		       !(n == counts[i].len && memcmp(key, counts[i].key, n) == 0))
-			i++;
-		if (i < ARRAY_LEN(counts)) {
-			long v;
-			if ((seen & (1u << i)) || !json_scan_count(s, &v))
+		long *slot = count_slot(&pl->usage, key, n, &bit);
+		if (slot != NULL) {
+			if ((seen & bit) || !json_scan_count(s, slot))
 				return false;
-			seen |= 1u << i;
-			*(long *)(void *)((char *)&pl->usage + counts[i].offset) = v;
+			seen |= bit;
 		} else if (!json_scan_skip(s)) {
 			return false;
 		}

@@ -120,6 +120,13 @@ static const char *const cases[] = {
     "{\"modelVersion\":\"gemini-3.5-flash-lite\",\"responseId\":\"r\\\\1\"}",
     "{\"modelVersion\":\"gemini-3.5-flash-lite\",\"responseId\":\"r\\\\1\"}",
     "{\"modelVersion\":\"gemini-3.5-flash\\u002dlite\",\"responseId\":\"r1\"}",
+    /* Every count, in another order, among keys that are none. */
+    "{\"usageMetadata\":{\"cachedContentTokenCount\":2,\"trafficType\":\"ON_DEMAND\","
+    "\"thoughtsTokenCount\":30,\"totalTokenCount\":47,\"candidatesTokenCount\":5,"
+    "\"promptTokenCount\":12,\"promptTokenCounts\":1,\"TokenCount\":[]}}",
+    "{\"usageMetadata\":{\"thoughtsTokenCount\":3,\"thoughtsTokenCount\":4}}",
+    "{\"usageMetadata\":{\"cachedContentTokenCount\":1,\"cachedContentTokenCount\":1}}",
+    "{\"usageMetadata\":{\"candidatesTokenCount\":\"5\"}}",
 };
 
 START_TEST(edge_cases_fold_as_the_full_parser_does)
@@ -157,6 +164,13 @@ START_TEST(the_common_shape_is_read_right)
 	ck_assert_int_eq(r.usage.total_tokens, 10);
 	ck_assert_uint_eq(r.events, 2);
 	ck_assert_int_eq(gemini_reply_outcome(&r), GEMINI_COMPLETE);
+	size_t every = sizeof cases / sizeof cases[0] - 4;
+	ck_assert_int_eq(gemini_reply_event(&r, cases[every], strlen(cases[every]), &d, &cause), 0);
+	ck_assert_int_eq(r.usage.prompt_tokens, 12);
+	ck_assert_int_eq(r.usage.candidates_tokens, 5);
+	ck_assert_int_eq(r.usage.thoughts_tokens, 30);
+	ck_assert_int_eq(r.usage.total_tokens, 47);
+	ck_assert_int_eq(r.usage.cached_tokens, 2);
 	ck_assert_ptr_null(gemini_reply_parts(&r, r.text.data, r.text.len));
 	gemini_reply_release(&r);
 }
@@ -165,8 +179,8 @@ END_TEST
 /* Which events the fast path takes itself (1) and which it hands on (0). */
 START_TEST(the_fast_path_takes_the_plain_shape_and_only_that)
 {
-	static const int taken[] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0,
-	                            0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 1, 1, 1};
+	static const int taken[] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0,
+	                            1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 1, 1, 1, 1, 0, 0, 0};
 	ck_assert_uint_eq(sizeof taken / sizeof taken[0], sizeof cases / sizeof cases[0]);
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct gemini_reply r;
