@@ -8,7 +8,9 @@ to draw sixel (TERM_PROGRAM=iTerm.app), or one whose answer to the DA1
 question sent after the first paint names sixel (4), gets a DCS sixel string
 (ESC P ... q ... ESC \\) there; `images = kitty` and `images = sixel` choose
 one; the image is deleted by its id (a=d) when a panel covers it or it
-scrolls out of full view, and drawn again (a=p) where it moved. Inside tmux
+scrolls out of full view, sent again when it comes back into view, and
+placed again by its id (a=p; sixel: drawn again) where the wheel moved it
+while in full view, never sent anew for that. Inside tmux
 (TMUX set, or a TERM of tmux) the symbols stay, whatever the outer terminal
 says, and so does a terminal that answers DA1 without 4. At 80x24 and 120x40.
 The raw output is read through tmux's pipe-pane, which sees what Jarvis
@@ -176,6 +178,49 @@ def test_kitty_image_comes_back_when_scrolled_to(tmux, jarvis_bin, jarvis_env, f
     sent = raw_of(raw).count(delete)
     t.send_keys("End")
     wait_until(t, lambda lines: raw_of(raw).count(delete) > sent)
+
+
+def scroll_to_top(t):
+    for _ in range(10):
+        if "Type a message and press Enter" in t.capture()[0]:
+            return
+        t.send_keys("PageUp")
+        time.sleep(0.2)
+    raise AssertionError("never at the top:\n" + t.show())
+
+
+@pytest.mark.parametrize("width,height", SIZES)
+@pytest.mark.parametrize("proto", ["kitty", "sixel"])
+def test_an_image_in_full_view_moves_with_the_wheel(tmux, jarvis_bin, jarvis_env, fake_gemini,
+                                                    tmp_path, width, height, proto):
+    long = "\n\n".join("line %d of a long answer" % i for i in range(height))
+    fake_gemini.script([{"kind": "text", "text": "The capital of Wyoming is Cheyenne."},
+                        {"kind": "text", "text": "Still Cheyenne.\n\n" + long}])
+    raw = str(tmp_path / "raw")
+    env = {"KITTY_WINDOW_ID": "1"} if proto == "kitty" else {"TERM_PROGRAM": "iTerm.app"}
+    t = start_in(tmux, jarvis_bin, jarvis_env, raw, width, height, env=env)
+    ask_with_image(t)
+    send(t, "and more?")
+    t.wait_for("line %d of a long answer" % (height - 1))
+    scroll_to_top(t)
+    wait_until(t, lambda lines: DISC_PNG in "\n".join(lines))
+    time.sleep(0.3)
+    caption = assert_blank_under_caption(t, 8)
+    sent = len(raw_of(raw))
+    # The wheel down (SGR mouse, button 65) scrolls three rows: still in full view.
+    t.send_keys("\x1b[<65;10;10M", literal=True)
+    wait_until(t, lambda lines: DISC_PNG in "\n".join(lines) and
+               row_of(lines, DISC_PNG) == caption - 3)
+    moved = assert_blank_under_caption(t, 8)
+    at = b"\x1b[%d;2H" % (moved + 2)
+    if proto == "kitty":
+        # Placed again by its id where it is now, not sent again.
+        want = re.compile(re.escape(at) + rb"\x1b_Ga=p,i=\d+,p=1,c=16,r=8,C=1,q=2\x1b\\")
+    else:
+        # Drawn again there, after curses repainted the rows it left.
+        want = re.compile(re.escape(at) + rb"\x1bP[0-9;]*q")
+    wait_until(t, lambda _: want.search(raw_of(raw)[sent:]) is not None)
+    assert b"a=T" not in raw_of(raw)[sent:]
 
 
 @pytest.mark.parametrize("width,height", SIZES)
