@@ -6,6 +6,7 @@
  */
 #include "jarvis/utf8.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -441,10 +442,32 @@ bool utf8_is_boundary(const char *s, size_t n, size_t off)
 	return utf8_cluster_next(s, n, utf8_cluster_prev(s, n, off)) == off;
 }
 
+/*
+ * Whether the eight bytes at s are all printable ASCII (0x20..0x7E), a word
+ * at a time: a byte with its top bit set, a byte below 0x20 (the "has a
+ * byte less than" test, exact once no top bit is set) or 0x7F fails it.
+ */
+static bool printable8(const char *s)
+{
+	const uint64_t ones = 0x0101010101010101u, top = 0x8080808080808080u;
+	uint64_t v;
+	memcpy(&v, s, sizeof v);
+	uint64_t del = v ^ (ones * 0x7F);
+	uint64_t bad = (v & top) | ((v - ones * 0x20) & ~v & top) | ((del - ones) & ~del & top);
+	return bad == 0;
+}
+
 size_t utf8_width(const char *s, size_t n)
 {
 	size_t w = 0, i = 0;
 	while (i < n) {
+		/* Long runs of ASCII (code, a line without spaces) eight columns at a
+		 * time; the byte after the run must not start a combining mark. */
+		if (i + 8 < n && printable8(s + i) && (unsigned char)s[i + 8] < 0x80) {
+			w += 8;
+			i += 8;
+			continue;
+		}
 		unsigned char c = (unsigned char)s[i];
 		if (c >= 0x20 && c < 0x7F && (i + 1 >= n || (unsigned char)s[i + 1] < 0x80)) {
 			w++;

@@ -58,6 +58,45 @@ START_TEST(widths)
 }
 END_TEST
 
+/* The width cluster by cluster, as utf8_width must add it up. */
+static size_t width_by_cluster(const char *s, size_t n)
+{
+	size_t w = 0;
+	for (size_t i = 0; i < n;) {
+		size_t next = utf8_cluster_next(s, n, i);
+		w += (size_t)utf8_cluster_width(s, n, i, next);
+		i = next;
+	}
+	return w;
+}
+
+/* utf8_width takes runs of ASCII eight bytes at a time: whatever breaks a
+ * run (a combining mark after its last letter, a control, DEL, a wide
+ * character) counts the same at every offset in and around a block. */
+START_TEST(ascii_runs_count_like_clusters)
+{
+	utf8_set_term(utf8_term_joined());
+	static const char *const breaks[] = {"\u0301", "\x01", "\x7f", "\t", "\u4f60", "~"};
+	static const size_t want_extra[] = {0, 0, 0, 0, 2, 1}; /* the break's own width */
+	for (size_t b = 0; b < sizeof breaks / sizeof breaks[0]; b++)
+		for (size_t k = 0; k <= 24; k++) {
+			char s[64];
+			int n =
+			    snprintf(s, sizeof s, "%.*s%s%.*s", (int)k, "aaaaaaaaaaaaaaaaaaaaaaaaa",
+			             breaks[b], (int)(24 - k), "bbbbbbbbbbbbbbbbbbbbbbbbb");
+			ck_assert_int_gt(n, 0);
+			ck_assert_uint_eq(utf8_width(s, (size_t)n), width_by_cluster(s, (size_t)n));
+			if (b != 1 && b != 2 &&
+			    b != 3) /* what a control counts for is not this test's */
+				ck_assert_uint_eq(utf8_width(s, (size_t)n), 24 + want_extra[b]);
+			/* Every prefix too: a run that ends at the end of the text. */
+			for (int m = 0; m <= n; m++)
+				ck_assert_uint_eq(utf8_width(s, (size_t)m),
+				                  width_by_cluster(s, (size_t)m));
+		}
+}
+END_TEST
+
 /* The same text on a terminal that draws every piece of a sequence. */
 START_TEST(widths_split)
 {
@@ -284,6 +323,7 @@ static Suite *utf8_suite(void)
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, widths);
 	tcase_add_test(tc, widths_split);
+	tcase_add_test(tc, ascii_runs_count_like_clusters);
 	tcase_add_test(tc, no_normalisation);
 	tcase_add_test(tc, grapheme_break_test_passes_whole);
 	tcase_add_test(tc, clusters_hold_together);
