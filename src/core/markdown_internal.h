@@ -194,6 +194,10 @@ struct md {
 	size_t *widths; /* OPEN_TABLE: the column widths drawn */
 	size_t cols;
 	int pend; /* OPEN_CODE: the render's state after the kept lines */
+	/* OPEN_CODE, a long last line still growing: how much of it (from
+	 * open_src) was rendered whole, 0 for none, and the source end of its
+	 * output, the rest appended plain (markdown_open.c). */
+	size_t line_whole, line_end;
 	bool lopen, any;
 	/* The language of the last code block md_render_segment entered: for
 	 * OPEN_CODE, the open block's, and the tokenizer's state after its kept lines. */

@@ -6,7 +6,10 @@
  * over a stream. Three shapes are extended instead:
  *
  * - a fence opened at the first column: its finished lines are kept and
- *   each new line is rendered alone, as md4c hands code lines over;
+ *   each new line is rendered alone, as md4c hands code lines over; a last
+ *   line past CODE_LINE_LONG bytes (minified code, a base64 blob) is
+ *   rendered again only as it grows by a quarter, its new text appended
+ *   uncoloured in between (it is one row, cut at the pane's edge);
  * - a table (a header and a delimiter line first): its finished rows are
  *   kept; new rows are parsed alone behind a copy of the header and drawn
  *   at the kept column widths, and only a row wider than a column makes
@@ -30,6 +33,8 @@
 
 /* A segment at least this long is re-rendered only as it grows by a quarter. */
 #define OPEN_RAW_MIN ((size_t)32 << 10)
+/* So is the last line of a code block at least this long. */
+#define CODE_LINE_LONG ((size_t)4 << 10)
 
 void md_open_reset(struct md *m)
 {
@@ -44,6 +49,7 @@ void md_open_reset(struct md *m)
 	m->open_spans = m->committed_spans;
 	m->open_exact = false;
 	m->parsed = 0;
+	m->line_whole = m->line_end = 0;
 	m->code_lang = NULL;
 	memset(&m->code_syn, 0, sizeof(m->code_syn));
 }
@@ -117,8 +123,35 @@ static size_t code_update(struct md *m, const char *src, size_t n, bool final)
 		/* A closing fence without its '\n' yet closes the block all the same. */
 		if (!md_fence_closes(line, len, m->fence_ch, m->fence_len))
 			code_text(m, line, len, final);
+		m->line_whole = len >= CODE_LINE_LONG ? len : 0;
+		m->line_end = n;
+	} else {
+		m->line_whole = 0;
 	}
 	return stable;
+}
+
+/*
+ * The last line of the block grew, and no more than by a quarter since it
+ * was rendered whole: its new text is appended as plain code. False when
+ * it must be rendered again (a line ended, the quarter is reached, the new
+ * text holds a tab, which is expanded by column, or a byte md4c maps).
+ */
+static bool code_line_extend(struct md *m, const char *src, size_t n, size_t *stable)
+{
+	size_t len = n - m->open_src;
+	if (m->line_whole == 0 || m->scan != m->open_src || n < m->line_end ||
+	    len >= m->line_whole + m->line_whole / 4)
+		return false;
+	const char *tail = src + m->line_end;
+	size_t k = n - m->line_end;
+	if (memchr(tail, '\n', k) != NULL || memchr(tail, '\t', k) != NULL ||
+	    unusual(src, m->line_end, n))
+		return false;
+	*stable = m->doc.text.len;
+	mdout_emit(&m->doc, tail, k, STYLE_CODE_BLOCK, SYN_PLAIN, SPAN_NOWRAP);
+	m->line_end = n;
+	return true;
 }
 
 /* --- a table -------------------------------------------------------------- */
@@ -310,6 +343,9 @@ static size_t raw_update(struct md *m, const char *src, size_t n)
 /* md_open_update once its kind is known. */
 static size_t open_update(struct md *m, const char *src, size_t n, bool final)
 {
+	size_t kept;
+	if (m->open == OPEN_CODE && !final && code_line_extend(m, src, n, &kept))
+		return kept;
 	if (m->open == OPEN_CODE || m->open == OPEN_TABLE) {
 		mdout_truncate(&m->doc, m->open_len, m->open_spans);
 		if (unusual(src, m->open_src, n)) {

@@ -313,6 +313,50 @@ START_TEST(streaming_equals_whole_after_every_byte)
 }
 END_TEST
 
+/*
+ * One code line of 40 KiB (minified code) streamed 100 bytes at a time:
+ * past 4 KiB most updates only append to it (what was shown stays, the
+ * stable offset is the old end), the text always reads as the whole
+ * render's, a tab in the new text is still expanded to its column, and
+ * the finished line is coloured exactly as the whole render colours it.
+ */
+START_TEST(a_long_code_line_grows_by_appending)
+{
+	struct buf src;
+	buf_init(&src, 0);
+	buf_addstr(&src, "```c\n");
+	for (int i = 0; src.len < 40 << 10; i++)
+		buf_addf(&src, i % 700 == 699 ? "\tv%d=\"s\";" : "v%d=f(%d);", i, i);
+	buf_addstr(&src, "\n```\n");
+	size_t appended = 0, long_steps = 0;
+	struct md *inc = md_new(true);
+	for (size_t n = 100; n < src.len; n += 100) {
+		size_t before = md_len(inc);
+		size_t stable = md_update(inc, src.data, n);
+		struct md *whole = render_n(src.data, n);
+		ck_assert_msg(strcmp(md_text(inc), md_text(whole)) == 0, "text differs at %zu", n);
+		if (n > (5u << 10)) {
+			long_steps++;
+			appended += stable == before;
+		}
+		md_free(whole);
+	}
+	ck_assert_uint_gt(appended, long_steps * 3 / 4);
+	md_finish(inc, src.data, src.len);
+	struct md *whole = render_n(src.data, src.len);
+	ck_assert_str_eq(md_text(inc), md_text(whole));
+	size_t na, nb;
+	const struct span *a = md_spans(inc, &na), *b = md_spans(whole, &nb);
+	ck_assert_uint_eq(na, nb);
+	ck_assert_uint_gt(na, 100); /* coloured by token, not one plain run */
+	for (size_t i = 0; i < na; i++)
+		ck_assert(a[i].off == b[i].off && a[i].len == b[i].len && a[i].level == b[i].level);
+	md_free(whole);
+	md_free(inc);
+	buf_release(&src);
+}
+END_TEST
+
 static Suite *markdown_suite(void)
 {
 	Suite *s = suite_create("markdown");
@@ -325,6 +369,7 @@ static Suite *markdown_suite(void)
 	tcase_add_test(tc, unclosed_fence_is_code_so_far);
 	tcase_add_test(tc, code_tabs_go_to_every_fourth_column);
 	tcase_add_test(tc, code_lines_are_never_wrapped);
+	tcase_add_test(tc, a_long_code_line_grows_by_appending);
 	tcase_add_test(tc, table_columns_align_by_display_width);
 	tcase_add_test(tc, links_show_their_url);
 	tcase_add_test(tc, link_with_empty_target_shows_only_its_text);
