@@ -5,7 +5,8 @@ What it is for: the live API sends a long answer in small events spread over
 time, so the TUI repaints after almost every one of them; a benchmark that
 delivers everything at once lets frames coalesce and hides work that grows
 with the answer. For each content kind (prose markdown, one fenced code
-block, one table, one line without spaces) and size, fake_gemini.py sends
+block, one table, one line without spaces, that line alone in a code
+block) and size, fake_gemini.py sends
 EVENT_BYTES of text every PACE_MS, and this measures, for the jarvis process
 on an 80x24 pty: CPU (user+sys, /proc, 10 ms ticks) from Enter until the
 screen is quiet, wall time, bytes written to the terminal and peak RSS. It
@@ -25,9 +26,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import benchlib as bl  # noqa: E402
 from tui import Pty  # noqa: E402
 
-KINDS = ("prose", "code", "table", "longline")
+KINDS = ("prose", "code", "table", "longline", "codeline")
 KIND_NAMES = {"prose": "prose markdown", "code": "one fenced code block",
-              "table": "one markdown table", "longline": "one line without spaces"}
+              "table": "one markdown table", "longline": "one line without spaces",
+              "codeline": "a code block of that line"}
 
 
 def stream_once(jarvis, server_args, timeout):

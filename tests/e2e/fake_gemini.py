@@ -58,8 +58,9 @@ endpoint's default. Kinds:
         N events whose text parts add up to exactly M bytes of markdown-ish
         text (or the given "text" split in N events). On "generate" it is one
         unary response with the whole text.
-        "content": "prose" | "code" | "table" | "longline" picks the kind of
-        text (one fenced code block, one table, one line without spaces);
+        "content": "prose" | "code" | "table" | "longline" | "codeline" picks
+        the kind of text (one fenced code block, one table, one line without
+        spaces, one fenced code block of one such line);
         "event_bytes": K sends it in events of K bytes of text instead.
     {"kind": "text", "text": "Hello", "events": 1}    same as synthetic with text
     {"kind": "429", "retry_delay": "2s", "quota": "minute"|"day"|null}
@@ -475,7 +476,9 @@ def content_text(kind, total_bytes, unicode=False, seed=0):
 
     prose: synthetic_text's markdown; code: one fenced code block;
     table: one markdown table of five columns; longline: one line without
-    a space (the worst case for a word wrapper)."""
+    a space (the worst case for a word wrapper); codeline: that line as the
+    only line of a fenced code block (minified code: one row that never
+    wraps and keeps growing)."""
     if kind in (None, "prose"):
         return synthetic_text(total_bytes, unicode, seed)
     if kind == "code":
@@ -488,8 +491,8 @@ def content_text(kind, total_bytes, unicode=False, seed=0):
         line = lambda n: "| %d | %s | %s | %d.%02d | %s %s |\n" % (n,
             _WORDS[n % len(_WORDS)], _WORDS[(n * 7) % len(_WORDS)], n % 1000, n % 100,
             _WORDS[(n * 3) % len(_WORDS)], _WORDS[(n * 5) % len(_WORDS)])
-    elif kind == "longline":
-        head, tail = "", "\n"
+    elif kind in ("longline", "codeline"):
+        head, tail = ("", "\n") if kind == "longline" else ("```\n", "\n```\n")
         alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
         line = lambda n: alphabet[n % len(alphabet)]
     else:
@@ -1518,7 +1521,7 @@ def _main(argv=None):
     p.add_argument("--delay", type=float, default=0.0, help="seconds between writes")
     p.add_argument("--pace-ms", type=float, default=None,
         help="milliseconds between writes, on a fixed schedule (the same as --delay)")
-    p.add_argument("--content", choices=("prose", "code", "table", "longline"),
+    p.add_argument("--content", choices=("prose", "code", "table", "longline", "codeline"),
         help="what the synthetic text is (default prose)")
     p.add_argument("--event-bytes", type=int, default=0,
         help="synthetic events of this many bytes of text (instead of --synthetic-events)")
