@@ -112,6 +112,27 @@ static const char *const migrations[] = {
     /* 6 -> 7: a fork (/edit): the conversation it was made from and at which question, issue 13. */
     "ALTER TABLE conversations ADD COLUMN forked_from INTEGER;"
     "ALTER TABLE conversations ADD COLUMN fork_question INTEGER NOT NULL DEFAULT 0;",
+    /* 7 -> 8: conversation ids never reused (AUTOINCREMENT), so `-C 4` after deleting
+     * the highest stays the one the user remembers. The table is re-created (SQLite
+     * cannot add AUTOINCREMENT in place); migrate() turns foreign keys off around it,
+     * so dropping the old table does not cascade to the messages. */
+    "CREATE TABLE conversations_v8 ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    " title TEXT NOT NULL,"
+    " model TEXT,"
+    " system_prompt TEXT,"
+    " created_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL,"
+    " forked_from INTEGER,"
+    " fork_question INTEGER NOT NULL DEFAULT 0);"
+    "INSERT INTO conversations_v8(id, user_id, title, model, system_prompt, created_at,"
+    " updated_at, forked_from, fork_question)"
+    " SELECT id, user_id, title, model, system_prompt, created_at, updated_at, forked_from,"
+    " fork_question FROM conversations;"
+    "DROP TABLE conversations;"
+    "ALTER TABLE conversations_v8 RENAME TO conversations;"
+    "CREATE INDEX conversations_user_updated ON conversations(user_id, updated_at DESC, id DESC);",
 };
 
 /*
@@ -418,6 +439,8 @@ void sq_rollback(struct sq *s)
 	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+static int migrate_steps(struct sq *s, int latest, char **cause);
+
 static int migrate(struct sq *s, char **cause)
 {
 	sqlite3_stmt *stmt = NULL;
@@ -436,6 +459,30 @@ static int migrate(struct sq *s, char **cause)
 		       STORE_ERROR;
 	if (version == latest)
 		return STORE_OK;
+	/* A step may re-create a table (7 -> 8): with foreign keys on, dropping it would
+	 * delete the rows that reference it. The pragma is a no-op inside a transaction,
+	 * so it is set before; foreign_key_check vouches for the result before COMMIT. */
+	if (sq_exec(s, "PRAGMA foreign_keys = OFF", "disabling foreign keys", cause) < 0)
+		return STORE_ERROR;
+	int rc = migrate_steps(s, latest, cause);
+	if (sq_exec(s, "PRAGMA foreign_keys = ON", "enabling foreign keys", rc < 0 ? NULL : cause) <
+	    0)
+		rc = STORE_ERROR;
+	return rc;
+}
+
+static int count_row(void *arg, int ncol, char **vals, char **names)
+{
+	(void)ncol, (void)vals, (void)names;
+	(*(int *)arg)++;
+	return 0;
+}
+
+/* The schema steps from the file's version to `latest`, in one write transaction. */
+static int migrate_steps(struct sq *s, int latest, char **cause)
+{
+	sqlite3_stmt *stmt = NULL;
+	int version = 0;
 	if (sq_exec(s, "BEGIN IMMEDIATE", "starting the schema upgrade", cause) < 0)
 		return STORE_ERROR;
 	/* Re-read under the write lock: another process may have migrated meanwhile. */
@@ -451,6 +498,15 @@ static int migrate(struct sq *s, char **cause)
 			sq_rollback(s);
 			return STORE_ERROR;
 		}
+	}
+	int broken = 0;
+	if (sqlite3_exec(s->db, "PRAGMA foreign_key_check", count_row, &broken, NULL) !=
+	        SQLITE_OK ||
+	    broken > 0) {
+		set_cause(cause, "upgrading the schema: %d rows lost their conversation or account",
+		          broken);
+		sq_rollback(s);
+		return STORE_ERROR;
 	}
 	/* PRAGMA takes no bound parameters; the value is our own integer. */
 	char pragma[64];

@@ -445,6 +445,33 @@ START_TEST(delete_removes_the_messages_too)
 }
 END_TEST
 
+/*
+ * An id once given is never given again, even after the conversation with
+ * the highest id is deleted: `jarvis -C ID` must not open a newer one.
+ */
+START_TEST(deleted_conversation_ids_are_never_reused)
+{
+	char *u = mkuser("ivy"), *cause = NULL;
+	char *low = mkconv(u, "low");
+	char *high = mkconv(u, "high");
+	ck_assert_int_eq(store_conv_delete(S, u, high, &cause), 0);
+	char *next = mkconv(u, "next");
+	ck_assert_str_ne(next, high);
+	ck_assert_str_ne(next, low);
+	/* Another handle (another process) does not reuse it either. */
+	struct store *other = open_store();
+	ck_assert_int_eq(store_conv_delete(other, u, next, &cause), 0);
+	char *again = NULL;
+	ck_assert_int_eq(store_conv_create(other, u, "again", NULL, NULL, &again, &cause), 0);
+	ck_assert_str_ne(again, next);
+	ck_assert_str_ne(again, high);
+	store_close(other);
+	struct conv *c = NULL;
+	EXPECT_NO_CONV(store_conv_get(S, u, high, &c, &cause));
+	free(u), free(low), free(high), free(next), free(again);
+}
+END_TEST
+
 /* ---- messages ---- */
 
 START_TEST(messages_page_from_the_end_and_upwards)
@@ -1102,7 +1129,7 @@ START_TEST(sqlite_file_is_private_and_versioned)
 	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &q, NULL), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_step(q), SQLITE_ROW);
-	ck_assert_int_eq(sqlite3_column_int(q, 0), 7);
+	ck_assert_int_eq(sqlite3_column_int(q, 0), 8);
 	sqlite3_finalize(q);
 	ck_assert_int_eq(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &q, NULL), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_step(q), SQLITE_ROW);
@@ -1129,6 +1156,89 @@ START_TEST(sqlite_file_is_private_and_versioned)
 	rmdir(mid);
 	rmdir(top);
 	free(mid), free(path), free(data), free(top);
+}
+END_TEST
+
+/*
+ * A version 7 file (conversations without AUTOINCREMENT) moves to 8 with
+ * its conversations, messages and images whole, and from then on the
+ * highest id is not reused after a delete.
+ */
+START_TEST(sqlite_upgrade_to_unreused_ids_keeps_the_data)
+{
+	char *dir = xstrdup("/tmp/jarvis-store-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	char *path = xasprintf("%s/jarvis.db", dir), *cause = NULL;
+	S = store_open(path, NULL, NULL, &cause);
+	ck_assert_msg(S != NULL, "%s", cause);
+	char *uid = mkuser("old"), *keep = mkconv(uid, "kept"), *top = mkconv(uid, "top");
+	struct msg *m = msg_new(ROLE_USER, "still here");
+	struct image img = {.name = "a.png", .mime = "image/png", .size = 1, .data_uri = "data:,"};
+	msg_add_image(m, &img);
+	ck_assert_int_eq(store_msg_append(S, uid, keep, m, &cause), 0);
+	store_close(S);
+	S = NULL;
+	/* Back to what version 7 made: a plain INTEGER PRIMARY KEY. */
+	sqlite3 *db;
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	const char *v7 =
+	    "PRAGMA foreign_keys = OFF;"
+	    "BEGIN;"
+	    "CREATE TABLE c7 (id INTEGER PRIMARY KEY,"
+	    " user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	    " title TEXT NOT NULL, model TEXT, system_prompt TEXT, created_at INTEGER NOT NULL,"
+	    " updated_at INTEGER NOT NULL, forked_from INTEGER,"
+	    " fork_question INTEGER NOT NULL DEFAULT 0);"
+	    "INSERT INTO c7 SELECT * FROM conversations;"
+	    "DROP TABLE conversations;"
+	    "ALTER TABLE c7 RENAME TO conversations;"
+	    "CREATE INDEX conversations_user_updated ON conversations(user_id, updated_at DESC,"
+	    " id DESC);"
+	    "DELETE FROM sqlite_sequence;"
+	    "PRAGMA user_version = 7;"
+	    "COMMIT;";
+	char *err = NULL;
+	ck_assert_msg(sqlite3_exec(db, v7, NULL, NULL, &err) == SQLITE_OK, "%s", err);
+	sqlite3_close(db);
+
+	S = store_open(path, NULL, NULL, &cause);
+	ck_assert_msg(S != NULL, "%s", cause);
+	struct store_msgs v;
+	ck_assert_int_eq(store_msg_last(S, uid, keep, 10, &v, &cause), 0);
+	ck_assert_uint_eq(v.n, 1);
+	ck_assert_str_eq(v.items[0]->text.data, "still here");
+	ck_assert_uint_eq(v.items[0]->nimages, 1);
+	store_msgs_release(&v);
+	struct conv *c = NULL;
+	ck_assert_int_eq(store_conv_get(S, uid, top, &c, &cause), 0);
+	ck_assert_str_eq(c->title, "top");
+	conv_free(c);
+	ck_assert_int_eq(store_conv_delete(S, uid, top, &cause), 0);
+	char *next = mkconv(uid, "next");
+	ck_assert_str_ne(next, top);
+	store_close(S);
+	S = NULL;
+
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_stmt *q;
+	ck_assert_int_eq(sqlite3_prepare_v2(db,
+	                                    "SELECT sql LIKE '%AUTOINCREMENT%' FROM sqlite_master "
+	                                    "WHERE name = 'conversations'",
+	                                    -1, &q, NULL),
+	                 SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(q), SQLITE_ROW);
+	ck_assert_int_eq(sqlite3_column_int(q, 0), 1);
+	sqlite3_finalize(q);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "PRAGMA foreign_key_list(messages)", -1, &q, NULL),
+	                 SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(q), SQLITE_ROW);
+	ck_assert_str_eq((const char *)sqlite3_column_text(q, 2), "conversations");
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+	msg_free(m);
+	free(uid), free(keep), free(top), free(next);
+	rm_tree(dir);
+	free(path), free(dir);
 }
 END_TEST
 
@@ -1211,6 +1321,7 @@ static void add_contract(TCase *tc)
 	tcase_add_test(tc, conversations_list_newest_first_in_pages);
 	tcase_add_test(tc, rename_model_and_system_prompt_stick);
 	tcase_add_test(tc, delete_removes_the_messages_too);
+	tcase_add_test(tc, deleted_conversation_ids_are_never_reused);
 	tcase_add_test(tc, messages_page_from_the_end_and_upwards);
 	tcase_add_test(tc, streaming_checkpoints_final_state_and_feedback);
 	tcase_add_test(tc, unicode_round_trips_byte_for_byte);
@@ -1238,6 +1349,7 @@ static Suite *store_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, sqlite_file_is_private_and_versioned);
 	tcase_add_test(tc, sqlite_close_releases_the_file);
+	tcase_add_test(tc, sqlite_upgrade_to_unreused_ids_keeps_the_data);
 	tcase_add_test(tc, unreachable_mongodb_says_so);
 	suite_add_tcase(s, tc);
 
