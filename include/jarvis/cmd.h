@@ -67,7 +67,18 @@ int cmd_split(const char *line, int rest_from, char ***words);
 void cmd_words_free(char **words);
 /* Runs a line that starts with '/'. */
 int cmd_run(struct cmd_ctx *c, const char *line, char **cause);
-/* Feeds the answer to a pending ask; the caller wipes the answer afterwards. */
+/*
+ * A continuation returns CMD_AGAIN (with a cause) when the answer will not
+ * do: the form goes on, asking the same question again, or the one the
+ * continuation asked instead (both passwords after a mismatch). A bad
+ * answer never ends a form; only Esc or Ctrl-C do.
+ */
+#define CMD_AGAIN 1
+/*
+ * Feeds the answer to a pending ask; the caller wipes the answer afterwards.
+ * Returns 0, or -1 with a cause: the form ended if c->then is NULL, and is
+ * still asking (the cause says what to type) otherwise.
+ */
 int cmd_answer(struct cmd_ctx *c, const char *answer, char **cause);
 /* Clears any pending ask (Esc) and wipes what it held. */
 void cmd_ctx_reset(struct cmd_ctx *c);

@@ -104,13 +104,36 @@ int cmd_run(struct cmd_ctx *c, const char *line, char **cause)
 int cmd_answer(struct cmd_ctx *c, const char *answer, char **cause)
 {
 	int (*then)(struct cmd_ctx *, const char *, char **) = c->then;
-	free(c->ask_label);
+	char *label = c->ask_label;
+	bool secret = c->ask_secret;
 	c->ask_label = NULL;
 	c->ask_secret = false;
 	c->then = NULL;
-	if (then == NULL)
+	if (then == NULL) {
+		free(label);
 		return 0;
+	}
 	int rc = then(c, answer, cause);
+	if (rc == CMD_AGAIN) {
+		bool same = c->then == NULL;
+		if (same) {
+			/* The same question again, as masked as it was. */
+			c->ask_label = label;
+			c->ask_secret = secret;
+			c->then = then;
+			label = NULL;
+		}
+		const char *why = cause && *cause ? *cause : "that will not do";
+		char *again = xasprintf("%s%s (Esc cancels)", why, same ? "; type it again" : "");
+		if (cause != NULL) {
+			free(*cause);
+			*cause = again;
+		} else {
+			free(again);
+		}
+		rc = -1;
+	}
+	free(label);
 	/* Finished (no new question): forget what the continuation held. */
 	if (c->then == NULL)
 		cmd_ctx_reset(c);

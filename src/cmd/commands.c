@@ -66,17 +66,27 @@ static int cmd_help(struct cmd_ctx *c, int argc, char **argv, char **cause)
 
 /* ---- accounts ---- */
 
+/* A mismatch asks from the first password again. */
+static int signup_password(struct cmd_ctx *c, const char *answer, char **cause);
+static int passwd_new(struct cmd_ctx *c, const char *answer, char **cause);
+
 static int signup_confirm(struct cmd_ctx *c, const char *answer, char **cause)
 {
-	if (strcmp(answer, c->state[2]) != 0)
-		return set_cause(cause, "the passwords differ; /signup to start again");
+	if (strcmp(answer, c->state[2]) != 0) {
+		/* Both again: which of the two was mistyped is not known. */
+		secret_free(c->state[2]);
+		c->state[2] = NULL;
+		ask(c, "password (at least 8 characters):", true, signup_password);
+		set_cause(cause, "the passwords differ; type the password again, twice");
+		return CMD_AGAIN;
+	}
 	return chat_signup(c->chat, c->state[0], c->state[1], c->state[2], cause);
 }
 
 static int signup_password(struct cmd_ctx *c, const char *answer, char **cause)
 {
 	if (password_check(answer, cause) == -1)
-		return -1;
+		return CMD_AGAIN;
 	keep(c, 2, answer);
 	ask(c, "repeat the password:", true, signup_confirm);
 	return 0;
@@ -86,7 +96,7 @@ static int signup_email(struct cmd_ctx *c, const char *answer, char **cause)
 {
 	char *email = NULL;
 	if (email_normalize(answer, &email, cause) == -1)
-		return -1;
+		return CMD_AGAIN;
 	/* As typed: account_login and account_signup normalise it and also
 	 * find an account made before e-mail addresses were folded. */
 	keep(c, 1, answer);
@@ -98,7 +108,7 @@ static int signup_email(struct cmd_ctx *c, const char *answer, char **cause)
 static int signup_name(struct cmd_ctx *c, const char *answer, char **cause)
 {
 	if (name_check(answer, cause) == -1)
-		return -1;
+		return CMD_AGAIN;
 	keep(c, 0, answer);
 	ask(c, "e-mail:", false, signup_email);
 	return 0;
@@ -122,8 +132,8 @@ static int cmd_signup(struct cmd_ctx *c, int argc, char **argv, char **cause)
 	if (name_check(argv[0], cause) == -1)
 		return -1;
 	keep(c, 0, argv[0]);
-	if (signup_email(c, argv[1], cause) == -1)
-		return -1;
+	if (signup_email(c, argv[1], cause) != 0)
+		return -1; /* on the line: nothing asked yet, the line says it all */
 	if (argc == 3) {
 		/* The seed's one-line form: the password was typed (masked) on the line. */
 		if (password_check(argv[2], cause) == -1)
@@ -144,7 +154,7 @@ static int login_email(struct cmd_ctx *c, const char *answer, char **cause)
 {
 	char *email = NULL;
 	if (email_normalize(answer, &email, cause) == -1)
-		return -1;
+		return CMD_AGAIN;
 	/* As typed: account_login and account_signup normalise it and also
 	 * find an account made before e-mail addresses were folded. */
 	keep(c, 0, answer);
@@ -159,7 +169,7 @@ static int cmd_login(struct cmd_ctx *c, int argc, char **argv, char **cause)
 		ask(c, "e-mail:", false, login_email);
 		return 0;
 	}
-	if (login_email(c, argv[0], cause) == -1)
+	if (login_email(c, argv[0], cause) != 0)
 		return -1;
 	if (argc == 2) {
 		int rc = chat_login(c->chat, c->state[0], argv[1], cause);
@@ -176,16 +186,20 @@ static int cmd_logout(struct cmd_ctx *c, int argc, char **argv, char **cause)
 
 static int passwd_confirm(struct cmd_ctx *c, const char *answer, char **cause)
 {
-	if (strcmp(answer, c->state[1]) != 0)
-		return set_cause(cause, "the new passwords differ; nothing was changed, /passwd to "
-		                        "start again");
+	if (strcmp(answer, c->state[1]) != 0) {
+		secret_free(c->state[1]);
+		c->state[1] = NULL;
+		ask(c, "new password (at least 8 characters):", true, passwd_new);
+		set_cause(cause, "the new passwords differ; type the new password again, twice");
+		return CMD_AGAIN;
+	}
 	return chat_passwd(c->chat, c->state[0], c->state[1], cause);
 }
 
 static int passwd_new(struct cmd_ctx *c, const char *answer, char **cause)
 {
 	if (password_check(answer, cause) == -1)
-		return -1;
+		return CMD_AGAIN;
 	keep(c, 1, answer);
 	ask(c, "repeat the new password:", true, passwd_confirm);
 	return 0;

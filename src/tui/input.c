@@ -117,15 +117,22 @@ void input_keep_at_quit(struct tui *t)
 	input_save_recall(t);
 }
 
+/* Esc or Ctrl-C at a question: the form ends, and the history says so. */
+void input_cancel_ask(struct tui *t)
+{
+	cmd_ctx_reset(&t->ctx);
+	input_wipe(t);
+	chat_notice(t->chat, "cancelled; nothing of what was answered is kept");
+}
+
 /* An answer to a question (maybe a password): never kept anywhere. */
 static void submit_answer(struct tui *t, char *text)
 {
 	char *cause = NULL;
 	input_wipe(t);
-	if (cmd_answer(&t->ctx, text, &cause) == -1) {
+	/* A bad answer asks again (ctx.then still set): the form is not over. */
+	if (cmd_answer(&t->ctx, text, &cause) == -1)
 		show_cause(t, cause);
-		cmd_ctx_reset(&t->ctx);
-	}
 	secret_free(text);
 	after_command(t);
 }

@@ -334,9 +334,7 @@ static void act_complete(struct tui *t)
 static void act_escape(struct tui *t)
 {
 	if (t->ctx.then != NULL) {
-		cmd_ctx_reset(&t->ctx);
-		input_wipe(t);
-		chat_notice(t->chat, "cancelled");
+		input_cancel_ask(t);
 	} else if (input_unqueue(t)) {
 		return; /* the next Esc stops the answer */
 	} else if (chat_editing(t->chat)) {
@@ -366,8 +364,7 @@ static void ctrl_c_expired(void *ud)
 static void act_ctrl_c(struct tui *t)
 {
 	if (t->ctx.then != NULL) {
-		cmd_ctx_reset(&t->ctx);
-		input_wipe(t);
+		input_cancel_ask(t);
 		return;
 	}
 	if (chat_streaming(t->chat)) {

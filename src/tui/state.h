@@ -108,6 +108,8 @@ void input_insert(struct tui *t, unsigned wc);
 bool input_secret(const struct tui *t);
 /* Overwrites the input's bytes before emptying it: a password must not linger. */
 void input_wipe(struct tui *t);
+/* Esc or Ctrl-C at a question (a form step): ends it, with a line saying so. */
+void input_cancel_ask(struct tui *t);
 /* Quitting: keeps the queued message and the unsent input in the input history. */
 void input_keep_at_quit(struct tui *t);
 /* Enter: answers a question, runs a command or sends the message. */

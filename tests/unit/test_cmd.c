@@ -209,6 +209,68 @@ START_TEST(a_path_names_no_command)
 }
 END_TEST
 
+/* A continuation for the form tests: "ok" ends, "new" asks another question, else again. */
+static int form_step(struct cmd_ctx *c, const char *answer, char **cause);
+
+static int form_other(struct cmd_ctx *c, const char *answer, char **cause)
+{
+	return set_cause(cause, "this one ends the form");
+}
+
+static int form_step(struct cmd_ctx *c, const char *answer, char **cause)
+{
+	if (strcmp(answer, "ok") == 0)
+		return 0;
+	if (strcmp(answer, "new") == 0) {
+		free(c->ask_label);
+		c->ask_label = xstrdup("other:");
+		c->then = form_other;
+		set_cause(cause, "the two differ; type both again");
+		return CMD_AGAIN;
+	}
+	set_cause(cause, "too short");
+	return CMD_AGAIN;
+}
+
+START_TEST(a_bad_answer_asks_again_and_keeps_the_form)
+{
+	struct cmd_ctx c = {0};
+	char *cause = NULL;
+	c.ask_label = xstrdup("password:");
+	c.ask_secret = true;
+	c.then = form_step;
+	c.state[0] = xstrdup("Grace Hopper");
+	ck_assert_int_eq(cmd_answer(&c, "short", &cause), -1);
+	ck_assert_str_eq(cause, "too short; type it again (Esc cancels)");
+	ck_assert_str_eq(c.ask_label, "password:"); /* the same question, still masked */
+	ck_assert(c.ask_secret);
+	ck_assert_ptr_eq(c.then, form_step);
+	ck_assert_str_eq(c.state[0], "Grace Hopper"); /* what was typed before is kept */
+	free(cause), cause = NULL;
+	/* A continuation that asks something else instead: that is asked. */
+	ck_assert_int_eq(cmd_answer(&c, "new", &cause), -1);
+	ck_assert_str_eq(cause, "the two differ; type both again (Esc cancels)");
+	ck_assert_str_eq(c.ask_label, "other:");
+	ck_assert_ptr_eq(c.then, form_other);
+	ck_assert_str_eq(c.state[0], "Grace Hopper");
+	free(cause), cause = NULL;
+	/* A plain failure ends the form and forgets it. */
+	ck_assert_int_eq(cmd_answer(&c, "x", &cause), -1);
+	ck_assert_str_eq(cause, "this one ends the form");
+	ck_assert_ptr_null(c.then);
+	ck_assert_ptr_null(c.ask_label);
+	ck_assert_ptr_null(c.state[0]);
+	free(cause), cause = NULL;
+	/* And a good answer ends it too, without a cause. */
+	c.ask_label = xstrdup("password:");
+	c.then = form_step;
+	ck_assert_int_eq(cmd_answer(&c, "ok", &cause), 0);
+	ck_assert_ptr_null(cause);
+	ck_assert_ptr_null(c.then);
+	ck_assert_ptr_null(c.ask_label);
+}
+END_TEST
+
 static Suite *cmd_suite(void)
 {
 	Suite *s = suite_create("cmd");
@@ -220,6 +282,7 @@ static Suite *cmd_suite(void)
 	tcase_add_test(tc, completes_commands_and_attach_paths);
 	tcase_add_test(tc, completes_escaped_home_paths_and_help);
 	tcase_add_test(tc, a_path_names_no_command);
+	tcase_add_test(tc, a_bad_answer_asks_again_and_keeps_the_form);
 	suite_add_tcase(s, tc);
 	return s;
 }
