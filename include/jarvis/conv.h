@@ -47,6 +47,14 @@ struct image {
 	long long file_expires_ms; /* when the API drops that copy (wall clock); 0: none */
 };
 
+/*
+ * How an answer's text names an image the model sent (an inlineData part),
+ * on a line of its own where the image came: "[image from the model:
+ * TYPE, N KiB]". -p and --export print it; the history pane draws the
+ * image's own line and preview in its place.
+ */
+#define MSG_IMAGE_NOTE "[image from the model: "
+
 /* The most one message's text, thoughts or raw parts may hold. */
 #define MSG_TEXT_MAX ((size_t)64 << 20)
 

@@ -163,7 +163,7 @@ static void render_part(struct gemini_reply *r, const cJSON *part)
 		const char *mime = json_str(data, "mimeType");
 		const char *b64 = json_str(data, "data");
 		size_t bytes = b64 ? strlen(b64) / 4 * 3 : 0;
-		buf_addf(b, "%s\n[image from the model: %s, %zu KB]\n\n", nl,
+		buf_addf(b, "%s\n" MSG_IMAGE_NOTE "%s, %zu KiB]\n\n", nl,
 		         mime ? mime : "unknown type", (bytes + 1023) / 1024);
 	}
 	/* The model's text offsets (groundingSupports) do not count these bytes. */

@@ -352,7 +352,7 @@ def _rendered_part(part, so_far):
             nl, part["codeExecutionResult"].get("outcome", "no outcome"), out, end)
     if "inlineData" in part:
         size = len(part["inlineData"].get("data", "")) // 4 * 3
-        return "%s\n[image from the model: %s, %d KB]\n\n" % (
+        return "%s\n[image from the model: %s, %d KiB]\n\n" % (
             nl, part["inlineData"].get("mimeType", "unknown type"), (size + 1023) // 1024)
     return ""
 

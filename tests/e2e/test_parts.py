@@ -96,7 +96,7 @@ def test_an_image_from_the_model_is_named_and_replayed(run_jarvis, fake_gemini):
     assert signup(run_jarvis).returncode == 0
     r = run_jarvis(["-p", "draw a cat"])
     assert r.returncode == 0, r.stderr
-    assert "[image from the model: image/png, 3 KB]" in r.stdout
+    assert "[image from the model: image/png, 3 KiB]" in r.stdout
     conv = conv_rows(run_jarvis(["--convs"]).stdout)[0][0]
     assert run_jarvis(["-p", "bigger", "-C", conv]).returncode == 0
     (turn,) = model_turns(fake_gemini.api_requests("stream")[-1]["json"])
