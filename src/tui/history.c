@@ -32,13 +32,25 @@ struct render {
 	struct wrap_cache *wc;
 };
 
+/* An image the model sent, drawn in place of body rows [row, row + nrows): its note. */
+struct place {
+	size_t pic; /* which of the message's pictures (preview.h) */
+	size_t row, nrows;
+};
+
 struct hist_item {
 	const struct msg *msg;
 	unsigned generation;
 	struct render body;     /* msg->text (for a grounded answer: display) */
 	struct buf display;     /* a grounded answer with its markers and Sources */
 	struct render thoughts; /* msg->thoughts, drawn dim when the block is open */
-	struct pictures *pics;  /* its images, under the body */
+	struct pictures *pics;  /* its images: the model's in place of their notes, others under */
+	struct place *places;   /* where the model's images go in the body, in order */
+	size_t nplaces;
+	unsigned places_generation; /* what places were found for */
+	int places_width;
+	size_t places_pics;
+	bool places_found;
 	int width;
 	bool open;  /* the thoughts block was drawn open */
 	bool fresh; /* never rendered */
@@ -104,6 +116,7 @@ static void item_release(struct hist_item *it)
 	render_release(&it->thoughts);
 	buf_release(&it->display);
 	pictures_free(it->pics);
+	free(it->places);
 	memset(it, 0, sizeof(*it));
 }
 
@@ -238,8 +251,79 @@ static int picture_width(int width)
 	return width - 2 > 1 ? width - 2 : 1;
 }
 
+/* Whether the body's rendered line at off is the note for an image of type mime. */
+static bool is_note(const char *text, size_t len, size_t off, const char *mime)
+{
+	size_t pre = strlen(MSG_IMAGE_NOTE), n = strlen(mime);
+	return off + pre + n + 1 <= len && memcmp(text + off, MSG_IMAGE_NOTE, pre) == 0 &&
+	       memcmp(text + off + pre, mime, n) == 0 && text[off + pre + n] == ',';
+}
+
 /*
- * Rows a message takes: header, thoughts, body, its images, blank line
+ * Finds where the model's images go: each in place of the rows of its note
+ * in the body ("[image from the model: TYPE, N KiB]", the k-th image's the
+ * k-th note of its type), so it is named once, where it came in the answer.
+ * An image whose note is not found (an attachment, text cut short) goes
+ * under the body.
+ */
+static void find_places(struct hist_item *it)
+{
+	const struct msg *m = it->msg;
+	size_t npics = pictures_count(it->pics);
+	if (it->places_found && it->places_generation == m->generation &&
+	    it->places_width == it->width && it->places_pics == npics)
+		return;
+	it->places_found = true;
+	it->places_generation = m->generation;
+	it->places_width = it->width;
+	it->places_pics = npics;
+	it->nplaces = 0;
+	size_t pic = 0;
+	while (pic < npics && pictures_model_mime(it->pics, pic) == NULL)
+		pic++;
+	if (pic == npics || m->role != ROLE_MODEL || m->text.len == 0)
+		return;
+	const char *text = md_text(it->body.md);
+	size_t len = md_len(it->body.md), rows = wrap_cache_nrows(it->body.wc);
+	for (size_t r = 0; r < rows && pic < npics; r++) {
+		const struct wrap_row *row = wrap_cache_row(it->body.wc, r);
+		if (row->cont || row->nowrap ||
+		    !is_note(text, len, row->line, pictures_model_mime(it->pics, pic)))
+			continue;
+		size_t end = r + 1;
+		while (end < rows && wrap_cache_row(it->body.wc, end)->cont)
+			end++;
+		it->places = xrealloc(it->places, (it->nplaces + 1) * sizeof *it->places);
+		it->places[it->nplaces++] = (struct place){pic, r, end - r};
+		r = end - 1;
+		do
+			pic++;
+		while (pic < npics && pictures_model_mime(it->pics, pic) == NULL);
+	}
+}
+
+/* Whether picture i has its place in the body. */
+static bool placed(const struct hist_item *it, size_t i)
+{
+	for (size_t k = 0; k < it->nplaces; k++)
+		if (it->places[k].pic == i)
+			return true;
+	return false;
+}
+
+/* The rows of the body with the model's images in place of their notes, and the others after. */
+static size_t content_rows(const struct hist_item *it)
+{
+	size_t rows = body_rows(it);
+	for (size_t k = 0; k < it->nplaces; k++)
+		rows -= it->places[k].nrows;
+	for (size_t i = 0; i < pictures_count(it->pics); i++)
+		rows += pictures_rows_of(it->pics, i);
+	return rows;
+}
+
+/*
+ * Rows a message takes: header, thoughts, body with its images, blank line
  * after. Notices have no header.
  */
 static size_t item_rows(struct hist *h, struct hist_item *it, int width)
@@ -247,8 +331,9 @@ static size_t item_rows(struct hist *h, struct hist_item *it, int width)
 	size_t body = item_update(h, it, width);
 	if (it->msg->role == ROLE_NOTICE)
 		return body + 1;
-	size_t pics = pictures_rows(it->pics, it->msg, picture_width(width), h->images);
-	return 1 + thought_rows(it) + body_rows(it) + pics + 1;
+	pictures_rows(it->pics, it->msg, picture_width(width), h->images);
+	find_places(it);
+	return 1 + thought_rows(it) + content_rows(it) + 1;
 }
 
 /*
@@ -529,19 +614,49 @@ static void draw_row(struct hist *h, WINDOW *w, struct hist_item *it, size_t r, 
 		return;
 	}
 	r -= thoughts;
+	int pic_end = 1 + picture_width(width);
 	size_t shown = body_rows(it);
-	if (r < shown) {
-		if (m->text.len == 0) {
-			if (r == 0 && m->status == MSG_STREAMING) {
-				wmove(w, getcury(w), 1);
-				tui_put(w, "…", strlen("…"), width - 1, A_DIM);
-			}
-		} else if (r < body) {
-			draw_body_row(h, w, it, r, width);
+	if (m->text.len == 0 && r < shown) {
+		if (r == 0 && m->status == MSG_STREAMING) {
+			wmove(w, getcury(w), 1);
+			tui_put(w, "…", strlen("…"), width - 1, A_DIM);
 		}
 		return;
 	}
-	pictures_draw_row(it->pics, w, r - shown, 1, 1 + picture_width(width), h->view_height);
+	/* The body, each image the model sent in place of its note. */
+	size_t from = 0;
+	for (size_t k = 0; k < it->nplaces && m->text.len > 0; k++) {
+		const struct place *p = &it->places[k];
+		if (r < p->row - from) {
+			draw_body_row(h, w, it, from + r, width);
+			return;
+		}
+		r -= p->row - from;
+		size_t rows = pictures_rows_of(it->pics, p->pic);
+		if (r < rows) {
+			pictures_draw_row(it->pics, p->pic, w, r, 1, pic_end, h->view_height);
+			return;
+		}
+		r -= rows;
+		from = p->row + p->nrows;
+	}
+	if (from + r < shown) {
+		if (from + r < body)
+			draw_body_row(h, w, it, from + r, width);
+		return;
+	}
+	r -= shown > from ? shown - from : 0;
+	/* The images that have no place in it, under it. */
+	for (size_t i = 0; i < pictures_count(it->pics); i++) {
+		if (placed(it, i))
+			continue;
+		size_t rows = pictures_rows_of(it->pics, i);
+		if (r < rows) {
+			pictures_draw_row(it->pics, i, w, r, 1, pic_end, h->view_height);
+			return;
+		}
+		r -= rows;
+	}
 }
 
 void hist_scroll(struct hist *h, const struct conv *c, int rows, int height, int width)

@@ -249,36 +249,48 @@ size_t pictures_rows(struct pictures *p, const struct msg *m, int width, bool sh
 	return rows;
 }
 
-void pictures_draw_row(const struct pictures *p, WINDOW *w, size_t r, int col, int width,
+size_t pictures_count(const struct pictures *p)
+{
+	return p->n;
+}
+
+const char *pictures_model_mime(const struct pictures *p, size_t i)
+{
+	return i < p->n && p->pics[i].part != (size_t)-1 ? p->pics[i].mime : NULL;
+}
+
+size_t pictures_rows_of(const struct pictures *p, size_t i)
+{
+	if (i >= p->n)
+		return 0;
+	return 1 + (p->pics[i].shown ? (size_t)p->pics[i].view.rows : 0);
+}
+
+void pictures_draw_row(const struct pictures *p, size_t i, WINDOW *w, size_t r, int col, int width,
                        int height)
 {
-	for (size_t i = 0; i < p->n; i++) {
-		const struct picture *pic = &p->pics[i];
-		if (r == 0) {
-			tui_put_at(w, getcury(w), col, width - col, pic->caption,
-			           tui_pair_attr(PAIR_LINK));
-			return;
-		}
-		r--;
-		size_t rows = pic->shown ? (size_t)pic->view.rows : 0;
-		if (r < rows) {
-			/* In pixels when all of it is in view: its top row says where. */
-			int top = getcury(w) - (int)r;
-			if (tui_gfx_allowed() && has_pixels(pic) && top >= 0 &&
-			    top + pic->view.rows <= height && col + pic->view.cols <= width) {
-				if (r == 0)
-					tui_gfx_place(getbegy(w) + top, getbegx(w) + col,
-					              pic->gfx_id, &pic->view);
-				return;
-			}
-			wmove(w, getcury(w), col);
-			const struct preview_cell *cells =
-			    pic->view.cells + r * (size_t)pic->view.cols;
-			for (int x = 0; x < pic->view.cols && col + x < width; x++)
-				tui_put_cell(w, cells[x].text, cells[x].fg, cells[x].bg);
-			wattr_set(w, A_NORMAL, 0, NULL);
-			return;
-		}
-		r -= rows;
+	if (i >= p->n)
+		return;
+	const struct picture *pic = &p->pics[i];
+	if (r == 0) {
+		tui_put_at(w, getcury(w), col, width - col, pic->caption, tui_pair_attr(PAIR_LINK));
+		return;
 	}
+	r--;
+	size_t rows = pic->shown ? (size_t)pic->view.rows : 0;
+	if (r >= rows)
+		return;
+	/* In pixels when all of it is in view: its top row says where. */
+	int top = getcury(w) - (int)r;
+	if (tui_gfx_allowed() && has_pixels(pic) && top >= 0 && top + pic->view.rows <= height &&
+	    col + pic->view.cols <= width) {
+		if (r == 0)
+			tui_gfx_place(getbegy(w) + top, getbegx(w) + col, pic->gfx_id, &pic->view);
+		return;
+	}
+	wmove(w, getcury(w), col);
+	const struct preview_cell *cells = pic->view.cells + r * (size_t)pic->view.cols;
+	for (int x = 0; x < pic->view.cols && col + x < width; x++)
+		tui_put_cell(w, cells[x].text, cells[x].fg, cells[x].bg);
+	wattr_set(w, A_NORMAL, 0, NULL);
 }

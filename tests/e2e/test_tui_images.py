@@ -2,8 +2,8 @@
 
 What it is for: an attached image is drawn in block characters under the
 question that attached it, an image the model sends back (an inlineData
-part) under the answer, and the images of a conversation opened again from
-the store too; the preview is at most 8 rows, no wider than the pane,
+part) in the answer where it came, and the images of a conversation opened
+again from the store too; the preview is at most 8 rows, no wider than the pane,
 redrawn on resize, in the terminal's colours; `[ui] images = off` shows the
 one-line placeholder "[image: name, WxH, N KiB]" instead; the plugin that
 draws them (jarvis-chafa.so, with libchafa and GLib) is mapped only once an
