@@ -644,7 +644,7 @@ static void stream(struct oneshot *o, const struct config *cfg, const char *mode
 	loop_catch_signal(o->loop, SIGINT, on_interrupt, o);
 	loop_catch_signal(o->loop, SIGTERM, on_interrupt, o);
 
-	static const struct gemini_events events = {on_delta, on_notice, on_done};
+	static const struct gemini_events events = {on_delta, on_notice, on_done, NULL};
 	/* The first try leaves from the loop, so what is saved below precedes it. */
 	o->call = gemini_stream_start(o->loop, target, model, body, &events, o, &cause);
 	if (o->call == NULL) {

@@ -80,6 +80,13 @@ void chat_clear_error(struct chat *ch);
  * the answer stays last.
  */
 void chat_post_error(struct chat *ch);
+/* A notice in the history, before the answer when it has no text yet (it stays last). */
+void chat_notice_above_answer(struct chat *ch, const char *line);
+/*
+ * The ms until a retry's next try while the answer waits for it (0: not
+ * waiting); *try_no of *tries is that try.
+ */
+long long chat_wait_left(const struct chat *ch, int *try_no, int *tries);
 /* Whether the error line is in the history (chat_post_error, or put there with it). */
 bool chat_error_posted(const struct chat *ch);
 /* Images attached for the next message. */

@@ -47,6 +47,8 @@ struct gemini_events {
 	void (*on_notice)(void *ud, const char *line);
 	/* Exactly once; the call and result->reply are freed after it returns. */
 	void (*on_done)(void *ud, const struct gemini_result *result);
+	/* Optional, before a retry's notice: try try_no of tries starts in delay_ms. */
+	void (*on_wait)(void *ud, long long delay_ms, int try_no, int tries);
 };
 
 /* Starts streaming the answer to body (a request built by gemini_request_json). */

@@ -2,7 +2,9 @@
  * statusline.h: what fits on the status line (core/statusline.c). The
  * status line is a row of items, some on the left, some on the right; when
  * they do not all fit, the least important gives way first: it takes a
- * shorter form, is cut with "…" to a minimum, or is dropped. Each item says
+ * shorter form, is cut with "…" to a minimum, or is dropped: an item that
+ * cannot show its minimum form is dropped, never cut further, and the space
+ * it frees goes back to the items that matter more. Each item says
  * how much it matters for shortening and for dropping separately, so the
  * title can be shortened first and still be dropped later than the F1 hint.
  */
@@ -23,16 +25,18 @@ enum status_prio {
 	PRIO_TITLE_CUT = 10,  /* the title is shortened before anything else */
 	PRIO_HELP_DROP = 20,  /* "F1 help" */
 	PRIO_STORE_DROP = 30, /* the store's state */
-	PRIO_CTX_CUT = 35, /* the context meter ("ctx 41k/1M" → "41k/1M"), before the title goes */
-	PRIO_CTX_DROP = 37,
+	PRIO_CTX_DROP = 37,   /* the context meter, whole ("ctx 41k/1M") or not at all */
 	PRIO_TITLE_DROP = 40,
 	PRIO_IMAGES_DROP = 55,
 	PRIO_ERROR_CUT = 60, /* an error gives up its long form (it goes to the history) */
-	PRIO_HINT_CUT = 62,
+	PRIO_HINT_DROP = 58, /* a notice shown whole or not at all (then it is in the history) */
 	PRIO_MODEL_CUT = 70,
+	/* "⠋ streaming 41 tok/s" → "⠋ 41 tok/s" → "⠋" (a retry: "⠇ retry in 6 s (try 2 of 3)"
+	 * → "⠇ retry in 6 s" → "⠇ 6 s"): the wording goes before the user does. */
+	PRIO_STREAM_CUT = 71,
 	PRIO_USER_DROP = 72, /* who is logged in (or "guest") stays while others can shrink */
 	PRIO_MODEL_DROP = 75,
-	PRIO_STREAM_CUT = 85, /* "⠋ streaming 41 tok/s" → "⠋ 41 tok/s" → "⠋" */
+
 	PRIO_QUOTA_CUT = 90,
 	PRIO_QUOTA_DROP = 95,
 };
@@ -52,6 +56,8 @@ struct status_item {
 /*
  * Lays items[0..n) out on cols columns: " A │ B" on the left, "C │ D " on
  * the right, at least one blank between. An empty form 0 is never shown.
+ * After the least important items gave way, the most important take back
+ * their longer forms (by cut_prio, highest first) while they fit.
  */
 void status_layout(struct status_item *items, size_t n, int cols);
 

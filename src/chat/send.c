@@ -335,6 +335,7 @@ static void stop_cut_answer(void *ud)
 static void on_delta(void *ud, const struct gemini_delta *d)
 {
 	struct chat *ch = ud;
+	ch->wait_until_ms = 0;
 	msg_append(ch->answer, d->text, d->text_len, d->thought, d->thought_len);
 	/* Never cancelled from inside the transfer's callback: on the next loop round. */
 	if (msg_cut(ch->answer) && ch->cut_timer == 0)
@@ -343,11 +344,21 @@ static void on_delta(void *ud, const struct gemini_delta *d)
 	chat_dirty(ch, CHAT_DIRTY_HISTORY | CHAT_DIRTY_STATUS);
 }
 
+/* A retry's line is read whole in the history; the status line counts down. */
 static void on_notice(void *ud, const char *line)
 {
 	struct chat *ch = ud;
-	chat_set_error(ch, line);
-	ch->error_from_stream = true;
+	chat_notice_above_answer(ch, line);
+	chat_dirty(ch, CHAT_DIRTY_STATUS);
+}
+
+static void on_wait(void *ud, long long delay_ms, int try_no, int tries)
+{
+	struct chat *ch = ud;
+	ch->wait_until_ms = now_ms() + delay_ms;
+	ch->wait_try = try_no;
+	ch->wait_tries = tries;
+	chat_dirty(ch, CHAT_DIRTY_STATUS);
 }
 
 /*
@@ -436,6 +447,7 @@ static void on_done(void *ud, const struct gemini_result *r)
 	struct msg *m = ch->answer;
 	ch->call = NULL;
 	ch->answer = NULL;
+	ch->wait_until_ms = 0;
 	loop_timer_cancel(ch->loop, ch->checkpoint_timer);
 	ch->checkpoint_timer = 0;
 	loop_timer_cancel(ch->loop, ch->cut_timer);
@@ -504,7 +516,7 @@ static int start_answer(struct chat *ch, char **cause)
 	if (left_out != NULL)
 		chat_notice(ch, "%s", left_out);
 	free(left_out);
-	static const struct gemini_events events = {on_delta, on_notice, on_done};
+	static const struct gemini_events events = {on_delta, on_notice, on_done, on_wait};
 	ch->answer = conv_add(ch->conv, ROLE_MODEL, NULL);
 	ch->answer->status = MSG_STREAMING;
 	ch->answer->model = xstrdup(ch->model);

@@ -285,17 +285,36 @@ void chat_clear_error(struct chat *ch)
 		chat_set_error(ch, NULL);
 }
 
+void chat_notice_above_answer(struct chat *ch, const char *line)
+{
+	struct msg *a = ch->answer;
+	bool before = a != NULL && a->text.len == 0 && a->thoughts.len == 0 &&
+	              conv_last(ch->conv) == a && conv_take(ch->conv, a);
+	chat_notice(ch, "%s", line);
+	if (before)
+		conv_push(ch->conv, a);
+}
+
 void chat_post_error(struct chat *ch)
 {
 	if (ch->error == NULL || ch->error_posted)
 		return;
 	ch->error_posted = true;
-	struct msg *a = ch->answer;
-	bool before = a != NULL && a->text.len == 0 && a->thoughts.len == 0 &&
-	              conv_last(ch->conv) == a && conv_take(ch->conv, a);
-	chat_notice(ch, "%s", ch->error);
-	if (before)
-		conv_push(ch->conv, a);
+	chat_notice_above_answer(ch, ch->error);
+}
+
+long long chat_wait_left(const struct chat *ch, int *try_no, int *tries)
+{
+	if (ch->wait_until_ms == 0 || ch->call == NULL)
+		return 0;
+	long long left = ch->wait_until_ms - now_ms();
+	if (left <= 0)
+		return 0;
+	if (try_no != NULL)
+		*try_no = ch->wait_try;
+	if (tries != NULL)
+		*tries = ch->wait_tries;
+	return left;
 }
 
 bool chat_error_posted(const struct chat *ch)

@@ -49,6 +49,8 @@ static bool can_shorten(const struct status_item *it)
 	return it->cut_min > 0 && it->width > it->cut_min;
 }
 
+static void grow_back(struct status_item *items, size_t n, int cols);
+
 void status_layout(struct status_item *items, size_t n, int cols)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -77,7 +79,7 @@ void status_layout(struct status_item *items, size_t n, int cols)
 			}
 		}
 		if (pick == NULL)
-			return; /* only what must stay is left; the caller cuts the rest */
+			break; /* only what must stay is left; the caller cuts the rest */
 		if (!shorten) {
 			pick->shown = -1;
 			pick->width = 0;
@@ -87,6 +89,57 @@ void status_layout(struct status_item *items, size_t n, int cols)
 		} else {
 			int w = pick->width - excess;
 			pick->width = w > pick->cut_min ? w : pick->cut_min;
+		}
+	}
+	grow_back(items, n, cols);
+}
+
+/* How much an item's longer forms matter: the later it gave them up, the more. */
+static int weight(const struct status_item *it)
+{
+	return it->cut_prio;
+}
+
+/*
+ * Space that dropping freed goes back to the items that matter most: each
+ * shown item, the most important first, takes back its longer forms (or
+ * columns of its cut form) while they fit, so nothing stays cut next to
+ * blank columns.
+ */
+static void grow_back(struct status_item *items, size_t n, int cols)
+{
+	bool done[64] = {false};
+	for (size_t round = 0; round < n && round < 64; round++) {
+		struct status_item *pick = NULL;
+		size_t at = 0;
+		for (size_t i = 0; i < n && i < 64; i++) {
+			if (done[i] || items[i].shown < 0)
+				continue;
+			if (pick == NULL || weight(&items[i]) > weight(pick)) {
+				pick = &items[i];
+				at = i;
+			}
+		}
+		if (pick == NULL)
+			return;
+		done[at] = true;
+		for (;;) {
+			int slack = cols - total_width(items, n);
+			if (slack <= 0)
+				return;
+			int full = form_width(pick->form[pick->shown]);
+			if (pick->width < full) { /* cut: widen it */
+				int more = full - pick->width;
+				pick->width += more < slack ? more : slack;
+				continue;
+			}
+			if (pick->shown == 0)
+				break;
+			int longer = form_width(pick->form[pick->shown - 1]);
+			if (longer - pick->width > slack)
+				break;
+			pick->shown--;
+			pick->width = longer;
 		}
 	}
 }

@@ -146,8 +146,14 @@ static int maybe_retry(struct gemini_call *c, long long delay_ms, const char *wh
 	if (c->deadline_ms != 0 && now_ms() + delay_ms >= c->deadline_ms)
 		return -1;
 	c->waited_ms += delay_ms;
+	if (c->ev.on_wait != NULL)
+		c->ev.on_wait(c->ud, delay_ms, c->tries + 1, MAX_TRIES);
 	if (c->ev.on_notice != NULL) {
-		char *line = xasprintf("%s; retrying in %.1f s (try %d of %d)", why,
+		/* "… rate-limits." and "; retrying": the sentence's own stop goes. */
+		size_t wn = strlen(why);
+		while (wn > 0 && (why[wn - 1] == '.' || why[wn - 1] == ' '))
+			wn--;
+		char *line = xasprintf("%.*s; retrying in %.1f s (try %d of %d)", (int)wn, why,
 		                       (double)delay_ms / 1000.0, c->tries + 1, MAX_TRIES);
 		c->ev.on_notice(c->ud, line);
 		free(line);

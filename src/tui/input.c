@@ -12,6 +12,7 @@
 #include "jarvis/chat.h"
 #include "jarvis/cmd.h"
 #include "jarvis/editor.h"
+#include "jarvis/loop.h"
 #include "jarvis/utf8.h"
 #include "jarvis/util.h"
 
@@ -19,10 +20,30 @@
 #include "panels.h"
 #include "state.h"
 
+/* A hint is over after a few seconds, except a search's legend while it lasts. */
+static void hint_expired(void *ud)
+{
+	struct tui *t = ud;
+	t->hint_timer = 0;
+	if (t->hint == NULL)
+		return;
+	if (t->searching) {
+		t->hint_timer = loop_timer_add(t->loop, HINT_MS, hint_expired, t);
+		return;
+	}
+	free(t->hint);
+	t->hint = NULL;
+	t->need_render = true;
+}
+
 void input_hint(struct tui *t, const char *hint)
 {
 	free(t->hint);
 	t->hint = hint ? xstrdup(hint) : NULL;
+	t->hint_posted = false;
+	if (t->hint_timer != 0)
+		loop_timer_cancel(t->loop, t->hint_timer);
+	t->hint_timer = hint ? loop_timer_add(t->loop, HINT_MS, hint_expired, t) : 0;
 }
 
 void input_insert(struct tui *t, unsigned wc)
@@ -180,11 +201,13 @@ static bool offer_as_message(struct tui *t, const char *text)
 	return true;
 }
 
+#define QUEUED_HINT "a message is queued already: Esc takes it back to edit"
+
 /* Enter while an answer streams: the message waits for it to end (one at a time). */
 static void queue(struct tui *t, char *text)
 {
 	if (t->queued != NULL) {
-		input_hint(t, "a message is queued already: Esc takes it back to edit");
+		input_hint(t, QUEUED_HINT);
 		free(text);
 		return;
 	}
@@ -206,6 +229,8 @@ void input_send_queued(struct tui *t)
 		return;
 	char *text = t->queued, *cause = NULL;
 	t->queued = NULL;
+	if (t->hint != NULL && strcmp(t->hint, QUEUED_HINT) == 0)
+		input_hint(t, NULL); /* no longer so */
 	if (chat_send(t->chat, text, &cause) == -1) {
 		chat_notice(t->chat, "the queued message was not sent: %s", cause);
 		free(cause);

@@ -50,7 +50,9 @@ struct tui {
 	unsigned spin;
 	bool pasting;
 	long long ctrl_c_ms; /* when Ctrl-C was pressed on an empty idle line */
-	char *hint;          /* a short status hint until the next key */
+	char *hint;          /* a short status hint until the next key or HINT_MS */
+	bool hint_posted;    /* it did not fit the status line: it is in the history */
+	unsigned hint_timer; /* clears the hint after HINT_MS */
 	bool asking;         /* a command's question (ctx.then) holds the input */
 	char *parked;        /* the draft put aside while it does */
 	char *offered;       /* a /line that is no command: Enter again sends it as a message */
@@ -100,7 +102,11 @@ void search_end(struct tui *t, bool keep);
 const char *input_prompt(const struct tui *t);
 /* Columns the prompt takes before the text. */
 int input_prompt_width(const struct tui *t);
-/* A short hint on the status line until the next key (NULL: none). */
+/*
+ * A short hint on the status line until the next key or HINT_MS (NULL:
+ * none); one that does not fit is put in the history whole.
+ */
+#define HINT_MS 5000
 void input_hint(struct tui *t, const char *hint);
 /* Inserts one typed character. */
 void input_insert(struct tui *t, unsigned wc);

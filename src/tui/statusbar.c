@@ -4,7 +4,9 @@
  * the title is shortened first, the streaming state and the quota stay
  * longest. An error too long for its room goes to the history, where it
  * can be read whole, and the line keeps the part that says what happens
- * next ("retrying in 2.0 s") or points there.
+ * next or points there; a hint (a completion list, "a message is queued
+ * already…") is shown whole or put in the history. While a retry waits,
+ * the streaming state counts down to it ("⠇ retry in 6 s (try 2 of 3)").
  */
 #include <stdlib.h>
 #include <string.h>
@@ -105,16 +107,24 @@ void tui_draw_status(struct tui *t)
 		const char *f = frames[t->spin % 10];
 		double rate = chat_rate(t->chat);
 		const char *doing = chat_activity(t->chat); /* an upload before the answer */
-		stream[0] = doing ? xasprintf("%s %s", f, doing)
-		                  : xasprintf("%s streaming %.0f tok/s", f, rate);
-		stream[1] =
-		    doing ? xasprintf("%s uploading", f) : xasprintf("%s %.0f tok/s", f, rate);
-		stream[2] = xstrdup(f);
+		int try_no = 0, tries = 0;
+		long long wait = chat_wait_left(t->chat, &try_no, &tries);
+		if (wait > 0) {
+			long long s = (wait + 999) / 1000;
+			stream[0] =
+			    xasprintf("%s retry in %lld s (try %d of %d)", f, s, try_no, tries);
+			stream[1] = xasprintf("%s retry in %lld s", f, s);
+			stream[2] = xasprintf("%s %lld s", f, s);
+		} else {
+			stream[0] = doing ? xasprintf("%s %s", f, doing)
+			                  : xasprintf("%s streaming %.0f tok/s", f, rate);
+			stream[1] = doing ? xasprintf("%s uploading", f)
+			                  : xasprintf("%s %.0f tok/s", f, rate);
+			stream[2] = xstrdup(f);
+		}
 	}
 	char *quota = chat_quota_line(t->chat);
-	char *ctx = chat_context_line(t->chat);
-	/* "ctx 41k/1M" gives way to "41k/1M" before it goes. */
-	const char *ctx_short = strncmp(ctx, "ctx ", 4) == 0 ? ctx + 4 : NULL;
+	char *ctx = chat_context_line(t->chat); /* whole or not at all: "41k/1M" says nothing */
 
 	struct status_item items[NITEMS] = {
 	    [I_USER] = {{user ? user : "guest"}, 0, 0, PRIO_USER_DROP, false, I_USER, 0, 0},
@@ -130,7 +140,7 @@ void tui_draw_status(struct tui *t)
 	                  0,
 	                  0},
 	    [I_ERROR] = {{err}, 0, PRIO_ERROR_CUT, STATUS_KEEP, true, I_ERROR, 0, 0},
-	    [I_HINT] = {{t->hint}, 10, PRIO_HINT_CUT, STATUS_KEEP, true, I_HINT, 0, 0},
+	    [I_HINT] = {{t->hint}, 0, PRIO_HINT_DROP, PRIO_HINT_DROP, true, I_HINT, 0, 0},
 	    [I_STREAM] = {{stream[0], stream[1], stream[2]},
 	                  0,
 	                  PRIO_STREAM_CUT,
@@ -140,7 +150,7 @@ void tui_draw_status(struct tui *t)
 	                  0,
 	                  0},
 	    [I_QUOTA] = {{quota}, 0, PRIO_QUOTA_DROP, PRIO_QUOTA_DROP, true, I_QUOTA, 0, 0},
-	    [I_CTX] = {{ctx, ctx_short}, 0, PRIO_CTX_CUT, PRIO_CTX_DROP, true, I_CTX, 0, 0},
+	    [I_CTX] = {{ctx}, 0, PRIO_CTX_DROP, PRIO_CTX_DROP, true, I_CTX, 0, 0},
 	    [I_STORE] = {{chat_store_state(t->chat)},
 	                 0,
 	                 PRIO_STORE_DROP,
@@ -162,6 +172,11 @@ void tui_draw_status(struct tui *t)
 	/* An error not shown whole is read in the history. */
 	if (err != NULL && items[I_ERROR].shown > 0)
 		chat_post_error(t->chat);
+	/* So is a hint with no room (a search's legend is no notice). */
+	if (t->hint != NULL && items[I_HINT].shown < 0 && !t->hint_posted && !t->searching) {
+		t->hint_posted = true;
+		chat_notice(t->chat, "%s", t->hint);
+	}
 
 	wmove(w, 0, 1);
 	put_side(t, items, false, base);

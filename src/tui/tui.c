@@ -171,6 +171,22 @@ static void draw_input(struct tui *t)
 			off = next;
 		}
 	}
+	/* Rows out of view are counted on the top and bottom rows, as the history does. */
+	size_t below =
+	    el.nrows > (size_t)(top + t->input_h) ? el.nrows - (size_t)(top + t->input_h) : 0;
+	for (int k = 0; k < 2 && t->input_h > 1; k++) {
+		size_t n = k == 0 ? (size_t)top : below;
+		if (n == 0)
+			continue;
+		char *mark =
+		    xasprintf(" %s %zu more line%s ", k == 0 ? "↑" : "↓", n, n == 1 ? "" : "s");
+		int mw = (int)utf8_strwidth(mark);
+		if (mw < t->cols - pw) {
+			wmove(w, k == 0 ? 0 : t->input_h - 1, t->cols - mw - 1);
+			tui_put(w, mark, strlen(mark), mw, A_REVERSE);
+		}
+		free(mark);
+	}
 	wmove(w, (int)el.cur_row - top, pw + el.cur_col);
 }
 
@@ -496,6 +512,8 @@ int tui_run(const struct config *cfg, const char *conv_id)
 		loop_timer_cancel(t.loop, t.spin_timer);
 	if (t.ctrl_c_timer)
 		loop_timer_cancel(t.loop, t.ctrl_c_timer);
+	if (t.hint_timer)
+		loop_timer_cancel(t.loop, t.hint_timer);
 	restore_terminal();
 	input_keep_at_quit(&t);
 	/* Stops a stream (kept as interrupted) and waits for the store writes. */
