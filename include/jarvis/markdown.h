@@ -33,6 +33,18 @@
  * Reference-style link definitions are resolved within their own segment
  * only.
  *
+ * Lazy tables (md_set_lazy_tables, for the TUI): a table that starts a
+ * top-level block is not written into md_text() but kept as an index into
+ * the source (per row the offset of its line and each cell's display
+ * width, so a few bytes a row) and laid out at a width only when a row is
+ * drawn: columns as wide as their widest cell when the table fits; else
+ * the widest columns narrowed, their cells broken across lines, down to
+ * GRID_MIN_COL columns; else, when even that does not fit, every row as a
+ * list of "header: value" lines (one a cell, broken at the width) with a
+ * "─" line between rows. md_text() holds one placeholder line for such a
+ * table (one STYLE_GRID span); md_table_height() and md_table_draw() give
+ * its screen lines.
+ *
  * The source should already be sanitised (utf8_sanitize): control
  * characters are passed through as they are.
  */
@@ -84,5 +96,27 @@ const struct span *md_spans(const struct md *m, size_t *nspans);
 size_t md_stable(const struct md *m);
 /* The source offset where the segment that is re-rendered on each update starts. */
 size_t md_source_stable(const struct md *m);
+
+/* Tables laid out when drawn (see above); set before the first update. */
+void md_set_lazy_tables(struct md *m, bool on);
+/* The lazily laid-out tables, in document order. */
+size_t md_ntables(const struct md *m);
+/* Where table i's placeholder line starts in md_text(). */
+size_t md_table_off(const struct md *m, size_t i);
+/* The screen lines table i takes at width columns (at least 1). */
+size_t md_table_height(struct md *m, size_t i, int width);
+enum md_table_form { MD_TABLE_GRID, MD_TABLE_NARROWED, MD_TABLE_LIST };
+/* How table i is laid out at width columns. */
+enum md_table_form md_table_form(struct md *m, size_t i, int width);
+/*
+ * Renders into out (a plain md_new(false), its text replaced) the screen
+ * lines of the row of table i that holds screen line `line` at width
+ * columns, '\n' between them; src[0..n) is the source last passed to the
+ * update. Returns the screen line of the first of them.
+ */
+size_t md_table_draw(struct md *m, size_t i, const char *src, size_t n, int width, size_t line,
+                     struct md *out);
+/* Bytes table i's index and layout take (for tests: a few a row). */
+size_t md_table_index_bytes(const struct md *m, size_t i);
 
 #endif

@@ -33,6 +33,7 @@
 #define STYLE_TABLE 0x0400u      /* a table's separators */
 #define STYLE_STRIKE 0x0800u
 #define STYLE_LABEL 0x1000u /* a fenced code block's language, on its first line */
+#define STYLE_GRID 0x2000u  /* the placeholder line of a lazily laid-out table (markdown.h) */
 
 /* Span flags that steer the wrapper. */
 #define SPAN_PREFIX_REPEAT 0x01u /* at a line's start: repeated on its continuation rows */

@@ -32,19 +32,22 @@ void md_free(struct md *m)
 	if (m == NULL)
 		return;
 	md_open_reset(m);
+	mdg_free_all(m);
 	mdout_release(&m->doc);
 	free(m);
 }
 
 void md_reset(struct md *m)
 {
-	bool markdown = m->markdown, hyperlinks = m->hyperlinks;
+	bool markdown = m->markdown, hyperlinks = m->hyperlinks, lazy = m->lazy;
 	md_open_reset(m);
+	mdg_free_all(m);
 	mdout_release(&m->doc);
 	memset(m, 0, sizeof(*m));
 	mdout_init(&m->doc);
 	m->markdown = markdown;
 	m->hyperlinks = hyperlinks;
+	m->lazy = lazy;
 }
 
 void md_set_hyperlinks(struct md *m, bool on)
@@ -225,7 +228,12 @@ static size_t update(struct md *m, const char *src, size_t n, bool final)
 	bool moved = false;
 	size_t split;
 	while ((split = next_split(m, src, n)) != 0) {
-		if (!md_open_commit(m, src, split)) {
+		if (md_open_commit(m, src, split)) {
+			struct grid *g = mdg_current(m);
+			if (g != NULL)
+				g->open = false; /* the table is complete: it stays as it is */
+		} else {
+			mdg_drop_open(m); /* rendered here instead */
 			mdout_truncate(&m->doc, m->committed_len, m->committed_spans);
 			md_render_segment(m, src + m->seg_src, split - m->seg_src, NULL, NULL);
 		}

@@ -16,6 +16,7 @@
 #include <md4c.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "jarvis/buf.h"
 #include "jarvis/markdown.h"
@@ -155,6 +156,54 @@ void mdr_table_draw_row(struct render *r, const struct table *t, size_t row, con
                         bool header);
 /* Draws the "─┼─" line under the header. */
 void mdr_table_draw_rule(struct render *r, const size_t *w, size_t cols);
+/* Cell i's text and spans end at *end and *span_end. */
+void mdr_cell_range(const struct table *t, size_t i, size_t *end, size_t *span_end);
+
+/* --- markdown_grid.c: tables laid out only when drawn (md_set_lazy_tables) */
+
+/* In a grid's cell widths: the cell has a cluster wider than one column. */
+#define GRID_WIDE 0x8000u
+#define GRID_WIDTH_MAX 0x7fffu
+
+enum grid_mode { GRID_FIT, GRID_SHRINK, GRID_LIST };
+
+/*
+ * A table kept as an index into the source, not as text: per row the
+ * source offset of its line and the display width of each cell; laid out
+ * at a width only when asked (the layout is a cache: the mode, the column
+ * widths and the first screen line of every row).
+ */
+struct grid {
+	size_t off;            /* its placeholder's offset in the document */
+	size_t head, head_len; /* the header and delimiter lines in the source */
+	size_t cols;
+	size_t rows, cap; /* rows indexed, the header (row 0) included */
+	size_t complete;  /* rows before this are whole lines; the others still grow */
+	uint32_t *src;    /* rows: where each row's line starts in the source */
+	uint16_t *cw;     /* rows * cols: cell widths (clamped to GRID_WIDTH_MAX) | GRID_WIDE */
+	uint16_t *max;    /* cols: the widest cell of each column over complete rows */
+	bool open;        /* the open segment still extends it */
+	/* The layout at lw columns (lw 0: none yet). */
+	int lw;
+	enum grid_mode mode;
+	uint16_t *lmax;  /* cols: the column maxima it was made for */
+	uint16_t *w;     /* cols: the columns' widths */
+	uint32_t *start; /* rows + 1: the first screen line of each row; start[rows] = height */
+	size_t lvalid;   /* start[0..lvalid] are known */
+	size_t scap;
+};
+
+/* A new grid at the document's end, open: its placeholder is the caller's. */
+struct grid *mdg_open(struct md *m, size_t head, size_t head_len, size_t cols);
+/* The open grid (the last, still extended), or NULL. */
+struct grid *mdg_current(struct md *m);
+/* Forgets the open grid (its segment is rendered otherwise after all). */
+void mdg_drop_open(struct md *m);
+void mdg_free_all(struct md *m);
+/* Keeps only the first rows rows. */
+void mdg_truncate(struct grid *g, size_t rows);
+/* Indexes row `row` of the parsed table t, whose line starts at src_off. */
+void mdg_add_row(struct grid *g, size_t src_off, const struct table *t, size_t row, bool complete);
 
 /* --- markdown.c: segments ------------------------------------------------- */
 
@@ -203,6 +252,9 @@ struct md {
 	 * OPEN_CODE, the open block's, and the tokenizer's state after its kept lines. */
 	const struct syn_lang *code_lang;
 	struct syn_state code_syn;
+	bool lazy;          /* md_set_lazy_tables */
+	struct grid *grids; /* lazily laid-out tables, in document order */
+	size_t ngrids, grids_cap;
 };
 
 /* Renders src[0..n) in one md4c parse, no segments (for tests). */

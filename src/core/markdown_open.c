@@ -31,6 +31,9 @@
 #include "jarvis/util.h"
 #include "markdown_internal.h"
 
+/* A lazy table's line in the document (md_set_lazy_tables). */
+#define GRID_SLOT "▦"
+
 /* A segment at least this long is re-rendered only as it grows by a quarter. */
 #define OPEN_RAW_MIN ((size_t)32 << 10)
 /* So is the last line of a code block at least this long. */
@@ -200,6 +203,23 @@ static bool table_start(struct md *m, const char *src, size_t head_end)
 	parse_rows(m, src, head_end, head_end, &r);
 	bool ok = r.blocks == 1 && r.table.rows == 1 && r.table.cols > 0 &&
 	          r.table.ncells == r.table.cols;
+	if (ok && m->lazy) {
+		/* One placeholder line in the document; the rows go to the index. */
+		mdout_truncate(&m->doc, m->committed_len, m->committed_spans);
+		struct render p;
+		memset(&p, 0, sizeof(p));
+		p.doc = p.sink = &m->doc;
+		p.any = m->doc.text.len > 0;
+		p.pending_nl = p.any ? 2 : 0;
+		mdr_content_styled(&p, GRID_SLOT, strlen(GRID_SLOT), STYLE_GRID, 0, 0);
+		m->cols = r.table.cols;
+		struct grid *g = mdg_open(m, m->seg_src, m->head_len, m->cols);
+		g->off = m->doc.text.len - strlen(GRID_SLOT);
+		mdg_add_row(g, m->seg_src, &r.table, 0, true);
+		mdr_table_release(&r.table);
+		keep(m, head_end);
+		return true;
+	}
 	mdr_table_release(&r.table);
 	if (!ok)
 		return false;
@@ -229,8 +249,41 @@ static size_t before_blank_lines(const char *src, size_t from, size_t n)
 	return e;
 }
 
+/* table_update for a lazy table: new rows measured into its index, the document unchanged. */
+static size_t grid_update(struct md *m, const char *src, size_t n, bool final)
+{
+	size_t stable = m->doc.text.len;
+	struct grid *g = mdg_current(m);
+	mdg_truncate(g, g->complete); /* a row still growing is measured again */
+	n = before_blank_lines(src, m->open_src, n);
+	if (n == m->open_src)
+		return stable;
+	struct render r;
+	bool usual = !unusual(src, m->open_src, n);
+	if (!usual || !parse_rows(m, src, m->open_src, n, &r)) {
+		if (usual)
+			mdr_table_release(&r.table);
+		mdg_drop_open(m);
+		m->open = OPEN_FULL; /* the table ended: whatever follows is parsed whole */
+		return stable;
+	}
+	/* Complete rows (the last one too when the message is complete). */
+	size_t end = final || m->scan > n ? n : m->scan, at = m->open_src;
+	for (size_t row = 1; row < r.table.rows; row++) {
+		mdg_add_row(g, at, &r.table, row, at < end);
+		const char *nl = memchr(src + at, '\n', n - at);
+		at = nl != NULL ? (size_t)(nl - src) + 1 : n;
+	}
+	mdr_table_release(&r.table);
+	if (end > m->open_src)
+		keep(m, end);
+	return stable;
+}
+
 static size_t table_update(struct md *m, const char *src, size_t n, bool final)
 {
+	if (mdg_current(m) != NULL)
+		return grid_update(m, src, n, final);
 	size_t stable = m->open_len;
 	/* Blank lines end the table; they add nothing at the segment's end. */
 	n = before_blank_lines(src, m->open_src, n);
@@ -349,6 +402,7 @@ static size_t open_update(struct md *m, const char *src, size_t n, bool final)
 	if (m->open == OPEN_CODE || m->open == OPEN_TABLE) {
 		mdout_truncate(&m->doc, m->open_len, m->open_spans);
 		if (unusual(src, m->open_src, n)) {
+			mdg_drop_open(m);
 			m->open = OPEN_FULL;
 		} else if (m->open == OPEN_CODE) {
 			return code_update(m, src, n, final);

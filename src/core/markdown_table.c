@@ -40,7 +40,7 @@ static void emit_spaces(struct render *r, size_t n)
 }
 
 /* Cell i's text and spans: [off, end) and [span, span_end). */
-static void cell_range(const struct table *t, size_t i, size_t *end, size_t *span_end)
+void mdr_cell_range(const struct table *t, size_t i, size_t *end, size_t *span_end)
 {
 	bool last = i + 1 >= t->ncells;
 	*end = last ? t->text.text.len : t->cells[i + 1].off;
@@ -50,7 +50,7 @@ static void cell_range(const struct table *t, size_t i, size_t *end, size_t *spa
 size_t mdr_cell_width(const struct table *t, size_t i)
 {
 	size_t end, send;
-	cell_range(t, i, &end, &send);
+	mdr_cell_range(t, i, &end, &send);
 	return utf8_width(t->text.text.data + t->cells[i].off, end - t->cells[i].off);
 }
 
@@ -84,7 +84,7 @@ void mdr_table_draw_row(struct render *r, const struct table *t, size_t row, con
 		emit_spaces(r, left);
 		if (cell) {
 			size_t end, send;
-			cell_range(t, i, &end, &send);
+			mdr_cell_range(t, i, &end, &send);
 			for (size_t k = cell->span; k < send; k++) {
 				const struct span *sp = &t->text.spans[k];
 				mdr_content_styled(r, t->text.text.data + sp->off, sp->len,

@@ -73,6 +73,12 @@ struct hist {
 	unsigned epoch;
 	int hscroll;     /* code lines are drawn from this column of their content */
 	int hscroll_max; /* the most any code line drawn last was cut by */
+	/* The table row drawn last (lazy tables): its lines, and what they are of. */
+	struct render grid;
+	const struct msg *grid_msg;
+	unsigned grid_gen;
+	size_t grid_table, grid_first, grid_height;
+	int grid_width;
 };
 
 struct hist *hist_new(bool markdown)
@@ -80,6 +86,9 @@ struct hist *hist_new(bool markdown)
 	struct hist *h = xcalloc(1, sizeof(*h));
 	h->markdown = markdown;
 	h->following = true;
+	h->grid.md = md_new(false);
+	h->grid.wc = wrap_cache_new();
+	buf_init(&h->grid.clean, BUF_TEXT_MAX);
 	return h;
 }
 
@@ -100,6 +109,7 @@ static void render_init(struct render *r, bool markdown, bool hyperlinks)
 	buf_init(&r->clean, BUF_TEXT_MAX);
 	r->md = md_new(markdown);
 	md_set_hyperlinks(r->md, hyperlinks);
+	md_set_lazy_tables(r->md, true); /* a long table costs what is drawn of it */
 	r->wc = wrap_cache_new();
 }
 
@@ -137,12 +147,14 @@ void hist_free(struct hist *h)
 		return;
 	for (size_t i = 0; i < h->n; i++)
 		item_release(&h->items[i]);
+	render_release(&h->grid);
 	free(h->items);
 	free(h);
 }
 
 void hist_sync(struct hist *h, const struct conv *c, unsigned epoch)
 {
+	h->grid_msg = NULL; /* a message may have been freed */
 	if (epoch != h->epoch) {
 		/* Messages were freed: a pointer may now name a different message. */
 		for (size_t i = 0; i < h->n; i++)
@@ -201,6 +213,59 @@ static void render_update(struct render *r, const struct buf *src, int width, bo
 	wrap_cache_update(r->wc, md_text(r->md), md_len(r->md), spans, nspans, stable, width);
 }
 
+/*
+ * The wrap row of table t's placeholder line (lazy tables: one row in the
+ * wrap cache that stands for the table's lines), or SIZE_MAX.
+ */
+static size_t table_row(const struct render *rd, size_t t)
+{
+	size_t off = md_table_off(rd->md, t), lo = 0, hi = wrap_cache_nrows(rd->wc);
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (wrap_cache_row(rd->wc, mid)->off < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < wrap_cache_nrows(rd->wc) && wrap_cache_row(rd->wc, lo)->off == off ? lo
+	                                                                               : SIZE_MAX;
+}
+
+/* Screen rows of a rendered text: its wrapped rows, each table's placeholder as its lines. */
+static size_t render_rows(const struct render *rd, int width)
+{
+	size_t rows = wrap_cache_nrows(rd->wc);
+	for (size_t t = 0; t < md_ntables(rd->md); t++)
+		if (table_row(rd, t) != SIZE_MAX)
+			rows += md_table_height(rd->md, t, width) - 1;
+	return rows;
+}
+
+/*
+ * Where screen row r of a rendered text is: a wrap row (*table SIZE_MAX)
+ * or line *row of table *table.
+ */
+static void render_locate(const struct render *rd, size_t r, int width, size_t *table, size_t *row)
+{
+	size_t adj = 0; /* screen rows the tables before add */
+	for (size_t t = 0; t < md_ntables(rd->md); t++) {
+		size_t p = table_row(rd, t);
+		if (p == SIZE_MAX)
+			continue;
+		size_t h = md_table_height(rd->md, t, width);
+		if (r < p + adj)
+			break;
+		if (r < p + adj + h) {
+			*table = t;
+			*row = r - p - adj;
+			return;
+		}
+		adj += h - 1;
+	}
+	*table = SIZE_MAX;
+	*row = r - adj;
+}
+
 /* Brings a message's rows up to date for this width; returns its body rows. */
 static size_t item_update(struct hist *h, struct hist_item *it, int width)
 {
@@ -208,7 +273,7 @@ static size_t item_update(struct hist *h, struct hist_item *it, int width)
 	int body = width - 2 > 1 ? width - 2 : 1;
 	if (!it->fresh && it->generation == m->generation && it->width == body &&
 	    it->open == h->thoughts_open)
-		return wrap_cache_nrows(it->body.wc);
+		return render_rows(&it->body, body);
 	bool final = m->status != MSG_STREAMING;
 	if (m->grounding != NULL && final) {
 		/* Markers go inside the text: rendered afresh, not extended. */
@@ -225,7 +290,7 @@ static size_t item_update(struct hist *h, struct hist_item *it, int width)
 	it->width = body;
 	it->open = h->thoughts_open;
 	it->fresh = false;
-	return wrap_cache_nrows(it->body.wc);
+	return render_rows(&it->body, body);
 }
 
 /* Rows of the thoughts block: its one line, and the summary itself when open. */
@@ -242,7 +307,7 @@ static size_t body_rows(const struct hist_item *it)
 	const struct msg *m = it->msg;
 	if (m->role != ROLE_NOTICE && m->text.len == 0 && m->thoughts.len == 0)
 		return m->status == MSG_STREAMING ? 1 : 0;
-	return wrap_cache_nrows(it->body.wc);
+	return render_rows(&it->body, it->width > 1 ? it->width : 1); /* as item_update made them */
 }
 
 /* The columns an image may take: the body's, from column 1. */
@@ -508,7 +573,33 @@ static void draw_body_row(struct hist *h, WINDOW *w, struct hist_item *it, size_
 {
 	attr_t base =
 	    it->msg->role == ROLE_NOTICE ? (A_DIM | tui_pair_attr(PAIR_NOTICE)) : A_NORMAL;
-	draw_render_row(h, w, &it->body, r, 1, width, base);
+	int body = width - 2 > 1 ? width - 2 : 1;
+	size_t t, row;
+	render_locate(&it->body, r, body, &t, &row);
+	if (t == SIZE_MAX) {
+		draw_render_row(h, w, &it->body, row, 1, width, base);
+		return;
+	}
+	/* A table's line: its row laid out now (kept while the next lines are of it). */
+	if (h->grid_msg != it->msg || h->grid_gen != it->msg->generation || h->grid_table != t ||
+	    h->grid_width != body || row < h->grid_first ||
+	    row >= h->grid_first + h->grid_height) {
+		const struct buf *src = &it->body.clean;
+		h->grid_first = md_table_draw(it->body.md, t, src->data, src->len, body, row,
+		                              h->grid.md);
+		size_t ns;
+		const struct span *sp = md_spans(h->grid.md, &ns);
+		/* Laid out to fit already: one row a line, cut at the edge if not. */
+		wrap_cache_update(h->grid.wc, md_text(h->grid.md), md_len(h->grid.md), sp, ns, 0,
+		                  1 << 20);
+		h->grid_height = wrap_cache_nrows(h->grid.wc);
+		h->grid_msg = it->msg;
+		h->grid_gen = it->msg->generation;
+		h->grid_table = t;
+		h->grid_width = body;
+	}
+	if (row - h->grid_first < wrap_cache_nrows(h->grid.wc))
+		draw_render_row(h, w, &h->grid, row - h->grid_first, 1, width, base);
 }
 
 /* The thoughts block's line: what it is, how long, and how to open or close it. */
@@ -594,7 +685,7 @@ static void draw_header(WINDOW *w, const struct msg *m, int width)
 static void draw_row(struct hist *h, WINDOW *w, struct hist_item *it, size_t r, int width)
 {
 	const struct msg *m = it->msg;
-	size_t body = wrap_cache_nrows(it->body.wc);
+	size_t body = render_rows(&it->body, width - 2 > 1 ? width - 2 : 1);
 	if (m->role == ROLE_NOTICE) {
 		if (r < body)
 			draw_body_row(h, w, it, r, width);

@@ -6,6 +6,7 @@
 
 #include "jarvis/buf.h"
 #include "jarvis/syntax.h"
+#include "jarvis/util.h"
 #include "jarvis/wrap.h"
 #include "unit.h"
 
@@ -353,6 +354,146 @@ START_TEST(a_long_code_line_grows_by_appending)
 		ck_assert(a[i].off == b[i].off && a[i].len == b[i].len && a[i].level == b[i].level);
 	md_free(whole);
 	md_free(inc);
+}
+END_TEST
+
+/* --- lazy tables (md_set_lazy_tables) ------------------------------------- */
+
+/* Streams src in pieces of step bytes into a lazy renderer, then finishes it. */
+static struct md *render_lazy(const char *src, size_t step)
+{
+	struct md *m = md_new(true);
+	md_set_lazy_tables(m, true);
+	size_t n = strlen(src);
+	for (size_t at = step; at < n; at += step)
+		md_update(m, src, at);
+	md_finish(m, src, n);
+	return m;
+}
+
+/* Every screen line of table t at width, '\n' between; *lines gets how many. */
+static char *table_lines(struct md *m, size_t t, const char *src, int width, size_t *lines)
+{
+	struct buf all;
+	buf_init(&all, BUF_TEXT_MAX);
+	struct md *out = md_new(false);
+	size_t h = md_table_height(m, t, width), line = 0;
+	while (line < h) {
+		size_t first = md_table_draw(m, t, src, strlen(src), width, line, out);
+		ck_assert_uint_eq(first, line);
+		if (line > 0)
+			buf_addstr(&all, "\n");
+		buf_add(&all, md_text(out), md_len(out));
+		size_t k = 1;
+		for (const char *p = md_text(out); *p; p++)
+			k += *p == '\n';
+		line += k;
+	}
+	ck_assert_uint_eq(line, h); /* the lines drawn are the lines counted */
+	*lines = h;
+	md_free(out);
+	char *s = xstrndup(all.data, all.len);
+	buf_release(&all);
+	return s;
+}
+
+START_TEST(lazy_table_draws_as_the_whole_render)
+{
+	const char *src = "| Name | Qty | Mid |\n|:-----|----:|:---:|\n| 你好 | 1 | x |\n"
+	                  "| apple | 200 | **wide** |\n| `c` | 3 | y |";
+	struct md *m = render_lazy(src, 3);
+	ck_assert_uint_eq(md_ntables(m), 1);
+	ck_assert_str_eq(md_text(m), "▦");
+	ck_assert_uint_eq(md_table_form(m, 0, 80), MD_TABLE_GRID);
+	size_t lines;
+	char *got = table_lines(m, 0, src, 80, &lines);
+	struct md *whole = render(src); /* the eager render, right alignment and centre kept */
+	ck_assert_str_eq(got, md_text(whole));
+	ck_assert_str_eq(got, "Name  │ Qty │ Mid\n"
+	                      "──────┼─────┼─────\n"
+	                      "你好  │   1 │  x\n"
+	                      "apple │ 200 │ wide\n"
+	                      "c     │   3 │  y");
+	ck_assert_uint_eq(lines, 5);
+	/* The header's cells are bold, as in the eager render. */
+	struct md *out = md_new(false);
+	md_table_draw(m, 0, src, strlen(src), 80, 0, out);
+	ck_assert_uint_eq(span_of(out, "Name")->style, STYLE_BOLD);
+	ck_assert_uint_eq(span_of(out, "─┼─")->style, STYLE_TABLE);
+	md_free(out);
+	free(got);
+	md_free(whole);
+	md_free(m);
+}
+END_TEST
+
+START_TEST(lazy_table_narrows_its_widest_column)
+{
+	const char *src =
+	    "| k | note |\n|---|---|\n| a | one two three four five six |\n| b | x |\n";
+	struct md *m = render_lazy(src, 5);
+	/* 1 + 3 + 27 columns do not fit in 20: the note column narrows to 16. */
+	ck_assert_uint_eq(md_table_form(m, 0, 20), MD_TABLE_NARROWED);
+	size_t lines;
+	char *got = table_lines(m, 0, src, 20, &lines);
+	ck_assert_str_eq(got, "k │ note\n"
+	                      "──┼─────────────────\n"
+	                      "a │ one two three fo\n"
+	                      "  │ ur five six\n"
+	                      "b │ x");
+	ck_assert_uint_eq(lines, 5);
+	free(got);
+	md_free(m);
+}
+END_TEST
+
+START_TEST(wide_table_becomes_a_list)
+{
+	const char *src = "| alpha | beta | gamma | delta |\n|---|---:|---|---|\n"
+	                  "| 1 | 2 | 3 | 4 |\n| five | six | seven | eight |\n";
+	struct md *m = render_lazy(src, 7);
+	/* Four columns at the minimum width (5 + 4 + 5 + 5) and 9 for " │ " exceed 20. */
+	ck_assert_uint_eq(md_table_form(m, 0, 20), MD_TABLE_LIST);
+	size_t lines;
+	char *got = table_lines(m, 0, src, 20, &lines);
+	ck_assert_str_eq(got, "alpha: 1\nbeta: 2\ngamma: 3\ndelta: 4\n"
+	                      "────────────────────\n"
+	                      "alpha: five\nbeta: six\ngamma: seven\ndelta: eight");
+	ck_assert_uint_eq(lines, 9);
+	/* A line longer than the pane is broken at it. */
+	ck_assert_uint_eq(md_table_height(m, 0, 8), 4 + 1 + 8);
+	/* Wide enough, the same table is a grid again. */
+	ck_assert_uint_eq(md_table_form(m, 0, 80), MD_TABLE_GRID);
+	ck_assert_uint_eq(md_table_height(m, 0, 80), 4);
+	free(got);
+	md_free(m);
+}
+END_TEST
+
+/* A long table costs a few bytes a row: no rendered text, no rows. */
+START_TEST(lazy_table_index_is_small)
+{
+	struct buf src;
+	buf_init(&src, BUF_TEXT_MAX);
+	buf_addstr(&src, "| id | name | weight |\n|---:|---|---:|\n");
+	for (int i = 0; i < 20000; i++)
+		buf_addf(&src, "| %d | name number %d | %d.%02d |\n", i, i * 7, i % 1000, i % 100);
+	buf_addstr(&src, "\nAfter the table.");
+	struct md *m = md_new(true);
+	md_set_lazy_tables(m, true);
+	for (size_t at = 262; at < src.len; at += 262)
+		md_update(m, src.data, at);
+	md_finish(m, src.data, src.len);
+	ck_assert_uint_eq(md_ntables(m), 1);
+	ck_assert_str_eq(md_text(m), "▦\n\nAfter the table.");
+	ck_assert_uint_le(md_table_index_bytes(m, 0), 20001 * 2 * (4 + 3 * 2 + 4) + 4096);
+	ck_assert_uint_eq(md_table_height(m, 0, 80), 20002);
+	/* The last row is where it should be. */
+	struct md *out = md_new(false);
+	ck_assert_uint_eq(md_table_draw(m, 0, src.data, src.len, 80, 20001, out), 20001);
+	ck_assert_str_eq(md_text(out), "19999 │ name number 139993 │ 999.99");
+	md_free(out);
+	md_free(m);
 	buf_release(&src);
 }
 END_TEST
@@ -378,6 +519,10 @@ static Suite *markdown_suite(void)
 	tcase_add_test(tc, quotes_rules_and_entities);
 	tcase_add_test(tc, plain_text_mode);
 	tcase_add_test(tc, streaming_equals_whole_after_every_byte);
+	tcase_add_test(tc, lazy_table_draws_as_the_whole_render);
+	tcase_add_test(tc, lazy_table_narrows_its_widest_column);
+	tcase_add_test(tc, wide_table_becomes_a_list);
+	tcase_add_test(tc, lazy_table_index_is_small);
 	suite_add_tcase(s, tc);
 	return s;
 }
