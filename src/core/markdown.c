@@ -228,6 +228,14 @@ static size_t update(struct md *m, const char *src, size_t n, bool final)
 	bool moved = false;
 	size_t split;
 	while ((split = next_split(m, src, n)) != 0) {
+		/*
+		 * A lazy table is kept lazily however the text arrived: a segment
+		 * that ends before it was ever the open one is classified now.
+		 */
+		const char *nl = memchr(src + m->seg_src, '\n', split - m->seg_src);
+		if (m->lazy && m->open == OPEN_NONE && nl != NULL &&
+		    memchr(src + m->seg_src, '|', (size_t)(nl - src) - m->seg_src) != NULL)
+			md_open_update(m, src, split, false);
 		if (md_open_commit(m, src, split)) {
 			struct grid *g = mdg_current(m);
 			if (g != NULL)

@@ -154,11 +154,17 @@ static size_t row_lines(const struct grid *g, size_t k, size_t width)
 	const uint16_t *cw = &g->cw[k * g->cols];
 	size_t h = 0;
 	if (g->mode == GRID_LIST) {
-		if (k == 0)
-			return 0;
 		const uint16_t *hw = g->cw;
+		if (k == 0 && g->rows > 1)
+			return 0;
+		if (k == 0) { /* a header alone: one label a line */
+			for (size_t c = 0; c < g->cols; c++)
+				h += cell_lines(hw[c], width);
+			return h;
+		}
 		for (size_t c = 0; c < g->cols; c++)
-			h += lines_of((size_t)(hw[c] & GRID_WIDTH_MAX) + 2 + (cw[c] & GRID_WIDTH_MAX),
+			h += lines_of((size_t)(hw[c] & GRID_WIDTH_MAX) + 2 +
+			                  (cw[c] & GRID_WIDTH_MAX),
 			              ((hw[c] | cw[c]) & GRID_WIDE) != 0, width);
 		return h + (k >= 2);
 	}
@@ -186,7 +192,6 @@ static void choose(struct grid *g, const uint16_t *mx, size_t width)
 	}
 	if (least + seps > width) {
 		g->mode = GRID_LIST;
-		memcpy(g->w, mx, g->cols * sizeof(*g->w)); /* a header alone is drawn so */
 		return;
 	}
 	/* The largest cap the columns fit under (at least GRID_MIN_COL). */
@@ -225,7 +230,9 @@ static void layout(struct grid *g, int width)
 		for (size_t c = 0; c < g->cols; c++)
 			if ((g->cw[k * g->cols + c] & GRID_WIDTH_MAX) > mx[c])
 				mx[c] = g->cw[k * g->cols + c] & GRID_WIDTH_MAX;
-	if (g->lw != width || memcmp(mx, g->lmax, g->cols * sizeof(*mx)) != 0) {
+	if (g->lw != width || memcmp(mx, g->lmax, g->cols * sizeof(*mx)) != 0 ||
+	    g->lone != (g->rows == 1)) {
+		g->lone = g->rows == 1;
 		choose(g, mx, wd);
 		memcpy(g->lmax, mx, g->cols * sizeof(*mx));
 		g->lw = width;
@@ -405,6 +412,20 @@ static void draw_list_row(struct out *dst, const struct grid *g, const struct ta
 		emit_repeat(dst, "─", width < 40 ? width : 40, STYLE_TABLE);
 		first = false;
 	}
+	if (row == 0) { /* a header alone: its labels */
+		for (size_t c = 0; c < g->cols; c++) {
+			size_t a, e, s0;
+			cell_at(t, c, &a, &e, &s0);
+			for (size_t k = 0, n = cell_lines(g->cw[c], width); k < n; k++) {
+				size_t b0, b1, cols;
+				if (k > 0 || c > 0)
+					mdout_emit(dst, "\n", 1, 0, 0, 0);
+				piece(t->text.text.data, a, e, width, k, &b0, &b1, &cols);
+				emit_range(dst, &t->text, b0, b1, s0, STYLE_BOLD);
+			}
+		}
+		return;
+	}
 	struct out line;
 	mdout_init(&line);
 	for (size_t c = 0; c < g->cols; c++) {
@@ -455,7 +476,7 @@ size_t md_table_draw(struct md *m, size_t i, const char *src, size_t n, int widt
 	size_t wd = width > 1 ? (size_t)width : 1;
 	layout(g, width);
 	mdout_truncate(&out->doc, 0, 0);
-	size_t row = g->mode == GRID_LIST && g->rows == 1 ? 0 : row_at(g, line);
+	size_t row = row_at(g, line);
 	/* The header and delimiter lines, then the row's line: parsed alone. */
 	struct buf in;
 	buf_init(&in, BUF_TEXT_MAX);
@@ -471,14 +492,12 @@ size_t md_table_draw(struct md *m, size_t i, const char *src, size_t n, int widt
 	const struct table *t = &r.table;
 	size_t need = (row > 0 ? 2 : 1) * g->cols;
 	if (t->cols == g->cols && t->ncells >= need) {
-		if (g->mode == GRID_LIST && g->rows == 1)
-			draw_grid_row(&out->doc, g, t, 0, 1, false);
-		else if (g->mode == GRID_LIST)
-			draw_list_row(&out->doc, g, t, row, 1, wd);
+		if (g->mode == GRID_LIST)
+			draw_list_row(&out->doc, g, t, row, row > 0 ? 1 : 0, wd);
 		else
 			draw_grid_row(&out->doc, g, t, row > 0 ? 1 : 0,
 			              row_lines(g, row, wd) - (row == 0), row == 0);
 	}
 	mdr_table_release(&r.table);
-	return g->mode == GRID_LIST && g->rows == 1 ? 0 : g->start[row];
+	return g->start[row];
 }

@@ -186,6 +186,7 @@ struct grid {
 	/* The layout at lw columns (lw 0: none yet). */
 	int lw;
 	enum grid_mode mode;
+	bool lone;       /* made for a header alone */
 	uint16_t *lmax;  /* cols: the column maxima it was made for */
 	uint16_t *w;     /* cols: the columns' widths */
 	uint32_t *start; /* rows + 1: the first screen line of each row; start[rows] = height */

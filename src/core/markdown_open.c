@@ -249,7 +249,23 @@ static size_t before_blank_lines(const char *src, size_t from, size_t n)
 	return e;
 }
 
-/* table_update for a lazy table: new rows measured into its index, the document unchanged. */
+/* Indexes the rows of the parsed table r, whose lines start at `at`. */
+static void grid_rows(struct grid *g, const char *src, size_t at, size_t n, const struct table *t,
+                      bool complete)
+{
+	for (size_t row = 1; row < t->rows; row++) {
+		mdg_add_row(g, at, t, row, complete);
+		const char *nl = memchr(src + at, '\n', n - at);
+		at = nl != NULL ? (size_t)(nl - src) + 1 : n;
+	}
+}
+
+/*
+ * table_update for a lazy table: new rows measured into its index, the
+ * document unchanged. Only complete rows decide whether the table goes
+ * on (a row cut short may parse as something else for now), so it ends
+ * where it would end however the text arrived.
+ */
 static size_t grid_update(struct md *m, const char *src, size_t n, bool final)
 {
 	size_t stable = m->doc.text.len;
@@ -258,25 +274,30 @@ static size_t grid_update(struct md *m, const char *src, size_t n, bool final)
 	n = before_blank_lines(src, m->open_src, n);
 	if (n == m->open_src)
 		return stable;
-	struct render r;
-	bool usual = !unusual(src, m->open_src, n);
-	if (!usual || !parse_rows(m, src, m->open_src, n, &r)) {
-		if (usual)
-			mdr_table_release(&r.table);
+	if (unusual(src, m->open_src, n)) {
 		mdg_drop_open(m);
-		m->open = OPEN_FULL; /* the table ended: whatever follows is parsed whole */
+		m->open = OPEN_FULL;
 		return stable;
 	}
 	/* Complete rows (the last one too when the message is complete). */
-	size_t end = final || m->scan > n ? n : m->scan, at = m->open_src;
-	for (size_t row = 1; row < r.table.rows; row++) {
-		mdg_add_row(g, at, &r.table, row, at < end);
-		const char *nl = memchr(src + at, '\n', n - at);
-		at = nl != NULL ? (size_t)(nl - src) + 1 : n;
-	}
-	mdr_table_release(&r.table);
-	if (end > m->open_src)
+	size_t end = final || m->scan > n ? n : m->scan;
+	struct render r;
+	if (end > m->open_src) {
+		if (!parse_rows(m, src, m->open_src, end, &r)) {
+			mdr_table_release(&r.table);
+			mdg_drop_open(m);
+			m->open = OPEN_FULL; /* the table ended: whatever follows is parsed whole */
+			return stable;
+		}
+		grid_rows(g, src, m->open_src, end, &r.table, true);
+		mdr_table_release(&r.table);
 		keep(m, end);
+	}
+	if (end < n) {
+		if (parse_rows(m, src, end, n, &r))
+			grid_rows(g, src, end, n, &r.table, false);
+		mdr_table_release(&r.table);
+	}
 	return stable;
 }
 

@@ -582,11 +582,10 @@ static void draw_body_row(struct hist *h, WINDOW *w, struct hist_item *it, size_
 	}
 	/* A table's line: its row laid out now (kept while the next lines are of it). */
 	if (h->grid_msg != it->msg || h->grid_gen != it->msg->generation || h->grid_table != t ||
-	    h->grid_width != body || row < h->grid_first ||
-	    row >= h->grid_first + h->grid_height) {
+	    h->grid_width != body || row < h->grid_first || row >= h->grid_first + h->grid_height) {
 		const struct buf *src = &it->body.clean;
-		h->grid_first = md_table_draw(it->body.md, t, src->data, src->len, body, row,
-		                              h->grid.md);
+		h->grid_first =
+		    md_table_draw(it->body.md, t, src->data, src->len, body, row, h->grid.md);
 		size_t ns;
 		const struct span *sp = md_spans(h->grid.md, &ns);
 		/* Laid out to fit already: one row a line, cut at the edge if not. */

@@ -3,12 +3,18 @@
  * The first byte picks the width and the feed chunk size; the rest is a
  * message, sanitised as the TUI does. Fed in chunks (streaming) it must
  * render exactly as fed whole, and the incrementally kept rows must equal
- * a fresh wrap of the final text.
+ * a fresh wrap of the final text. With lazy tables (md_set_lazy_tables) it
+ * must stream as fed whole too, every table must draw as many lines as
+ * its height says, none past the width but for a lone wide cluster; and a
+ * message that is one table, drawn where its columns fit, must read as the
+ * eager render when the columns are as wide (the rule under the header
+ * says so).
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "jarvis/buf.h"
 #include "jarvis/markdown.h"
 #include "jarvis/utf8.h"
 #include "jarvis/util.h"
@@ -26,6 +32,74 @@ static void same_rows(const struct wrap_cache *a, const struct wrap_cache *b)
 		    x->npieces != y->npieces || x->nowrap != y->nowrap)
 			abort();
 	}
+}
+
+/* Renders src lazily, in chunks, then whole; checks what its tables draw. */
+static void lazy_tables(const char *src, size_t n, size_t chunk, int width, const struct md *eager)
+{
+	struct md *whole = md_new(true), *stream = md_new(true), *out = md_new(false);
+	md_set_lazy_tables(whole, true);
+	md_set_lazy_tables(stream, true);
+	md_finish(whole, src, n);
+	for (size_t at = 0; at < n;) {
+		at = at + chunk < n ? at + chunk : n;
+		if (at < n)
+			md_update(stream, src, at);
+		else
+			md_finish(stream, src, at);
+	}
+	if (n > 0 && (strcmp(md_text(stream), md_text(whole)) != 0 ||
+	              md_ntables(stream) != md_ntables(whole)))
+		abort();
+	struct buf all;
+	buf_init(&all, BUF_TEXT_MAX);
+	for (size_t t = 0; t < md_ntables(whole); t++) {
+		if (md_table_height(stream, t, width) != md_table_height(whole, t, width))
+			abort();
+		int widths[] = {width, 1 << 14};
+		for (size_t k = 0; k < 2; k++) {
+			size_t h = md_table_height(whole, t, widths[k]), line = 0;
+			buf_reset(&all);
+			while (line < h) {
+				if (md_table_draw(whole, t, src, n, widths[k], line, out) != line)
+					abort();
+				struct wrap_row *rows;
+				size_t nr = wrap_text(md_text(out), md_len(out), 1 << 20, &rows);
+				for (size_t r = 0; r < nr && k == 0; r++) {
+					const char *x = md_text(out);
+					bool lone = rows[r].len > 0 &&
+					            utf8_cluster_next(x, rows[r].off + rows[r].len,
+					                              rows[r].off) ==
+					                rows[r].off + rows[r].len;
+					if (md_table_form(whole, t, width) != MD_TABLE_GRID &&
+					    rows[r].width > width && !(lone && rows[r].width <= 2))
+						abort();
+				}
+				free(rows);
+				if (line > 0)
+					buf_addstr(&all, "\n");
+				buf_add(&all, md_text(out), md_len(out));
+				line += nr;
+			}
+			if (line != h)
+				abort(); /* drawn as many lines as counted */
+		}
+		/* The straightforward render, where the columns are the same. */
+		const char *e = md_text(eager), *l = all.data;
+		const char *e2 = strchr(e, '\n'), *l2 = strchr(l, '\n');
+		if (md_ntables(whole) == 1 && strcmp(md_text(whole), "▦") == 0 &&
+		    md_table_form(whole, t, 1 << 14) == MD_TABLE_GRID && e2 && l2) {
+			const char *e3 = strchr(e2 + 1, '\n'), *l3 = strchr(l2 + 1, '\n');
+			size_t el = e3 ? (size_t)(e3 - e2) : strlen(e2);
+			size_t ll = l3 ? (size_t)(l3 - l2) : strlen(l2);
+			if (el == ll && memcmp(e2, l2, el) == 0 && strcmp(e, l) != 0)
+				abort();
+		}
+	}
+	buf_release(&all);
+	md_free(out);
+	md_free(stream);
+	md_free(whole);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -73,6 +147,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (r->width > width && !(lone && r->width <= 2) && !r->nowrap)
 			abort();
 	}
+
+	if (markdown)
+		lazy_tables(src, n, chunk, width, whole);
 
 	wrap_cache_free(fresh);
 	wrap_cache_free(wc);
