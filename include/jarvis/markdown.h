@@ -116,6 +116,18 @@ enum md_table_form md_table_form(struct md *m, size_t i, int width);
  */
 size_t md_table_draw(struct md *m, size_t i, const char *src, size_t n, int width, size_t line,
                      struct md *out);
+/*
+ * The same lines from a small cache of laid-out rows (for drawing): *lines
+ * holds them as md_table_draw() writes them, *wc wraps them one a row.
+ * A row is laid out again only when the width, the table's mode or its
+ * columns' widths changed, when another row took its place in the cache,
+ * or while it is still growing. Both stay m's and are good until the next
+ * call on m. Returns the screen line of the first of them.
+ */
+size_t md_table_lines(struct md *m, size_t i, const char *src, size_t n, int width, size_t line,
+                      struct md **lines, struct wrap_cache **wc);
+/* Rows md_table_lines() has laid out so far (for tests: cache misses). */
+size_t md_table_layouts(const struct md *m);
 /* Bytes table i's index and layout take (for tests: a few a row). */
 size_t md_table_index_bytes(const struct md *m, size_t i);
 

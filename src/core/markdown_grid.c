@@ -60,6 +60,7 @@ struct grid *mdg_open(struct md *m, size_t head, size_t head_len, size_t cols)
 	g->lmax = xcalloc(cols, sizeof(*g->lmax));
 	g->w = xcalloc(cols, sizeof(*g->w));
 	g->open = true;
+	g->id = ++m->grid_ids;
 	return g;
 }
 
@@ -81,6 +82,15 @@ void mdg_free_all(struct md *m)
 	free(m->grids);
 	m->grids = NULL;
 	m->ngrids = m->grids_cap = 0;
+	if (m->slots != NULL)
+		for (size_t k = 0; k < GRID_SLOTS; k++) {
+			if (m->slots[k].lines != NULL)
+				mdout_release(&m->slots[k].lines->doc);
+			free(m->slots[k].lines);
+			wrap_cache_free(m->slots[k].wc);
+		}
+	free(m->slots);
+	m->slots = NULL;
 }
 
 void mdg_truncate(struct grid *g, size_t rows)
@@ -232,8 +242,18 @@ static void layout(struct grid *g, int width)
 				mx[c] = g->cw[k * g->cols + c] & GRID_WIDTH_MAX;
 	if (g->lw != width || memcmp(mx, g->lmax, g->cols * sizeof(*mx)) != 0 ||
 	    g->lone != (g->rows == 1)) {
-		g->lone = g->rows == 1;
+		/* Rows laid out before stay good if the mode and the columns' widths did. */
+		enum grid_mode was = g->mode;
+		uint16_t wstack[16], *ws = g->cols <= 16 ? wstack : xmalloc(g->cols * sizeof(*ws));
+		memcpy(ws, g->w, g->cols * sizeof(*ws));
+		bool lone = g->rows == 1;
 		choose(g, mx, wd);
+		if (g->lw == 0 || g->mode != was || g->lone != lone ||
+		    memcmp(ws, g->w, g->cols * sizeof(*ws)) != 0)
+			g->stamp++;
+		if (ws != wstack)
+			free(ws);
+		g->lone = lone;
 		memcpy(g->lmax, mx, g->cols * sizeof(*mx));
 		g->lw = width;
 		g->lvalid = 0;
@@ -469,14 +489,11 @@ static size_t row_at(const struct grid *g, size_t line)
 	return lo;
 }
 
-size_t md_table_draw(struct md *m, size_t i, const char *src, size_t n, int width, size_t line,
-                     struct md *out)
+/* Row `row` of g at wd columns into dst, parsed alone behind the header from src[0..n). */
+static void draw_row(const struct grid *g, const char *src, size_t n, size_t wd, size_t row,
+                     struct out *dst)
 {
-	struct grid *g = &m->grids[i];
-	size_t wd = width > 1 ? (size_t)width : 1;
-	layout(g, width);
-	mdout_truncate(&out->doc, 0, 0);
-	size_t row = row_at(g, line);
+	mdout_truncate(dst, 0, 0);
 	/* The header and delimiter lines, then the row's line: parsed alone. */
 	struct buf in;
 	buf_init(&in, BUF_TEXT_MAX);
@@ -493,11 +510,60 @@ size_t md_table_draw(struct md *m, size_t i, const char *src, size_t n, int widt
 	size_t need = (row > 0 ? 2 : 1) * g->cols;
 	if (t->cols == g->cols && t->ncells >= need) {
 		if (g->mode == GRID_LIST)
-			draw_list_row(&out->doc, g, t, row, row > 0 ? 1 : 0, wd);
+			draw_list_row(dst, g, t, row, row > 0 ? 1 : 0, wd);
 		else
-			draw_grid_row(&out->doc, g, t, row > 0 ? 1 : 0,
+			draw_grid_row(dst, g, t, row > 0 ? 1 : 0,
 			              row_lines(g, row, wd) - (row == 0), row == 0);
 	}
 	mdr_table_release(&r.table);
+}
+
+size_t md_table_draw(struct md *m, size_t i, const char *src, size_t n, int width, size_t line,
+                     struct md *out)
+{
+	struct grid *g = &m->grids[i];
+	layout(g, width);
+	size_t row = row_at(g, line);
+	draw_row(g, src, n, width > 1 ? (size_t)width : 1, row, &out->doc);
 	return g->start[row];
+}
+
+size_t md_table_lines(struct md *m, size_t i, const char *src, size_t n, int width, size_t line,
+                      struct md **lines, struct wrap_cache **wc)
+{
+	struct grid *g = &m->grids[i];
+	layout(g, width);
+	size_t row = row_at(g, line);
+	if (m->slots == NULL)
+		m->slots = xcalloc(GRID_SLOTS, sizeof(*m->slots));
+	struct grid_slot *sl = &m->slots[row % GRID_SLOTS];
+	/* A row still growing is laid out afresh each time; the others when the layout changed. */
+	if (sl->lines == NULL || sl->id != g->id || sl->stamp != g->stamp || sl->width != width ||
+	    sl->row != row || !sl->whole) {
+		if (sl->lines == NULL) {
+			/* A plain md that only holds a document (not md_new: markdown.c is above).
+			 */
+			sl->lines = xcalloc(1, sizeof(*sl->lines));
+			mdout_init(&sl->lines->doc);
+			sl->wc = wrap_cache_new();
+		}
+		const struct out *d = &sl->lines->doc;
+		draw_row(g, src, n, width > 1 ? (size_t)width : 1, row, &sl->lines->doc);
+		/* Laid out to fit already: one row a line, cut at the edge if not. */
+		wrap_cache_update(sl->wc, d->text.data, d->text.len, d->spans, d->n, 0, 1 << 20);
+		sl->id = g->id;
+		sl->stamp = g->stamp;
+		sl->width = width;
+		sl->row = row;
+		sl->whole = row < g->complete;
+		m->layouts++;
+	}
+	*lines = sl->lines;
+	*wc = sl->wc;
+	return g->start[row];
+}
+
+size_t md_table_layouts(const struct md *m)
+{
+	return m->layouts;
 }

@@ -192,6 +192,21 @@ struct grid {
 	uint32_t *start; /* rows + 1: the first screen line of each row; start[rows] = height */
 	size_t lvalid;   /* start[0..lvalid] are known */
 	size_t scap;
+	uint32_t id;    /* unique in its md (a dropped grid's id is not reused) */
+	uint32_t stamp; /* changes when the mode or the columns' widths change */
+};
+
+/* Rows kept laid out (md_table_lines): more than a screen shows. */
+#define GRID_SLOTS 64
+
+/* One laid-out row: what it is of, its lines, and them wrapped one a row. */
+struct grid_slot {
+	uint32_t id, stamp; /* its grid's (id 0: empty) */
+	int width;
+	size_t row;
+	bool whole; /* the row was complete then (else it is laid out again) */
+	struct md *lines;
+	struct wrap_cache *wc;
 };
 
 /* A new grid at the document's end, open: its placeholder is the caller's. */
@@ -256,6 +271,9 @@ struct md {
 	bool lazy;          /* md_set_lazy_tables */
 	struct grid *grids; /* lazily laid-out tables, in document order */
 	size_t ngrids, grids_cap;
+	uint32_t grid_ids;       /* the last id given to a grid */
+	struct grid_slot *slots; /* GRID_SLOTS, by row: rows laid out for drawing */
+	size_t layouts;          /* rows laid out into slots (md_table_layouts) */
 };
 
 /* Renders src[0..n) in one md4c parse, no segments (for tests). */

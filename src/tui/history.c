@@ -73,12 +73,6 @@ struct hist {
 	unsigned epoch;
 	int hscroll;     /* code lines are drawn from this column of their content */
 	int hscroll_max; /* the most any code line drawn last was cut by */
-	/* The table row drawn last (lazy tables): its lines, and what they are of. */
-	struct render grid;
-	const struct msg *grid_msg;
-	unsigned grid_gen;
-	size_t grid_table, grid_first, grid_height;
-	int grid_width;
 };
 
 struct hist *hist_new(bool markdown)
@@ -86,9 +80,6 @@ struct hist *hist_new(bool markdown)
 	struct hist *h = xcalloc(1, sizeof(*h));
 	h->markdown = markdown;
 	h->following = true;
-	h->grid.md = md_new(false);
-	h->grid.wc = wrap_cache_new();
-	buf_init(&h->grid.clean, BUF_TEXT_MAX);
 	return h;
 }
 
@@ -147,14 +138,12 @@ void hist_free(struct hist *h)
 		return;
 	for (size_t i = 0; i < h->n; i++)
 		item_release(&h->items[i]);
-	render_release(&h->grid);
 	free(h->items);
 	free(h);
 }
 
 void hist_sync(struct hist *h, const struct conv *c, unsigned epoch)
 {
-	h->grid_msg = NULL; /* a message may have been freed */
 	if (epoch != h->epoch) {
 		/* Messages were freed: a pointer may now name a different message. */
 		for (size_t i = 0; i < h->n; i++)
@@ -580,25 +569,15 @@ static void draw_body_row(struct hist *h, WINDOW *w, struct hist_item *it, size_
 		draw_render_row(h, w, &it->body, row, 1, width, base);
 		return;
 	}
-	/* A table's line: its row laid out now (kept while the next lines are of it). */
-	if (h->grid_msg != it->msg || h->grid_gen != it->msg->generation || h->grid_table != t ||
-	    h->grid_width != body || row < h->grid_first || row >= h->grid_first + h->grid_height) {
-		const struct buf *src = &it->body.clean;
-		h->grid_first =
-		    md_table_draw(it->body.md, t, src->data, src->len, body, row, h->grid.md);
-		size_t ns;
-		const struct span *sp = md_spans(h->grid.md, &ns);
-		/* Laid out to fit already: one row a line, cut at the edge if not. */
-		wrap_cache_update(h->grid.wc, md_text(h->grid.md), md_len(h->grid.md), sp, ns, 0,
-		                  1 << 20);
-		h->grid_height = wrap_cache_nrows(h->grid.wc);
-		h->grid_msg = it->msg;
-		h->grid_gen = it->msg->generation;
-		h->grid_table = t;
-		h->grid_width = body;
-	}
-	if (row - h->grid_first < wrap_cache_nrows(h->grid.wc))
-		draw_render_row(h, w, &h->grid, row - h->grid_first, 1, width, base);
+	/* A table's line: its row as laid out for this width (the renderer keeps the rows on
+	 * screen). */
+	const struct buf *src = &it->body.clean;
+	struct render lines;
+	memset(&lines, 0, sizeof(lines));
+	size_t first =
+	    md_table_lines(it->body.md, t, src->data, src->len, body, row, &lines.md, &lines.wc);
+	if (row - first < wrap_cache_nrows(lines.wc))
+		draw_render_row(h, w, &lines, row - first, 1, width, base);
 }
 
 /* The thoughts block's line: what it is, how long, and how to open or close it. */

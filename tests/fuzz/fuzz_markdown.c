@@ -47,6 +47,20 @@ static void lazy_tables(const char *src, size_t n, size_t chunk, int width, cons
 			md_update(stream, src, at);
 		else
 			md_finish(stream, src, at);
+		/* The rows kept laid out are the rows laid out afresh, as the table grows. */
+		for (size_t t = 0; t < md_ntables(stream); t++) {
+			size_t h = md_table_height(stream, t, width);
+			size_t lines[] = {0, h / 2, h - 1};
+			for (size_t k = 0; k < 3; k++) {
+				struct md *got;
+				struct wrap_cache *wc;
+				size_t f =
+				    md_table_lines(stream, t, src, at, width, lines[k], &got, &wc);
+				if (md_table_draw(stream, t, src, at, width, lines[k], out) != f ||
+				    strcmp(md_text(got), md_text(out)) != 0)
+					abort();
+			}
+		}
 	}
 	if (n > 0 && (strcmp(md_text(stream), md_text(whole)) != 0 ||
 	              md_ntables(stream) != md_ntables(whole)))

@@ -498,6 +498,153 @@ START_TEST(lazy_table_index_is_small)
 }
 END_TEST
 
+/* Table t's lines holding screen line `line` at width, from the cache of laid-out rows. */
+static char *cached_lines(struct md *m, size_t t, const char *src, int width, size_t line)
+{
+	struct md *lines = NULL;
+	struct wrap_cache *wc = NULL;
+	size_t first = md_table_lines(m, t, src, strlen(src), width, line, &lines, &wc);
+	ck_assert_uint_le(first, line);
+	/* The wrap cache holds them one a row, the line asked for among them. */
+	ck_assert_uint_gt(wrap_cache_nrows(wc), line - first);
+	size_t k = 1;
+	for (const char *p = md_text(lines); *p; p++)
+		k += *p == '\n';
+	ck_assert_uint_eq(wrap_cache_nrows(wc), k);
+	/* What md_table_draw lays out afresh. */
+	struct md *fresh = md_new(false);
+	ck_assert_uint_eq(md_table_draw(m, t, src, strlen(src), width, line, fresh), first);
+	ck_assert_str_eq(md_text(lines), md_text(fresh));
+	md_free(fresh);
+	return xstrdup(md_text(lines));
+}
+
+START_TEST(lazy_table_rows_are_laid_out_once_a_width)
+{
+	const char *src = "| a | b |\n|---|---|\n| 1 | 2 |\n| 3 | 4 |\n\nEnd.";
+	struct md *m = render_lazy(src, 4);
+	size_t n0 = md_table_layouts(m);
+	char *s = cached_lines(m, 0, src, 80, 3);
+	ck_assert_str_eq(s, "3 │ 4");
+	free(s);
+	ck_assert_uint_eq(md_table_layouts(m), n0 + 1);
+	/* Drawn again, and the header's two lines one after the other: laid out once each. */
+	s = cached_lines(m, 0, src, 80, 3);
+	free(s);
+	s = cached_lines(m, 0, src, 80, 0);
+	ck_assert_str_eq(s, "a │ b\n──┼──");
+	free(s);
+	s = cached_lines(m, 0, src, 80, 1);
+	free(s);
+	ck_assert_uint_eq(md_table_layouts(m), n0 + 2);
+	/* Another width is another layout; back at the first, the row is laid out again. */
+	s = cached_lines(m, 0, src, 4, 3);
+	ck_assert_str_eq(s, "────\na: 3\nb: 4"); /* 1 + 3 + 1 do not fit in 4: a list */
+	free(s);
+	ck_assert_uint_eq(md_table_layouts(m), n0 + 3);
+	s = cached_lines(m, 0, src, 80, 3);
+	ck_assert_str_eq(s, "3 │ 4");
+	free(s);
+	ck_assert_uint_eq(md_table_layouts(m), n0 + 4);
+	md_free(m);
+}
+END_TEST
+
+START_TEST(lazy_table_cache_follows_a_wider_cell)
+{
+	const char *head = "| a | b |\n|---|---|\n| 1 | 2 |\n";
+	struct buf src;
+	buf_init(&src, BUF_TEXT_MAX);
+	buf_addstr(&src, head);
+	struct md *m = md_new(true);
+	md_set_lazy_tables(m, true);
+	md_update(m, src.data, src.len);
+	ck_assert_uint_eq(md_ntables(m), 1);
+	char *s = cached_lines(m, 0, src.data, 80, 2);
+	ck_assert_str_eq(s, "1 │ 2");
+	free(s);
+	size_t n0 = md_table_layouts(m);
+	/* A row no wider than the columns: the rows laid out stay as they are. */
+	buf_addstr(&src, "| 5 | 6 |\n");
+	md_update(m, src.data, src.len);
+	s = cached_lines(m, 0, src.data, 80, 2);
+	free(s);
+	ck_assert_uint_eq(md_table_layouts(m), n0);
+	/* A wider cell widens its column: the row is laid out again, padded to it. */
+	buf_addstr(&src, "| 333 | 4 |\n");
+	md_update(m, src.data, src.len);
+	s = cached_lines(m, 0, src.data, 80, 2);
+	ck_assert_str_eq(s, "1   │ 2");
+	free(s);
+	ck_assert_uint_eq(md_table_layouts(m), n0 + 1);
+	s = cached_lines(m, 0, src.data, 80, 0);
+	ck_assert_str_eq(s, "a   │ b\n────┼──");
+	free(s);
+	ck_assert_uint_eq(md_table_layouts(m), n0 + 2);
+	/* A row still arriving is laid out each time it is drawn, as it grows. */
+	buf_addstr(&src, "| 7");
+	md_update(m, src.data, src.len);
+	size_t last = md_table_height(m, 0, 80) - 1;
+	s = cached_lines(m, 0, src.data, 80, last);
+	ck_assert_str_eq(s, "7   │ ");
+	free(s);
+	buf_addstr(&src, "7 | 8");
+	md_update(m, src.data, src.len);
+	ck_assert_uint_eq(md_table_height(m, 0, 80) - 1, last);
+	size_t n1 = md_table_layouts(m);
+	s = cached_lines(m, 0, src.data, 80, last);
+	ck_assert_str_eq(s, "77  │ 8");
+	free(s);
+	ck_assert_uint_eq(md_table_layouts(m), n1 + 1);
+	md_free(m);
+	buf_release(&src);
+}
+END_TEST
+
+/* A row that was laid out while it grew is laid out again once complete, widths the same. */
+START_TEST(lazy_table_cache_lays_out_a_completed_row_again)
+{
+	struct buf src;
+	buf_init(&src, BUF_TEXT_MAX);
+	buf_addstr(&src, "| a | bb |\n|---|---|\n| 1 | 2 |\n| 3 | *4");
+	struct md *m = md_new(true);
+	md_set_lazy_tables(m, true);
+	md_update(m, src.data, src.len);
+	size_t last = md_table_height(m, 0, 80) - 1;
+	char *s = cached_lines(m, 0, src.data, 80, last);
+	ck_assert_str_eq(s, "3 │ *4");
+	free(s);
+	buf_addstr(&src, "* |\n");
+	md_finish(m, src.data, src.len);
+	ck_assert_uint_eq(md_table_height(m, 0, 80) - 1, last);
+	s = cached_lines(m, 0, src.data, 80, last);
+	ck_assert_str_eq(s, "3 │ 4");
+	free(s);
+	md_free(m);
+	buf_release(&src);
+}
+END_TEST
+
+/* A table dropped and another in its place: never the first one's rows. */
+START_TEST(lazy_table_cache_forgets_a_reset)
+{
+	const char *one = "| a | b |\n|---|---|\n| 1 | 2 |\n";
+	const char *two = "| x | y |\n|---|---|\n| 9 | 8 |\n";
+	struct md *m = md_new(true);
+	md_set_lazy_tables(m, true);
+	md_update(m, one, strlen(one));
+	char *s = cached_lines(m, 0, one, 80, 2);
+	ck_assert_str_eq(s, "1 │ 2");
+	free(s);
+	md_reset(m);
+	md_update(m, two, strlen(two));
+	s = cached_lines(m, 0, two, 80, 2);
+	ck_assert_str_eq(s, "9 │ 8");
+	free(s);
+	md_free(m);
+}
+END_TEST
+
 static Suite *markdown_suite(void)
 {
 	Suite *s = suite_create("markdown");
@@ -523,6 +670,10 @@ static Suite *markdown_suite(void)
 	tcase_add_test(tc, lazy_table_narrows_its_widest_column);
 	tcase_add_test(tc, wide_table_becomes_a_list);
 	tcase_add_test(tc, lazy_table_index_is_small);
+	tcase_add_test(tc, lazy_table_rows_are_laid_out_once_a_width);
+	tcase_add_test(tc, lazy_table_cache_follows_a_wider_cell);
+	tcase_add_test(tc, lazy_table_cache_forgets_a_reset);
+	tcase_add_test(tc, lazy_table_cache_lays_out_a_completed_row_again);
 	suite_add_tcase(s, tc);
 	return s;
 }
