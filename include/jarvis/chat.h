@@ -94,6 +94,22 @@ size_t chat_pending_images(const struct chat *ch);
 /* Conversation list from the last chat_load_convs. */
 const struct chat_conv_row *chat_conv_rows(const struct chat *ch, size_t *n);
 /*
+ * Whether `what` (a list number as /convs showed it, or an id) is the
+ * conversation on screen or one of the list last loaded, with its title
+ * (the one /convs shows). false: the chat cannot vouch for it (the list may
+ * be stale or not loaded); chat_delete_probe asks the store.
+ */
+bool chat_conv_known(const struct chat *ch, const char *what, const char **title);
+/*
+ * /delete of what the chat cannot vouch for: the store is asked whether it
+ * names a conversation of the user's. If not, the error says so and the
+ * line comes back (chat_take_restore); if so, chat_take_delete_ask hands
+ * its id and title, for the question. Nothing is deleted here.
+ */
+int chat_delete_probe(struct chat *ch, const char *what, char **cause);
+/* The conversation a probe found: its exact id and title (caller frees); false: none. */
+bool chat_take_delete_ask(struct chat *ch, char **id, char **title);
+/*
  * Pages older messages of a stored conversation in (the chat opens with the
  * last CHAT_LOAD_MESSAGES). Returns true when a page was asked for; they
  * arrive later, prepended (chat_take_prepended says how many).

@@ -105,5 +105,7 @@ size_t cmd_complete_at(const struct chat *ch, const char *line, size_t *word_sta
 size_t cmd_complete(const char *line, char **out, size_t max);
 /* A path as /attach opens it: a leading ~ or ~/ is $HOME. A new string. */
 char *cmd_expand_home(const char *path);
+/* Asks /delete's question for a conversation the store vouched for (chat_take_delete_ask). */
+void cmd_ask_delete(struct cmd_ctx *c, const char *id, const char *title);
 
 #endif

@@ -196,6 +196,16 @@ char *msg_title(const struct msg *m);
  */
 char *conv_fork_label(const char *title, const char *id, long question);
 
+/* Whether s has the shape of a stored conversation's id: digits (SQLite) or 24 hex digits. */
+bool conv_id_shaped(const char *s);
+/*
+ * What to say when `what` names no conversation of the user's: that it is
+ * not a number or id at all, or that no conversation has that number or id,
+ * then `where` (how to list them: "/convs or F3 lists them"). listed: list
+ * numbers count too (/select, /delete), not only ids (-C). A new string.
+ */
+char *conv_missing_text(const char *what, bool listed, const char *where);
+
 const char *msg_role_name(enum msg_role r);     /* "user", "model", "notice" */
 const char *msg_status_name(enum msg_status s); /* "complete", "interrupted", ... */
 /* Parses a status name; returns -1 when unknown. */

@@ -309,7 +309,8 @@ void chat_set_user(struct chat *ch, const struct account_user *u)
 	ch->user_id = u ? xstrdup(u->id) : NULL;
 	ch->store_failures = 0;
 	update_store_state(ch);
-	chat_count_quota(ch); /* another source counts now */
+	chat_count_quota(ch);   /* another source counts now */
+	ch->rows_known = false; /* another user's, or none */
 }
 
 struct chat *chat_new(struct loop *l, const struct config *cfg, char **cause)

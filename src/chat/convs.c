@@ -332,6 +332,19 @@ static void open_done(struct job *j)
 	struct job_open *o = &j->u.open;
 	if (o->ticket != ch->select_ticket)
 		return; /* another /select came after this one */
+	if (j->rc == STORE_NOTFOUND || j->rc == STORE_INVALID) {
+		char *why = conv_missing_text(o->what, !o->at_start,
+		                              o->at_start ? "jarvis --convs lists them"
+		                                          : "/convs or F3 lists them");
+		chat_set_error(ch, why);
+		free(why);
+		/* The line was taken when the command ran: it comes back to be corrected. */
+		if (!o->at_start && o->typed != NULL) {
+			free(ch->restore);
+			ch->restore = xasprintf("/select %s", o->typed);
+		}
+		return;
+	}
 	if (j->rc < 0) {
 		chat_set_error(ch, j->cause ? j->cause : "no such conversation");
 		return;
@@ -361,6 +374,7 @@ static void open_done(struct job *j)
 static void open_release(struct job *j)
 {
 	free(j->u.open.what);
+	free(j->u.open.typed);
 	conv_free(j->u.open.conv);
 	store_msgs_release(&j->u.open.loaded);
 }
@@ -385,9 +399,17 @@ static int select_conv(struct chat *ch, const char *what, bool by_id, char **cau
 {
 	if (chat_need_login(ch, cause) == -1)
 		return -1;
+	/* What cannot be an id is refused at once; the store says for the rest. */
+	if (!by_id && !conv_id_shaped(what)) {
+		char *why = conv_missing_text(what, true, "/convs or F3 lists them");
+		set_cause(cause, "%s", why);
+		free(why);
+		return -1;
+	}
 	const char *id = by_id ? what : listed_id(ch, what);
 	struct job *j = job_new(ch, &JOB_OPEN);
 	j->u.open.what = xstrdup(id ? id : what);
+	j->u.open.typed = by_id ? NULL : xstrdup(what);
 	j->u.open.exact = id != NULL;
 	j->u.open.ticket = ++ch->select_ticket;
 	job_submit(ch, j);
@@ -405,6 +427,7 @@ void chat_open_at_start(struct chat *ch, const char *id)
 	struct job *j = job_new(ch, &JOB_OPEN);
 	j->u.open.what = xstrdup(id);
 	j->u.open.exact = true;
+	j->u.open.at_start = true;
 	j->u.open.ticket = ++ch->select_ticket;
 	job_submit(ch, j);
 }
@@ -534,6 +557,66 @@ static void delete_done(struct job *j)
 }
 
 static const struct job_kind JOB_DELETE = {"delete", true, delete_work, delete_done, open_release};
+
+static void probe_work(struct job *j)
+{
+	struct job_open *o = &j->u.open;
+	struct store *st = job_store(j);
+	if (st != NULL)
+		j->rc = resolve_conv(st, j->ch->be.x.user_id, o->what, false, &o->conv, &j->cause);
+}
+
+static void probe_done(struct job *j)
+{
+	struct chat *ch = j->ch;
+	struct job_open *o = &j->u.open;
+	if (o->ticket != ch->probe_ticket)
+		return; /* another /delete came after this one */
+	if (j->rc == STORE_NOTFOUND || j->rc == STORE_INVALID) {
+		char *why = conv_missing_text(o->what, true, "/convs or F3 lists them");
+		chat_set_error(ch, why);
+		free(why);
+		free(ch->restore);
+		ch->restore = xasprintf("/delete %s", o->what);
+		return;
+	}
+	if (j->rc < 0) {
+		chat_set_error(ch, j->cause ? j->cause : "the store failed");
+		return;
+	}
+	if (o->conv == NULL)
+		return; /* logged out on the way */
+	free(ch->delete_id);
+	free(ch->delete_title);
+	ch->delete_id = xstrdup(o->conv->id);
+	ch->delete_title =
+	    xstrdup(o->conv->title && o->conv->title[0] ? o->conv->title : "untitled");
+	chat_dirty(ch, CHAT_DIRTY_STATUS);
+}
+
+static const struct job_kind JOB_PROBE = {"probe", false, probe_work, probe_done, open_release};
+
+int chat_delete_probe(struct chat *ch, const char *what, char **cause)
+{
+	if (chat_need_login(ch, cause) == -1)
+		return -1;
+	struct job *j = job_new(ch, &JOB_PROBE);
+	j->u.open.what = xstrdup(what);
+	j->u.open.ticket = ++ch->probe_ticket;
+	job_submit(ch, j);
+	return 0;
+}
+
+bool chat_take_delete_ask(struct chat *ch, char **id, char **title)
+{
+	if (ch->delete_id == NULL)
+		return false;
+	*id = ch->delete_id;
+	*title = ch->delete_title;
+	ch->delete_id = NULL;
+	ch->delete_title = NULL;
+	return true;
+}
 
 static int delete_conv(struct chat *ch, const char *target, bool exact)
 {

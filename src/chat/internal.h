@@ -117,6 +117,9 @@ struct chat {
 	size_t prepended;       /* messages put in front since the TUI last asked */
 	unsigned select_ticket; /* the latest /select; older answers are dropped */
 	char *restore;          /* a question taken back, for the input */
+	unsigned probe_ticket;  /* the latest /delete checked with the store */
+	char *delete_id;        /* it exists: its id and title, for the question */
+	char *delete_title;
 	char *error;
 	char *store_state;
 	size_t store_failures; /* writes lost since the store last worked */
@@ -134,6 +137,7 @@ struct chat {
 
 	struct chat_conv_row *rows;
 	size_t nrows;
+	bool rows_known; /* rows are this user's list (chat_conv_known), loaded since the login */
 	unsigned dirty;
 	struct chat_edit edit;
 };
@@ -206,8 +210,10 @@ struct job_list {
 };
 
 struct job_open {
-	char *what; /* what the user typed, or an exact id */
+	char *what;  /* what the user typed, or an exact id */
+	char *typed; /* /select: the argument as typed, or NULL */
 	bool exact;
+	bool at_start; /* -C: an id, and the hint names jarvis --convs */
 	unsigned ticket;
 	struct conv *conv;
 	struct store_msgs loaded;

@@ -71,9 +71,14 @@ static void take_back(struct chat *ch, struct job *j)
 	chat_notice(ch, "%s; your question is back in the input", q->refused);
 }
 
-/* The conversation id a job stored into, for the screen's conversation. */
+/*
+ * The conversation id a job stored into, for the screen's conversation.
+ * first: the message the job stored first, whose msg_title the store
+ * gave a new untitled conversation (exchange_conv); the screen takes the
+ * same title, so /delete and the status line say what /convs says.
+ */
 static void take_conv_id(struct chat *ch, struct job *j, struct job_meta *meta, const char *conv_id,
-                         bool recreated)
+                         bool recreated, const struct msg *first)
 {
 	if (!job_current(j) || conv_id == NULL)
 		return;
@@ -90,6 +95,8 @@ static void take_conv_id(struct chat *ch, struct job *j, struct job_meta *meta, 
 	ch->conv->id = xstrdup(conv_id);
 	chat_dirty(ch, CHAT_DIRTY_STATUS);
 	chat_catch_up(ch, meta);
+	if (ch->conv->title == NULL && meta->title == NULL && first != NULL)
+		ch->conv->title = msg_title(first);
 }
 
 static void question_done(struct job *j)
@@ -108,7 +115,8 @@ static void question_done(struct job *j)
 	if (j->rc < 0)
 		store_failed(ch, j); /* the answer still comes: it is only not saved */
 	else
-		take_conv_id(ch, j, &q->meta, q->conv_id, q->recreated);
+		take_conv_id(ch, j, &q->meta, q->conv_id, q->recreated,
+		             q->msgs.n > 0 ? q->msgs.copies[0] : NULL);
 	job_give_ids(j, &q->msgs);
 	if (!waited)
 		return;
@@ -245,7 +253,8 @@ static void answer_done(struct job *j)
 		store_failed(ch, j);
 		return;
 	}
-	take_conv_id(ch, j, &a->meta, a->conv_id, a->recreated);
+	take_conv_id(ch, j, &a->meta, a->conv_id, a->recreated,
+	             a->msgs.n > 0 ? a->msgs.copies[0] : NULL);
 	job_give_ids(j, &a->msgs);
 }
 
@@ -284,7 +293,7 @@ static void update_done(struct job *j)
 	}
 	if (a->recreated) {
 		/* Deleted elsewhere while the answer streamed: both are in a new one. */
-		take_conv_id(j->ch, j, &a->meta, a->conv_id, true);
+		take_conv_id(j->ch, j, &a->meta, a->conv_id, true, NULL);
 		struct msg *m = a->msgs.targets[0];
 		if (job_targets_alive(j) && a->msgs.copies[0]->id != NULL) {
 			free(m->id);

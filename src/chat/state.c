@@ -144,6 +144,7 @@ void chat_set_rows(struct chat *ch, const struct store_conv_list *list)
 	free_rows(ch);
 	ch->rows = fresh;
 	ch->nrows = nfresh;
+	ch->rows_known = true;
 	chat_dirty(ch, CHAT_DIRTY_CONVS);
 }
 
@@ -201,6 +202,8 @@ void chat_free(struct chat *ch)
 	free(ch->user_name);
 	free(ch->user_id);
 	free(ch->restore);
+	free(ch->delete_id);
+	free(ch->delete_title);
 	free(ch->files_error);
 	free(ch->files_msgs);
 	free(ch->activity);
@@ -331,6 +334,30 @@ const struct chat_conv_row *chat_conv_rows(const struct chat *ch, size_t *n)
 {
 	*n = ch->nrows;
 	return ch->rows;
+}
+
+bool chat_conv_known(const struct chat *ch, const char *what, const char **title)
+{
+	/* A number is a list number first, as chat_delete and the store read it. */
+	char *end = NULL;
+	unsigned long k = strtoul(what, &end, 10);
+	if (end != what && *end == '\0') {
+		if (!ch->rows_known || k == 0 || k > ch->nrows)
+			return false;
+		*title = ch->rows[k - 1].title[0] ? ch->rows[k - 1].title : "untitled";
+		return true;
+	}
+	if (ch->conv->id != NULL && strcmp(ch->conv->id, what) == 0) {
+		*title = ch->conv->title ? ch->conv->title : "untitled";
+		return true;
+	}
+	for (size_t i = 0; ch->rows_known && i < ch->nrows; i++) {
+		if (strcmp(ch->rows[i].id, what) == 0) {
+			*title = ch->rows[i].title[0] ? ch->rows[i].title : "untitled";
+			return true;
+		}
+	}
+	return false;
 }
 
 unsigned chat_take_dirty(struct chat *ch)

@@ -16,6 +16,7 @@
 
 #include "jarvis/chat.h"
 #include "jarvis/clip.h"
+#include "jarvis/conv.h"
 #include "jarvis/password.h"
 #include "jarvis/statusline.h"
 #include "jarvis/util.h"
@@ -255,25 +256,28 @@ static int delete_confirm(struct cmd_ctx *c, const char *answer, char **cause)
 		chat_notice(c->chat, "not deleted");
 		return 0;
 	}
+	/* state[1]: the store vouched for the id (chat_delete_probe), so it is no list number. */
+	if (c->state[1] != NULL)
+		return chat_delete_id(c->chat, c->state[0], cause);
 	return chat_delete(c->chat, c->state[0], cause);
 }
 
-/* The title of what /delete ARG names, as far as the screen knows it, or NULL. */
-static const char *delete_title(struct cmd_ctx *c, const char *arg)
+/* The question of /delete, naming what goes (this one: the one on screen). */
+static void ask_delete(struct cmd_ctx *c, const char *title, bool this_one)
 {
-	const struct conv *conv = chat_conv(c->chat);
-	if (arg == NULL || (conv->id != NULL && strcmp(conv->id, arg) == 0))
-		return conv->title ? conv->title : "untitled";
-	size_t n;
-	const struct chat_conv_row *rows = chat_conv_rows(c->chat, &n);
-	char *end = NULL;
-	unsigned long k = strtoul(arg, &end, 10);
-	if (end != arg && *end == '\0' && k > 0 && k <= n)
-		return rows[k - 1].title[0] ? rows[k - 1].title : "untitled";
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(rows[i].id, arg) == 0)
-			return rows[i].title[0] ? rows[i].title : "untitled";
-	return NULL;
+	size_t keep = status_cut_bytes(title, DELETE_TITLE_COLS);
+	char *label = xasprintf("delete \"%.*s%s\"%s for good? type yes:", (int)keep, title,
+	                        keep < strlen(title) ? "…" : "", this_one ? " (this one)" : "");
+	ask(c, label, false, delete_confirm);
+	free(label);
+}
+
+void cmd_ask_delete(struct cmd_ctx *c, const char *id, const char *title)
+{
+	cmd_ctx_reset(c);
+	c->state[0] = xstrdup(id);
+	c->state[1] = xstrdup("exact");
+	ask_delete(c, title, false);
 }
 
 static int cmd_delete(struct cmd_ctx *c, int argc, char **argv, char **cause)
@@ -282,20 +286,20 @@ static int cmd_delete(struct cmd_ctx *c, int argc, char **argv, char **cause)
 	if (argc == 0 && conv->id == NULL)
 		return set_cause(cause,
 		                 "this conversation is not stored; /delete ID deletes another");
-	secret_free(c->state[0]);
-	c->state[0] = argc > 0 ? xstrdup(argv[0]) : NULL;
-	/* The question names what goes, so that a wrong number is caught in time. */
-	const char *title = delete_title(c, c->state[0]);
-	char *label;
-	if (title != NULL) {
-		size_t keep = status_cut_bytes(title, DELETE_TITLE_COLS);
-		label = xasprintf("delete \"%.*s%s\"%s for good? type yes:", (int)keep, title,
-		                  keep < strlen(title) ? "…" : "", argc == 0 ? " (this one)" : "");
-	} else {
-		label = xasprintf("delete conversation %s for good? type yes:", argv[0]);
+	if (argc > 0 && !conv_id_shaped(argv[0])) {
+		char *why = conv_missing_text(argv[0], true, "/convs or F3 lists them");
+		set_cause(cause, "%s", why);
+		free(why);
+		return -1;
 	}
-	ask(c, label, false, delete_confirm);
-	free(label);
+	/* The question names what goes, so that a wrong number is caught in time; what
+	 * the screen cannot vouch for is checked with the store before any question. */
+	const char *title = conv->title ? conv->title : "untitled";
+	if (argc > 0 && !chat_conv_known(c->chat, argv[0], &title))
+		return chat_delete_probe(c->chat, argv[0], cause);
+	cmd_ctx_reset(c);
+	c->state[0] = argc > 0 ? xstrdup(argv[0]) : NULL;
+	ask_delete(c, title, argc == 0);
 	return 0;
 }
 

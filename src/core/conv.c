@@ -367,3 +367,30 @@ char *conv_fork_label(const char *title, const char *id, long question)
 		                 question);
 	return xasprintf("↳ fork of conversation %s at question %ld", id ? id : "?", question);
 }
+
+bool conv_id_shaped(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0)
+		return false;
+	if (strspn(s, "0123456789") == n)
+		return true;
+	return n == 24 && strspn(s, "0123456789abcdefABCDEF") == n;
+}
+
+char *conv_missing_text(const char *what, bool listed, const char *where)
+{
+	/* Cut, so that a pasted paragraph does not become the error line. */
+	int keep = (int)(strlen(what) > 40 ? 40 : strlen(what));
+	const char *more = strlen(what) > 40 ? "…" : "";
+	if (!conv_id_shaped(what))
+		return xasprintf("\"%.*s%s\" is not a conversation %s; %s", keep, what, more,
+		                 listed ? "number or id" : "id", where);
+	bool number = strspn(what, "0123456789") == strlen(what);
+	if (listed && number)
+		return xasprintf("there is no conversation %.*s%s (neither a list number nor an id "
+		                 "of yours); %s",
+		                 keep, what, more, where);
+	return xasprintf("there is no conversation %.*s%s among yours; %s", keep, what, more,
+	                 where);
+}

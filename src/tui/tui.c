@@ -489,6 +489,18 @@ int tui_run(const struct config *cfg, const char *conv_id)
 			}
 			free(back);
 		}
+		char *del_id, *del_title;
+		if (chat_take_delete_ask(t.chat, &del_id, &del_title)) {
+			/* /delete ID checked with the store: now the question (none if one is
+			 * open). */
+			if (t.ctx.then == NULL) {
+				cmd_ask_delete(&t.ctx, del_id, del_title);
+				input_sync_ask(&t);
+				t.need_render = true;
+			}
+			free(del_id);
+			free(del_title);
+		}
 		if (d & CHAT_DIRTY_QUIT)
 			t.quit = true;
 		input_send_queued(&t);

@@ -227,16 +227,18 @@ def test_second_user_cannot_select_the_first_users_conversation(jarvis_tui, fake
     send(t, "/quit")
     t.wait_exit()
     out = cli_convs(run_jarvis)
-    conv_id = re.search(r"^(\S+)\s", out, re.M).group(1)
+    conv_id = re.search(r"^(?!ID\b)(\S+)\s", out, re.M).group(1)  # the header is no id
     assert run_jarvis(["--logout"]).returncode == 0
     cli_signup(run_jarvis, name="Bob", email="bob@example.org", pw="bobs password 1")
 
     t2 = start(jarvis_tui)
     t2.wait_for(re.compile(r"^ Bob │ ", re.M))
     send(t2, "/select " + conv_id)
-    t2.wait_for(re.compile(r"no such conversation|not found", re.I))
+    t2.wait_for(re.compile(r"no such conversation|not found|no conversation", re.I))
+    t2.send_keys("C-u")  # the refused line stays in the input
     send(t2, "/select 1")
     t2.wait_for(re.compile(r"no such conversation|not found|no conversation", re.I))
+    t2.send_keys("C-u")
     send(t2, "/convs")
     t2.wait_for("no stored conversations yet")
     t2.send_keys("F3")
@@ -246,8 +248,10 @@ def test_second_user_cannot_select_the_first_users_conversation(jarvis_tui, fake
     t2.send_keys("Escape")
     time.sleep(0.1)
     send(t2, "/delete " + conv_id)
-    t2.wait_for("type yes:")
-    send(t2, "yes")
+    # refused before any question: it names none of Bob's
+    t2.wait_for(re.compile(r"there is no conversation %s \(neither" % re.escape(conv_id)))
+    assert "type yes:" not in t2.screen()
+    t2.send_keys("C-u")
     time.sleep(0.5)
     assert run_jarvis(["--logout"]).returncode == 0
     r = run_jarvis(["--login", "ann@example.org", "--password-stdin"], input=PW + "\n")

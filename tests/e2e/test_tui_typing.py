@@ -481,7 +481,7 @@ def test_dash_c_without_a_login_or_with_a_wrong_id_says_so(jarvis_tui, fake_gemi
     from test_tui_accounts import cli_signup
     cli_signup(run_jarvis)
     t = start(jarvis_tui, width, height, args=["-C", "999999"])
-    t.wait_for(re.compile(r"no such conversation|not found"))
+    t.wait_for(re.compile(r"no conversation 999999 among yours"))
     assert t.is_alive()
     assert run_jarvis(["--logout"]).returncode == 0
     # the contract: -C needs a login, exit 4, said before the screen is taken

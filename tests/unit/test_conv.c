@@ -156,6 +156,34 @@ START_TEST(a_fork_names_its_original)
 }
 END_TEST
 
+/* A wrong conversation argument says which kind of wrong, and where the right ones are. */
+START_TEST(a_missing_conversation_says_what_was_wrong)
+{
+	ck_assert(conv_id_shaped("12"));
+	ck_assert(conv_id_shaped("6751aa0123456789abcdef01"));
+	ck_assert(!conv_id_shaped("abc"));
+	ck_assert(!conv_id_shaped(""));
+	ck_assert(!conv_id_shaped("12a"));
+	char *s = conv_missing_text("abc", true, "/convs or F3 lists them");
+	ck_assert_str_eq(s, "\"abc\" is not a conversation number or id; /convs or F3 lists them");
+	free(s);
+	s = conv_missing_text("99", true, "/convs or F3 lists them");
+	ck_assert_str_eq(s, "there is no conversation 99 (neither a list number nor an id of "
+	                    "yours); /convs or F3 lists them");
+	free(s);
+	s = conv_missing_text("abc", false, "jarvis --convs lists them");
+	ck_assert_str_eq(s, "\"abc\" is not a conversation id; jarvis --convs lists them");
+	free(s);
+	s = conv_missing_text("999", false, "jarvis --convs lists them");
+	ck_assert_str_eq(s, "there is no conversation 999 among yours; jarvis --convs lists them");
+	free(s);
+	s = conv_missing_text("a long pasted line that is certainly not an id at all, no", true,
+	                      "x");
+	ck_assert_ptr_nonnull(strstr(s, "certainly not…\" is not"));
+	free(s);
+}
+END_TEST
+
 static Suite *conv_suite(void)
 {
 	Suite *s = suite_create("conv");
@@ -165,6 +193,7 @@ static Suite *conv_suite(void)
 	tcase_add_test(tc, a_replaced_answer_is_not_context);
 	tcase_add_test(tc, a_clone_has_every_field_and_owns_its_copies);
 	tcase_add_test(tc, a_fork_names_its_original);
+	tcase_add_test(tc, a_missing_conversation_says_what_was_wrong);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,119 @@
+"""End-to-end tests of the commands' confirmations and errors, at 80x24 and 120x40.
+
+What it is for: a new user's trial of the commands (issue 13: every command
+says what it did, bad input gets an error that says what to do, nothing
+typed is lost): /delete names an untitled conversation as /convs does and
+refuses an id that names nothing before asking; /select and -C say whether
+the argument is no number or id at all or names no conversation, and where
+the right ones are listed, with the typed line kept.
+What it must not do: reach the network (the fake Gemini only).
+"""
+
+import re
+
+import pytest
+
+from test_store_faults import answer
+from test_tui import send, start, status_row, wait_until
+from test_tui_accounts import cli_signup
+
+SIZES = [(80, 24), (120, 40)]
+
+
+def joined(t):
+    """The screen's rows joined by blanks: a notice wrapped over rows reads whole."""
+    return " ".join(" ".join(ln.split()) for ln in t.capture())
+
+
+def wait_joined(t, text, timeout=10):
+    wait_until(lambda: text in joined(t), timeout=timeout,
+               what="%r on screen:\n%s" % (text, t.show()))
+
+
+def input_row(t):
+    return t.capture()[-1]
+
+
+def logged_in(jarvis_tui, run_jarvis, width, height, args=()):
+    cli_signup(run_jarvis)
+    t = start(jarvis_tui, width, height, args=args)
+    t.wait_for(re.compile(r"^ Ann │ ", re.M))
+    return t
+
+
+@pytest.mark.parametrize("width,height", SIZES)
+def test_delete_names_an_untitled_conversation_as_convs_does(jarvis_tui, fake_gemini,
+                                                             run_jarvis, width, height):
+    t = logged_in(jarvis_tui, run_jarvis, width, height)
+    answer(fake_gemini, "titles come from the question")
+    send(t, "/new")
+    send(t, "what about titles")
+    t.wait_for("titles come from the question")
+    t.wait_gone("streaming")
+    wait_until(lambda: "pending" not in t.capture()[-2], what="the writes")
+    send(t, "/convs")
+    wait_joined(t, "what about titles (2 messages)")
+    # the status line names it too
+    wait_until(lambda: "what about" in t.capture()[status_row(t)],
+               what="the title on the status line:\n" + t.show())
+    send(t, "/delete")
+    wait_joined(t, 'delete "what about titles" (this one) for good? type yes:')
+    assert "untitled" not in joined(t), t.show()
+    send(t, "no")
+    wait_joined(t, "not deleted")
+
+
+@pytest.mark.parametrize("width,height", SIZES)
+def test_delete_of_nothing_is_refused_before_asking(jarvis_tui, fake_gemini, run_jarvis,
+                                                    width, height):
+    t = logged_in(jarvis_tui, run_jarvis, width, height)
+    answer(fake_gemini, "one stored answer")
+    send(t, "a question to store")
+    t.wait_for("one stored answer")
+    t.wait_gone("streaming")
+    wait_until(lambda: "pending" not in t.capture()[-2], what="the writes")
+    send(t, "/delete 999")
+    wait_joined(t, "there is no conversation 999 (neither a list number nor an id of "
+                   "yours); /convs or F3 lists them")
+    assert "for good?" not in joined(t), t.show()
+    wait_until(lambda: input_row(t).endswith("/delete 999"), what="the line kept:\n" + t.show())
+    t.send_keys("C-u")
+    # one made elsewhere, on no list this screen loaded: checked, then asked
+    r = run_jarvis(["-p", "made in another window"])
+    assert r.returncode == 0, r.stderr
+    send(t, "/delete 1")  # the newest: /convs would list it first
+    wait_joined(t, 'delete "made in another window" for good? type yes:')
+    send(t, "yes")
+    wait_joined(t, 'deleted "made in another window"')
+    assert "made in another window" not in run_jarvis(["--convs"]).stdout
+    send(t, "/delete abc")
+    wait_joined(t, '"abc" is not a conversation number or id; /convs or F3 lists them')
+    assert "for good?" not in joined(t), t.show()
+    assert input_row(t).endswith("/delete abc"), t.show()
+
+
+@pytest.mark.parametrize("width,height", SIZES)
+def test_select_says_what_was_wrong_and_keeps_the_line(jarvis_tui, fake_gemini, run_jarvis,
+                                                       width, height):
+    t = logged_in(jarvis_tui, run_jarvis, width, height)
+    send(t, "/select abc")
+    wait_joined(t, '"abc" is not a conversation number or id; /convs or F3 lists them')
+    assert input_row(t).endswith("/select abc"), t.show()
+    t.send_keys("C-u")
+    send(t, "/select 99")
+    wait_joined(t, "there is no conversation 99 (neither a list number nor an id of yours); "
+                   "/convs or F3 lists them")
+    wait_until(lambda: input_row(t).endswith("/select 99"),
+               what="the line kept:\n" + t.show())
+
+
+@pytest.mark.parametrize("width,height", SIZES)
+@pytest.mark.parametrize("arg,text", [
+    ("abc", '"abc" is not a conversation id; jarvis --convs lists them'),
+    ("999", "there is no conversation 999 among yours; jarvis --convs lists them"),
+])
+def test_dash_c_says_what_was_wrong(jarvis_tui, fake_gemini, run_jarvis, arg, text, width,
+                                    height):
+    t = logged_in(jarvis_tui, run_jarvis, width, height, args=["-C", arg])
+    wait_joined(t, text)
+    assert t.is_alive()
