@@ -215,8 +215,12 @@ int chat_attach(struct chat *ch, const char *path, char **cause);
 void chat_detach(struct chat *ch);
 /* Feedback on the last answer: +1 like, -1 dislike. */
 int chat_feedback(struct chat *ch, int value, char **cause);
-/* Writes the conversation as Markdown to a new file at path, as --export does (later). */
-int chat_export(struct chat *ch, const char *path, char **cause);
+/*
+ * Writes the conversation as Markdown to a new file at path, as --export
+ * does (later); the notice names path. line: what the user typed, given
+ * back to the input if the write fails (chat_take_restore), or NULL.
+ */
+int chat_export(struct chat *ch, const char *path, const char *line, char **cause);
 /* Account actions; the password is wiped by the caller after the call returns. */
 int chat_signup(struct chat *ch, const char *name, const char *email, const char *password,
                 char **cause);

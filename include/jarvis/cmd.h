@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 struct chat;
 
@@ -105,6 +106,12 @@ size_t cmd_complete_at(const struct chat *ch, const char *line, size_t *word_sta
 size_t cmd_complete(const char *line, char **out, size_t max);
 /* A path as /attach opens it: a leading ~ or ~/ is $HOME. A new string. */
 char *cmd_expand_home(const char *path);
+/*
+ * Where /export [FILE] writes: FILE with ~ expanded (cmd_expand_home), or
+ * jarvis-YYYYmmdd-HHMMSS.md for `now`, made absolute against the working
+ * directory. A new string.
+ */
+char *cmd_export_path(const char *arg, time_t now);
 /* Asks /delete's question for a conversation the store vouched for (chat_take_delete_ask). */
 void cmd_ask_delete(struct cmd_ctx *c, const char *id, const char *title);
 

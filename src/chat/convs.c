@@ -733,22 +733,29 @@ static void export_work(struct job *j)
 
 static void export_done(struct job *j)
 {
-	if (j->rc < 0)
+	if (j->rc < 0) {
 		chat_set_error(j->ch, j->cause);
-	else
+		if (j->u.export.line != NULL) {
+			free(j->ch->restore);
+			j->ch->restore = j->u.export.line;
+			j->u.export.line = NULL;
+		}
+	} else {
 		chat_notice(j->ch, "exported to %s", j->u.export.path);
+	}
 }
 
 static void export_release(struct job *j)
 {
 	free(j->u.export.path);
+	free(j->u.export.line);
 	conv_free(j->u.export.conv);
 }
 
 static const struct job_kind JOB_EXPORT = {"export", false, export_work, export_done,
                                            export_release};
 
-int chat_export(struct chat *ch, const char *path, char **cause)
+int chat_export(struct chat *ch, const char *path, const char *line, char **cause)
 {
 	struct job *j = job_new(ch, &JOB_EXPORT);
 	struct conv *c = conv_new();
@@ -764,6 +771,7 @@ int chat_export(struct chat *ch, const char *path, char **cause)
 			conv_push(c, msg_clone(src->msgs[i]));
 	j->u.export.conv = c;
 	j->u.export.path = xstrdup(path);
+	j->u.export.line = line ? xstrdup(line) : NULL;
 	job_submit(ch, j);
 	return 0;
 }

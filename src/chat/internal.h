@@ -249,6 +249,7 @@ struct job_fork {
 
 struct job_export {
 	char *path;
+	char *line;        /* the command as typed, back to the input on a failure */
 	struct conv *conv; /* a guest's: a copy of the screen's; else read from the store */
 	size_t nmsgs;
 };

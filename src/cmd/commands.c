@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "jarvis/chat.h"
 #include "jarvis/clip.h"
@@ -303,21 +304,39 @@ static int cmd_delete(struct cmd_ctx *c, int argc, char **argv, char **cause)
 	return 0;
 }
 
+char *cmd_export_path(const char *arg, time_t now)
+{
+	char *path;
+	if (arg != NULL) {
+		path = cmd_expand_home(arg);
+	} else {
+		char stamp[32];
+		struct tm tm;
+		strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", localtime_r(&now, &tm));
+		path = xasprintf("jarvis-%s.md", stamp);
+	}
+	if (path[0] == '/')
+		return path;
+	/* Named in full, so the notice says where the file went. */
+	char *cwd = getcwd(NULL, 0);
+	if (cwd == NULL)
+		return path;
+	char *full = xasprintf("%s/%s", cwd, path[0] == '.' && path[1] == '/' ? path + 2 : path);
+	free(cwd);
+	free(path);
+	return full;
+}
+
 static int cmd_export(struct cmd_ctx *c, int argc, char **argv, char **cause)
 {
 	const struct conv *conv = chat_conv(c->chat);
 	if (conv->n == 0)
 		return set_cause(cause, "nothing to export yet");
-	char *path;
-	if (argc > 0) {
-		path = xstrdup(argv[0]);
-	} else {
-		char stamp[32];
-		time_t t = time(NULL);
-		strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", localtime(&t));
-		path = xasprintf("jarvis-%s.md", stamp);
-	}
-	int rc = chat_export(c->chat, path, cause);
+	char *path = cmd_export_path(argc > 0 ? argv[0] : NULL, time(NULL));
+	/* The line as typed (CMD_REST: the rest of the line is the file's name). */
+	char *line = argc > 0 ? xasprintf("/export %s", argv[0]) : xstrdup("/export");
+	int rc = chat_export(c->chat, path, line, cause);
+	free(line);
 	free(path);
 	return rc;
 }
@@ -342,7 +361,7 @@ static int cmd_model(struct cmd_ctx *c, int argc, char **argv, char **cause)
 	return 0;
 }
 
-/* Only /attach reads paths; Tab completion keeps ~/ as typed. */
+/* /attach and /export read paths through it; Tab completion keeps ~/ as typed. */
 char *cmd_expand_home(const char *path)
 {
 	const char *home = getenv("HOME");

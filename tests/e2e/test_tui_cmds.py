@@ -9,6 +9,7 @@ the right ones are listed, with the typed line kept.
 What it must not do: reach the network (the fake Gemini only).
 """
 
+import os
 import re
 
 import pytest
@@ -117,3 +118,40 @@ def test_dash_c_says_what_was_wrong(jarvis_tui, fake_gemini, run_jarvis, arg, te
     t = logged_in(jarvis_tui, run_jarvis, width, height, args=["-C", arg])
     wait_joined(t, text)
     assert t.is_alive()
+
+
+def squeezed(t):
+    """The screen without any blank: a long path cut over rows reads whole."""
+    return re.sub(r"\s+", "", "".join(t.capture()))
+
+
+def wait_squeezed(t, text, timeout=10):
+    want = re.sub(r"\s+", "", text)
+    wait_until(lambda: want in squeezed(t), timeout=timeout,
+               what="%r on screen:\n%s" % (text, t.show()))
+
+
+@pytest.mark.parametrize("width,height", SIZES)
+def test_export_expands_home_names_the_file_in_full_and_keeps_a_failed_line(
+        jarvis_tui, jarvis_env, fake_gemini, width, height):
+    home = str(jarvis_env["HOME"])
+    t = start(jarvis_tui, width, height)
+    answer(fake_gemini, "worth keeping")
+    send(t, "a question")
+    t.wait_for("worth keeping")
+    t.wait_gone("streaming")
+    os.makedirs(os.path.join(home, "notes"))
+    send(t, "/export ~/notes/out.md")
+    wait_squeezed(t, "exported to %s/notes/out.md" % home)
+    with open(os.path.join(home, "notes", "out.md")) as f:
+        assert "worth keeping" in f.read()
+    # without a name: the default one, with its directory
+    send(t, "/export")
+    pat = re.compile(r"exportedto(%s/jarvis-\d{8}-\d{6}\.md)" % re.escape(re.sub(r"\s+", "", home)))
+    wait_until(lambda: pat.search(squeezed(t)), what="the full path:\n" + t.show())
+    assert os.path.exists(pat.search(squeezed(t)).group(1))
+    # a write that fails gives the line back to be corrected
+    send(t, "/export ~/no/such/dir/x.md")
+    wait_squeezed(t, "cannot create %s/no/such/dir/x.md" % home)
+    wait_until(lambda: input_row(t).endswith("/export ~/no/such/dir/x.md"),
+               what="the line kept:\n" + t.show())

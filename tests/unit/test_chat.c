@@ -460,7 +460,7 @@ START_TEST(export_has_title_and_times)
 	char path[128];
 	snprintf(path, sizeof path, "%s/guest.md", top);
 	send_ok("a title from the question");
-	ck_assert_int_eq(chat_export(ch, path, NULL), 0);
+	ck_assert_int_eq(chat_export(ch, path, NULL, NULL), 0);
 	settle();
 	char *md = unit_slurp(path, NULL);
 	ck_assert_msg(strncmp(md, "# a title from the question\n", 28) == 0, "%s", md);
@@ -468,14 +468,14 @@ START_TEST(export_has_title_and_times)
 	free(md);
 	sign_up(); /* adopts the guest conversation */
 	snprintf(path, sizeof path, "%s/stored.md", top);
-	ck_assert_int_eq(chat_export(ch, path, NULL), 0);
+	ck_assert_int_eq(chat_export(ch, path, NULL, NULL), 0);
 	settle();
 	md = unit_slurp(path, NULL);
 	ck_assert_msg(strncmp(md, "# a title from the question\n", 28) == 0, "%s", md);
 	ck_assert_ptr_null(strstr(md, "unknown time"));
 	free(md);
 	/* The same file again is refused, not overwritten. */
-	ck_assert_int_eq(chat_export(ch, path, NULL), 0);
+	ck_assert_int_eq(chat_export(ch, path, NULL, NULL), 0);
 	settle();
 	ck_assert_ptr_nonnull(strstr(chat_error(ch), "already exists"));
 }

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -197,6 +198,36 @@ START_TEST(completes_commands_and_attach_paths)
 }
 END_TEST
 
+/* /export writes where /attach reads (~ expanded) and names the file in full. */
+START_TEST(export_paths_expand_home_and_are_absolute)
+{
+	char *old_home = getenv("HOME") ? xstrdup(getenv("HOME")) : NULL;
+	setenv("HOME", "/tmp/h/home-a", 1);
+	char *p = cmd_export_path("~/out.md", 0);
+	ck_assert_str_eq(p, "/tmp/h/home-a/out.md");
+	free(p);
+	p = cmd_export_path("/abs/x.md", 0);
+	ck_assert_str_eq(p, "/abs/x.md");
+	free(p);
+	char *cwd = getcwd(NULL, 0);
+	char *want = xasprintf("%s/notes.md", cwd);
+	p = cmd_export_path("./notes.md", 0);
+	ck_assert_str_eq(p, want);
+	free(p), free(want);
+	time_t at = 1796411101; /* 2026-12-04, local time decides the hour */
+	struct tm tm;
+	char stamp[32];
+	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", localtime_r(&at, &tm));
+	want = xasprintf("%s/jarvis-%s.md", cwd, stamp);
+	p = cmd_export_path(NULL, at);
+	ck_assert_str_eq(p, want);
+	free(p), free(want), free(cwd);
+	if (old_home != NULL)
+		setenv("HOME", old_home, 1);
+	free(old_home);
+}
+END_TEST
+
 START_TEST(a_path_names_no_command)
 {
 	ck_assert(cmd_unknown("/etc/hosts explain"));
@@ -281,6 +312,7 @@ static Suite *cmd_suite(void)
 	tcase_add_test(tc, an_escaped_quote_does_not_hide_the_password_from_the_mask);
 	tcase_add_test(tc, completes_commands_and_attach_paths);
 	tcase_add_test(tc, completes_escaped_home_paths_and_help);
+	tcase_add_test(tc, export_paths_expand_home_and_are_absolute);
 	tcase_add_test(tc, a_path_names_no_command);
 	tcase_add_test(tc, a_bad_answer_asks_again_and_keeps_the_form);
 	suite_add_tcase(s, tc);
