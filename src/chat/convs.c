@@ -660,6 +660,8 @@ int chat_set_model(struct chat *ch, const char *id, char **cause)
 	ch->model = xstrdup(id);
 	chat_dirty(ch, CHAT_DIRTY_STATUS);
 	chat_count_quota(ch);
+	/* Here, so /model ID and the F2 picker confirm alike. */
+	chat_notice(ch, "model: %s from the next question on", ch->model);
 	if (models_retirement(id) != NULL)
 		say_if_retired(ch, id, "");
 	else if (models_find(&ch->models, id) == NULL)
@@ -690,6 +692,10 @@ int chat_feedback(struct chat *ch, int value, char **cause)
 	m->feedback = value;
 	msg_changed(m);
 	chat_dirty(ch, CHAT_DIRTY_HISTORY);
+	/* The header's mark may be scrolled away: say which answer was rated. */
+	char *what = msg_title(m);
+	chat_notice(ch, "%s the last answer (\"%s\")", value > 0 ? "liked" : "disliked", what);
+	free(what);
 	if (ch->user_name == NULL || ch->conv->id == NULL || m->id == NULL)
 		return 0;
 	struct job *j = job_new(ch, &JOB_FEEDBACK);

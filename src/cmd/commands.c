@@ -355,10 +355,7 @@ static int cmd_model(struct cmd_ctx *c, int argc, char **argv, char **cause)
 		c->show_models = true;
 		return 0;
 	}
-	if (chat_set_model(c->chat, argv[0], cause) == -1)
-		return -1;
-	chat_notice(c->chat, "model: %s from the next question on", chat_model(c->chat));
-	return 0;
+	return chat_set_model(c->chat, argv[0], cause);
 }
 
 /* /attach and /export read paths through it; Tab completion keeps ~/ as typed. */

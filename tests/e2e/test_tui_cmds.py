@@ -155,3 +155,41 @@ def test_export_expands_home_names_the_file_in_full_and_keeps_a_failed_line(
     wait_squeezed(t, "cannot create %s/no/such/dir/x.md" % home)
     wait_until(lambda: input_row(t).endswith("/export ~/no/such/dir/x.md"),
                what="the line kept:\n" + t.show())
+
+
+@pytest.mark.parametrize("width,height", SIZES)
+def test_the_model_picker_confirms_as_model_id_does(jarvis_tui, fake_gemini, width, height):
+    t = start(jarvis_tui, width, height)
+    send(t, "/model gemini-2.5-flash")
+    wait_joined(t, "model: gemini-2.5-flash from the next question on")
+    t.send_keys("F2")
+    t.wait_for("Models")
+    t.send_text("lite")
+    t.wait_for("filter: lite")
+    t.send_keys("Enter")
+    t.wait_gone("Models")
+    wait_joined(t, "model: gemini-2.5-flash-lite from the next question on")
+    # /model alone opens the same picker, which confirms the same way
+    send(t, "/model")
+    t.wait_for("Models")
+    t.send_text("2.5-pro")
+    t.wait_for("filter: 2.5-pro")
+    t.send_keys("Enter")
+    t.wait_gone("Models")
+    wait_joined(t, "model: gemini-2.5-pro from the next question on")
+
+
+@pytest.mark.parametrize("width,height", SIZES)
+def test_like_and_dislike_say_which_answer(jarvis_tui, fake_gemini, width, height):
+    t = start(jarvis_tui, width, height)
+    send(t, "/like")
+    wait_joined(t, "there is no answer to rate yet")
+    t.send_keys("C-u")
+    answer(fake_gemini, "The rated answer, first line")
+    send(t, "a question")
+    t.wait_for("The rated answer, first line")
+    t.wait_gone("streaming")
+    send(t, "/like")
+    wait_joined(t, 'liked the last answer ("The rated answer, first line")')
+    send(t, "/dislike")
+    wait_joined(t, 'disliked the last answer ("The rated answer, first line")')
