@@ -150,18 +150,29 @@ static void list_show(struct chat *ch)
 		chat_notice(ch, "no stored conversations yet");
 		return;
 	}
+	/* Columns line up: the numbers, the dates (a time alone for today, padded to
+	 * a date and time's width when any row has one) and the ids. */
+	long long now = wall_ms();
+	char(*when)[32] = xcalloc(ch->nrows, sizeof *when);
+	int wnum = snprintf(NULL, 0, "%zu", ch->nrows), wwhen = 0, wid = 0;
+	for (size_t i = 0; i < ch->nrows; i++) {
+		when_short(ch->rows[i].updated_ms, now, when[i], sizeof when[i]);
+		int w = (int)strlen(when[i]), n = (int)strlen(ch->rows[i].id);
+		wwhen = w > wwhen ? w : wwhen;
+		wid = n > wid ? n : wid;
+	}
 	struct buf b;
 	buf_init(&b, BUF_TEXT_MAX);
-	long long now = wall_ms();
 	for (size_t i = 0; i < ch->nrows; i++) {
-		char when[32];
-		when_short(ch->rows[i].updated_ms, now, when, sizeof when);
-		buf_addf(&b, "%s%zu. %s  %s  %s (%ld message%s)", i ? "\n" : "", i + 1, when,
-		         ch->rows[i].id, ch->rows[i].title[0] ? ch->rows[i].title : "untitled",
+		const char *id = ch->rows[i].id;
+		buf_addf(&b, "%s%*zu. %*s  %s%*s  %s (%ld message%s)", i ? "\n" : "", wnum, i + 1,
+		         wwhen, when[i], id, wid - (int)strlen(id), "",
+		         ch->rows[i].title[0] ? ch->rows[i].title : "untitled",
 		         ch->rows[i].nmessages, ch->rows[i].nmessages == 1 ? "" : "s");
 		if (ch->rows[i].fork != NULL)
 			buf_addf(&b, "\n    %s", ch->rows[i].fork);
 	}
+	free(when);
 	chat_notice(ch, "%s", b.data);
 	buf_release(&b);
 }

@@ -193,3 +193,31 @@ def test_like_and_dislike_say_which_answer(jarvis_tui, fake_gemini, width, heigh
     wait_joined(t, 'liked the last answer ("The rated answer, first line")')
     send(t, "/dislike")
     wait_joined(t, 'disliked the last answer ("The rated answer, first line")')
+
+
+@pytest.mark.parametrize("width,height", SIZES)
+def test_convs_columns_line_up_across_today_and_older_days(jarvis_tui, fake_gemini, jarvis_env,
+                                                           run_jarvis, width, height):
+    from test_tui_dates import THREE_DAYS_MS, age_everything, two_conversations
+    two_conversations(jarvis_tui, fake_gemini, run_jarvis, width, height)
+    ids = age_everything(jarvis_env, THREE_DAYS_MS)
+    t = start(jarvis_tui, width, height)
+    t.wait_for(re.compile(r"^ Ann │ ", re.M))
+    answer(fake_gemini, "fresh today")
+    send(t, "a question today")
+    t.wait_for("fresh today")
+    t.wait_gone("streaming")
+    wait_until(lambda: "pending" not in t.capture()[-2], what="the writes")
+    send(t, "/convs")
+    t.wait_for(re.compile(r"^\s*3\. .*first question", re.M))
+    rows = [ln for ln in t.capture() if re.match(r"^\s*[123]\. ", ln)]
+    assert len(rows) == 3, t.show()
+    # today's row shows the time alone, under the older rows' times
+    assert re.match(r"^\s*1\. {12}\d\d:\d\d  ", rows[0]), t.show()
+    times = {re.search(r"\d\d:\d\d", ln).start() for ln in rows}
+    assert len(times) == 1, t.show()
+    # the ids and the titles start in one column each
+    at = {ln.index("  %s  " % i) for ln, i in zip(rows[1:], ids)}
+    titles = {ln.index(w) for ln, w in zip(rows, ["a question today", "second question",
+                                                  "first question"])}
+    assert len(at) == 1 and len(titles) == 1, t.show()
