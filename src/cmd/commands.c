@@ -367,12 +367,52 @@ char *cmd_expand_home(const char *path)
 	return xstrdup(path);
 }
 
+/*
+ * "/attach ~/pics dir/a.png": words i.. that name no file apart but an
+ * existing one joined by blanks; the joined words as typed, or NULL.
+ */
+static char *blank_in_path(int argc, char **argv, int i)
+{
+	struct buf b;
+	buf_init(&b, BUF_LINE_MAX);
+	buf_addstr(&b, argv[i]);
+	for (int k = i + 1; k < argc; k++) {
+		buf_addf(&b, " %s", argv[k]);
+		char *path = cmd_expand_home(b.data);
+		bool there = access(path, F_OK) == 0;
+		free(path);
+		if (there)
+			return b.data;
+	}
+	buf_release(&b);
+	return NULL;
+}
+
 static int cmd_attach(struct cmd_ctx *c, int argc, char **argv, char **cause)
 {
 	for (int i = 0; i < argc; i++) {
 		char *path = cmd_expand_home(argv[i]);
 		int rc = chat_attach(c->chat, path, cause);
+		bool missing = rc == -1 && access(path, F_OK) != 0;
 		free(path);
+		char *joined = missing ? blank_in_path(argc, argv, i) : NULL;
+		if (joined != NULL) {
+			/* Say how to type the blank: a backslash before it, or quotes. */
+			struct buf esc;
+			buf_init(&esc, BUF_LINE_MAX);
+			for (const char *p = joined; *p; p++)
+				buf_addf(&esc, "%s%c", *p == ' ' ? "\\" : "", *p);
+			char *why = cause ? *cause : NULL;
+			if (cause != NULL)
+				*cause = NULL;
+			set_cause(cause,
+			          "%s; \"%s\" exists: a blank in a path is typed \\ (%s) or "
+			          "the path quoted",
+			          why ? why : "cannot open it", joined, esc.data);
+			free(why);
+			buf_release(&esc);
+			free(joined);
+		}
 		if (rc == -1)
 			return -1;
 		chat_notice(c->chat, "attached %s; it goes with your next message", argv[i]);

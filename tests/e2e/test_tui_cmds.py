@@ -221,3 +221,23 @@ def test_convs_columns_line_up_across_today_and_older_days(jarvis_tui, fake_gemi
     titles = {ln.index(w) for ln, w in zip(rows, ["a question today", "second question",
                                                   "first question"])}
     assert len(at) == 1 and len(titles) == 1, t.show()
+
+
+@pytest.mark.parametrize("width,height", SIZES)
+def test_attach_with_an_unescaped_blank_says_how_to_type_it(jarvis_tui, jarvis_env, fake_gemini,
+                                                             width, height):
+    home = str(jarvis_env["HOME"])
+    os.makedirs(os.path.join(home, "pics dir"))
+    with open(os.path.join(home, "pics dir", "my stripes.png"), "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n")
+    t = start(jarvis_tui, width, height)
+    send(t, "/attach ~/pics dir/my stripes.png")
+    wait_squeezed(t, "cannot open %s/pics" % home)
+    wait_squeezed(t, '"~/pics dir/my stripes.png" exists: a blank in a path is typed \\ '
+                     '(~/pics\\ dir/my\\ stripes.png) or the path quoted')
+    assert input_row(t).endswith("/attach ~/pics dir/my stripes.png"), t.show()
+    # a path that exists nowhere, joined or not, gets no such hint
+    t.send_keys("C-u")
+    send(t, "/attach ~/nothing here.png")
+    wait_squeezed(t, "cannot open %s/nothing" % home)
+    assert "a blank in a path" not in joined(t).split("cannot open %s/nothing" % home)[-1]
