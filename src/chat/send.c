@@ -478,6 +478,8 @@ static void on_done(void *ud, const struct gemini_result *r)
 		chat_notice(ch, "%s", MSG_CUT_NOTICE);
 	else if (r->error != NULL)
 		chat_notice(ch, "%s", r->error);
+	else if (r->end == GEMINI_END_INTERRUPTED && m->text.len == 0 && m->nimages == 0)
+		chat_notice(ch, "stopped before any answer arrived; /retry asks again");
 	else if (r->end == GEMINI_END_INTERRUPTED)
 		chat_notice(ch, "stopped; the answer above is incomplete");
 	else if (m->status == MSG_ERROR && m->text.len == 0)

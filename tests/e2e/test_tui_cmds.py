@@ -241,3 +241,16 @@ def test_attach_with_an_unescaped_blank_says_how_to_type_it(jarvis_tui, jarvis_e
     send(t, "/attach ~/nothing here.png")
     wait_squeezed(t, "cannot open %s/nothing" % home)
     assert "a blank in a path" not in joined(t).split("cannot open %s/nothing" % home)[-1]
+
+
+@pytest.mark.parametrize("width,height", SIZES)
+def test_esc_in_a_retry_wait_says_no_answer_came(jarvis_tui, fake_gemini, width, height):
+    from test_tui import escape
+    fake_gemini.script([{"kind": "429", "retry_delay": "5s", "quota": "minute"},
+                        {"kind": "text", "text": "answer after the retry"}])
+    t = start(jarvis_tui, width, height)
+    send(t, "hello")
+    t.wait_for("rate-limits")
+    escape(t)
+    wait_joined(t, "stopped before any answer arrived; /retry asks again")
+    assert "the answer above is incomplete" not in joined(t), t.show()
