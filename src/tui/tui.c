@@ -447,7 +447,21 @@ int tui_run(const struct config *cfg, const char *conv_id)
 	recall_load(t.inputs, t.recall_path, NULL);
 
 	if (start_curses(&t) == -1) {
-		fputs("jarvis: cannot start the terminal interface (is TERM set?)\n", stderr);
+		/* newterm fails for a TERM without a terminfo entry (e.g. xterm-kitty on a
+		 * machine without kitty's): name it, and say the two ways out. */
+		const char *term = getenv("TERM");
+		if (term == NULL || term[0] == '\0')
+			fputs(
+			    "jarvis: cannot start the terminal interface: TERM is not set; set it "
+			    "to your terminal's type (e.g. TERM=xterm-256color)\n",
+			    stderr);
+		else
+			fprintf(stderr,
+			        "jarvis: cannot start the terminal interface: TERM=%s has no "
+			        "terminfo entry on this system; run with TERM=xterm-256color, or "
+			        "install the entry (Debian: ncurses-term, or kitty-terminfo for "
+			        "kitty)\n",
+			        term);
 		return EXIT_USAGE;
 	}
 	signal(SIGPIPE, SIG_IGN);

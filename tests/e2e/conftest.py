@@ -199,12 +199,13 @@ def tmux():
 
 @pytest.fixture
 def jarvis_tui(jarvis_bin, jarvis_env):
-    """jarvis_tui(args=(), env=None, width=80, height=24, stderr=None) -> a Tmux running
-    jarvis; with stderr (a path) its standard error goes to that file, since a pane
+    """jarvis_tui(args=(), env=None, width=80, height=24, stderr=None, term=None) -> a Tmux
+    running jarvis (term: the pane's TERM, else the driver's default); with stderr (a
+    path) its standard error goes to that file, since a pane
     that closes at once can lose its last output."""
     made = []
 
-    def start(args=(), env=None, width=80, height=24, stderr=None):
+    def start(args=(), env=None, width=80, height=24, stderr=None, term=None):
         t = Tmux()
         made.append(t)
         full_env = _merge(jarvis_env, env)
@@ -212,7 +213,8 @@ def jarvis_tui(jarvis_bin, jarvis_env):
         if stderr is not None:
             full_env["JARVIS_TEST_STDERR"] = str(stderr)
             argv = ["sh", "-c", 'exec "$0" "$@" 2>"$JARVIS_TEST_STDERR"'] + argv
-        t.start(argv, env=full_env, width=width, height=height, cwd=full_env["HOME"])
+        t.start(argv, env=full_env, width=width, height=height, cwd=full_env["HOME"],
+                term=term)
         return t
     try:
         yield start

@@ -254,3 +254,15 @@ def test_esc_in_a_retry_wait_says_no_answer_came(jarvis_tui, fake_gemini, width,
     escape(t)
     wait_joined(t, "stopped before any answer arrived; /retry asks again")
     assert "the answer above is incomplete" not in joined(t), t.show()
+
+
+@pytest.mark.parametrize("width,height", SIZES)
+def test_a_term_without_terminfo_is_named(jarvis_tui, tmp_path, width, height):
+    err = tmp_path / "stderr"
+    t = jarvis_tui(env={"TERMINFO": str(tmp_path / "none"),
+                        "TERMINFO_DIRS": str(tmp_path / "none")},
+                   width=width, height=height, stderr=err, term="xterm-kitty")
+    assert t.wait_exit() == 2
+    text = err.read_text()
+    assert "TERM=xterm-kitty has no terminfo entry on this system" in text, text
+    assert "TERM=xterm-256color" in text and "is TERM set" not in text, text
