@@ -262,8 +262,8 @@ static void wrap_line(struct wrap_cache *wc, struct wrap_src *src, size_t ls, si
 		int w;
 		if (flags & SPAN_FILL)
 			w = 1;
-		else if ((unsigned char)t[i] < 0x80 && (unsigned char)t[i] >= 0x20)
-			w = 1;
+		else if (nx == i + 1 && (unsigned char)t[i] < 0x80 && (unsigned char)t[i] >= 0x20)
+			w = 1; /* a letter alone: not one a spacing mark follows */
 		else
 			w = utf8_cluster_width(t, le, i, nx);
 		if (col + w > width && i > start) {

@@ -93,6 +93,10 @@ START_TEST(wide_characters_never_split_at_the_margin)
 	ASSERT_WRAP("👨\u200d👩\u200d👧👨\u200d👩\u200d👧", 3, "👨\u200d👩\u200d👧|👨\u200d👩\u200d👧");
 	ASSERT_WRAP("e\u0301e\u0301e\u0301", 2, "e\u0301e\u0301|e\u0301");
 	ASSERT_WRAP("می\u200cخواهم می\u200cخواهم", 10, "می\u200cخواهم|می\u200cخواهم");
+	/* A letter with a spacing mark (Gujarati O sign) is one 2-column
+	 * cluster: four fill a width of 8, the fifth goes down. */
+	ASSERT_WRAP("i\u0acbi\u0acbi\u0acbi\u0acbi\u0acb", 8,
+	            "i\u0acbi\u0acbi\u0acbi\u0acb|i\u0acb");
 	/* A width-2 cluster in a 1-column pane still makes progress. */
 	ASSERT_WRAP("你好", 1, "你|好");
 }
