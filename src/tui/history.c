@@ -34,8 +34,8 @@ struct render {
 
 /* An image the model sent, drawn in place of body rows [row, row + nrows): its note. */
 struct place {
-	size_t pic; /* which of the message's pictures (preview.h) */
-	size_t row, nrows;
+	size_t pic;        /* which of the message's pictures (preview.h) */
+	size_t row, nrows; /* the note's rows, in the body's rows on screen */
 };
 
 struct hist_item {
@@ -255,6 +255,18 @@ static void render_locate(const struct render *rd, size_t r, int width, size_t *
 	*row = r - adj;
 }
 
+/* The screen row of wrap row w: the tables above it take their lines. */
+static size_t render_screen_row(const struct render *rd, size_t w, int width)
+{
+	size_t r = w;
+	for (size_t t = 0; t < md_ntables(rd->md); t++) {
+		size_t p = table_row(rd, t);
+		if (p != SIZE_MAX && p < w)
+			r += md_table_height(rd->md, t, width) - 1;
+	}
+	return r;
+}
+
 /* Brings a message's rows up to date for this width; returns its body rows. */
 static size_t item_update(struct hist *h, struct hist_item *it, int width)
 {
@@ -347,8 +359,11 @@ static void find_places(struct hist_item *it)
 		size_t end = r + 1;
 		while (end < rows && wrap_cache_row(it->body.wc, end)->cont)
 			end++;
+		/* A place is in screen rows, as the body is drawn: a table above
+		 * the note is one wrap row but all its lines on screen. */
 		it->places = xrealloc(it->places, (it->nplaces + 1) * sizeof *it->places);
-		it->places[it->nplaces++] = (struct place){pic, r, end - r};
+		it->places[it->nplaces++] =
+		    (struct place){pic, render_screen_row(&it->body, r, it->width), end - r};
 		r = end - 1;
 		do
 			pic++;

@@ -28,11 +28,11 @@ NOTE = "[image from the model: image/png, 1 KiB]"
 BEFORE, AFTER = "Here is a picture:", "done."
 
 
-def script_picture(fake_gemini):
+def script_picture(fake_gemini, before=BEFORE):
     with open(fixture("two.png"), "rb") as f:
         data = base64.b64encode(f.read()).decode()
     fake_gemini.script([{"kind": "parts", "events": [
-        [{"text": BEFORE}],
+        [{"text": before}],
         [{"inlineData": {"mimeType": "image/png", "data": data}}],
         [{"text": AFTER}]]}])
 
@@ -102,3 +102,20 @@ def test_a_stored_answer_names_its_image_once_where_it_came(
     t.wait_for(CAPTION)
     t.wait_for(AFTER)
     assert_named_once_in_place(t, t.capture(), images == "symbols")
+
+
+@pytest.mark.parametrize("images", ["off", "symbols"])
+@pytest.mark.parametrize("width,height", SIZES)
+def test_an_image_after_a_table_takes_its_notes_place_not_a_row(
+        jarvis_tui, fake_gemini, jarvis_env, width, height, images):
+    # A table is one row of the wrapped text but all its lines on screen: the
+    # image's place must count them, or it covers the table's last row.
+    write_config(jarvis_env, "[ui]\nimages = %s\n" % images)
+    script_picture(fake_gemini, "| a | b |\n|---|---|\n| 1 | 2 |\n| 3 | 4 |\n\n" + BEFORE)
+    t = start(jarvis_tui, width=width, height=height)
+    send(t, "draw two")
+    t.wait_for(CAPTION)
+    t.wait_for(AFTER)
+    lines = t.capture()
+    assert row_of(lines, "3 │ 4") < row_of(lines, BEFORE), t.show()
+    assert_named_once_in_place(t, lines, images == "symbols")
