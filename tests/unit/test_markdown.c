@@ -354,6 +354,7 @@ START_TEST(a_long_code_line_grows_by_appending)
 		ck_assert(a[i].off == b[i].off && a[i].len == b[i].len && a[i].level == b[i].level);
 	md_free(whole);
 	md_free(inc);
+	buf_release(&src);
 }
 END_TEST
 
