@@ -107,7 +107,6 @@ struct chat {
 	char *user_name; /* NULL: guest */
 	char *user_id;
 	bool closing;            /* chat_free has begun: start no new work */
-	bool error_from_stream;  /* the error line is a retry notice of the answer */
 	long long wait_until_ms; /* a retry's next try starts then (now_ms); 0: no wait */
 	int wait_try, wait_tries;
 	bool error_posted;      /* the error line is in the history too */

@@ -463,8 +463,6 @@ static void on_done(void *ud, const struct gemini_result *r)
 	ch->cut_timer = 0;
 	gemini_result_apply(r, m);
 	if (refile(ch, m, r)) {
-		if (ch->error_from_stream)
-			chat_set_error(ch, NULL);
 		chat_dirty(ch, CHAT_DIRTY_HISTORY | CHAT_DIRTY_STATUS);
 		return;
 	}
@@ -485,9 +483,6 @@ static void on_done(void *ud, const struct gemini_result *r)
 	else if (m->status == MSG_ERROR && m->text.len == 0)
 		chat_notice(ch, "gemini: the API sent an empty answer; try /retry");
 	mark_failed_question(ch, m);
-	/* A retry notice is over; a store error that came meanwhile stays. */
-	if (ch->error_from_stream)
-		chat_set_error(ch, NULL);
 	chat_dirty(ch, CHAT_DIRTY_HISTORY | CHAT_DIRTY_STATUS);
 }
 

@@ -26,7 +26,6 @@ void chat_dirty(struct chat *ch, unsigned bits)
 
 void chat_set_error(struct chat *ch, const char *msg)
 {
-	ch->error_from_stream = false;
 	ch->error_posted = false;
 	free(ch->error);
 	ch->error = msg ? xstrdup(msg) : NULL;
