@@ -414,6 +414,18 @@ static size_t raw_update(struct md *m, const char *src, size_t n)
 	return stable;
 }
 
+/*
+ * Whether an open table's rows, drawn as they came, are how it reads whole.
+ * A lazy table's are: each row is laid out on its own either way. An
+ * eager one's need not be, for md4c reads a table's inlines as one run,
+ * so a bracket or a star in one row can pair with a mark rows later; it
+ * is parsed whole once it is complete.
+ */
+static bool settled_table(struct md *m)
+{
+	return m->open != OPEN_TABLE || mdg_current(m) != NULL;
+}
+
 /* md_open_update once its kind is known. */
 static size_t open_update(struct md *m, const char *src, size_t n, bool final)
 {
@@ -422,7 +434,7 @@ static size_t open_update(struct md *m, const char *src, size_t n, bool final)
 		return kept;
 	if (m->open == OPEN_CODE || m->open == OPEN_TABLE) {
 		mdout_truncate(&m->doc, m->open_len, m->open_spans);
-		if (unusual(src, m->open_src, n)) {
+		if (unusual(src, m->open_src, n) || (final && !settled_table(m))) {
 			mdg_drop_open(m);
 			m->open = OPEN_FULL;
 		} else if (m->open == OPEN_CODE) {
@@ -473,6 +485,8 @@ bool md_open_commit(struct md *m, const char *src, size_t split)
 		return true;
 	}
 	/* A table: rows, then only blank lines. */
+	if (!settled_table(m))
+		return false;
 	while (end > m->open_src) {
 		size_t ls = end - 1;
 		while (ls > m->open_src && src[ls - 1] != '\n')

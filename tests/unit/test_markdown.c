@@ -358,6 +358,42 @@ START_TEST(a_long_code_line_grows_by_appending)
 }
 END_TEST
 
+/*
+ * md4c reads a table's inlines as one run: "[l](" in one row and ")" in
+ * the next make the next row's text a link. Streamed a row at a time, the
+ * finished table and one followed by a paragraph style that row as the
+ * whole render does.
+ */
+START_TEST(a_link_across_table_rows_streams_as_whole)
+{
+	const char *tails[] = {"", "\nafter\n"};
+	for (size_t k = 0; k < 2; k++) {
+		char src[160];
+		snprintf(src, sizeof(src), "| a | b |\n|---|---|\n| [l](http://e.x-|-y\n| G1 ) z |\n%s",
+		         tails[k]);
+		size_t len = strlen(src);
+		struct md *inc = md_new(true);
+		for (size_t n = 1; n < len; n++)
+			if (src[n - 1] == '\n')
+				md_update(inc, src, n);
+		md_finish(inc, src, len);
+		struct md *whole = md_new(true);
+		md_finish(whole, src, len);
+		ck_assert_str_eq(md_text(inc), md_text(whole));
+		ck_assert_uint_eq(span_of(whole, "G1")->style, STYLE_LINK);
+		size_t na, nb;
+		const struct span *a = md_spans(inc, &na), *b = md_spans(whole, &nb);
+		ck_assert_uint_eq(na, nb);
+		for (size_t i = 0; i < na; i++)
+			ck_assert_msg(a[i].off == b[i].off && a[i].len == b[i].len &&
+			                  a[i].style == b[i].style,
+			              "tail %zu: span %zu differs", k, i);
+		md_free(whole);
+		md_free(inc);
+	}
+}
+END_TEST
+
 /* --- lazy tables (md_set_lazy_tables) ------------------------------------- */
 
 /* Streams src in pieces of step bytes into a lazy renderer, then finishes it. */
@@ -659,6 +695,7 @@ static Suite *markdown_suite(void)
 	tcase_add_test(tc, code_tabs_go_to_every_fourth_column);
 	tcase_add_test(tc, code_lines_are_never_wrapped);
 	tcase_add_test(tc, a_long_code_line_grows_by_appending);
+	tcase_add_test(tc, a_link_across_table_rows_streams_as_whole);
 	tcase_add_test(tc, table_columns_align_by_display_width);
 	tcase_add_test(tc, links_show_their_url);
 	tcase_add_test(tc, link_with_empty_target_shows_only_its_text);
