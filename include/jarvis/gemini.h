@@ -38,6 +38,7 @@ struct gemini_result {
 	const char *error;           /* one line for the user, or NULL */
 	long http_status;
 	int tries;
+	bool may_be_a_file; /* the failure a gone Files API file gives (gemini_error.h) */
 };
 
 struct gemini_events {

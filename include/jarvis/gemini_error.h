@@ -28,6 +28,12 @@ int gemini_error_parse(long http_status, const char *body, size_t len, struct ge
 void gemini_error_release(struct gemini_error *e);
 /* The line to show the user (caller frees); model may be NULL. */
 char *gemini_error_describe(const struct gemini_error *e, const char *model);
+/*
+ * Whether a failed generation request may have failed for a Files API file
+ * it named (expired or deleted): a 403 or 404 that no reason explains (a
+ * key, an API not enabled) and that does not name a model.
+ */
+bool gemini_error_may_be_a_file(const struct gemini_error *e);
 /* Whether sending the same request again later may succeed. */
 bool gemini_error_retryable(const struct gemini_error *e);
 /* Parses a protobuf Duration ("26s", "34.074824224s", "900ms") to ms, rounded up; -1 if bad. */

@@ -417,8 +417,9 @@ static size_t forget_files(struct conv *c, const struct msg *m)
 }
 
 /*
- * A 403 or 404 before any text, to a request that named uploaded files:
- * one of them went (expired, deleted) between its look-up and the call.
+ * A 403 or 404 before any text, to a request that named uploaded files,
+ * and not about the model or the key: one of them went (expired, deleted)
+ * between its look-up and the call.
  * Their URIs are forgotten, so that they are uploaded again from the bytes
  * kept, the failed answer is dropped as /retry drops one, and the question
  * is asked once more. Returns false when that does not apply (a second
@@ -430,7 +431,7 @@ static bool refile(struct chat *ch, struct msg *m, const struct gemini_result *r
 	ch->answer_by_file = false;
 	ch->refiled = false;
 	if (!by_file || !again || r->end != GEMINI_END_FAILED || m->text.len > 0 ||
-	    (r->http_status != 403 && r->http_status != 404) || ch->closing)
+	    !r->may_be_a_file || ch->closing)
 		return false;
 	size_t n = forget_files(ch->conv, m);
 	if (n == 0)

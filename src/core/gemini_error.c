@@ -388,6 +388,13 @@ char *gemini_error_describe(const struct gemini_error *e, const char *model)
 	return line;
 }
 
+bool gemini_error_may_be_a_file(const struct gemini_error *e)
+{
+	long num = error_number(e);
+	return e->rpc && (num == 403 || num == 404) && e->reason == NULL &&
+	       (e->message == NULL || strstr(e->message, "models/") == NULL);
+}
+
 /*
  * Retry what is transient: 429 unless the daily quota is gone (gemini-cli
  * treats PerDay/Daily quota ids as terminal), 408 and 5xx overload/internal

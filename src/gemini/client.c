@@ -43,6 +43,7 @@ struct gemini_call {
 	struct buf error_body;        /* for any other status */
 	struct gemini_reply empty;    /* handed out when no parser exists */
 	char *parse_failure;          /* why the parser stopped the body */
+	bool may_be_a_file;           /* the error could be a named file gone */
 };
 
 static void start_try(struct gemini_call *c);
@@ -75,6 +76,7 @@ static void finish(struct gemini_call *c, enum gemini_end end, const char *error
 	r.error = error;
 	r.http_status = c->status;
 	r.tries = c->tries;
+	r.may_be_a_file = c->may_be_a_file;
 	if (c->retry_timer != 0)
 		loop_timer_cancel(c->loop, c->retry_timer);
 	c->ev.on_done(c->ud, &r);
@@ -184,6 +186,7 @@ static void handle_http_error(struct gemini_call *c)
 			line = longer;
 		}
 	}
+	c->may_be_a_file = gemini_error_may_be_a_file(&e);
 	gemini_error_release(&e);
 	finish(c, GEMINI_END_FAILED, line);
 	free(line);

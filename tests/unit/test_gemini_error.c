@@ -170,6 +170,35 @@ START_TEST(daily_quota_is_not_retried)
 }
 END_TEST
 
+/*
+ * Only a failure a gone file explains sends the files up again: the API's
+ * 403 for a named file, not an unknown model's 404, a disabled API's 403
+ * (its reason says so) or a web server's 404 page.
+ */
+START_TEST(only_a_file_failure_may_be_a_file)
+{
+	struct gemini_error e;
+	parse_str(403,
+	          "{\"error\": {\"code\": 403, \"status\": \"PERMISSION_DENIED\", \"message\": "
+	          "\"You do not have permission to access the File abc123 or it may not exist.\"}}",
+	          &e);
+	ck_assert(gemini_error_may_be_a_file(&e));
+	gemini_error_release(&e);
+	parse_file(404, "googleai/unary-failure-unknown-model.json", &e);
+	ck_assert(!gemini_error_may_be_a_file(&e));
+	gemini_error_release(&e);
+	parse_file(403, "googleai/unary-failure-generativelanguage-api-not-enabled.json", &e);
+	ck_assert(!gemini_error_may_be_a_file(&e));
+	gemini_error_release(&e);
+	parse_file(404, "vertexai/unary-failure-invalid-location-url-not-found.html", &e);
+	ck_assert(!gemini_error_may_be_a_file(&e));
+	gemini_error_release(&e);
+	parse_file(400, "googleai/unary-failure-api-key.json", &e);
+	ck_assert(!gemini_error_may_be_a_file(&e));
+	gemini_error_release(&e);
+}
+END_TEST
+
 START_TEST(html_page_gives_its_title)
 {
 	struct gemini_error e;
@@ -331,6 +360,7 @@ static Suite *gemini_error_suite(void)
 	tcase_add_test(tc, error_json_inside_stray_text);
 	tcase_add_test(tc, retry_decisions_by_status);
 	tcase_add_test(tc, durations_parse_exactly);
+	tcase_add_test(tc, only_a_file_failure_may_be_a_file);
 	suite_add_tcase(s, tc);
 	return s;
 }
