@@ -27,6 +27,7 @@
 #include "jarvis/account.h"
 #include "jarvis/cli.h"
 #include "jarvis/config.h"
+#include "jarvis/conv.h"
 #include "jarvis/exit.h"
 #include "jarvis/export.h"
 #include "jarvis/exporter.h"
@@ -467,11 +468,15 @@ static int export_conv(const struct cli *cli, struct profile *p)
 	char *cause = NULL;
 	struct store *st = profile_store(p, &cause);
 	struct conv *c = NULL;
-	int rc = exporter_load(st, u->id, cli->export_id, &c, &cause);
+	int rc = conv_id_shaped(cli->export_id)
+	             ? exporter_load(st, u->id, cli->export_id, &c, &cause)
+	             : STORE_NOTFOUND;
 	if (rc == STORE_NOTFOUND) {
 		free(cause);
-		return fail(EXIT_USAGE, "no such conversation: %s; see jarvis --convs",
-		            cli->export_id);
+		char *why = conv_missing_text(cli->export_id, false, "jarvis --convs lists them");
+		status = fail(EXIT_USAGE, "%s", why);
+		free(why);
+		return status;
 	}
 	if (rc < 0)
 		return fail_cause(EXIT_STORE, cause);

@@ -541,11 +541,16 @@ static int open_conv(const struct cli *cli, struct profile *p, struct oneshot *o
 	}
 	struct store *st = profile_store(p, &cause);
 	struct conv *c = NULL;
-	rc = store_conv_get(st, (*user)->id, cli->conversation, &c, &cause);
+	/* Not shaped as an id: said as one no store has, before any store is asked. */
+	rc = conv_id_shaped(cli->conversation)
+	         ? store_conv_get(st, (*user)->id, cli->conversation, &c, &cause)
+	         : STORE_NOTFOUND;
 	if (rc == STORE_NOTFOUND) {
 		free(cause);
-		fprintf(stderr, "jarvis: no such conversation: %s; see jarvis --convs\n",
-		        cli->conversation);
+		char *why =
+		    conv_missing_text(cli->conversation, false, "jarvis --convs lists them");
+		fprintf(stderr, "jarvis: %s\n", why);
+		free(why);
 		return EXIT_USAGE;
 	}
 	struct store_msgs earlier = {0};

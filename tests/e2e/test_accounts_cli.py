@@ -250,10 +250,15 @@ def test_users_see_only_their_own_conversations(run_jarvis, jarvis_env, fake_gem
     assert signup(run_jarvis, name="Bob", email="bob@example.org").returncode == 0
     r = run_jarvis(["--convs"])
     assert (r.returncode, r.stdout) == (0, "no conversations yet\n")
-    for args in (["--export", conv_id], ["-p", "more", "-C", conv_id], ["--export", "999"]):
+    for args, said in (
+            (["--export", conv_id], "there is no conversation %s among yours" % conv_id),
+            (["-p", "more", "-C", conv_id], "there is no conversation %s among yours" % conv_id),
+            (["--export", "999"], "there is no conversation 999 among yours"),
+            (["--export", "abc"], '"abc" is not a conversation id'),
+            (["-p", "more", "-C", "abc"], '"abc" is not a conversation id')):
         r = run_jarvis(args)
         assert r.returncode == 2, args
-        assert "no such conversation" in r.stderr
+        assert r.stderr == "jarvis: %s; jarvis --convs lists them\n" % said, r.stderr
         assert "secret" not in r.stdout + r.stderr
     # Bob's refused -C sent nothing to the API
     assert len(fake_gemini.api_requests("stream")) == 1
