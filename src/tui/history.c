@@ -667,7 +667,7 @@ static void draw_header(WINDOW *w, const struct msg *m, int width)
 	for (size_t i = 0; i < m->nimages && col < width; i++) {
 		if (m->images[i].mime != NULL && strncmp(m->images[i].mime, "image/", 6) == 0)
 			continue;
-		char *img = xasprintf(" [%s, %s, %zu KB]", m->images[i].name, m->images[i].mime,
+		char *img = xasprintf(" [%s, %s, %zu KiB]", m->images[i].name, m->images[i].mime,
 		                      (m->images[i].size + 1023) / 1024);
 		col += tui_put(w, img, strlen(img), width - col, tui_pair_attr(PAIR_LINK));
 		free(img);

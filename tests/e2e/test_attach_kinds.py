@@ -94,3 +94,6 @@ def test_tui_attach_sends_a_pdf_and_a_text_file(jarvis_tui, fake_gemini, tmp_pat
     parts = fake_gemini.bodies()[-1]["contents"][-1]["parts"]
     assert parts[1]["inlineData"]["mimeType"] == "application/pdf"
     assert parts[2] == {"text": "File todo.txt:\ncall Bob\n"}
+    # the question's header names each file that is not an image, its size in KiB
+    t.wait_for("[doc.bin, application/pdf, 1 KiB]")
+    t.wait_for("[todo.txt, text/plain, 1 KiB]")
