@@ -426,6 +426,45 @@ static bool settled_table(struct md *m)
 	return m->open != OPEN_TABLE || mdg_current(m) != NULL;
 }
 
+static bool same_span(const struct span *a, const struct span *b)
+{
+	return a->off == b->off && a->len == b->len && a->style == b->style &&
+	       a->level == b->level && a->flags == b->flags;
+}
+
+/*
+ * Renders the open segment whole, as whole(); returns where its output
+ * first differs from what was shown, so that the rows that read the same
+ * (nearly always all of them) stay stable and are not wrapped again.
+ */
+static size_t whole_again(struct md *m, const char *src, size_t n)
+{
+	size_t from = m->committed_len, s0 = m->committed_spans;
+	size_t old_len = m->doc.text.len - from, old_n = m->doc.n - s0;
+	char *old = xmalloc(old_len + 1);
+	memcpy(old, m->doc.text.data + from, old_len);
+	struct span *olds = xmalloc((old_n + 1) * sizeof(*olds));
+	memcpy(olds, m->doc.spans + s0, old_n * sizeof(*olds));
+	whole(m, src, n);
+	size_t new_len = m->doc.text.len - from, new_n = m->doc.n - s0;
+	size_t same = 0;
+	while (same < old_len && same < new_len && old[same] == m->doc.text.data[from + same])
+		same++;
+	size_t stable = from + same;
+	for (size_t i = 0; i < old_n && i < new_n; i++) {
+		const struct span *a = &olds[i], *b = &m->doc.spans[s0 + i];
+		if (!same_span(a, b)) {
+			size_t at = a->off < b->off ? a->off : b->off;
+			if (at < stable)
+				stable = at;
+			break;
+		}
+	}
+	free(olds);
+	free(old);
+	return stable;
+}
+
 /* md_open_update once its kind is known. */
 static size_t open_update(struct md *m, const char *src, size_t n, bool final)
 {
@@ -434,7 +473,11 @@ static size_t open_update(struct md *m, const char *src, size_t n, bool final)
 		return kept;
 	if (m->open == OPEN_CODE || m->open == OPEN_TABLE) {
 		mdout_truncate(&m->doc, m->open_len, m->open_spans);
-		if (unusual(src, m->open_src, n) || (final && !settled_table(m))) {
+		if (final && !settled_table(m)) {
+			m->open = OPEN_FULL;
+			return whole_again(m, src, n);
+		}
+		if (unusual(src, m->open_src, n)) {
 			mdg_drop_open(m);
 			m->open = OPEN_FULL;
 		} else if (m->open == OPEN_CODE) {
