@@ -54,6 +54,8 @@ const struct conv *chat_conv(const struct chat *ch);
  * must drop its caches, since a new message may reuse a freed one's address.
  */
 unsigned chat_epoch(const struct chat *ch);
+/* Changes each time another conversation takes the screen's place (/select, F3, /new). */
+unsigned chat_conv_serial(const struct chat *ch);
 const char *chat_model(const struct chat *ch);
 const struct model_list *chat_models(const struct chat *ch);
 /* The logged-in user's name, or NULL for a guest. */

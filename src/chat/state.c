@@ -245,6 +245,11 @@ unsigned chat_epoch(const struct chat *ch)
 	return ch->epoch_base + ch->conv->epoch;
 }
 
+unsigned chat_conv_serial(const struct chat *ch)
+{
+	return ch->serial;
+}
+
 const struct model_list *chat_models(const struct chat *ch)
 {
 	return &ch->models;

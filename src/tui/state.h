@@ -43,6 +43,7 @@ struct tui {
 	int quit_signal; /* the signal that ended the chat (exit 128 + it), or 0 */
 	bool need_render;
 	long long last_render_ms;
+	unsigned conv_serial; /* chat_conv_serial() at the last frame */
 	unsigned render_timer;
 	long long render_due; /* when the render_timer fires */
 	unsigned spin_timer;

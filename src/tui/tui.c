@@ -259,6 +259,11 @@ static void render(struct tui *t)
 	int hist_h = getmaxy(t->hist_win);
 	/* First: an error too long for it goes to the history, drawn in this frame. */
 	tui_draw_status(t);
+	if (chat_conv_serial(t->chat) != t->conv_serial) {
+		/* Another conversation opens at its end, not where the last one was read. */
+		t->conv_serial = chat_conv_serial(t->chat);
+		hist_follow(t->hist);
+	}
 	hist_shift(t->hist, chat_take_prepended(t->chat));
 	hist_sync(t->hist, c, chat_epoch(t->chat));
 	hist_show_thoughts(t->hist, chat_thoughts_open(t->chat));
