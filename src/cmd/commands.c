@@ -615,7 +615,7 @@ static const struct cmd_entry table[] = {
     {"new", NULL, "[TITLE]", "start a new conversation", 0, 1, CMD_REST, -1, cmd_new},
     {"convs", NULL, "", "list your stored conversations (F3 to browse)", 0, 0, CMD_NEEDS_LOGIN, -1,
      cmd_convs},
-    {"select", "open", "ID|N", "open a stored conversation by id or list number", 1, 1,
+    {"select", "open", "ID|N", "open a stored conversation by list number (first) or id", 1, 1,
      CMD_NEEDS_LOGIN, -1, cmd_select},
     {"rename", NULL, "TITLE", "rename this conversation", 1, 1, CMD_REST, -1, cmd_rename},
     {"delete", NULL, "[ID|N]", "delete this (or another) stored conversation", 0, 1,
