@@ -377,6 +377,79 @@ static void piece(const char *s, size_t a, size_t e, size_t w, size_t k, size_t 
 	}
 }
 
+/*
+ * s[a, e) broken into runs of at most w columns at its blanks, a word wider
+ * than w cut as piece() cuts; the blank a run is broken at is on neither
+ * run. Returns how many runs there are; run k is [*b0, *b1), *cols wide
+ * (empty past the last).
+ */
+static size_t word_runs(const char *s, size_t a, size_t e, size_t w, size_t k, size_t *b0,
+                        size_t *b1, size_t *cols)
+{
+	size_t runs = 0, off = a;
+	*b0 = *b1 = e;
+	*cols = 0;
+	while (off < e) {
+		size_t start = off, col = 0, end = e, resume = e, end_col = 0;
+		size_t blank = 0, blank_col = 0; /* the last blank on this run, if any */
+		bool have_blank = false;
+		while (off < e) {
+			size_t next = utf8_cluster_next(s, e, off);
+			size_t cw = (size_t)utf8_cluster_width(s, e, off, next);
+			if (s[off] == ' ' && next == off + 1 && col + cw > w && col > 0) {
+				end = off; /* the blank that does not fit ends the run */
+				end_col = col;
+				resume = next;
+				break;
+			}
+			if (col + cw > w && col > 0) {
+				if (have_blank) {
+					end = blank;
+					end_col = blank_col;
+					resume = blank + 1;
+				} else {
+					end = off;
+					end_col = col;
+					resume = off;
+				}
+				break;
+			}
+			if (s[off] == ' ' && next == off + 1 && off > start) {
+				blank = off;
+				blank_col = col;
+				have_blank = true;
+			}
+			col += cw;
+			off = next;
+		}
+		if (off >= e && end == e) {
+			end_col = col;
+			resume = e;
+		}
+		if (runs == k) {
+			*b0 = start;
+			*b1 = end;
+			*cols = end_col;
+		}
+		runs++;
+		off = resume;
+	}
+	return runs;
+}
+
+/*
+ * Piece k of s[a, e) in runs of at most w columns: broken at blanks when
+ * that takes no more than `lines` runs (the lines the layout counted from
+ * the width alone), else cut as piece() cuts.
+ */
+static void piece_words(const char *s, size_t a, size_t e, size_t w, size_t k, size_t lines,
+                        size_t *b0, size_t *b1, size_t *cols)
+{
+	if (lines <= 1 || memchr(s + a, ' ', e - a) == NULL ||
+	    word_runs(s, a, e, w, k, b0, b1, cols) > lines)
+		piece(s, a, e, w, k, b0, b1, cols);
+}
+
 /* Cell i of t: its text [*a, *e) and first span. */
 static void cell_at(const struct table *t, size_t i, size_t *a, size_t *e, size_t *s0)
 {
@@ -398,7 +471,7 @@ static void draw_grid_row(struct out *dst, const struct grid *g, const struct ta
 			if (c > 0)
 				mdout_emit(dst, " │ ", strlen(" │ "), STYLE_TABLE, 0, 0);
 			cell_at(t, i, &a, &e, &s0);
-			piece(t->text.text.data, a, e, g->w[c], line, &b0, &b1, &cols);
+			piece_words(t->text.text.data, a, e, g->w[c], line, h, &b0, &b1, &cols);
 			size_t pad = g->w[c] > cols ? g->w[c] - cols : 0, left = 0;
 			if (t->cells[i].align == MD_ALIGN_RIGHT)
 				left = pad;
@@ -440,7 +513,7 @@ static void draw_list_row(struct out *dst, const struct grid *g, const struct ta
 				size_t b0, b1, cols;
 				if (k > 0 || c > 0)
 					mdout_emit(dst, "\n", 1, 0, 0, 0);
-				piece(t->text.text.data, a, e, width, k, &b0, &b1, &cols);
+				piece_words(t->text.text.data, a, e, width, k, n, &b0, &b1, &cols);
 				emit_range(dst, &t->text, b0, b1, s0, STYLE_BOLD);
 			}
 		}
@@ -465,7 +538,7 @@ static void draw_list_row(struct out *dst, const struct grid *g, const struct ta
 			if (!first)
 				mdout_emit(dst, "\n", 1, 0, 0, 0);
 			first = false;
-			piece(line.text.data, 0, line.text.len, width, k, &b0, &b1, &cols);
+			piece_words(line.text.data, 0, line.text.len, width, k, n, &b0, &b1, &cols);
 			emit_range(dst, &line, b0, b1, 0, 0);
 		}
 	}

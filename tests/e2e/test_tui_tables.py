@@ -111,3 +111,20 @@ def test_very_wide_table_shows_as_a_list(jarvis_tui, fake_gemini, width, height)
     assert screen[at + 17].strip() == "After the table.", t.show()
     # no line runs past the pane
     assert all(len(ln.rstrip()) <= width for ln in screen)
+
+
+@pytest.mark.parametrize("width,height", SIZES)
+def test_a_narrowed_column_breaks_its_cells_between_words(jarvis_tui, fake_gemini, width,
+                                                          height):
+    words = ("This is a rather long description cell that will need wrapping inside its "
+             "column for sure, at either width of the pane, as a new user's trial found")
+    table = "| Name | Description | Notes |\n|---|:---:|---:|\n| short | %s | n1 |\n" % words
+    fake_gemini.script([{"kind": "text", "text": table + "\nafter the table\n"}])
+    t = start(jarvis_tui, width, height)
+    send(t, "a table")
+    t.wait_for("after the table")
+    t.wait_gone("streaming")
+    rows = [ln for ln in t.capture()[:status_row(t)] if "│" in ln and "─" not in ln]
+    cells = [ln.split("│")[1].strip() for ln in rows[1:]]  # under the header row
+    assert len(cells) > 1, t.show()  # narrowed: the cell takes several lines
+    assert " ".join(cells) == words, t.show()  # every line ends and starts at a word

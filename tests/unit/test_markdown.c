@@ -434,6 +434,33 @@ static char *table_lines(struct md *m, size_t t, const char *src, int width, siz
 	return s;
 }
 
+/*
+ * A narrowed column breaks its cells between words when that takes no more
+ * lines than the row has; a word wider than the column is cut.
+ */
+START_TEST(lazy_table_breaks_cells_between_words)
+{
+	const char *src = "| A | B |\n|---|---|\n| x | alpha beta gamma delta epsilon zeta eta "
+	                  "theta iota kappa lambda mu nu xi omicron pi rho sigma |\n"
+	                  "| y | averyveryverylongwordthatcannotfit and short |\n";
+	struct md *m = render_lazy(src, 7);
+	size_t lines;
+	char *got = table_lines(m, 0, src, 24, &lines);
+	ck_assert_str_eq(got, "A │ B\n"
+	                      "──┼─────────────────────\n"
+	                      "x │ alpha beta gamma\n"
+	                      "  │ delta epsilon zeta\n"
+	                      "  │ eta theta iota kappa\n"
+	                      "  │ lambda mu nu xi\n"
+	                      "  │ omicron pi rho sigma\n"
+	                      "y │ averyveryverylongwor\n"
+	                      "  │ dthatcannotfit and\n"
+	                      "  │ short");
+	free(got);
+	md_free(m);
+}
+END_TEST
+
 START_TEST(lazy_table_draws_as_the_whole_render)
 {
 	const char *src = "| Name | Qty | Mid |\n|:-----|----:|:---:|\n| 你好 | 1 | x |\n"
@@ -475,8 +502,8 @@ START_TEST(lazy_table_narrows_its_widest_column)
 	char *got = table_lines(m, 0, src, 20, &lines);
 	ck_assert_str_eq(got, "k │ note\n"
 	                      "──┼─────────────────\n"
-	                      "a │ one two three fo\n"
-	                      "  │ ur five six\n"
+	                      "a │ one two three\n" /* broken between words */
+	                      "  │ four five six\n"
 	                      "b │ x");
 	ck_assert_uint_eq(lines, 5);
 	free(got);
@@ -705,6 +732,7 @@ static Suite *markdown_suite(void)
 	tcase_add_test(tc, plain_text_mode);
 	tcase_add_test(tc, streaming_equals_whole_after_every_byte);
 	tcase_add_test(tc, lazy_table_draws_as_the_whole_render);
+	tcase_add_test(tc, lazy_table_breaks_cells_between_words);
 	tcase_add_test(tc, lazy_table_narrows_its_widest_column);
 	tcase_add_test(tc, wide_table_becomes_a_list);
 	tcase_add_test(tc, lazy_table_index_is_small);
