@@ -376,6 +376,9 @@ int account_login(const struct account_env *env, const char *email, const char *
 	if (email_normalize(email, &nemail, cause) != 0)
 		goto out;
 	rc = ACCOUNT_FAILED;
+	/* A missing plugin must not pass for a wrong password, nor count as a failed login. */
+	if (password_ready(cause) != 0)
+		goto out;
 
 	/*
 	 * The attempt is recorded as failed before bcrypt runs, in one atomic

@@ -1,20 +1,21 @@
 /*
- * password.c: bcrypt hashing through libxcrypt's reentrant calls, and the
- * validation of passwords, e-mail addresses and names typed at signup.
+ * password.c: bcrypt hashing (libxcrypt, in jarvis-crypt.so: bcrypt.c,
+ * loaded on first use), and the validation of passwords, e-mail addresses
+ * and names typed at signup.
  *
- * It must not keep any state between calls (callers hash on worker
- * threads), must not truncate a password bcrypt would cut at 72 bytes, and
- * must leave no copy of a password or its hash work area in memory it frees.
+ * It must not keep any state between calls but the plugin's two entry
+ * points, loaded once under a lock (callers hash on worker threads), and
+ * must not truncate a password bcrypt would cut at 72 bytes.
  */
 #include "jarvis/password.h"
 
-#include <crypt.h>
-#include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
 
+#include "jarvis/plugin.h"
 #include "jarvis/utf8.h"
 #include "jarvis/util.h"
 
@@ -50,6 +51,42 @@ int password_hash(const char *pw, char **hash_out, char **cause)
 	return password_hash_cost(pw, PASSWORD_COST, hash_out, cause);
 }
 
+/* bcrypt's two calls in jarvis-crypt.so (bcrypt.c), loaded once by the first caller. */
+struct crypt_calls {
+	int (*hash)(const char *pw, int cost, char **hash_out, char **cause);
+	int (*verify)(const char *pw, const char *hash);
+};
+
+static pthread_mutex_t calls_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct crypt_calls calls;
+
+/* The calls, or NULL with *cause when the plugin cannot be loaded. */
+static const struct crypt_calls *crypt_calls(char **cause)
+{
+	/* Worker threads hash; the lock makes the two pointers appear together. */
+	pthread_mutex_lock(&calls_lock);
+	if (calls.verify == NULL) {
+		char *why = NULL;
+		void *h = plugin_symbol("crypt", "password_crypt_hash", &why);
+		void *v = h != NULL ? plugin_symbol("crypt", "password_crypt_verify", &why) : NULL;
+		if (v != NULL) {
+			*(void **)&calls.hash = h;
+			*(void **)&calls.verify = v;
+		} else {
+			set_cause(cause, "passwords cannot be checked: %s", why);
+		}
+		free(why);
+	}
+	const struct crypt_calls *r = calls.verify != NULL ? &calls : NULL;
+	pthread_mutex_unlock(&calls_lock);
+	return r;
+}
+
+int password_ready(char **cause)
+{
+	return crypt_calls(cause) != NULL ? 0 : -1;
+}
+
 int password_hash_cost(const char *pw, int cost, char **hash_out, char **cause)
 {
 	*hash_out = NULL;
@@ -57,26 +94,10 @@ int password_hash_cost(const char *pw, int cost, char **hash_out, char **cause)
 		return -1;
 	if (cost < 4 || cost > 31)
 		return set_cause(cause, "bcrypt cost %d is out of range (4 to 31)", cost);
-
-	char salt[CRYPT_GENSALT_OUTPUT_SIZE];
-	/* NULL random bytes: libxcrypt reads the operating system's generator. */
-	if (crypt_gensalt_rn("$2b$", (unsigned long)cost, NULL, 0, salt, sizeof salt) == NULL)
-		return set_cause(cause, "cannot make a bcrypt salt: %s", strerror(errno));
-
-	/* struct crypt_data is about 32 KiB: keep it off worker-thread stacks. */
-	struct crypt_data *cd = xcalloc(1, sizeof *cd);
-	const char *out = crypt_rn(pw, salt, cd, (int)sizeof *cd);
-	int rc;
-	if (out == NULL || strncmp(out, "$2b$", 4) != 0) {
-		rc = set_cause(cause, "bcrypt hashing failed: %s", strerror(errno));
-	} else {
-		*hash_out = xstrdup(out);
-		rc = 0;
-	}
-	explicit_bzero(cd, sizeof *cd);
-	free(cd);
-	explicit_bzero(salt, sizeof salt);
-	return rc;
+	const struct crypt_calls *c = crypt_calls(cause);
+	if (c == NULL)
+		return -1;
+	return c->hash(pw, cost, hash_out, cause);
 }
 
 int password_verify(const char *pw, const char *hash)
@@ -90,23 +111,8 @@ int password_verify(const char *pw, const char *hash)
 	/* bcrypt would compare only the first 72 bytes of a longer password. */
 	if (strlen(pw) > PASSWORD_MAX_BYTES)
 		return 0;
-
-	struct crypt_data *cd = xcalloc(1, sizeof *cd);
-	const char *out = crypt_rn(pw, hash, cd, (int)sizeof *cd);
-	int match = 0;
-	if (out != NULL && out[0] != '*') {
-		size_t n = strlen(hash);
-		if (strlen(out) == n) {
-			/* Constant time over the whole hash: no early exit on a mismatch. */
-			unsigned char diff = 0;
-			for (size_t i = 0; i < n; i++)
-				diff |= (unsigned char)(out[i] ^ hash[i]);
-			match = diff == 0;
-		}
-	}
-	explicit_bzero(cd, sizeof *cd);
-	free(cd);
-	return match;
+	const struct crypt_calls *c = crypt_calls(NULL);
+	return c != NULL && c->verify(pw, hash);
 }
 
 int password_check(const char *pw, char **cause)

@@ -1,18 +1,23 @@
-"""What start-up maps: libcurl, libjwt and libchafa wait for their first use.
+"""What start-up maps: libcurl, libjwt, libcrypt and libchafa wait for their first use.
 
 What it is for: proving that `--version`, `--help`, the first paint of the
 chat and `--convs`/`--export` on SQLite never load libcurl (and the ~30
-libraries it pulls in), libjwt with libcrypto, or libchafa with GLib (the
-image previews), and that a request still
-loads them and works. The dynamic loader says what it maps (LD_DEBUG=files,
+libraries it pulls in), libjwt with libcrypto, libcrypt (bcrypt) or
+libchafa with GLib (the image previews), that a request and a login still
+load them and work, and that a missing plugin says what to do. The dynamic loader says what it maps (LD_DEBUG=files,
 which also reports dlopen); the running TUI's /proc/PID/maps says the rest.
 What it must not do: reach the network (the fake server is on loopback).
 """
 
 import os
+import shutil
+import subprocess
+
+import pytest
 
 HEAVY = ("libcurl.so", "libjwt.so", "libcrypto.so", "jarvis-net.so", "jarvis-jwt.so",
-         "jarvis-chafa.so", "libchafa.so", "libglib-2.0.so", "libgdk_pixbuf-2.0.so")
+         "jarvis-chafa.so", "libchafa.so", "libglib-2.0.so", "libgdk_pixbuf-2.0.so",
+         "libcrypt.so", "jarvis-crypt.so")
 
 
 def loaded(stderr):
@@ -54,3 +59,53 @@ def test_first_paint_and_idle_chat_map_neither(jarvis_tui):
         maps = f.read()
     assert "libncursesw" in maps
     assert [h for h in HEAVY if h in maps] == []
+
+
+PW = "correct horse battery"
+
+
+def test_signup_and_login_load_crypt_and_work(run_jarvis):
+    r = run_jarvis(["--signup", "Ann", "ann@example.org", "--password-stdin"],
+                   input=PW + "\n", env={"LD_DEBUG": "files"})
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert "jarvis-crypt.so" in heavy_in(loaded(r.stderr))
+    r = run_jarvis(["--login", "ann@example.org", "--password-stdin"], input=PW + "\n",
+                   env={"LD_DEBUG": "files"})
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert "logged in as Ann" in r.stdout
+    names = heavy_in(loaded(r.stderr))
+    assert "jarvis-crypt.so" in names and any(n.startswith("libcrypt.so") for n in names), names
+
+
+def without_plugin(jarvis_bin, tmp_path, missing):
+    """A copy of jarvis outside its build tree, given every plugin but missing."""
+    here = os.path.dirname(jarvis_bin)
+    # ./jarvis keeps its plugins in build/lib/jarvis, build/NAME/jarvis in build/NAME/lib/jarvis
+    libdir = next(d for d in (os.path.join(here, "build", "lib", "jarvis"),
+                              os.path.join(here, "lib", "jarvis")) if os.path.isdir(d))
+    if os.path.exists(os.path.join("/usr/local/lib/jarvis", "jarvis-%s.so" % missing)):
+        pytest.skip("an installed jarvis-%s.so would be found" % missing)
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    for name in os.listdir(libdir):
+        if name.endswith(".so") and name != "jarvis-%s.so" % missing:
+            os.symlink(os.path.join(libdir, name), lib / name)
+    copy = tmp_path / "jarvis"
+    shutil.copy(jarvis_bin, copy)
+    return str(copy), str(lib)
+
+
+def test_a_missing_crypt_plugin_says_so_and_is_no_wrong_password(run_jarvis, jarvis_bin,
+                                                                  jarvis_env, tmp_path):
+    r = run_jarvis(["--signup", "Ann", "ann@example.org", "--password-stdin"],
+                   input=PW + "\n")
+    assert r.returncode == 0, r.stderr
+    copy, lib = without_plugin(jarvis_bin, tmp_path, "crypt")
+    for args in (["--login", "ann@example.org"], ["--signup", "Bob", "bob@example.org"]):
+        p = subprocess.run([copy] + args + ["--password-stdin"], input=PW + "\n", text=True,
+                           capture_output=True, env=dict(jarvis_env, JARVIS_LIBDIR=lib),
+                           cwd=jarvis_env["HOME"], timeout=30)
+        assert p.returncode == 3, (args, p.stderr)
+        assert "passwords cannot be checked: jarvis-crypt.so could not be loaded" in p.stderr
+        assert "run make install" in p.stderr
+        assert "wrong" not in p.stderr
