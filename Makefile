@@ -23,14 +23,14 @@ CC        ?= cc
 # MongoDB, SQLite, an attachment or right-to-left text never maps libmongoc,
 # sqlite3, libmagic or libfribidi, and libcurl (with the ~30 libraries it
 # pulls in) is mapped by the first request, libjwt (with libcrypto) by
-# the first login token and libcrypt (bcrypt) by the first password hash or
-# check, not at start-up.
+# the first login token, libcrypt (bcrypt) by the first password hash or
+# check and libsodium by the first account data opened, not at start-up.
 # CORE_PKGS are all src/core may use: a unit test of the core links against
 # the core archive and these alone (see below), so the core cannot reach for
 # the terminal, the network or a store without the build saying so.
 CORE_PKGS = libcjson md4c inih libutf8proc
-PKGS   = $(CORE_PKGS) ncursesw libsodium
-PLUGIN_PKGS = libmongoc-1.0 sqlite3 libmagic fribidi libcurl libjwt libxcrypt
+PKGS   = $(CORE_PKGS) ncursesw
+PLUGIN_PKGS = libmongoc-1.0 sqlite3 libmagic fribidi libcurl libjwt libxcrypt libsodium
 # A pointer of the wrong type or an undeclared function is always a bug,
 # in the tests and the fuzz harnesses too, which CI builds without -Werror.
 WARN   = -std=c11 -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes \
@@ -70,14 +70,19 @@ PLUGIN_jwt_PKGS   = libjwt libcjson
 # bcrypt (libxcrypt): mapped by the first signup, login or password change.
 PLUGIN_crypt_SRC  = src/auth/bcrypt.c src/plugin_abi.c src/core/util.c
 PLUGIN_crypt_PKGS = libxcrypt
+# The data key and sealed fields (libsodium): mapped by the first account
+# that opens its data (a login, or the saved session after the first paint).
+PLUGIN_sodium_SRC  = src/auth/sodium.c src/plugin_abi.c src/core/util.c
+PLUGIN_sodium_PKGS = libsodium
 # Image previews: gdk-pixbuf decodes, libchafa draws; both bring GLib, which
 # only this plugin maps (jarvis itself never links it).
 PLUGIN_chafa_SRC  = src/image/chafa.c src/plugin_abi.c src/core/util.c
 PLUGIN_chafa_PKGS = chafa gdk-pixbuf-2.0
-PLUGIN_NAMES = mongo sqlite magic bidi net jwt crypt chafa
+PLUGIN_NAMES = mongo sqlite magic bidi net jwt crypt sodium chafa
 PLUGINS      = $(PLUGIN_NAMES:%=$(PLUGIN_DIR)/jarvis-%.so)
 PLUGIN_ONLY  = $(wildcard src/store/mongo*.c src/store/sqlite*.c) src/attach/magic.c src/bidi/fribidi.c \
-               src/net/curl.c src/auth/jwt.c src/auth/bcrypt.c src/image/chafa.c src/plugin_abi.c
+               src/net/curl.c src/auth/jwt.c src/auth/bcrypt.c src/auth/sodium.c \
+               src/image/chafa.c src/plugin_abi.c
 PLUGIN_OBJ   = $(sort $(foreach p,$(PLUGIN_NAMES),$(PLUGIN_$(p)_SRC:%.c=$(BUILD)/pic/%.o)))
 
 SRC      = $(filter-out $(PLUGIN_ONLY),$(sort $(wildcard src/*.c src/*/*.c)))

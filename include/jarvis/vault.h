@@ -1,6 +1,7 @@
 /*
  * vault.h: the one place Jarvis does cryptography on what users write
- * (libsodium). Each account has a random 32-byte data key. It is kept in
+ * (libsodium, in the plugin jarvis-sodium.so, loaded by the first call
+ * that needs it). Each account has a random 32-byte data key. It is kept in
  * the store only inside an envelope: wrapped (XChaCha20-Poly1305) by a key
  * derived from the password with Argon2id, whose parameters and salt the
  * envelope carries, and wrapped a second time by a key made from a
@@ -17,8 +18,8 @@
  * What it must not do: let the data key out of memory it wipes (the key
  * lives in sodium_malloc'd, locked pages and leaves only through
  * vault_export, for the 0600 session file), keep a password, or accept a
- * sealed value it could not authenticate. Thread-safe: no state but
- * libsodium's one-time initialisation.
+ * sealed value it could not authenticate. Thread-safe: no state but the
+ * plugin, loaded once, and libsodium's one-time initialisation.
  */
 #ifndef JARVIS_VAULT_H
 #define JARVIS_VAULT_H
@@ -48,6 +49,14 @@ struct vault_place {
 
 /* Length of the prefix every sealed value starts with ("jv1:"). */
 #define VAULT_SEALED_PREFIX "jv1:"
+
+/*
+ * Loads jarvis-sodium.so: 0, or -1 with *cause saying what to do. The
+ * calls below that have a cause load it themselves; call this first where
+ * a missing plugin must not pass for a wrong password or a key that is
+ * not one (vault_unlock without a cause, vault_import).
+ */
+int vault_ready(char **cause);
 
 /*
  * Signup: a new data key in *key_out, its envelope (*envelope_out, stored
@@ -100,7 +109,7 @@ bool vault_is_sealed(const char *s, size_t len);
 
 /* The data key as base64 for the session file (a secret: secret_free it). */
 char *vault_export(const struct vault *key);
-/* The key back from vault_export's text; NULL when it is not one. */
+/* The key back from vault_export's text; NULL when it is not one (or see vault_ready). */
 struct vault *vault_import(const char *text);
 /* A second handle on the same key. */
 struct vault *vault_dup(const struct vault *key);

@@ -377,7 +377,7 @@ int account_login(const struct account_env *env, const char *email, const char *
 		goto out;
 	rc = ACCOUNT_FAILED;
 	/* A missing plugin must not pass for a wrong password, nor count as a failed login. */
-	if (password_ready(cause) != 0)
+	if (password_ready(cause) != 0 || vault_ready(cause) != 0)
 		goto out;
 
 	/*
@@ -551,6 +551,14 @@ int account_current(const struct account_env *env, long long now_s, struct accou
 	 * what it writes then must be sealed all the same.
 	 */
 	char *text = session_load_key(env->state_dir);
+	/* A missing plugin must not pass for a session without a key. */
+	char *no_engine = NULL;
+	if (text != NULL && vault_ready(&no_engine) != 0) {
+		secret_free(text);
+		why = no_engine;
+		rc = -1;
+		goto out;
+	}
 	out->key = text ? vault_import(text) : NULL;
 	secret_free(text);
 	if (u->vault != NULL && *u->vault != '\0') {

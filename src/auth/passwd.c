@@ -61,7 +61,7 @@ int account_passwd(const struct account_env *env, const char *old_password,
 	if (password_check(new_password, cause) != 0)
 		return ACCOUNT_INVALID;
 	/* A missing plugin must not pass for a wrong current password. */
-	if (password_ready(cause) != 0)
+	if (password_ready(cause) != 0 || vault_ready(cause) != 0)
 		return ACCOUNT_FAILED;
 	struct account_user me = {0};
 	struct store_user *u = NULL;

@@ -1,10 +1,11 @@
-"""What start-up maps: libcurl, libjwt, libcrypt and libchafa wait for their first use.
+"""What start-up maps: libcurl, libjwt, libcrypt, libsodium and libchafa wait for first use.
 
 What it is for: proving that `--version`, `--help`, the first paint of the
 chat and `--convs`/`--export` on SQLite never load libcurl (and the ~30
-libraries it pulls in), libjwt with libcrypto, libcrypt (bcrypt) or
-libchafa with GLib (the image previews), that a request and a login still
-load them and work, and that a missing plugin says what to do. The dynamic loader says what it maps (LD_DEBUG=files,
+libraries it pulls in), libjwt with libcrypto, libcrypt (bcrypt),
+libsodium (the sealing of stored data) or libchafa with GLib (the image
+previews), that a request and a login still load them and work, and that a
+missing plugin says what to do. The dynamic loader says what it maps (LD_DEBUG=files,
 which also reports dlopen); the running TUI's /proc/PID/maps says the rest.
 What it must not do: reach the network (the fake server is on loopback).
 """
@@ -17,7 +18,7 @@ import pytest
 
 HEAVY = ("libcurl.so", "libjwt.so", "libcrypto.so", "jarvis-net.so", "jarvis-jwt.so",
          "jarvis-chafa.so", "libchafa.so", "libglib-2.0.so", "libgdk_pixbuf-2.0.so",
-         "libcrypt.so", "jarvis-crypt.so")
+         "libcrypt.so", "jarvis-crypt.so", "libsodium.so", "jarvis-sodium.so")
 
 
 def loaded(stderr):
@@ -75,6 +76,12 @@ def test_signup_and_login_load_crypt_and_work(run_jarvis):
     assert "logged in as Ann" in r.stdout
     names = heavy_in(loaded(r.stderr))
     assert "jarvis-crypt.so" in names and any(n.startswith("libcrypt.so") for n in names), names
+    assert "jarvis-sodium.so" in names and any(n.startswith("libsodium.so") for n in names), names
+    # a logged-in run that opens its sealed data loads libsodium, and no bcrypt
+    r = run_jarvis(["--convs"], env={"LD_DEBUG": "files"})
+    assert (r.returncode, r.stdout) == (0, "no conversations yet\n"), r.stderr[-2000:]
+    names = heavy_in(loaded(r.stderr))
+    assert "jarvis-sodium.so" in names and "jarvis-crypt.so" not in names, names
 
 
 def without_plugin(jarvis_bin, tmp_path, missing):
@@ -109,3 +116,23 @@ def test_a_missing_crypt_plugin_says_so_and_is_no_wrong_password(run_jarvis, jar
         assert "passwords cannot be checked: jarvis-crypt.so could not be loaded" in p.stderr
         assert "run make install" in p.stderr
         assert "wrong" not in p.stderr
+
+
+def test_a_missing_sodium_plugin_says_so_and_keeps_the_session(run_jarvis, jarvis_bin,
+                                                                jarvis_env, tmp_path):
+    r = run_jarvis(["--signup", "Ann", "ann@example.org", "--password-stdin"],
+                   input=PW + "\n")
+    assert r.returncode == 0, r.stderr
+    copy, lib = without_plugin(jarvis_bin, tmp_path, "sodium")
+    env = dict(jarvis_env, JARVIS_LIBDIR=lib)
+    for args, stdin in ((["--convs"], None), (["--login", "ann@example.org", "--password-stdin"],
+                                              PW + "\n")):
+        p = subprocess.run([copy] + args, input=stdin, text=True, capture_output=True, env=env,
+                           cwd=jarvis_env["HOME"], timeout=30)
+        assert p.returncode == 3, (args, p.stderr)
+        assert "encryption is not available: jarvis-sodium.so could not be loaded" in p.stderr
+        assert "run make install" in p.stderr
+        assert "wrong" not in p.stderr and "log in again" not in p.stderr
+    # the session was not given up for it: with the plugin back it is still there
+    r = run_jarvis(["--convs"])
+    assert (r.returncode, r.stdout) == (0, "no conversations yet\n"), r.stderr
