@@ -49,7 +49,7 @@ DEB_PACKAGES = build-essential pkg-config libncursesw5-dev libcurl4-openssl-dev 
   libmd4c-dev libinih-dev check tmux python3 python3-pytest clang clang-format \
   man-db groff-base ca-certificates procps libclang-rt-14-dev time cppcheck python3-pymongo \
   libutf8proc-dev unicode-data libfribidi-dev bash-completion zsh fish libsodium-dev \
-  libchafa-dev libglib2.0-dev libgdk-pixbuf-2.0-dev
+  libchafa-dev libglib2.0-dev libgdk-pixbuf-2.0-dev strace
 
 # Each plugin: its own sources plus PIC copies of the core helpers they use.
 PLUGIN_CORE       = src/core/util.c src/core/buf.c src/core/conv.c src/core/utf8.c \

@@ -29,6 +29,7 @@ struct worker {
 	size_t unfinished;   /* jobs queued or running on the thread (under lock) */
 	struct job *head, *tail;
 	bool stopping;
+	bool started;   /* the thread runs (worker_start) */
 	bool manual;    /* no thread: worker_step runs the jobs (tests) */
 	size_t pending; /* touched on the loop thread only */
 };
@@ -67,18 +68,57 @@ static void *worker_main(void *arg)
 	}
 }
 
-struct worker *worker_new(struct loop *l, char **cause)
+struct worker *worker_new_later(struct loop *l)
 {
 	struct worker *w = xcalloc(1, sizeof(*w));
 	w->loop = l;
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->wake, NULL);
 	pthread_cond_init(&w->idle, NULL);
+	return w;
+}
+
+/* A worker whose thread never started: its queue runs here, on the loop thread. */
+static void run_here(struct worker *w)
+{
+	struct job *j;
+	while ((j = w->head) != NULL) {
+		w->head = j->next;
+		if (w->head == NULL)
+			w->tail = NULL;
+		w->unfinished--;
+		j->work(j->ud);
+		job_done(j);
+	}
+}
+
+int worker_start(struct worker *w, char **cause)
+{
+	if (w->manual || w->started || w->stopping)
+		return 0;
 	if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
-		pthread_mutex_destroy(&w->lock);
-		pthread_cond_destroy(&w->wake);
-		free(w);
-		set_cause(cause, "cannot start the background thread");
+		/* Nothing may wait for ever: what is queued, and what comes, runs here. */
+		run_here(w);
+		w->stopping = true;
+		return set_cause(cause, "cannot start the background thread");
+	}
+	w->started = true;
+	return 0;
+}
+
+static void worker_destroy(struct worker *w)
+{
+	pthread_mutex_destroy(&w->lock);
+	pthread_cond_destroy(&w->wake);
+	pthread_cond_destroy(&w->idle);
+	free(w);
+}
+
+struct worker *worker_new(struct loop *l, char **cause)
+{
+	struct worker *w = worker_new_later(l);
+	if (worker_start(w, cause) != 0) {
+		worker_destroy(w);
 		return NULL;
 	}
 	return w;
@@ -152,6 +192,10 @@ bool worker_drain(struct worker *w, long long ms)
 			;
 		return true;
 	}
+	if (!w->started) {
+		run_here(w);
+		return true;
+	}
 	struct timespec until;
 	clock_gettime(CLOCK_REALTIME, &until);
 	until.tv_sec += ms / 1000;
@@ -179,16 +223,18 @@ void worker_free(struct worker *w)
 		free(w);
 		return;
 	}
-	pthread_mutex_lock(&w->lock);
-	w->stopping = true;
-	pthread_cond_signal(&w->wake);
-	pthread_mutex_unlock(&w->lock);
-	pthread_join(w->thread, NULL);
+	if (!w->started) {
+		run_here(w);
+		w->stopping = true;
+	} else {
+		pthread_mutex_lock(&w->lock);
+		w->stopping = true;
+		pthread_cond_signal(&w->wake);
+		pthread_mutex_unlock(&w->lock);
+		pthread_join(w->thread, NULL);
+	}
 	/* The done callbacks were posted to the loop; run them now. */
 	while (w->pending > 0)
 		loop_run_once(w->loop, 0);
-	pthread_mutex_destroy(&w->lock);
-	pthread_cond_destroy(&w->wake);
-	pthread_cond_destroy(&w->idle);
-	free(w);
+	worker_destroy(w);
 }

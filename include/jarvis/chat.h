@@ -36,7 +36,17 @@ struct chat_conv_row {
 	char *fork; /* a fork's link (conv_fork_label), or NULL */
 };
 
-struct chat *chat_new(struct loop *l, const struct config *cfg, char **cause);
+/*
+ * A session whose worker waits: the jobs it queues (who is logged in, the
+ * quota, -C's conversation) run once chat_start is called.
+ */
+struct chat *chat_new(struct loop *l, const struct config *cfg);
+/*
+ * Starts the worker; the TUI calls it right after its first paint, so the
+ * store, the login token and the data key (and their plugins) are never
+ * loaded before it.
+ */
+void chat_start(struct chat *ch);
 /*
  * The same with a worker the caller made (the chat frees it): the session
  * tests pass worker_new_manual() and step its jobs by hand.

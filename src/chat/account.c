@@ -313,10 +313,20 @@ void chat_set_user(struct chat *ch, const struct account_user *u)
 	ch->rows_known = false; /* another user's, or none */
 }
 
-struct chat *chat_new(struct loop *l, const struct config *cfg, char **cause)
+struct chat *chat_new(struct loop *l, const struct config *cfg)
 {
-	struct worker *w = worker_new(l, cause);
-	return w ? chat_new_with(l, cfg, w) : NULL;
+	/* Its jobs (who is logged in, the quota) wait for chat_start. */
+	struct worker *w = worker_new_later(l);
+	return chat_new_with(l, cfg, w);
+}
+
+void chat_start(struct chat *ch)
+{
+	char *why = NULL;
+	if (worker_start(ch->worker, &why) != 0)
+		chat_notice(ch, "%s: the store is used from the main thread, so typing may pause",
+		            why);
+	free(why);
 }
 
 struct chat *chat_new_with(struct loop *l, const struct config *cfg, struct worker *w)

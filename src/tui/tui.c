@@ -434,13 +434,7 @@ int tui_run(const struct config *cfg, const char *conv_id)
 		free(cause);
 		return EXIT_USAGE;
 	}
-	t.chat = chat_new(t.loop, cfg, &cause);
-	if (t.chat == NULL) {
-		fprintf(stderr, "jarvis: %s\n", cause);
-		free(cause);
-		loop_free(t.loop);
-		return EXIT_USAGE;
-	}
+	t.chat = chat_new(t.loop, cfg);
 	t.ctx.chat = t.chat;
 	if (conv_id != NULL)
 		chat_open_at_start(t.chat, conv_id); /* after the login check, on the worker */
@@ -485,6 +479,8 @@ int tui_run(const struct config *cfg, const char *conv_id)
 		                    "the config) and start Jarvis again");
 	layout(&t);
 	render(&t);
+	/* After the first paint, so the start never waits for the store or the login. */
+	chat_start(t.chat);
 	if (t.gfx_ask) {
 		/* After the first paint, so the start never waits for it. */
 		ssize_t w = write(STDOUT_FILENO, "\033[c", 3);

@@ -13,6 +13,7 @@ What it must not do: reach the network (the fake server is on loopback).
 import os
 import shutil
 import subprocess
+import time
 
 import pytest
 
@@ -136,3 +137,39 @@ def test_a_missing_sodium_plugin_says_so_and_keeps_the_session(run_jarvis, jarvi
     # the session was not given up for it: with the plugin back it is still there
     r = run_jarvis(["--convs"])
     assert (r.returncode, r.stdout) == (0, "no conversations yet\n"), r.stderr
+
+
+def first_write_with(lines, text):
+    return next((i for i, line in enumerate(lines) if " write(" in line and text in line), None)
+
+
+@pytest.mark.skipif(shutil.which("strace") is None, reason="strace is not installed")
+def test_a_logged_in_first_paint_comes_before_the_store_login_and_key(run_jarvis, jarvis_bin,
+                                                                       jarvis_env, tmux,
+                                                                       tmp_path):
+    r = run_jarvis(["--signup", "Ann", "ann@example.org", "--password-stdin"],
+                   input=PW + "\n")
+    assert r.returncode == 0, r.stderr
+    trace = str(tmp_path / "trace")
+    # -f: the worker thread too; in one file its calls come in the order they were made
+    tmux.start(["strace", "-f", "-qq", "-s", "256", "-e", "trace=openat,write,clone,clone3",
+                "-o", trace, jarvis_bin], env=jarvis_env, cwd=jarvis_env["HOME"])
+    tmux.wait_for("F1 help", timeout=20)
+    tmux.wait_for("Ann", timeout=20)  # the saved session was checked: its key opened
+    tmux.send_text("/quit")
+    tmux.send_keys("Enter")
+    deadline = time.time() + 10
+    while time.time() < deadline and "exited with" not in open(trace).read():
+        time.sleep(0.05)
+    lines = open(trace).read().splitlines()
+    paint = first_write_with(lines, "F1 help")
+    assert paint is not None, lines[-40:]
+    later = ("libsodium.so", "jarvis-sodium.so", "jarvis-sqlite.so", "jarvis-jwt.so",
+             "libsqlite3.so", "libjwt.so")
+    opened = [(i, n) for i, line in enumerate(lines) if "openat(" in line
+              for n in later if n in line]
+    assert {n for _, n in opened} >= {"jarvis-sodium.so", "jarvis-sqlite.so", "jarvis-jwt.so"}
+    assert [(i, n) for i, n in opened if i < paint] == []
+    # nor does the worker's thread start before it
+    threads = [i for i, line in enumerate(lines) if " clone" in line]
+    assert threads and min(threads) > paint, (threads, paint)

@@ -146,6 +146,48 @@ START_TEST(worker_runs_jobs_in_order_and_reports_on_the_loop)
 }
 END_TEST
 
+START_TEST(a_later_worker_runs_nothing_until_it_starts)
+{
+	struct loop *l = loop_new(NULL);
+	struct worker *w = worker_new_later(l);
+	struct record r = {0};
+	struct job_arg a = {&r, 'x'};
+	worker_submit(w, job_work, job_done, &a);
+	/* Queued, not run: the TUI paints first. */
+	loop_run_once(l, 50);
+	ck_assert_str_eq(r.order, "");
+	ck_assert_uint_eq(worker_pending(w), 1);
+	ck_assert_int_eq(worker_start(w, NULL), 0);
+	ck_assert_int_eq(worker_start(w, NULL), 0); /* a second start is a no-op */
+	long long start = now_ms();
+	while (worker_pending(w) > 0 && now_ms() - start < 5000)
+		loop_run_once(l, 1000);
+	ck_assert_str_eq(r.order, "xX");
+	ck_assert(!pthread_equal(r.work_thread, pthread_self()));
+	worker_free(w);
+	loop_free(l);
+}
+END_TEST
+
+START_TEST(a_worker_never_started_runs_its_queue_when_freed)
+{
+	struct loop *l = loop_new(NULL);
+	struct worker *w = worker_new_later(l);
+	struct record r = {0};
+	struct job_arg a = {&r, 'x'}, b = {&r, 'y'};
+	worker_submit(w, job_work, job_done, &a);
+	worker_submit(w, job_work, job_done, &b);
+	/* Nothing queued is lost (a write to the store) when the TUI quits before starting it. */
+	ck_assert(worker_drain(w, 100));
+	ck_assert_str_eq(r.order, "xXyY");
+	worker_submit(w, job_work, job_done, &a);
+	worker_free(w);
+	ck_assert_str_eq(r.order, "xXyYxX");
+	ck_assert(pthread_equal(r.work_thread, pthread_self()));
+	loop_free(l);
+}
+END_TEST
+
 static Suite *loop_suite(void)
 {
 	Suite *s = suite_create("loop");
@@ -153,6 +195,8 @@ static Suite *loop_suite(void)
 	tcase_add_test(tc, timers_fire_in_due_order_and_cancel);
 	tcase_add_test(tc, post_from_another_thread_wakes_the_loop);
 	tcase_add_test(tc, worker_runs_jobs_in_order_and_reports_on_the_loop);
+	tcase_add_test(tc, a_later_worker_runs_nothing_until_it_starts);
+	tcase_add_test(tc, a_worker_never_started_runs_its_queue_when_freed);
 	suite_add_tcase(s, tc);
 	return s;
 }
