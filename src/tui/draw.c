@@ -270,20 +270,61 @@ void tui_put_cluster(WINDOW *w, const char *s, size_t n, int cw)
 		waddch(w, ' ');
 }
 
+/*
+ * A cluster of one code point that curses draws as wide as it is: printable
+ * (no control, which curses would spell out), not zero-width; cp or 0.
+ */
+static wchar_t plain_cluster(const char *s, size_t n, int cw)
+{
+	uint32_t cp;
+	if (cw < 1 || utf8_decode(s, n, &cp) != n || cp < 0xA0)
+		return 0;
+	return wcwidth((wchar_t)cp) == cw ? (wchar_t)cp : 0;
+}
+
 int tui_put(WINDOW *w, const char *s, size_t n, int width, attr_t attr)
 {
-	int used = 0;
+	/*
+	 * Plain clusters go to curses in runs, one waddnwstr each: a call a
+	 * cluster (and waddnstr's byte-at-a-time decoding) cost more than
+	 * everything else a streamed frame draws. The cells are the ones
+	 * tui_put_cluster makes: each code point in a cell of its own width.
+	 */
+	wchar_t run[128];
+	int nrun = 0, used = 0;
 	size_t off = 0;
 	wattr_on(w, attr, NULL);
 	while (off < n && used < width) {
-		size_t next = utf8_cluster_next(s, n, off);
-		int cw = utf8_cluster_width(s, n, off, next);
-		if (used + cw > width)
-			break;
-		tui_put_cluster(w, s + off, next - off, cw);
-		used += cw;
-		off = next;
+		unsigned char c = (unsigned char)s[off];
+		/* Printable ASCII before ASCII (or the end) is a cluster of one column. */
+		if (c >= 0x20 && c < 0x7F && (off + 1 >= n || (unsigned char)s[off + 1] < 0x80)) {
+			run[nrun++] = (wchar_t)c;
+			used++;
+			off++;
+		} else {
+			size_t next = utf8_cluster_next(s, n, off);
+			int cw = utf8_cluster_width(s, n, off, next);
+			if (used + cw > width)
+				break;
+			wchar_t wc = plain_cluster(s + off, next - off, cw);
+			if (wc != 0) {
+				run[nrun++] = wc;
+			} else {
+				if (nrun > 0)
+					waddnwstr(w, run, nrun);
+				nrun = 0;
+				tui_put_cluster(w, s + off, next - off, cw);
+			}
+			used += cw;
+			off = next;
+		}
+		if (nrun == (int)ARRAY_LEN(run)) {
+			waddnwstr(w, run, nrun);
+			nrun = 0;
+		}
 	}
+	if (nrun > 0)
+		waddnwstr(w, run, nrun);
 	wattr_off(w, attr, NULL);
 	return used;
 }
