@@ -389,6 +389,16 @@ static int start_curses(struct tui *t)
 		return -1;
 	curses_active = true;
 	atexit(restore_terminal);
+	/*
+	 * Until a screen has been through endwin() once, ncurses (6.4) takes it
+	 * for a low-level terminfo user and writes out after every cursor
+	 * move: a streamed frame went out as dozens of small writes, each a
+	 * system call and a wakeup of the terminal. Leaving and taking the
+	 * screen back at once, before anything is drawn, makes each frame one
+	 * write; what the terminal shows is the same.
+	 */
+	endwin();
+	refresh();
 	raw();
 	noecho();
 	nonl();
