@@ -121,12 +121,17 @@ size_t md_table_draw(struct md *m, size_t i, const char *src, size_t n, int widt
  * holds them as md_table_draw() writes them, *wc wraps them one a row.
  * A row is laid out again only when the width, the table's mode or its
  * columns' widths changed, when another row took its place in the cache,
- * or while it is still growing. Both stay m's and are good until the next
- * call on m. Returns the screen line of the first of them.
+ * or while it is still growing; one that is laid out brings a few
+ * complete rows after it along, parsed with it. Both stay m's and are
+ * good until the next call on m. Returns the screen line of the first of
+ * them.
  */
 size_t md_table_lines(struct md *m, size_t i, const char *src, size_t n, int width, size_t line,
                       struct md **lines, struct wrap_cache **wc);
-/* Rows md_table_lines() has laid out so far (for tests: cache misses). */
+/*
+ * Cache misses of md_table_lines() so far (for tests): each lays out the
+ * row asked for, with the complete rows after it that the cache lacks.
+ */
 size_t md_table_layouts(const struct md *m);
 /* Bytes table i's index and layout take (for tests: a few a row). */
 size_t md_table_index_bytes(const struct md *m, size_t i);

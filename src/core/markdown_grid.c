@@ -562,6 +562,24 @@ static size_t row_at(const struct grid *g, size_t line)
 	return lo;
 }
 
+/* Row `row` of g (row trow of the parsed table t) at wd columns into dst. */
+static void draw_parsed(const struct grid *g, const struct table *t, size_t trow, size_t wd,
+                        size_t row, struct out *dst)
+{
+	mdout_truncate(dst, 0, 0);
+	if (g->mode == GRID_LIST)
+		draw_list_row(dst, g, t, row, trow, wd);
+	else
+		draw_grid_row(dst, g, t, trow, row_lines(g, row, wd) - (row == 0), row == 0);
+}
+
+/* Where the line starting at a ends (its newline, or n). */
+static size_t line_end(const char *src, size_t n, size_t a)
+{
+	const char *nl = a < n ? memchr(src + a, '\n', n - a) : NULL;
+	return nl ? (size_t)(nl - src) : n;
+}
+
 /* Row `row` of g at wd columns into dst, parsed alone behind the header from src[0..n). */
 static void draw_row(const struct grid *g, const char *src, size_t n, size_t wd, size_t row,
                      struct out *dst)
@@ -573,21 +591,15 @@ static void draw_row(const struct grid *g, const char *src, size_t n, size_t wd,
 	buf_add(&in, src + g->head, g->head_len);
 	if (row > 0) {
 		size_t a = g->src[row];
-		const char *nl = a < n ? memchr(src + a, '\n', n - a) : NULL;
-		buf_add(&in, src + a, (nl ? (size_t)(nl - src) : n) - a);
+		buf_add(&in, src + a, line_end(src, n, a) - a);
 	}
 	struct render r;
 	md_probe(in.data, in.len, &r);
 	buf_release(&in);
 	const struct table *t = &r.table;
 	size_t need = (row > 0 ? 2 : 1) * g->cols;
-	if (t->cols == g->cols && t->ncells >= need) {
-		if (g->mode == GRID_LIST)
-			draw_list_row(dst, g, t, row, row > 0 ? 1 : 0, wd);
-		else
-			draw_grid_row(dst, g, t, row > 0 ? 1 : 0,
-			              row_lines(g, row, wd) - (row == 0), row == 0);
-	}
+	if (t->cols == g->cols && t->ncells >= need)
+		draw_parsed(g, t, row > 0 ? 1 : 0, wd, row, dst);
 	mdr_table_release(&r.table);
 }
 
@@ -601,6 +613,84 @@ size_t md_table_draw(struct md *m, size_t i, const char *src, size_t n, int widt
 	return g->start[row];
 }
 
+/* Whether slot sl holds row `row` of g laid out at width as it is now. */
+static bool slot_holds(const struct grid_slot *sl, const struct grid *g, int width, size_t row)
+{
+	return sl->lines != NULL && sl->id == g->id && sl->stamp == g->stamp &&
+	       sl->width == width && sl->row == row && sl->whole;
+}
+
+static void slot_init(struct grid_slot *sl)
+{
+	if (sl->lines == NULL) {
+		/* A plain md that only holds a document (not md_new: markdown.c is above). */
+		sl->lines = xcalloc(1, sizeof(*sl->lines));
+		mdout_init(&sl->lines->doc);
+		sl->wc = wrap_cache_new();
+	}
+}
+
+/* Slot sl now holds row `row` of g, drawn into its document: wraps it, notes what it is. */
+static void slot_done(struct grid_slot *sl, const struct grid *g, int width, size_t row)
+{
+	const struct out *d = &sl->lines->doc;
+	/* Laid out to fit already: one row a line, cut at the edge if not. */
+	wrap_cache_update(sl->wc, d->text.data, d->text.len, d->spans, d->n, 0, 1 << 20);
+	sl->id = g->id;
+	sl->stamp = g->stamp;
+	sl->width = width;
+	sl->row = row;
+	sl->whole = row < g->complete;
+}
+
+/*
+ * The end of the rows to lay out with row: the complete rows after it, on
+ * the lines right after its own, that the cache does not hold, at most
+ * GRID_BATCH in all; row + 1 when row is the header or still growing.
+ */
+static size_t batch_end(const struct md *m, const struct grid *g, const char *src, size_t n,
+                        int width, size_t row)
+{
+	size_t end = row + 1;
+	if (row == 0 || row >= g->complete)
+		return end;
+	while (end < g->complete && end - row < GRID_BATCH &&
+	       g->src[end] == line_end(src, n, g->src[end - 1]) + 1 &&
+	       !slot_holds(&m->slots[end % GRID_SLOTS], g, width, end))
+		end++;
+	return end;
+}
+
+/*
+ * Rows [row, end) of g at wd columns into their slots, parsed in one go
+ * behind the header (every line a row, as the index was made); false,
+ * with nothing drawn, when the parse does not say so.
+ */
+static bool draw_batch(struct md *m, const struct grid *g, const char *src, size_t n, size_t wd,
+                       size_t row, size_t end)
+{
+	struct buf in;
+	buf_init(&in, BUF_TEXT_MAX);
+	buf_add(&in, src + g->head, g->head_len);
+	size_t a = g->src[row];
+	buf_add(&in, src + a, line_end(src, n, g->src[end - 1]) - a);
+	bool ok = !in.truncated;
+	struct render r;
+	md_probe(in.data, in.len, &r);
+	buf_release(&in);
+	const struct table *t = &r.table;
+	size_t rows = end - row;
+	ok = ok && r.blocks == 1 && t->cols == g->cols && t->rows == 1 + rows &&
+	     t->ncells == t->rows * t->cols;
+	for (size_t k = 0; ok && k < rows; k++) {
+		struct grid_slot *sl = &m->slots[(row + k) % GRID_SLOTS];
+		slot_init(sl);
+		draw_parsed(g, t, 1 + k, wd, row + k, &sl->lines->doc);
+	}
+	mdr_table_release(&r.table);
+	return ok;
+}
+
 size_t md_table_lines(struct md *m, size_t i, const char *src, size_t n, int width, size_t line,
                       struct md **lines, struct wrap_cache **wc)
 {
@@ -611,24 +701,17 @@ size_t md_table_lines(struct md *m, size_t i, const char *src, size_t n, int wid
 		m->slots = xcalloc(GRID_SLOTS, sizeof(*m->slots));
 	struct grid_slot *sl = &m->slots[row % GRID_SLOTS];
 	/* A row still growing is laid out afresh each time; the others when the layout changed. */
-	if (sl->lines == NULL || sl->id != g->id || sl->stamp != g->stamp || sl->width != width ||
-	    sl->row != row || !sl->whole) {
-		if (sl->lines == NULL) {
-			/* A plain md that only holds a document (not md_new: markdown.c is above).
-			 */
-			sl->lines = xcalloc(1, sizeof(*sl->lines));
-			mdout_init(&sl->lines->doc);
-			sl->wc = wrap_cache_new();
+	if (!slot_holds(sl, g, width, row)) {
+		size_t wd = width > 1 ? (size_t)width : 1,
+		       end = batch_end(m, g, src, n, width, row);
+		if (end > row + 1 && draw_batch(m, g, src, n, wd, row, end)) {
+			for (size_t k = row; k < end; k++)
+				slot_done(&m->slots[k % GRID_SLOTS], g, width, k);
+		} else {
+			slot_init(sl);
+			draw_row(g, src, n, wd, row, &sl->lines->doc);
+			slot_done(sl, g, width, row);
 		}
-		const struct out *d = &sl->lines->doc;
-		draw_row(g, src, n, width > 1 ? (size_t)width : 1, row, &sl->lines->doc);
-		/* Laid out to fit already: one row a line, cut at the edge if not. */
-		wrap_cache_update(sl->wc, d->text.data, d->text.len, d->spans, d->n, 0, 1 << 20);
-		sl->id = g->id;
-		sl->stamp = g->stamp;
-		sl->width = width;
-		sl->row = row;
-		sl->whole = row < g->complete;
 		m->layouts++;
 	}
 	*lines = sl->lines;

@@ -198,6 +198,12 @@ struct grid {
 
 /* Rows kept laid out (md_table_lines): more than a screen shows. */
 #define GRID_SLOTS 64
+/*
+ * Rows laid out in one parse (behind one copy of the header) when the
+ * cache misses: a streamed table's new rows come several a frame. Small
+ * next to GRID_SLOTS, so that the rows it replaces are a screen away.
+ */
+#define GRID_BATCH 8
 
 /* One laid-out row: what it is of, its lines, and them wrapped one a row. */
 struct grid_slot {

@@ -369,8 +369,8 @@ START_TEST(a_link_across_table_rows_streams_as_whole)
 	const char *tails[] = {"", "\nafter\n"};
 	for (size_t k = 0; k < 2; k++) {
 		char src[160];
-		snprintf(src, sizeof(src), "| a | b |\n|---|---|\n| [l](http://e.x-|-y\n| G1 ) z |\n%s",
-		         tails[k]);
+		snprintf(src, sizeof(src),
+		         "| a | b |\n|---|---|\n| [l](http://e.x-|-y\n| G1 ) z |\n%s", tails[k]);
 		size_t len = strlen(src);
 		struct md *inc = md_new(true);
 		for (size_t n = 1; n < len; n++)
@@ -665,6 +665,33 @@ START_TEST(lazy_table_cache_follows_a_wider_cell)
 }
 END_TEST
 
+/*
+ * A row laid out brings the complete rows after it along, parsed with it:
+ * drawing those next is no miss, and each reads as laid out alone, inline
+ * markup and escaped pipes included.
+ */
+START_TEST(lazy_table_lays_out_the_rows_after_a_miss_with_it)
+{
+	const char *src = "| a | b |\n|---|---|\n"
+	                  "| 1 | **x** |\n| 2 | `c \\| d` |\n| 3 | [l](u) |\n| 4 | *y* z |\n"
+	                  "| 5 | a \\| b |\n\nEnd.";
+	struct md *m = render_lazy(src, 7);
+	size_t n0 = md_table_layouts(m);
+	char *s = cached_lines(m, 0, src, 80, 2);
+	ck_assert_str_eq(s, "1 │ x");
+	free(s);
+	ck_assert_uint_eq(md_table_layouts(m), n0 + 1);
+	const char *want[] = {"2 │ c \\| d", "3 │ l (u)", "4 │ y z", "5 │ a | b"};
+	for (size_t k = 0; k < 4; k++) {
+		s = cached_lines(m, 0, src, 80, 3 + k);
+		ck_assert_str_eq(s, want[k]);
+		free(s);
+	}
+	ck_assert_uint_eq(md_table_layouts(m), n0 + 1);
+	md_free(m);
+}
+END_TEST
+
 /* A row that was laid out while it grew is laid out again once complete, widths the same. */
 START_TEST(lazy_table_cache_lays_out_a_completed_row_again)
 {
@@ -740,6 +767,7 @@ static Suite *markdown_suite(void)
 	tcase_add_test(tc, lazy_table_cache_follows_a_wider_cell);
 	tcase_add_test(tc, lazy_table_cache_forgets_a_reset);
 	tcase_add_test(tc, lazy_table_cache_lays_out_a_completed_row_again);
+	tcase_add_test(tc, lazy_table_lays_out_the_rows_after_a_miss_with_it);
 	suite_add_tcase(s, tc);
 	return s;
 }
