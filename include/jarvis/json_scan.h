@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "jarvis/buf.h"
 
@@ -120,6 +121,25 @@ static inline bool json_scan_key_ref(struct json_scan *s, const char **key, size
 	if (!json_scan_take(s, ':'))
 		return false;
 	/* The blank that usually follows, so that the value's first byte is next. */
+	if (s->p < s->end && *s->p == ' ')
+		s->p++;
+	return true;
+}
+
+/*
+ * json_scan_key_ref for the key the caller expects: consumes quoted (n
+ * bytes: the key's JSON text with its quotes and colon, no escape in it)
+ * and a blank after it when they come next exactly so; false, and nothing
+ * consumed, otherwise (white space first, another key), for the caller to
+ * read the key with json_scan_key_ref. With n a constant the compare is a
+ * few loads, where finding a key's end costs a scan and a mispredicted
+ * branch or two.
+ */
+static inline bool json_scan_key_is(struct json_scan *s, const char *quoted, size_t n)
+{
+	if ((size_t)(s->end - s->p) < n || memcmp(s->p, quoted, n) != 0)
+		return false;
+	s->p += n;
 	if (s->p < s->end && *s->p == ' ')
 		s->p++;
 	return true;

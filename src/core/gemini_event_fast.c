@@ -33,7 +33,8 @@ struct plan {
 	struct span finish_reason;  /* candidates[0].finishReason */
 	struct span finish_message; /* candidates[0].finishMessage */
 	bool has_usage;             /* usageMetadata came */
-	struct usage usage;         /* the reply's counts with the event's applied */
+	struct usage usage;         /* the counts it gave: those in usage_seen */
+	unsigned usage_seen;        /* count_slot's bits */
 	struct span model_version;  /* modelVersion */
 	struct span response_id;    /* responseId */
 };
@@ -41,6 +42,14 @@ struct plan {
 /* Whether key (n bytes, not NUL-terminated) is the literal name. */
 #define KEY_IS(key, n, name)                                                                       \
 	((n) == sizeof(name) - 1 && memcmp((key), (name), sizeof(name) - 1) == 0)
+
+/* Whether the next key is the literal name, as the API writes it ("name": ); consumed if so. */
+#define KEY_NEXT(s, name) json_scan_key_is((s), "\"" name "\":", sizeof(name) + 2)
+
+/* Reads the next key into *key, *n, trying name first: the key that usually comes there. */
+#define KEY_LIKELY(s, name, key, n)                                                                \
+	(KEY_NEXT((s), name) ? (*(key) = (name), *(n) = sizeof(name) - 1, true)                    \
+	                     : json_scan_key_ref((s), (key), (n)))
 
 /* Reads a string value once per key: false when the key came before or it is no string. */
 static bool note_string(struct span *slot, struct json_scan *s)
@@ -66,7 +75,8 @@ static bool plan_part(struct json_scan *s, struct plan *pl)
 {
 	const char *key;
 	size_t n;
-	if (!(json_scan_take(s, '{') && json_scan_key_ref(s, &key, &n) && KEY_IS(key, n, "text") &&
+	if (!(json_scan_take(s, '{') &&
+	      (KEY_NEXT(s, "text") || (json_scan_key_ref(s, &key, &n) && KEY_IS(key, n, "text"))) &&
 	      json_scan_peek(s) == '"'))
 		return false;
 	return json_scan_string(s, pl->text_out, &pl->refused) && json_scan_take(s, '}');
@@ -82,7 +92,9 @@ static bool plan_content(struct json_scan *s, struct plan *pl)
 	if (json_scan_take(s, '}'))
 		return true;
 	while (more) {
-		if (!json_scan_key_ref(s, &key, &n))
+		bool read =
+		    parts ? KEY_LIKELY(s, "role", &key, &n) : KEY_LIKELY(s, "parts", &key, &n);
+		if (!read)
 			return false;
 		if (KEY_IS(key, n, "parts")) {
 			/* One part at most: several would need the full parser's merging. */
@@ -101,6 +113,17 @@ static bool plan_content(struct json_scan *s, struct plan *pl)
 	return true;
 }
 
+/* A candidate's key after its content: finishReason and index are the usual ones. */
+static bool candidate_key(struct json_scan *s, const char **key, size_t *n)
+{
+	if (KEY_NEXT(s, "index")) {
+		*key = "index";
+		*n = 5;
+		return true;
+	}
+	return KEY_LIKELY(s, "finishReason", key, n);
+}
+
 static bool plan_candidate(struct json_scan *s, struct plan *pl)
 {
 	const char *key;
@@ -112,7 +135,7 @@ static bool plan_candidate(struct json_scan *s, struct plan *pl)
 		return true;
 	while (more) {
 		bool ok;
-		if (!json_scan_key_ref(s, &key, &n))
+		if (!(content ? candidate_key(s, &key, &n) : KEY_LIKELY(s, "content", &key, &n)))
 			return false;
 		if (KEY_IS(key, n, "content")) {
 			ok = !content && plan_content(s, pl);
@@ -176,6 +199,22 @@ static long *count_slot(struct usage *u, const char *key, size_t n, unsigned *bi
 	return NULL;
 }
 
+/* A key of usageMetadata: the counts come in this order, some of them left out. */
+static bool usage_key(struct json_scan *s, unsigned seen, const char **key, size_t *n)
+{
+	if (!(seen & 1u) && KEY_NEXT(s, "promptTokenCount")) {
+		*key = "promptTokenCount";
+		*n = sizeof("promptTokenCount") - 1;
+		return true;
+	}
+	if (!(seen & 2u) && KEY_NEXT(s, "candidatesTokenCount")) {
+		*key = "candidatesTokenCount";
+		*n = sizeof("candidatesTokenCount") - 1;
+		return true;
+	}
+	return KEY_LIKELY(s, "totalTokenCount", key, n);
+}
+
 /* usageMetadata, read once; false when a count is not a plain count, or comes twice. */
 static bool plan_usage(struct json_scan *s, struct plan *pl)
 {
@@ -186,17 +225,19 @@ static bool plan_usage(struct json_scan *s, struct plan *pl)
 	if (pl->has_usage || json_scan_peek(s) != '{')
 		return false;
 	pl->has_usage = true;
+	pl->usage_seen = 0;
 	json_scan_take(s, '{');
 	if (json_scan_take(s, '}'))
 		return true;
 	while (more) {
-		if (!json_scan_key_ref(s, &key, &n))
+		if (!usage_key(s, seen, &key, &n))
 			return false;
 		long *slot = count_slot(&pl->usage, key, n, &bit);
 		if (slot != NULL) {
 			if ((seen & bit) || !json_scan_count(s, slot))
 				return false;
 			seen |= bit;
+			pl->usage_seen = seen;
 		} else if (!json_scan_skip(s)) {
 			return false;
 		}
@@ -204,6 +245,19 @@ static bool plan_usage(struct json_scan *s, struct plan *pl)
 			return false;
 	}
 	return true;
+}
+
+/* A key of the event: candidates, usageMetadata, modelVersion and responseId come in this order. */
+static bool event_key(struct json_scan *s, bool cands, const struct plan *pl, const char **key,
+                      size_t *n)
+{
+	if (!cands)
+		return KEY_LIKELY(s, "candidates", key, n);
+	if (!pl->has_usage)
+		return KEY_LIKELY(s, "usageMetadata", key, n);
+	if (pl->model_version.at == NULL)
+		return KEY_LIKELY(s, "modelVersion", key, n);
+	return KEY_LIKELY(s, "responseId", key, n);
 }
 
 static bool plan_event(struct json_scan *s, struct plan *pl)
@@ -217,7 +271,7 @@ static bool plan_event(struct json_scan *s, struct plan *pl)
 		return json_scan_done(s);
 	while (more) {
 		bool ok;
-		if (!json_scan_key_ref(s, &key, &n))
+		if (!event_key(s, cands, pl, &key, &n))
 			return false;
 		if (KEY_IS(key, n, "candidates")) {
 			ok = !cands && plan_candidates(s, pl);
@@ -266,9 +320,31 @@ static void keep_at(char **dst, struct span v)
 	*dst = d;
 }
 
+/* The counts of src that seen names (count_slot's bits) into dst. */
+static void keep_counts(struct usage *dst, const struct usage *src, unsigned seen)
+{
+	if (seen & 1u)
+		dst->prompt_tokens = src->prompt_tokens;
+	if (seen & 2u)
+		dst->candidates_tokens = src->candidates_tokens;
+	if (seen & 4u)
+		dst->total_tokens = src->total_tokens;
+	if (seen & 8u)
+		dst->thoughts_tokens = src->thoughts_tokens;
+	if (seen & 16u)
+		dst->cached_tokens = src->cached_tokens;
+}
+
 int gemini_reply_event_fast(struct gemini_reply *r, const char *json, size_t len, char **cause)
 {
-	struct plan pl = {.text_out = &r->text, .usage = r->usage};
+	/* Field by field: zeroing the whole plan (rep stos) cost more than a short event's keys. */
+	struct plan pl;
+	pl.text_out = &r->text;
+	pl.refused = false;
+	pl.finish_reason.at = pl.finish_message.at = pl.model_version.at = pl.response_id.at = NULL;
+	pl.finish_reason.escaped = pl.finish_message.escaped = false;
+	pl.model_version.escaped = pl.response_id.escaped = false;
+	pl.has_usage = false;
 	struct json_scan s;
 	size_t before = r->text.len;
 	json_scan_init(&s, json, len);
@@ -282,8 +358,10 @@ int gemini_reply_event_fast(struct gemini_reply *r, const char *json, size_t len
 	keep_at(&r->finish_reason, pl.finish_reason);
 	keep_at(&r->finish_message, pl.finish_message);
 	if (pl.has_usage) {
+		/* Count by count: a copy of the whole struct read it back in pieces other than
+		 * those the scan had just stored, which the CPU cannot forward. */
 		r->has_usage = true;
-		r->usage = pl.usage;
+		keep_counts(&r->usage, &pl.usage, pl.usage_seen);
 	}
 	keep_at(&r->model_version, pl.model_version);
 	keep_at(&r->response_id, pl.response_id);
