@@ -31,6 +31,8 @@ struct gemini_raw_part {
 	size_t json_off, json_len; /* the part, in parts */
 };
 
+struct gemini_fast_memo;
+
 struct gemini_reply {
 	struct buf text;       /* the answer, UTF-8; max may be lowered after init */
 	struct buf thoughts;   /* thought summaries (parts with "thought": true) */
@@ -59,7 +61,8 @@ struct gemini_reply {
 	size_t plain_from;  /* where the text after the last raw part starts (text_total's count) */
 	size_t text_origin; /* text_total's count of text.data[0] while an event is read */
 	bool has_error;     /* the stream carried an error object */
-	struct gemini_error error; /* that error, when has_error */
+	struct gemini_fast_memo *fast_memo; /* the fast path's last event (gemini_event_fast.c) */
+	struct gemini_error error;          /* that error, when has_error */
 };
 
 /* What one event added; the pointers are into the reply and valid until the next event. */

@@ -11,6 +11,12 @@
  * the full parser starts from the same reply. Anything else (thoughts,
  * signatures, other part kinds, grounding, errors, prompt feedback, a key
  * given twice, a value of an unexpected type) goes to the full parser.
+ *
+ * The events of one answer are alike but for their text and token counts:
+ * an event whose bytes around its text are those of the last one, counts
+ * aside, is read by comparing it with that one (struct gemini_fast_memo)
+ * rather than key by key. It must never fold an event otherwise than the
+ * plan would: whatever else differs sends it to the plan.
  */
 #include <stddef.h>
 #include <stdlib.h>
@@ -37,6 +43,39 @@ struct plan {
 	unsigned usage_seen;        /* count_slot's bits */
 	struct span model_version;  /* modelVersion */
 	struct span response_id;    /* responseId */
+	const char *text_at;        /* the text's opening quote, NULL when no text came */
+	const char *text_end;       /* just past its closing quote */
+	unsigned ncounts;           /* the counts read, in order: */
+	struct {
+		const char *at; /* the first digit */
+		const char *end;
+		unsigned bit; /* count_slot's */
+	} counts[5];
+};
+
+/* The most of an event around its text that is kept to compare the next one with. */
+#define MEMO_PREFIX_MAX 256
+#define MEMO_SUFFIX_MAX 1024
+
+/*
+ * The last event the plan took, but for its text and its counts: the
+ * bytes before the text's opening quote, the bytes after its closing
+ * quote, and where in those the counts were. An event whose bytes are the
+ * same (the text and the counts' digits aside) is read the same way, to
+ * the same values but for those: it needs no plan. The values it would
+ * keep are those the last event kept, and nothing changed them since (the
+ * memo is dropped whenever an event goes another way).
+ */
+struct gemini_fast_memo {
+	bool valid;
+	size_t prefix_len, suffix_len;
+	unsigned ncounts;
+	struct {
+		size_t off, len; /* in suffix */
+		unsigned bit;
+	} counts[5];
+	char prefix[MEMO_PREFIX_MAX];
+	char suffix[MEMO_SUFFIX_MAX];
 };
 
 /* Whether key (n bytes, not NUL-terminated) is the literal name. */
@@ -79,7 +118,11 @@ static bool plan_part(struct json_scan *s, struct plan *pl)
 	      (KEY_NEXT(s, "text") || (json_scan_key_ref(s, &key, &n) && KEY_IS(key, n, "text"))) &&
 	      json_scan_peek(s) == '"'))
 		return false;
-	return json_scan_string(s, pl->text_out, &pl->refused) && json_scan_take(s, '}');
+	pl->text_at = s->p;
+	if (!json_scan_string(s, pl->text_out, &pl->refused))
+		return false;
+	pl->text_end = s->p;
+	return json_scan_take(s, '}');
 }
 
 static bool plan_content(struct json_scan *s, struct plan *pl)
@@ -199,6 +242,23 @@ static long *count_slot(struct usage *u, const char *key, size_t n, unsigned *bi
 	return NULL;
 }
 
+/* The count count_slot gives bit for. */
+static long *count_slot_of(struct usage *u, unsigned bit)
+{
+	switch (bit) {
+	case 1u:
+		return &u->prompt_tokens;
+	case 2u:
+		return &u->candidates_tokens;
+	case 4u:
+		return &u->total_tokens;
+	case 8u:
+		return &u->thoughts_tokens;
+	default:
+		return &u->cached_tokens;
+	}
+}
+
 /* A key of usageMetadata: the counts come in this order, some of them left out. */
 static bool usage_key(struct json_scan *s, unsigned seen, const char **key, size_t *n)
 {
@@ -234,10 +294,16 @@ static bool plan_usage(struct json_scan *s, struct plan *pl)
 			return false;
 		long *slot = count_slot(&pl->usage, key, n, &bit);
 		if (slot != NULL) {
+			json_scan_peek(s);
+			const char *at = s->p;
 			if ((seen & bit) || !json_scan_count(s, slot))
 				return false;
 			seen |= bit;
 			pl->usage_seen = seen;
+			/* At most one of each count: five. */
+			pl->counts[pl->ncounts].at = at;
+			pl->counts[pl->ncounts].end = s->p;
+			pl->counts[pl->ncounts++].bit = bit;
 		} else if (!json_scan_skip(s)) {
 			return false;
 		}
@@ -335,8 +401,93 @@ static void keep_counts(struct usage *dst, const struct usage *src, unsigned see
 		dst->cached_tokens = src->cached_tokens;
 }
 
+/* Keeps what the next event is compared with (pl: the plan that took json); or drops the memo. */
+static void memo_keep(struct gemini_reply *r, const char *json, size_t len, const struct plan *pl)
+{
+	struct gemini_fast_memo *m = r->fast_memo;
+	if (m != NULL)
+		m->valid = false;
+	if (pl->text_at == NULL)
+		return;
+	size_t prefix = (size_t)(pl->text_at - json), suffix = (size_t)(json + len - pl->text_end);
+	if (prefix > MEMO_PREFIX_MAX || suffix > MEMO_SUFFIX_MAX)
+		return;
+	/* Counts before the text would be compared as bytes: they are not expected there. */
+	for (unsigned i = 0; i < pl->ncounts; i++)
+		if (pl->counts[i].at < pl->text_end)
+			return;
+	if (m == NULL)
+		m = r->fast_memo = xmalloc(sizeof *m);
+	memcpy(m->prefix, json, prefix);
+	memcpy(m->suffix, pl->text_end, suffix);
+	m->prefix_len = prefix;
+	m->suffix_len = suffix;
+	m->ncounts = pl->ncounts;
+	for (unsigned i = 0; i < pl->ncounts; i++) {
+		m->counts[i].off = (size_t)(pl->counts[i].at - pl->text_end);
+		m->counts[i].len = (size_t)(pl->counts[i].end - pl->counts[i].at);
+		m->counts[i].bit = pl->counts[i].bit;
+	}
+	m->valid = true;
+}
+
+/*
+ * Whether p..end is the memo's suffix but for the counts' digits, which go
+ * into u (their bits into *seen).
+ */
+static bool memo_suffix(const struct gemini_fast_memo *m, const char *p, const char *end,
+                        struct usage *u, unsigned *seen)
+{
+	size_t from = 0;
+	*seen = 0;
+	for (unsigned i = 0; i < m->ncounts; i++) {
+		size_t same = m->counts[i].off - from;
+		if ((size_t)(end - p) < same || memcmp(p, m->suffix + from, same) != 0)
+			return false;
+		p += same;
+		/* What json_scan_count reads there, but with no white space first: that was
+		 * compared. */
+		struct json_scan s = {.p = p, .end = end};
+		unsigned bit = m->counts[i].bit;
+		long *slot = count_slot_of(u, bit);
+		if (p >= end || *p < '0' || *p > '9' || !json_scan_count(&s, slot))
+			return false;
+		*seen |= bit;
+		p = s.p;
+		from = m->counts[i].off + m->counts[i].len;
+	}
+	size_t rest = m->suffix_len - from;
+	return (size_t)(end - p) == rest && memcmp(p, m->suffix + from, rest) == 0;
+}
+
+/* An event like the last one (struct gemini_fast_memo): 1 when folded, else 0 and r unchanged. */
+static int memo_event(struct gemini_reply *r, const char *json, size_t len)
+{
+	const struct gemini_fast_memo *m = r->fast_memo;
+	if (m == NULL || !m->valid || len <= m->prefix_len ||
+	    memcmp(json, m->prefix, m->prefix_len) != 0)
+		return 0;
+	struct json_scan s;
+	json_scan_init(&s, json + m->prefix_len, len - m->prefix_len);
+	size_t before = r->text.len;
+	bool refused = false;
+	struct usage u;
+	unsigned seen;
+	if (!json_scan_string(&s, &r->text, &refused) || refused ||
+	    !memo_suffix(m, s.p, json + len, &u, &seen)) {
+		buf_truncate(&r->text, before);
+		return 0;
+	}
+	r->model_text_total += r->text.len - before;
+	r->events++;
+	keep_counts(&r->usage, &u, seen);
+	return 1;
+}
+
 int gemini_reply_event_fast(struct gemini_reply *r, const char *json, size_t len, char **cause)
 {
+	if (memo_event(r, json, len))
+		return 1;
 	/* Field by field: zeroing the whole plan (rep stos) cost more than a short event's keys. */
 	struct plan pl;
 	pl.text_out = &r->text;
@@ -345,14 +496,20 @@ int gemini_reply_event_fast(struct gemini_reply *r, const char *json, size_t len
 	pl.finish_reason.escaped = pl.finish_message.escaped = false;
 	pl.model_version.escaped = pl.response_id.escaped = false;
 	pl.has_usage = false;
+	pl.text_at = NULL;
+	pl.ncounts = 0;
 	struct json_scan s;
 	size_t before = r->text.len;
 	json_scan_init(&s, json, len);
 	/* At the answer's bound the full parser knows what to keep and what to say. */
 	if (!plan_event(&s, &pl) || pl.refused) {
 		buf_truncate(&r->text, before);
+		/* The full parser may change what the memo's event kept. */
+		if (r->fast_memo != NULL)
+			r->fast_memo->valid = false;
 		return 0;
 	}
+	memo_keep(r, json, len, &pl);
 	r->model_text_total += r->text.len - before;
 	r->events++;
 	keep_at(&r->finish_reason, pl.finish_reason);

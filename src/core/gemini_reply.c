@@ -49,6 +49,8 @@ void gemini_reply_release(struct gemini_reply *r)
 	free(r->drawn);
 	r->drawn = NULL;
 	r->ndrawn = 0;
+	free(r->fast_memo);
+	r->fast_memo = NULL;
 	gemini_error_release(&r->error);
 	r->finish_reason = r->finish_message = r->block_reason = r->block_message = NULL;
 	r->model_version = r->response_id = NULL;

@@ -202,45 +202,150 @@ static unsigned long next_rand(unsigned long *state)
 	return *state >> 33;
 }
 
-START_TEST(random_mutations_fold_as_the_full_parser_does)
+/* seed with one to four bytes replaced, deleted or inserted at random. */
+static struct buf mutated(const char *seed, unsigned long *state)
 {
 	static const char alphabet[] = "{}[]\":,\\u0123456789abcdefnrtlsxe. \n-+";
+	struct buf b;
+	buf_init(&b, 0);
+	buf_addstr(&b, seed);
+	int edits = 1 + (int)(next_rand(state) % 4);
+	for (int k = 0; k < edits && b.len > 0; k++) {
+		size_t at = next_rand(state) % b.len;
+		char c = alphabet[next_rand(state) % (sizeof alphabet - 1)];
+		switch (next_rand(state) % 3) {
+		case 0: /* replace */
+			b.data[at] = c;
+			break;
+		case 1: /* delete */
+			memmove(b.data + at, b.data + at + 1, b.len - at);
+			b.len--;
+			break;
+		default: { /* insert */
+			char one[2] = {c, '\0'};
+			struct buf nb;
+			buf_init(&nb, 0);
+			buf_add(&nb, b.data, at);
+			buf_addstr(&nb, one);
+			buf_add(&nb, b.data + at, b.len - at);
+			buf_release(&b);
+			b = nb;
+		}
+		}
+	}
+	return b;
+}
+
+START_TEST(random_mutations_fold_as_the_full_parser_does)
+{
 	unsigned long state = 20261202;
 	for (int round = 0; round < 20000; round++) {
-		const char *seed = cases[next_rand(&state) % 7];
-		struct buf b;
-		buf_init(&b, 0);
-		buf_addstr(&b, seed);
-		int edits = 1 + (int)(next_rand(&state) % 4);
-		for (int k = 0; k < edits && b.len > 0; k++) {
-			size_t at = next_rand(&state) % b.len;
-			char c = alphabet[next_rand(&state) % (sizeof alphabet - 1)];
-			switch (next_rand(&state) % 3) {
-			case 0: /* replace */
-				b.data[at] = c;
-				break;
-			case 1: /* delete */
-				memmove(b.data + at, b.data + at + 1, b.len - at);
-				b.len--;
-				break;
-			default: { /* insert */
-				char one[2] = {c, '\0'};
-				struct buf nb;
-				buf_init(&nb, 0);
-				buf_add(&nb, b.data, at);
-				buf_addstr(&nb, one);
-				buf_add(&nb, b.data + at, b.len - at);
-				buf_release(&b);
-				b = nb;
-			}
-			}
-		}
+		struct buf b = mutated(cases[next_rand(&state) % 7], &state);
 		struct reply_twin t;
 		reply_twin_init(&t);
 		check_event(&t, "mutated", b.data, b.len);
 		reply_twin_release(&t);
 		buf_release(&b);
 	}
+}
+END_TEST
+
+/*
+ * The fast path reads an event that is the last one but for its text and
+ * counts by comparing the two (its memo): each mutation of an event, right
+ * after the event itself or after another mutation, folds in one long
+ * reply as the full parser folds it.
+ */
+START_TEST(mutations_in_sequence_fold_as_the_full_parser_does)
+{
+	unsigned long state = 20261206;
+	struct reply_twin t;
+	reply_twin_init(&t);
+	for (int round = 0; round < 20000; round++) {
+		const char *seed = cases[next_rand(&state) % 7];
+		if (next_rand(&state) % 2 == 0)
+			check_event(&t, "a seed", seed, strlen(seed));
+		struct buf b = mutated(seed, &state);
+		check_event(&t, "mutated after it", b.data, b.len);
+		buf_release(&b);
+	}
+	reply_twin_release(&t);
+}
+END_TEST
+
+/* What an event like the last one must still change, and what another between them changed. */
+START_TEST(an_event_like_the_last_folds_as_the_full_parser_does)
+{
+	static const char *const runs[][4] = {
+	    /* Counts of other lengths; a count left out, then one more. */
+	    {"{\"candidates\": [{\"content\": {\"parts\": [{\"text\": "
+	     "\"a\"}]}}],\"usageMetadata\": "
+	     "{\"promptTokenCount\": 8,\"totalTokenCount\": 9}}",
+	     "{\"candidates\": [{\"content\": {\"parts\": [{\"text\": "
+	     "\"bb\"}]}}],\"usageMetadata\": "
+	     "{\"promptTokenCount\": 80,\"totalTokenCount\": 123456789012345}}",
+	     "{\"candidates\": [{\"content\": {\"parts\": [{\"text\": "
+	     "\"c\"}]}}],\"usageMetadata\": "
+	     "{\"promptTokenCount\": 0,\"totalTokenCount\": 1234567890123456}}",
+	     "{\"candidates\": [{\"content\": {\"parts\": [{\"text\": "
+	     "\"d\"}]}}],\"usageMetadata\": "
+	     "{\"promptTokenCount\": 08,\"totalTokenCount\": 1.5}}"},
+	    /* Another value after the text; then the first again. */
+	    {"{\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"a\"}]}}],\"modelVersion\": "
+	     "\"m1\",\"responseId\": \"r1\"}",
+	     "{\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"a\"}]}}],\"modelVersion\": "
+	     "\"m2\",\"responseId\": \"r1\"}",
+	     "{\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"a\"}]}}],\"modelVersion\": "
+	     "\"m1\",\"responseId\": \"r1\"}",
+	     "{\"candidates\": [{\"content\": {\"parts\": [{\"text\": "
+	     "\"a\\\"}]}}],\"modelVersion\": "
+	     "\"m1\",\"responseId\": \"r1\"}"},
+	    /* An event without text, or one the full parser reads, between two alike. */
+	    {"{\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"a\"}]},\"finishReason\": "
+	     "\"STOP\"}],\"modelVersion\": \"m1\"}",
+	     "{\"candidates\": [{\"finishReason\": \"SAFETY\"}],\"modelVersion\": \"m3\"}",
+	     "{\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"b\"}]},\"finishReason\": "
+	     "\"STOP\"}],\"modelVersion\": \"m1\"}",
+	     "{\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"t\",\"thought\": true}]},"
+	     "\"finishReason\": \"MAX_TOKENS\"}],\"modelVersion\": \"m2\"}"},
+	    /* The text cut short, or followed by more than the last one had. */
+	    {"{\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"a\"}]}}]}",
+	     "{\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"a",
+	     "{\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"a\"}]}}]}}",
+	     "{\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"a\"},{\"text\": "
+	     "\"b\"}]}}]}"},
+	};
+	for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+		struct reply_twin t;
+		reply_twin_init(&t);
+		for (size_t k = 0; k < 4; k++) {
+			check_event(&t, "a run", runs[i][k], strlen(runs[i][k]));
+			/* And after the one before it too, and again. */
+			check_event(&t, "a run, again", runs[i][k], strlen(runs[i][k]));
+			if (k > 0)
+				check_event(&t, "the one before", runs[i][k - 1],
+				            strlen(runs[i][k - 1]));
+		}
+		reply_twin_release(&t);
+	}
+	/* The usual stream is read from the memo, not planned again: it still counts right. */
+	struct gemini_reply r;
+	gemini_reply_init(&r);
+	char *cause = NULL;
+	for (int k = 0; k < 3; k++) {
+		char *ev = xasprintf(
+		    "{\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"%d\\n\"}]}}],"
+		    "\"usageMetadata\": {\"promptTokenCount\": 8,\"totalTokenCount\": %d}}",
+		    k, 9 + 100 * k);
+		ck_assert_int_eq(gemini_reply_event_fast(&r, ev, strlen(ev), &cause), 1);
+		free(ev);
+	}
+	ck_assert_str_eq(r.text.data, "0\n1\n2\n");
+	ck_assert_uint_eq(r.events, 3);
+	ck_assert_int_eq(r.usage.prompt_tokens, 8);
+	ck_assert_int_eq(r.usage.total_tokens, 209);
+	ck_assert_ptr_nonnull(r.fast_memo);
+	gemini_reply_release(&r);
 }
 END_TEST
 
@@ -298,6 +403,8 @@ static Suite *fast_suite(void)
 	tcase_add_test(tc, the_common_shape_is_read_right);
 	tcase_add_test(tc, the_fast_path_takes_the_plain_shape_and_only_that);
 	tcase_add_test(tc, random_mutations_fold_as_the_full_parser_does);
+	tcase_add_test(tc, mutations_in_sequence_fold_as_the_full_parser_does);
+	tcase_add_test(tc, an_event_like_the_last_folds_as_the_full_parser_does);
 	tcase_add_test(tc, the_answers_bound_folds_as_the_full_parser_does);
 	tcase_add_test(tc, an_event_is_read_within_its_length);
 	suite_add_tcase(s, tc);
