@@ -471,6 +471,13 @@ int tui_run(const struct config *cfg, const char *conv_id)
 			        "install the entry (Debian: ncurses-term, or kitty-terminfo for "
 			        "kitty)\n",
 			        term);
+		chat_free(t.chat); /* nothing was started: only what was made goes */
+		hist_free(t.hist);
+		panel_free(t.panel);
+		editor_free(t.editor);
+		recall_free(t.inputs);
+		free(t.recall_path);
+		loop_free(t.loop);
 		return EXIT_USAGE;
 	}
 	signal(SIGPIPE, SIG_IGN);
