@@ -11,6 +11,7 @@ What it must not do: reach the network (the fake server only).
 """
 
 import re
+import time
 
 import pytest
 
@@ -25,10 +26,23 @@ def long_table(rows):
     return "\n".join(lines) + "\n"
 
 
+def settled(t):
+    """The screen once two captures in a row agree: tmux may show a frame half
+    applied (a row's new id beside its old cells) while its bytes still arrive."""
+    last = t.capture()
+    for _ in range(100):
+        time.sleep(0.05)
+        now = t.capture()
+        if now == last:
+            return now
+        last = now
+    return last
+
+
 def table_rows(t):
     """The ids of the table rows on screen, top to bottom, checked cell by cell."""
     ids = []
-    for ln in t.capture()[:status_row(t)]:
+    for ln in settled(t)[:status_row(t)]:
         m = re.fullmatch(r"\s*(\d+) │\s+row(\d+)\s+│\s+(\d+)\.5\s*", ln)
         if m:
             assert m.group(1) == m.group(2), ln
