@@ -304,7 +304,9 @@ static void wrap_from(struct wrap_cache *wc, struct wrap_src *src, size_t pos, s
 {
 	size_t ls = line;
 	for (;;) {
-		const char *nl = memchr(src->text + ls, '\n', src->len - ls);
+		/* No '\n' lies between a line's start and a row start inside it: a
+		 * long line is not searched from its start again on each update. */
+		const char *nl = memchr(src->text + pos, '\n', src->len - pos);
 		size_t le = nl ? (size_t)(nl - src->text) : src->len;
 		wrap_line(wc, src, ls, le, pos, cont);
 		if (nl == NULL)
