@@ -158,8 +158,12 @@ static size_t next_split(struct md *m, const char *src, size_t n)
 	if (m->confused)
 		return 0;
 	while (m->scan < n) {
-		const char *nl = memchr(src + m->scan, '\n', n - m->scan);
+		/* A line still growing is searched from where the last search ended,
+		 * or one long line would be searched whole on every update. */
+		size_t from = m->nl_from > m->scan && m->nl_from <= n ? m->nl_from : m->scan;
+		const char *nl = memchr(src + from, '\n', n - from);
 		if (nl == NULL) {
+			m->nl_from = n;
 			/* A partial line: its first character already decides. */
 			if (m->prev_blank && !m->in_fence && starts_new_block(src[m->scan]) &&
 			    m->scan > m->seg_src)

@@ -245,6 +245,7 @@ struct md {
 	size_t committed_len, committed_spans; /* output of finished segments */
 	size_t seg_src;                        /* source start of the last segment */
 	size_t scan;                           /* start of the first unscanned line */
+	size_t nl_from; /* no '\n' in [scan, nl_from): a partial line searched already */
 	bool prev_blank, in_fence, fence_top;
 	char fence_ch;
 	size_t fence_len, fence_indent;
