@@ -98,6 +98,10 @@ static void layout(struct tui *t)
 		t->hist_win = newwin(hist_h, t->cols, 0, 0);
 		t->status_win = newwin(1, t->cols, hist_h, 0);
 		t->input_win = newwin(h, t->cols, hist_h + 1, 0);
+		/* Once: keypad() writes the terminal's keypad mode and flushes it,
+		 * which on every frame would be a write of its own. */
+		keypad(t->input_win, TRUE);
+		nodelay(t->input_win, TRUE);
 	} else if (h != t->input_h || getmaxx(t->hist_win) != t->cols ||
 	           getmaxy(t->hist_win) != hist_h) {
 		wresize(t->hist_win, hist_h, t->cols);
@@ -106,8 +110,6 @@ static void layout(struct tui *t)
 		wresize(t->input_win, h, t->cols);
 		mvwin(t->input_win, hist_h + queue_h + 1, 0);
 	}
-	keypad(t->input_win, TRUE);
-	nodelay(t->input_win, TRUE);
 	t->input_h = h;
 }
 
