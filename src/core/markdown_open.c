@@ -444,7 +444,8 @@ static size_t whole_again(struct md *m, const char *src, size_t n)
 	char *old = xmalloc(old_len + 1);
 	memcpy(old, m->doc.text.data + from, old_len);
 	struct span *olds = xmalloc((old_n + 1) * sizeof(*olds));
-	memcpy(olds, m->doc.spans + s0, old_n * sizeof(*olds));
+	if (old_n > 0) /* (spans is NULL until the first span) */
+		memcpy(olds, m->doc.spans + s0, old_n * sizeof(*olds));
 	whole(m, src, n);
 	size_t new_len = m->doc.text.len - from, new_n = m->doc.n - s0;
 	size_t same = 0;
