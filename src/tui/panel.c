@@ -247,16 +247,27 @@ static void draw_more(const struct panel *p, WINDOW *win, int h, int w, size_t n
 	free(down);
 }
 
-void panel_draw(struct panel *p, struct chat *ch, int lines, int cols)
+void panel_draw(struct panel *p, struct chat *ch, int lines, int above, int cols)
 {
 	if (p->ops == NULL)
 		return;
-	/* A margin round the box when there is room; a small terminal gets it all. */
+	/*
+	 * A margin round the box when there is room; a small terminal gets it all.
+	 * The box stays above the status line, however tall the input has grown,
+	 * so the status line and the prompt are never half covered; when that
+	 * leaves too little, it covers the whole screen instead.
+	 */
 	int m = lines >= 24 && cols >= 80 ? 2 : 0;
-	int h = lines - 2 * m - (m ? 0 : 2), w = cols - 2 * m;
+	int h = above - m, y = m / 2;
+	if (h < 4) {
+		m = 0;
+		h = lines;
+		y = 0;
+	}
+	int w = cols - 2 * m;
 	if (h < 4 || w < 10)
 		return;
-	WINDOW *win = newwin(h, w, m / 2, m);
+	WINDOW *win = newwin(h, w, y, m);
 	if (win == NULL)
 		return;
 	werase(win);

@@ -85,7 +85,7 @@ bool panel_shows(const struct panel *p, const struct panel_ops *ops);
 void panel_select(struct panel *p, size_t i);
 /* Handles a key while open; returns false when it is not the panel's (F-keys). */
 bool panel_key(struct panel *p, int key, bool is_code, struct chat *ch, struct cmd_ctx *ctx);
-/* Draws the open panel in a box inside lines x cols. */
-void panel_draw(struct panel *p, struct chat *ch, int lines, int cols);
+/* Draws the open panel in a box above row `above` (the status line) of lines x cols. */
+void panel_draw(struct panel *p, struct chat *ch, int lines, int above, int cols);
 
 #endif

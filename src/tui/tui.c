@@ -294,7 +294,7 @@ static void render(struct tui *t)
 	if (panel_is_open(t->panel)) {
 		/* Under the panel too: after a resize its old frame is on the input row. */
 		wnoutrefresh(t->input_win);
-		panel_draw(t->panel, t->chat, t->lines, t->cols);
+		panel_draw(t->panel, t->chat, t->lines, getbegy(t->status_win), t->cols);
 		curs_set(0);
 	} else {
 		curs_set(1);

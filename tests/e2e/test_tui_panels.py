@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from test_tui import escape, help_pages, send, start, wait_until
+from test_tui import escape, help_pages, send, start, status_row, wait_until
 from test_tui_accounts import cli_convs, cli_signup
 
 DRAFT = "a half typed thought"
@@ -143,3 +143,24 @@ def test_f1_scrolls_to_the_last_command_and_the_keys(jarvis_tui, fake_gemini, wi
     escape(t)
     t.wait_gone("Keys:")
     t.wait_gone(re.compile(r"\d+-\d+ of \d+"))
+
+
+@pytest.mark.parametrize("width,height", [(80, 24), (120, 40)])
+def test_panels_stay_above_a_tall_input(jarvis_tui, fake_gemini, width, height):
+    t = start(jarvis_tui, width, height)
+    t.paste("\n".join("pasted line %d" % i for i in range(1, 21)))
+    t.wait_for("pasted line 20")
+    status = status_row(t)
+    assert status < height - 2, t.show()  # the input has grown past one row
+    before = t.capture()
+    for key in ("F1", "F2", "F3"):
+        t.send_keys(key)
+        t.wait_for("┌")
+        screen = t.capture()
+        bottom = next(i for i, r in enumerate(screen) if "└" in r)
+        # the box ends above the status line; status line and input are as they were
+        assert bottom < status, (key, t.show())
+        assert screen[status:] == before[status:], (key, t.show())
+        escape(t)
+        t.wait_gone("┌")
+    assert t.capture()[status:] == before[status:], t.show()
