@@ -13,6 +13,8 @@
 
 #include "jarvis/chat.h"
 #include "jarvis/cmd.h"
+#include "jarvis/statusline.h"
+#include "jarvis/utf8.h"
 #include "jarvis/util.h"
 
 struct convlist {
@@ -40,15 +42,35 @@ static char *convlist_draw(struct panel *p, struct chat *ch, size_t i, bool *cur
 	const struct chat_conv_row *r = chat_conv_rows(ch, &n);
 	const struct conv *c = chat_conv(ch);
 	*current = c->id != NULL && strcmp(c->id, r[i].id) == 0;
+	/*
+	 * Eleven columns, as ls -l dates: this year's rows the month, day and
+	 * time, older ones the date with its year. The year on every row left
+	 * the title of an 80-column row no room beside a MongoDB id.
+	 */
 	char when[32] = "";
-	time_t t = (time_t)(r[i].updated_ms / 1000);
-	struct tm tm;
-	if (localtime_r(&t, &tm) != NULL)
-		strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
+	time_t t = (time_t)(r[i].updated_ms / 1000), now = time(NULL);
+	struct tm tm, tm_now;
+	if (localtime_r(&t, &tm) != NULL && localtime_r(&now, &tm_now) != NULL)
+		strftime(when, sizeof when,
+		         tm.tm_year == tm_now.tm_year ? "%m-%d %H:%M" : "%Y-%m-%d ", &tm);
 	/* A fork is marked ↳ before its title; the bottom line names its original (note). */
-	return xasprintf("%s %3zu. %s  %4ld msgs  %s%s  %s", *current ? "●" : " ", i + 1, when,
-	                 r[i].nmessages, r[i].fork ? "↳ " : "",
-	                 r[i].title[0] ? r[i].title : "untitled", r[i].id);
+	char *head = xasprintf("%s %3zu. %s  %4ld msgs  %s", *current ? "●" : " ", i + 1, when,
+	                       r[i].nmessages, r[i].fork ? "↳ " : "");
+	const char *title = r[i].title[0] ? r[i].title : "untitled";
+	/*
+	 * The ids end at the right edge, in a column; a title too long for what
+	 * is left gives way, cut with "…", so that its id stays whole.
+	 */
+	int room = p->width - (int)utf8_strwidth(head) - 2 - (int)utf8_strwidth(r[i].id);
+	if (room < 1)
+		room = 1;
+	size_t keep = status_cut_bytes(title, room);
+	bool cut = title[keep] != '\0';
+	int pad = room - (int)utf8_width(title, keep) - (cut ? 1 : 0);
+	char *row = xasprintf("%s%.*s%s%*s  %s", head, (int)keep, title, cut ? "…" : "",
+	                      pad > 0 ? pad : 0, "", r[i].id);
+	free(head);
+	return row;
 }
 
 static bool convlist_match(struct panel *p, struct chat *ch, size_t i, const char *f)
