@@ -221,6 +221,8 @@ bool chat_web(const struct chat *ch);
 bool chat_toggle_thoughts(struct chat *ch);
 /* Whether the thought summaries are shown in full rather than as one line. */
 bool chat_thoughts_open(const struct chat *ch);
+/* The history pane's width in columns, so that lists such as /convs fit one row an entry. */
+void chat_set_cols(struct chat *ch, int cols);
 /* The thought summary of the last answer, or NULL when it has none. */
 const char *chat_last_thoughts(const struct chat *ch);
 int chat_attach(struct chat *ch, const char *path, char **cause);

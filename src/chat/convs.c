@@ -14,6 +14,7 @@
 #include "jarvis/export.h"
 #include "jarvis/exporter.h"
 #include "jarvis/gemini.h"
+#include "jarvis/statusline.h"
 #include "jarvis/util.h"
 
 /* Shows conversation c (taken) in place of the one on screen. */
@@ -165,10 +166,24 @@ static void list_show(struct chat *ch)
 	buf_init(&b, BUF_TEXT_MAX);
 	for (size_t i = 0; i < ch->nrows; i++) {
 		const char *id = ch->rows[i].id;
-		buf_addf(&b, "%s%*zu. %*s  %s%*s  %s (%ld message%s)", i ? "\n" : "", wnum, i + 1,
-		         wwhen, when[i], id, wid - (int)strlen(id), "",
-		         ch->rows[i].title[0] ? ch->rows[i].title : "untitled",
-		         ch->rows[i].nmessages, ch->rows[i].nmessages == 1 ? "" : "s");
+		const char *title = ch->rows[i].title[0] ? ch->rows[i].title : "untitled";
+		char *count = xasprintf(" (%ld message%s)", ch->rows[i].nmessages,
+		                        ch->rows[i].nmessages == 1 ? "" : "s");
+		/*
+		 * One row an entry: a title too long for what the number, date, id and
+		 * count leave of the history's width (its body is two columns narrower)
+		 * is shortened with "…" rather than wrapped under the number.
+		 */
+		size_t keep = strlen(title);
+		if (ch->cols > 0) {
+			int room =
+			    ch->cols - 2 - (wnum + 2 + wwhen + 2 + wid + 2) - (int)strlen(count);
+			keep = status_cut_bytes(title, room > 8 ? room : 8);
+		}
+		buf_addf(&b, "%s%*zu. %*s  %s%*s  %.*s%s%s", i ? "\n" : "", wnum, i + 1, wwhen,
+		         when[i], id, wid - (int)strlen(id), "", (int)keep, title,
+		         title[keep] ? "…" : "", count);
+		free(count);
 		if (ch->rows[i].fork != NULL)
 			buf_addf(&b, "\n    %s", ch->rows[i].fork);
 	}

@@ -113,6 +113,7 @@ struct chat {
 	bool older_loading;     /* an OLDER job is on its way */
 	bool older_done;        /* the conversation on screen starts at its first message */
 	bool thoughts_open;     /* thought summaries shown in full (/thoughts, Ctrl-T) */
+	int cols;               /* the history's width (chat_set_cols); 0: not known */
 	size_t prepended;       /* messages put in front since the TUI last asked */
 	unsigned select_ticket; /* the latest /select; older answers are dropped */
 	char *restore;          /* a question taken back, for the input */

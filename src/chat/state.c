@@ -432,6 +432,11 @@ bool chat_thoughts_open(const struct chat *ch)
 	return ch->thoughts_open;
 }
 
+void chat_set_cols(struct chat *ch, int cols)
+{
+	ch->cols = cols > 0 ? cols : 0;
+}
+
 const char *chat_last_thoughts(const struct chat *ch)
 {
 	for (size_t i = ch->conv->n; i-- > 0;) {

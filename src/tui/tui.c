@@ -111,6 +111,7 @@ static void layout(struct tui *t)
 		mvwin(t->input_win, hist_h + queue_h + 1, 0);
 	}
 	t->input_h = h;
+	chat_set_cols(t->chat, t->cols);
 }
 
 /* The queued message's row: its first line, and how to take it back. */

@@ -60,3 +60,23 @@ def test_f3_keeps_the_id_of_a_long_title(jarvis_tui, fake_gemini, run_jarvis, wi
     assert len({row.rindex(" │") for row in rows}) == 1, t.show()
     escape(t)
 
+
+
+@pytest.mark.parametrize("width,height", SIZES)
+def test_convs_gives_one_row_to_a_long_title(jarvis_tui, fake_gemini, run_jarvis, width, height):
+    t = two_conversations(jarvis_tui, fake_gemini, run_jarvis, width, height)
+    ids = stored_ids(run_jarvis)
+    send(t, "/convs")
+    t.wait_for("short one")
+    screen = t.capture()
+    first = next(i for i, ln in enumerate(screen) if re.match(r"^\s*1\. ", ln))
+    rows = screen[first:first + 2]
+    # one row each, the second entry right under the first: nothing wrapped
+    assert re.match(r"^\s*2\. ", rows[1]), t.show()
+    assert screen[first + 2].strip() == "", t.show()
+    # at 80 columns the long title gives way, at 120 it fits whole
+    title = LONG if width == 120 else r"A rather long question title[^(]*…"
+    assert re.search(r"  %s  %s \(2 messages\)$" % (ids[0], title), rows[0]), t.show()
+    assert rows[1].endswith("  %s  short one (2 messages)" % ids[1]), t.show()
+    # the titles start in one column
+    assert rows[0].index("A rather") == rows[1].index("short one"), t.show()
