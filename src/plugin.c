@@ -39,6 +39,15 @@ static bool running_from_build(void)
 	if (n <= 0)
 		return false;
 	exe[n] = '\0';
+	/*
+	 * A make that relinks jarvis while it runs unlinks the file it was started
+	 * from, and the kernel then names it "PATH (deleted)": it is still the
+	 * build's, and its plugins are still the build tree's.
+	 */
+	static const char deleted[] = " (deleted)";
+	size_t dn = sizeof deleted - 1;
+	if ((size_t)n > dn && strcmp(exe + n - dn, deleted) == 0)
+		exe[n - dn] = '\0';
 	size_t root = strlen(JARVIS_BUILD_ROOT);
 	return strcmp(exe, JARVIS_BUILD_BIN) == 0 ||
 	       (strncmp(exe, JARVIS_BUILD_ROOT, root) == 0 && exe[root] == '/');

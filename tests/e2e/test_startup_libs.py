@@ -13,6 +13,7 @@ What it must not do: reach the network (the fake server is on loopback).
 import os
 import shutil
 import subprocess
+import tempfile
 import time
 
 import pytest
@@ -173,3 +174,25 @@ def test_a_logged_in_first_paint_comes_before_the_store_login_and_key(run_jarvis
     # nor does the worker's thread start before it
     threads = [i for i, line in enumerate(lines) if " clone" in line]
     assert threads and min(threads) > paint, (threads, paint)
+def test_a_build_relinked_while_it_runs_keeps_its_plugins(tmux, jarvis_bin, jarvis_env,
+                                                          fake_gemini):
+    # What a make that relinks jarvis does while it runs: a new file takes the old
+    # one's name, and the kernel names the running one "PATH (deleted)". The new
+    # file here is a copy of the old, so the tests after this one run the same jarvis.
+    build = os.path.join(os.path.dirname(jarvis_bin), "build")
+    if not os.path.isdir(os.path.join(build, "lib", "jarvis")):
+        pytest.skip("not a build tree's jarvis: %s" % jarvis_bin)
+    fake_gemini.script([{"kind": "text", "text": "Answered after the relink", "events": 2}])
+    jarvis_env["GEMINI_BASE_URL"] = fake_gemini.url
+    tmux.start([jarvis_bin], env=jarvis_env, width=80, height=24, cwd=jarvis_env["HOME"])
+    tmux.wait_for("F1 help")
+    fd, tmp = tempfile.mkstemp(prefix=".jarvis-relink-", dir=os.path.dirname(jarvis_bin))
+    os.close(fd)
+    shutil.copy2(jarvis_bin, tmp)
+    os.replace(tmp, jarvis_bin)
+    exe = os.readlink("/proc/%d/exe" % tmux.pane_pid())
+    assert exe == jarvis_bin + " (deleted)", exe
+    tmux.send_text("hi")
+    tmux.send_keys("Enter")
+    tmux.wait_for("Answered after the relink")
+    assert "could not be loaded" not in tmux.screen(), tmux.show()
