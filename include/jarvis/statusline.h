@@ -39,6 +39,8 @@ enum status_prio {
 
 	PRIO_QUOTA_CUT = 90,
 	PRIO_QUOTA_DROP = 95,
+	/* A hint that lasts a moment ("press Ctrl-C again to quit"): the rest makes room. */
+	PRIO_BRIEF_HINT_DROP = 96,
 };
 
 struct status_item {

@@ -41,9 +41,16 @@ void input_hint(struct tui *t, const char *hint)
 	free(t->hint);
 	t->hint = hint ? xstrdup(hint) : NULL;
 	t->hint_posted = false;
+	t->hint_brief = false;
 	if (t->hint_timer != 0)
 		loop_timer_cancel(t->loop, t->hint_timer);
 	t->hint_timer = hint ? loop_timer_add(t->loop, HINT_MS, hint_expired, t) : 0;
+}
+
+void input_hint_brief(struct tui *t, const char *hint)
+{
+	input_hint(t, hint);
+	t->hint_brief = hint != NULL;
 }
 
 void input_insert(struct tui *t, unsigned wc)

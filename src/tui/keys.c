@@ -384,7 +384,7 @@ static void act_ctrl_c(struct tui *t)
 		return;
 	}
 	t->ctrl_c_ms = now;
-	input_hint(t, CTRL_C_HINT);
+	input_hint_brief(t, CTRL_C_HINT);
 	if (t->ctrl_c_timer != 0)
 		loop_timer_cancel(t->loop, t->ctrl_c_timer);
 	t->ctrl_c_timer = loop_timer_add(t->loop, CTRL_C_WINDOW_MS, ctrl_c_expired, t);

@@ -53,6 +53,7 @@ struct tui {
 	long long ctrl_c_ms; /* when Ctrl-C was pressed on an empty idle line */
 	char *hint;          /* a short status hint until the next key or HINT_MS */
 	bool hint_posted;    /* it did not fit the status line: it is in the history */
+	bool hint_brief;     /* it lasts a moment (Ctrl-C's window): never put in the history */
 	unsigned hint_timer; /* clears the hint after HINT_MS */
 	bool asking;         /* a command's question (ctx.then) holds the input */
 	char *parked;        /* the draft put aside while it does */
@@ -109,6 +110,12 @@ int input_prompt_width(const struct tui *t);
  */
 #define HINT_MS 5000
 void input_hint(struct tui *t, const char *hint);
+/*
+ * A hint that is over in a moment (its caller clears it): it takes the
+ * place of other items on the status line, and when even that leaves no
+ * room it is not shown at all, never written to the history for good.
+ */
+void input_hint_brief(struct tui *t, const char *hint);
 /* Inserts one typed character. */
 void input_insert(struct tui *t, unsigned wc);
 /* True while the input holds (or is about to hold) a password. */

@@ -5,7 +5,8 @@
  * longest. An error too long for its room goes to the history, where it
  * can be read whole, and the line keeps the part that says what happens
  * next or points there; a hint (a completion list, "a message is queued
- * already…") is shown whole or put in the history. While a retry waits,
+ * already…") is shown whole or put in the history, except a brief one
+ * ("press Ctrl-C again to quit"), which others make room for or is not shown. While a retry waits,
  * the streaming state counts down to it ("⠇ retry in 6 s (try 2 of 3)").
  */
 #include <stdlib.h>
@@ -168,12 +169,18 @@ void tui_draw_status(struct tui *t)
 			items[I_ERROR].form[k++] = tail;
 		items[I_ERROR].form[k] = SEE_ABOVE;
 	}
+	if (t->hint_brief)
+		items[I_HINT].drop_prio = PRIO_BRIEF_HINT_DROP;
 	status_layout(items, NITEMS, t->cols);
 	/* An error not shown whole is read in the history. */
 	if (err != NULL && items[I_ERROR].shown > 0)
 		chat_post_error(t->chat);
-	/* So is a hint with no room (a search's legend is no notice). */
-	if (t->hint != NULL && items[I_HINT].shown < 0 && !t->hint_posted && !t->searching) {
+	/*
+	 * So is a hint with no room (a search's legend is no notice, and a brief
+	 * one would stay there long after its moment).
+	 */
+	if (t->hint != NULL && items[I_HINT].shown < 0 && !t->hint_posted && !t->searching &&
+	    !t->hint_brief) {
 		t->hint_posted = true;
 		chat_notice(t->chat, "%s", t->hint);
 	}

@@ -563,3 +563,25 @@ def test_tab_completes_home_paths_with_blanks_models_convs_and_help(
     wait_input(t, "/select 1 ")
     t.send_keys("Enter")
     t.wait_for('opened "')
+
+
+@pytest.mark.parametrize("width,height", SIZES)
+def test_ctrl_c_hint_is_never_left_in_the_history(jarvis_tui, run_jarvis, width, height):
+    # A long name and the quota leave the hint no room of its own at 80 columns.
+    from test_tui import status_row
+    from test_tui_accounts import cli_signup
+    cli_signup(run_jarvis, name="Grace Brewster Murray Hopper", email="grace@example.org")
+    t = jarvis_tui(width=width, height=height)
+    t.wait_for(re.compile(r"^ Grace Brewster Murray Hopper │ .*RPD", re.M))
+    row = status_row(t)
+    before = t.capture()
+    for _ in range(2):
+        t.send_keys("C-c")
+        t.wait_for("press Ctrl-C again to quit")
+        # on the status line, in the place of what matters less for its moment
+        assert "press Ctrl-C again to quit" in t.capture()[row], t.show()
+        assert t.screen().count("Ctrl-C again") == 1, t.show()
+        t.wait_gone("press Ctrl-C again to quit", timeout=4)
+    assert t.is_alive()
+    # gone from the screen, history included: the status line is as it was
+    assert t.capture() == before, t.show()
