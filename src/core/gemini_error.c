@@ -369,11 +369,15 @@ static char *describe(const struct gemini_error *e, const char *model)
 		    xasprintf("gemini: model \"%s\" was not found (%s); see jarvis --list-models "
 		              "or press F2",
 		              model, what);
-	else if (e->per_day)
-		line = xasprintf("gemini: %s; the daily quota is used up: try again tomorrow or "
+	else if (e->per_day) {
+		/* "… billing details." and "; the daily quota": the sentence's own stop goes. */
+		size_t wn = strlen(what);
+		while (wn > 0 && (what[wn - 1] == '.' || what[wn - 1] == ' '))
+			wn--;
+		line = xasprintf("gemini: %.*s; the daily quota is used up: try again tomorrow or "
 		                 "pick another model (F2)",
-		                 what);
-	else
+		                 (int)wn, what);
+	} else
 		line = xasprintf("gemini: %s", what);
 	free(what);
 	return line;

@@ -163,7 +163,7 @@ START_TEST(daily_quota_is_not_retried)
 	ck_assert(!gemini_error_retryable(&e));
 	assert_describe(&e, NULL,
 	                "gemini: 429 RESOURCE_EXHAUSTED: You exceeded your current quota, please "
-	                "check your plan and billing details.; the daily quota is used up: try "
+	                "check your plan and billing details; the daily quota is used up: try "
 	                "again tomorrow or pick another model (F2)");
 	gemini_error_release(&e);
 	free(body);
