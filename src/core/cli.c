@@ -426,6 +426,7 @@ static const char help_head[] =
     "       jarvis --recover EMAIL          new password from the recovery code\n"
     "       jarvis --convs                  your conversations: id, updated, title\n"
     "       jarvis --export ID [FILE]       a conversation as Markdown\n"
+    "       jarvis --completions SHELL      completion script: bash, zsh or fish\n"
     "\n"
     "A terminal chat client for Google Gemini.\n"
     "\n"
@@ -462,7 +463,8 @@ static const char help_tail[] =
     "\n"
     "Exit status:\n"
     "  0 success, 1 API or network failure, 2 usage or configuration error,\n"
-    "  3 storage error, 4 authentication error, 130 interrupted.\n"
+    "  3 storage error, 4 authentication error, 130 interrupted, 129 or 143 the\n"
+    "  chat ended by SIGHUP or SIGTERM.\n"
     "\n"
     "See jarvis(1) for the commands, keys and configuration in full.\n";
 

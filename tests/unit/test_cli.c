@@ -300,6 +300,7 @@ START_TEST(help_lists_everything_within_80_columns)
 	    "--logout",
 	    "--convs",
 	    "--export ID [FILE]",
+	    "--completions SHELL",
 	    "-m, --model ID",
 	    "-c, --config FILE",
 	    "-a, --attach FILE",
@@ -319,6 +320,7 @@ START_TEST(help_lists_everything_within_80_columns)
 	    "F2",
 	    "Ctrl-C",
 	    "130 interrupted",
+	    "129 or 143",
 	    "See jarvis(1)",
 	};
 	for (size_t i = 0; i < ARRAY_LEN(want); i++)
