@@ -449,7 +449,7 @@ static const struct key_binding table[] = {
     {ALT(CTRL('H')), "Alt-Backspace", act_kill_prev_word, "kill the word before"},
     {ALT('d'), "Alt-D", act_kill_next_word, "kill the word after"},
     {CTRL('Y'), "Ctrl-Y", act_yank, "yank what was killed"},
-    {CTRL('_'), "Ctrl-_", act_undo, "undo the last edit"},
+    {CTRL('_'), "Ctrl-_", act_undo, "undo the last edit (Ctrl-X Ctrl-U too)"},
     {CTRL('R'), "Ctrl-R", act_search, "search the input history"},
     {CTRL('X'), "Ctrl-X Ctrl-E", act_ctrl_x, "compose in $VISUAL or $EDITOR"},
     {CTRL('G'), "Ctrl-G", act_compose, "compose in $VISUAL or $EDITOR"},
@@ -462,8 +462,12 @@ static const struct key_binding table[] = {
     {CODE(KEY_SLEFT), "Shift-Left", act_code_left, "scroll code lines back to the left"},
     {ALT('<'), "Alt-<", act_code_left, "scroll code lines back to the left"},
     {CODE(KEY_MOUSE), "mouse wheel", act_mouse, "scroll the history ([ui] mouse)"},
-    {'\t', "Tab", act_complete, "complete a command or a path"},
-    {KEY_ESCAPE, "Esc", act_escape, "stop the answer; cancel a question"},
+    {'\t', "Tab", act_complete,
+     "complete what is typed: a command (also after /help), a path after /attach, a model "
+     "id, a conversation after /select, a question after /edit"},
+    {KEY_ESCAPE, "Esc", act_escape,
+     "take back a queued message; else leave /edit; else stop the answer; cancel a "
+     "question"},
     {CTRL('C'), "Ctrl-C", act_ctrl_c, "stop; empty the line; twice: quit"},
     {CTRL('L'), "Ctrl-L", act_redraw, "redraw the screen"},
     {CTRL('Z'), "Ctrl-Z", act_suspend, "suspend (fg resumes)"},

@@ -171,6 +171,21 @@ START_TEST(f1_lists_every_key_and_its_help)
 			              width, k[i].name);
 			free(first);
 		}
+		/*
+		 * What the keys do besides their first job (the trial found these left
+		 * out), read across the wrapped rows: each run of blanks as one.
+		 */
+		char *flat = xstrdup(keys), *o = flat;
+		for (const char *s = keys; *s != '\0'; s++)
+			if (!(*s == ' ' || *s == '\n') || (o > flat && o[-1] != ' '))
+				*o++ = *s == '\n' ? ' ' : *s;
+		*o = '\0';
+		static const char *const also[] = {"Ctrl-X Ctrl-U", "/help", "model",
+		                                   "queued message", "leave /edit"};
+		for (size_t i = 0; i < ARRAY_LEN(also); i++)
+			ck_assert_msg(strstr(flat, also[i]) != NULL, "F1 at %d lacks \"%s\": %s",
+			              width, also[i], flat);
+		free(flat);
 		free(text);
 	}
 }
