@@ -194,6 +194,11 @@ int chat_delete_id(struct chat *ch, const char *id, char **cause);
 /* Lists the conversations as notices when they arrive (/convs). */
 int chat_list_convs(struct chat *ch, char **cause);
 /*
+ * What the store is being read for while the user waits (/convs: "listing
+ * conversations…", *brief "listing…"), or NULL; CHAT_DIRTY_STATUS when it ends.
+ */
+const char *chat_reading(const struct chat *ch, const char **brief);
+/*
  * Merges the API's model list in the background (CHAT_DIRTY_MODELS when it
  * lands), once: the model picker (F2) asks for it, so the
  * first paint and an idle chat never load the network engine.

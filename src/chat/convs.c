@@ -192,9 +192,20 @@ static void list_show(struct chat *ch)
 	buf_release(&b);
 }
 
+/* The answer or the error has come: /convs is no longer being read. */
+static void list_shown(struct job *j)
+{
+	struct chat *ch = j->ch;
+	if (j->u.list.show && ch->listing > 0) {
+		ch->listing--;
+		chat_dirty(ch, CHAT_DIRTY_STATUS);
+	}
+}
+
 static void list_done(struct job *j)
 {
 	struct chat *ch = j->ch;
+	list_shown(j);
 	if (j->rc < 0) {
 		if (j->kind == &JOB_LIST_TEXT)
 			return; /* the titles still filter */
@@ -239,8 +250,20 @@ int chat_list_convs(struct chat *ch, char **cause)
 		return -1;
 	struct job *j = job_new(ch, &JOB_LIST);
 	j->u.list.show = true;
+	/* A hung store (a stalled MongoDB) takes its time to fail: say why nothing shows. */
+	ch->listing++;
+	chat_dirty(ch, CHAT_DIRTY_STATUS);
 	job_submit(ch, j);
 	return 0;
+}
+
+const char *chat_reading(const struct chat *ch, const char **brief)
+{
+	if (ch->listing == 0)
+		return NULL;
+	if (brief != NULL)
+		*brief = "listing…";
+	return "listing conversations…";
 }
 
 /* ---- /new and /clear --------------------------------------------------- */

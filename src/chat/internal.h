@@ -114,6 +114,7 @@ struct chat {
 	bool older_done;        /* the conversation on screen starts at its first message */
 	bool thoughts_open;     /* thought summaries shown in full (/thoughts, Ctrl-T) */
 	int cols;               /* the history's width (chat_set_cols); 0: not known */
+	unsigned listing;       /* /convs lists being read from the store (chat_reading) */
 	size_t prepended;       /* messages put in front since the TUI last asked */
 	unsigned select_ticket; /* the latest /select; older answers are dropped */
 	char *restore;          /* a question taken back, for the input */

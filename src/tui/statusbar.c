@@ -7,7 +7,9 @@
  * next or points there; a hint (a completion list, "a message is queued
  * already…") is shown whole or put in the history, except a brief one
  * ("press Ctrl-C again to quit"), which others make room for or is not shown. While a retry waits,
- * the streaming state counts down to it ("⠇ retry in 6 s (try 2 of 3)").
+ * the streaming state counts down to it ("⠇ retry in 6 s (try 2 of 3)"),
+ * and while a command waits for the store it says so in the same place
+ * ("listing conversations…").
  */
 #include <stdlib.h>
 #include <string.h>
@@ -122,6 +124,14 @@ void tui_draw_status(struct tui *t)
 			stream[1] = doing ? xasprintf("%s uploading", f)
 			                  : xasprintf("%s %.0f tok/s", f, rate);
 			stream[2] = xstrdup(f);
+		}
+	} else {
+		/* The store read a command waits for (/convs): said where the spinner goes. */
+		const char *brief = NULL;
+		const char *reading = chat_reading(t->chat, &brief);
+		if (reading != NULL) {
+			stream[0] = xstrdup(reading);
+			stream[1] = xstrdup(brief ? brief : "…");
 		}
 	}
 	char *quota = chat_quota_line(t->chat);

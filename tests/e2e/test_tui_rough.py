@@ -109,3 +109,35 @@ def test_convs_while_mongodb_is_down_only_reads(jarvis_tui, run_jarvis, fake_gem
     wait_joined(t, "the list of conversations could not be read (nothing was lost)", timeout=20)
     assert "this was not saved" not in joined(t), t.show()
     assert "not saved" not in t.capture()[-2], t.show()
+
+
+@pytest.mark.parametrize("width,height", SIZES)
+def test_convs_while_mongodb_hangs_says_it_is_listing(jarvis_tui, run_jarvis, fake_gemini,
+                                                      ferretdb_server, width, height):
+    # A stopped (SIGSTOP) server neither answers nor refuses: the read takes its
+    # time, and the status line says what the chat waits for until the list comes.
+    store = ["--store", ferretdb_server.uri]
+    r = run_jarvis(["--signup", "Ann", "ann@example.org", "--password-stdin"] + store,
+                   input=PW + "\n")
+    assert r.returncode == 0, r.stderr
+    t = start(jarvis_tui, width, height, env={"MONGO_URI": ferretdb_server.uri})
+    t.wait_for(re.compile(r"^ Ann │ ", re.M))
+    answer(fake_gemini, "stored answer")
+    send(t, "question")
+    t.wait_for("stored answer")
+    t.wait_for("store online")
+    wait_until(lambda: "pending" not in t.capture()[-2], what="the writes")
+    ferretdb_server.pause()
+    try:
+        send(t, "/convs")
+        wait_until(lambda: "listing" in t.capture()[-2], timeout=3,
+                   what="the status line saying it lists:\n" + t.show())
+        time.sleep(1.5)
+        # still waiting, still said, and nothing listed yet
+        assert "listing" in t.capture()[-2], t.show()
+        assert not re.search(r"^\s*1\. ", t.screen(), re.M), t.show()
+    finally:
+        ferretdb_server.resume()
+    # the list comes, and the status line no longer says it is listing
+    t.wait_for(re.compile(r"^\s*1\. .*question \(2 messages\)", re.M), timeout=30)
+    wait_until(lambda: "listing" not in t.capture()[-2], what="listing gone:\n" + t.show())
