@@ -153,7 +153,8 @@ def test_a_logged_in_first_paint_comes_before_the_store_login_and_key(run_jarvis
     assert r.returncode == 0, r.stderr
     trace = str(tmp_path / "trace")
     # -f: the worker thread too; in one file its calls come in the order they were made
-    tmux.start(["strace", "-f", "-qq", "-s", "256", "-e", "trace=openat,write,clone,clone3",
+    # -s: a frame is one write (the first is some 400 bytes): its whole text is needed
+    tmux.start(["strace", "-f", "-qq", "-s", "65536", "-e", "trace=openat,write,clone,clone3",
                 "-o", trace, jarvis_bin], env=jarvis_env, cwd=jarvis_env["HOME"])
     tmux.wait_for("F1 help", timeout=20)
     tmux.wait_for("Ann", timeout=20)  # the saved session was checked: its key opened
@@ -174,6 +175,8 @@ def test_a_logged_in_first_paint_comes_before_the_store_login_and_key(run_jarvis
     # nor does the worker's thread start before it
     threads = [i for i, line in enumerate(lines) if " clone" in line]
     assert threads and min(threads) > paint, (threads, paint)
+
+
 def test_a_build_relinked_while_it_runs_keeps_its_plugins(tmux, jarvis_bin, jarvis_env,
                                                           fake_gemini):
     # What a make that relinks jarvis does while it runs: a new file takes the old
