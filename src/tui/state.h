@@ -74,6 +74,8 @@ struct tui {
 void tui_draw_status(struct tui *t);
 
 /* screen.c */
+/* Bracketed paste and the keyboard reports (kitty, modifyOtherKeys) on or off again. */
+void tui_term_modes(bool on);
 /* Gives the terminal to another program (an editor, the shell on Ctrl-Z). */
 void tui_leave_screen(struct tui *t);
 /* Takes it back and draws everything again. */

@@ -55,9 +55,11 @@ static void restore_terminal(void)
 	if (!curses_active)
 		return;
 	curses_active = false;
-	/* Bracketed paste and mouse reporting off, images away, then curses' own restore. */
-	fputs("\033[?2004l", stdout);
-	fflush(stdout);
+	/*
+	 * Bracketed paste, the keyboard reports and mouse reporting off, images
+	 * away, then curses' own restore.
+	 */
+	tui_term_modes(false);
 	tui_gfx_clear();
 	endwin();
 }
@@ -415,8 +417,6 @@ static int start_curses(struct tui *t)
 	set_escdelay(25);
 	start_colors(t);
 	keys_setup();
-	fputs("\033[?2004h", stdout);
-	fflush(stdout);
 	/*
 	 * Any mask makes the terminal report presses (never motion: no
 	 * REPORT_MOUSE_POSITION), so its own selection needs Shift-drag; off
@@ -499,6 +499,8 @@ int tui_run(const struct config *cfg, const char *conv_id)
 		                    "the config) and start Jarvis again");
 	layout(&t);
 	render(&t);
+	/* After the first frame: on the alternate screen (kitty keeps flags per screen). */
+	tui_term_modes(true);
 	/* After the first paint, so the start never waits for the store or the login. */
 	chat_start(t.chat);
 	if (t.gfx_ask) {
