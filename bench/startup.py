@@ -9,7 +9,8 @@ the least any program of the same shape can do on this machine:
     gemini-cli when they are installed (on PATH, $AICHAT / $GEMINI_CLI, or
     where bench/peers.sh puts them; skipped with a message otherwise);
   * the TUI on an 80x24 pty: exec until the first full paint (status line
-    and input prompt written), and its resident memory idle after that, in
+    and input prompt written; from the child's clock read just before its
+    execve, see tui.Pty, to the read that brought the prompt), and its resident memory idle after that, in
     turn with build/bench/floor-tui (ncursesw drawing a status line and a
     prompt: the least a program of this shape can do) and aichat's REPL
     (until its prompt, its config naming a Gemini client never called);
@@ -289,7 +290,8 @@ def markdown(starts, rss, paints, marg, runs):
                                                         max(v)) if v else "n/a"
     lines += ["", "The TUI on an 80x24 pty, in turn with the floor (`build/bench/floor-tui`: "
               "ncursesw taking the screen and drawing a status line and a prompt) and, "
-              "when installed, aichat's REPL (until its prompt):", "",
+              "when installed, aichat's REPL (until its prompt); timed from the child's execve "
+              "(its clock read just before the call), not from the harness's fork:", "",
               "| program | exec → first full paint | idle RSS |", "|---|---|---|"]
     for name, (paint, idle) in paints.items():
         lines.append("| %s | %s | %s |" % (name, stat(paint, "ms", 2), stat(idle, "MiB", 1)))
