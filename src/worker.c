@@ -78,18 +78,26 @@ struct worker *worker_new_later(struct loop *l)
 	return w;
 }
 
+/* Runs the first queued job here, on the calling thread; false when none is queued. */
+static bool run_next(struct worker *w)
+{
+	struct job *j = w->head;
+	if (j == NULL)
+		return false;
+	w->head = j->next;
+	if (w->head == NULL)
+		w->tail = NULL;
+	w->unfinished--;
+	j->work(j->ud);
+	job_done(j);
+	return true;
+}
+
 /* A worker whose thread never started: its queue runs here, on the loop thread. */
 static void run_here(struct worker *w)
 {
-	struct job *j;
-	while ((j = w->head) != NULL) {
-		w->head = j->next;
-		if (w->head == NULL)
-			w->tail = NULL;
-		w->unfinished--;
-		j->work(j->ud);
-		job_done(j);
-	}
+	while (run_next(w))
+		;
 }
 
 int worker_start(struct worker *w, char **cause)
@@ -134,16 +142,7 @@ struct worker *worker_new_manual(struct loop *l)
 
 bool worker_step(struct worker *w)
 {
-	struct job *j = w->head;
-	if (!w->manual || j == NULL)
-		return false;
-	w->head = j->next;
-	if (w->head == NULL)
-		w->tail = NULL;
-	w->unfinished--;
-	j->work(j->ud);
-	job_done(j);
-	return true;
+	return w->manual && run_next(w);
 }
 
 void worker_submit(struct worker *w, void (*work)(void *ud), void (*done)(void *ud), void *ud)
